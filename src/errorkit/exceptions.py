@@ -1,0 +1,1406 @@
+"""The errorkit exception hierarchy: one tree for API clients, connectors and agent tools.
+
+Every error carries a stable machine-readable ``code``, a human and agent readable
+``message`` and a ``details`` dict, serializes to safe JSON with ``to_dict()``, and
+survives pickle, ``copy`` and ``deepcopy``. HTTP failures carry their request and
+response context; builtin second bases make ``except TimeoutError`` and friends work.
+
+Error                                             UNKNOWN_ERROR                 base of all
+├── ConfigError                                   CONFIG_ERROR                  local setup
+│   ├── AccountNotFoundError                      ACCOUNT_NOT_FOUND             no such account
+│   ├── AccountExistsError                        ACCOUNT_EXISTS                name taken
+│   ├── AccountInUseError                         ACCOUNT_IN_USE                still referenced
+│   ├── InvalidArgumentError                      INVALID_ARGUMENT              bad combination
+│   ├── ProjectNotFoundError                      PROJECT_NOT_FOUND             not accessible
+│   ├── MissingAPIKeyError                        MISSING_API_KEY               env var unset
+│   └── NoRegisteredProviderError                 NO_REGISTERED_PROVIDER        unknown model
+├── APIError                                      API_ERROR                     HTTP failure
+│   ├── BadRequestError                           BAD_REQUEST              400  also 422
+│   │   └── QueryError                            QUERY_FAILED             400  query rejected
+│   │       └── JQLSyntaxError                    JQL_SYNTAX_ERROR         412  script failed
+│   ├── AuthenticationError                       AUTH_FAILED              401  bad credentials
+│   ├── PermissionDeniedError                     PERMISSION_DENIED        403  not allowed
+│   ├── NotFoundError                             NOT_FOUND                404  no such resource
+│   ├── RateLimitError                            RATE_LIMITED             429  wait retry_after
+│   ├── ServerError                               SERVER_ERROR             500  any 5xx
+│   └── SessionReplayError                        SESSION_REPLAY_ERROR     500  replay failed
+│       ├── SessionReplayAccessError              SESSION_REPLAY_ACCESS_ERROR 403
+│       ├── SignedURLExpiredError                 SIGNED_URL_EXPIRED       403  re-sign URL
+│       └── ReplayNotFoundError                   REPLAY_NOT_FOUND         404  aged out
+├── APIConnectionError (+ ConnectionError)        CONNECTION_ERROR              no response
+│   └── APITimeoutError (+ TimeoutError)          TIMEOUT                       timed out
+├── OAuthError                                    OAUTH_TOKEN_ERROR             OAuth flow
+│   └── RegionProbeError                          OAUTH_REGION_PROBE_FAILED     no region
+│       └── RegionProbeNetworkError               OAUTH_NETWORK_UNREACHABLE     offline
+├── WorkspaceScopeError                           NO_WORKSPACES                 scope unresolved
+├── BusinessContextValidationError                BUSINESS_CONTEXT_TOO_LONG     over 50,000 chars
+├── ConnectorError                                CONNECTOR_ERROR               carries .provider
+│   ├── UnauthorizedError (+ AuthenticationError) PROVIDER_UNAUTHORIZED    401  also 403
+│   ├── PaymentRequiredError (+ APIError)         PAYMENT_REQUIRED         402  plan limit
+│   ├── ConnectorRateLimitError (+ RateLimitError) PROVIDER_RATE_LIMITED   429  burst or quota
+│   ├── ProviderError (+ APIError)                PROVIDER_ERROR                status required
+│   ├── EmptyDataError                            EMPTY_DATA                    no rows
+│   ├── ParseError                                PARSE_ERROR                   unparseable
+│   ├── InvalidParameterError (+ ValueError)      INVALID_PARAMETER             bad call argument
+│   └── CatalogNotFoundError                      CATALOG_NOT_FOUND             bundle missing
+├── ToolError                                     TOOL_ERROR                    agent tools
+│   ├── ToolExecutionError                        TOOL_EXECUTION_ERROR          tool raised
+│   └── ToolNotFoundError                         TOOL_NOT_FOUND                unknown tool
+└── FeatureNotSupportedError                      FEATURE_NOT_SUPPORTED         provider lacks it
+
+The contract, in short:
+
+* ``code`` is UPPER_SNAKE and unique per class; ``details`` holds the structured
+  context listed per class (keys in a fixed order), and ``to_dict()`` returns
+  ``{"code", "message", "details"}`` made JSON-safe, with secrets masked and long
+  strings cut, whatever the caller put in.
+* Default messages are the canonical agent-facing text: connector messages end in a
+  directive (``DO NOT retry ...``) an agent loop can act on. ``retryable`` is their
+  machine-readable twin.
+* Constructors never raise on odd input; they raise ``TypeError`` only for a missing
+  argument or an unknown keyword, and ``ValueError`` where a class documents it.
+* This module is for operational failures. Programmer errors (a wrong type, a bad
+  call) stay the builtin ``TypeError`` and ``ValueError``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypedDict, get_args
+
+from errorkit.safety import json_safe, safe_text
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+__all__ = [
+    "BUSINESS_CONTEXT_MAX_CHARS",
+    "DIRECTIVE_BURST",
+    "DIRECTIVE_CATALOG",
+    "DIRECTIVE_CREDENTIALS",
+    "DIRECTIVE_PARSE",
+    "DIRECTIVE_PLAN",
+    "DIRECTIVE_QUOTA",
+    "DIRECTIVE_REJECTED",
+    "DIRECTIVE_TIMEOUT",
+    "DIRECTIVE_TRANSIENT",
+    "DIRECTIVE_UNREACHABLE",
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AccountExistsError",
+    "AccountInUseError",
+    "AccountNotFoundError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BusinessContextValidationError",
+    "CatalogNotFoundError",
+    "ConfigError",
+    "ConnectorError",
+    "ConnectorRateLimitError",
+    "EmptyDataError",
+    "Error",
+    "ErrorDict",
+    "FeatureNotSupportedError",
+    "HTTPContext",
+    "InvalidArgumentError",
+    "InvalidParameterError",
+    "JQLSyntaxError",
+    "MissingAPIKeyError",
+    "NoRegisteredProviderError",
+    "NotFoundError",
+    "OAuthError",
+    "ParseError",
+    "PaymentRequiredError",
+    "PermissionDeniedError",
+    "ProjectNotFoundError",
+    "ProviderError",
+    "QueryError",
+    "RateLimitError",
+    "RegionProbeError",
+    "RegionProbeErrorDict",
+    "RegionProbeNetworkError",
+    "ReplayNotFoundError",
+    "RequestContext",
+    "ServerError",
+    "SessionReplayAccessError",
+    "SessionReplayError",
+    "SignedURLExpiredError",
+    "ToolError",
+    "ToolExecutionError",
+    "ToolNotFoundError",
+    "UnauthorizedError",
+    "Violation",
+    "WorkspaceScopeError",
+]
+
+# ---------------------------------------------------------------------------
+# Support types and constants
+# ---------------------------------------------------------------------------
+
+BUSINESS_CONTEXT_MAX_CHARS = 50_000
+"""Largest business-context text accepted, in characters."""
+
+# The directives that end the connector messages: an agent loop acts on them.
+DIRECTIVE_CREDENTIALS = "DO NOT retry with different arguments."
+DIRECTIVE_PLAN = "DO NOT retry; try a different connector or inform the user."
+DIRECTIVE_BURST = (
+    "DO NOT retry this tool immediately; pick a different connector, ask the user, or stop."
+)
+DIRECTIVE_QUOTA = "DO NOT retry; use a different connector or wait for the next billing cycle."
+DIRECTIVE_TIMEOUT = (
+    "DO NOT immediately retry; pick a different connector or inform the user the upstream is slow."
+)
+DIRECTIVE_UNREACHABLE = (
+    "DO NOT immediately retry; pick a different connector or inform the user the upstream "
+    "is unreachable."
+)
+DIRECTIVE_TRANSIENT = "Pick a different connector or inform the user; do not loop."
+DIRECTIVE_REJECTED = "DO NOT retry with the same parameters."
+DIRECTIVE_PARSE = "DO NOT retry; pick a different connector or report."
+DIRECTIVE_CATALOG = "DO NOT retry."
+
+Violation = Literal["mutually_exclusive", "no_browser_misuse", "secret_stdin_misuse"]
+"""The kinds of argument misuse an ``InvalidArgumentError`` reports."""
+
+
+class ErrorDict(TypedDict):
+    """The shape ``Error.to_dict()`` returns: JSON-safe, secrets masked."""
+
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class RegionProbeErrorDict(ErrorDict):
+    """``RegionProbeError.to_dict()``: the base keys plus the probe attempts."""
+
+    attempts: list[list[Any]]
+
+
+class RequestContext(TypedDict, total=False):
+    """The request and response context an HTTP-level error can carry."""
+
+    response_body: Any
+    request_method: str | None
+    request_url: str | None
+    request_params: Mapping[str, Any] | None
+    request_body: Any
+    request_id: str | None
+    original_exception: BaseException | None
+
+
+class HTTPContext(RequestContext, total=False):
+    """``RequestContext`` plus the provider that answered."""
+
+    provider: str | None
+
+
+_HTTP_KEYWORDS = frozenset(HTTPContext.__annotations__)
+_HTTP_DETAILS = (
+    "status_code",
+    "response_body?",
+    "request_method?",
+    "request_url?",
+    "request_params?",
+    "request_body?",
+    "request_id?",
+)
+
+
+class _Fields(Mapping[str, Any]):
+    """Read-only view of an error's attributes, for filling message templates."""
+
+    __slots__ = ("_error",)
+
+    def __init__(self, error: Error) -> None:
+        self._error = error
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return getattr(self._error, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def __iter__(self) -> Iterator[str]:  # pragma: no cover - templates only look keys up
+        return iter(())
+
+    def __len__(self) -> int:  # pragma: no cover - templates only look keys up
+        return 0
+
+
+def _text(value: object) -> str | None:
+    """Return ``value`` as a non-empty string, or None when it is None or empty."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else _str(value)
+    return text or None
+
+
+def _str(value: object) -> str:
+    """``str(value)`` that cannot fail."""
+    try:
+        return str(value)
+    except Exception:
+        return f"<{type(value).__name__} object>"
+
+
+def _as_dict(details: object) -> dict[Any, Any]:
+    """Copy caller-supplied details into a new dict, whatever container they came in."""
+    if details is None:
+        return {}
+    if isinstance(details, Mapping):
+        return dict(details)
+    if isinstance(details, (str, bytes)) or not isinstance(details, Iterable):
+        return {"value": details}
+    try:
+        return dict(details)
+    except (TypeError, ValueError):
+        return {"value": details}
+
+
+def _as_list(value: object) -> list[Any]:
+    """Copy a list-like argument into a new list; None gives an empty list."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
+
+
+def _as_number(value: object) -> object:
+    """Convert a numeric string to a number; keep anything else as given."""
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                return value
+    return value
+
+
+def _as_status(value: object) -> Any:
+    """Convert a numeric status (``"429"``, ``429.0``) to an int; keep anything else."""
+    number = _as_number(value)
+    if isinstance(number, float) and number.is_integer():
+        return int(number)
+    return number
+
+
+def _as_seconds(value: object) -> float | None:
+    """Read a delay in seconds; None when it is not a number."""
+    number = _as_number(value)
+    if isinstance(number, bool) or not isinstance(number, (int, float)):
+        return None
+    try:
+        return float(number)
+    except OverflowError:
+        return float("inf")
+
+
+def _as_cause(value: object) -> BaseException | None:
+    """Return a value usable as ``__cause__``: exceptions as given, anything else wrapped."""
+    if value is None or isinstance(value, BaseException):
+        return value
+    return Exception(_str(value))
+
+
+def _restore(cls: type[Error], state: dict[str, Any], cause: BaseException | None) -> Error:
+    """Rebuild a pickled or copied error without calling its constructor."""
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    error.args = (error.message,)
+    if cause is not None:
+        error.__cause__ = cause
+    return error
+
+
+def _portable(value: Any) -> Any:
+    """Return ``value`` if it survives pickling faithfully, else its JSON-safe form."""
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    if isinstance(value, BaseException):
+        return _portable_cause(value)
+    import pickle
+
+    try:
+        copy = pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        faithful = json_safe(copy, redact=False) == json_safe(value, redact=False)
+    except Exception:
+        faithful = False
+    return value if faithful else json_safe(value, redact=False)
+
+
+def _portable_cause(cause: BaseException | None) -> BaseException | None:
+    """Return the cause if it pickles, else an ``Exception`` describing it."""
+    if cause is None:
+        return None
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(cause, pickle.HIGHEST_PROTOCOL))
+    except Exception:
+        return Exception(f"{type(cause).__name__}: {_str(cause)}")
+    return cause
+
+
+def _parse_jql_error(text: str) -> tuple[str, str]:
+    """Return ``(error_type, error_message)`` read from a raw JQL error text."""
+    import re
+
+    body = text.strip()
+    wrapper = "UserVisiblePreconditionFailedError:"
+    if body.startswith(wrapper):
+        body = body[len(wrapper) :].lstrip()
+    found = re.search(r"Uncaught exception (\w*Error):(.*)", body) or re.search(
+        r"^\s*(\w*Error):(.*)", body, re.MULTILINE
+    )
+    if found:
+        error_type, message = found.group(1), found.group(2).strip()
+    else:
+        error_type, message = "Error", body.split("\n", 1)[0].strip()
+    if len(message) > 200:
+        message = message[:197] + "..."
+    return error_type, message or text[:100]
+
+
+def _jql_line_info(text: str) -> str | None:
+    """Return the offending code line and the caret line under it, if present."""
+    from itertools import pairwise
+
+    for code_line, caret_line in pairwise(text.splitlines()):
+        if caret_line.strip() and set(caret_line.strip()) == {"^"} and code_line.strip():
+            return f"{code_line}\n{caret_line}"
+    return None
+
+
+def _jql_stack_trace(text: str) -> str | None:
+    """Return the block after ``Stack trace:``, or the first ``at fn (<anonymous>:L:C)``."""
+    import re
+
+    marker = text.find("Stack trace:")
+    if marker != -1:
+        block = text[marker + len("Stack trace:") :].strip()
+        if block:
+            return block
+    frame = re.search(r"at \S+ \(<anonymous>:\d+:\d+\)", text)
+    return frame.group(0) if frame else None
+
+
+def _is_validation_error(exc: BaseException | None) -> bool:
+    """Tell whether ``exc`` is a pydantic ``ValidationError``, without importing pydantic."""
+    if exc is None:
+        return False
+    return any(
+        klass.__name__ == "ValidationError"
+        and klass.__module__.partition(".")[0] in ("pydantic", "pydantic_core")
+        for klass in type(exc).__mro__
+    )
+
+
+# ---------------------------------------------------------------------------
+# Base class
+# ---------------------------------------------------------------------------
+
+
+class Error(Exception):
+    """Base class of every errorkit error: catch it to handle them all.
+
+    Subclasses declare their defaults as class attributes: ``code``,
+    ``default_message`` (a template filled from the error's own attributes),
+    ``status_code`` where HTTP applies, and ``retryable``. The keys errorkit puts
+    in ``details`` are declared once in ``_details_layout``, in order; a name
+    ending in ``?`` is left out when its value is None.
+    """
+
+    code: str = "UNKNOWN_ERROR"
+    default_message: ClassVar[str | None] = None
+    retryable: bool = False
+    message: str
+    details: dict[str, Any]
+
+    _details_layout: ClassVar[tuple[str, ...]] = ()
+    _layout: ClassVar[tuple[tuple[str, bool], ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._layout = tuple((name.rstrip("?"), name.endswith("?")) for name in cls._details_layout)
+
+    def __init__(
+        self,
+        message: str | None,
+        code: str | None = None,
+        details: Mapping[Any, Any] | None = None,
+    ) -> None:
+        """Create an error.
+
+        Args:
+            message: Human-readable text; empty or None falls back to the class's
+                default message, or to the class name.
+            code: Machine-readable code; None keeps the class's code.
+            details: Extra structured context, copied. Keys errorkit sets itself
+                win over keys given here.
+        """
+        self.message = _text(message) or self._default_message()
+        if code:
+            self.code = code
+        own: dict[Any, Any] = {}
+        for name, optional in self._layout:
+            value = getattr(self, name, None)
+            if value is not None or not optional:
+                own[name] = value
+        for key, value in _as_dict(details).items():
+            own.setdefault(key, value)
+        self.details = own
+        super().__init__(self.message)
+
+    def _message_template(self) -> str | None:
+        """Return the template of the default message; subclasses may choose one."""
+        return self.default_message
+
+    def _default_message(self) -> str:
+        """Fill the default message template from this error's attributes."""
+        template = self._message_template()
+        if template is None:
+            return type(self).__name__
+        try:
+            return template.format_map(_Fields(self))
+        except Exception:
+            return template
+
+    @property
+    def original_exception(self) -> BaseException | None:
+        """The exception that caused this one (``__cause__``), or None."""
+        return self.__cause__
+
+    def to_dict(self) -> ErrorDict:
+        """Return a new JSON-safe dict with the keys ``code``, ``message``, ``details``.
+
+        Values JSON cannot hold are converted, secrets are masked, and long strings
+        are cut, so ``json.dumps(error.to_dict(), allow_nan=False)`` always works.
+        """
+        return {
+            "code": self.code if type(self.code) is str else _str(self.code),
+            "message": safe_text(self.message),
+            "details": json_safe(self.details),
+        }
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(message={self.message!r}, code={self.code!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = {
+            key: {k: _portable(v) for k, v in value.items()}
+            if key == "details" and type(value) is dict
+            else _portable(value)
+            for key, value in self.__dict__.items()
+        }
+        return (_restore, (type(self), state, _portable_cause(self.__cause__)))
+
+
+# ---------------------------------------------------------------------------
+# Configuration errors
+# ---------------------------------------------------------------------------
+
+
+class ConfigError(Error):
+    """Configuration files, environment variables or credentials are not usable."""
+
+    code = "CONFIG_ERROR"
+
+    def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
+        super().__init__(message, None, details)
+
+
+class AccountNotFoundError(ConfigError):
+    """The named account is not configured; ``available_accounts`` lists those that are."""
+
+    code = "ACCOUNT_NOT_FOUND"
+    _details_layout = ("account_name", "available_accounts")
+
+    def __init__(self, account_name: str, available_accounts: Iterable[str] | None = None) -> None:
+        self.account_name = account_name
+        self.available_accounts: list[str] = _as_list(available_accounts)
+        if self.available_accounts:
+            names = ", ".join(f"'{name}'" for name in self.available_accounts)
+            message = f"Account '{account_name}' not found. Available accounts: {names}"
+        else:
+            message = f"Account '{account_name}' not found. No accounts configured."
+        super().__init__(message)
+
+
+class AccountExistsError(ConfigError):
+    """An account with this name already exists."""
+
+    code = "ACCOUNT_EXISTS"
+    _details_layout = ("account_name",)
+
+    def __init__(self, account_name: str) -> None:
+        self.account_name = account_name
+        super().__init__(f"Account '{account_name}' already exists.")
+
+
+class AccountInUseError(ConfigError):
+    """The account is referenced by targets; pass ``force=True`` to remove it anyway."""
+
+    code = "ACCOUNT_IN_USE"
+    _details_layout = ("account_name", "referenced_by")
+
+    def __init__(self, account_name: str, referenced_by: Iterable[str] | None = None) -> None:
+        self.account_name = account_name
+        self.referenced_by: list[str] = _as_list(referenced_by)
+        if self.referenced_by:
+            targets = ", ".join(f"'{name}'" for name in self.referenced_by)
+            message = (
+                f"Account '{account_name}' is referenced by target(s): {targets}. "
+                "Pass `force=True` to remove anyway."
+            )
+        else:
+            message = f"Account '{account_name}' is in use. Pass `force=True` to remove."
+        super().__init__(message)
+
+
+class InvalidArgumentError(ConfigError):
+    """A call combined arguments that cannot be used together; see ``violation``."""
+
+    code = "INVALID_ARGUMENT"
+    _details_layout = ("violation", "detected_auth_type?")
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        violation: Violation,
+        detected_auth_type: str | None = None,
+    ) -> None:
+        valid = get_args(Violation)
+        if violation not in valid:
+            raise ValueError(f"Invalid violation {violation!r}; must be one of {valid}.")
+        self.violation: Violation = violation
+        self.detected_auth_type = detected_auth_type
+        super().__init__(message)
+
+
+class ProjectNotFoundError(ConfigError):
+    """The project is not accessible; ``available_projects`` lists those that are."""
+
+    code = "PROJECT_NOT_FOUND"
+    _details_layout = ("project_id", "available_projects")
+
+    def __init__(self, project_id: str, available_projects: Iterable[str] | None = None) -> None:
+        self.project_id = project_id
+        self.available_projects: list[str] = _as_list(available_projects)
+        if self.available_projects:
+            ids = ", ".join(f"'{pid}'" for pid in self.available_projects)
+            message = f"Project '{project_id}' not found. Available projects: {ids}"
+        else:
+            message = f"Project '{project_id}' not found. No accessible projects discovered."
+        super().__init__(message)
+
+
+class MissingAPIKeyError(ConfigError):
+    """No API key is available for a provider: set the named environment variable."""
+
+    code = "MISSING_API_KEY"
+    _details_layout = ("provider_id", "env_var")
+
+    def __init__(self, provider_id: str, env_var: str) -> None:
+        self.provider_id = provider_id
+        self.env_var = env_var
+        super().__init__(
+            f"No API key found for {provider_id}. Set the {env_var} environment variable."
+        )
+
+
+class NoRegisteredProviderError(ConfigError):
+    """No provider is registered for the requested model id."""
+
+    code = "NO_REGISTERED_PROVIDER"
+    _details_layout = ("model_id",)
+
+    def __init__(self, model_id: str) -> None:
+        self.model_id = model_id
+        super().__init__(
+            f"No provider registered for model '{model_id}'. "
+            "Register a provider for this model's prefix, or check the model id for a typo."
+        )
+
+
+# ---------------------------------------------------------------------------
+# HTTP errors: a response came back with a failing status
+# ---------------------------------------------------------------------------
+
+
+class APIError(Error):
+    """An HTTP request failed with a status; carries the request and response context.
+
+    ``status_code`` is required here; the subclasses default it. Every keyword of
+    ``HTTPContext`` becomes an attribute of the same name, and each one that is not
+    None is listed in ``details`` after ``status_code``.
+    """
+
+    code = "API_ERROR"
+    default_message = "HTTP {status_code} error"
+    status_code: int
+    response_body: Any = None
+    request_method: str | None = None
+    request_url: str | None = None
+    request_params: Mapping[str, Any] | None = None
+    request_body: Any = None
+    request_id: str | None = None
+    _provider: Any = None
+    _details_layout = (*_HTTP_DETAILS, "provider?")
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: str | None = None,
+        **context: Unpack[HTTPContext],
+    ) -> None:
+        self._init_http(message, status_code, context, code)
+
+    def _init_http(
+        self,
+        message: str | None,
+        status_code: object,
+        context: Mapping[str, Any],
+        code: str | None = None,
+        details: Mapping[Any, Any] | None = None,
+    ) -> None:
+        """Store the HTTP context (checking its keywords) and finish construction."""
+        unknown = context.keys() - _HTTP_KEYWORDS
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}() got an unexpected keyword argument {min(unknown)!r}"
+            )
+        for key, value in context.items():
+            if key == "original_exception":
+                if value is not None:
+                    self.__cause__ = _as_cause(value)
+            elif key == "provider":
+                self._provider = value
+            else:
+                setattr(self, key, value)
+        if status_code is None:
+            status_code = getattr(type(self), "status_code", None)
+        self.status_code = _as_status(status_code)
+        Error.__init__(self, message, code, details)
+
+    @property
+    def provider(self) -> str | None:
+        """The provider that answered, when known."""
+        return self._provider  # type: ignore[no-any-return]
+
+
+class BadRequestError(APIError):
+    """The request was malformed or semantically invalid (HTTP 400, also 422)."""
+
+    code = "BAD_REQUEST"
+    default_message = "Bad request"
+    status_code = 400
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status_code: int | None = None,
+        **context: Unpack[HTTPContext],
+    ) -> None:
+        self._init_http(message, status_code, context)
+
+
+class QueryError(BadRequestError):
+    """A query was rejected: invalid parameters or a query-specific failure."""
+
+    code = "QUERY_FAILED"
+    default_message = "Query execution failed"
+
+
+class JQLSyntaxError(QueryError):
+    """A JQL script failed with a syntax or runtime error (HTTP 412).
+
+    The raw Mixpanel error text is parsed into ``error_type``, ``error_message``,
+    ``line_info`` (the code line and its caret line) and ``stack_trace``.
+    """
+
+    code = "JQL_SYNTAX_ERROR"
+    status_code = 412
+    _details_layout = (
+        *_HTTP_DETAILS,
+        "provider?",
+        "error_type",
+        "error_message",
+        "line_info",
+        "stack_trace",
+        "script",
+        "request_path",
+        "raw_error",
+    )
+
+    def __init__(
+        self, raw_error: str, script: str | None = None, request_path: str | None = None
+    ) -> None:
+        self.raw_error = raw_error
+        self.script = script
+        self.request_path = request_path
+        text = raw_error if isinstance(raw_error, str) else _str(raw_error)
+        self.error_type, self.error_message = _parse_jql_error(text)
+        self.line_info = _jql_line_info(text)
+        self.stack_trace = _jql_stack_trace(text)
+        response_body: dict[str, Any] = {"error": raw_error}
+        if request_path is not None:
+            response_body["request"] = request_path
+        message = f"JQL {self.error_type}: {self.error_message}"
+        if self.line_info:
+            message += f"\n{self.line_info}"
+        self._init_http(
+            message,
+            None,
+            {
+                "response_body": response_body,
+                "request_body": None if script is None else {"script": script},
+            },
+        )
+
+
+class AuthenticationError(APIError):
+    """The credentials were missing, invalid or expired (HTTP 401)."""
+
+    code = "AUTH_FAILED"
+    default_message = "Authentication failed"
+    status_code = 401
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status_code: int | None = None,
+        **context: Unpack[HTTPContext],
+    ) -> None:
+        self._init_http(message, status_code, context)
+
+
+class PermissionDeniedError(APIError):
+    """The credentials are valid but not allowed to do this (HTTP 403)."""
+
+    code = "PERMISSION_DENIED"
+    default_message = "Permission denied"
+    status_code = 403
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status_code: int | None = None,
+        **context: Unpack[HTTPContext],
+    ) -> None:
+        self._init_http(message, status_code, context)
+
+
+class NotFoundError(APIError):
+    """The requested resource does not exist (HTTP 404)."""
+
+    code = "NOT_FOUND"
+    default_message = "Resource not found"
+    status_code = 404
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status_code: int | None = None,
+        **context: Unpack[HTTPContext],
+    ) -> None:
+        self._init_http(message, status_code, context)
+
+
+class RateLimitError(APIError):
+    """Too many requests (HTTP 429): wait ``retry_after`` seconds when it is known.
+
+    ``rate_limit_form_url`` links to the form for requesting a higher limit.
+    """
+
+    code = "RATE_LIMITED"
+    default_message = "Rate limit exceeded"
+    status_code = 429
+    retryable = True
+    _retry_after: Any = None
+    _details_layout = (*_HTTP_DETAILS, "provider?", "retry_after?", "project_id?")
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        retry_after: float | None = None,
+        project_id: str | None = None,
+        status_code: int | None = None,
+        **context: Unpack[HTTPContext],
+    ) -> None:
+        seconds = _as_seconds(retry_after)
+        if seconds is not None and not 0 <= seconds < float("inf"):
+            seconds = None  # negative, NaN or infinite: unknown
+        self._retry_after = seconds
+        self.project_id = project_id
+        text = _text(message) or self._default_message()
+        if seconds is not None:
+            shown = int(seconds) if seconds.is_integer() else seconds
+            text = f"{text.removesuffix('.')}. Retry after {shown} seconds."
+        self._init_http(text, status_code, context)
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds to wait before retrying, or None when unknown."""
+        return self._retry_after  # type: ignore[no-any-return]
+
+    @property
+    def rate_limit_form_url(self) -> str:
+        """The form for requesting a higher rate limit, prefilled with the project id."""
+        if not self.project_id:
+            return "https://forms.gle/7Y9UcUHe69bh8EgC7"
+        from urllib.parse import urlencode
+
+        query = urlencode({"usp": "pp_url", "entry.1636741534": self.project_id})
+        return (
+            "https://docs.google.com/forms/d/e/"
+            "1FAIpQLSe8h0ZpB-V3zoK9qeUnUeh7vCs2lvP1IJ6IYMAiayHJ4g5LQA/viewform?" + query
+        )
+
+
+class ServerError(APIError):
+    """The server failed (any HTTP 5xx); usually transient."""
+
+    code = "SERVER_ERROR"
+    default_message = "Server error"
+    status_code = 500
+    retryable = True
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status_code: int | None = None,
+        **context: Unpack[HTTPContext],
+    ) -> None:
+        self._init_http(message, status_code, context)
+
+
+class SessionReplayError(APIError):
+    """A session-replay call failed; catch it to handle any replay failure.
+
+    The given ``details`` are merged after the HTTP keys, which win on a clash.
+    """
+
+    code = "SESSION_REPLAY_ERROR"
+    status_code = 500
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: Mapping[str, Any] | None = None,
+        status_code: int | None = None,
+        code: str | None = None,
+        **context: Unpack[HTTPContext],
+    ) -> None:
+        self._init_http(message, status_code, context, code, details)
+
+
+class SessionReplayAccessError(SessionReplayError):
+    """The project has SESSION_RECORDING_SENSITIVE_DATA on and the caller lacks access."""
+
+    code = "SESSION_REPLAY_ACCESS_ERROR"
+    status_code = 403
+
+    @classmethod
+    def for_project(cls, project_id: int | str) -> Self:
+        """Build the canonical error for a project whose replays need sensitive-data access."""
+        return cls(
+            f"Project {project_id} has SESSION_RECORDING_SENSITIVE_DATA enabled. "
+            "Your account lacks sensitive-data access. Contact the project owner to grant "
+            "the 'sensitive_data_replay' permission, or use a service account that has it.",
+            details={
+                "project_id": project_id,
+                "flag": "SESSION_RECORDING_SENSITIVE_DATA",
+                "permission_required": "sensitive_data_replay",
+            },
+        )
+
+
+class SignedURLExpiredError(SessionReplayError):
+    """A signed CDN URL expired mid-fetch (5-minute TTL); re-sign and retry."""
+
+    code = "SIGNED_URL_EXPIRED"
+    status_code = 403
+
+    @classmethod
+    def for_replay(cls, replay_id: str, signed_at: float, expired_at: float) -> Self:
+        """Build the canonical error for a replay whose signed URL expired."""
+        return cls(
+            f"Signed URL for replay {replay_id} expired (5-minute TTL). Re-sign with "
+            f"sign_replay({replay_id!r}) or use the default re_sign_on_expiry=True on "
+            "stream_replay.",
+            details={"replay_id": replay_id, "signed_at": signed_at, "expired_at": expired_at},
+        )
+
+
+class ReplayNotFoundError(SessionReplayError):
+    """The replay's first CDN file is missing: aged out, never recorded, or deleted."""
+
+    code = "REPLAY_NOT_FOUND"
+    status_code = 404
+
+    @classmethod
+    def for_replay(cls, replay_id: str, retention_days: int, cdn_url_prefix: str) -> Self:
+        """Build the canonical error for a replay that is not on the CDN."""
+        return cls(
+            f"Replay {replay_id} not found on CDN. The replay may have aged out of its "
+            f"retention window ({retention_days} days), never been recorded, or been deleted.",
+            details={
+                "replay_id": replay_id,
+                "retention_days": retention_days,
+                "cdn_url_prefix": cdn_url_prefix,
+            },
+        )
+
+
+# ---------------------------------------------------------------------------
+# Transport errors: no response came back
+# ---------------------------------------------------------------------------
+
+
+class APIConnectionError(Error, ConnectionError):
+    """The request never got a response: DNS, TLS, refused or dropped connection."""
+
+    code = "CONNECTION_ERROR"
+    default_message = "Connection failed"
+    retryable = True
+    status_code: int | None = None
+    _details_layout = ("request_method?", "request_url?", "provider?")
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        request_method: str | None = None,
+        request_url: str | None = None,
+        provider: str | None = None,
+        original_exception: BaseException | None = None,
+    ) -> None:
+        self.request_method = request_method
+        self.request_url = request_url
+        self.provider = provider
+        if original_exception is not None:
+            self.__cause__ = _as_cause(original_exception)
+        super().__init__(message)
+
+
+class APITimeoutError(APIConnectionError, TimeoutError):
+    """The request timed out before a response arrived."""
+
+    code = "TIMEOUT"
+    default_message = "Request timed out"
+
+
+# ---------------------------------------------------------------------------
+# OAuth, scope and business-context errors
+# ---------------------------------------------------------------------------
+
+
+class OAuthError(Error):
+    """An OAuth flow step failed; ``code`` says which (``OAUTH_TOKEN_ERROR``, ...).
+
+    Documented codes: OAUTH_TOKEN_ERROR, OAUTH_REFRESH_ERROR, OAUTH_REFRESH_REVOKED,
+    OAUTH_REGISTRATION_ERROR, OAUTH_TIMEOUT, OAUTH_PORT_ERROR, OAUTH_BROWSER_ERROR,
+    OAUTH_REGION_PROBE_FAILED, OAUTH_NETWORK_UNREACHABLE; others are accepted.
+    """
+
+    code = "OAUTH_TOKEN_ERROR"
+
+
+class RegionProbeError(OAuthError):
+    """No region accepted the credential; ``attempts`` lists each probe's outcome.
+
+    Each attempt is ``(region, status_code, error_body)``; status 0 means the request
+    never reached the server.
+    """
+
+    code = "OAUTH_REGION_PROBE_FAILED"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        attempts: Iterable[tuple[str, int, str]],
+        code: str | None = None,
+    ) -> None:
+        self._attempts = [tuple(a) if isinstance(a, Iterable) else a for a in _as_list(attempts)]
+        listed = [list(a) if isinstance(a, tuple) else a for a in self._attempts]
+        super().__init__(message, code, {"attempts": listed})
+
+    @property
+    def attempts(self) -> list[tuple[str, int, str]]:
+        """A copy of the probe attempts, in order."""
+        return list(self._attempts)
+
+    def to_dict(self) -> RegionProbeErrorDict:
+        """Return the base dict plus ``attempts`` at the top level."""
+        base = super().to_dict()
+        return {
+            "code": base["code"],
+            "message": base["message"],
+            "details": base["details"],
+            "attempts": base["details"].get("attempts", []),
+        }
+
+
+class RegionProbeNetworkError(RegionProbeError):
+    """Every region probe failed at the network layer: the machine looks offline."""
+
+    code = "OAUTH_NETWORK_UNREACHABLE"
+
+
+class WorkspaceScopeError(Error):
+    """A workspace or organization could not be resolved; ``code`` says why.
+
+    Codes: NO_WORKSPACES, AMBIGUOUS_WORKSPACE, WORKSPACE_NOT_FOUND, ORGANIZATION_AMBIGUOUS.
+    """
+
+    code = "NO_WORKSPACES"
+
+
+class BusinessContextValidationError(Error):
+    """Business-context text failed validation before it was sent (too long)."""
+
+    code = "BUSINESS_CONTEXT_TOO_LONG"
+
+    def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
+        super().__init__(message, None, details)
+
+    @classmethod
+    def for_length(cls, length: int) -> Self:
+        """Build the canonical error for text of ``length`` characters."""
+        return cls(
+            f"content exceeds maximum length of {BUSINESS_CONTEXT_MAX_CHARS} characters "
+            f"(got {length})",
+            {"length": length, "max": BUSINESS_CONTEXT_MAX_CHARS},
+        )
+
+
+# ---------------------------------------------------------------------------
+# Connector errors: agent-facing messages ending in a directive
+# ---------------------------------------------------------------------------
+
+
+class ConnectorError(Error):
+    """A data connector failed talking to its provider; ``provider`` names the source.
+
+    Typed subclasses take ``provider`` first and build an agent-facing default
+    message; a truthy ``message`` replaces it verbatim.
+    """
+
+    code = "CONNECTOR_ERROR"
+    _provider: Any = None
+    _details_layout = ("provider",)
+
+    def __init__(
+        self, message: str, *, provider: str, original_exception: BaseException | None = None
+    ) -> None:
+        self._provider = provider
+        if original_exception is not None:
+            self.__cause__ = _as_cause(original_exception)
+        super().__init__(message)
+
+    @property
+    def provider(self) -> str:
+        """The provider (connector source) that failed."""
+        return self._provider  # type: ignore[no-any-return]
+
+
+class UnauthorizedError(ConnectorError, AuthenticationError):
+    """The provider rejected or lacks credentials (401/403): set the env var, don't retry."""
+
+    code = "PROVIDER_UNAUTHORIZED"
+    default_message = "{provider}: API credentials missing or invalid. " + DIRECTIVE_CREDENTIALS
+    env_var_message: ClassVar[str] = (
+        "{provider}: API credentials missing or invalid — set the {env_var} env var "
+        "(and ensure it is exported). " + DIRECTIVE_CREDENTIALS
+    )
+    _details_layout = (*_HTTP_DETAILS, "provider", "env_var")
+
+    def __init__(
+        self,
+        provider: str,
+        message: str | None = None,
+        *,
+        env_var: str | None = None,
+        status_code: int = 401,
+        **context: Unpack[RequestContext],
+    ) -> None:
+        self._provider = provider
+        self.env_var = env_var
+        self._init_http(message, status_code, context)
+
+    def _message_template(self) -> str | None:
+        return self.env_var_message if self.env_var else self.default_message
+
+
+class PaymentRequiredError(ConnectorError, APIError):
+    """The user's plan does not include this endpoint or parameter set (402)."""
+
+    code = "PAYMENT_REQUIRED"
+    default_message = (
+        "{provider}: this endpoint or parameter set is not included in your plan. " + DIRECTIVE_PLAN
+    )
+    status_code = 402
+    _details_layout = (*_HTTP_DETAILS, "provider")
+
+    def __init__(
+        self,
+        provider: str,
+        message: str | None = None,
+        *,
+        status_code: int | None = None,
+        **context: Unpack[RequestContext],
+    ) -> None:
+        self._provider = provider
+        self._init_http(message, status_code, context)
+
+
+class ConnectorRateLimitError(ConnectorError, RateLimitError):
+    """The provider rate-limited the call (429): a short burst, or an exhausted quota.
+
+    ``retry_after`` is a duration in seconds (0 to 86400); ``quota_exhausted`` tells
+    a billing-period quota from a burst limit.
+    """
+
+    code = "PROVIDER_RATE_LIMITED"
+    default_message = (
+        "{provider}: rate limit hit, retry after {retry_after:.0f}s. " + DIRECTIVE_BURST
+    )
+    quota_message: ClassVar[str] = (
+        "{provider}: API quota exhausted for the current billing period. " + DIRECTIVE_QUOTA
+    )
+    _details_layout = (*_HTTP_DETAILS, "provider", "retry_after", "quota_exhausted")
+
+    def __init__(
+        self,
+        provider: str,
+        retry_after: float,
+        *,
+        quota_exhausted: bool = False,
+        message: str | None = None,
+        status_code: int | None = None,
+        **context: Unpack[RequestContext],
+    ) -> None:
+        seconds = _as_seconds(retry_after)
+        if seconds is not None and seconds > 86400:
+            raise ValueError(
+                f"retry_after={retry_after!r} is more than 86400 seconds; it looks like a "
+                "Unix epoch timestamp, not a duration. Pass the number of seconds to wait."
+            )
+        self._retry_after = 0.0 if seconds is None or not seconds >= 0 else seconds
+        self._provider = provider
+        self.quota_exhausted = quota_exhausted
+        self.retryable = not quota_exhausted
+        self._init_http(message, status_code, context)
+
+    def _message_template(self) -> str | None:
+        return self.quota_message if self.quota_exhausted else self.default_message
+
+    @property
+    def retry_after(self) -> float:
+        """Seconds to wait before retrying (0.0 when the provider gave none)."""
+        return self._retry_after  # type: ignore[no-any-return]
+
+
+class ProviderError(ConnectorError, APIError):
+    """Any other HTTP failure from the provider: 5xx, other 4xx, or a timeout (408)."""
+
+    code = "PROVIDER_ERROR"
+    timeout_message: ClassVar[str] = "{provider}: upstream timed out. " + DIRECTIVE_TIMEOUT
+    server_message: ClassVar[str] = (
+        "{provider}: server error (HTTP {status_code}); likely transient. " + DIRECTIVE_TRANSIENT
+    )
+    default_message = "{provider}: request rejected (HTTP {status_code}). " + DIRECTIVE_REJECTED
+    _details_layout = (*_HTTP_DETAILS, "provider")
+
+    def __init__(
+        self,
+        provider: str,
+        status_code: int,
+        message: str | None = None,
+        **context: Unpack[RequestContext],
+    ) -> None:
+        self._provider = provider
+        status = _as_status(status_code)
+        self.retryable = isinstance(status, int) and (status in (408, 429) or 500 <= status < 600)
+        self._init_http(message, status, context)
+
+    def _message_template(self) -> str | None:
+        status = self.status_code
+        if status == 408:
+            return self.timeout_message
+        if isinstance(status, int) and 500 <= status < 600:
+            return self.server_message
+        return self.default_message
+
+
+class EmptyDataError(ConnectorError):
+    """The call succeeded but returned no rows: adjust the parameters."""
+
+    code = "EMPTY_DATA"
+    default_message = (
+        "{provider}: no data returned for the given parameters. "
+        "Adjust parameters or try a different connector."
+    )
+    _details_layout = ("provider", "query_params")
+
+    def __init__(
+        self,
+        provider: str,
+        message: str | None = None,
+        query_params: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._provider = provider
+        self.query_params: dict[Any, Any] = _as_dict(query_params)
+        Error.__init__(self, message)
+
+
+class ParseError(ConnectorError):
+    """The response (or an LLM's output) could not be parsed into the expected shape."""
+
+    code = "PARSE_ERROR"
+    default_message = (
+        "{provider}: response could not be parsed — likely a connector-side schema drift, "
+        "retrying will not help. " + DIRECTIVE_PARSE
+    )
+
+    def __init__(
+        self,
+        provider: str,
+        message: str | None = None,
+        *,
+        original_exception: BaseException | None = None,
+    ) -> None:
+        self._provider = provider
+        if original_exception is not None:
+            self.__cause__ = _as_cause(original_exception)
+        Error.__init__(self, message)
+
+    def retry_message(self) -> str:
+        """Return text to send back to an LLM so it can correct its output."""
+        cause = self.original_exception
+        if _is_validation_error(cause):
+            return (
+                f"Your response failed schema validation:\n{cause}\n\n"
+                "Please correct these issues and respond again."
+            )
+        json_module = sys.modules.get("json")
+        if json_module is not None and isinstance(cause, json_module.JSONDecodeError):
+            return (
+                "Your response could not be parsed because no valid JSON object was found. "
+                "Please ensure your response contains a JSON object with opening '{' and "
+                "closing '}' braces."
+            )
+        reason = self.message if cause is None else _str(cause)
+        return (
+            f"Your response could not be parsed: {reason}\n\n"
+            "Please ensure your response matches the expected format."
+        )
+
+
+class InvalidParameterError(ConnectorError, ValueError):
+    """A call-time argument is invalid; the message is used verbatim."""
+
+    code = "INVALID_PARAMETER"
+
+    def __init__(self, provider: str, message: str) -> None:
+        super().__init__(message, provider=provider)
+
+
+class CatalogNotFoundError(ConnectorError):
+    """A catalog bundle is missing or unreachable; the message always says not to retry."""
+
+    code = "CATALOG_NOT_FOUND"
+    default_message = "Catalog bundle not found"
+
+    def __init__(self, message: str, *, provider: str = "catalog") -> None:
+        text = _text(message) or self._default_message()
+        if "DO NOT retry" not in text:
+            text = f"{text.removesuffix('.')}. {DIRECTIVE_CATALOG}"
+        super().__init__(text, provider=provider)
+
+
+# ---------------------------------------------------------------------------
+# Tool and feature errors
+# ---------------------------------------------------------------------------
+
+
+class ToolError(Error):
+    """A tool an agent called failed."""
+
+    code = "TOOL_ERROR"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class ToolExecutionError(ToolError):
+    """A tool raised while executing; ``tool_exception`` is what it raised."""
+
+    code = "TOOL_EXECUTION_ERROR"
+    default_message = "Tool raised {tool_exception_type}"
+    _details_layout = ("tool_exception_type",)
+
+    def __init__(self, tool_exception: BaseException | str) -> None:
+        message = _str(tool_exception)
+        self.tool_exception: BaseException = (
+            tool_exception if isinstance(tool_exception, BaseException) else ValueError(message)
+        )
+        self.tool_exception_type = type(self.tool_exception).__name__
+        self.__cause__ = self.tool_exception
+        super().__init__(message)
+
+
+class ToolNotFoundError(ToolError):
+    """A tool call named a tool that is not registered."""
+
+    code = "TOOL_NOT_FOUND"
+    _details_layout = ("tool_name",)
+
+    def __init__(self, tool_name: str) -> None:
+        self.tool_name = tool_name
+        super().__init__(f"Tool '{tool_name}' not found in registered tools")
+
+
+class FeatureNotSupportedError(Error):
+    """The provider (or one of its models) does not support a requested feature."""
+
+    code = "FEATURE_NOT_SUPPORTED"
+    default_message = "Feature '{feature}' is not supported by provider '{provider_id}'"
+    _details_layout = ("feature", "provider_id", "model_id?")
+
+    def __init__(
+        self,
+        feature: str,
+        provider_id: str,
+        model_id: str | None = None,
+        message: str | None = None,
+    ) -> None:
+        self.feature = feature
+        self.provider_id = provider_id
+        self.model_id = model_id
+        super().__init__(message)
+
+    def _message_template(self) -> str | None:
+        if self.model_id is None:
+            return self.default_message
+        return f"{self.default_message} for model '{{model_id}}'"
