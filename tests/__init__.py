@@ -1,0 +1,1 @@
+"""errorkit test suite."""

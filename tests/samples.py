@@ -6,10 +6,12 @@ here, so a class added to the tree without a sample fails the suite.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from errorkit import exceptions as ek
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 SECRET = "sk-live-7f3a9c2e1b"
 SECRET_URL = f"https://alice:{SECRET}@api.example.com/v1/items?api_key={SECRET}&page=2"
@@ -52,9 +54,7 @@ SAMPLES: dict[type[ek.Error], Callable[[], ek.Error]] = {
     ek.ProjectNotFoundError: lambda: ek.ProjectNotFoundError("1", ["2", "3"]),
     ek.MissingAPIKeyError: lambda: ek.MissingAPIKeyError("openai", "OPENAI_API_KEY"),
     ek.NoRegisteredProviderError: lambda: ek.NoRegisteredProviderError("acme/model-1"),
-    ek.APIError: lambda: ek.APIError(
-        "teapot", status_code=418, provider="acme", **REQUEST_CONTEXT
-    ),
+    ek.APIError: lambda: ek.APIError("teapot", status_code=418, provider="acme", **REQUEST_CONTEXT),
     ek.BadRequestError: lambda: ek.BadRequestError(status_code=422, **REQUEST_CONTEXT),
     ek.QueryError: lambda: ek.QueryError(**REQUEST_CONTEXT),
     ek.JQLSyntaxError: lambda: ek.JQLSyntaxError(
@@ -96,9 +96,7 @@ SAMPLES: dict[type[ek.Error], Callable[[], ek.Error]] = {
     ek.WorkspaceScopeError: lambda: ek.WorkspaceScopeError(
         "pick one", "AMBIGUOUS_WORKSPACE", {"workspaces": [1, 2]}
     ),
-    ek.BusinessContextValidationError: lambda: ek.BusinessContextValidationError.for_length(
-        60_000
-    ),
+    ek.BusinessContextValidationError: lambda: ek.BusinessContextValidationError.for_length(60_000),
     ek.ConnectorError: lambda: ek.ConnectorError("connector failed", provider="fred"),
     ek.UnauthorizedError: lambda: ek.UnauthorizedError(
         "fred",

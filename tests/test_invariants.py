@@ -198,7 +198,10 @@ def test_docstring_tree_matches_classes() -> None:
 
 def test_import_loads_no_third_party_module() -> None:
     """``import errorkit`` imports only the standard library and errorkit itself."""
-    code = "import sys, errorkit; print('\\n'.join(sorted(sys.modules)))"
+    code = (
+        "import sys; before = set(sys.modules); import errorkit; "
+        "print('\\n'.join(sorted(set(sys.modules) - before)))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout
@@ -211,7 +214,7 @@ def test_import_loads_no_third_party_module() -> None:
     ("error", "expected"),
     [
         (ek.Error(""), "Error"),
-        (ek.Error(None), "Error"),  # type: ignore[arg-type]
+        (ek.Error(None), "Error"),
         (ek.ConfigError(""), "ConfigError"),
         (ek.ToolError(""), "ToolError"),
         (ek.OAuthError(""), "OAuthError"),
@@ -307,10 +310,9 @@ def test_original_exception_sets_and_reflects_cause() -> None:
     """``original_exception=`` sets ``__cause__``; otherwise the property reflects it."""
     cause = OSError("down")
     assert ek.ServerError(original_exception=cause).__cause__ is cause
-    try:
+    with pytest.raises(ek.ToolError) as caught:
         raise ek.ToolError("m") from cause
-    except ek.ToolError as error:
-        assert error.original_exception is cause
+    assert caught.value.original_exception is cause
     assert ek.ToolError("m").original_exception is None
 
 
@@ -345,15 +347,15 @@ def test_retryable(error: ek.Error, retryable: bool) -> None:
 @pytest.mark.parametrize(
     "build",
     [
-        lambda: ek.APIError("m", status_code=500, reqest_url="x"),
-        lambda: ek.BadRequestError(reqest_url="x"),
-        lambda: ek.RateLimitError(reqest_url="x"),
-        lambda: ek.ServerError(reqest_url="x"),
-        lambda: ek.SessionReplayError("m", reqest_url="x"),
-        lambda: ek.UnauthorizedError("p", reqest_url="x"),
-        lambda: ek.ProviderError("p", 500, reqest_url="x"),
-        lambda: ek.ConnectorRateLimitError("p", 1, reqest_url="x"),
-        lambda: ek.PaymentRequiredError("p", reqest_url="x"),
+        lambda: ek.APIError("m", status_code=500, reqest_url="x"),  # type: ignore[call-arg]
+        lambda: ek.BadRequestError(reqest_url="x"),  # type: ignore[call-arg]
+        lambda: ek.RateLimitError(reqest_url="x"),  # type: ignore[call-arg]
+        lambda: ek.ServerError(reqest_url="x"),  # type: ignore[call-arg]
+        lambda: ek.SessionReplayError("m", reqest_url="x"),  # type: ignore[call-arg]
+        lambda: ek.UnauthorizedError("p", reqest_url="x"),  # type: ignore[call-arg]
+        lambda: ek.ProviderError("p", 500, reqest_url="x"),  # type: ignore[call-arg]
+        lambda: ek.ConnectorRateLimitError("p", 1, reqest_url="x"),  # type: ignore[call-arg]
+        lambda: ek.PaymentRequiredError("p", reqest_url="x"),  # type: ignore[call-arg]
     ],
 )
 def test_misspelt_keyword_is_a_type_error(build: Any) -> None:
@@ -375,7 +377,7 @@ def test_odd_input_is_tolerated() -> None:
         ek.RateLimitError(retry_after="soon"),  # type: ignore[arg-type]
         ek.ToolNotFoundError(None),  # type: ignore[arg-type]
         ek.FeatureNotSupportedError(None, None),  # type: ignore[arg-type]
-        ek.ServerError(original_exception="not an exception"),  # type: ignore[typeddict-item]
+        ek.ServerError(original_exception="not an exception"),  # type: ignore[arg-type]
     ):
         json.dumps(error.to_dict(), allow_nan=False)
         assert str(error)

@@ -69,13 +69,26 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypedDict, get_args
 
-from errorkit.safety import json_safe, safe_text
+from errorkit.safety import json_safe, redact_text, safe_text
 
 if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
 __all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AccountExistsError",
+    "AccountInUseError",
+    "AccountNotFoundError",
+    "AuthenticationError",
     "BUSINESS_CONTEXT_MAX_CHARS",
+    "BadRequestError",
+    "BusinessContextValidationError",
+    "CatalogNotFoundError",
+    "ConfigError",
+    "ConnectorError",
+    "ConnectorRateLimitError",
     "DIRECTIVE_BURST",
     "DIRECTIVE_CATALOG",
     "DIRECTIVE_CREDENTIALS",
@@ -86,19 +99,6 @@ __all__ = [
     "DIRECTIVE_TIMEOUT",
     "DIRECTIVE_TRANSIENT",
     "DIRECTIVE_UNREACHABLE",
-    "APIConnectionError",
-    "APIError",
-    "APITimeoutError",
-    "AccountExistsError",
-    "AccountInUseError",
-    "AccountNotFoundError",
-    "AuthenticationError",
-    "BadRequestError",
-    "BusinessContextValidationError",
-    "CatalogNotFoundError",
-    "ConfigError",
-    "ConnectorError",
-    "ConnectorRateLimitError",
     "EmptyDataError",
     "Error",
     "ErrorDict",
@@ -198,7 +198,7 @@ class HTTPContext(RequestContext, total=False):
 
 
 _HTTP_KEYWORDS = frozenset(HTTPContext.__annotations__)
-_HTTP_DETAILS = (
+_HTTP_DETAILS: tuple[str, ...] = (
     "status_code",
     "response_body?",
     "request_method?",
@@ -362,9 +362,10 @@ def _parse_jql_error(text: str) -> tuple[str, str]:
         error_type, message = found.group(1), found.group(2).strip()
     else:
         error_type, message = "Error", body.split("\n", 1)[0].strip()
+    message = redact_text(message)
     if len(message) > 200:
         message = message[:197] + "..."
-    return error_type, message or text[:100]
+    return error_type, message or redact_text(text[:100])
 
 
 def _jql_line_info(text: str) -> str | None:
@@ -373,7 +374,7 @@ def _jql_line_info(text: str) -> str | None:
 
     for code_line, caret_line in pairwise(text.splitlines()):
         if caret_line.strip() and set(caret_line.strip()) == {"^"} and code_line.strip():
-            return f"{code_line}\n{caret_line}"
+            return redact_text(f"{code_line}\n{caret_line}")
     return None
 
 
@@ -422,7 +423,7 @@ class Error(Exception):
     message: str
     details: dict[str, Any]
 
-    _details_layout: ClassVar[tuple[str, ...]] = ()
+    _details_layout: tuple[str, ...] = ()
     _layout: ClassVar[tuple[tuple[str, bool], ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -832,6 +833,7 @@ class RateLimitError(APIError):
     default_message = "Rate limit exceeded"
     status_code = 429
     retryable = True
+    project_id: str | None = None
     _retry_after: Any = None
     _details_layout = (*_HTTP_DETAILS, "provider?", "retry_after?", "project_id?")
 
@@ -1066,6 +1068,9 @@ class RegionProbeNetworkError(RegionProbeError):
 
     code = "OAUTH_NETWORK_UNREACHABLE"
 
+    def __init__(self, message: str, *, attempts: Iterable[tuple[str, int, str]]) -> None:
+        super().__init__(message, attempts=attempts)
+
 
 class WorkspaceScopeError(Error):
     """A workspace or organization could not be resolved; ``code`` says why.
@@ -1108,7 +1113,7 @@ class ConnectorError(Error):
 
     code = "CONNECTOR_ERROR"
     _provider: Any = None
-    _details_layout = ("provider",)
+    _details_layout: tuple[str, ...] = ("provider",)
 
     def __init__(
         self, message: str, *, provider: str, original_exception: BaseException | None = None

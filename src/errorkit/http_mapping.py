@@ -1,0 +1,819 @@
+"""Turn HTTP statuses, headers, responses and transport failures into errorkit errors.
+
+Sans-I/O: no HTTP client is imported. The helpers work on ints, header mappings
+(looked up case-insensitively), bodies and duck-typed responses (``.status_code``,
+``.headers``, ``.json()``/``.text``, optionally ``.request.method``/``.request.url``),
+so httpx and requests responses both work. Functions *return* the error and the
+caller writes ``raise ... from exc``; only ``raise_for_status`` raises.
+
+Status → class (exact status first, then the range, then ``APIError``)::
+
+    400, 422    BadRequestError
+    401         AuthenticationError
+    403         PermissionDeniedError
+    404         NotFoundError
+    429         RateLimitError            retry_after read from the headers
+    500–599     ServerError
+    other ≥ 400 APIError                  message "HTTP {status} error" by default
+    < 400       ValueError                not an error status: a programmer error
+
+Connector statuses (agent-facing default messages, never a custom one)::
+
+    401, 403    UnauthorizedError
+    402         PaymentRequiredError
+    429         ConnectorRateLimitError   retry_after from the headers, else 60.0
+    other       ProviderError             timeouts are 408, unreachable hosts 503
+
+A message errorkit composes never contains a URL or a credential: text taken from a
+response body goes through ``redact_text`` and is cut to 200 characters. The raw
+request URL is kept on the error, whose ``to_dict()`` redacts it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import re
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
+
+from errorkit.exceptions import (
+    DIRECTIVE_UNREACHABLE,
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    CatalogNotFoundError,
+    ConnectorError,
+    ConnectorRateLimitError,
+    Error,
+    JQLSyntaxError,
+    NotFoundError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    ProviderError,
+    RateLimitError,
+    ServerError,
+    UnauthorizedError,
+)
+from errorkit.safety import redact_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import TracebackType
+    from typing import TypeAlias
+
+    from typing_extensions import Self, Unpack
+
+    from errorkit.exceptions import RequestContext
+
+    _MappedError: TypeAlias = APIError | APIConnectionError | ConnectorError
+    _ErrorTarget: TypeAlias = type[_MappedError] | Callable[[Any], type[_MappedError]]
+
+__all__ = [
+    "connector_error_for_status",
+    "connector_error_for_timeout",
+    "connector_error_for_transport",
+    "connector_error_from_response",
+    "error_class_for_status",
+    "error_for_status",
+    "error_from_exception",
+    "error_from_response",
+    "map_exceptions",
+    "parse_retry_after",
+    "raise_for_status",
+    "retry_after_from_headers",
+]
+
+
+class _ResponseLike(Protocol):
+    """What the response helpers need: a status. Everything else is read defensively."""
+
+    @property
+    def status_code(self) -> int: ...
+
+
+# ---------------------------------------------------------------------------
+# Status codes
+# ---------------------------------------------------------------------------
+
+_CLASS_BY_STATUS: Final[Mapping[int, type[APIError]]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    422: BadRequestError,
+    429: RateLimitError,
+}
+_CLASS_BY_RANGE: Final[tuple[tuple[range, type[APIError]], ...]] = ((range(500, 600), ServerError),)
+
+
+def _as_status(status_code: object) -> int:
+    """Return the status as an int, converting a numeric string; ValueError otherwise."""
+    if isinstance(status_code, int) and not isinstance(status_code, bool):
+        return status_code
+    if isinstance(status_code, str):
+        with contextlib.suppress(ValueError):
+            return int(status_code)
+    if isinstance(status_code, float) and status_code.is_integer():
+        return int(status_code)
+    raise ValueError(f"Invalid HTTP status code {status_code!r}")
+
+
+def error_class_for_status(status_code: int) -> type[APIError]:
+    """Return the ``APIError`` class for an HTTP error status (see the module table).
+
+    Args:
+        status_code: An HTTP status of at least 400; a numeric string is converted.
+
+    Raises:
+        ValueError: When the status is below 400 (not an error) or not a number.
+    """
+    status = _as_status(status_code)
+    if status < 400:
+        raise ValueError(f"HTTP status {status} is not an error status (expected >= 400)")
+    exact = _CLASS_BY_STATUS.get(status)
+    if exact is not None:
+        return exact
+    return next((cls for statuses, cls in _CLASS_BY_RANGE if status in statuses), APIError)
+
+
+def error_for_status(
+    status_code: int,
+    message: str | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
+    response_body: Any = None,
+    request_method: str | None = None,
+    request_url: str | None = None,
+    request_params: Mapping[str, Any] | None = None,
+    request_body: Any = None,
+    provider: str | None = None,
+) -> APIError:
+    """Build the typed error for an HTTP error status.
+
+    The message is the caller's, else the text the body carries (a dict body's
+    ``error``/``message``/``detail``, or the start of a text body), redacted and cut
+    to 200 characters, else the class default. ``request_id`` comes from the
+    ``x-request-id`` or ``request-id`` header; a 429 also reads ``retry_after``.
+
+    Args:
+        status_code: An HTTP status of at least 400.
+        message: The message to use instead of one derived from the body.
+        headers: The response headers, any mapping (looked up case-insensitively).
+        response_body: The decoded response body (dict, list, text, bytes, ...).
+        request_method: The request's HTTP method.
+        request_url: The request URL, kept raw on the error (``to_dict`` redacts it).
+        request_params: The request's query parameters.
+        request_body: The request body.
+        provider: The provider that answered.
+
+    Raises:
+        ValueError: When the status is below 400 or not a number.
+    """
+    status = _as_status(status_code)
+    cls = error_class_for_status(status)
+    text = message or _body_message(response_body)
+    if not text and cls is APIError:
+        text = f"HTTP {status} error"
+    context: dict[str, Any] = {
+        "status_code": status,
+        "response_body": response_body,
+        "request_method": request_method,
+        "request_url": request_url,
+        "request_params": request_params,
+        "request_body": request_body,
+        "request_id": _request_id(headers),
+        "provider": provider,
+    }
+    if cls is RateLimitError:
+        context["retry_after"] = retry_after_from_headers(headers)
+    # The table's classes all take (message, *, status_code, **context); a plain
+    # APIError needs a str message, which ``text`` is for it by now.
+    build: Callable[..., APIError] = cls
+    return build(text or None, **context)
+
+
+# ---------------------------------------------------------------------------
+# Responses
+# ---------------------------------------------------------------------------
+
+
+def _attribute(obj: object, name: str) -> Any:
+    """Read ``obj.name``, or None when reading it fails in any way.
+
+    httpx raises RuntimeError for ``response.request`` on a response built without
+    one, so a plain ``getattr`` default is not enough.
+    """
+    try:
+        return getattr(obj, name)
+    except Exception:
+        return None
+
+
+def _as_text(value: object) -> str | None:
+    """Return ``value`` as a non-empty str (URL objects via ``str``), or None."""
+    if value is None:
+        return None
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value).decode("latin-1")
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except Exception:
+        return None
+    return text or None
+
+
+def _request_info(obj: object) -> tuple[str | None, str | None]:
+    """Return ``(method, url)`` of the request behind a response or exception."""
+    request = _attribute(obj, "request")
+    method = _as_text(_attribute(request, "method"))
+    url = _as_text(_attribute(request, "url")) or _as_text(_attribute(obj, "url"))
+    return method, url
+
+
+def _response_headers(response: object) -> Mapping[str, str] | None:
+    """Return the response's headers when they are a mapping."""
+    headers = _attribute(response, "headers")
+    return headers if isinstance(headers, Mapping) else None
+
+
+def _response_body(response: object) -> Any:
+    """Return the decoded JSON body, else the text body (None when empty)."""
+    decode = _attribute(response, "json")
+    if callable(decode):
+        try:
+            return decode()
+        except Exception:  # not JSON, not read yet, or a broken duck: fall back to text
+            pass
+    text = _attribute(response, "text")
+    return text if isinstance(text, str) and text else None
+
+
+def error_from_response(
+    response: _ResponseLike, *, message: str | None = None, provider: str | None = None
+) -> APIError:
+    """Build the typed error for a failed response (httpx, requests or any look-alike).
+
+    Reads ``status_code``, ``headers``, the body (``json()``, falling back to
+    ``text``) and the request's method and URL, then defers to ``error_for_status``.
+
+    Raises:
+        ValueError: When the response's status is below 400.
+    """
+    method, url = _request_info(response)
+    return error_for_status(
+        response.status_code,
+        message,
+        headers=_response_headers(response),
+        response_body=_response_body(response),
+        request_method=method,
+        request_url=url,
+        provider=provider,
+    )
+
+
+def raise_for_status(response: _ResponseLike, *, provider: str | None = None) -> None:
+    """Raise the typed error for a response with a status of 400 or more; else do nothing.
+
+    Raises:
+        APIError: The subclass ``error_class_for_status`` picks for the status.
+    """
+    if _as_status(response.status_code) >= 400:
+        raise error_from_response(response, provider=provider)
+
+
+# ---------------------------------------------------------------------------
+# Headers and bodies
+# ---------------------------------------------------------------------------
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    """Return the header ``name`` (lower case) from any mapping, ignoring case."""
+    if not headers:
+        return None
+    value: object = headers.get(name)
+    if value is None:
+        value = next(
+            (v for k, v in headers.items() if isinstance(k, str) and k.lower() == name), None
+        )
+    return _as_text(value)
+
+
+def _request_id(headers: Mapping[str, str] | None) -> str | None:
+    """Return the request id a server sent in ``x-request-id`` or ``request-id``."""
+    return _header(headers, "x-request-id") or _header(headers, "request-id")
+
+
+_MESSAGE_LIMIT: Final = 200
+_SCAN_LIMIT: Final = 4000  # body characters looked at before cutting to the limit
+_MAX_BODY_DEPTH: Final = 8
+_BODY_KEYS: Final = ("error", "message", "detail", "errors")
+# Inside an ``error`` object or an item of an error list, prefer the human text:
+# OpenAI {"error": {"message"}}, FastAPI {"detail": [{"msg"}]}, GraphQL {"errors": [...]}.
+_NESTED_KEYS: Final = ("message", "detail", "error", "msg", "errors")
+
+
+def _json_object(text: str) -> Mapping[str, Any] | None:
+    """Return ``text`` parsed as a JSON object, or None when it is not one."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _find_message(value: object, keys: tuple[str, ...], depth: int = 0) -> str | None:
+    """Find the human-readable text in a response body of any shape."""
+    if depth > _MAX_BODY_DEPTH:
+        return None
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value[:_SCAN_LIMIT]).decode("utf-8", "replace")
+    if isinstance(value, str):
+        parsed = _json_object(value)
+        if parsed is not None:
+            return _find_message(parsed, keys, depth + 1)
+        return value if value.strip() else None
+    if isinstance(value, Mapping):
+        for key in keys:
+            found = _find_message(value.get(key), _NESTED_KEYS, depth + 1)
+            if found:
+                return found
+        return None
+    if isinstance(value, (list, tuple)) and value:
+        return _find_message(value[0], keys, depth + 1)
+    return None
+
+
+def _body_message(body: object) -> str | None:
+    """Return the message a body carries: redacted, whitespace collapsed, at most 200 chars."""
+    found = _find_message(body, _BODY_KEYS)
+    if found is None:
+        return None
+    collapsed = " ".join(found[:_SCAN_LIMIT].split())
+    return redact_text(collapsed)[:_MESSAGE_LIMIT].rstrip() or None
+
+
+# ---------------------------------------------------------------------------
+# Retry-After
+# ---------------------------------------------------------------------------
+
+_MAX_WAIT: Final = 86400.0
+_EPOCH_THRESHOLD: Final = 1e9
+_NUMBER: Final = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+
+
+def _clamp(seconds: float) -> float:
+    """Bound a wait to ``[0, 86400]``."""
+    return min(max(seconds, 0.0), _MAX_WAIT)
+
+
+def _now_timestamp(now: datetime | None) -> float:
+    """Return ``now`` (the current time by default; naive means UTC) as a Unix timestamp."""
+    if now is None:
+        return datetime.now(timezone.utc).timestamp()
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    return now.timestamp()
+
+
+def _until(timestamp: float, now: datetime | None) -> float:
+    """Return the whole seconds (rounded up) from ``now`` until ``timestamp``, clamped."""
+    return float(math.ceil(_clamp(timestamp - _now_timestamp(now))))
+
+
+def _number(value: object) -> float | None:
+    """Read a finite, non-negative number from a header value or a number; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not _NUMBER.fullmatch(text):
+            return None
+        number = float(text)  # a huge digit string gives inf here, never an exception
+    elif isinstance(value, (int, float)):
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
+
+
+def _delay_or_epoch(number: float | None, now: datetime | None) -> float | None:
+    """Read a number as a delay, or as a Unix timestamp when it is at least 1e9."""
+    if number is None:
+        return None
+    if number >= _EPOCH_THRESHOLD:
+        return _until(number, now)
+    return _clamp(number)
+
+
+def _http_date(text: str, now: datetime | None) -> float | None:
+    """Read an HTTP-date (IMF-fixdate, RFC 850 or asctime) as the wait until it."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(text)
+        if when.tzinfo is None:  # "-0000" and asctime dates carry no zone: they are GMT
+            when = when.replace(tzinfo=timezone.utc)
+        return _until(when.timestamp(), now)
+    except Exception:  # email.utils raises assorted types on malformed dates across versions
+        return None
+
+
+def parse_retry_after(
+    value: str | float | int | None, *, now: datetime | None = None
+) -> float | None:
+    """Read a ``Retry-After`` value as the number of seconds to wait.
+
+    Accepts delta-seconds (``"120"``, ``"0.5"``) and RFC 9110 HTTP-dates (a past
+    date gives 0.0). A number of at least 1e9 is a Unix timestamp sent by mistake
+    and is read as the seconds until that moment. Waits derived from a date or a
+    timestamp are rounded up to whole seconds; every result is clamped to
+    ``[0, 86400]``. Never raises.
+
+    Args:
+        value: The header value, or a number of seconds.
+        now: The current time for dates and timestamps; naive means UTC.
+
+    Returns:
+        The seconds to wait, or None for an empty, negative, non-finite, overflowing
+        or unparseable value.
+    """
+    if isinstance(value, str) and not _NUMBER.fullmatch(value.strip()):
+        return _http_date(value, now) if value.strip() else None
+    return _delay_or_epoch(_number(value), now)
+
+
+def _retry_after_ms(value: str, now: datetime | None) -> float | None:
+    """Read ``retry-after-ms``: a delay in milliseconds."""
+    number = _number(value)
+    return None if number is None else _clamp(number / 1000)
+
+
+def _ratelimit_reset(value: str, now: datetime | None) -> float | None:
+    """Read ``RateLimit-Reset``: a delay in seconds."""
+    number = _number(value)
+    return None if number is None else _clamp(number)
+
+
+def _x_ratelimit_reset(value: str, now: datetime | None) -> float | None:
+    """Read ``X-RateLimit-Reset``: a Unix timestamp when at least 1e9, else a delay."""
+    return _delay_or_epoch(_number(value), now)
+
+
+_RETRY_HEADERS: Final[tuple[tuple[str, Callable[[str, datetime | None], float | None]], ...]] = (
+    ("retry-after", lambda value, now: parse_retry_after(value, now=now)),
+    ("retry-after-ms", _retry_after_ms),
+    ("ratelimit-reset", _ratelimit_reset),
+    ("x-ratelimit-reset", _x_ratelimit_reset),
+)
+
+
+def retry_after_from_headers(
+    headers: Mapping[str, str] | None, *, now: datetime | None = None
+) -> float | None:
+    """Return the seconds to wait that response headers ask for, or None.
+
+    Looks at ``Retry-After``, ``retry-after-ms``, ``RateLimit-Reset`` (a delay) and
+    ``X-RateLimit-Reset`` (a Unix timestamp when at least 1e9, else a delay), in that
+    order, case-insensitively; the first that yields a value wins. Results are
+    clamped to ``[0, 86400]`` and waits until a moment are rounded up.
+
+    Args:
+        headers: Any mapping of header names to values, or None.
+        now: The current time for dates and timestamps; naive means UTC.
+    """
+    for name, parse in _RETRY_HEADERS:
+        raw = _header(headers, name)
+        if raw is not None:
+            seconds = parse(raw, now)
+            if seconds is not None:
+                return seconds
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Transport failures
+# ---------------------------------------------------------------------------
+
+_Kind = Literal["timeout", "connection", "response", "max_retry"]
+
+_HTTPX = ("httpx", "httpcore")
+# (kind, top-level modules, class names). Matched along the exception's MRO, so the
+# most specific class decides; "response" stops the walk (urllib's HTTPError is a
+# URLError, but it carries a response), "max_retry" defers to urllib3's ``reason``.
+_TRANSPORT_NAMES: Final[tuple[tuple[_Kind, tuple[str, ...], tuple[str, ...]], ...]] = (
+    # asyncio's and concurrent.futures' TimeoutError are builtin aliases from 3.11 on.
+    ("timeout", ("builtins", "asyncio", "concurrent"), ("TimeoutError",)),
+    ("connection", ("builtins",), ("ConnectionError",)),
+    ("connection", ("socket",), ("gaierror",)),
+    ("connection", ("ssl",), ("SSLError",)),
+    ("connection", ("urllib",), ("URLError",)),
+    ("response", ("urllib", "requests"), ("HTTPError",)),
+    (
+        "timeout",
+        _HTTPX,
+        ("TimeoutException", "ConnectTimeout", "ReadTimeout", "WriteTimeout", "PoolTimeout"),
+    ),
+    (
+        "connection",
+        _HTTPX,
+        (
+            "TransportError",
+            "NetworkError",
+            "ConnectError",
+            "ReadError",
+            "WriteError",
+            "CloseError",
+            "ProtocolError",
+            "RemoteProtocolError",
+            "LocalProtocolError",
+            "ProxyError",
+            "UnsupportedProtocol",
+        ),
+    ),
+    ("timeout", ("requests",), ("Timeout", "ConnectTimeout", "ReadTimeout")),
+    (
+        "connection",
+        ("requests",),
+        ("ConnectionError", "SSLError", "ProxyError", "ChunkedEncodingError"),
+    ),
+    ("timeout", ("urllib3",), ("TimeoutError", "ConnectTimeoutError", "ReadTimeoutError")),
+    (
+        "connection",
+        ("urllib3",),
+        ("NewConnectionError", "ProtocolError", "SSLError", "ProxyError"),
+    ),
+    ("max_retry", ("urllib3",), ("MaxRetryError",)),
+    (
+        "timeout",
+        ("aiohttp",),
+        ("ServerTimeoutError", "ConnectionTimeoutError", "SocketTimeoutError"),
+    ),
+    (
+        "connection",
+        ("aiohttp",),
+        (
+            "ClientConnectionError",
+            "ClientConnectorError",
+            "ServerDisconnectedError",
+            "ClientOSError",
+            "ClientPayloadError",
+        ),
+    ),
+)
+_TRANSPORT: Final[Mapping[tuple[str, str], _Kind]] = {
+    (module, name): kind
+    for kind, modules, names in _TRANSPORT_NAMES
+    for module in modules
+    for name in names
+}
+
+
+def _transport_kind(exc: BaseException, depth: int = 0) -> _Kind | None:
+    """Classify ``exc`` as a "timeout" or "connection" failure, or None."""
+    for klass in type(exc).__mro__:
+        module = getattr(klass, "__module__", None)
+        if not isinstance(module, str):
+            continue
+        kind = _TRANSPORT.get((module.partition(".")[0], klass.__qualname__))
+        if kind == "response":
+            return None
+        if kind == "max_retry":  # urllib3 gave up; its reason says how the last try failed
+            reason = getattr(exc, "reason", None)
+            timed_out = (
+                isinstance(reason, BaseException)
+                and reason is not exc
+                and depth < 4
+                and _transport_kind(reason, depth + 1) == "timeout"
+            )
+            return "timeout" if timed_out else "connection"
+        if kind is not None:
+            return kind
+    return None
+
+
+def error_from_exception(
+    exc: BaseException,
+    *,
+    provider: str | None = None,
+    request_method: str | None = None,
+    request_url: str | None = None,
+) -> BaseException:
+    """Turn a transport failure into ``APITimeoutError`` or ``APIConnectionError``.
+
+    Recognises builtin ``TimeoutError``/``ConnectionError``, ``socket.gaierror``,
+    ``ssl.SSLError``, ``urllib.error.URLError`` (not ``HTTPError``) and the
+    timeout, connect, network and protocol errors of httpx, httpcore, requests,
+    urllib3 and aiohttp, by module and class name, without importing them. The new
+    error has the class's default message (never the exception's text, which may
+    hold a URL), ``original_exception=exc``, and the request method and URL, taken
+    from ``exc.request`` when not given. Anything else, errorkit errors included,
+    is returned unchanged.
+    """
+    if isinstance(exc, Error):
+        return exc
+    kind = _transport_kind(exc)
+    if kind is None:
+        return exc
+    method, url = _request_info(exc)
+    cls = APITimeoutError if kind == "timeout" else APIConnectionError
+    return cls(
+        request_method=request_method or method,
+        request_url=request_url or url,
+        provider=provider,
+        original_exception=exc,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Wrapping SDK exceptions
+# ---------------------------------------------------------------------------
+
+_TARGET_BASES: Final = (APIError, APIConnectionError, ConnectorError)
+
+
+def _is_target(value: object) -> bool:
+    """Tell whether ``value`` is a class ``map_exceptions`` knows how to build."""
+    return isinstance(value, type) and issubclass(value, _TARGET_BASES)
+
+
+class map_exceptions(contextlib.ContextDecorator):
+    """Re-raise third-party exceptions as errorkit errors; a context manager or decorator.
+
+    ``error_map`` maps exception classes to errorkit classes, or to callables that
+    take the exception and return one. The raised exception's MRO is walked, so the
+    most specific entry wins. The errorkit error gets ``str(exc)`` as its message,
+    the provider, ``status_code=status_of(exc)`` for APIError subclasses (the class
+    default when None; 500 for a plain ``APIError``) and ``original_exception=exc``,
+    and is raised ``from exc``. Unmapped exceptions, errorkit errors and
+    ``BaseException``s such as ``KeyboardInterrupt`` pass through unchanged.
+
+    Targets: subclasses of ``APIError`` and ``APIConnectionError``, ``ConnectorError``
+    and its subclasses (``ProviderError`` gets ``status_of(exc)`` or 500;
+    ``ConnectorRateLimitError`` the exception's ``retry_after`` or 60.0).
+
+    Example:
+        >>> with map_exceptions({TimeoutError: APITimeoutError}, provider="openai"):
+        ...     raise TimeoutError("read timed out")
+        Traceback (most recent call last):
+        errorkit.exceptions.APITimeoutError: read timed out
+    """
+
+    def __init__(
+        self,
+        error_map: Mapping[type[BaseException], _ErrorTarget],
+        *,
+        provider: str,
+        status_of: Callable[[Any], int | None] | None = None,
+    ) -> None:
+        self.error_map = error_map
+        self.provider = provider
+        self.status_of = status_of
+
+    def __enter__(self) -> Self:
+        """Check the map: keys must be exception classes, targets buildable classes.
+
+        Raises:
+            TypeError: Naming the first key or target that cannot be used.
+        """
+        for source, target in self.error_map.items():
+            if not (isinstance(source, type) and issubclass(source, BaseException)):
+                raise TypeError(f"error_map key {source!r} is not an exception class")
+            if not (_is_target(target) or (callable(target) and not isinstance(target, type))):
+                raise TypeError(
+                    f"error_map target {target!r} for {source.__name__} is not a subclass of "
+                    "APIError, APIConnectionError or ConnectorError, nor a callable returning one"
+                )
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if not isinstance(exc, Exception) or isinstance(exc, Error):
+            return
+        target = next((self.error_map[k] for k in type(exc).__mro__ if k in self.error_map), None)
+        if target is None:
+            return
+        cls = target if isinstance(target, type) else target(exc)
+        if not _is_target(cls):
+            raise TypeError(
+                f"error_map callable {target!r} returned {cls!r} for {type(exc).__name__}; "
+                "expected a subclass of APIError, APIConnectionError or ConnectorError"
+            ) from exc
+        raise self._build(cls, exc) from exc
+
+    def _build(self, cls: type[_MappedError], exc: Exception) -> Error:
+        """Construct ``cls`` for ``exc`` with the arguments its family takes."""
+        message, provider = str(exc), self.provider
+        if issubclass(cls, JQLSyntaxError):  # built from the raw JQL error text alone
+            return cls(message)
+        if cls is ConnectorError or issubclass(cls, CatalogNotFoundError):
+            return cls(message, provider=provider)
+        if issubclass(cls, ProviderError):
+            return cls(provider, self._status(exc) or 500, message)
+        if issubclass(cls, ConnectorRateLimitError):
+            retry_after = parse_retry_after(getattr(exc, "retry_after", None))
+            return cls(provider, 60.0 if retry_after is None else retry_after, message=message)
+        if issubclass(cls, ConnectorError):
+            build_connector: Callable[[str, str], ConnectorError] = cls
+            return build_connector(provider, message)
+        if issubclass(cls, APIError):
+            status = self._status(exc)
+            if status is None and cls is APIError:
+                status = 500
+            build_api: Callable[..., APIError] = cls
+            return build_api(message, status_code=status, provider=provider, original_exception=exc)
+        return cls(message, provider=provider, original_exception=exc)
+
+    def _status(self, exc: Exception) -> int | None:
+        """Return ``status_of(exc)``, or None when there is no ``status_of``."""
+        return None if self.status_of is None else self.status_of(exc)
+
+
+# ---------------------------------------------------------------------------
+# Connector helpers (agent-facing default messages)
+# ---------------------------------------------------------------------------
+
+
+def connector_error_for_status(
+    provider: str,
+    status_code: int,
+    *,
+    headers: Mapping[str, str] | None = None,
+    env_var: str | None = None,
+    **request_context: Unpack[RequestContext],
+) -> ConnectorError:
+    """Build the connector error for an HTTP failure status, with its default message.
+
+    401/403 → ``UnauthorizedError`` (naming ``env_var``), 402 →
+    ``PaymentRequiredError``, 429 → ``ConnectorRateLimitError`` (``retry_after``
+    from the headers, else 60.0), anything else → ``ProviderError``. ``request_id``
+    is read from the headers unless given.
+
+    Args:
+        provider: The connector's provider name.
+        status_code: The HTTP status; a numeric string is converted.
+        headers: The response headers, any mapping.
+        env_var: The environment variable holding the provider's API key.
+        **request_context: Request and response context for the error.
+    """
+    status = _as_status(status_code)
+    if request_context.get("request_id") is None:
+        request_context["request_id"] = _request_id(headers)
+    if status in (401, 403):
+        return UnauthorizedError(provider, env_var=env_var, status_code=status, **request_context)
+    if status == 402:
+        return PaymentRequiredError(provider, **request_context)
+    if status == 429:
+        retry_after = retry_after_from_headers(headers)
+        return ConnectorRateLimitError(
+            provider, 60.0 if retry_after is None else retry_after, **request_context
+        )
+    return ProviderError(provider, status, **request_context)
+
+
+def connector_error_from_response(
+    response: _ResponseLike, *, provider: str, env_var: str | None = None
+) -> ConnectorError:
+    """Build the connector error for a failed response (httpx, requests or a look-alike)."""
+    method, url = _request_info(response)
+    return connector_error_for_status(
+        provider,
+        response.status_code,
+        headers=_response_headers(response),
+        env_var=env_var,
+        response_body=_response_body(response),
+        request_method=method,
+        request_url=url,
+    )
+
+
+def connector_error_for_timeout(
+    provider: str, *, original_exception: BaseException | None = None
+) -> ProviderError:
+    """Build the connector error for an upstream timeout: ``ProviderError`` with status 408."""
+    return ProviderError(provider, 408, original_exception=original_exception)
+
+
+def connector_error_for_transport(provider: str, exc: BaseException) -> ProviderError:
+    """Build the connector error for an unreachable upstream: ``ProviderError``, status 503.
+
+    The message names only the exception's class, never its text, which may hold a
+    URL or a credential.
+    """
+    message = (
+        f"{provider}: upstream could not be reached ({type(exc).__name__}). {DIRECTIVE_UNREACHABLE}"
+    )
+    return ProviderError(provider, 503, message, original_exception=exc)
