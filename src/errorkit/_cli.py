@@ -74,8 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n".join(tree_lines()))
     error = error_from_response(_SampleResponse(), provider="reports")
     print(f"\nA sample HTTP 429 response maps to {type(error).__name__}:\n")
-    print(f"str(error):      {error}")
-    print(f"error.retry_after: {getattr(error, 'retry_after', None)}")
-    print("error.to_dict():")
+    print(f"str(error)         {error}")
+    print(f"error.retry_after  {getattr(error, 'retry_after', None)}")
+    print(f"error.retryable    {error.retryable}")
+    print("error.to_dict()")
     print(json.dumps(error.to_dict(), indent=2))
     return 0

@@ -1,0 +1,95 @@
+"""User code that mypy --strict checks and pytest never runs.
+
+It pins what a type checker sees: catch clauses from specific to broad, attribute types
+(including on the multiple-inheritance classes), the ``to_dict()`` TypedDict, the mapping
+functions' return types, and, through ``# type: ignore[...]`` lines that mypy would flag as
+unused if they stopped being errors, the misuse a checker rejects.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from typing_extensions import assert_type
+
+import errorkit
+from errorkit import http_mapping
+
+
+def call_api() -> None:
+    """Stand in for a client call."""
+
+
+def handle() -> str:
+    """Catch from specific to broad, reading each class's attributes with their types."""
+    try:
+        call_api()
+    except errorkit.ConnectorRateLimitError as exc:
+        assert_type(exc.retry_after, float)
+        assert_type(exc.provider, str)
+        assert_type(exc.quota_exhausted, bool)
+    except errorkit.RateLimitError as exc:
+        assert_type(exc.retry_after, float | None)
+        assert_type(exc.provider, str | None)
+        assert_type(exc.rate_limit_form_url, str)
+    except errorkit.UnauthorizedError as exc:
+        assert_type(exc.provider, str)
+        assert_type(exc.status_code, int)
+        assert_type(exc.env_var, str | None)
+    except errorkit.ProviderError as exc:
+        assert_type(exc.status_code, int)
+        assert_type(exc.provider, str)
+    except errorkit.APIError as exc:
+        assert_type(exc.status_code, int)
+        assert_type(exc.request_url, str | None)
+        assert_type(exc.request_id, str | None)
+    except errorkit.APITimeoutError as exc:
+        assert_type(exc.status_code, int | None)
+    except errorkit.InvalidParameterError as exc:
+        assert_type(exc.provider, str)
+    except errorkit.RegionProbeError as exc:
+        assert_type(exc.attempts, list[tuple[str, int, str]])
+        assert_type(exc.to_dict()["attempts"], list[list[Any]])
+    except errorkit.ParseError as exc:
+        return exc.retry_message()
+    except errorkit.Error as exc:
+        payload = exc.to_dict()
+        assert_type(payload, errorkit.ErrorDict)
+        assert_type(payload["code"], str)
+        assert_type(exc.retryable, bool)
+        assert_type(exc.original_exception, BaseException | None)
+        return json.dumps(payload)
+    return ""
+
+
+def narrow(exc: errorkit.ConnectorError) -> None:
+    """A connector error narrows to the HTTP classes it also is."""
+    if isinstance(exc, errorkit.APIError):
+        assert_type(exc.status_code, int)
+    if isinstance(exc, errorkit.RateLimitError):
+        print(exc.retry_after)
+
+
+def mapping() -> None:
+    """The mapping helpers return the types the contract states."""
+    assert_type(http_mapping.parse_retry_after("120"), float | None)
+    assert_type(http_mapping.retry_after_from_headers({"Retry-After": "1"}), float | None)
+    assert_type(http_mapping.error_class_for_status(404), type[errorkit.APIError])
+    assert_type(http_mapping.error_for_status(404), errorkit.APIError)
+    assert_type(http_mapping.error_from_exception(OSError()), BaseException)
+    assert_type(http_mapping.connector_error_for_status("fred", 429), errorkit.ConnectorError)
+    assert_type(http_mapping.connector_error_for_timeout("fred"), errorkit.ProviderError)
+
+
+def misuse() -> None:
+    """Each line is an error mypy reports; an unused ignore would fail the check."""
+    errorkit.APIError("no status")  # type: ignore[call-arg]
+    errorkit.ServerError(reqest_url="https://x")  # type: ignore[call-arg]
+    errorkit.InvalidArgumentError("m", violation="sideways")  # type: ignore[arg-type]
+    errorkit.ConnectorError("m")  # type: ignore[call-arg]
+    errorkit.UnauthorizedError()  # type: ignore[call-arg]
+    errorkit.UnauthorizedError("fred", provider="other")  # type: ignore[misc]
+    errorkit.BadRequestError(code="X")  # type: ignore[call-arg]
+    errorkit.RegionProbeNetworkError("m", attempts=[], code="X")  # type: ignore[call-arg]
+    errorkit.RateLimitError().retry_after + 1  # type: ignore[operator]
