@@ -13,13 +13,13 @@ standard library, lazily, so importing this module stays cheap.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
-from collections.abc import Set as AbstractSet
-from typing import TYPE_CHECKING, Any, Final
 
+# Not imported from typing: at run time this module imports nothing but sys.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
     from collections.abc import Callable, Iterable
+    from typing import Any, Final
 
 __all__ = [
     "MAX_DEPTH",
@@ -205,15 +205,14 @@ def _redact_url(url: str, nesting: int) -> str:
         if masked is not query:
             pieces += (url[last : query_at + 1], masked)
             last = end
-    if hash_at >= 0:
-        fragment_start = hash_at + 1
-        inner = url.find("?", fragment_start)
-        if inner >= 0:
-            fragment_start = inner + 1
-        fragment = url[fragment_start:]
-        masked = _mask_params(fragment, nesting)
-        if masked is not fragment:
-            pieces += (url[last:fragment_start], masked)
+    if hash_at >= 0 and "=" in url[hash_at:]:
+        # A fragment may carry parameters too (OAuth's #access_token=..., or a client-side
+        # route such as #/callback?token=...): "?" separates groups of "&" parameters.
+        fragment = url[hash_at + 1 :]
+        groups = fragment.split("?")
+        masked_groups = [_mask_params(group, nesting) for group in groups]
+        if any(new is not old for new, old in zip(masked_groups, groups, strict=True)):
+            pieces += (url[last : hash_at + 1], "?".join(masked_groups))
             last = len(url)
     if not pieces:
         return url
@@ -286,12 +285,17 @@ _VALUE_PATTERN: Final = r"""
 """
 _CRED_PATTERN: Final = r"[A-Za-z0-9\-._~+/]+=*"
 _TRUNC_MARKER_PATTERN: Final = r"(\.\.\.\[truncated \d+ chars\])"
+# A proper prefix of a truncation marker at the very end of the text.
+_PARTIAL_MARKER_PATTERN: Final = (
+    r"\.(?:\.(?:\.(?:\[(?:t(?:r(?:u(?:n(?:c(?:a(?:t(?:e(?:d(?: (?:"
+    r"\d+(?: (?:c(?:h(?:a(?:r(?:s)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?\Z"
+)
 
 
 class _Patterns:
     """The compiled regular expressions, built on first use."""
 
-    __slots__ = ("cred", "marker", "scan", "value")
+    __slots__ = ("cred", "marker", "partial_marker", "scan", "value")
 
     def __init__(self) -> None:
         import re
@@ -300,6 +304,7 @@ class _Patterns:
         self.value: re.Pattern[str] = re.compile(_VALUE_PATTERN, re.VERBOSE | re.DOTALL)
         self.cred: re.Pattern[str] = re.compile(_CRED_PATTERN)
         self.marker: re.Pattern[str] = re.compile(_TRUNC_MARKER_PATTERN)
+        self.partial_marker: re.Pattern[str] = re.compile(_PARTIAL_MARKER_PATTERN)
 
 
 _PATTERNS: _Patterns | None = None
@@ -366,15 +371,23 @@ def redact_text(text: str) -> str:
         patterns = _patterns()
         if "[truncated " not in text:
             return _redact_segment(text, patterns)
+        # Odd indices are the markers themselves; the text around them is redacted on its
+        # own. Text right before a marker may end with the start of an older marker that a
+        # truncation cut through ("token=.." + marker): that stays as it is too.
         parts = patterns.marker.split(text)
-        # Odd indices are the markers themselves; text around them is redacted on its own.
-        redacted = [
-            part if index % 2 else _redact_segment(part, patterns)
-            for index, part in enumerate(parts)
-        ]
-        if all(new is old for new, old in zip(redacted, parts, strict=True)):
-            return text
-        return "".join(redacted)
+        changed = False
+        for index in range(0, len(parts), 2):
+            segment = parts[index]
+            tail = ""
+            if index + 1 < len(parts):
+                partial = patterns.partial_marker.search(segment)
+                if partial is not None:
+                    segment, tail = segment[: partial.start()], segment[partial.start() :]
+            redacted = _redact_segment(segment, patterns)
+            if redacted is not segment:
+                parts[index] = redacted + tail
+                changed = True
+        return "".join(parts) if changed else text
     except Exception:  # pragma: no cover - defensive: fail closed rather than raise
         return REDACTED
 
@@ -408,13 +421,26 @@ def _redact_segment(text: str, patterns: _Patterns) -> str:
             pos = value.end()
         else:
             cred = patterns.cred.match(text, pos)
-            if cred is not None:
+            if cred is not None and (
+                not match.group("auth").lower().startswith("basic")
+                or _looks_like_basic_credential(cred.group())
+            ):
                 out += (text[last:pos], REDACTED)
                 last = pos = cred.end()
     if not out:
         return text
     out.append(text[last:])
     return "".join(out)
+
+
+def _looks_like_basic_credential(word: str) -> bool:
+    """Tell a base64 ``user:password`` after ``Basic`` from a word of prose ("basic plan")."""
+    if _is_masked(word) or len(word) < 8:
+        return False
+    inner = word[1:]
+    return any(c.isdigit() or c in "+/=" for c in word) or (
+        any(c.isupper() for c in inner) and any(c.islower() for c in inner)
+    )
 
 
 # --------------------------------------------------------------------------- truncation
@@ -500,7 +526,10 @@ _KIND_CACHE: dict[type, int] = {}
 
 
 def _classify(cls: type) -> int:
-    """Decide how values of ``cls`` are converted (modules are looked up, never imported)."""
+    """Decide how values of ``cls`` are converted (value modules are looked up, not imported)."""
+    from collections.abc import Mapping, Sequence
+    from collections.abc import Set as AbstractSet
+
     modules = sys.modules
     enum = modules.get("enum")
     if enum is not None and issubclass(cls, enum.Enum):
@@ -592,7 +621,10 @@ def _convert(value: Any, depth: int, redact: bool, path: set[int]) -> Any:
         return _convert_list(value, value, depth, redact, path)
     kind = _KIND_CACHE.get(cls)
     if kind is None:
-        kind = _classify(cls)
+        try:
+            kind = _classify(cls)
+        except Exception:  # an odd metaclass or __subclasshook__
+            kind = _OTHER
         if len(_KIND_CACHE) >= 1024:
             _KIND_CACHE.clear()
         _KIND_CACHE[cls] = kind
@@ -647,7 +679,7 @@ def _key_text(key: object) -> str:
         return key
     try:
         enum = sys.modules.get("enum")
-        while enum is not None and isinstance(key, enum.Enum):
+        if enum is not None and isinstance(key, enum.Enum):
             key = key.value
         if isinstance(key, str):
             return str.__str__(key)
@@ -681,20 +713,28 @@ def _convert_items(
         child = depth + 1
         for raw_key, item in items:
             raw = raw_key if type(raw_key) is str else _key_text(raw_key)
-            if redact:
-                key = _text(raw)
-                if key in out:
-                    key = _unique_key(raw, out, redact)
-                if _is_sensitive_name(raw):
-                    out[key] = REDACTED
-                    continue
-            else:
-                key = raw if raw not in out else _unique_key(raw, out, redact)
+            if not redact:
+                out[raw if raw not in out else _unique_key(raw, out, redact)] = (
+                    item if type(item) is str else _convert(item, child, redact, path)
+                )
+                continue
+            key, sensitive = _KEY_CACHE.get(raw) or _safe_key(raw)
+            if key in out:
+                key = _unique_key(raw, out, redact)
+            if sensitive:
+                out[key] = REDACTED
+                continue
             cls = type(item)
             if cls is str:
-                out[key] = _text(item) if redact else item
-            elif cls is bool or item is None or (cls is int and -_SMALL_INT < item < _SMALL_INT):
+                if len(item) > MAX_STRING_LENGTH or _may_hold_secret(item):
+                    item = safe_text(item)
                 out[key] = item
+            elif cls is int:
+                out[key] = item if -_SMALL_INT < item < _SMALL_INT else _big_int(item)
+            elif cls is bool or item is None:
+                out[key] = item
+            elif cls is float:
+                out[key] = item if item - item == 0.0 else _FLOAT_NAMES[repr(item)]
             else:
                 out[key] = _convert(item, child, redact, path)
         return out
@@ -702,6 +742,19 @@ def _convert_items(
         return _as_text(_fallback_repr(container), redact)
     finally:
         path.discard(ident)
+
+
+_KEY_CACHE: dict[str, tuple[str, bool]] = {}
+
+
+def _safe_key(raw: str) -> tuple[str, bool]:
+    """Return the safe form of a key and whether it is sensitive, memoising short keys."""
+    entry = (_text(raw), _is_sensitive_name(raw))
+    if len(raw) <= 64:
+        if len(_KEY_CACHE) >= 4096:
+            _KEY_CACHE.clear()
+        _KEY_CACHE[raw] = entry
+    return entry
 
 
 def _unique_key(raw: str, out: dict[str, Any], redact: bool) -> str:
@@ -733,9 +786,15 @@ def _convert_list(
         for item in items:
             cls = type(item)
             if cls is str:
-                append(_text(item) if redact else item)
-            elif cls is bool or item is None or (cls is int and -_SMALL_INT < item < _SMALL_INT):
+                if redact and (len(item) > MAX_STRING_LENGTH or _may_hold_secret(item)):
+                    item = safe_text(item)
                 append(item)
+            elif cls is int:
+                append(item if -_SMALL_INT < item < _SMALL_INT else _big_int(item))
+            elif cls is bool or item is None:
+                append(item)
+            elif cls is float:
+                append(item if item - item == 0.0 else _FLOAT_NAMES[repr(item)])
             else:
                 append(_convert(item, child, redact, path))
         return out
