@@ -308,6 +308,28 @@ def _as_cause(value: object) -> BaseException | None:
     return Exception(_str(value))
 
 
+def _read_payload(payload: object) -> tuple[str, str, Mapping[Any, Any]]:
+    """Check a ``to_dict()`` payload and return its code, message and details."""
+    if not isinstance(payload, Mapping):
+        raise ValueError(f"error payload must be a mapping, not {type(payload).__name__}")
+    missing = [key for key in ("code", "message", "details") if key not in payload]
+    if missing:
+        raise ValueError(f"error payload is missing {', '.join(map(repr, missing))}")
+    code, message, details = payload["code"], payload["message"], payload["details"]
+    if not isinstance(code, str) or not code:
+        raise ValueError(f"error payload 'code' must be a non-empty str, not {code!r}")
+    if not isinstance(message, str):
+        raise ValueError(f"error payload 'message' must be a str, not {type(message).__name__}")
+    if not isinstance(details, Mapping):
+        raise ValueError(f"error payload 'details' must be a mapping, not {type(details).__name__}")
+    return code, message, details
+
+
+def _is_retryable_status(status: object) -> bool:
+    """Tell whether an HTTP status is worth retrying: 408, 429 or any 5xx."""
+    return isinstance(status, int) and (status in (408, 429) or 500 <= status < 600)
+
+
 def _restore(cls: type[Error], state: dict[str, Any], cause: BaseException | None) -> Error:
     """Rebuild a pickled or copied error without calling its constructor."""
     error = cls.__new__(cls)
@@ -425,10 +447,16 @@ class Error(Exception):
 
     _details_layout: tuple[str, ...] = ()
     _layout: ClassVar[tuple[tuple[str, bool], ...]] = ()
+    _other_codes: ClassVar[tuple[str, ...]] = ()
+    _registry: ClassVar[dict[str, type[Error]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._layout = tuple((name.rstrip("?"), name.endswith("?")) for name in cls._details_layout)
+        own = vars(cls)
+        codes = (own["code"],) if "code" in own else ()
+        for code in (*codes, *own.get("_other_codes", ())):
+            Error._registry.setdefault(code, cls)
 
     def __init__(
         self,
@@ -457,6 +485,46 @@ class Error(Exception):
             own.setdefault(key, value)
         self.details = own
         super().__init__(self.message)
+
+    @classmethod
+    def from_dict(cls, payload: Mapping[str, Any]) -> Self:
+        """Rebuild an error from a ``to_dict()`` payload, e.g. one received as JSON.
+
+        The class is the most specific one registered for ``payload["code"]`` (each
+        class's code, plus the alternative codes of ``OAuthError`` and
+        ``WorkspaceScopeError``); an unknown code gives ``cls`` itself keeping that code.
+        The message, details and the attributes held in the details are restored, so
+        ``Error.from_dict(e.to_dict()).to_dict() == e.to_dict()``.
+
+        Args:
+            payload: A mapping with the keys ``code`` (a non-empty str), ``message`` (a
+                str) and ``details`` (a mapping); other keys are ignored.
+
+        Raises:
+            ValueError: When the payload is malformed, or its code belongs to a class
+                that is not ``cls`` or one of its subclasses.
+        """
+        code, message, details = _read_payload(payload)
+        target = Error._registry.get(code, cls)
+        if not issubclass(target, cls):
+            raise ValueError(
+                f"payload code {code!r} belongs to {target.__name__}, which is not a {cls.__name__}"
+            )
+        error = target.__new__(target)
+        error.message = message or error._default_message()
+        error.code = code
+        error.details = dict(details)
+        error.args = (error.message,)
+        error._restore_fields()
+        return error
+
+    def _restore_fields(self) -> None:
+        """Set the attributes kept in ``details`` after ``from_dict`` (None when absent)."""
+        for name, _ in self._layout:
+            value = self.details.get(name)
+            if isinstance(getattr(type(self), name, None), property):
+                name = "_" + name
+            setattr(self, name, value)
 
     def _message_template(self) -> str | None:
         """Return the template of the default message; subclasses may choose one."""
@@ -503,6 +571,9 @@ class Error(Exception):
             for key, value in self.__dict__.items()
         }
         return (_restore, (type(self), state, _portable_cause(self.__cause__)))
+
+
+Error._registry[Error.code] = Error
 
 
 # ---------------------------------------------------------------------------
@@ -1025,6 +1096,14 @@ class OAuthError(Error):
     """
 
     code = "OAUTH_TOKEN_ERROR"
+    _other_codes = (
+        "OAUTH_REFRESH_ERROR",
+        "OAUTH_REFRESH_REVOKED",
+        "OAUTH_REGISTRATION_ERROR",
+        "OAUTH_TIMEOUT",
+        "OAUTH_PORT_ERROR",
+        "OAUTH_BROWSER_ERROR",
+    )
 
 
 class RegionProbeError(OAuthError):
@@ -1046,6 +1125,10 @@ class RegionProbeError(OAuthError):
         self._attempts = [tuple(a) if isinstance(a, Iterable) else a for a in _as_list(attempts)]
         listed = [list(a) if isinstance(a, tuple) else a for a in self._attempts]
         super().__init__(message, code, {"attempts": listed})
+
+    def _restore_fields(self) -> None:
+        attempts = self.details.get("attempts")
+        self._attempts = [tuple(a) if isinstance(a, list) else a for a in _as_list(attempts)]
 
     @property
     def attempts(self) -> list[tuple[str, int, str]]:
@@ -1079,6 +1162,7 @@ class WorkspaceScopeError(Error):
     """
 
     code = "NO_WORKSPACES"
+    _other_codes = ("AMBIGUOUS_WORKSPACE", "WORKSPACE_NOT_FOUND", "ORGANIZATION_AMBIGUOUS")
 
 
 class BusinessContextValidationError(Error):
@@ -1217,6 +1301,10 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
         self.retryable = not quota_exhausted
         self._init_http(message, status_code, context)
 
+    def _restore_fields(self) -> None:
+        super()._restore_fields()
+        self.retryable = not self.quota_exhausted
+
     def _message_template(self) -> str | None:
         return self.quota_message if self.quota_exhausted else self.default_message
 
@@ -1246,8 +1334,12 @@ class ProviderError(ConnectorError, APIError):
     ) -> None:
         self._provider = provider
         status = _as_status(status_code)
-        self.retryable = isinstance(status, int) and (status in (408, 429) or 500 <= status < 600)
+        self.retryable = _is_retryable_status(status)
         self._init_http(message, status, context)
+
+    def _restore_fields(self) -> None:
+        super()._restore_fields()
+        self.retryable = _is_retryable_status(self.status_code)
 
     def _message_template(self) -> str | None:
         status = self.status_code
@@ -1373,6 +1465,10 @@ class ToolExecutionError(ToolError):
         self.tool_exception_type = type(self.tool_exception).__name__
         self.__cause__ = self.tool_exception
         super().__init__(message)
+
+    def _restore_fields(self) -> None:
+        super()._restore_fields()
+        self.tool_exception = Exception(f"{self.tool_exception_type}: {self.message}")
 
 
 class ToolNotFoundError(ToolError):

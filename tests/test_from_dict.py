@@ -1,0 +1,161 @@
+"""``Error.from_dict``: an error crosses a boundary as JSON and is caught by type again."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from typing import Any
+
+import pytest
+
+import errorkit
+from errorkit import exceptions as ek
+from tests.samples import all_error_classes, sample
+
+CLASSES = all_error_classes()
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=[cls.__name__ for cls in CLASSES])
+@pytest.mark.parametrize("via_json", [False, True], ids=["dict", "json"])
+def test_round_trip_keeps_type_and_payload(cls: type[ek.Error], via_json: bool) -> None:
+    """``from_dict(e.to_dict())`` has e's type and the same ``to_dict()``, also through JSON."""
+    payload = sample(cls).to_dict()
+    if via_json:
+        payload = json.loads(json.dumps(payload))
+    rebuilt = ek.Error.from_dict(payload)
+    assert type(rebuilt) is cls
+    assert rebuilt.to_dict() == payload
+    assert str(rebuilt) == payload["message"]
+    assert rebuilt.args == (payload["message"],)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=[cls.__name__ for cls in CLASSES])
+def test_rebuilt_error_pickles_and_rebuilds_again(cls: type[ek.Error]) -> None:
+    """A rebuilt error pickles, and rebuilding its own payload changes nothing."""
+    payload = sample(cls).to_dict()
+    rebuilt = ek.Error.from_dict(payload)
+    assert pickle.loads(pickle.dumps(rebuilt)).to_dict() == payload
+    assert ek.Error.from_dict(rebuilt.to_dict()).to_dict() == payload
+
+
+def test_documented_attributes_are_restored() -> None:
+    """The attributes kept in details come back: statuses, retry delays, providers, lists."""
+    rate = ek.Error.from_dict(ek.RateLimitError(retry_after=30, project_id="7").to_dict())
+    assert isinstance(rate, ek.RateLimitError)
+    assert (rate.retry_after, rate.project_id, rate.status_code) == (30.0, "7", 429)
+    assert rate.rate_limit_form_url.endswith("entry.1636741534=7")
+
+    quota = ek.Error.from_dict(
+        ek.ConnectorRateLimitError("fred", 5, quota_exhausted=True).to_dict()
+    )
+    assert isinstance(quota, ek.ConnectorRateLimitError)
+    assert (quota.provider, quota.retry_after, quota.quota_exhausted) == ("fred", 5.0, True)
+    assert quota.retryable is False
+
+    upstream = ek.Error.from_dict(ek.ProviderError("fmp", 503).to_dict())
+    assert isinstance(upstream, ek.ProviderError)
+    assert (upstream.provider, upstream.status_code, upstream.retryable) == ("fmp", 503, True)
+
+    account = ek.Error.from_dict(ek.AccountNotFoundError("x", ["a", "b"]).to_dict())
+    assert isinstance(account, ek.AccountNotFoundError)
+    assert (account.account_name, account.available_accounts) == ("x", ["a", "b"])
+
+    probe = ek.Error.from_dict(ek.RegionProbeError("m", attempts=[("us", 401, "no")]).to_dict())
+    assert isinstance(probe, ek.RegionProbeError)
+    assert probe.attempts == [("us", 401, "no")]
+
+    tool = ek.Error.from_dict(ek.ToolExecutionError(KeyError("k")).to_dict())
+    assert isinstance(tool, ek.ToolExecutionError)
+    assert tool.tool_exception_type == "KeyError"
+    assert str(tool.tool_exception) == "KeyError: 'k'"
+
+    timeout = ek.Error.from_dict(ek.APITimeoutError(request_method="GET").to_dict())
+    assert isinstance(timeout, ek.APITimeoutError)
+    assert isinstance(timeout, TimeoutError)
+    assert timeout.request_method == "GET"
+
+
+def test_absent_optional_fields_read_as_none() -> None:
+    """Optional attributes missing from the payload read as None rather than failing."""
+    rebuilt = ek.Error.from_dict({"code": "RATE_LIMITED", "message": "slow down", "details": {}})
+    assert isinstance(rebuilt, ek.RateLimitError)
+    assert rebuilt.retry_after is None
+    assert rebuilt.provider is None
+    assert rebuilt.request_url is None
+
+
+@pytest.mark.parametrize(
+    ("code", "cls"),
+    [
+        ("OAUTH_TOKEN_ERROR", ek.OAuthError),
+        ("OAUTH_REFRESH_ERROR", ek.OAuthError),
+        ("OAUTH_REFRESH_REVOKED", ek.OAuthError),
+        ("OAUTH_REGISTRATION_ERROR", ek.OAuthError),
+        ("OAUTH_TIMEOUT", ek.OAuthError),
+        ("OAUTH_PORT_ERROR", ek.OAuthError),
+        ("OAUTH_BROWSER_ERROR", ek.OAuthError),
+        ("OAUTH_REGION_PROBE_FAILED", ek.RegionProbeError),
+        ("OAUTH_NETWORK_UNREACHABLE", ek.RegionProbeNetworkError),
+        ("NO_WORKSPACES", ek.WorkspaceScopeError),
+        ("AMBIGUOUS_WORKSPACE", ek.WorkspaceScopeError),
+        ("WORKSPACE_NOT_FOUND", ek.WorkspaceScopeError),
+        ("ORGANIZATION_AMBIGUOUS", ek.WorkspaceScopeError),
+    ],
+)
+def test_alternative_codes_pick_their_class(code: str, cls: type[ek.Error]) -> None:
+    """The documented alternative codes rebuild the class that owns them, keeping the code."""
+    rebuilt = ek.Error.from_dict({"code": code, "message": "m", "details": {}})
+    assert type(rebuilt) is cls
+    assert rebuilt.code == code
+
+
+def test_unknown_code_gives_base_error_keeping_it() -> None:
+    """An unknown code rebuilds a plain ``Error`` that keeps the code."""
+    payload = {"code": "SOMETHING_NEW", "message": "from a newer server", "details": {"a": 1}}
+    rebuilt = ek.Error.from_dict(payload)
+    assert type(rebuilt) is ek.Error
+    assert rebuilt.to_dict() == payload
+
+
+def test_from_dict_on_a_subclass() -> None:
+    """On a subclass, a matching payload builds that class; a foreign code is a ValueError."""
+    payload = ek.ServerError(status_code=502).to_dict()
+    assert type(ek.APIError.from_dict(payload)) is ek.ServerError
+    with pytest.raises(ValueError, match="belongs to ServerError, which is not a ConfigError"):
+        ek.ConfigError.from_dict(payload)
+    unknown = ek.APIError.from_dict({"code": "TEAPOT", "message": "m", "details": {}})
+    assert type(unknown) is ek.APIError
+    assert unknown.code == "TEAPOT"
+
+
+def test_empty_message_falls_back() -> None:
+    """A payload with an empty message gets the class default, so ``str()`` is never empty."""
+    rebuilt = ek.Error.from_dict({"code": "NOT_FOUND", "message": "", "details": {}})
+    assert str(rebuilt) == "Resource not found"
+
+
+@pytest.mark.parametrize(
+    ("payload", "complaint"),
+    [
+        ([], "must be a mapping, not list"),
+        ("RATE_LIMITED", "must be a mapping, not str"),
+        ({"message": "m", "details": {}}, "missing 'code'"),
+        ({"code": "X"}, "missing 'message', 'details'"),
+        ({"code": 7, "message": "m", "details": {}}, "'code' must be a non-empty str, not 7"),
+        ({"code": "", "message": "m", "details": {}}, "'code' must be a non-empty str"),
+        ({"code": "X", "message": None, "details": {}}, "'message' must be a str, not NoneType"),
+        ({"code": "X", "message": "m", "details": [1]}, "'details' must be a mapping, not list"),
+    ],
+)
+def test_malformed_payload_says_what_is_wrong(payload: Any, complaint: str) -> None:
+    """A malformed payload raises ValueError naming the problem."""
+    with pytest.raises(ValueError, match=complaint):
+        ek.Error.from_dict(payload)
+
+
+def test_caught_by_type_after_crossing_a_boundary() -> None:
+    """A connector 429 serialized to JSON is caught again as ``RateLimitError``."""
+    wire = json.dumps(errorkit.ConnectorRateLimitError("fred", 12).to_dict())
+    with pytest.raises(errorkit.RateLimitError) as caught:
+        raise errorkit.Error.from_dict(json.loads(wire))
+    assert caught.value.retry_after == 12.0
