@@ -99,6 +99,11 @@ __all__ = [
     "DIRECTIVE_TIMEOUT",
     "DIRECTIVE_TRANSIENT",
     "DIRECTIVE_UNREACHABLE",
+    "EXIT_AUTH",
+    "EXIT_FAILURE",
+    "EXIT_INVALID_ARGUMENTS",
+    "EXIT_NOT_FOUND",
+    "EXIT_RATE_LIMITED",
     "EmptyDataError",
     "Error",
     "ErrorDict",
@@ -160,6 +165,13 @@ DIRECTIVE_TRANSIENT = "Pick a different connector or inform the user; do not loo
 DIRECTIVE_REJECTED = "DO NOT retry with the same parameters."
 DIRECTIVE_PARSE = "DO NOT retry; pick a different connector or report."
 DIRECTIVE_CATALOG = "DO NOT retry."
+
+# Process exit codes for command-line tools built on errorkit (``sys.exit(exc.exit_code)``).
+EXIT_FAILURE = 1
+EXIT_AUTH = 2
+EXIT_INVALID_ARGUMENTS = 3
+EXIT_NOT_FOUND = 4
+EXIT_RATE_LIMITED = 5
 
 Violation = Literal["mutually_exclusive", "no_browser_misuse", "secret_stdin_misuse"]
 """The kinds of argument misuse an ``InvalidArgumentError`` reports."""
@@ -442,6 +454,7 @@ class Error(Exception):
     code: str = "UNKNOWN_ERROR"
     default_message: ClassVar[str | None] = None
     retryable: bool = False
+    exit_code: ClassVar[int] = EXIT_FAILURE
     message: str
     details: dict[str, Any]
 
@@ -594,6 +607,7 @@ class AccountNotFoundError(ConfigError):
     """The named account is not configured; ``available_accounts`` lists those that are."""
 
     code = "ACCOUNT_NOT_FOUND"
+    exit_code = EXIT_NOT_FOUND
     _details_layout = ("account_name", "available_accounts")
 
     def __init__(self, account_name: str, available_accounts: Iterable[str] | None = None) -> None:
@@ -642,6 +656,7 @@ class InvalidArgumentError(ConfigError):
     """A call combined arguments that cannot be used together; see ``violation``."""
 
     code = "INVALID_ARGUMENT"
+    exit_code = EXIT_INVALID_ARGUMENTS
     _details_layout = ("violation", "detected_auth_type?")
 
     def __init__(
@@ -663,6 +678,7 @@ class ProjectNotFoundError(ConfigError):
     """The project is not accessible; ``available_projects`` lists those that are."""
 
     code = "PROJECT_NOT_FOUND"
+    exit_code = EXIT_NOT_FOUND
     _details_layout = ("project_id", "available_projects")
 
     def __init__(self, project_id: str, available_projects: Iterable[str] | None = None) -> None:
@@ -680,6 +696,7 @@ class MissingAPIKeyError(ConfigError):
     """No API key is available for a provider: set the named environment variable."""
 
     code = "MISSING_API_KEY"
+    exit_code = EXIT_AUTH
     _details_layout = ("provider_id", "env_var")
 
     def __init__(self, provider_id: str, env_var: str) -> None:
@@ -776,6 +793,7 @@ class BadRequestError(APIError):
     """The request was malformed or semantically invalid (HTTP 400, also 422)."""
 
     code = "BAD_REQUEST"
+    exit_code = EXIT_INVALID_ARGUMENTS
     default_message = "Bad request"
     status_code = 400
 
@@ -847,6 +865,7 @@ class AuthenticationError(APIError):
     """The credentials were missing, invalid or expired (HTTP 401)."""
 
     code = "AUTH_FAILED"
+    exit_code = EXIT_AUTH
     default_message = "Authentication failed"
     status_code = 401
 
@@ -864,6 +883,7 @@ class PermissionDeniedError(APIError):
     """The credentials are valid but not allowed to do this (HTTP 403)."""
 
     code = "PERMISSION_DENIED"
+    exit_code = EXIT_AUTH
     default_message = "Permission denied"
     status_code = 403
 
@@ -881,6 +901,7 @@ class NotFoundError(APIError):
     """The requested resource does not exist (HTTP 404)."""
 
     code = "NOT_FOUND"
+    exit_code = EXIT_NOT_FOUND
     default_message = "Resource not found"
     status_code = 404
 
@@ -901,6 +922,7 @@ class RateLimitError(APIError):
     """
 
     code = "RATE_LIMITED"
+    exit_code = EXIT_RATE_LIMITED
     default_message = "Rate limit exceeded"
     status_code = 429
     retryable = True
@@ -990,6 +1012,7 @@ class SessionReplayAccessError(SessionReplayError):
     """The project has SESSION_RECORDING_SENSITIVE_DATA on and the caller lacks access."""
 
     code = "SESSION_REPLAY_ACCESS_ERROR"
+    exit_code = EXIT_AUTH
     status_code = 403
 
     @classmethod
@@ -1028,6 +1051,7 @@ class ReplayNotFoundError(SessionReplayError):
     """The replay's first CDN file is missing: aged out, never recorded, or deleted."""
 
     code = "REPLAY_NOT_FOUND"
+    exit_code = EXIT_NOT_FOUND
     status_code = 404
 
     @classmethod
@@ -1096,6 +1120,7 @@ class OAuthError(Error):
     """
 
     code = "OAUTH_TOKEN_ERROR"
+    exit_code = EXIT_AUTH
     _other_codes = (
         "OAUTH_REFRESH_ERROR",
         "OAUTH_REFRESH_REVOKED",
@@ -1150,6 +1175,7 @@ class RegionProbeNetworkError(RegionProbeError):
     """Every region probe failed at the network layer: the machine looks offline."""
 
     code = "OAUTH_NETWORK_UNREACHABLE"
+    exit_code = EXIT_FAILURE
 
     def __init__(self, message: str, *, attempts: Iterable[tuple[str, int, str]]) -> None:
         super().__init__(message, attempts=attempts)
@@ -1162,6 +1188,7 @@ class WorkspaceScopeError(Error):
     """
 
     code = "NO_WORKSPACES"
+    exit_code = EXIT_INVALID_ARGUMENTS
     _other_codes = ("AMBIGUOUS_WORKSPACE", "WORKSPACE_NOT_FOUND", "ORGANIZATION_AMBIGUOUS")
 
 
@@ -1169,6 +1196,7 @@ class BusinessContextValidationError(Error):
     """Business-context text failed validation before it was sent (too long)."""
 
     code = "BUSINESS_CONTEXT_TOO_LONG"
+    exit_code = EXIT_INVALID_ARGUMENTS
 
     def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
         super().__init__(message, None, details)
@@ -1418,6 +1446,7 @@ class InvalidParameterError(ConnectorError, ValueError):
     """A call-time argument is invalid; the message is used verbatim."""
 
     code = "INVALID_PARAMETER"
+    exit_code = EXIT_INVALID_ARGUMENTS
 
     def __init__(self, provider: str, message: str) -> None:
         super().__init__(message, provider=provider)
@@ -1427,6 +1456,7 @@ class CatalogNotFoundError(ConnectorError):
     """A catalog bundle is missing or unreachable; the message always says not to retry."""
 
     code = "CATALOG_NOT_FOUND"
+    exit_code = EXIT_NOT_FOUND
     default_message = "Catalog bundle not found"
 
     def __init__(self, message: str, *, provider: str = "catalog") -> None:
@@ -1475,6 +1505,7 @@ class ToolNotFoundError(ToolError):
     """A tool call named a tool that is not registered."""
 
     code = "TOOL_NOT_FOUND"
+    exit_code = EXIT_NOT_FOUND
     _details_layout = ("tool_name",)
 
     def __init__(self, tool_name: str) -> None:
