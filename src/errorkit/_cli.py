@@ -1,15 +1,42 @@
-"""``python -m errorkit``: print the hierarchy, then map a sample HTTP 429 response."""
+"""``python -m errorkit``: the hierarchy, the code catalog, explanations and status mapping.
+
+Subcommands (standard library ``argparse`` only; nothing third-party is imported):
+
+* no arguments: the tree with codes and default statuses, then a sample 429 mapped;
+* ``codes [--json | --markdown]``: every code with its class, status, retryability,
+  exit code and a one-line description;
+* ``explain CODE``: what an error means and what to do (from the class docstring);
+* ``map STATUS [--header NAME:VALUE ...] [--body TEXT] [--provider P] [--connector] [--json]``:
+  the typed error ``http_mapping`` produces, its ``str()`` and ``to_dict()``;
+* ``schema``: the JSON schema of the ``to_dict()`` payload (needs pydantic).
+
+Usage errors (an unknown code, a non-numeric status) exit with status 2.
+"""
 
 from __future__ import annotations
 
+import argparse
+import inspect
 import json
+import sys
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from errorkit import http_mapping
 from errorkit.exceptions import Error
-from errorkit.http_mapping import error_from_response
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+
+# Classes whose retryability depends on the instance, not the class.
+_RETRYABLE_WHEN = {
+    "PROVIDER_ERROR": "when the status is 408, 429 or 5xx",
+    "PROVIDER_RATE_LIMITED": "unless quota_exhausted",
+}
+
+
+# ---------------------------------------------------------------------------
+# The tree and the catalog
+# ---------------------------------------------------------------------------
 
 
 def _children(cls: type[Error]) -> list[type[Error]]:
@@ -27,6 +54,17 @@ def _walk(cls: type[Error], lead: str, branch: str) -> Iterator[tuple[str, type[
         yield from _walk(child, below, "└── " if last else "├── ")
 
 
+def classes() -> list[type[Error]]:
+    """Every errorkit class, in tree (source) order."""
+    return [cls for _, cls in _walk(Error, "", "")]
+
+
+def _status(cls: type[Error]) -> int | None:
+    """The class's default HTTP status, if it has one."""
+    status = getattr(cls, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
 def tree_lines(root: type[Error] = Error) -> list[str]:
     """Render the tree under ``root``: name (and second base), code, default status."""
     rows = []
@@ -34,13 +72,89 @@ def tree_lines(root: type[Error] = Error) -> list[str]:
         name = cls.__name__
         if len(cls.__bases__) > 1:
             name += f" (+ {cls.__bases__[1].__name__})"
-        status = getattr(cls, "status_code", None)
+        status = _status(cls)
         rows.append((prefix + name, cls.code, "" if status is None else str(status)))
     width = max(len(label) for label, _, _ in rows) + 2
     code_width = max(len(code) for _, code, _ in rows) + 2
     return [
         f"{label:<{width}}{code:<{code_width}}{status}".rstrip() for label, code, status in rows
     ]
+
+
+def _doc_parts(cls: type[Error]) -> tuple[str, str, str]:
+    """Split a class docstring into (summary line, body, what to do)."""
+    doc = inspect.cleandoc(cls.__doc__ or "").replace("``", "`")
+    summary, _, rest = doc.partition("\n")
+    paragraphs = [p.strip() for p in rest.strip().split("\n\n") if p.strip()]
+    remedy = ""
+    body = []
+    for paragraph in paragraphs:
+        if paragraph.startswith("What to do:"):
+            remedy = " ".join(paragraph.removeprefix("What to do:").split())
+        else:
+            body.append(paragraph)
+    return summary.strip(), "\n\n".join(body), remedy
+
+
+def catalog() -> list[dict[str, Any]]:
+    """One entry per error code: class, status, retryability, exit code, description."""
+    entries = []
+    for cls in classes():
+        summary, _, remedy = _doc_parts(cls)
+        for code in (cls.code, *vars(cls).get("_other_codes", ())):
+            entries.append(
+                {
+                    "code": code,
+                    "class": cls.__name__,
+                    "status": _status(cls),
+                    "retryable": cls.retryable,
+                    "retryable_when": _RETRYABLE_WHEN.get(code),
+                    "exit_code": cls.exit_code,
+                    "description": summary,
+                    "what_to_do": remedy,
+                }
+            )
+    return entries
+
+
+def _retryable_text(entry: dict[str, Any]) -> str:
+    """Render an entry's retryability for people."""
+    return entry["retryable_when"] or ("yes" if entry["retryable"] else "no")
+
+
+def catalog_markdown() -> str:
+    """The catalog as the Markdown table of the docs' error-code page."""
+    lines = [
+        "| Code | Class | Status | Retryable | Exit | Raised when | What to do |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for entry in catalog():
+        status = "" if entry["status"] is None else str(entry["status"])
+        cells = [
+            f"`{entry['code']}`",
+            f"`{entry['class']}`",
+            status,
+            _retryable_text(entry),
+            str(entry["exit_code"]),
+            entry["description"],
+            entry["what_to_do"],
+        ]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _find_class(name: str) -> type[Error] | None:
+    """Look a code (any case) or a class name up."""
+    wanted = name.strip()
+    for entry in catalog():
+        if wanted.upper() == entry["code"] or wanted == entry["class"]:
+            return next(cls for cls in classes() if cls.__name__ == entry["class"])
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------
 
 
 class _SampleRequest:
@@ -67,16 +181,171 @@ class _SampleResponse:
         return json.loads(self.text)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Print the tree with codes and statuses, then a mapped 429 error as text and JSON."""
-    del argv  # no options yet
+def _print_error(error: BaseException) -> None:
+    """Print an error's class, ``str()`` and ``to_dict()`` for people."""
+    print(f"class      {type(error).__name__}")
+    print(f"str()      {error}")
+    if isinstance(error, Error):
+        print(f"retryable  {error.retryable}")
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            print(f"retry_after {retry_after}")
+        print("to_dict()")
+        print(json.dumps(error.to_dict(), indent=2))
+
+
+def _cmd_tree(args: argparse.Namespace) -> int:
+    """Print the tree, then map a sample 429 response."""
     print("errorkit exception hierarchy (class, code, default HTTP status)\n")
     print("\n".join(tree_lines()))
-    error = error_from_response(_SampleResponse(), provider="reports")
-    print(f"\nA sample HTTP 429 response maps to {type(error).__name__}:\n")
-    print(f"str(error)         {error}")
-    print(f"error.retry_after  {getattr(error, 'retry_after', None)}")
-    print(f"error.retryable    {error.retryable}")
-    print("error.to_dict()")
-    print(json.dumps(error.to_dict(), indent=2))
+    print("\nA sample HTTP 429 response, mapped by errorkit.error_from_response:\n")
+    _print_error(http_mapping.error_from_response(_SampleResponse(), provider="reports"))
     return 0
+
+
+def _cmd_codes(args: argparse.Namespace) -> int:
+    """Print the catalog of codes."""
+    entries = catalog()
+    if args.json:
+        print(json.dumps(entries, indent=2))
+    elif args.markdown:
+        print(catalog_markdown(), end="")
+    else:
+        widths = [max(len(str(e[key])) for e in entries) for key in ("code", "class")]
+        for entry in entries:
+            status = "" if entry["status"] is None else str(entry["status"])
+            print(
+                f"{entry['code']:<{widths[0]}}  {entry['class']:<{widths[1]}}  {status:>3}  "
+                f"exit {entry['exit_code']}  retryable: {_retryable_text(entry):<5}  "
+                f"{entry['description']}"
+            )
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Explain one code or class."""
+    cls = _find_class(args.code)
+    if cls is None:
+        parser.error(f"unknown error code {args.code!r} (see `python -m errorkit codes`)")
+    entries = [e for e in catalog() if e["class"] == cls.__name__]
+    wanted = args.code.strip().upper()
+    entry = next((e for e in entries if e["code"] == wanted), entries[0])
+    summary, body, remedy = _doc_parts(cls)
+    bases = ", ".join(base.__name__ for base in cls.__bases__)
+    status = _status(cls)
+    print(f"{entry['code']}: {cls.__name__}({bases})")
+    facts = [f"HTTP status {status}"] if status is not None else []
+    facts += [f"retryable: {_retryable_text(entry)}", f"exit code {cls.exit_code}"]
+    print(" · ".join(facts))
+    print(f"\n{summary}")
+    if body:
+        print(f"\n{body}")
+    if remedy:
+        print(f"\nWhat to do: {remedy}")
+    return 0
+
+
+def _parse_headers(values: Sequence[str], parser: argparse.ArgumentParser) -> dict[str, str]:
+    """Read ``NAME:VALUE`` header arguments."""
+    headers = {}
+    for value in values:
+        name, colon, content = value.partition(":")
+        if not colon or not name.strip():
+            parser.error(f"--header takes NAME:VALUE, got {value!r}")
+        headers[name.strip()] = content.strip()
+    return headers
+
+
+def _parse_body(text: str | None) -> Any:
+    """Return the body as JSON data when it parses, else as text."""
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _cmd_map(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Map a status (with headers and body) to the typed error."""
+    try:
+        status = int(args.status)
+    except ValueError:
+        parser.error(f"STATUS must be a number, got {args.status!r}")
+    headers = _parse_headers(args.header, parser)
+    body = _parse_body(args.body)
+    error: Error
+    if args.connector:
+        error = http_mapping.connector_error_for_status(
+            args.provider or "connector", status, headers=headers, response_body=body
+        )
+    else:
+        if status < 400:
+            parser.error(f"STATUS must be an error status (400 or more), got {status}")
+        error = http_mapping.error_for_status(
+            status, headers=headers, response_body=body, provider=args.provider
+        )
+    if args.json:
+        print(
+            json.dumps(
+                {"class": type(error).__name__, "str": str(error), "to_dict": error.to_dict()},
+                indent=2,
+            )
+        )
+    else:
+        _print_error(error)
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON schema of the ``to_dict()`` payload."""
+    try:
+        from errorkit.integrations.pydantic import ErrorPayload
+    except ImportError:
+        print("errorkit schema needs pydantic: pip install 'errorkit[pydantic]'", file=sys.stderr)
+        return 1
+    print(json.dumps(ErrorPayload.model_json_schema(), indent=2))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Build the argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="python -m errorkit",
+        description="Explore the errorkit hierarchy, its codes and the HTTP status mapping.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    codes = commands.add_parser("codes", help="list every error code")
+    formats = codes.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="print JSON")
+    formats.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    explain = commands.add_parser("explain", help="explain an error code or class")
+    explain.add_argument("code", metavar="CODE", help="an error code or class name")
+    mapping = commands.add_parser("map", help="map an HTTP status to its typed error")
+    mapping.add_argument("status", metavar="STATUS", help="the HTTP status, e.g. 429")
+    mapping.add_argument(
+        "--header", action="append", default=[], metavar="NAME:VALUE", help="a response header"
+    )
+    mapping.add_argument("--body", metavar="TEXT", help="the response body (JSON or text)")
+    mapping.add_argument("--provider", metavar="P", help="the provider that answered")
+    mapping.add_argument(
+        "--connector", action="store_true", help="use the connector (agent-facing) mapping"
+    )
+    mapping.add_argument("--json", action="store_true", help="print JSON")
+    commands.add_parser("schema", help="print the JSON schema of to_dict()")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "codes":
+        return _cmd_codes(args)
+    if args.command == "explain":
+        return _cmd_explain(args, parser)
+    if args.command == "map":
+        return _cmd_map(args, parser)
+    if args.command == "schema":
+        return _cmd_schema(args)
+    return _cmd_tree(args)

@@ -449,6 +449,8 @@ class Error(Exception):
     ``status_code`` where HTTP applies, and ``retryable``. The keys errorkit puts
     in ``details`` are declared once in ``_details_layout``, in order; a name
     ending in ``?`` is left out when its value is None.
+
+    What to do: Read ``code`` and ``details``; catch a narrower class when you can act on it.
     """
 
     code: str = "UNKNOWN_ERROR"
@@ -531,6 +533,31 @@ class Error(Exception):
         error._restore_fields()
         return error
 
+    def to_problem_details(self) -> dict[str, Any]:
+        """Return an RFC 9457 ``application/problem+json`` document for this error.
+
+        ``type`` is derived from the code, ``title`` names the kind of error, ``status``
+        is the HTTP status when there is one, ``detail`` is the (masked) message, and
+        ``code`` and the safe ``details`` travel as extension members.
+        """
+        from errorkit.problem import to_problem_details
+
+        return to_problem_details(self)
+
+    @classmethod
+    def from_problem_details(cls, document: Mapping[str, Any]) -> Self:
+        """Turn a problem details document received from a server into an errorkit error.
+
+        The class is picked by the ``code`` extension member when present (as
+        ``from_dict`` does), else by ``status``.
+
+        Raises:
+            ValueError: When the document is not a problem details object.
+        """
+        from errorkit.problem import from_problem_details
+
+        return from_problem_details(document, cls)
+
     def _restore_fields(self) -> None:
         """Set the attributes kept in ``details`` after ``from_dict`` (None when absent)."""
         for name, _ in self._layout:
@@ -595,7 +622,10 @@ Error._registry[Error.code] = Error
 
 
 class ConfigError(Error):
-    """Configuration files, environment variables or credentials are not usable."""
+    """Configuration files, environment variables or credentials are not usable.
+
+    What to do: Fix the configuration file or environment named in the message, then run again.
+    """
 
     code = "CONFIG_ERROR"
 
@@ -604,7 +634,10 @@ class ConfigError(Error):
 
 
 class AccountNotFoundError(ConfigError):
-    """The named account is not configured; ``available_accounts`` lists those that are."""
+    """The named account is not configured; ``available_accounts`` lists those that are.
+
+    What to do: Use one of ``available_accounts``, or add the account first.
+    """
 
     code = "ACCOUNT_NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
@@ -622,7 +655,10 @@ class AccountNotFoundError(ConfigError):
 
 
 class AccountExistsError(ConfigError):
-    """An account with this name already exists."""
+    """An account with this name already exists.
+
+    What to do: Pick another name, or remove the existing account first.
+    """
 
     code = "ACCOUNT_EXISTS"
     _details_layout = ("account_name",)
@@ -633,7 +669,10 @@ class AccountExistsError(ConfigError):
 
 
 class AccountInUseError(ConfigError):
-    """The account is referenced by targets; pass ``force=True`` to remove it anyway."""
+    """The account is referenced by targets; pass ``force=True`` to remove it anyway.
+
+    What to do: Remove or repoint the targets in ``referenced_by``, or pass ``force=True``.
+    """
 
     code = "ACCOUNT_IN_USE"
     _details_layout = ("account_name", "referenced_by")
@@ -653,7 +692,11 @@ class AccountInUseError(ConfigError):
 
 
 class InvalidArgumentError(ConfigError):
-    """A call combined arguments that cannot be used together; see ``violation``."""
+    """A call combined arguments that cannot be used together; see ``violation``.
+
+    What to do: Drop one of the conflicting arguments named by ``violation``; retrying the same
+    call fails again.
+    """
 
     code = "INVALID_ARGUMENT"
     exit_code = EXIT_INVALID_ARGUMENTS
@@ -675,7 +718,10 @@ class InvalidArgumentError(ConfigError):
 
 
 class ProjectNotFoundError(ConfigError):
-    """The project is not accessible; ``available_projects`` lists those that are."""
+    """The project is not accessible; ``available_projects`` lists those that are.
+
+    What to do: Use one of ``available_projects``, or ask for access to the project.
+    """
 
     code = "PROJECT_NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
@@ -693,7 +739,10 @@ class ProjectNotFoundError(ConfigError):
 
 
 class MissingAPIKeyError(ConfigError):
-    """No API key is available for a provider: set the named environment variable."""
+    """No API key is available for a provider: set the named environment variable.
+
+    What to do: Export the environment variable named by ``env_var`` and run again.
+    """
 
     code = "MISSING_API_KEY"
     exit_code = EXIT_AUTH
@@ -708,7 +757,10 @@ class MissingAPIKeyError(ConfigError):
 
 
 class NoRegisteredProviderError(ConfigError):
-    """No provider is registered for the requested model id."""
+    """No provider is registered for the requested model id.
+
+    What to do: Register a provider for the model's prefix, or correct the model id.
+    """
 
     code = "NO_REGISTERED_PROVIDER"
     _details_layout = ("model_id",)
@@ -732,6 +784,9 @@ class APIError(Error):
     ``status_code`` is required here; the subclasses default it. Every keyword of
     ``HTTPContext`` becomes an attribute of the same name, and each one that is not
     None is listed in ``details`` after ``status_code``.
+
+    What to do: Inspect ``status_code`` and ``response_body``; retry only when ``retryable`` is
+    true.
     """
 
     code = "API_ERROR"
@@ -790,7 +845,11 @@ class APIError(Error):
 
 
 class BadRequestError(APIError):
-    """The request was malformed or semantically invalid (HTTP 400, also 422)."""
+    """The request was malformed or semantically invalid (HTTP 400, also 422).
+
+    What to do: Fix the request using the message and ``response_body``; do not retry it
+    unchanged.
+    """
 
     code = "BAD_REQUEST"
     exit_code = EXIT_INVALID_ARGUMENTS
@@ -808,7 +867,10 @@ class BadRequestError(APIError):
 
 
 class QueryError(BadRequestError):
-    """A query was rejected: invalid parameters or a query-specific failure."""
+    """A query was rejected: invalid parameters or a query-specific failure.
+
+    What to do: Correct the query parameters the message points at, then run the query again.
+    """
 
     code = "QUERY_FAILED"
     default_message = "Query execution failed"
@@ -819,6 +881,9 @@ class JQLSyntaxError(QueryError):
 
     The raw Mixpanel error text is parsed into ``error_type``, ``error_message``,
     ``line_info`` (the code line and its caret line) and ``stack_trace``.
+
+    What to do: Fix the script at ``line_info`` (see ``error_type`` and ``error_message``), then
+    rerun.
     """
 
     code = "JQL_SYNTAX_ERROR"
@@ -862,7 +927,10 @@ class JQLSyntaxError(QueryError):
 
 
 class AuthenticationError(APIError):
-    """The credentials were missing, invalid or expired (HTTP 401)."""
+    """The credentials were missing, invalid or expired (HTTP 401).
+
+    What to do: Check or refresh the credentials; retrying with the same ones fails again.
+    """
 
     code = "AUTH_FAILED"
     exit_code = EXIT_AUTH
@@ -880,7 +948,10 @@ class AuthenticationError(APIError):
 
 
 class PermissionDeniedError(APIError):
-    """The credentials are valid but not allowed to do this (HTTP 403)."""
+    """The credentials are valid but not allowed to do this (HTTP 403).
+
+    What to do: Ask for the missing permission or use credentials that have it.
+    """
 
     code = "PERMISSION_DENIED"
     exit_code = EXIT_AUTH
@@ -898,7 +969,10 @@ class PermissionDeniedError(APIError):
 
 
 class NotFoundError(APIError):
-    """The requested resource does not exist (HTTP 404)."""
+    """The requested resource does not exist (HTTP 404).
+
+    What to do: Check the identifier in the request URL; the resource may have been deleted.
+    """
 
     code = "NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
@@ -919,6 +993,9 @@ class RateLimitError(APIError):
     """Too many requests (HTTP 429): wait ``retry_after`` seconds when it is known.
 
     ``rate_limit_form_url`` links to the form for requesting a higher limit.
+
+    What to do: Wait ``retry_after`` seconds (back off when it is None), then retry;
+    ``rate_limit_form_url`` requests a higher limit.
     """
 
     code = "RATE_LIMITED"
@@ -970,7 +1047,10 @@ class RateLimitError(APIError):
 
 
 class ServerError(APIError):
-    """The server failed (any HTTP 5xx); usually transient."""
+    """The server failed (any HTTP 5xx); usually transient.
+
+    What to do: Retry with backoff; if it persists, report the ``request_id`` to the provider.
+    """
 
     code = "SERVER_ERROR"
     default_message = "Server error"
@@ -991,6 +1071,8 @@ class SessionReplayError(APIError):
     """A session-replay call failed; catch it to handle any replay failure.
 
     The given ``details`` are merged after the HTTP keys, which win on a clash.
+
+    What to do: Read ``details`` for the replay context; the subclass says what failed.
     """
 
     code = "SESSION_REPLAY_ERROR"
@@ -1009,7 +1091,11 @@ class SessionReplayError(APIError):
 
 
 class SessionReplayAccessError(SessionReplayError):
-    """The project has SESSION_RECORDING_SENSITIVE_DATA on and the caller lacks access."""
+    """The project has SESSION_RECORDING_SENSITIVE_DATA on and the caller lacks access.
+
+    What to do: Ask the project owner for the ``sensitive_data_replay`` permission, or use a
+    service account that has it.
+    """
 
     code = "SESSION_REPLAY_ACCESS_ERROR"
     exit_code = EXIT_AUTH
@@ -1031,7 +1117,11 @@ class SessionReplayAccessError(SessionReplayError):
 
 
 class SignedURLExpiredError(SessionReplayError):
-    """A signed CDN URL expired mid-fetch (5-minute TTL); re-sign and retry."""
+    """A signed CDN URL expired mid-fetch (5-minute TTL); re-sign and retry.
+
+    What to do: Re-sign with ``sign_replay`` and fetch again, or keep
+    ``re_sign_on_expiry=True``.
+    """
 
     code = "SIGNED_URL_EXPIRED"
     status_code = 403
@@ -1048,7 +1138,11 @@ class SignedURLExpiredError(SessionReplayError):
 
 
 class ReplayNotFoundError(SessionReplayError):
-    """The replay's first CDN file is missing: aged out, never recorded, or deleted."""
+    """The replay's first CDN file is missing: aged out, never recorded, or deleted.
+
+    What to do: Check the replay id and the project's retention window; an aged-out replay
+    cannot be recovered.
+    """
 
     code = "REPLAY_NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
@@ -1074,7 +1168,10 @@ class ReplayNotFoundError(SessionReplayError):
 
 
 class APIConnectionError(Error, ConnectionError):
-    """The request never got a response: DNS, TLS, refused or dropped connection."""
+    """The request never got a response: DNS, TLS, refused or dropped connection.
+
+    What to do: Check network access to the host, then retry with backoff.
+    """
 
     code = "CONNECTION_ERROR"
     default_message = "Connection failed"
@@ -1100,7 +1197,10 @@ class APIConnectionError(Error, ConnectionError):
 
 
 class APITimeoutError(APIConnectionError, TimeoutError):
-    """The request timed out before a response arrived."""
+    """The request timed out before a response arrived.
+
+    What to do: Retry with backoff, or raise the client timeout for slow endpoints.
+    """
 
     code = "TIMEOUT"
     default_message = "Request timed out"
@@ -1117,6 +1217,9 @@ class OAuthError(Error):
     Documented codes: OAUTH_TOKEN_ERROR, OAUTH_REFRESH_ERROR, OAUTH_REFRESH_REVOKED,
     OAUTH_REGISTRATION_ERROR, OAUTH_TIMEOUT, OAUTH_PORT_ERROR, OAUTH_BROWSER_ERROR,
     OAUTH_REGION_PROBE_FAILED, OAUTH_NETWORK_UNREACHABLE; others are accepted.
+
+    What to do: Act on ``code``: log in again for a revoked refresh token, free a port, or open
+    the URL by hand.
     """
 
     code = "OAUTH_TOKEN_ERROR"
@@ -1136,6 +1239,9 @@ class RegionProbeError(OAuthError):
 
     Each attempt is ``(region, status_code, error_body)``; status 0 means the request
     never reached the server.
+
+    What to do: Check the credential and the region list in ``attempts``; log in again with a
+    valid credential.
     """
 
     code = "OAUTH_REGION_PROBE_FAILED"
@@ -1172,7 +1278,10 @@ class RegionProbeError(OAuthError):
 
 
 class RegionProbeNetworkError(RegionProbeError):
-    """Every region probe failed at the network layer: the machine looks offline."""
+    """Every region probe failed at the network layer: the machine looks offline.
+
+    What to do: Check the network connection (DNS, proxy, TLS) and try again.
+    """
 
     code = "OAUTH_NETWORK_UNREACHABLE"
     exit_code = EXIT_FAILURE
@@ -1185,6 +1294,8 @@ class WorkspaceScopeError(Error):
     """A workspace or organization could not be resolved; ``code`` says why.
 
     Codes: NO_WORKSPACES, AMBIGUOUS_WORKSPACE, WORKSPACE_NOT_FOUND, ORGANIZATION_AMBIGUOUS.
+
+    What to do: Pass the workspace or organization id explicitly, choosing from ``details``.
     """
 
     code = "NO_WORKSPACES"
@@ -1193,7 +1304,10 @@ class WorkspaceScopeError(Error):
 
 
 class BusinessContextValidationError(Error):
-    """Business-context text failed validation before it was sent (too long)."""
+    """Business-context text failed validation before it was sent (too long).
+
+    What to do: Shorten the text to at most 50,000 characters and send it again.
+    """
 
     code = "BUSINESS_CONTEXT_TOO_LONG"
     exit_code = EXIT_INVALID_ARGUMENTS
@@ -1221,6 +1335,8 @@ class ConnectorError(Error):
 
     Typed subclasses take ``provider`` first and build an agent-facing default
     message; a truthy ``message`` replaces it verbatim.
+
+    What to do: Read ``provider`` and the message; its directive says whether to retry.
     """
 
     code = "CONNECTOR_ERROR"
@@ -1242,7 +1358,11 @@ class ConnectorError(Error):
 
 
 class UnauthorizedError(ConnectorError, AuthenticationError):
-    """The provider rejected or lacks credentials (401/403): set the env var, don't retry."""
+    """The provider rejected or lacks credentials (401/403): set the env var, don't retry.
+
+    What to do: Set the environment variable named by ``env_var`` (and export it); do not retry
+    with other arguments.
+    """
 
     code = "PROVIDER_UNAUTHORIZED"
     default_message = "{provider}: API credentials missing or invalid. " + DIRECTIVE_CREDENTIALS
@@ -1270,7 +1390,11 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
 
 
 class PaymentRequiredError(ConnectorError, APIError):
-    """The user's plan does not include this endpoint or parameter set (402)."""
+    """The user's plan does not include this endpoint or parameter set (402).
+
+    What to do: Use a different connector or tell the user the plan lacks this data; do not
+    retry.
+    """
 
     code = "PAYMENT_REQUIRED"
     default_message = (
@@ -1296,6 +1420,9 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
 
     ``retry_after`` is a duration in seconds (0 to 86400); ``quota_exhausted`` tells
     a billing-period quota from a burst limit.
+
+    What to do: Do not retry this tool immediately: pick another connector, ask the user, or
+    stop (quota errors clear only next billing cycle).
     """
 
     code = "PROVIDER_RATE_LIMITED"
@@ -1343,7 +1470,11 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
 
 
 class ProviderError(ConnectorError, APIError):
-    """Any other HTTP failure from the provider: 5xx, other 4xx, or a timeout (408)."""
+    """Any other HTTP failure from the provider: 5xx, other 4xx, or a timeout (408).
+
+    What to do: Follow the message's directive: pick another connector for timeouts and 5xx,
+    change the parameters for other 4xx.
+    """
 
     code = "PROVIDER_ERROR"
     timeout_message: ClassVar[str] = "{provider}: upstream timed out. " + DIRECTIVE_TIMEOUT
@@ -1379,7 +1510,10 @@ class ProviderError(ConnectorError, APIError):
 
 
 class EmptyDataError(ConnectorError):
-    """The call succeeded but returned no rows: adjust the parameters."""
+    """The call succeeded but returned no rows: adjust the parameters.
+
+    What to do: Adjust the parameters in ``query_params`` or try a different connector.
+    """
 
     code = "EMPTY_DATA"
     default_message = (
@@ -1400,7 +1534,11 @@ class EmptyDataError(ConnectorError):
 
 
 class ParseError(ConnectorError):
-    """The response (or an LLM's output) could not be parsed into the expected shape."""
+    """The response (or an LLM's output) could not be parsed into the expected shape.
+
+    What to do: Do not retry; report the schema drift, or send ``retry_message()`` back to the
+    LLM that produced the output.
+    """
 
     code = "PARSE_ERROR"
     default_message = (
@@ -1419,6 +1557,11 @@ class ParseError(ConnectorError):
         if original_exception is not None:
             self.__cause__ = _as_cause(original_exception)
         Error.__init__(self, message)
+
+    @classmethod
+    def from_validation_error(cls, provider: str, exc: BaseException) -> Self:
+        """Wrap a pydantic ``ValidationError`` so ``retry_message()`` carries its corrections."""
+        return cls(provider, original_exception=exc)
 
     def retry_message(self) -> str:
         """Return text to send back to an LLM so it can correct its output."""
@@ -1443,7 +1586,10 @@ class ParseError(ConnectorError):
 
 
 class InvalidParameterError(ConnectorError, ValueError):
-    """A call-time argument is invalid; the message is used verbatim."""
+    """A call-time argument is invalid; the message is used verbatim.
+
+    What to do: Fix the argument the message names before calling again.
+    """
 
     code = "INVALID_PARAMETER"
     exit_code = EXIT_INVALID_ARGUMENTS
@@ -1453,7 +1599,10 @@ class InvalidParameterError(ConnectorError, ValueError):
 
 
 class CatalogNotFoundError(ConnectorError):
-    """A catalog bundle is missing or unreachable; the message always says not to retry."""
+    """A catalog bundle is missing or unreachable; the message always says not to retry.
+
+    What to do: Check the catalog location in the message; do not retry the same location.
+    """
 
     code = "CATALOG_NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
@@ -1472,7 +1621,10 @@ class CatalogNotFoundError(ConnectorError):
 
 
 class ToolError(Error):
-    """A tool an agent called failed."""
+    """A tool an agent called failed.
+
+    What to do: Read the message; the subclass says whether the tool or its lookup failed.
+    """
 
     code = "TOOL_ERROR"
 
@@ -1481,7 +1633,11 @@ class ToolError(Error):
 
 
 class ToolExecutionError(ToolError):
-    """A tool raised while executing; ``tool_exception`` is what it raised."""
+    """A tool raised while executing; ``tool_exception`` is what it raised.
+
+    What to do: Inspect ``tool_exception`` (and its traceback through ``__cause__``) and fix the
+    tool or its input.
+    """
 
     code = "TOOL_EXECUTION_ERROR"
     default_message = "Tool raised {tool_exception_type}"
@@ -1502,7 +1658,10 @@ class ToolExecutionError(ToolError):
 
 
 class ToolNotFoundError(ToolError):
-    """A tool call named a tool that is not registered."""
+    """A tool call named a tool that is not registered.
+
+    What to do: Register the tool named by ``tool_name``, or correct the tool call.
+    """
 
     code = "TOOL_NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
@@ -1514,7 +1673,11 @@ class ToolNotFoundError(ToolError):
 
 
 class FeatureNotSupportedError(Error):
-    """The provider (or one of its models) does not support a requested feature."""
+    """The provider (or one of its models) does not support a requested feature.
+
+    What to do: Use a provider or model that supports the feature, or drop the feature from the
+    call.
+    """
 
     code = "FEATURE_NOT_SUPPORTED"
     default_message = "Feature '{feature}' is not supported by provider '{provider_id}'"
