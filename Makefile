@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck clean
+.PHONY: demo test clean
 
 demo: $(VENV)/.base
 	$(BIN)/python -m errorkit
@@ -12,6 +12,7 @@ test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/pyright
 	$(BIN)/pytest
 
 $(VENV)/bin/python:

@@ -59,6 +59,8 @@ def handle() -> str:
         assert_type(payload["code"], str)
         assert_type(exc.retryable, bool)
         assert_type(exc.original_exception, BaseException | None)
+        assert_type(exc.exit_code, int)
+        assert_type(exc.details, dict[str, Any])
         return json.dumps(payload)
     return ""
 
@@ -93,3 +95,6 @@ def misuse() -> None:
     errorkit.BadRequestError(code="X")  # type: ignore[call-arg]
     errorkit.RegionProbeNetworkError("m", attempts=[], code="X")  # type: ignore[call-arg]
     errorkit.RateLimitError().retry_after + 1  # type: ignore[operator]
+    errorkit.Error("m").to_dict()["cod"]  # type: ignore[typeddict-item]
+    errorkit.ProviderError(status_code=500)  # type: ignore[call-arg]
+    errorkit.EmptyDataError()  # type: ignore[call-arg]

@@ -1,0 +1,1 @@
+"""User code checked by mypy and pyright, never run by pytest."""
