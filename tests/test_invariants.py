@@ -162,7 +162,7 @@ _TREE_LINE = re.compile(
 
 def _docstring_tree() -> list[tuple[int, str, str | None, str, int | None]]:
     doc = ek.__doc__ or ""
-    lines = doc[doc.index("\nError ") + 1 :].split("\n\n", 1)[0].splitlines()
+    lines = doc[doc.index("\nError ") + 1 :].split("\n```", 1)[0].splitlines()
     rows = []
     for line in lines:
         match = _TREE_LINE.match(line)

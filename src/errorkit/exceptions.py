@@ -5,6 +5,7 @@ Every error carries a stable machine-readable ``code``, a human and agent readab
 survives pickle, ``copy`` and ``deepcopy``. HTTP failures carry their request and
 response context; builtin second bases make ``except TimeoutError`` and friends work.
 
+```text
 Error                                             UNKNOWN_ERROR                 base of all
 ├── ConfigError                                   CONFIG_ERROR                  local setup
 │   ├── AccountNotFoundError                      ACCOUNT_NOT_FOUND             no such account
@@ -47,6 +48,7 @@ Error                                             UNKNOWN_ERROR                 
 │   ├── ToolExecutionError                        TOOL_EXECUTION_ERROR          tool raised
 │   └── ToolNotFoundError                         TOOL_NOT_FOUND                unknown tool
 └── FeatureNotSupportedError                      FEATURE_NOT_SUPPORTED         provider lacks it
+```
 
 The contract, in short:
 
@@ -149,29 +151,44 @@ BUSINESS_CONTEXT_MAX_CHARS = 50_000
 
 # The directives that end the connector messages: an agent loop acts on them.
 DIRECTIVE_CREDENTIALS = "DO NOT retry with different arguments."
+"""Ends credential messages: fix the credentials, not the arguments."""
 DIRECTIVE_PLAN = "DO NOT retry; try a different connector or inform the user."
+"""Ends plan-restriction messages."""
 DIRECTIVE_BURST = (
     "DO NOT retry this tool immediately; pick a different connector, ask the user, or stop."
 )
+"""Ends burst rate-limit messages."""
 DIRECTIVE_QUOTA = "DO NOT retry; use a different connector or wait for the next billing cycle."
+"""Ends exhausted-quota messages."""
 DIRECTIVE_TIMEOUT = (
     "DO NOT immediately retry; pick a different connector or inform the user the upstream is slow."
 )
+"""Ends upstream-timeout (408) messages."""
 DIRECTIVE_UNREACHABLE = (
     "DO NOT immediately retry; pick a different connector or inform the user the upstream "
     "is unreachable."
 )
+"""Ends unreachable-upstream messages (``connector_error_for_transport``)."""
 DIRECTIVE_TRANSIENT = "Pick a different connector or inform the user; do not loop."
+"""Ends upstream 5xx messages."""
 DIRECTIVE_REJECTED = "DO NOT retry with the same parameters."
+"""Ends messages for other rejected requests (4xx)."""
 DIRECTIVE_PARSE = "DO NOT retry; pick a different connector or report."
+"""Ends unparseable-response messages."""
 DIRECTIVE_CATALOG = "DO NOT retry."
+"""Appended to catalog-not-found messages that lack a directive."""
 
 # Process exit codes for command-line tools built on errorkit (``sys.exit(exc.exit_code)``).
 EXIT_FAILURE = 1
+"""Exit status for any other failure."""
 EXIT_AUTH = 2
+"""Exit status for authentication and permission failures."""
 EXIT_INVALID_ARGUMENTS = 3
+"""Exit status for invalid queries, arguments or business context."""
 EXIT_NOT_FOUND = 4
+"""Exit status for something that does not exist."""
 EXIT_RATE_LIMITED = 5
+"""Exit status for rate limits."""
 
 Violation = Literal["mutually_exclusive", "no_browser_misuse", "secret_stdin_misuse"]
 """The kinds of argument misuse an ``InvalidArgumentError`` reports."""
@@ -264,12 +281,14 @@ def _as_dict(details: object) -> dict[Any, Any]:
         return {}
     if isinstance(details, Mapping):
         return dict(details)
-    if isinstance(details, (str, bytes)) or not isinstance(details, Iterable):
-        return {"value": details}
-    try:
-        return dict(details)
-    except (TypeError, ValueError):
-        return {"value": details}
+    if isinstance(details, (list, tuple)) and all(
+        isinstance(item, (list, tuple)) and len(item) == 2 for item in details
+    ):
+        try:
+            return dict(details)
+        except TypeError:  # an unhashable key
+            pass
+    return {"value": details}
 
 
 def _as_list(value: object) -> list[Any]:
@@ -352,12 +371,14 @@ def _restore(cls: type[Error], state: dict[str, Any], cause: BaseException | Non
     return error
 
 
-def _portable(value: Any) -> Any:
-    """Return ``value`` if it survives pickling faithfully, else its JSON-safe form."""
+def _portable(value: Any, *, as_exception: bool = True) -> Any:
+    """Return ``value`` if it survives pickling faithfully, else a stand-in that does.
+
+    The stand-in is the JSON-safe form; an exception held in an attribute (a cause, a
+    tool's exception) becomes ``Exception("{Type}: {message}")`` when ``as_exception``.
+    """
     if value is None or type(value) in (str, int, float, bool):
         return value
-    if isinstance(value, BaseException):
-        return _portable_cause(value)
     import pickle
 
     try:
@@ -365,20 +386,11 @@ def _portable(value: Any) -> Any:
         faithful = json_safe(copy, redact=False) == json_safe(value, redact=False)
     except Exception:
         faithful = False
-    return value if faithful else json_safe(value, redact=False)
-
-
-def _portable_cause(cause: BaseException | None) -> BaseException | None:
-    """Return the cause if it pickles, else an ``Exception`` describing it."""
-    if cause is None:
-        return None
-    import pickle
-
-    try:
-        pickle.loads(pickle.dumps(cause, pickle.HIGHEST_PROTOCOL))
-    except Exception:
-        return Exception(f"{type(cause).__name__}: {_str(cause)}")
-    return cause
+    if faithful:
+        return value
+    if as_exception and isinstance(value, BaseException):
+        return Exception(f"{type(value).__name__}: {_str(value)}")
+    return json_safe(value, redact=False)
 
 
 def _parse_jql_error(text: str) -> tuple[str, str]:
@@ -605,12 +617,12 @@ class Error(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         state = {
-            key: {k: _portable(v) for k, v in value.items()}
+            key: {k: _portable(v, as_exception=False) for k, v in value.items()}
             if key == "details" and type(value) is dict
             else _portable(value)
             for key, value in self.__dict__.items()
         }
-        return (_restore, (type(self), state, _portable_cause(self.__cause__)))
+        return (_restore, (type(self), state, _portable(self.__cause__)))
 
 
 Error._registry[Error.code] = Error
