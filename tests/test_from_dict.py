@@ -159,3 +159,25 @@ def test_caught_by_type_after_crossing_a_boundary() -> None:
     with pytest.raises(errorkit.RateLimitError) as caught:
         raise errorkit.Error.from_dict(json.loads(wire))
     assert caught.value.retry_after == 12.0
+
+
+@pytest.mark.parametrize(
+    ("details", "expected"),
+    [
+        ({"status_code": 503}, "HTTP 503 error"),
+        ({"provider": "fmp", "status_code": 408}, "fmp: upstream timed out."),
+    ],
+)
+def test_empty_message_default_uses_restored_fields(details: Any, expected: str) -> None:
+    """A default message built for an empty payload message is filled from the restored fields."""
+    code = "API_ERROR" if "provider" not in details else "PROVIDER_ERROR"
+    rebuilt = ek.Error.from_dict({"code": code, "message": "", "details": details})
+    assert str(rebuilt).startswith(expected)
+
+
+def test_class_for_code() -> None:
+    """``class_for_code`` finds classes by their code and alternative codes, else None."""
+    assert ek.Error.class_for_code("RATE_LIMITED") is ek.RateLimitError
+    assert ek.Error.class_for_code("OAUTH_TIMEOUT") is ek.OAuthError
+    assert ek.Error.class_for_code("UNKNOWN_ERROR") is ek.Error
+    assert ek.Error.class_for_code("NOPE") is None

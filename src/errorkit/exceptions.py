@@ -532,18 +532,25 @@ class Error(Exception):
                 that is not ``cls`` or one of its subclasses.
         """
         code, message, details = _read_payload(payload)
-        target = Error._registry.get(code, cls)
+        target = Error.class_for_code(code) or cls
         if not issubclass(target, cls):
             raise ValueError(
                 f"payload code {code!r} belongs to {target.__name__}, which is not a {cls.__name__}"
             )
         error = target.__new__(target)
-        error.message = message or error._default_message()
         error.code = code
         error.details = dict(details)
-        error.args = (error.message,)
+        error.message = message
         error._restore_fields()
+        if not message:
+            error.message = error._default_message()
+        error.args = (error.message,)
         return error
+
+    @staticmethod
+    def class_for_code(code: str) -> type[Error] | None:
+        """Return the class registered for an error code (alternative codes included), or None."""
+        return Error._registry.get(code)
 
     def to_problem_details(self) -> dict[str, Any]:
         """Return an RFC 9457 ``application/problem+json`` document for this error.
