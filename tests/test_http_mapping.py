@@ -113,6 +113,39 @@ def test_importing_the_module_imports_no_http_client() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def test_import_defers_what_it_can() -> None:
+    """``import errorkit`` loads none of json, datetime, urllib, email, math and the like."""
+    deferred = [
+        "contextlib",
+        "dataclasses",
+        "datetime",
+        "decimal",
+        "email",
+        "enum",
+        "functools",
+        "inspect",
+        "json",
+        "math",
+        "pathlib",
+        "pickle",
+        "re",
+        "typing",
+        "typing_extensions",
+        "urllib",
+        "uuid",
+    ]
+    code = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "import errorkit\n"
+        f"print(sorted(m for m in {deferred!r} if m in set(sys.modules) - before))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
 def test_docstring_table_matches_the_lookup() -> None:
     """Every status row of the module docstring's table names the class the lookup returns."""
     doc = http_mapping.__doc__ or ""
@@ -341,6 +374,45 @@ def test_rate_limit_reads_retry_after_from_headers() -> None:
     assert isinstance(err, RateLimitError)
     assert err.retry_after == 30.0
     assert err.message == "Rate limit exceeded. Retry after 30 seconds."
+
+
+def test_error_for_status_equals_direct_construction() -> None:
+    """The error built from a status and headers equals the one built by hand."""
+    headers = {"Retry-After": "30", "X-Request-ID": "req_1", "Content-Type": "text/plain"}
+    mapped = error_for_status(429, headers=headers, provider="acme")
+    direct = RateLimitError(retry_after=30.0, request_id="req_1", provider="acme")
+    assert type(mapped) is RateLimitError
+    assert mapped.to_dict() == direct.to_dict()
+    assert mapped.message == direct.message
+    for name in ("status_code", "retry_after", "request_id", "provider", "request_url"):
+        assert getattr(mapped, name) == getattr(direct, name)
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"RETRY-AFTER": "1", "Retry-After": "2"}, 1.0),
+        ({"Retry-After": "2", "retry-after": "3"}, 3.0),
+        ({"Retry-After": "", "RETRY-AFTER": "4"}, None),
+        ({"Retry-After": None, "retry-after": "5"}, 5.0),
+        ({1: "6", "Retry-After": "7"}, 7.0),
+    ],
+)
+def test_header_lookup_prefers_exact_then_first_match(
+    headers: dict[Any, Any], seconds: float | None
+) -> None:
+    """The lower-case key wins; else the first key equal ignoring case, in mapping order."""
+    assert retry_after_from_headers(headers, now=NOW) == seconds
+
+
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+
+
+@given(st.one_of(st.text(), st.from_regex(r"\A[0-9.]{0,6}\Z"), st.from_regex(r"\A\d{1,3}\Z")))
+@settings(max_examples=300, deadline=None)
+def test_decimal_check_matches_the_grammar(text: str) -> None:
+    """The delta-seconds check accepts exactly what ``[0-9]+(?:.[0-9]*)?|.[0-9]+`` matches."""
+    assert http_mapping._is_decimal(text) is bool(_DECIMAL.fullmatch(text))
 
 
 def test_rate_limit_without_headers_has_no_retry_after() -> None:
@@ -1061,6 +1133,20 @@ def test_map_exceptions_as_decorator() -> None:
     for _ in range(2):
         with pytest.raises(APITimeoutError, match="slow"):
             call(True)
+
+
+def test_map_exceptions_decorator_keeps_the_function_metadata() -> None:
+    """The decorated function keeps its name and docstring and exposes ``__wrapped__``."""
+
+    def fetch() -> str:
+        """Fetch something."""
+        return "ok"
+
+    mapped = map_exceptions({SDKError: APIError}, provider="sdk")(fetch)
+    assert mapped() == "ok"
+    assert mapped.__name__ == "fetch"
+    assert mapped.__doc__ == "Fetch something."
+    assert getattr(mapped, "__wrapped__", None) is fetch
 
 
 def test_map_exceptions_without_exception() -> None:

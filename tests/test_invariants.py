@@ -381,3 +381,20 @@ def test_odd_input_is_tolerated() -> None:
     ):
         json.dumps(error.to_dict(), allow_nan=False)
         assert str(error)
+
+
+def test_runtime_constants_match_the_typing_declarations() -> None:
+    """The literal keyword and violation sets used at run time match the typed declarations."""
+    from typing import get_args
+
+    assert get_args(errorkit.Violation) == ek._VIOLATIONS
+    assert set(errorkit.HTTPContext.__annotations__) == ek._HTTP_KEYWORDS
+
+
+def test_typing_names_resolve_lazily() -> None:
+    """The TypedDicts and ``Violation`` load on first access, from the package and the module."""
+    assert errorkit.ErrorDict is ek.ErrorDict
+    assert list(errorkit.ErrorDict.__annotations__) == ["code", "message", "details"]
+    assert "attempts" in ek.RegionProbeErrorDict.__annotations__
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        _ = errorkit.Nope

@@ -38,9 +38,7 @@ from errorkit.exceptions import (
     ConnectorRateLimitError,
     EmptyDataError,
     Error,
-    ErrorDict,
     FeatureNotSupportedError,
-    HTTPContext,
     InvalidArgumentError,
     InvalidParameterError,
     JQLSyntaxError,
@@ -56,10 +54,8 @@ from errorkit.exceptions import (
     QueryError,
     RateLimitError,
     RegionProbeError,
-    RegionProbeErrorDict,
     RegionProbeNetworkError,
     ReplayNotFoundError,
-    RequestContext,
     ServerError,
     SessionReplayAccessError,
     SessionReplayError,
@@ -68,7 +64,6 @@ from errorkit.exceptions import (
     ToolExecutionError,
     ToolNotFoundError,
     UnauthorizedError,
-    Violation,
     WorkspaceScopeError,
 )
 from errorkit.http_mapping import (
@@ -89,6 +84,16 @@ from errorkit.safety import (
     redact_text,
     redact_url,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from errorkit._types import (
+        ErrorDict,
+        HTTPContext,
+        RegionProbeErrorDict,
+        RequestContext,
+        Violation,
+    )
 
 __version__ = "0.1.0"
 
@@ -172,3 +177,16 @@ __all__ = [
     "redact_url",
     "retry_after_from_headers",
 ]
+
+_TYPES = frozenset(
+    {"ErrorDict", "HTTPContext", "RegionProbeErrorDict", "RequestContext", "Violation"}
+)
+
+
+def __getattr__(name: str) -> object:
+    """Load the typing-only support types (``ErrorDict``, ...) on first access."""
+    if name in _TYPES:
+        from errorkit import _types
+
+        return getattr(_types, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

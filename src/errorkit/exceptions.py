@@ -69,12 +69,24 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypedDict, get_args
 
 from errorkit.safety import json_safe, redact_text, safe_text
 
+# ``typing`` is not imported at run time: it alone costs more than the rest of errorkit.
+# The typing-only support types live in ``errorkit._types``, loaded on first access.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, ClassVar
+
     from typing_extensions import Self, Unpack
+
+    from errorkit._types import (
+        ErrorDict,
+        HTTPContext,
+        RegionProbeErrorDict,
+        RequestContext,
+        Violation,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -190,43 +202,37 @@ EXIT_NOT_FOUND = 4
 EXIT_RATE_LIMITED = 5
 """Exit status for rate limits."""
 
-Violation = Literal["mutually_exclusive", "no_browser_misuse", "secret_stdin_misuse"]
-"""The kinds of argument misuse an ``InvalidArgumentError`` reports."""
+_VIOLATIONS = ("mutually_exclusive", "no_browser_misuse", "secret_stdin_misuse")
+"""The values of ``Violation``, in order (a test keeps the two in step)."""
+
+# The keywords of ``HTTPContext`` (a test keeps the two in step).
+_HTTP_KEYWORDS = frozenset(
+    {
+        "response_body",
+        "request_method",
+        "request_url",
+        "request_params",
+        "request_body",
+        "request_id",
+        "original_exception",
+        "provider",
+    }
+)
+_TYPES = frozenset(
+    {"ErrorDict", "HTTPContext", "RegionProbeErrorDict", "RequestContext", "Violation"}
+)
 
 
-class ErrorDict(TypedDict):
-    """The shape ``Error.to_dict()`` returns: JSON-safe, secrets masked."""
+def __getattr__(name: str) -> object:
+    """Load the typing-only support types (``ErrorDict``, ...) on first access."""
+    if name in _TYPES:
+        from errorkit import _types
 
-    code: str
-    message: str
-    details: dict[str, Any]
-
-
-class RegionProbeErrorDict(ErrorDict):
-    """``RegionProbeError.to_dict()``: the base keys plus the probe attempts."""
-
-    attempts: list[list[Any]]
+        return getattr(_types, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class RequestContext(TypedDict, total=False):
-    """The request and response context an HTTP-level error can carry."""
-
-    response_body: Any
-    request_method: str | None
-    request_url: str | None
-    request_params: Mapping[str, Any] | None
-    request_body: Any
-    request_id: str | None
-    original_exception: BaseException | None
-
-
-class HTTPContext(RequestContext, total=False):
-    """``RequestContext`` plus the provider that answered."""
-
-    provider: str | None
-
-
-_HTTP_KEYWORDS = frozenset(HTTPContext.__annotations__)
+_INF = float("inf")
 _HTTP_DETAILS: tuple[str, ...] = (
     "status_code",
     "response_body?",
@@ -238,7 +244,7 @@ _HTTP_DETAILS: tuple[str, ...] = (
 )
 
 
-class _Fields(Mapping[str, Any]):
+class _Fields(Mapping[str, object]):
     """Read-only view of an error's attributes, for filling message templates."""
 
     __slots__ = ("_error",)
@@ -323,6 +329,8 @@ def _as_status(value: object) -> Any:
 
 def _as_seconds(value: object) -> float | None:
     """Read a delay in seconds; None when it is not a number."""
+    if type(value) is float or value is None:
+        return value
     number = _as_number(value)
     if isinstance(number, bool) or not isinstance(number, (int, float)):
         return None
@@ -473,13 +481,19 @@ class Error(Exception):
     details: dict[str, Any]
 
     _details_layout: tuple[str, ...] = ()
-    _layout: ClassVar[tuple[tuple[str, bool], ...]] = ()
+    # (name, attribute it is stored in, optional): a property ``x`` is stored as ``_x``.
+    _layout: ClassVar[tuple[tuple[str, str, bool], ...]] = ()
     _other_codes: ClassVar[tuple[str, ...]] = ()
     _registry: ClassVar[dict[str, type[Error]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._layout = tuple((name.rstrip("?"), name.endswith("?")) for name in cls._details_layout)
+        layout = []
+        for entry in cls._details_layout:
+            name = entry.rstrip("?")
+            stored = "_" + name if isinstance(getattr(cls, name, None), property) else name
+            layout.append((name, stored, entry.endswith("?")))
+        cls._layout = tuple(layout)
         own = vars(cls)
         codes = (own["code"],) if "code" in own else ()
         for code in (*codes, *own.get("_other_codes", ())):
@@ -500,18 +514,22 @@ class Error(Exception):
             details: Extra structured context, copied. Keys errorkit sets itself
                 win over keys given here.
         """
-        self.message = _text(message) or self._default_message()
+        if type(message) is not str or not message:
+            message = _text(message) or self._default_message()
+        self.message = message
         if code:
             self.code = code
         own: dict[Any, Any] = {}
-        for name, optional in self._layout:
-            value = getattr(self, name, None)
+        attrs = self.__dict__
+        for name, stored, optional in self._layout:
+            value = attrs[stored] if stored in attrs else getattr(self, name, None)
             if value is not None or not optional:
                 own[name] = value
-        for key, value in _as_dict(details).items():
-            own.setdefault(key, value)
+        if details is not None:
+            for key, value in _as_dict(details).items():
+                own.setdefault(key, value)
         self.details = own
-        super().__init__(self.message)
+        super().__init__(message)
 
     @classmethod
     def from_dict(cls, payload: Mapping[str, Any]) -> Self:
@@ -579,11 +597,8 @@ class Error(Exception):
 
     def _restore_fields(self) -> None:
         """Set the attributes kept in ``details`` after ``from_dict`` (None when absent)."""
-        for name, _ in self._layout:
-            value = self.details.get(name)
-            if isinstance(getattr(type(self), name, None), property):
-                name = "_" + name
-            setattr(self, name, value)
+        for name, stored, _ in self._layout:
+            setattr(self, stored, self.details.get(name))
 
     def _message_template(self) -> str | None:
         """Return the template of the default message; subclasses may choose one."""
@@ -594,6 +609,8 @@ class Error(Exception):
         template = self._message_template()
         if template is None:
             return type(self).__name__
+        if "{" not in template:  # nothing to fill in
+            return template
         try:
             return template.format_map(_Fields(self))
         except Exception:
@@ -728,7 +745,7 @@ class InvalidArgumentError(ConfigError):
         violation: Violation,
         detected_auth_type: str | None = None,
     ) -> None:
-        valid = get_args(Violation)
+        valid = _VIOLATIONS
         if violation not in valid:
             raise ValueError(f"Invalid violation {violation!r}; must be one of {valid}.")
         self.violation: Violation = violation
@@ -839,22 +856,23 @@ class APIError(Error):
         details: Mapping[Any, Any] | None = None,
     ) -> None:
         """Store the HTTP context (checking its keywords) and finish construction."""
-        unknown = context.keys() - _HTTP_KEYWORDS
-        if unknown:
-            raise TypeError(
-                f"{type(self).__name__}() got an unexpected keyword argument {min(unknown)!r}"
-            )
-        for key, value in context.items():
-            if key == "original_exception":
-                if value is not None:
-                    self.__cause__ = _as_cause(value)
-            elif key == "provider":
-                self._provider = value
-            else:
-                setattr(self, key, value)
+        if context:
+            if not _HTTP_KEYWORDS.issuperset(context):
+                unknown = min(context.keys() - _HTTP_KEYWORDS)
+                raise TypeError(
+                    f"{type(self).__name__}() got an unexpected keyword argument {unknown!r}"
+                )
+            attrs = self.__dict__
+            attrs.update(context)  # each keyword becomes the attribute of the same name...
+            if "provider" in context:  # ...but ``provider`` is a read-only property
+                attrs["_provider"] = attrs.pop("provider")
+            if "original_exception" in context:  # ...and the cause is ``__cause__``
+                cause = attrs.pop("original_exception")
+                if cause is not None:
+                    self.__cause__ = _as_cause(cause)
         if status_code is None:
             status_code = getattr(type(self), "status_code", None)
-        self.status_code = _as_status(status_code)
+        self.status_code = status_code if type(status_code) is int else _as_status(status_code)
         Error.__init__(self, message, code, details)
 
     @property
@@ -1036,7 +1054,7 @@ class RateLimitError(APIError):
         **context: Unpack[HTTPContext],
     ) -> None:
         seconds = _as_seconds(retry_after)
-        if seconds is not None and not 0 <= seconds < float("inf"):
+        if seconds is not None and not 0 <= seconds < _INF:
             seconds = None  # negative, NaN or infinite: unknown
         self._retry_after = seconds
         self.project_id = project_id

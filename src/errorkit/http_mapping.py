@@ -31,13 +31,8 @@ request URL is kept on the error, whose ``to_dict()`` redacts it.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import math
-import re
+import time
 from collections.abc import Mapping
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 from errorkit.exceptions import (
     DIRECTIVE_UNREACHABLE,
@@ -61,10 +56,15 @@ from errorkit.exceptions import (
 )
 from errorkit.safety import redact_text
 
+# Not imported from typing: at run time this module imports only what it uses (``json``,
+# ``datetime``, ``email.utils`` and ``functools`` are imported on first use), so
+# ``import errorkit`` stays cheap.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
     from types import TracebackType
-    from typing import TypeAlias
+    from typing import Any, Final, Literal, ParamSpec, Protocol, TypeAlias, TypeVar
 
     from typing_extensions import Self, Unpack
 
@@ -72,6 +72,16 @@ if TYPE_CHECKING:
 
     _MappedError: TypeAlias = APIError | APIConnectionError | ConnectorError
     _ErrorTarget: TypeAlias = type[_MappedError] | Callable[[Any], type[_MappedError]]
+    _Kind: TypeAlias = Literal["timeout", "connection", "response", "max_retry"]
+    _P = ParamSpec("_P")
+    _R = TypeVar("_R")
+
+    class _ResponseLike(Protocol):
+        """What the response helpers need: a status. Everything else is read defensively."""
+
+        @property
+        def status_code(self) -> int: ...
+
 
 __all__ = [
     "connector_error_for_status",
@@ -87,13 +97,6 @@ __all__ = [
     "raise_for_status",
     "retry_after_from_headers",
 ]
-
-
-class _ResponseLike(Protocol):
-    """What the response helpers need: a status. Everything else is read defensively."""
-
-    @property
-    def status_code(self) -> int: ...
 
 
 # ---------------------------------------------------------------------------
@@ -116,8 +119,10 @@ def _as_status(status_code: object) -> int:
     if isinstance(status_code, int) and not isinstance(status_code, bool):
         return status_code
     if isinstance(status_code, str):
-        with contextlib.suppress(ValueError):
+        try:
             return int(status_code)
+        except ValueError:
+            pass
     if isinstance(status_code, float) and status_code.is_integer():
         return int(status_code)
     raise ValueError(f"Invalid HTTP status code {status_code!r}")
@@ -132,7 +137,11 @@ def error_class_for_status(status_code: int) -> type[APIError]:
     Raises:
         ValueError: When the status is below 400 (not an error) or not a number.
     """
-    status = _as_status(status_code)
+    return _class_for(_as_status(status_code))
+
+
+def _class_for(status: int) -> type[APIError]:
+    """``error_class_for_status`` for a status that is already an int."""
     if status < 400:
         raise ValueError(f"HTTP status {status} is not an error status (expected >= 400)")
     exact = _CLASS_BY_STATUS.get(status)
@@ -175,22 +184,33 @@ def error_for_status(
         ValueError: When the status is below 400 or not a number.
     """
     status = _as_status(status_code)
-    cls = error_class_for_status(status)
-    text = message or _body_message(response_body)
+    cls = _class_for(status)
+    text = message or (None if response_body is None else _body_message(response_body))
     if not text and cls is APIError:
         text = f"HTTP {status} error"
-    context: dict[str, Any] = {
-        "status_code": status,
-        "response_body": response_body,
-        "request_method": request_method,
-        "request_url": request_url,
-        "request_params": request_params,
-        "request_body": request_body,
-        "request_id": _request_id(headers),
-        "provider": provider,
-    }
-    if cls is RateLimitError:
-        context["retry_after"] = retry_after_from_headers(headers)
+    # Only the context that is there: a keyword passed as None means "not given" anyway.
+    context: dict[str, Any] = {"status_code": status}
+    if response_body is not None:
+        context["response_body"] = response_body
+    if request_method is not None:
+        context["request_method"] = request_method
+    if request_url is not None:
+        context["request_url"] = request_url
+    if request_params is not None:
+        context["request_params"] = request_params
+    if request_body is not None:
+        context["request_body"] = request_body
+    if provider is not None:
+        context["provider"] = provider
+    if headers:
+        lookup = _HeaderLookup(headers)
+        request_id = _request_id(lookup)
+        if request_id is not None:
+            context["request_id"] = request_id
+        if cls is RateLimitError:
+            retry_after = _retry_after(lookup, None)
+            if retry_after is not None:
+                context["retry_after"] = retry_after
     # The table's classes all take (message, *, status_code, **context); a plain
     # APIError needs a str message, which ``text`` is for it by now.
     build: Callable[..., APIError] = cls
@@ -291,21 +311,39 @@ def raise_for_status(response: _ResponseLike, *, provider: str | None = None) ->
 # ---------------------------------------------------------------------------
 
 
-def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
-    """Return the header ``name`` (lower case) from any mapping, ignoring case."""
-    if not headers:
-        return None
-    value: object = headers.get(name)
-    if value is None:
-        value = next(
-            (v for k, v in headers.items() if isinstance(k, str) and k.lower() == name), None
-        )
-    return _as_text(value)
+class _HeaderLookup:
+    """Case-insensitive reads from any header mapping, scanning its items at most once."""
+
+    __slots__ = ("_headers", "_lowered")
+
+    def __init__(self, headers: Mapping[str, str] | None) -> None:
+        self._headers = headers
+        self._lowered: dict[str, object] | None = None
+
+    def get(self, name: str) -> str | None:
+        """Return the header ``name`` (lower case): the exact key, else the first one in any case.
+
+        Case-insensitive mappings (httpx, requests) answer the exact lookup; a plain dict
+        with ``Retry-After``-style keys is lowered once, on the first miss.
+        """
+        headers = self._headers
+        if not headers:
+            return None
+        value: object = headers.get(name)
+        if value is None:
+            lowered = self._lowered
+            if lowered is None:
+                lowered = self._lowered = {}
+                for key, item in headers.items():
+                    if isinstance(key, str):
+                        lowered.setdefault(key.lower(), item)
+            value = lowered.get(name)
+        return value if type(value) is str and value else _as_text(value)
 
 
-def _request_id(headers: Mapping[str, str] | None) -> str | None:
+def _request_id(headers: _HeaderLookup) -> str | None:
     """Return the request id a server sent in ``x-request-id`` or ``request-id``."""
-    return _header(headers, "x-request-id") or _header(headers, "request-id")
+    return headers.get("x-request-id") or headers.get("request-id")
 
 
 _MESSAGE_LIMIT: Final = 200
@@ -321,6 +359,8 @@ def _json_object(text: str) -> Mapping[str, Any] | None:
     """Return ``text`` parsed as a JSON object, or None when it is not one."""
     if not text.lstrip().startswith("{"):
         return None
+    import json
+
     try:
         parsed = json.loads(text)
     except (ValueError, RecursionError):
@@ -365,26 +405,40 @@ def _body_message(body: object) -> str | None:
 
 _MAX_WAIT: Final = 86400.0
 _EPOCH_THRESHOLD: Final = 1e9
-_NUMBER: Final = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 
 
 def _clamp(seconds: float) -> float:
     """Bound a wait to ``[0, 86400]``."""
-    return min(max(seconds, 0.0), _MAX_WAIT)
+    return 0.0 if seconds < 0.0 else _MAX_WAIT if seconds > _MAX_WAIT else seconds
 
 
 def _now_timestamp(now: datetime | None) -> float:
     """Return ``now`` (the current time by default; naive means UTC) as a Unix timestamp."""
     if now is None:
-        return datetime.now(timezone.utc).timestamp()
+        return time.time()
     if now.tzinfo is None:
+        from datetime import timezone
+
         now = now.replace(tzinfo=timezone.utc)
     return now.timestamp()
 
 
 def _until(timestamp: float, now: datetime | None) -> float:
     """Return the whole seconds (rounded up) from ``now`` until ``timestamp``, clamped."""
-    return float(math.ceil(_clamp(timestamp - _now_timestamp(now))))
+    return -(-_clamp(timestamp - _now_timestamp(now)) // 1.0)
+
+
+def _is_decimal(text: str) -> bool:
+    """Tell whether ``text`` is an unsigned ASCII decimal: ``120``, ``0.5``, ``1.``, ``.5``."""
+    if text.isdigit():  # "120": the usual form
+        return text.isascii()
+    whole, _, fraction = text.partition(".")
+    return (
+        bool(whole or fraction)
+        and text.isascii()
+        and (not whole or whole.isdigit())
+        and (not fraction or fraction.isdigit())
+    )
 
 
 def _number(value: object) -> float | None:
@@ -393,7 +447,7 @@ def _number(value: object) -> float | None:
         return None
     if isinstance(value, str):
         text = value.strip()
-        if not _NUMBER.fullmatch(text):
+        if not _is_decimal(text):
             return None
         number = float(text)  # a huge digit string gives inf here, never an exception
     elif isinstance(value, (int, float)):
@@ -403,7 +457,7 @@ def _number(value: object) -> float | None:
             return None
     else:
         return None
-    return number if math.isfinite(number) and number >= 0 else None
+    return number if number - number == 0.0 and number >= 0 else None  # finite, >= 0
 
 
 def _delay_or_epoch(number: float | None, now: datetime | None) -> float | None:
@@ -417,6 +471,7 @@ def _delay_or_epoch(number: float | None, now: datetime | None) -> float | None:
 
 def _http_date(text: str, now: datetime | None) -> float | None:
     """Read an HTTP-date (IMF-fixdate, RFC 850 or asctime) as the wait until it."""
+    from datetime import timezone
     from email.utils import parsedate_to_datetime
 
     try:
@@ -447,8 +502,17 @@ def parse_retry_after(
         The seconds to wait, or None for an empty, negative, non-finite, overflowing
         or unparseable value.
     """
-    if isinstance(value, str) and not _NUMBER.fullmatch(value.strip()):
-        return _http_date(value, now) if value.strip() else None
+    return _retry_after_value(value, now)
+
+
+def _retry_after_value(value: object, now: datetime | None) -> float | None:
+    """``parse_retry_after`` with positional arguments."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not _is_decimal(text):
+            return _http_date(value, now) if text else None
+        number = float(text)  # a huge digit string gives inf here, never an exception
+        return _delay_or_epoch(number, now) if number - number == 0.0 else None
     return _delay_or_epoch(_number(value), now)
 
 
@@ -470,7 +534,7 @@ def _x_ratelimit_reset(value: str, now: datetime | None) -> float | None:
 
 
 _RETRY_HEADERS: Final[tuple[tuple[str, Callable[[str, datetime | None], float | None]], ...]] = (
-    ("retry-after", lambda value, now: parse_retry_after(value, now=now)),
+    ("retry-after", _retry_after_value),
     ("retry-after-ms", _retry_after_ms),
     ("ratelimit-reset", _ratelimit_reset),
     ("x-ratelimit-reset", _x_ratelimit_reset),
@@ -491,8 +555,13 @@ def retry_after_from_headers(
         headers: Any mapping of header names to values, or None.
         now: The current time for dates and timestamps; naive means UTC.
     """
+    return _retry_after(_HeaderLookup(headers), now)
+
+
+def _retry_after(headers: _HeaderLookup, now: datetime | None) -> float | None:
+    """``retry_after_from_headers`` on a header lookup."""
     for name, parse in _RETRY_HEADERS:
-        raw = _header(headers, name)
+        raw = headers.get(name)
         if raw is not None:
             seconds = parse(raw, now)
             if seconds is not None:
@@ -503,8 +572,6 @@ def retry_after_from_headers(
 # ---------------------------------------------------------------------------
 # Transport failures
 # ---------------------------------------------------------------------------
-
-_Kind = Literal["timeout", "connection", "response", "max_retry"]
 
 _HTTPX = ("httpx", "httpcore")
 # (kind, top-level modules, class names). Matched along the exception's MRO, so the
@@ -646,7 +713,7 @@ def _is_target(value: object) -> bool:
     return isinstance(value, type) and issubclass(value, _TARGET_BASES)
 
 
-class map_exceptions(contextlib.ContextDecorator):
+class map_exceptions:
     """Re-raise third-party exceptions as errorkit errors; a context manager or decorator.
 
     ``error_map`` maps exception classes to errorkit classes, or to callables that
@@ -694,6 +761,17 @@ class map_exceptions(contextlib.ContextDecorator):
                     "APIError, APIConnectionError or ConnectorError, nor a callable returning one"
                 )
         return self
+
+    def __call__(self, func: Callable[_P, _R]) -> Callable[_P, _R]:
+        """Decorate ``func`` so that every call runs inside this context manager."""
+        from functools import wraps
+
+        @wraps(func)
+        def mapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            with self:
+                return func(*args, **kwargs)
+
+        return mapped
 
     def __exit__(
         self,
@@ -770,14 +848,15 @@ def connector_error_for_status(
         **request_context: Request and response context for the error.
     """
     status = _as_status(status_code)
+    lookup = _HeaderLookup(headers)
     if request_context.get("request_id") is None:
-        request_context["request_id"] = _request_id(headers)
+        request_context["request_id"] = _request_id(lookup)
     if status in (401, 403):
         return UnauthorizedError(provider, env_var=env_var, status_code=status, **request_context)
     if status == 402:
         return PaymentRequiredError(provider, **request_context)
     if status == 429:
-        retry_after = retry_after_from_headers(headers)
+        retry_after = _retry_after(lookup, None)
         return ConnectorRateLimitError(
             provider, 60.0 if retry_after is None else retry_after, **request_context
         )

@@ -48,7 +48,8 @@ _UNSET_MARKER: Final = "<unset>"
 _WINDOW_MARGIN: Final = 1024
 _MARKER_FIXED_LEN: Final = len("...[truncated  chars]")
 _NESTED_URL_DEPTH: Final = 4
-_SMALL_INT: Final = 1 << 2000
+_SMALL_INT: Final = 1 << 2000  # any int strictly between -_SMALL_INT and _SMALL_INT has a str()
+_NEGATIVE_SMALL_INT: Final = -_SMALL_INT
 
 _SENSITIVE_NAMES: Final = frozenset(
     {
@@ -502,6 +503,8 @@ def safe_text(text: str) -> str:
             text = str.__str__(text) if isinstance(text, str) else str(text)
         except Exception:
             text = _fallback_repr(text)
+    elif len(text) <= MAX_STRING_LENGTH and not _may_hold_secret(text):
+        return text  # the common case: nothing to redact, nothing to cut
     total = len(text)
     if total <= MAX_STRING_LENGTH + _WINDOW_MARGIN:
         return truncate(redact_text(text))
@@ -598,6 +601,8 @@ def json_safe(value: object, *, redact: bool = True) -> Any:
         again, with either setting, gives the same result.
     """
     try:
+        if type(value) is dict:  # details, to_dict()'s usual input
+            return _convert_items(value, value.items(), 1, redact, set())
         return _convert(value, 1, redact, set())
     except Exception:  # pragma: no cover - defensive: every branch already guards itself
         text = _fallback_repr(value)
@@ -610,7 +615,7 @@ def _convert(value: Any, depth: int, redact: bool, path: set[int]) -> Any:
     if cls is str:
         return _text(value) if redact else value
     if cls is int:
-        return value if -_SMALL_INT < value < _SMALL_INT else _big_int(value)
+        return value if _NEGATIVE_SMALL_INT < value < _SMALL_INT else _big_int(value)
     if cls is bool or value is None:
         return value
     if cls is float:
@@ -707,44 +712,81 @@ def _convert_items(
     ident = id(container)
     if ident in path:
         return _CYCLE_MARKER
-    path.add(ident)
+    # The container joins the path of open containers only once a value needs converting
+    # in turn: a container of plain values (most of them) cannot be part of a cycle.
+    tracked = False
     try:
+        if not redact:
+            path.add(ident)
+            tracked = True
+            return _faithful_items(items, depth + 1, path)
         out: dict[str, Any] = {}
         child = depth + 1
+        plain_keys = _PLAIN_KEYS
+        # The str keys of a dict are distinct, so a key kept as it is can only collide with
+        # one that conversion changed: until such a key appears, there is nothing to check.
+        check = type(container) is not dict
         for raw_key, item in items:
-            raw = raw_key if type(raw_key) is str else _key_text(raw_key)
-            if not redact:
-                out[raw if raw not in out else _unique_key(raw, out, redact)] = (
-                    item if type(item) is str else _convert(item, child, redact, path)
-                )
-                continue
-            key, sensitive = _KEY_CACHE.get(raw) or _safe_key(raw)
-            if key in out:
-                key = _unique_key(raw, out, redact)
-            if sensitive:
-                out[key] = REDACTED
-                continue
+            if type(raw_key) is str and raw_key in plain_keys:
+                key = raw_key
+                if check and key in out:
+                    key = _unique_key(key, out, True)
+            else:
+                raw = raw_key if type(raw_key) is str else _key_text(raw_key)
+                key, sensitive = _KEY_CACHE.get(raw) or _safe_key(raw)
+                if key in out:
+                    key = _unique_key(raw, out, True)
+                check = True
+                if sensitive:
+                    out[key] = REDACTED
+                    continue
             cls = type(item)
             if cls is str:
-                if len(item) > MAX_STRING_LENGTH or _may_hold_secret(item):
+                # The first test is _may_hold_secret's own first step, inlined for speed.
+                if (
+                    ("=" in item or ":" in item or "b" in item or "B" in item)
+                    and _may_hold_secret(item)
+                ) or len(item) > MAX_STRING_LENGTH:
                     item = safe_text(item)
                 out[key] = item
             elif cls is int:
-                out[key] = item if -_SMALL_INT < item < _SMALL_INT else _big_int(item)
+                out[key] = item if _NEGATIVE_SMALL_INT < item < _SMALL_INT else _big_int(item)
             elif cls is bool or item is None:
                 out[key] = item
             elif cls is float:
                 out[key] = item if item - item == 0.0 else _FLOAT_NAMES[repr(item)]
             else:
-                out[key] = _convert(item, child, redact, path)
+                if not tracked:
+                    path.add(ident)
+                    tracked = True
+                if cls is dict:
+                    out[key] = _convert_items(item, item.items(), child, True, path)
+                elif cls is list or cls is tuple:
+                    out[key] = _convert_list(item, item, child, True, path)
+                else:
+                    out[key] = _convert(item, child, True, path)
         return out
     except Exception:
         return _as_text(_fallback_repr(container), redact)
     finally:
-        path.discard(ident)
+        if tracked:
+            path.discard(ident)
+
+
+def _faithful_items(items: Iterable[tuple[Any, Any]], child: int, path: set[int]) -> Any:
+    """The loop of ``_convert_items`` when nothing is redacted (errors go to the caller)."""
+    out: dict[str, Any] = {}
+    for raw_key, item in items:
+        raw = raw_key if type(raw_key) is str else _key_text(raw_key)
+        out[raw if raw not in out else _unique_key(raw, out, False)] = (
+            item if type(item) is str else _convert(item, child, False, path)
+        )
+    return out
 
 
 _KEY_CACHE: dict[str, tuple[str, bool]] = {}
+# Short keys known to be safe as they are: not sensitive, nothing to redact or cut.
+_PLAIN_KEYS: set[str] = set()
 
 
 def _safe_key(raw: str) -> tuple[str, bool]:
@@ -753,7 +795,10 @@ def _safe_key(raw: str) -> tuple[str, bool]:
     if len(raw) <= 64:
         if len(_KEY_CACHE) >= 4096:
             _KEY_CACHE.clear()
+            _PLAIN_KEYS.clear()
         _KEY_CACHE[raw] = entry
+        if entry[0] is raw and not entry[1]:
+            _PLAIN_KEYS.add(raw)
     return entry
 
 
@@ -778,7 +823,7 @@ def _convert_list(
     ident = id(container)
     if ident in path:
         return _CYCLE_MARKER
-    path.add(ident)
+    tracked = False  # as in _convert_items: joins the path before the first nested value
     try:
         out: list[Any] = []
         append = out.append
@@ -786,22 +831,37 @@ def _convert_list(
         for item in items:
             cls = type(item)
             if cls is str:
-                if redact and (len(item) > MAX_STRING_LENGTH or _may_hold_secret(item)):
+                if redact and (
+                    (
+                        ("=" in item or ":" in item or "b" in item or "B" in item)
+                        and _may_hold_secret(item)
+                    )
+                    or len(item) > MAX_STRING_LENGTH
+                ):
                     item = safe_text(item)
                 append(item)
             elif cls is int:
-                append(item if -_SMALL_INT < item < _SMALL_INT else _big_int(item))
+                append(item if _NEGATIVE_SMALL_INT < item < _SMALL_INT else _big_int(item))
             elif cls is bool or item is None:
                 append(item)
             elif cls is float:
                 append(item if item - item == 0.0 else _FLOAT_NAMES[repr(item)])
             else:
-                append(_convert(item, child, redact, path))
+                if not tracked:
+                    path.add(ident)
+                    tracked = True
+                if cls is dict:
+                    append(_convert_items(item, item.items(), child, redact, path))
+                elif cls is list or cls is tuple:
+                    append(_convert_list(item, item, child, redact, path))
+                else:
+                    append(_convert(item, child, redact, path))
         return out
     except Exception:
         return _as_text(_fallback_repr(container), redact)
     finally:
-        path.discard(ident)
+        if tracked:
+            path.discard(ident)
 
 
 def _convert_enum(value: Any, depth: int, redact: bool, path: set[int]) -> Any:
