@@ -76,7 +76,7 @@ from errorkit.safety import json_safe, redact_text, safe_text
 # The typing-only support types live in ``errorkit._types``, loaded on first access.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, ClassVar
+    from typing import Any, ClassVar, SupportsIndex
 
     from typing_extensions import Self, Unpack
 
@@ -379,26 +379,51 @@ def _restore(cls: type[Error], state: dict[str, Any], cause: BaseException | Non
     return error
 
 
-def _portable(value: Any, *, as_exception: bool = True) -> Any:
-    """Return ``value`` if it survives pickling faithfully, else a stand-in that does.
+def _travels(value: object, protocol: SupportsIndex, *, strict: bool = True) -> bool:
+    """Tell whether ``value`` survives pickling at ``protocol``.
 
-    The stand-in is the JSON-safe form; an exception held in an attribute (a cause, a
-    tool's exception) becomes ``Exception("{Type}: {message}")`` when ``as_exception``.
+    ``strict`` wants the same type and JSON form back; otherwise (for causes) the same text
+    is enough, as old protocols turn a ``TimeoutError`` into an ``OSError``.
     """
-    if value is None or type(value) in (str, int, float, bool):
-        return value
+    if value is None or type(value) in (str, float, bool):
+        return True
+    if type(value) is int and -(1 << 63) <= value < (1 << 63):
+        return True
     import pickle
 
     try:
-        copy = pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
-        faithful = json_safe(copy, redact=False) == json_safe(value, redact=False)
+        copy = pickle.loads(pickle.dumps(value, int(protocol)))
+    except Exception:  # unpicklable, or it fails to load back (a RecursionError too)
+        return False
+    try:
+        if not strict:
+            return _str(copy) == _str(value)
+        return type(copy) is type(value) and json_safe(copy, redact=False) == json_safe(
+            value, redact=False
+        )
     except Exception:
-        faithful = False
-    if faithful:
+        return False
+
+
+def _portable(value: Any, protocol: SupportsIndex, *, as_exception: bool = False) -> Any:
+    """Return ``value`` if it survives pickling faithfully, else a stand-in that does.
+
+    The stand-in is the JSON-safe form; an exception held where an exception is expected
+    (a cause, a tool's exception) becomes ``Exception("{Type}: {message}")`` instead.
+    """
+    exception = as_exception and isinstance(value, BaseException)
+    if _travels(value, protocol, strict=not exception):
         return value
-    if as_exception and isinstance(value, BaseException):
+    if exception:
         return Exception(f"{type(value).__name__}: {_str(value)}")
     return json_safe(value, redact=False)
+
+
+def _portable_details(details: dict[Any, Any], protocol: SupportsIndex) -> dict[Any, Any]:
+    """Make a details dict picklable: each value, and its keys as a whole, faithfully or as JSON."""
+    if not all(_travels(key, protocol) for key in details):
+        return json_safe(details, redact=False)  # type: ignore[no-any-return]
+    return {key: _portable(value, protocol) for key, value in details.items()}
 
 
 def _parse_jql_error(text: str) -> tuple[str, str]:
@@ -484,6 +509,7 @@ class Error(Exception):
     # (name, attribute it is stored in, optional): a property ``x`` is stored as ``_x``.
     _layout: ClassVar[tuple[tuple[str, str, bool], ...]] = ()
     _other_codes: ClassVar[tuple[str, ...]] = ()
+    _exception_attributes: ClassVar[tuple[str, ...]] = ()  # pickled as exceptions
     _registry: ClassVar[dict[str, type[Error]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -639,14 +665,23 @@ class Error(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(message={self.message!r}, code={self.code!r})"
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         state = {
-            key: {k: _portable(v, as_exception=False) for k, v in value.items()}
+            key: _portable_details(value, protocol)
             if key == "details" and type(value) is dict
-            else _portable(value)
+            else _portable(value, protocol, as_exception=key in self._exception_attributes)
             for key, value in self.__dict__.items()
         }
-        return (_restore, (type(self), state, _portable(self.__cause__)))
+        cause = _portable(self.__cause__, protocol, as_exception=True)
+        return (_restore, (type(self), state, cause))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return self.__reduce_ex__(2)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        import pickle
+
+        return pickle.loads(pickle.dumps(self, pickle.HIGHEST_PROTOCOL))  # type: ignore[no-any-return]
 
 
 Error._registry[Error.code] = Error
@@ -683,10 +718,10 @@ class AccountNotFoundError(ConfigError):
         self.account_name = account_name
         self.available_accounts: list[str] = _as_list(available_accounts)
         if self.available_accounts:
-            names = ", ".join(f"'{name}'" for name in self.available_accounts)
-            message = f"Account '{account_name}' not found. Available accounts: {names}"
+            names = ", ".join(f"'{_str(name)}'" for name in self.available_accounts)
+            message = f"Account '{_str(account_name)}' not found. Available accounts: {names}"
         else:
-            message = f"Account '{account_name}' not found. No accounts configured."
+            message = f"Account '{_str(account_name)}' not found. No accounts configured."
         super().__init__(message)
 
 
@@ -701,7 +736,7 @@ class AccountExistsError(ConfigError):
 
     def __init__(self, account_name: str) -> None:
         self.account_name = account_name
-        super().__init__(f"Account '{account_name}' already exists.")
+        super().__init__(f"Account '{_str(account_name)}' already exists.")
 
 
 class AccountInUseError(ConfigError):
@@ -717,13 +752,13 @@ class AccountInUseError(ConfigError):
         self.account_name = account_name
         self.referenced_by: list[str] = _as_list(referenced_by)
         if self.referenced_by:
-            targets = ", ".join(f"'{name}'" for name in self.referenced_by)
+            targets = ", ".join(f"'{_str(name)}'" for name in self.referenced_by)
             message = (
-                f"Account '{account_name}' is referenced by target(s): {targets}. "
+                f"Account '{_str(account_name)}' is referenced by target(s): {targets}. "
                 "Pass `force=True` to remove anyway."
             )
         else:
-            message = f"Account '{account_name}' is in use. Pass `force=True` to remove."
+            message = f"Account '{_str(account_name)}' is in use. Pass `force=True` to remove."
         super().__init__(message)
 
 
@@ -767,10 +802,10 @@ class ProjectNotFoundError(ConfigError):
         self.project_id = project_id
         self.available_projects: list[str] = _as_list(available_projects)
         if self.available_projects:
-            ids = ", ".join(f"'{pid}'" for pid in self.available_projects)
-            message = f"Project '{project_id}' not found. Available projects: {ids}"
+            ids = ", ".join(f"'{_str(pid)}'" for pid in self.available_projects)
+            message = f"Project '{_str(project_id)}' not found. Available projects: {ids}"
         else:
-            message = f"Project '{project_id}' not found. No accessible projects discovered."
+            message = f"Project '{_str(project_id)}' not found. No accessible projects discovered."
         super().__init__(message)
 
 
@@ -788,7 +823,8 @@ class MissingAPIKeyError(ConfigError):
         self.provider_id = provider_id
         self.env_var = env_var
         super().__init__(
-            f"No API key found for {provider_id}. Set the {env_var} environment variable."
+            f"No API key found for {_str(provider_id)}. "
+            f"Set the {_str(env_var)} environment variable."
         )
 
 
@@ -804,7 +840,7 @@ class NoRegisteredProviderError(ConfigError):
     def __init__(self, model_id: str) -> None:
         self.model_id = model_id
         super().__init__(
-            f"No provider registered for model '{model_id}'. "
+            f"No provider registered for model '{_str(model_id)}'. "
             "Register a provider for this model's prefix, or check the model id for a typo."
         )
 
@@ -1678,6 +1714,7 @@ class ToolExecutionError(ToolError):
 
     code = "TOOL_EXECUTION_ERROR"
     default_message = "Tool raised {tool_exception_type}"
+    _exception_attributes = ("tool_exception",)
     _details_layout = ("tool_exception_type",)
 
     def __init__(self, tool_exception: BaseException | str) -> None:
@@ -1706,7 +1743,7 @@ class ToolNotFoundError(ToolError):
 
     def __init__(self, tool_name: str) -> None:
         self.tool_name = tool_name
-        super().__init__(f"Tool '{tool_name}' not found in registered tools")
+        super().__init__(f"Tool '{_str(tool_name)}' not found in registered tools")
 
 
 class FeatureNotSupportedError(Error):

@@ -270,21 +270,29 @@ def _mask_params(params: str, nesting: int) -> str:
 # --------------------------------------------------------------------------- free text
 
 # One scanner finds, at the start of a word, a URL, a `key` + separator, or an auth scheme.
+_WORD: Final = r"""[^\s&,;"'`)\]}>]+"""
+# A word, and the next ones while a word ends a key (``authorization: X``, ``token = X``).
+# Auth scheme words travel with the credential after them.
+_SCHEMES: Final = r"(?:[^\w\s]*(?i:bearer|basic|token|digest)[ \t]+)*"
+_WORD_CHAIN: Final = f"{_SCHEMES}{_WORD}(?:(?:(?<=:)|[ \t]*[:=])[ \t]*{_SCHEMES}{_WORD})*"
 _SCAN_PATTERN: Final = r"""(?<![A-Za-z0-9_\-])(?:
-    (?P<url>(?<![+.])[A-Za-z][A-Za-z0-9+.\-]*://[^\s"'`<>()\[\]{}]*)
-  | (?P<kv>(?P<q>\\?["']|)(?P<key>[A-Za-z0-9_\-]+)(?P=q)[ \t]*[:=][ \t]*)
+    (?P<url>(?<![+.])[A-Za-z][A-Za-z0-9+.\-]*://[^\s"'`<>{}]*)
+  | (?P<kv>(?P<q>\\*["']|)(?P<key>[A-Za-z0-9_\-]+)(?P=q)(?:\\*["'])?[ \t]*[:=][ \t]*)
   | (?P<auth>(?i:bearer|basic)[ \t]+)
 )"""
-# A value after a sensitive key: an (escaped) quoted string, possibly cut short by the end of
-# the text, or a bare token (an auth scheme word such as "Bearer" travels with its credential).
+# A value after a sensitive key: an (escaped, at any depth) quoted string, possibly cut short by
+# the end of the text, or a bare token (an auth scheme word such as "Bearer" travels with its
+# credential; a word that is a key whose value follows takes that value along).
 # A bare value never starts with what may be the first half of a quote opener cut by the end.
 _VALUE_PATTERN: Final = r"""
-    \\(?P<eq>["'])(?P<ev>.*?)(?:\\(?P=eq)|\Z)
+    \\+(?P<eq>["'])(?P<ev>.*?)(?:\\+(?P=eq)|\Z)
   | [bBrRuU]?"(?P<dv>(?:[^"\\]|\\.)*\\?)(?:"|\Z)
   | [bBrRuU]?'(?P<sv>(?:[^'\\]|\\.)*\\?)(?:'|\Z)
-  | (?!(?:\\|[bBrRuU])\Z)(?P<bv>(?:(?i:bearer|basic|token|digest)[ \t]+)?[^\s&,;"'`)\]}>]+)
-"""
-_CRED_PATTERN: Final = r"[A-Za-z0-9\-._~+/]+=*"
+  | (?!(?:\\|[bBrRuU])\Z)
+    (?P<bv>_WORD_CHAIN)
+""".replace("_WORD_CHAIN", _WORD_CHAIN)
+# The credential after "Bearer" or "Basic": a word, and what follows when the word ends a key.
+_CRED_PATTERN: Final = _WORD_CHAIN
 _TRUNC_MARKER_PATTERN: Final = r"(\.\.\.\[truncated \d+ chars\])"
 # A proper prefix of a truncation marker at the very end of the text.
 _PARTIAL_MARKER_PATTERN: Final = (
@@ -296,7 +304,7 @@ _PARTIAL_MARKER_PATTERN: Final = (
 class _Patterns:
     """The compiled regular expressions, built on first use."""
 
-    __slots__ = ("cred", "marker", "partial_marker", "scan", "value")
+    __slots__ = ("cred", "key_follows", "marker", "partial_marker", "scan", "value", "whitespace")
 
     def __init__(self) -> None:
         import re
@@ -304,6 +312,8 @@ class _Patterns:
         self.scan: re.Pattern[str] = re.compile(_SCAN_PATTERN, re.VERBOSE)
         self.value: re.Pattern[str] = re.compile(_VALUE_PATTERN, re.VERBOSE | re.DOTALL)
         self.cred: re.Pattern[str] = re.compile(_CRED_PATTERN)
+        self.key_follows: re.Pattern[str] = re.compile(r"[ \t]*:")
+        self.whitespace: re.Pattern[str] = re.compile(r"\s")
         self.marker: re.Pattern[str] = re.compile(_TRUNC_MARKER_PATTERN)
         self.partial_marker: re.Pattern[str] = re.compile(_PARTIAL_MARKER_PATTERN)
 
@@ -369,6 +379,8 @@ def redact_text(text: str) -> str:
     if not _may_hold_secret(text):
         return text
     try:
+        if _authority_start(text) > 0 and len(text.split(maxsplit=1)) == 1:
+            return _redact_url(text, 0)  # the whole text is one URL: quotes and all
         patterns = _patterns()
         if "[truncated " not in text:
             return _redact_segment(text, patterns)
@@ -403,7 +415,8 @@ def _redact_segment(text: str, patterns: _Patterns) -> str:
         kind = match.lastgroup
         pos = match.end()
         if kind == "url":
-            url = match.group()
+            url = _trim_url(match.group())
+            pos = match.start() + len(url)
             masked = _redact_url(url, 0)
             if masked is not url:
                 out += (text[last : match.start()], masked)
@@ -415,16 +428,28 @@ def _redact_segment(text: str, patterns: _Patterns) -> str:
             if value is None:
                 continue
             group = next(name for name in ("ev", "dv", "sv", "bv") if value.group(name) is not None)
+            if group != "bv" and patterns.key_follows.match(text, value.end()):
+                continue  # the quoted "value" is the key of a nested pair: scan into it
             start, end = value.span(group)
+            stop = value.end()
+            if group == "bv" and "://" in text[start:end]:  # a URL value: all of it, "&" too
+                gap = patterns.whitespace.search(text, end)
+                end = stop = len(text) if gap is None else gap.start()
             if start < end and not _is_masked(text[start:end]):
                 out += (text[last:start], REDACTED)
                 last = end
-            pos = value.end()
+            pos = stop
         else:
             cred = patterns.cred.match(text, pos)
-            if cred is not None and (
-                not match.group("auth").lower().startswith("basic")
-                or _looks_like_basic_credential(cred.group())
+            if (
+                cred is not None
+                and not _is_masked(cred.group())
+                and any(char.isalnum() for char in cred.group())
+                and "://" not in cred.group()  # a URL after the word: the URL rule masks it
+                and (
+                    not match.group("auth").lower().startswith("basic")
+                    or _looks_like_basic_credential(cred.group())
+                )
             ):
                 out += (text[last:pos], REDACTED)
                 last = pos = cred.end()
@@ -432,6 +457,20 @@ def _redact_segment(text: str, patterns: _Patterns) -> str:
         return text
     out.append(text[last:])
     return "".join(out)
+
+
+def _trim_url(url: str) -> str:
+    """Drop what prose puts after a URL: final punctuation and unbalanced closing brackets."""
+    while url:
+        last = url[-1]
+        if last in ".,;:!?" or (
+            (last == ")" and url.count("(") < url.count(")"))
+            or (last == "]" and url.count("[") < url.count("]"))
+        ):
+            url = url[:-1]
+        else:
+            break
+    return url
 
 
 def _looks_like_basic_credential(word: str) -> bool:
