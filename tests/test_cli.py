@@ -181,3 +181,13 @@ def test_cli_imports_nothing_third_party() -> None:
     ).stdout
     foreign = {name.partition(".")[0] for name in out.split()} - set(sys.stdlib_module_names)
     assert foreign <= {"errorkit"}
+
+
+def test_schema_prints_the_payload_json_schema() -> None:
+    """``schema`` prints the JSON schema of the ``to_dict()`` payload."""
+    result = run("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    assert schema["type"] == "object"
+    assert {"code", "message", "details"} <= set(schema["properties"])
+    assert {"code", "message", "details"} <= set(schema["required"])

@@ -261,3 +261,28 @@ def test_docs_build_strictly(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "codes" / "index.html").is_file()
+
+
+def test_guarantees_page_names_real_tests() -> None:
+    """Every test the Guarantees page cites exists, so the page cannot point at nothing."""
+    import ast
+    import re
+
+    page = (ROOT / "docs" / "guarantees.md").read_text(encoding="utf-8")
+    references = re.findall(r"`((?:properties|[\w/]+\.py)(?:::[\w*]+)*)`", page)
+    assert len(references) > 20
+    for reference in references:
+        file, *names = reference.split("::")
+        path = ROOT / "tests" / ("test_properties.py" if file == "properties" else file)
+        assert path.is_file(), reference
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        defined = {
+            node.name
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+        }
+        for name in names:
+            if name.endswith("*"):
+                assert any(d.startswith(name[:-1]) for d in defined), reference
+            else:
+                assert name in defined, reference

@@ -6,7 +6,7 @@ Sans-I/O: no HTTP client is imported. The helpers work on ints, header mappings
 so httpx and requests responses both work. Functions *return* the error and the
 caller writes ``raise ... from exc``; only ``raise_for_status`` raises.
 
-Status → class (exact status first, then the range, then ``APIError``)::
+Status → class (exact status first, then the range, then ``APIError``):
 
     400, 422    BadRequestError
     401         AuthenticationError
@@ -17,7 +17,7 @@ Status → class (exact status first, then the range, then ``APIError``)::
     other ≥ 400 APIError                  message "HTTP {status} error" by default
     < 400       ValueError                not an error status: a programmer error
 
-Connector statuses (agent-facing default messages, never a custom one)::
+Connector statuses (agent-facing default messages, never a custom one):
 
     401, 403    UnauthorizedError
     402         PaymentRequiredError
@@ -728,7 +728,7 @@ class map_exceptions:
     and its subclasses (``ProviderError`` gets ``status_of(exc)`` or 500;
     ``ConnectorRateLimitError`` the exception's ``retry_after`` or 60.0).
 
-    Example:
+    Examples:
         >>> with map_exceptions({TimeoutError: APITimeoutError}, provider="openai"):
         ...     raise TimeoutError("read timed out")
         Traceback (most recent call last):
