@@ -297,6 +297,11 @@ def _as_dict(details: object) -> dict[Any, Any]:
     return {"value": details}
 
 
+def _quoted(names: Iterable[object]) -> str:
+    """Join names in single quotes: ``'a', 'b'``."""
+    return ", ".join(f"'{_str(name)}'" for name in names)
+
+
 def _as_list(value: object) -> list[Any]:
     """Copy a list-like argument into a new list; None gives an empty list."""
     if value is None:
@@ -718,7 +723,7 @@ class AccountNotFoundError(ConfigError):
         self.account_name = account_name
         self.available_accounts: list[str] = _as_list(available_accounts)
         if self.available_accounts:
-            names = ", ".join(f"'{_str(name)}'" for name in self.available_accounts)
+            names = _quoted(self.available_accounts)
             message = f"Account '{_str(account_name)}' not found. Available accounts: {names}"
         else:
             message = f"Account '{_str(account_name)}' not found. No accounts configured."
@@ -752,7 +757,7 @@ class AccountInUseError(ConfigError):
         self.account_name = account_name
         self.referenced_by: list[str] = _as_list(referenced_by)
         if self.referenced_by:
-            targets = ", ".join(f"'{_str(name)}'" for name in self.referenced_by)
+            targets = _quoted(self.referenced_by)
             message = (
                 f"Account '{_str(account_name)}' is referenced by target(s): {targets}. "
                 "Pass `force=True` to remove anyway."
@@ -802,7 +807,7 @@ class ProjectNotFoundError(ConfigError):
         self.project_id = project_id
         self.available_projects: list[str] = _as_list(available_projects)
         if self.available_projects:
-            ids = ", ".join(f"'{_str(pid)}'" for pid in self.available_projects)
+            ids = _quoted(self.available_projects)
             message = f"Project '{_str(project_id)}' not found. Available projects: {ids}"
         else:
             message = f"Project '{_str(project_id)}' not found. No accessible projects discovered."
