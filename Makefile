@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test docs bench clean
+.PHONY: demo test fuzz docs bench clean
 
 demo: $(VENV)/.base
 	$(BIN)/python -m errorkit
@@ -15,6 +15,11 @@ test: $(VENV)/.dev
 	$(BIN)/pyright
 	$(BIN)/pytest
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir $(VENV)/site
+
+# Fresh random examples, FUZZ times as many per property (the fixed set runs in `make test`).
+FUZZ ?= 10
+fuzz: $(VENV)/.dev
+	ERRORKIT_FUZZ=$(FUZZ) $(BIN)/pytest -q tests/test_properties.py tests/test_safety.py tests/test_http_mapping.py tests/test_problem_details.py
 
 docs: $(VENV)/.dev
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict

@@ -17,6 +17,7 @@ import copy
 import dataclasses
 import enum
 import json
+import os
 import pathlib
 import pickle
 import string
@@ -50,9 +51,14 @@ CLASSES = all_error_classes()
 CLASS_IDS = [cls.__name__ for cls in CLASSES]
 
 
+# `make fuzz` sets ERRORKIT_FUZZ to explore with fresh random examples, this many times more.
+_FUZZ = os.environ.get("ERRORKIT_FUZZ", "")
+_SCALE = int(_FUZZ) if _FUZZ.isdigit() and int(_FUZZ) > 0 else 1
+
+
 def _settings(max_examples: int) -> settings:
-    """Settings for one property: its example budget, and no deadline (CI machines are slow)."""
-    return settings(max_examples=max_examples, deadline=None)
+    """Settings for one property: its example budget (``ERRORKIT_FUZZ`` times it under fuzz)."""
+    return settings(max_examples=max_examples * _SCALE, deadline=None)
 
 
 # Examples per property (per class where the property is parametrized over the tree).

@@ -350,6 +350,14 @@ TEXT_CASES: list[tuple[str, str]] = [
     ("Cookie: session=abc; theme=dark", "Cookie: ***; theme=dark"),
     ("token=a password=b secret=c", "token=*** password=*** secret=***"),
     ("bearer_token: abc", "bearer_token: ***"),
+    # A quoted value followed by a colon: masked unless it names a sensitive key itself.
+    ('"authorization": "S3cr3t" :', '"authorization": "***" :'),
+    ("token: 'abc': rest", "token: '***': rest"),
+    ('"auth": "api_key": "xyz"', '"auth": "api_key": "***"'),
+    # A scheme word followed by a sensitive pair: the pair's value is the credential.
+    ("bearer token = S3cr3t", "bearer token = ***"),
+    ("Bearer api_key=zz", "Bearer api_key=***"),
+    ("Bearer user: abc", "Bearer ***"),
 ]
 
 

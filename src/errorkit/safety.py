@@ -304,7 +304,16 @@ _PARTIAL_MARKER_PATTERN: Final = (
 class _Patterns:
     """The compiled regular expressions, built on first use."""
 
-    __slots__ = ("cred", "key_follows", "marker", "partial_marker", "scan", "value", "whitespace")
+    __slots__ = (
+        "cred",
+        "key_ahead",
+        "key_follows",
+        "marker",
+        "partial_marker",
+        "scan",
+        "value",
+        "whitespace",
+    )
 
     def __init__(self) -> None:
         import re
@@ -313,6 +322,7 @@ class _Patterns:
         self.value: re.Pattern[str] = re.compile(_VALUE_PATTERN, re.VERBOSE | re.DOTALL)
         self.cred: re.Pattern[str] = re.compile(_CRED_PATTERN)
         self.key_follows: re.Pattern[str] = re.compile(r"[ \t]*:")
+        self.key_ahead: re.Pattern[str] = re.compile(r"[A-Za-z0-9_\-]+(?=[ \t]*[:=])")
         self.whitespace: re.Pattern[str] = re.compile(r"\s")
         self.marker: re.Pattern[str] = re.compile(_TRUNC_MARKER_PATTERN)
         self.partial_marker: re.Pattern[str] = re.compile(_PARTIAL_MARKER_PATTERN)
@@ -428,9 +438,13 @@ def _redact_segment(text: str, patterns: _Patterns) -> str:
             if value is None:
                 continue
             group = next(name for name in ("ev", "dv", "sv", "bv") if value.group(name) is not None)
-            if group != "bv" and patterns.key_follows.match(text, value.end()):
-                continue  # the quoted "value" is the key of a nested pair: scan into it
             start, end = value.span(group)
+            if (
+                group != "bv"
+                and patterns.key_follows.match(text, value.end())
+                and _is_sensitive_name(text[start:end])
+            ):
+                continue  # the quoted "value" is the key of a nested sensitive pair: scan into it
             stop = value.end()
             if group == "bv" and "://" in text[start:end]:  # a URL value: all of it, "&" too
                 gap = patterns.whitespace.search(text, end)
@@ -440,6 +454,9 @@ def _redact_segment(text: str, patterns: _Patterns) -> str:
                 last = end
             pos = stop
         else:
+            key = patterns.key_ahead.match(text, pos)
+            if key is not None and _is_sensitive_name(key.group()):
+                continue  # "Bearer token = X": the pair rule masks X
             cred = patterns.cred.match(text, pos)
             if (
                 cred is not None
