@@ -358,6 +358,25 @@ TEXT_CASES: list[tuple[str, str]] = [
     ("bearer token = S3cr3t", "bearer token = ***"),
     ("Bearer api_key=zz", "Bearer api_key=***"),
     ("Bearer user: abc", "Bearer ***"),
+    # A scheme or key word that is the key of a pair, not a credential.
+    ("Token:  token = S3cr3t", "Token:  ***"),
+    ("Basic [token = S3cr3t", "Basic ***"),
+    ('bearer "token = S3cr3t', 'bearer "token = ***'),
+    # Scheme words glued by punctuation: the credential after them is masked too.
+    ("Authorization: Bearer:Basic S3cr3tW7 | x", "Authorization: *** | x"),
+    ("token: api_key=bearer S3cr3t x", "token: *** x"),
+    # A URL inside or after a credential: the words before it are masked, the URL is redacted.
+    ("Basic S3cr3tZ4jR10lkBpl : https://h/", "Basic *** : https://h/"),
+    ("bearer S3cr3t=http://h/? next", "bearer ***=http://h/? next"),
+    ("Bearer https://u:p@h/x", "Bearer https://u:***@h/x"),
+    # Prose glued to a URL: "https://(" is no URL, and a key or scheme word at its end is prose.
+    ("https://(token = S3cr3t :", "https://(token = *** :"),
+    ("see http://h/?,Authorization: S3cr3t", "see http://h/?,Authorization: ***"),
+    ("see http://h/?:Basic S3cr3tIRDHU1MURui, =", "see http://h/?:Basic ***, ="),
+    # A value ending in a URL cut short by "&" is masked whole; one with words after it is not
+    # stretched over the next pair.
+    ("Authorization: Bearer {https://h/v1?page=2&key=S3cr3t, auth", "Authorization: *** auth"),
+    ('password= https:// : {{"apikey": "S3cr3t"}', 'password= ***"apikey": "***"}'),
 ]
 
 

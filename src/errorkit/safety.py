@@ -272,9 +272,15 @@ def _mask_params(params: str, nesting: int) -> str:
 # One scanner finds, at the start of a word, a URL, a `key` + separator, or an auth scheme.
 _WORD: Final = r"""[^\s&,;"'`)\]}>]+"""
 # A word, and the next ones while a word ends a key (``authorization: X``, ``token = X``).
-# Auth scheme words travel with the credential after them.
-_SCHEMES: Final = r"(?:[^\w\s]*(?i:bearer|basic|token|digest)[ \t]+)*"
-_WORD_CHAIN: Final = f"{_SCHEMES}{_WORD}(?:(?:(?<=:)|[ \t]*[:=])[ \t]*{_SCHEMES}{_WORD})*"
+# Auth scheme words travel with the credential after them (unless the word is a key: "token =").
+_SCHEMES: Final = r"(?:[^\w\s]*(?i:bearer|basic|token|digest)(?![ \t]*[:=])[ \t]+)*"
+# A word ending in a scheme word glued to punctuation ("Bearer:Basic X") takes the next one too.
+_ENDS_IN_SCHEME: Final = "".join(
+    f"|(?<=[^A-Za-z0-9_](?i:{word}))" for word in ("bearer", "basic", "token", "digest")
+)
+_WORD_CHAIN: Final = (
+    f"{_SCHEMES}{_WORD}(?:(?:[ \t]*[:=]|(?<=:){_ENDS_IN_SCHEME})[ \t]*{_SCHEMES}{_WORD})*"
+)
 _SCAN_PATTERN: Final = r"""(?<![A-Za-z0-9_\-])(?:
     (?P<url>(?<![+.])[A-Za-z][A-Za-z0-9+.\-]*://[^\s"'`<>{}]*)
   | (?P<kv>(?P<q>\\*["']|)(?P<key>[A-Za-z0-9_\-]+)(?P=q)(?:\\*["'])?[ \t]*[:=][ \t]*)
@@ -308,9 +314,11 @@ class _Patterns:
         "cred",
         "key_ahead",
         "key_follows",
+        "key_follows_sep",
         "marker",
         "partial_marker",
         "scan",
+        "url_tail",
         "value",
         "whitespace",
     )
@@ -323,6 +331,9 @@ class _Patterns:
         self.cred: re.Pattern[str] = re.compile(_CRED_PATTERN)
         self.key_follows: re.Pattern[str] = re.compile(r"[ \t]*:")
         self.key_ahead: re.Pattern[str] = re.compile(r"[A-Za-z0-9_\-]+(?=[ \t]*[:=])")
+        self.key_follows_sep: re.Pattern[str] = re.compile(r"[ \t]*[:=]")
+        # The last name of a URL when prose punctuation glues it on ("?,token", "?)Bearer").
+        self.url_tail: re.Pattern[str] = re.compile(r"(?<=[?&=(),;:\[\]{}])[A-Za-z0-9_\-]+\Z")
         self.whitespace: re.Pattern[str] = re.compile(r"\s")
         self.marker: re.Pattern[str] = re.compile(_TRUNC_MARKER_PATTERN)
         self.partial_marker: re.Pattern[str] = re.compile(_PARTIAL_MARKER_PATTERN)
@@ -426,6 +437,19 @@ def _redact_segment(text: str, patterns: _Patterns) -> str:
         pos = match.end()
         if kind == "url":
             url = _trim_url(match.group())
+            after = url.find("://") + 3
+            if after < len(url) and not (url[after].isalnum() or url[after] in "[%_.~-/:@"):
+                pos = match.start() + after  # "https://(token = X)": not a URL; scan what follows
+                continue
+            tail = patterns.url_tail.search(url)
+            if tail is not None and (
+                (
+                    _is_sensitive_name(tail.group())
+                    and patterns.key_follows_sep.match(text, match.start() + len(url))
+                )
+                or tail.group().lower() in ("bearer", "basic")
+            ):
+                url = url[: tail.start()]  # "...?,token: X": the pair or the credential follows
             pos = match.start() + len(url)
             masked = _redact_url(url, 0)
             if masked is not url:
@@ -446,7 +470,8 @@ def _redact_segment(text: str, patterns: _Patterns) -> str:
             ):
                 continue  # the quoted "value" is the key of a nested sensitive pair: scan into it
             stop = value.end()
-            if group == "bv" and "://" in text[start:end]:  # a URL value: all of it, "&" too
+            if group == "bv" and "://" in _last_word(text, start, end):
+                # The value ends in a URL that "&" cut short: all of the URL.
                 gap = patterns.whitespace.search(text, end)
                 end = stop = len(text) if gap is None else gap.start()
             if start < end and not _is_masked(text[start:end]):
@@ -458,22 +483,36 @@ def _redact_segment(text: str, patterns: _Patterns) -> str:
             if key is not None and _is_sensitive_name(key.group()):
                 continue  # "Bearer token = X": the pair rule masks X
             cred = patterns.cred.match(text, pos)
+            if cred is None:
+                continue
+            word = cred.group()
+            url_at = word.find("://")
+            if url_at >= 0:  # the URL rule masks a URL; what comes before it is the credential
+                scheme = url_at
+                while scheme > 0 and (word[scheme - 1].isalnum() or word[scheme - 1] in "+.-"):
+                    scheme -= 1
+                word = word[:scheme].rstrip(" \t:=")
             if (
-                cred is not None
-                and not _is_masked(cred.group())
-                and any(char.isalnum() for char in cred.group())
-                and "://" not in cred.group()  # a URL after the word: the URL rule masks it
+                word
+                and not _is_masked(word)
+                and any(char.isalnum() for char in word)
                 and (
                     not match.group("auth").lower().startswith("basic")
-                    or _looks_like_basic_credential(cred.group())
+                    or _looks_like_basic_credential(word)
                 )
             ):
                 out += (text[last:pos], REDACTED)
-                last = pos = cred.end()
+                last = pos = pos + len(word)
     if not out:
         return text
     out.append(text[last:])
     return "".join(out)
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """Return the last whitespace-separated word of ``text[start:end]`` ("" when none)."""
+    words = text[start:end].rsplit(None, 1)
+    return words[-1] if words else ""
 
 
 def _trim_url(url: str) -> str:
