@@ -255,6 +255,10 @@ URL_CASES: list[tuple[str, str]] = [
     ("https://user:PASS@host/p?sig=s#x", "https://user:***@host/p?sig=***#x"),
     ("/relative/path?token=abc", "/relative/path?token=***"),
     ("HTTPS://U:P@H/?TOKEN=V", "HTTPS://U:***@H/?TOKEN=***"),
+    # Punctuation before a parameter name or a nested URL does not hide it.
+    ("https://h/?(token=abc&x=1", "https://h/?(token=***&x=1"),
+    ("https://h/?next=(https://u:p@h2/)", "https://h/?next=(https://u:***@h2/)"),
+    ("https://h/?a=1&https://u:p@h2/", "https://h/?a=1&https://u:***@h2/"),
 ]
 
 
@@ -377,6 +381,13 @@ TEXT_CASES: list[tuple[str, str]] = [
     # stretched over the next pair.
     ("Authorization: Bearer {https://h/v1?page=2&key=S3cr3t, auth", "Authorization: *** auth"),
     ('password= https:// : {{"apikey": "S3cr3t"}', 'password= ***"apikey": "***"}'),
+    ("Token: http://h/?('id_token': 'S3cr3t'", "Token: ***'id_token': '***'"),
+    # A sensitive parameter or a nested URL behind prose punctuation in a query.
+    ("see http://h/?)secret=S3cr3t now", "see http://h/?)secret=*** now"),
+    (
+        "see http://h/?(https://u:S3cr3t@api.example.com/v1 now",
+        "see http://h/?(https://u:***@api.example.com/v1 now",
+    ),
 ]
 
 

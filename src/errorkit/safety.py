@@ -122,7 +122,8 @@ def is_sensitive_key(key: object) -> bool:
 
 def _is_sensitive_param(name: str) -> bool:
     """Tell whether a URL query parameter name (possibly percent-encoded) is sensitive."""
-    decoded = _percent_decode(name)
+    # Prose punctuation glued to the name ("?(token=...", "&)sig=...") does not hide it.
+    decoded = _percent_decode(name).lstrip("()[]{}<>,;:!?'\"")
     if _is_sensitive_name(decoded):
         return True
     return decoded.lower().replace("-", "_") in _SENSITIVE_PARAM_EXTRA
@@ -246,25 +247,37 @@ def _find_first(text: str, chars: str, start: int) -> int:
 
 def _mask_params(params: str, nesting: int) -> str:
     """Mask sensitive values of ``&``-separated parameters; return ``params`` if unchanged."""
-    if "=" not in params:
+    if "=" not in params and "://" not in params:
         return params
     parts = params.split("&")
     changed = False
     for index, part in enumerate(parts):
         eq = part.find("=")
-        if eq < 0:
-            continue
-        name, value = part[:eq], part[eq + 1 :]
-        if _is_sensitive_param(name):
+        name, value = (part[:eq], part[eq + 1 :]) if eq >= 0 else ("", part)
+        if eq >= 0 and _is_sensitive_param(name):
             if value and not _is_masked(value):
                 parts[index] = name + "=" + REDACTED
                 changed = True
         elif nesting < _NESTED_URL_DEPTH and ("?" in value or "@" in value):
-            nested = _redact_url(value, nesting + 1)
+            nested = _redact_nested_url(value, nesting + 1)
             if nested is not value:
-                parts[index] = name + "=" + nested
+                parts[index] = (name + "=" if eq >= 0 else "") + nested
                 changed = True
     return "&".join(parts) if changed else params
+
+
+def _redact_nested_url(value: str, nesting: int) -> str:
+    """Redact a URL held in a parameter, after any punctuation before its scheme."""
+    if _authority_start(value) > 0 or "://" not in value:
+        return _redact_url(value, nesting)
+    start = value.find("://")
+    while start > 0 and (value[start - 1].isalnum() or value[start - 1] in "+.-"):
+        start -= 1
+    if start == 0:
+        return _redact_url(value, nesting)
+    inner = value[start:]
+    nested = _redact_url(inner, nesting)
+    return value if nested is inner else value[:start] + nested
 
 
 # --------------------------------------------------------------------------- free text
@@ -470,8 +483,11 @@ def _redact_segment(text: str, patterns: _Patterns) -> str:
             ):
                 continue  # the quoted "value" is the key of a nested sensitive pair: scan into it
             stop = value.end()
-            if group == "bv" and "://" in _last_word(text, start, end):
-                # The value ends in a URL that "&" cut short: all of the URL.
+            if (
+                group == "bv"
+                and text[end : end + 1] in ("&", ";", ",")
+                and "://" in _last_word(text, start, end)
+            ):  # the value ends in a URL that "&" (or ";", ",") cut short: all of the URL
                 gap = patterns.whitespace.search(text, end)
                 end = stop = len(text) if gap is None else gap.start()
             if start < end and not _is_masked(text[start:end]):
