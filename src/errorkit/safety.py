@@ -157,10 +157,11 @@ def redact_url(url: str) -> str:
 
     The password of the userinfo (``https://user:PASS@host``) and the values of sensitive
     query parameters (the ``is_sensitive_key`` names plus ``key``, ``sig`` and
-    ``signature``, compared after percent-decoding) become ``***``. Parameters in an
+    ``signature``, compared after percent-decoding and ignoring prose punctuation glued
+    before the name, as in ``?(token=...``) become ``***``. Parameters in an
     ``&``-separated fragment (OAuth's ``#access_token=...``) and URLs nested unencoded in
-    a parameter value are masked the same way. The URL is edited in place rather than
-    re-assembled, so nothing else is normalised.
+    a parameter (``?next=https://u:p@h/``, also behind punctuation) are masked the same
+    way. The URL is edited in place rather than re-assembled, so nothing else is normalised.
 
     Args:
         url: A URL or URL reference. Text that is not a URL comes back unchanged.
