@@ -267,13 +267,19 @@ def _mask_params(params: str, nesting: int) -> str:
     return "&".join(parts) if changed else params
 
 
+def _scheme_start(text: str, separator: int) -> int:
+    """Return the index where the scheme before the ``://`` at ``separator`` begins."""
+    start = separator
+    while start > 0 and text[start - 1] in _SCHEME_CHARS:
+        start -= 1
+    return start
+
+
 def _redact_nested_url(value: str, nesting: int) -> str:
     """Redact a URL held in a parameter, after any punctuation before its scheme."""
     if _authority_start(value) > 0 or "://" not in value:
         return _redact_url(value, nesting)
-    start = value.find("://")
-    while start > 0 and (value[start - 1].isalnum() or value[start - 1] in "+.-"):
-        start -= 1
+    start = _scheme_start(value, value.find("://"))
     if start == 0:
         return _redact_url(value, nesting)
     inner = value[start:]
@@ -505,10 +511,7 @@ def _redact_segment(text: str, patterns: _Patterns) -> str:
             word = cred.group()
             url_at = word.find("://")
             if url_at >= 0:  # the URL rule masks a URL; what comes before it is the credential
-                scheme = url_at
-                while scheme > 0 and (word[scheme - 1].isalnum() or word[scheme - 1] in "+.-"):
-                    scheme -= 1
-                word = word[:scheme].rstrip(" \t:=")
+                word = word[: _scheme_start(word, url_at)].rstrip(" \t:=")
             if (
                 word
                 and not _is_masked(word)
