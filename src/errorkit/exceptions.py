@@ -647,10 +647,21 @@ class Error(Exception):
         except Exception:
             return template
 
+    def _chain(self, cause: object) -> None:
+        """Record ``cause`` (when not None) as the original exception and as ``__cause__``."""
+        if cause is not None:
+            self.__cause__ = self._original_exception = _as_cause(cause)
+
     @property
     def original_exception(self) -> BaseException | None:
-        """The exception that caused this one (``__cause__``), or None."""
-        return self.__cause__
+        """The exception that caused this one, or None.
+
+        It is stored apart from ``__cause__`` (which it also sets), so it survives a
+        process pool, which replaces ``__cause__`` with the worker's traceback text.
+        Without one, it reflects ``__cause__`` (``raise error from exc``).
+        """
+        stored: BaseException | None = self.__dict__.get("_original_exception")
+        return self.__cause__ if stored is None else stored
 
     def to_dict(self) -> ErrorDict:
         """Return a new JSON-safe dict with the keys ``code``, ``message``, ``details``.
@@ -671,11 +682,18 @@ class Error(Exception):
         return f"{type(self).__name__}(message={self.message!r}, code={self.code!r})"
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        attrs = self.__dict__
+        if self.__cause__ is not None and "_original_exception" not in attrs:
+            attrs = {**attrs, "_original_exception": self.__cause__}  # raised ``from`` it
         state = {
             key: _portable_details(value, protocol)
             if key == "details" and type(value) is dict
-            else _portable(value, protocol, as_exception=key in self._exception_attributes)
-            for key, value in self.__dict__.items()
+            else _portable(
+                value,
+                protocol,
+                as_exception=key == "_original_exception" or key in self._exception_attributes,
+            )
+            for key, value in attrs.items()
         }
         cause = _portable(self.__cause__, protocol, as_exception=True)
         return (_restore, (type(self), state, cause))
@@ -908,9 +926,7 @@ class APIError(Error):
             if "provider" in context:  # ...but ``provider`` is a read-only property
                 attrs["_provider"] = attrs.pop("provider")
             if "original_exception" in context:  # ...and the cause is ``__cause__``
-                cause = attrs.pop("original_exception")
-                if cause is not None:
-                    self.__cause__ = _as_cause(cause)
+                self._chain(attrs.pop("original_exception"))
         if status_code is None:
             status_code = getattr(type(self), "status_code", None)
         self.status_code = status_code if type(status_code) is int else _as_status(status_code)
@@ -1269,8 +1285,7 @@ class APIConnectionError(Error, ConnectionError):
         self.request_method = request_method
         self.request_url = request_url
         self.provider = provider
-        if original_exception is not None:
-            self.__cause__ = _as_cause(original_exception)
+        self._chain(original_exception)
         super().__init__(message)
 
 
@@ -1425,8 +1440,7 @@ class ConnectorError(Error):
         self, message: str, *, provider: str, original_exception: BaseException | None = None
     ) -> None:
         self._provider = provider
-        if original_exception is not None:
-            self.__cause__ = _as_cause(original_exception)
+        self._chain(original_exception)
         super().__init__(message)
 
     @property
@@ -1632,8 +1646,7 @@ class ParseError(ConnectorError):
         original_exception: BaseException | None = None,
     ) -> None:
         self._provider = provider
-        if original_exception is not None:
-            self.__cause__ = _as_cause(original_exception)
+        self._chain(original_exception)
         Error.__init__(self, message)
 
     @classmethod
@@ -1728,7 +1741,7 @@ class ToolExecutionError(ToolError):
             tool_exception if isinstance(tool_exception, BaseException) else ValueError(message)
         )
         self.tool_exception_type = type(self.tool_exception).__name__
-        self.__cause__ = self.tool_exception
+        self._chain(self.tool_exception)
         super().__init__(message)
 
     def _restore_fields(self) -> None:

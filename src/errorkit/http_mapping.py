@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
     from types import TracebackType
-    from typing import Any, Final, Literal, ParamSpec, Protocol, TypeAlias, TypeVar
+    from typing import Any, Final, Literal, ParamSpec, Protocol, TypeAlias, TypeVar, overload
 
     from typing_extensions import Self, Unpack
 
@@ -75,12 +75,19 @@ if TYPE_CHECKING:
     _Kind: TypeAlias = Literal["timeout", "connection", "response", "max_retry"]
     _P = ParamSpec("_P")
     _R = TypeVar("_R")
+    _E = TypeVar("_E", bound=BaseException)
 
     class _ResponseLike(Protocol):
         """What the response helpers need: a status. Everything else is read defensively."""
 
         @property
         def status_code(self) -> int: ...
+
+else:
+
+    def overload(func: object) -> object:
+        """Stand in for ``typing.overload`` at run time, where ``typing`` is not imported."""
+        return func
 
 
 __all__ = [
@@ -92,6 +99,7 @@ __all__ = [
     "error_for_status",
     "error_from_exception",
     "error_from_response",
+    "find_error",
     "map_exceptions",
     "parse_retry_after",
     "raise_for_status",
@@ -699,6 +707,55 @@ def error_from_exception(
         provider=provider,
         original_exception=exc,
     )
+
+
+# ``overload`` is typing's under a type checker and a no-op at run time, which ruff cannot
+# see; hence the noqa marks.
+@overload
+def find_error(exc: BaseException | None) -> Error | None: ...  # noqa: D103
+@overload
+def find_error(exc: BaseException | None, cls: type[_E]) -> _E | None: ...  # noqa: D103, F811
+def find_error(  # noqa: F811
+    exc: BaseException | None, cls: type[BaseException] = Error
+) -> BaseException | None:
+    """Return the first instance of ``cls`` in ``exc``, its groups and its chain, or None.
+
+    ``exc`` itself comes first, then, depth first, the members of a
+    ``BaseExceptionGroup`` and the ``__cause__`` and ``__context__`` of each exception
+    met. Every exception is visited once, so a cyclic chain ends. This is how the retry
+    and integration helpers see a ``RateLimitError`` that an asyncio or anyio task group
+    wrapped in an ``ExceptionGroup``, or that a caller re-raised ``from`` it.
+
+    Args:
+        exc: The exception caught (None gives None).
+        cls: The class to look for; ``Error`` (any errorkit error) by default.
+
+    Returns:
+        The first matching exception, or None when there is none.
+    """
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc] if exc is not None else []
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, cls):
+            return current
+        following: list[BaseException] = []
+        members = getattr(current, "exceptions", None) if _is_group(current) else None
+        if isinstance(members, (list, tuple)):
+            following += [member for member in members if isinstance(member, BaseException)]
+        for linked in (current.__cause__, current.__context__):
+            if isinstance(linked, BaseException):
+                following.append(linked)
+        stack += reversed(following)
+    return None
+
+
+def _is_group(exc: BaseException) -> bool:
+    """Tell whether ``exc`` is an exception group (the builtin or the exceptiongroup backport)."""
+    return any(klass.__name__ == "BaseExceptionGroup" for klass in type(exc).__mro__)
 
 
 # ---------------------------------------------------------------------------
