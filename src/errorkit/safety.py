@@ -30,6 +30,7 @@ __all__ = [
     "redact_text",
     "redact_url",
     "safe_text",
+    "sensitive_names",
     "truncate",
 ]
 
@@ -93,6 +94,15 @@ def _is_sensitive_name(name: str) -> bool:
             _SENSITIVE_CACHE.clear()
         _SENSITIVE_CACHE[name] = result
     return result
+
+
+def sensitive_names() -> frozenset[str]:
+    """Return the exact sensitive names, in normal form (lower case, words joined by ``_``).
+
+    Names that are sensitive by their ending (``*_token``) are not listed; this is the set
+    a denylist-based scrubber (Sentry's, say) can be extended with.
+    """
+    return _SENSITIVE_NAMES
 
 
 def is_sensitive_key(key: object) -> bool:
