@@ -23,8 +23,9 @@ CLASS_IDS = [cls.__name__ for cls in CLASSES]
 
 
 def _state(error: ek.Error) -> Any:
-    """Return an error's attributes in a comparable (JSON) form."""
-    return safety.json_safe(vars(error), redact=False)
+    """Return an error's attributes, its cause aside, in a comparable (JSON) form."""
+    attributes = {k: v for k, v in vars(error).items() if k != "_original_exception"}
+    return safety.json_safe(attributes, redact=False)
 
 
 def test_every_class_has_a_sample() -> None:
@@ -92,6 +93,7 @@ class TestEveryClass:
         assert clone.args == error.args
         assert clone.to_dict() == error.to_dict()
         assert _state(clone) == _state(error)
+        assert str(clone.original_exception) == str(error.original_exception)
 
     def test_copy_and_deepcopy(self, cls: type[ek.Error]) -> None:
         """``copy.copy`` and ``copy.deepcopy`` keep the type, ``to_dict()`` and attributes."""
@@ -112,8 +114,11 @@ class TestEveryClass:
         except ek.Error as caught:
             clone = pickle.loads(pickle.dumps(caught))
         assert type(clone.__cause__) is KeyError
-        assert clone.original_exception is clone.__cause__
         assert str(clone.__cause__) == str(KeyError("inner"))
+        if error.__dict__.get("_original_exception") is None:  # no cause of its own
+            assert clone.original_exception is clone.__cause__
+        else:  # the constructor's cause is kept, as a process pool needs
+            assert repr(clone.original_exception) == repr(error.original_exception)
         assert clone.to_dict() == error.to_dict()
 
     def test_retryable_is_a_bool(self, cls: type[ek.Error]) -> None:
@@ -148,7 +153,14 @@ def test_all_is_sorted_and_resolves(module: Any) -> None:
 
 def test_package_reexports_every_public_name() -> None:
     """``errorkit.__all__`` holds every public name of its modules plus ``__version__``."""
-    expected = {*ek.__all__, *http_mapping.__all__, "redact_text", "redact_url", "__version__"}
+    expected = {
+        *ek.__all__,
+        *http_mapping.__all__,
+        "redact_text",
+        "redact_url",
+        "add_sensitive_keys",
+    }
+    expected.add("__version__")
     assert set(errorkit.__all__) == expected
 
 
@@ -249,11 +261,12 @@ def test_code_defaults_to_class_code() -> None:
     )
 
 
-def test_to_dict_masks_message_but_str_keeps_it() -> None:
-    """A caller's message is masked in ``to_dict()`` while ``str()`` keeps it as given."""
+def test_message_is_masked_at_construction() -> None:
+    """A caller's message is masked once, so ``str()``, ``args`` and ``to_dict()`` agree."""
     error = ek.Error(f"login failed: password={SECRET}")
-    assert str(error) == f"login failed: password={SECRET}"
-    assert SECRET not in error.to_dict()["message"]
+    assert str(error) == "login failed: password=***"
+    assert error.args == ("login failed: password=***",)
+    assert error.to_dict()["message"] == str(error)
 
 
 def test_long_strings_are_cut_in_to_dict() -> None:

@@ -590,9 +590,13 @@ class FreeText(NamedTuple):
 
 @st.composite
 def free_texts(draw: st.DrawFn, secret: str) -> FreeText:
-    """Draw ``{prose} {phrase with the secret} {prose}``."""
+    """Draw ``{prose} {phrase with the secret}`` and ``{prose}`` on the next line.
+
+    The line break ends a header written in text (``Authorization: ...``), whose whole
+    value, to the end of its line, is masked.
+    """
     before, after = draw(prose), draw(prose)
-    return FreeText(f"{before} {draw(secret_phrases(secret))} {after}", before, after)
+    return FreeText(f"{before} {draw(secret_phrases(secret))}\n {after}", before, after)
 
 
 # --------------------------------------------------------------------------- planting secrets
@@ -1144,8 +1148,9 @@ def test_planted_secret_never_leaks(cls: type[ek.Error], data: st.DataObject) ->
         assert secret not in str(error)
         assert secret not in repr(error)
     else:
-        # The payload is a name the caller's message is made of: str() shows it as given.
+        # The payload is a name the caller's message is made of: masked wherever it stands.
         assert secret not in json.dumps(payload["details"])
+        assert secret not in str(error)
     if recipe.slot != "message" and planted.depth <= 40:
         assert planted.survives(payload["details"])
 
@@ -1156,12 +1161,14 @@ def test_planted_secret_never_leaks(cls: type[ek.Error], data: st.DataObject) ->
 def test_secret_in_caller_message_is_masked_in_to_dict(
     cls: type[ek.Error], data: st.DataObject
 ) -> None:
-    """A credential in the caller's own message is masked in ``to_dict()`` (str keeps it)."""
+    """A credential in the caller's own message is masked everywhere, ``str()`` included."""
     secret = data.draw(secrets)
     free = data.draw(free_texts(secret))
     error = RECIPES[cls].build(data.draw, data.draw(small_hostile), free.text)
     payload = error.to_dict()
     assert secret not in json.dumps(payload)
+    assert secret not in str(error)
+    assert secret not in repr(error)
     if cls is ek.Error:
         assert payload["message"].startswith(free.before + " ")
         assert payload["message"].endswith(" " + free.after)
@@ -1590,7 +1597,8 @@ def test_connector_error_for_status_is_total(
 
 def _state(error: ek.Error) -> Any:
     """Return an error's attributes, causes aside, in a comparable (JSON) form."""
-    attributes = {k: v for k, v in vars(error).items() if k != "tool_exception"}
+    causes = ("tool_exception", "_original_exception")
+    attributes = {k: v for k, v in vars(error).items() if k not in causes}
     return safety.json_safe(attributes, redact=False)
 
 
@@ -1654,6 +1662,7 @@ def test_pickle_and_copy_keep_type_and_to_dict(cls: type[ek.Error], data: st.Dat
         assert clone.args == error.args
         assert _state(clone) == state
         _assert_same_cause(clone.__cause__, error.__cause__, transport)
+        _assert_same_cause(clone.original_exception, error.original_exception, transport)
         if isinstance(error, ek.ToolExecutionError):
             assert isinstance(clone, ek.ToolExecutionError)
             _assert_same_cause(clone.tool_exception, error.tool_exception, transport)

@@ -81,7 +81,8 @@ from errorkit.http_mapping import (
     raise_for_status,
     retry_after_from_headers,
 )
-from errorkit.safety import (
+from errorkit.redaction import (
+    add_sensitive_keys,
     redact_text,
     redact_url,
 )
@@ -163,6 +164,7 @@ __all__ = [
     "Violation",
     "WorkspaceScopeError",
     "__version__",
+    "add_sensitive_keys",
     "connector_error_for_status",
     "connector_error_for_timeout",
     "connector_error_for_transport",

@@ -274,11 +274,20 @@ def _text(value: object) -> str | None:
 
 
 def _str(value: object) -> str:
-    """``str(value)`` that cannot fail."""
+    """``str(value)`` that cannot fail (an int too long for ``str()`` gives its JSON form)."""
     try:
         return str(value)
     except Exception:
-        return f"<{type(value).__name__} object>"
+        shown = json_safe(value, redact=False)
+        return shown if type(shown) is str else f"<{type(value).__name__} object>"
+
+
+def _repr(value: object) -> str:
+    """``repr(value)`` that cannot fail."""
+    try:
+        return repr(value)
+    except Exception:
+        return _str(value)
 
 
 def _as_dict(details: object) -> dict[Any, Any]:
@@ -295,6 +304,12 @@ def _as_dict(details: object) -> dict[Any, Any]:
         except TypeError:  # an unhashable key
             pass
     return {"value": details}
+
+
+def _json_object(details: object) -> dict[str, Any]:
+    """Return the safe JSON form of ``details``, always a JSON object."""
+    converted = json_safe(details)
+    return converted if type(converted) is dict else {"value": converted}
 
 
 def _quoted(names: Iterable[object]) -> str:
@@ -337,12 +352,14 @@ def _as_seconds(value: object) -> float | None:
     if type(value) is float or value is None:
         return value
     number = _as_number(value)
-    if isinstance(number, bool) or not isinstance(number, (int, float)):
-        return None
+    if isinstance(number, bool | str | bytes) or not hasattr(type(number), "__float__"):
+        return None  # not a real number (Decimal, Fraction and numpy floats are)
     try:
-        return float(number)
+        return float(number)  # type: ignore[arg-type]
     except OverflowError:
         return float("inf")
+    except Exception:
+        return None
 
 
 def _as_cause(value: object) -> BaseException | None:
@@ -547,7 +564,7 @@ class Error(Exception):
         """
         if type(message) is not str or not message:
             message = _text(message) or self._default_message()
-        self.message = message
+        self.message = message = safe_text(message)
         if code:
             self.code = code
         own: dict[Any, Any] = {}
@@ -589,10 +606,10 @@ class Error(Exception):
         error = target.__new__(target)
         error.code = code
         error.details = dict(details)
-        error.message = message
+        error.message = safe_text(message)
         error._restore_fields()
         if not message:
-            error.message = error._default_message()
+            error.message = safe_text(error._default_message())
         error.args = (error.message,)
         return error
 
@@ -672,7 +689,7 @@ class Error(Exception):
         return {
             "code": self.code if type(self.code) is str else _str(self.code),
             "message": safe_text(self.message),
-            "details": json_safe(self.details),
+            "details": _json_object(self.details),
         }
 
     def __str__(self) -> str:
@@ -1199,7 +1216,7 @@ class SessionReplayAccessError(SessionReplayError):
     def for_project(cls, project_id: int | str) -> Self:
         """Build the canonical error for a project whose replays need sensitive-data access."""
         return cls(
-            f"Project {project_id} has SESSION_RECORDING_SENSITIVE_DATA enabled. "
+            f"Project {_str(project_id)} has SESSION_RECORDING_SENSITIVE_DATA enabled. "
             "Your account lacks sensitive-data access. Contact the project owner to grant "
             "the 'sensitive_data_replay' permission, or use a service account that has it.",
             details={
@@ -1224,8 +1241,8 @@ class SignedURLExpiredError(SessionReplayError):
     def for_replay(cls, replay_id: str, signed_at: float, expired_at: float) -> Self:
         """Build the canonical error for a replay whose signed URL expired."""
         return cls(
-            f"Signed URL for replay {replay_id} expired (5-minute TTL). Re-sign with "
-            f"sign_replay({replay_id!r}) or use the default re_sign_on_expiry=True on "
+            f"Signed URL for replay {_str(replay_id)} expired (5-minute TTL). Re-sign with "
+            f"sign_replay({_repr(replay_id)}) or use the default re_sign_on_expiry=True on "
             "stream_replay.",
             details={"replay_id": replay_id, "signed_at": signed_at, "expired_at": expired_at},
         )
@@ -1246,8 +1263,9 @@ class ReplayNotFoundError(SessionReplayError):
     def for_replay(cls, replay_id: str, retention_days: int, cdn_url_prefix: str) -> Self:
         """Build the canonical error for a replay that is not on the CDN."""
         return cls(
-            f"Replay {replay_id} not found on CDN. The replay may have aged out of its "
-            f"retention window ({retention_days} days), never been recorded, or been deleted.",
+            f"Replay {_str(replay_id)} not found on CDN. The replay may have aged out of its "
+            f"retention window ({_str(retention_days)} days), never been recorded, or been "
+            "deleted.",
             details={
                 "replay_id": replay_id,
                 "retention_days": retention_days,
@@ -1346,7 +1364,10 @@ class RegionProbeError(OAuthError):
         attempts: Iterable[tuple[str, int, str]],
         code: str | None = None,
     ) -> None:
-        self._attempts = [tuple(a) if isinstance(a, Iterable) else a for a in _as_list(attempts)]
+        self._attempts = [
+            tuple(a) if isinstance(a, Iterable) and not isinstance(a, str | bytes) else a
+            for a in _as_list(attempts)
+        ]
         listed = [list(a) if isinstance(a, tuple) else a for a in self._attempts]
         super().__init__(message, code, {"attempts": listed})
 
@@ -1413,7 +1434,7 @@ class BusinessContextValidationError(Error):
         """Build the canonical error for text of ``length`` characters."""
         return cls(
             f"content exceeds maximum length of {BUSINESS_CONTEXT_MAX_CHARS} characters "
-            f"(got {length})",
+            f"(got {_str(length)})",
             {"length": length, "max": BUSINESS_CONTEXT_MAX_CHARS},
         )
 
@@ -1659,7 +1680,7 @@ class ParseError(ConnectorError):
         cause = self.original_exception
         if _is_validation_error(cause):
             return (
-                f"Your response failed schema validation:\n{cause}\n\n"
+                f"Your response failed schema validation:\n{safe_text(_str(cause))}\n\n"
                 "Please correct these issues and respond again."
             )
         json_module = sys.modules.get("json")
@@ -1669,7 +1690,7 @@ class ParseError(ConnectorError):
                 "Please ensure your response contains a JSON object with opening '{' and "
                 "closing '}' braces."
             )
-        reason = self.message if cause is None else _str(cause)
+        reason = self.message if cause is None else safe_text(_str(cause))
         return (
             f"Your response could not be parsed: {reason}\n\n"
             "Please ensure your response matches the expected format."

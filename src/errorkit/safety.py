@@ -1,11 +1,11 @@
-"""Serialization safety: JSON-safe conversion, secret redaction and truncation.
+"""Serialization safety: JSON-safe conversion and truncation, on top of ``redaction``.
 
 ``json_safe`` turns any value into plain JSON data that ``json.dumps(..., allow_nan=False)``
 always accepts, without dropping anything silently: values JSON cannot hold get a fixed,
 faithful JSON form, cycles and excessive nesting become markers, and (by default) values
-under sensitive keys, URL credentials, ``key=value`` secrets and ``Bearer``/``Basic``
-credentials are replaced by ``***`` and long strings are cut to ``MAX_STRING_LENGTH``
-characters with a ``...[truncated {n} chars]`` marker. Every helper here is idempotent
+under sensitive keys and the secrets ``redaction.redact_text`` finds in strings are replaced
+by ``***``, and long strings are cut to ``MAX_STRING_LENGTH`` characters with a
+``...[truncated {n} chars]`` marker. Every helper here is idempotent
 (applying it to its own output changes nothing), never raises, and imports only the
 standard library, lazily, so importing this module stays cheap.
 """
@@ -14,10 +14,18 @@ from __future__ import annotations
 
 import sys
 
+from errorkit.redaction import (
+    REDACTED,
+    _is_sensitive_name,
+    is_sensitive_key,
+    redact_text,
+    redact_url,
+    sensitive_names,
+)
+
 # Not imported from typing: at run time this module imports nothing but sys.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import re
     from collections.abc import Callable, Iterable
     from typing import Any, Final
 
@@ -40,533 +48,13 @@ MAX_STRING_LENGTH: Final = 8192
 MAX_DEPTH: Final = 64
 """Deepest container level ``json_safe`` keeps; deeper containers become ``"<max depth>"``."""
 
-REDACTED: Final = "***"
-"""What a masked secret is replaced with."""
-
 _MAX_DEPTH_MARKER: Final = "<max depth>"
 _CYCLE_MARKER: Final = "<cycle>"
 _UNSET_MARKER: Final = "<unset>"
 _WINDOW_MARGIN: Final = 1024
 _MARKER_FIXED_LEN: Final = len("...[truncated  chars]")
-_NESTED_URL_DEPTH: Final = 4
 _SMALL_INT: Final = 1 << 2000  # any int strictly between -_SMALL_INT and _SMALL_INT has a str()
 _NEGATIVE_SMALL_INT: Final = -_SMALL_INT
-
-_SENSITIVE_NAMES: Final = frozenset(
-    {
-        "authorization",
-        "api_key",
-        "apikey",
-        "api_token",
-        "token",
-        "access_token",
-        "refresh_token",
-        "id_token",
-        "client_secret",
-        "secret",
-        "password",
-        "cookie",
-        "set_cookie",
-        "x_api_key",
-    }
-)
-_SENSITIVE_SUFFIXES: Final = ("_token", "_secret", "_password")
-_SENSITIVE_PARAM_EXTRA: Final = frozenset({"key", "sig", "signature"})
-_HEX: Final = frozenset("0123456789abcdefABCDEF")
-_SCHEME_CHARS: Final = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-."
-)
-
-# --------------------------------------------------------------------------- sensitive keys
-
-_SENSITIVE_CACHE: dict[str, bool] = {}
-
-
-def _is_sensitive_name(name: str) -> bool:
-    """Tell whether a plain ``str`` key is sensitive, memoising short keys."""
-    hit = _SENSITIVE_CACHE.get(name)
-    if hit is not None:
-        return hit
-    norm = name.lower().replace("-", "_")
-    result = norm in _SENSITIVE_NAMES or norm.endswith(_SENSITIVE_SUFFIXES)
-    if len(name) <= 64:
-        if len(_SENSITIVE_CACHE) >= 4096:
-            _SENSITIVE_CACHE.clear()
-        _SENSITIVE_CACHE[name] = result
-    return result
-
-
-def sensitive_names() -> frozenset[str]:
-    """Return the exact sensitive names, in normal form (lower case, words joined by ``_``).
-
-    Names that are sensitive by their ending (``*_token``) are not listed; this is the set
-    a denylist-based scrubber (Sentry's, say) can be extended with.
-    """
-    return _SENSITIVE_NAMES
-
-
-def is_sensitive_key(key: object) -> bool:
-    """Tell whether values stored under ``key`` must be masked.
-
-    The comparison ignores case and treats ``-`` and ``_`` as equal. Sensitive keys are
-    ``authorization``, ``api_key``, ``apikey``, ``api_token``, ``token``, ``access_token``,
-    ``refresh_token``, ``id_token``, ``client_secret``, ``secret``, ``password``, ``cookie``,
-    ``set_cookie``, ``x_api_key`` and any key ending in ``_token``, ``_secret`` or
-    ``_password``.
-
-    Args:
-        key: A mapping key. ``bytes`` keys are decoded as UTF-8; keys that are neither
-            text nor bytes are never sensitive.
-
-    Returns:
-        True when the key names a secret.
-    """
-    if type(key) is str:
-        return _is_sensitive_name(key)
-    if isinstance(key, str):
-        return _is_sensitive_name(str.__str__(key))
-    if isinstance(key, bytes | bytearray):
-        return _is_sensitive_name(bytes(key).decode("utf-8", "backslashreplace"))
-    return False
-
-
-def _is_sensitive_param(name: str) -> bool:
-    """Tell whether a URL query parameter name (possibly percent-encoded) is sensitive."""
-    # Prose punctuation glued to the name ("?(token=...", "&)sig=...") does not hide it.
-    decoded = _percent_decode(name).lstrip("()[]{}<>,;:!?'\"")
-    if _is_sensitive_name(decoded):
-        return True
-    return decoded.lower().replace("-", "_") in _SENSITIVE_PARAM_EXTRA
-
-
-def _percent_decode(text: str) -> str:
-    """Decode ``%XX`` escapes as UTF-8, leaving malformed escapes as they are."""
-    if "%" not in text:
-        return text
-    head, *rest = text.split("%")
-    out = bytearray(head.encode("utf-8", "surrogatepass"))
-    for part in rest:
-        if len(part) >= 2 and part[0] in _HEX and part[1] in _HEX:
-            out.append(int(part[:2], 16))
-            out += part[2:].encode("utf-8", "surrogatepass")
-        else:
-            out += b"%" + part.encode("utf-8", "surrogatepass")
-    return out.decode("utf-8", "replace")
-
-
-def _is_masked(value: str) -> bool:
-    """Tell whether a non-empty value consists of asterisks only (already masked or cut)."""
-    return not value.strip("*")
-
-
-# --------------------------------------------------------------------------- URLs
-
-
-def redact_url(url: str) -> str:
-    """Mask the credentials in a URL, leaving every other character as it was.
-
-    The password of the userinfo (``https://user:PASS@host``) and the values of sensitive
-    query parameters (the ``is_sensitive_key`` names plus ``key``, ``sig`` and
-    ``signature``, compared after percent-decoding and ignoring prose punctuation glued
-    before the name, as in ``?(token=...``) become ``***``. Parameters in an
-    ``&``-separated fragment (OAuth's ``#access_token=...``) and URLs nested unencoded in
-    a parameter (``?next=https://u:p@h/``, also behind punctuation) are masked the same
-    way. The URL is edited in place rather than re-assembled, so nothing else is normalised.
-
-    Args:
-        url: A URL or URL reference. Text that is not a URL comes back unchanged.
-
-    Returns:
-        The masked URL; the very same string when there was nothing to mask.
-    """
-    if type(url) is not str:
-        try:
-            url = str.__str__(url) if isinstance(url, str) else str(url)
-        except Exception:
-            return REDACTED
-    try:
-        return _redact_url(url, 0)
-    except Exception:  # pragma: no cover - defensive: fail closed rather than raise
-        return REDACTED
-
-
-def _redact_url(url: str, nesting: int) -> str:
-    """Mask userinfo password and sensitive parameters; return ``url`` itself if unchanged."""
-    if "@" not in url and "?" not in url and "#" not in url:
-        return url
-    auth_start = _authority_start(url)
-    pieces: list[str] = []
-    last = 0
-    pos = 0
-    if auth_start >= 0:
-        auth_end = _find_first(url, "/?#", auth_start)
-        at = url.rfind("@", auth_start, auth_end)
-        if at >= 0:
-            colon = url.find(":", auth_start, at)
-            if colon >= 0:
-                password = url[colon + 1 : at]
-                if password and not _is_masked(password):
-                    pieces += (url[: colon + 1], REDACTED)
-                    last = at
-        pos = auth_end
-    hash_at = url.find("#", pos)
-    query_at = url.find("?", pos, hash_at if hash_at >= 0 else len(url))
-    if query_at >= 0:
-        end = hash_at if hash_at >= 0 else len(url)
-        query = url[query_at + 1 : end]
-        masked = _mask_params(query, nesting)
-        if masked is not query:
-            pieces += (url[last : query_at + 1], masked)
-            last = end
-    if hash_at >= 0 and "=" in url[hash_at:]:
-        # A fragment may carry parameters too (OAuth's #access_token=..., or a client-side
-        # route such as #/callback?token=...): "?" separates groups of "&" parameters.
-        fragment = url[hash_at + 1 :]
-        groups = fragment.split("?")
-        masked_groups = [_mask_params(group, nesting) for group in groups]
-        if any(new is not old for new, old in zip(masked_groups, groups, strict=True)):
-            pieces += (url[last : hash_at + 1], "?".join(masked_groups))
-            last = len(url)
-    if not pieces:
-        return url
-    pieces.append(url[last:])
-    return "".join(pieces)
-
-
-def _authority_start(url: str) -> int:
-    """Return the index where the URL's authority starts, or -1 when it has none."""
-    if url.startswith("//"):
-        return 2
-    colon = url.find(":")
-    if colon <= 0 or not url.startswith("//", colon + 1):
-        return -1
-    scheme = url[:colon]
-    if not ("a" <= scheme[0].lower() <= "z") or not _SCHEME_CHARS.issuperset(scheme):
-        return -1
-    return colon + 3
-
-
-def _find_first(text: str, chars: str, start: int) -> int:
-    """Return the index of the first of ``chars`` at or after ``start``, or ``len(text)``."""
-    end = len(text)
-    for char in chars:
-        found = text.find(char, start, end)
-        if found >= 0:
-            end = found
-    return end
-
-
-def _mask_params(params: str, nesting: int) -> str:
-    """Mask sensitive values of ``&``-separated parameters; return ``params`` if unchanged."""
-    if "=" not in params and "://" not in params:
-        return params
-    parts = params.split("&")
-    changed = False
-    for index, part in enumerate(parts):
-        eq = part.find("=")
-        name, value = (part[:eq], part[eq + 1 :]) if eq >= 0 else ("", part)
-        if eq >= 0 and _is_sensitive_param(name):
-            if value and not _is_masked(value):
-                parts[index] = name + "=" + REDACTED
-                changed = True
-        elif nesting < _NESTED_URL_DEPTH and ("?" in value or "@" in value):
-            nested = _redact_nested_url(value, nesting + 1)
-            if nested is not value:
-                parts[index] = (name + "=" if eq >= 0 else "") + nested
-                changed = True
-    return "&".join(parts) if changed else params
-
-
-def _scheme_start(text: str, separator: int) -> int:
-    """Return the index where the scheme before the ``://`` at ``separator`` begins."""
-    start = separator
-    while start > 0 and text[start - 1] in _SCHEME_CHARS:
-        start -= 1
-    return start
-
-
-def _redact_nested_url(value: str, nesting: int) -> str:
-    """Redact a URL held in a parameter, after any punctuation before its scheme."""
-    if _authority_start(value) > 0 or "://" not in value:
-        return _redact_url(value, nesting)
-    start = _scheme_start(value, value.find("://"))
-    if start == 0:
-        return _redact_url(value, nesting)
-    inner = value[start:]
-    nested = _redact_url(inner, nesting)
-    return value if nested is inner else value[:start] + nested
-
-
-# --------------------------------------------------------------------------- free text
-
-# One scanner finds, at the start of a word, a URL, a `key` + separator, or an auth scheme.
-_WORD: Final = r"""[^\s&,;"'`)\]}>]+"""
-# A word, and the next ones while a word ends a key (``authorization: X``, ``token = X``).
-# Auth scheme words travel with the credential after them (unless the word is a key: "token =").
-_SCHEMES: Final = r"(?:[^\w\s]*(?i:bearer|basic|token|digest)(?![ \t]*[:=])[ \t]+)*"
-# A word ending in a scheme word glued to punctuation ("Bearer:Basic X") takes the next one too.
-_ENDS_IN_SCHEME: Final = "".join(
-    f"|(?<=[^A-Za-z0-9_](?i:{word}))" for word in ("bearer", "basic", "token", "digest")
-)
-_WORD_CHAIN: Final = (
-    f"{_SCHEMES}{_WORD}(?:(?:[ \t]*[:=]|(?<=:){_ENDS_IN_SCHEME})[ \t]*{_SCHEMES}{_WORD})*"
-)
-_SCAN_PATTERN: Final = r"""(?<![A-Za-z0-9_\-])(?:
-    (?P<url>(?<![+.])[A-Za-z][A-Za-z0-9+.\-]*://[^\s"'`<>{}]*)
-  | (?P<kv>(?P<q>\\*["']|)(?P<key>[A-Za-z0-9_\-]+)(?P=q)(?:\\*["'])?[ \t]*[:=][ \t]*)
-  | (?P<auth>(?i:bearer|basic)[ \t]+)
-)"""
-# A value after a sensitive key: an (escaped, at any depth) quoted string, possibly cut short by
-# the end of the text, or a bare token (an auth scheme word such as "Bearer" travels with its
-# credential; a word that is a key whose value follows takes that value along).
-# A bare value never starts with what may be the first half of a quote opener cut by the end.
-_VALUE_PATTERN: Final = r"""
-    \\+(?P<eq>["'])(?P<ev>.*?)(?:\\+(?P=eq)|\Z)
-  | [bBrRuU]?"(?P<dv>(?:[^"\\]|\\.)*\\?)(?:"|\Z)
-  | [bBrRuU]?'(?P<sv>(?:[^'\\]|\\.)*\\?)(?:'|\Z)
-  | (?!(?:\\|[bBrRuU])\Z)
-    (?P<bv>_WORD_CHAIN)
-""".replace("_WORD_CHAIN", _WORD_CHAIN)
-# The credential after "Bearer" or "Basic": a word, and what follows when the word ends a key.
-_CRED_PATTERN: Final = _WORD_CHAIN
-_TRUNC_MARKER_PATTERN: Final = r"(\.\.\.\[truncated \d+ chars\])"
-# A proper prefix of a truncation marker at the very end of the text.
-_PARTIAL_MARKER_PATTERN: Final = (
-    r"\.(?:\.(?:\.(?:\[(?:t(?:r(?:u(?:n(?:c(?:a(?:t(?:e(?:d(?: (?:"
-    r"\d+(?: (?:c(?:h(?:a(?:r(?:s)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?\Z"
-)
-
-
-class _Patterns:
-    """The compiled regular expressions, built on first use."""
-
-    __slots__ = (
-        "cred",
-        "key_ahead",
-        "key_follows",
-        "key_follows_sep",
-        "marker",
-        "partial_marker",
-        "scan",
-        "url_tail",
-        "value",
-        "whitespace",
-    )
-
-    def __init__(self) -> None:
-        import re
-
-        self.scan: re.Pattern[str] = re.compile(_SCAN_PATTERN, re.VERBOSE)
-        self.value: re.Pattern[str] = re.compile(_VALUE_PATTERN, re.VERBOSE | re.DOTALL)
-        self.cred: re.Pattern[str] = re.compile(_CRED_PATTERN)
-        self.key_follows: re.Pattern[str] = re.compile(r"[ \t]*:")
-        self.key_ahead: re.Pattern[str] = re.compile(r"[A-Za-z0-9_\-]+(?=[ \t]*[:=])")
-        self.key_follows_sep: re.Pattern[str] = re.compile(r"[ \t]*[:=]")
-        # The last name of a URL when prose punctuation glues it on ("?,token", "?)Bearer").
-        self.url_tail: re.Pattern[str] = re.compile(r"(?<=[?&=(),;:\[\]{}])[A-Za-z0-9_\-]+\Z")
-        self.whitespace: re.Pattern[str] = re.compile(r"\s")
-        self.marker: re.Pattern[str] = re.compile(_TRUNC_MARKER_PATTERN)
-        self.partial_marker: re.Pattern[str] = re.compile(_PARTIAL_MARKER_PATTERN)
-
-
-_PATTERNS: _Patterns | None = None
-
-
-def _patterns() -> _Patterns:
-    """Return the compiled patterns, compiling them once."""
-    global _PATTERNS
-    patterns = _PATTERNS
-    if patterns is None:
-        patterns = _PATTERNS = _Patterns()
-    return patterns
-
-
-def _may_hold_secret(text: str) -> bool:
-    """Cheap pre-check: False when no redaction rule can possibly match ``text``."""
-    if "=" in text or ":" in text:
-        # Every sensitive name contains one of these words; "@" and "%" cover URL userinfo
-        # and percent-encoded parameter names.
-        lowered = text.lower()
-        return (
-            "token" in lowered
-            or "key" in lowered
-            or "secret" in lowered
-            or "password" in lowered
-            or "auth" in lowered
-            or "cookie" in lowered
-            or "sig" in lowered
-            or "bearer" in lowered
-            or "basic" in lowered
-            or "@" in text
-            or "%" in text
-        )
-    if "b" not in text and "B" not in text:
-        return False
-    lowered = text.lower()
-    return "bearer" in lowered or "basic" in lowered
-
-
-def redact_text(text: str) -> str:
-    """Mask credentials found in free text.
-
-    Every URL (``scheme://`` up to whitespace, a quote or a bracket) goes through
-    ``redact_url``; the value of a sensitive ``key=value``, ``key: value``,
-    ``"key": "value"`` or ``'key': 'value'`` pair (key matched as in
-    ``is_sensitive_key``; value up to whitespace, ``&``, ``,``, ``;`` or its closing quote)
-    and the credential after ``Bearer`` or ``Basic`` (any case) become ``***``. A
-    ``...[truncated {n} chars]`` marker is left intact.
-
-    Args:
-        text: Any text, such as an error message or a response body.
-
-    Returns:
-        The masked text; the very same string when nothing matched.
-    """
-    if type(text) is not str:
-        try:
-            text = str.__str__(text) if isinstance(text, str) else str(text)
-        except Exception:
-            return REDACTED
-    if not _may_hold_secret(text):
-        return text
-    try:
-        if _authority_start(text) > 0 and len(text.split(maxsplit=1)) == 1:
-            return _redact_url(text, 0)  # the whole text is one URL: quotes and all
-        patterns = _patterns()
-        if "[truncated " not in text:
-            return _redact_segment(text, patterns)
-        # Odd indices are the markers themselves; the text around them is redacted on its
-        # own. Text right before a marker may end with the start of an older marker that a
-        # truncation cut through ("token=.." + marker): that stays as it is too.
-        parts = patterns.marker.split(text)
-        changed = False
-        for index in range(0, len(parts), 2):
-            segment = parts[index]
-            tail = ""
-            if index + 1 < len(parts):
-                partial = patterns.partial_marker.search(segment)
-                if partial is not None:
-                    segment, tail = segment[: partial.start()], segment[partial.start() :]
-            redacted = _redact_segment(segment, patterns)
-            if redacted is not segment:
-                parts[index] = redacted + tail
-                changed = True
-        return "".join(parts) if changed else text
-    except Exception:  # pragma: no cover - defensive: fail closed rather than raise
-        return REDACTED
-
-
-def _redact_segment(text: str, patterns: _Patterns) -> str:
-    """Redact one stretch of text (no truncation marker inside)."""
-    scan = patterns.scan.search
-    out: list[str] = []
-    last = 0
-    pos = 0
-    while (match := scan(text, pos)) is not None:
-        kind = match.lastgroup
-        pos = match.end()
-        if kind == "url":
-            url = _trim_url(match.group())
-            after = url.find("://") + 3
-            if after < len(url) and not (url[after].isalnum() or url[after] in "[%_.~-/:@"):
-                pos = match.start() + after  # "https://(token = X)": not a URL; scan what follows
-                continue
-            tail = patterns.url_tail.search(url)
-            if tail is not None and (
-                (
-                    _is_sensitive_name(tail.group())
-                    and patterns.key_follows_sep.match(text, match.start() + len(url))
-                )
-                or tail.group().lower() in ("bearer", "basic")
-            ):
-                url = url[: tail.start()]  # "...?,token: X": the pair or the credential follows
-            pos = match.start() + len(url)
-            masked = _redact_url(url, 0)
-            if masked is not url:
-                out += (text[last : match.start()], masked)
-                last = pos
-        elif kind == "kv":
-            if not _is_sensitive_name(match.group("key")):
-                continue
-            value = patterns.value.match(text, pos)
-            if value is None:
-                continue
-            group = next(name for name in ("ev", "dv", "sv", "bv") if value.group(name) is not None)
-            start, end = value.span(group)
-            if (
-                group != "bv"
-                and patterns.key_follows.match(text, value.end())
-                and _is_sensitive_name(text[start:end])
-            ):
-                continue  # the quoted "value" is the key of a nested sensitive pair: scan into it
-            stop = value.end()
-            if (
-                group == "bv"
-                and text[end : end + 1] in ("&", ";", ",")
-                and "://" in _last_word(text, start, end)
-            ):  # the value ends in a URL that "&" (or ";", ",") cut short: all of the URL
-                gap = patterns.whitespace.search(text, end)
-                end = stop = len(text) if gap is None else gap.start()
-            if start < end and not _is_masked(text[start:end]):
-                out += (text[last:start], REDACTED)
-                last = end
-            pos = stop
-        else:
-            key = patterns.key_ahead.match(text, pos)
-            if key is not None and _is_sensitive_name(key.group()):
-                continue  # "Bearer token = X": the pair rule masks X
-            cred = patterns.cred.match(text, pos)
-            if cred is None:
-                continue
-            word = cred.group()
-            url_at = word.find("://")
-            if url_at >= 0:  # the URL rule masks a URL; what comes before it is the credential
-                word = word[: _scheme_start(word, url_at)].rstrip(" \t:=")
-            if (
-                word
-                and not _is_masked(word)
-                and any(char.isalnum() for char in word)
-                and (
-                    not match.group("auth").lower().startswith("basic")
-                    or _looks_like_basic_credential(word)
-                )
-            ):
-                out += (text[last:pos], REDACTED)
-                last = pos = pos + len(word)
-    if not out:
-        return text
-    out.append(text[last:])
-    return "".join(out)
-
-
-def _last_word(text: str, start: int, end: int) -> str:
-    """Return the last whitespace-separated word of ``text[start:end]`` ("" when none)."""
-    words = text[start:end].rsplit(None, 1)
-    return words[-1] if words else ""
-
-
-def _trim_url(url: str) -> str:
-    """Drop what prose puts after a URL: final punctuation and unbalanced closing brackets."""
-    while url:
-        last = url[-1]
-        if last in ".,;:!?" or (
-            (last == ")" and url.count("(") < url.count(")"))
-            or (last == "]" and url.count("[") < url.count("]"))
-        ):
-            url = url[:-1]
-        else:
-            break
-    return url
-
-
-def _looks_like_basic_credential(word: str) -> bool:
-    """Tell a base64 ``user:password`` after ``Basic`` from a word of prose ("basic plan")."""
-    if _is_masked(word) or len(word) < 8:
-        return False
-    inner = word[1:]
-    return any(c.isdigit() or c in "+/=" for c in word) or (
-        any(c.isupper() for c in inner) and any(c.islower() for c in inner)
-    )
 
 
 # --------------------------------------------------------------------------- truncation
@@ -628,8 +116,8 @@ def safe_text(text: str) -> str:
             text = str.__str__(text) if isinstance(text, str) else str(text)
         except Exception:
             text = _fallback_repr(text)
-    elif len(text) <= MAX_STRING_LENGTH and not _may_hold_secret(text):
-        return text  # the common case: nothing to redact, nothing to cut
+    elif len(text) <= MAX_STRING_LENGTH:
+        return redact_text(text)  # the common case: nothing to cut (short texts are memoised)
     total = len(text)
     if total <= MAX_STRING_LENGTH + _WINDOW_MARGIN:
         return truncate(redact_text(text))
@@ -638,9 +126,7 @@ def safe_text(text: str) -> str:
 
 def _text(value: str) -> str:
     """Return the redacted, bounded form of a plain string (fast when nothing applies)."""
-    if len(value) <= MAX_STRING_LENGTH and not _may_hold_secret(value):
-        return value
-    return safe_text(value)
+    return redact_text(value) if len(value) <= MAX_STRING_LENGTH else safe_text(value)
 
 
 # --------------------------------------------------------------------------- json_safe
@@ -846,6 +332,7 @@ def _convert_items(
             tracked = True
             return _faithful_items(items, depth + 1, path)
         out: dict[str, Any] = {}
+        numbers: dict[str, int] = {}
         child = depth + 1
         plain_keys = _PLAIN_KEYS
         # The str keys of a dict are distinct, so a key kept as it is can only collide with
@@ -855,25 +342,19 @@ def _convert_items(
             if type(raw_key) is str and raw_key in plain_keys:
                 key = raw_key
                 if check and key in out:
-                    key = _unique_key(key, out, True)
+                    key = _unique_key(key, out, True, numbers)
             else:
                 raw = raw_key if type(raw_key) is str else _key_text(raw_key)
                 key, sensitive = _KEY_CACHE.get(raw) or _safe_key(raw)
                 if key in out:
-                    key = _unique_key(raw, out, True)
+                    key = _unique_key(raw, out, True, numbers)
                 check = True
                 if sensitive:
                     out[key] = REDACTED
                     continue
             cls = type(item)
             if cls is str:
-                # The first test is _may_hold_secret's own first step, inlined for speed.
-                if (
-                    ("=" in item or ":" in item or "b" in item or "B" in item)
-                    and _may_hold_secret(item)
-                ) or len(item) > MAX_STRING_LENGTH:
-                    item = safe_text(item)
-                out[key] = item
+                out[key] = _text(item)
             elif cls is int:
                 out[key] = item if _NEGATIVE_SMALL_INT < item < _SMALL_INT else _big_int(item)
             elif cls is bool or item is None:
@@ -891,19 +372,25 @@ def _convert_items(
                 else:
                     out[key] = _convert(item, child, True, path)
         return out
+    except RuntimeError:  # "dictionary changed size during iteration", or another failure
+        if type(container) is not dict or isinstance(items, tuple):
+            return _as_text(_fallback_repr(container), redact)
     except Exception:
         return _as_text(_fallback_repr(container), redact)
     finally:
         if tracked:
             path.discard(ident)
+    # Another thread changed the dict while it was read: read a snapshot, copied atomically.
+    return _convert_items(container, tuple(container.items()), depth, redact, path)
 
 
 def _faithful_items(items: Iterable[tuple[Any, Any]], child: int, path: set[int]) -> Any:
     """The loop of ``_convert_items`` when nothing is redacted (errors go to the caller)."""
     out: dict[str, Any] = {}
+    numbers: dict[str, int] = {}
     for raw_key, item in items:
         raw = raw_key if type(raw_key) is str else _key_text(raw_key)
-        out[raw if raw not in out else _unique_key(raw, out, False)] = (
+        out[raw if raw not in out else _unique_key(raw, out, False, numbers)] = (
             item if type(item) is str else _convert(item, child, False, path)
         )
     return out
@@ -927,16 +414,21 @@ def _safe_key(raw: str) -> tuple[str, bool]:
     return entry
 
 
-def _unique_key(raw: str, out: dict[str, Any], redact: bool) -> str:
-    """Return a key for ``raw`` that is not in ``out`` yet, numbering it ``(2) raw``, ..."""
-    number = 2
+def _unique_key(raw: str, out: dict[str, Any], redact: bool, numbers: dict[str, int]) -> str:
+    """Return a key for ``raw`` that is not in ``out`` yet, numbering it ``(2) raw``, ...
+
+    ``numbers`` remembers the next number to try for each ``raw`` of one container, so many
+    keys whose text collides are numbered in linear time.
+    """
+    number = numbers.get(raw, 2)
     while True:
         candidate = f"({number}) {raw}"
         if redact:
             candidate = _text(candidate)
-        if candidate not in out:
-            return candidate
         number += 1
+        if candidate not in out:
+            numbers[raw] = number
+            return candidate
 
 
 def _convert_list(
@@ -956,15 +448,7 @@ def _convert_list(
         for item in items:
             cls = type(item)
             if cls is str:
-                if redact and (
-                    (
-                        ("=" in item or ":" in item or "b" in item or "B" in item)
-                        and _may_hold_secret(item)
-                    )
-                    or len(item) > MAX_STRING_LENGTH
-                ):
-                    item = safe_text(item)
-                append(item)
+                append(_text(item) if redact else item)
             elif cls is int:
                 append(item if _NEGATIVE_SMALL_INT < item < _SMALL_INT else _big_int(item))
             elif cls is bool or item is None:

@@ -1,0 +1,973 @@
+"""Secret redaction: one table of sensitive names and one grammar for free text.
+
+Every question "is this a secret?" asks the same table: mapping keys (``json_safe``), URL
+query parameters (``redact_url``) and ``name=value`` pairs in text (``redact_text``). A name
+is compared in *normal form*: lower case, ``-``, ``.``, spaces and camelCase boundaries read
+as ``_``, surrounding whitespace, quotes and ``_`` ignored. It is sensitive when its normal
+form is in ``SENSITIVE_NAMES`` (or was added with ``add_sensitive_keys``), ends in one of
+``SENSITIVE_SUFFIXES``, or has one of ``SENSITIVE_WORDS`` as a word.
+
+Free text is read left to right by one compiled scanner whose alternatives are the rules
+below; each rule reads the value it masks with a small linear reader and the scan goes on
+after it, so no text is read twice and no pattern backtracks over its own output:
+
+==========  ==========================================================  ===================
+rule        what starts it                                              what becomes ``***``
+==========  ==========================================================  ===================
+url         ``scheme://``                                               through ``redact_url``
+private_key ``-----BEGIN … PRIVATE KEY-----``                           the key body
+shape       a known credential prefix (``CREDENTIAL_SHAPES``)           the whole credential
+header      ``Authorization:``, ``Proxy-Authorization:``, ``Cookie:``,  the rest of the line
+            ``Set-Cookie:``
+scheme      ``Bearer``, ``Basic``, ``Token``, ``Digest`` + whitespace   a credential-like word
+pair        ``=``, ``:``, ``=>`` or ``->`` after a sensitive name       the value
+==========  ==========================================================  ===================
+
+Masking only replaces a secret by ``***``, so redacting twice changes nothing, and text
+with nothing to mask comes back as the very same object.
+"""
+
+from __future__ import annotations
+
+import _thread
+
+# Not imported from typing: at run time this module imports nothing but ``_thread`` (and
+# ``re``, on first use).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+    from typing import Final
+
+__all__ = [
+    "CREDENTIAL_SHAPES",
+    "REDACTED",
+    "SENSITIVE_NAMES",
+    "SENSITIVE_SUFFIXES",
+    "SENSITIVE_WORDS",
+    "CredentialShape",
+    "add_sensitive_keys",
+    "is_sensitive_key",
+    "normal_name",
+    "redact_text",
+    "redact_url",
+    "sensitive_names",
+]
+
+REDACTED: Final = "***"
+"""What a masked secret is replaced with."""
+
+# --------------------------------------------------------------------------- the name table
+
+SENSITIVE_NAMES: Final = frozenset(
+    {
+        "authorization",
+        "proxy_authorization",
+        "api_key",
+        "apikey",
+        "api_token",
+        "token",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "client_secret",
+        "secret",
+        "password",
+        "passwd",
+        "pwd",
+        "cookie",
+        "set_cookie",
+        "x_api_key",
+        "private_key",
+        "privatekey",
+        "credential",
+        "credentials",
+        "auth",
+        "session",
+        "sessionid",
+        "session_id",
+        "csrftoken",
+        "csrf_token",
+        "xsrf_token",
+        "jwt",
+        "signature",
+        "sig",
+    }
+)
+"""Names (in normal form) whose values are secrets."""
+
+SENSITIVE_SUFFIXES: Final = (
+    "_token",
+    "_secret",
+    "_password",
+    "_passwd",
+    "_api_key",
+    "_apikey",
+    "_private_key",
+    "_access_key",
+    "_secret_key",
+    "_signature",
+    "_credentials",
+)
+"""Endings (in normal form) that make a name sensitive: ``github_token``, ``db_password``."""
+
+SENSITIVE_WORDS: Final = frozenset({"secret", "password"})
+"""Words that make a name sensitive wherever they stand in it: ``aws_secret_access_key``."""
+
+URL_ONLY_NAMES: Final = frozenset({"key"})
+"""Names sensitive only as URL query parameters (Google's ``?key=`` API keys)."""
+
+
+class _Names:
+    """The names added at run time, and the caches that depend on them (swapped whole)."""
+
+    __slots__ = ("added", "verdicts")
+
+    def __init__(self, added: frozenset[str]) -> None:
+        self.added = added
+        self.verdicts: dict[str, bool] = {}
+
+
+_names = _Names(frozenset())
+_names_lock = _thread.allocate_lock()
+
+
+def add_sensitive_keys(*names: str) -> None:
+    """Treat more names as sensitive, in this process, from now on (additive only).
+
+    Each name is compared in normal form, like the defaults: ``add_sensitive_keys("X-Tenant")``
+    masks ``x_tenant``, ``xTenant`` and ``X-TENANT`` alike, as mapping keys, URL parameters and
+    ``name=value`` pairs in text. The defaults cannot be removed. Thread-safe.
+
+    Args:
+        names: The names to add; empty names are ignored.
+
+    Raises:
+        TypeError: When a name is not a str.
+    """
+    global _names
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"sensitive key names must be str, not {type(name).__name__}")
+    with _names_lock:
+        added = _names.added | {normal for normal in map(normal_name, names) if normal}
+        if added != _names.added:
+            _names = _Names(added)
+            _clear_text_cache()
+
+
+def sensitive_names() -> frozenset[str]:
+    """Return the exact sensitive names in normal form, the added ones included.
+
+    Names sensitive only by their ending or one of their words are not listed; this is the
+    set a denylist-based scrubber (Sentry's ``EventScrubber``, say) can be extended with.
+    """
+    return SENSITIVE_NAMES | _names.added
+
+
+def normal_name(name: str) -> str:
+    """Return the normal form of a name: ``"X-Api-Key"`` and ``"xApiKey"`` give ``x_api_key``.
+
+    Lower case; ``-``, ``.``, whitespace and camelCase boundaries become ``_`` (runs of them
+    one ``_``); surrounding whitespace, quotes and ``_`` are dropped.
+    """
+    patterns = _patterns()
+    text = name.strip().strip("\"'`").strip()
+    text = patterns.camel.sub("_", text).lower()
+    return patterns.separators.sub("_", text).strip("_")
+
+
+def _is_sensitive_normal(normal: str) -> bool:
+    """Apply the three rules of the table to a name already in normal form."""
+    if normal in SENSITIVE_NAMES or normal in _names.added or normal.endswith(SENSITIVE_SUFFIXES):
+        return True
+    return "_" in normal and not SENSITIVE_WORDS.isdisjoint(normal.split("_"))
+
+
+def _is_sensitive_name(name: str) -> bool:
+    """Tell whether a name is sensitive, memoising the verdict for short names.
+
+    The name is read in normal form and, so that odd capitals cannot hide a name
+    (``aUthorization``, ``PassWord``), also without the camelCase boundaries.
+    """
+    names = _names
+    verdict = names.verdicts.get(name)
+    if verdict is None:
+        verdict = _is_sensitive_normal(normal_name(name)) or _is_sensitive_normal(
+            normal_name(name.lower())
+        )
+        if len(name) <= 64:
+            if len(names.verdicts) >= 4096:
+                names.verdicts.clear()
+            names.verdicts[name] = verdict
+    return verdict
+
+
+def is_sensitive_key(key: object) -> bool:
+    """Tell whether values stored under ``key`` must be masked.
+
+    Args:
+        key: A mapping key. ``bytes`` keys are decoded as UTF-8; keys that are neither
+            text nor bytes are never sensitive.
+
+    Returns:
+        True when the key's normal form is sensitive (see the module docstring).
+    """
+    if type(key) is str:
+        return _is_sensitive_name(key)
+    if isinstance(key, str):
+        return _is_sensitive_name(str.__str__(key))
+    if isinstance(key, bytes | bytearray):
+        return _is_sensitive_name(bytes(key).decode("utf-8", "backslashreplace"))
+    return False
+
+
+# --------------------------------------------------------------------------- credential shapes
+
+
+class CredentialShape:
+    """A credential recognised by its form alone, wherever it stands in text.
+
+    Attributes:
+        issuer: Who issues credentials of this shape.
+        prefixes: The literal starts of the credential.
+        body: A regular expression for what follows a prefix.
+        exact: True when the body has a fixed length (``AKIA`` + exactly 16).
+    """
+
+    __slots__ = ("body", "exact", "issuer", "prefixes")
+
+    def __init__(
+        self, issuer: str, prefixes: tuple[str, ...], body: str, *, exact: bool = False
+    ) -> None:
+        self.issuer = issuer
+        self.prefixes = prefixes
+        self.body = body
+        self.exact = exact
+
+    def __repr__(self) -> str:
+        return f"CredentialShape({self.issuer!r}, {self.prefixes!r}, {self.body!r})"
+
+
+CREDENTIAL_SHAPES: Final = (
+    CredentialShape("OpenAI, Anthropic", ("sk-",), r"[A-Za-z0-9_-]{20,}"),
+    CredentialShape("GitHub", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), r"[A-Za-z0-9]{36,}"),
+    CredentialShape("GitHub", ("github_pat_",), r"[A-Za-z0-9_]{22,}"),
+    CredentialShape("Slack", ("xoxa-", "xoxb-", "xoxp-", "xoxr-", "xoxs-"), r"[A-Za-z0-9-]{10,}"),
+    CredentialShape(
+        "Stripe", ("sk_live_", "sk_test_", "rk_live_", "rk_test_"), r"[A-Za-z0-9]{16,}"
+    ),
+    CredentialShape("AWS access key id", ("AKIA", "ASIA"), r"[A-Z0-9]{16}", exact=True),
+    CredentialShape("Google API key", ("AIza",), r"[A-Za-z0-9_-]{35}", exact=True),
+    CredentialShape("JWT", ("eyJ",), r"[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+)
+"""Known credential shapes, each masked as a whole word (no letter, digit or ``_`` around)."""
+
+SCHEME_WORDS: Final = ("bearer", "basic", "token", "digest")
+"""Authentication schemes whose following word is masked when it looks like a credential."""
+
+HEADER_NAMES: Final = ("proxy-authorization", "authorization", "set-cookie", "cookie")
+"""Headers whose whole value, to the end of the line, is masked when written in text."""
+
+_WORD_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_NAME_CHARS: Final = _WORD_CHARS | frozenset("-.")
+_SCHEME_CHARS: Final = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-."
+)
+_CREDENTIAL_MARKS: Final = frozenset("0123456789-._~+/=")
+_STRING_PREFIXES: Final = frozenset("bBrRuU")
+_NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
+_NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
+
+# --------------------------------------------------------------------------- compiled patterns
+
+# The scanner reads an ASCII-lower-cased copy of the text (same length, same indices), and
+# every trigger is a plain literal, so it runs at the speed of the regular expression engine:
+# "://" (url), a PEM header (private_key), and a word (a credential prefix, a scheme word, or
+# one of ``_stems()``, the words every sensitive name holds). The rules themselves, and the
+# exact test of a name against the table, are made in code on the text around a trigger.
+_SCANNER: Final = r"""
+    (?P<url>://)
+  | (?P<private_key>-----begin[ a-z0-9]{0,40}private\ key-----)
+  | (?P<word>WORDS)
+"""
+_ASCII_LOWER: Final = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+
+
+class _Patterns:
+    """The compiled patterns, built on first use (``re`` is not imported with errorkit)."""
+
+    __slots__ = (
+        "bare",
+        "bracket_stop",
+        "camel",
+        "credential",
+        "double_quoted",
+        "line_end",
+        "marker",
+        "name_run",
+        "partial_marker",
+        "scanner",
+        "separators",
+        "shape_bodies",
+        "single_quoted",
+        "url_end",
+        "url_start",
+        "whitespace",
+    )
+
+    def __init__(self) -> None:
+        import re
+
+        prefixes = {prefix.lower() for shape in CREDENTIAL_SHAPES for prefix in shape.prefixes}
+        words = sorted({*prefixes, *SCHEME_WORDS, *_stems()}, key=lambda word: (-len(word), word))
+        scanner = _SCANNER.replace("WORDS", "|".join(map(re.escape, words)))
+        self.scanner: re.Pattern[str] = re.compile(scanner, re.VERBOSE)
+        self.shape_bodies: dict[str, tuple[re.Pattern[str], bool]] = {
+            prefix: (re.compile(shape.body), shape.exact)
+            for shape in CREDENTIAL_SHAPES
+            for prefix in shape.prefixes
+        }
+        self.camel: re.Pattern[str] = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+        self.separators: re.Pattern[str] = re.compile(r"[\s\-._]+")
+        self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
+        self.credential: re.Pattern[str] = re.compile(r"""[^\s"'`,;<>()\[\]{}]+""")
+        self.double_quoted: re.Pattern[str] = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
+        self.single_quoted: re.Pattern[str] = re.compile(r"[^'\\]*(?:\\.[^'\\]*)*", re.DOTALL)
+        self.bracket_stop: re.Pattern[str] = re.compile(r"""[\[\](){}"'\\]""")
+        self.line_end: re.Pattern[str] = re.compile(r"[\r\n]")
+        self.whitespace: re.Pattern[str] = re.compile(r"\s")
+        self.url_end: re.Pattern[str] = re.compile(r"""[^\s"'`<>]*""")
+        self.url_start: re.Pattern[str] = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+        self.name_run: re.Pattern[str] = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
+        self.marker: re.Pattern[str] = re.compile(r"(\.\.\.\[truncated \d+ chars\])")
+        # A proper prefix of a truncation marker at the very end of the text.
+        self.partial_marker: re.Pattern[str] = re.compile(
+            r"\.(?:\.(?:\.(?:\[(?:t(?:r(?:u(?:n(?:c(?:a(?:t(?:e(?:d(?: (?:"
+            r"\d+(?: (?:c(?:h(?:a(?:r(?:s)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?\Z"
+        )
+
+
+def _stems() -> set[str]:
+    """Words one of which every sensitive name, written as one word, holds (lower case).
+
+    A name's normal form only changes case and separators, so each of its words stands in
+    the name as written; the longest word of each name and suffix is taken, plus ``key``
+    for names written as words ("API key"), and words holding another are dropped.
+    """
+    names = [*SENSITIVE_NAMES, *_names.added, *SENSITIVE_SUFFIXES, *SENSITIVE_WORDS, "key"]
+    words = {max(name.strip("_").split("_"), key=len) for name in names}
+    return {word for word in words if not any(other in word for other in words - {word})}
+
+
+_PATTERNS: _Patterns | None = None
+
+
+def _patterns() -> _Patterns:
+    """Return the compiled patterns, compiling them once (again after names are added)."""
+    global _PATTERNS
+    patterns = _PATTERNS
+    if patterns is None:
+        patterns = _PATTERNS = _Patterns()
+    return patterns
+
+
+_TEXT_CACHE: dict[str, str] = {}
+
+
+def _clear_text_cache() -> None:
+    """Forget memoised results and the hint pattern (called when names are added)."""
+    global _PATTERNS
+    _TEXT_CACHE.clear()
+    _PATTERNS = None
+
+
+def _lower(text: str) -> str:
+    """Lower-case ASCII letters only, so every index still points at the same character."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+
+
+def _may_hold_secret(text: str) -> bool:
+    """Tell whether any rule of the grammar can fire on ``text`` (the scanner finds a trigger)."""
+    return _patterns().scanner.search(_lower(text)) is not None
+
+
+# --------------------------------------------------------------------------- URLs
+
+
+def redact_url(url: str) -> str:
+    """Mask the credentials in a URL, leaving every other character as it was.
+
+    The password of the userinfo (``https://user:PASS@host``), a userinfo without a password
+    that looks like a credential (a known shape, or 16 characters or longer:
+    ``https://<token>@github.com``), and the values of sensitive query parameters (the names
+    of the table, plus ``key``, compared after percent-decoding and ignoring prose
+    punctuation glued before the name, as in ``?(token=...``) become ``***``. Parameters in
+    an ``&``-separated fragment (OAuth's ``#access_token=...``) and URLs nested unencoded in
+    a parameter (``?next=https://u:p@h/``) are masked the same way. The URL is edited in
+    place rather than re-assembled, so nothing else is normalised.
+
+    Args:
+        url: A URL or URL reference. Text that is not a URL comes back unchanged.
+
+    Returns:
+        The masked URL; the very same string when there was nothing to mask.
+    """
+    if type(url) is not str:
+        try:
+            url = str.__str__(url) if isinstance(url, str) else str(url)
+        except Exception:
+            return REDACTED
+    try:
+        return _redact_url(url, 0)
+    except Exception:  # pragma: no cover - defensive: fail closed rather than raise
+        return REDACTED
+
+
+_NESTED_URL_DEPTH: Final = 4
+_HEX: Final = frozenset("0123456789abcdefABCDEF")
+
+
+def _redact_url(url: str, nesting: int) -> str:
+    """Mask userinfo and sensitive parameters; return ``url`` itself if unchanged."""
+    if "@" not in url and "?" not in url and "#" not in url:
+        return url
+    auth_start = _authority_start(url)
+    pieces: list[str] = []
+    last = 0
+    pos = 0
+    if auth_start >= 0:
+        auth_end = _find_first(url, "/?#", auth_start)
+        at = url.rfind("@", auth_start, auth_end)
+        if at >= 0:
+            colon = url.find(":", auth_start, at)
+            secret_start = colon + 1 if colon >= 0 else auth_start
+            secret = url[secret_start:at]
+            if secret and not _is_masked(secret) and (colon >= 0 or _looks_like_token(secret)):
+                pieces += (url[:secret_start], REDACTED)
+                last = at
+        pos = auth_end
+    hash_at = url.find("#", pos)
+    query_at = url.find("?", pos, hash_at if hash_at >= 0 else len(url))
+    if query_at >= 0:
+        end = hash_at if hash_at >= 0 else len(url)
+        query = url[query_at + 1 : end]
+        masked = _mask_params(query, nesting)
+        if masked is not query:
+            pieces += (url[last : query_at + 1], masked)
+            last = end
+    if hash_at >= 0 and "=" in url[hash_at:]:
+        # A fragment may carry parameters too (OAuth's #access_token=..., or a client-side
+        # route such as #/callback?token=...): "?" separates groups of "&" parameters.
+        fragment = url[hash_at + 1 :]
+        groups = fragment.split("?")
+        masked_groups = [_mask_params(group, nesting) for group in groups]
+        if any(new is not old for new, old in zip(masked_groups, groups, strict=True)):
+            pieces += (url[last : hash_at + 1], "?".join(masked_groups))
+            last = len(url)
+    if not pieces:
+        return url
+    pieces.append(url[last:])
+    return "".join(pieces)
+
+
+def _looks_like_token(userinfo: str) -> bool:
+    """Tell whether a userinfo without a password is a credential (a shape, or 16+ chars)."""
+    if len(userinfo) >= 16:
+        return True
+    for prefix, (body, _) in _patterns().shape_bodies.items():
+        if userinfo.startswith(prefix) and body.fullmatch(userinfo, len(prefix)):
+            return True
+    return False
+
+
+def _authority_start(url: str) -> int:
+    """Return the index where the URL's authority starts, or -1 when it has none."""
+    if url.startswith("//"):
+        return 2
+    colon = url.find(":")
+    if colon <= 0 or not url.startswith("//", colon + 1):
+        return -1
+    scheme = url[:colon]
+    if not ("a" <= scheme[0].lower() <= "z") or not _SCHEME_CHARS.issuperset(scheme):
+        return -1
+    return colon + 3
+
+
+def _find_first(text: str, chars: str, start: int, end: int | None = None) -> int:
+    """Return the index of the first of ``chars`` in ``text[start:end]``, or ``end``."""
+    end = len(text) if end is None else end
+    for char in chars:
+        found = text.find(char, start, end)
+        if found >= 0:
+            end = found
+    return end
+
+
+def _is_sensitive_param(name: str) -> bool:
+    """Tell whether a URL query parameter name (possibly percent-encoded) is sensitive."""
+    # Prose punctuation glued to the name ("?(token=...", "&)sig=...") does not hide it.
+    decoded = _percent_decode(name).lstrip("()[]{}<>,;:!?'\"")
+    return _is_sensitive_name(decoded) or normal_name(decoded) in URL_ONLY_NAMES
+
+
+def _percent_decode(text: str) -> str:
+    """Decode ``%XX`` escapes as UTF-8, leaving malformed escapes as they are."""
+    if "%" not in text:
+        return text
+    head, *rest = text.split("%")
+    out = bytearray(head.encode("utf-8", "surrogatepass"))
+    for part in rest:
+        if len(part) >= 2 and part[0] in _HEX and part[1] in _HEX:
+            out.append(int(part[:2], 16))
+            out += part[2:].encode("utf-8", "surrogatepass")
+        else:
+            out += b"%" + part.encode("utf-8", "surrogatepass")
+    return out.decode("utf-8", "replace")
+
+
+def _is_masked(value: str) -> bool:
+    """Tell whether a non-empty value consists of asterisks only (already masked)."""
+    return not value.strip("*")
+
+
+def _mask_params(params: str, nesting: int) -> str:
+    """Mask sensitive values of ``&``-separated parameters; return ``params`` if unchanged."""
+    if "=" not in params and "://" not in params:
+        return params
+    parts = params.split("&")
+    changed = False
+    for index, part in enumerate(parts):
+        eq = part.find("=")
+        name, value = (part[:eq], part[eq + 1 :]) if eq >= 0 else ("", part)
+        if eq >= 0 and _is_sensitive_param(name):
+            if value and not _is_masked(value):
+                parts[index] = name + "=" + REDACTED
+                changed = True
+        elif nesting < _NESTED_URL_DEPTH and ("?" in value or "@" in value):
+            nested = _redact_nested_url(value, nesting + 1)
+            if nested is not value:
+                parts[index] = (name + "=" if eq >= 0 else "") + nested
+                changed = True
+    return "&".join(parts) if changed else params
+
+
+def _redact_nested_url(value: str, nesting: int) -> str:
+    """Redact a URL held in a parameter, after any punctuation before its scheme."""
+    if _authority_start(value) > 0 or "://" not in value:
+        return _redact_url(value, nesting)
+    start = value.find("://")
+    while start > 0 and value[start - 1] in _SCHEME_CHARS:
+        start -= 1
+    if start == 0:
+        return _redact_url(value, nesting)
+    inner = value[start:]
+    nested = _redact_url(inner, nesting)
+    return value if nested is inner else value[:start] + nested
+
+
+# --------------------------------------------------------------------------- free text
+
+
+def redact_text(text: str) -> str:
+    """Mask the credentials in free text, by the grammar of the module docstring.
+
+    A ``...[truncated {n} chars]`` marker (and the start of one that a later cut went
+    through) is left intact.
+
+    Args:
+        text: Any text, such as an error message or a response body; anything else is
+            converted with ``str()`` first.
+
+    Returns:
+        The masked text; the very same string when nothing was masked.
+    """
+    if type(text) is not str:
+        try:
+            text = str.__str__(text) if isinstance(text, str) else str(text)
+        except Exception:
+            return REDACTED
+    short = len(text) <= 256
+    if short:
+        cached = _TEXT_CACHE.get(text)
+        if cached is not None:
+            return text if cached == text else cached
+    try:
+        result = _redact_text(text)
+    except Exception:  # pragma: no cover - defensive: fail closed rather than raise
+        return REDACTED
+    if short:
+        if len(_TEXT_CACHE) >= 4096:
+            _TEXT_CACHE.clear()
+        _TEXT_CACHE[text] = result
+    return result
+
+
+def _redact_text(text: str) -> str:
+    """Redact ``text``, reading each stretch between truncation markers on its own."""
+    patterns = _patterns()
+    if "[truncated " not in text:
+        return _Reader(text, patterns).read()
+    # Odd indices are the markers themselves; the text around them is redacted on its own.
+    # Text right before a marker may end with the start of an older marker that a
+    # truncation cut through ("token=.." + marker): that stays as it is too.
+    parts = patterns.marker.split(text)
+    changed = False
+    for index in range(0, len(parts), 2):
+        segment = parts[index]
+        tail = ""
+        if index + 1 < len(parts):
+            partial = patterns.partial_marker.search(segment)
+            if partial is not None:
+                segment, tail = segment[: partial.start()], segment[partial.start() :]
+        redacted = _Reader(segment, patterns).read()
+        if redacted is not segment:
+            parts[index] = redacted + tail
+            changed = True
+    return "".join(parts) if changed else text
+
+
+class _Reader:
+    """One left-to-right reading of a text: each rule masks a span and moves on past it."""
+
+    __slots__ = ("last", "out", "patterns", "run_end", "shape_end", "text", "url_end")
+
+    def __init__(self, text: str, patterns: _Patterns) -> None:
+        self.text = text
+        self.patterns = patterns
+        self.out: list[str] = []
+        self.last = 0  # text[:last] has been copied (or masked) into ``out``
+        self.url_end = 0  # where the last URL read ends
+        self.run_end = 0  # where the last run of name characters read ends
+        self.shape_end = 0  # credential prefixes before this index cannot start a credential
+
+    def read(self) -> str:
+        """Run the scanner over the whole text and return the masked text."""
+        text = self.text
+        rules = {"url": self._url, "private_key": self._private_key, "word": self._word}
+        pos = 0
+        for match in self.patterns.scanner.finditer(_lower(text)):
+            if match.start() >= pos:  # a trigger inside a value already read is skipped
+                pos = rules[match.lastgroup or "word"](match)
+        if not self.out:
+            return text
+        self.out.append(text[self.last :])
+        return "".join(self.out)
+
+    def mask(self, start: int, end: int) -> int:
+        """Replace ``text[start:end]`` by ``***`` (unless already masked); return ``end``."""
+        if start < end and start >= self.last and not _is_masked(self.text[start:end]):
+            self.out += (self.text[self.last : start], REDACTED)
+            self.last = end
+        return end
+
+    # ---- rules
+
+    def _url(self, match: re.Match[str]) -> int:
+        """A URL: up to whitespace, a quote or ``<>``, or a ``,;&`` that starts a new item."""
+        text, patterns = self.text, self.patterns
+        start = _scheme_start(text, match.start(), self.last)
+        if start < 0:
+            return match.end()  # "://" with no scheme before it: no URL
+        if start == 0 and not patterns.whitespace.search(text) and text.count("://") == 1:
+            span_end = len(text)  # the whole text is one URL: read it whole, quotes and all
+        else:
+            span = patterns.url_end.match(text, start)
+            span_end = len(text) if span is None else span.end()
+        end = _url_item_end(text, match.end(), span_end, patterns)
+        end = _trim_prose(text, start, end)
+        if start < self.url_end:
+            return match.end()  # a URL nested in the one just read: redact_url read it
+        self.url_end = end
+        url = text[start:end]
+        masked = _redact_url(url, 0)
+        if masked is not url:
+            self.out += (text[self.last : start], masked)
+            self.last = end
+        # The scan goes on inside the URL: a credential shape or a scheme word glued to its
+        # end ("?:Basic S3cr3t") is read by its own rule; nothing already masked is touched.
+        return match.end()
+
+    def _private_key(self, match: re.Match[str]) -> int:
+        """A PEM private key: its body, up to the matching END line or the end of the text."""
+        text = self.text
+        footer = "-----end" + match.group()[len("-----begin") :]
+        end = match.string.find(footer, match.end())  # the scanner reads the lower-cased copy
+        if end < 0:
+            return self.mask(match.end(), len(text))
+        self.mask(match.end(), end)
+        return end + len(footer)
+
+    def _word(self, match: re.Match[str]) -> int:
+        """A trigger word: its run of name characters (read once), then a credential shape."""
+        text = self.text
+        if match.start() >= self.run_end:
+            start = match.start()
+            while start > self.last and text[start - 1] in _NAME_CHARS:
+                start -= 1
+            end = match.end()
+            while end < len(text) and text[end] in _NAME_CHARS:
+                end += 1
+            self.run_end = end
+            after = self._pair_or_scheme(start, end)
+            if after is not None:
+                return after
+        return self._shape(match)
+
+    def _pair_or_scheme(self, start: int, end: int) -> int | None:
+        """Read the run ``text[start:end]`` as a pair's name or a scheme word; None if neither."""
+        text = self.text
+        after = end
+        while after < len(text) and text[after] in " \t\"'`\\":
+            after += 1
+        separator = -1
+        if text.startswith(">", after) and text[after - 1] == "-":
+            separator = after - 1  # "secret->x": the run took the "-" of "->"
+        elif text.startswith(("=", ":", "->"), after) and not text.startswith("://", after):
+            separator = after
+        if separator >= 0:
+            masked = self._pair(separator)
+            if masked is not None:
+                return masked
+        if text[start:end].lower() in SCHEME_WORDS:
+            return self._scheme(end)
+        return None
+
+    def _shape(self, match: re.Match[str]) -> int:
+        """A known credential shape, masked whole when its body and word boundary fit."""
+        text = self.text
+        start = match.start()
+        prefix = text[start : match.end()]
+        if (
+            start < self.shape_end
+            or prefix not in self.patterns.shape_bodies
+            or (start and text[start - 1] in _WORD_CHARS)
+        ):
+            return match.end()  # not a prefix, another case ("Sk-"), or inside a word
+        body, exact = self.patterns.shape_bodies[prefix]
+        found = body.match(text, match.end())
+        if found is not None and (found.end() >= len(text) or text[found.end()] not in _WORD_CHARS):
+            return self.mask(start, found.end())
+        if not exact:
+            # The body's characters include the prefixes', so a candidate starting inside this
+            # run reaches the same end and fails the same way: none is tried again.
+            end = match.end()
+            while end < len(text) and (text[end] in _WORD_CHARS or text[end] == "-"):
+                end += 1
+            self.shape_end = end
+        return match.end()
+
+    def _header(self, start: int) -> int:
+        """An ``Authorization``/``Cookie`` header in text: its value, to the end of the line."""
+        text = self.text
+        while start < len(text) and text[start] in " \t":
+            start += 1
+        line_end = self.patterns.line_end.search(text, start)
+        end = len(text) if line_end is None else line_end.start()
+        return self.mask(start, end)
+
+    def _scheme(self, scheme_end: int) -> int | None:
+        """``Bearer`` (``Basic``, ``Token``, ``Digest``) and a word that looks like a credential."""
+        text = self.text
+        start = scheme_end
+        while start < len(text) and text[start].isspace():
+            start += 1
+        word = self.patterns.credential.match(text, start)
+        if start == scheme_end or word is None or self.patterns.url_start.match(text, start):
+            return None  # no whitespace, no word, or a URL (the URL rule reads it)
+        end = word.end()
+        while end > start and text[end - 1] in ".,:;!?":
+            end -= 1  # prose punctuation after the word is not part of it
+        if not _looks_like_credential(text[start:end]):
+            return None
+        return self.mask(start, end)
+
+    def _pair(self, separator: int) -> int | None:
+        """When a sensitive name ends at ``separator``, mask the value after it; else None."""
+        text = self.text
+        found = _name_before(text, separator, self.last)
+        if found is None:
+            return None
+        name, quoted = found
+        start = separator + (2 if text.startswith(("=>", "->"), separator) else 1)
+        if text[separator] == ":" and not quoted and name.lower() in HEADER_NAMES:
+            return self._header(start)
+        while start < len(text) and text[start] in " \t":
+            start += 1
+        if start >= len(text):
+            return start
+        first = text[start]
+        if first == "\\":
+            return self._escaped_quoted(start)
+        if first in _STRING_PREFIXES and text[start + 1 : start + 2] in ("'", '"'):
+            start += 1  # a Python bytes or raw string: b'...'
+            first = text[start]
+        if first in "\"'":
+            inner = (
+                self.patterns.double_quoted if first == '"' else self.patterns.single_quoted
+            ).match(text, start + 1)
+            end = inner.end() if inner is not None else len(text)
+            if self._is_next_name(start + 1, end, end + 1):
+                return start + 1
+            self.mask(start + 1, end)
+            return min(end + 1, len(text))
+        if first in "[{(":
+            return self.mask(start, _bracket_end(text, start, self.patterns))
+        bare = self.patterns.bare.match(text, start)
+        if bare is None:
+            return start
+        end = bare.end()
+        if self._is_next_name(start, end, end):
+            return start
+        opener = _find_first(text, "([{", start, end)
+        if opener < end:  # a call or a literal written in a repr: ValueError('S'), Point(x=S)
+            end = max(end, _bracket_end(text, opener, self.patterns))
+        word = bare.group().lower()
+        if word.endswith(SCHEME_WORDS) and not word[-7:-6].isalnum():
+            # "token=Bearer abc", "api_key=bearer abc": the scheme's credential goes too.
+            after = end
+            while after < len(text) and text[after] in " \t":
+                after += 1
+            credential = self.patterns.bare.match(text, after)
+            if after > end and credential is not None:
+                end = credential.end()
+        return self.mask(start, end)
+
+    def _is_next_name(self, start: int, end: int, after: int) -> bool:
+        """Tell whether a value is the sensitive name of the next pair ("token: password=x")."""
+        text = self.text
+        while after < len(text) and text[after] in " \t":
+            after += 1
+        return text.startswith(("=", ":", "->"), after) and _is_sensitive_name(text[start:end])
+
+    def _escaped_quoted(self, start: int) -> int:
+        r"""A value quoted with escaped quotes (``\"abc\"``, JSON inside a string)."""
+        text = self.text
+        quote = start
+        while quote < len(text) and text[quote] == "\\":
+            quote += 1
+        if quote >= len(text) or text[quote] not in "\"'":
+            bare = self.patterns.bare.match(text, start)
+            return self.mask(start, bare.end()) if bare is not None else start + 1
+        opener = text[start : quote + 1]
+        close = text.find(opener, quote + 1)
+        end = len(text) if close < 0 else close
+        self.mask(quote + 1, end)
+        return end + len(opener) if close >= 0 else end
+
+
+def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool] | None:
+    """Return the sensitive name ending at ``sep`` and whether it is quoted, or None.
+
+    The name is a quoted string, a bare word, or up to three words ("Invalid API key").
+    """
+    end = sep
+    while end > floor and text[end - 1] in " \t":
+        end -= 1
+    if end > floor and text[end - 1] in "\"'`":
+        quote = text[end - 1]
+        close = end - 1
+        while close > floor and text[close - 1] == "\\":
+            close -= 1
+        opening = text.rfind(quote, max(floor, close - _NAME_LIMIT), close)
+        name = text[opening + 1 : close].rstrip("\\")
+        return (name, True) if opening >= 0 and _is_sensitive_name(name) else None
+    words: list[str] = []
+    while len(words) < _NAME_WORDS:
+        start = end
+        while start > floor and end - start < _NAME_LIMIT and text[start - 1] in _NAME_CHARS:
+            start -= 1
+        if start == end:
+            break
+        words.append(text[start:end])
+        name = " ".join(reversed(words))
+        if _is_sensitive_name(name):
+            return name, False
+        if start - 1 <= floor or text[start - 1] != " ":
+            break
+        end = start - 1
+    return None
+
+
+def _scheme_start(text: str, separator: int, floor: int) -> int:
+    """Return where the scheme before the ``://`` at ``separator`` starts, or -1 for none."""
+    start = separator
+    while start > floor and text[start - 1] in _SCHEME_CHARS:
+        start -= 1
+    while start < separator and not text[start].isalpha():
+        start += 1  # "-https://": prose punctuation before the scheme
+    return start if start < separator else -1
+
+
+def _bracket_end(text: str, start: int, patterns: _Patterns) -> int:
+    """Return the end of the bracketed value opened at ``start`` (or the end of the text)."""
+    closers = {"[": "]", "{": "}", "(": ")"}
+    stack: list[str] = []
+    pos = start
+    search = patterns.bracket_stop.search
+    while (found := search(text, pos)) is not None:
+        char = found.group()
+        pos = found.end()
+        if char in closers:
+            stack.append(closers[char])
+        elif char in "\"'":
+            quoted = (patterns.double_quoted if char == '"' else patterns.single_quoted).match(
+                text, pos
+            )
+            pos = (quoted.end() if quoted is not None else len(text)) + 1
+        elif char == "\\":
+            pos += 1
+        elif stack and char == stack[-1]:
+            stack.pop()
+            if not stack:
+                return pos
+    return len(text)
+
+
+def _url_item_end(text: str, after_scheme: int, span_end: int, patterns: _Patterns) -> int:
+    """Return where a URL ends: at a ``,``, ``;`` or ``&`` that starts another URL or pair.
+
+    Inside the query a ``&`` or ``;`` separates the URL's own parameters (``redact_url``
+    reads them), so only a delimiter before the query can start a sensitive pair.
+    """
+    query = _find_first(text, "?", after_scheme, span_end)
+    pos = after_scheme
+    while True:
+        cut = _find_first(text, ",;&", pos, span_end)
+        if cut >= span_end:
+            return span_end
+        if patterns.url_start.match(text, cut + 1):
+            return cut
+        name = patterns.name_run.match(text, cut + 1) if cut < query else None
+        if name is not None:
+            follow = name.end()
+            while follow < span_end and text[follow] in " \t":
+                follow += 1
+            if text.startswith(("=", ":"), follow) and _is_sensitive_name(name.group()):
+                return cut
+        pos = cut + 1
+
+
+def _trim_prose(text: str, start: int, end: int) -> int:
+    """Drop what prose puts after a URL: final punctuation and unbalanced closing brackets."""
+    opened = {")": text.count("(", start, end), "]": text.count("[", start, end)}
+    closed = {")": text.count(")", start, end), "]": text.count("]", start, end)}
+    while end > start:
+        last = text[end - 1]
+        if last in ".,;:!?":
+            end -= 1
+        elif last in closed and closed[last] > opened[last]:
+            closed[last] -= 1
+            end -= 1
+        else:
+            break
+    return end
+
+
+def _looks_like_credential(word: str) -> bool:
+    """Tell a credential after an auth scheme from a word of prose ("Bearer token expired")."""
+    if not word or _is_masked(word):
+        return False
+    if len(word) >= 16 or not _CREDENTIAL_MARKS.isdisjoint(word):
+        return True
+    inner = word[1:]  # a capitalised word of prose is not mixed case
+    return any(char.isupper() for char in inner) and any(char.islower() for char in inner)

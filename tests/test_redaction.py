@@ -1,0 +1,355 @@
+"""The redaction grammar: the name table, each free-text rule, and the engine's properties.
+
+Every rule of ``errorkit.redaction`` is pinned by named rows (the input and the exact
+output), so deleting or loosening a rule fails a row that names it. Rows marked
+"leak:" are shapes that once went through unmasked.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import errorkit
+from errorkit import redaction
+from errorkit.redaction import is_sensitive_key, normal_name, redact_text, redact_url
+
+# --------------------------------------------------------------------------- the name table
+
+NORMAL_FORMS = [
+    ("accessToken", "access_token"),
+    ("X-Api-Key", "x_api_key"),
+    ('"Authorization "', "authorization"),
+    ("OPENAI_API_KEY", "openai_api_key"),
+    ("APIKey", "api_key"),
+    ("sessionID", "session_id"),
+    ("client.secret", "client_secret"),
+    ("_private_key_", "private_key"),
+    ("api key", "api_key"),
+    ("Set-Cookie", "set_cookie"),
+]
+
+
+@pytest.mark.parametrize(("name", "normal"), NORMAL_FORMS, ids=[n for n, _ in NORMAL_FORMS])
+def test_normal_form(name: str, normal: str) -> None:
+    """Case, ``-``, ``.``, spaces, camelCase, quotes and surrounding ``_`` all normalise."""
+    assert normal_name(name) == normal
+
+
+MASKED_NAMES = [
+    # the exact names of the table
+    *sorted(redaction.SENSITIVE_NAMES),
+    # the suffixes
+    "github_token",
+    "db_password",
+    "ldap_passwd",
+    "stripe_secret",
+    "openai_api_key",
+    "google_apikey",
+    "rsa_private_key",
+    "aws_access_key",
+    "aws_secret_key",
+    "webhook_signature",
+    "gcp_credentials",
+    # a sensitive word anywhere
+    "aws_secret_access_key",
+    "password_hint",
+    "secret_value",
+    # spellings users write
+    "accessToken",
+    "Proxy-Authorization",
+    "OPENAI_API_KEY",
+    "X-Api-Key",
+    "passwd",
+    "JWT",
+    "Authorization ",
+]
+
+
+@pytest.mark.parametrize("name", MASKED_NAMES)
+def test_sensitive_names(name: str) -> None:
+    """Each name of the table, suffix and word rule is sensitive, in any spelling."""
+    assert is_sensitive_key(name)
+    assert redact_text(f"{name}=S3cr3tValue") == f"{name}=***"
+    assert redact_url(f"https://h/?{name}=S3cr3tValue") == f"https://h/?{name}=***"
+    assert errorkit.Error("m", details={name: "S3cr3tValue"}).to_dict()["details"] == {name: "***"}
+
+
+READABLE_NAMES = [
+    "tokens",
+    "max_tokens",
+    "prompt_tokens",
+    "token_count",
+    "token_type",
+    "key",
+    "primary_key",
+    "idempotency_key",
+    "cache_key",
+    "author",
+    "authority",
+    "detected_auth_type",
+    "session_count",
+]
+
+
+@pytest.mark.parametrize("name", READABLE_NAMES)
+def test_names_that_stay_readable(name: str) -> None:
+    """Names that merely look like secrets are kept, as keys and in text."""
+    assert not is_sensitive_key(name)
+    assert redact_text(f"{name}=42") == f"{name}=42"
+    assert errorkit.Error("m", details={name: 42}).to_dict()["details"] == {name: 42}
+
+
+def test_key_is_sensitive_only_in_urls() -> None:
+    """``?key=`` holds Google API keys in URLs; ``key=`` in prose stays readable."""
+    assert redact_url("https://maps.example.com/api?key=S3cr3t") == (
+        "https://maps.example.com/api?key=***"
+    )
+    assert redact_text("key=value") == "key=value"
+
+
+def test_added_names_are_masked_everywhere() -> None:
+    """``add_sensitive_keys`` extends keys, URL parameters and text pairs, in normal form."""
+    script = (
+        "import errorkit\n"
+        "assert errorkit.redact_text('X-Tenant-Ref=abc') == 'X-Tenant-Ref=abc'\n"
+        "errorkit.add_sensitive_keys('x-tenant-ref')\n"
+        "assert errorkit.redact_text('X-Tenant-Ref=abc') == 'X-Tenant-Ref=***'\n"
+        "assert errorkit.redact_text('xTenantRef: abc') == 'xTenantRef: ***'\n"
+        "assert errorkit.redact_url('https://h/?x_tenant_ref=abc') == 'https://h/?x_tenant_ref=***'\n"
+        "e = errorkit.Error('m', details={'X_TENANT_REF': 'abc'})\n"
+        "assert e.to_dict()['details'] == {'X_TENANT_REF': '***'}\n"
+        "assert 'x_tenant_ref' in errorkit.redaction.sensitive_names()\n"
+        "assert errorkit.redaction.is_sensitive_key('password')\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
+def test_add_sensitive_keys_rejects_non_text() -> None:
+    """A name that is not a str is a programmer error."""
+    with pytest.raises(TypeError, match="must be str"):
+        errorkit.add_sensitive_keys(42)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- free-text rules
+
+TOKEN = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2"
+GITHUB = "ghp_" + "a" * 36
+JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV"
+PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----"
+
+RULE_ROWS: list[tuple[str, str, str]] = [
+    # pair: a sensitive name, a separator, and the whole value
+    ("pair: bare", "password=hunter2 next", "password=*** next"),
+    ("pair: colon", "Token: abc123 expired", "Token: *** expired"),
+    ("pair: fat arrow", '"api_key" => "abc"', '"api_key" => "***"'),
+    ("pair: thin arrow", "secret -> abc", "secret -> ***"),
+    (
+        "pair: json string",
+        '{"password": "x y", "user": "bob"}',
+        '{"password": "***", "user": "bob"}',
+    ),
+    ("pair: escaped json", '{\\"token\\": \\"abc\\"}', '{\\"token\\": \\"***\\"}'),
+    ("pair: python bytes", "{'token': b'abc'}", "{'token': b'***'}"),
+    ("pair: escape inside quotes", '{"secret": "a\\"b"}', '{"secret": "***"}'),
+    ("leak: pair with an array value", '{"token": ["S", "T"]}', '{"token": ***}'),
+    ("leak: pair with an object value", "{'auth': {'user': 'u', 'pw': 'S'}}", "{'auth': ***}"),
+    ("pair: nested brackets and quotes", 'token=[1, "]", {"a": [2]}] ok', "token=*** ok"),
+    ("pair: unclosed array", 'token=["S", "T"', "token=***"),
+    ("pair: bare value ends at &;,", "token=a&b=1;api_key=c,x", "token=***&b=1;api_key=***,x"),
+    ("leak: API key written as words", "Invalid API key: sk-live-1234", "Invalid API key: ***"),
+    ("pair: three words", "your secret password: hunter2", "your secret password: ***"),
+    ("leak: camelCase name", "accessToken=abc", "accessToken=***"),
+    ("leak: environment variable", "OPENAI_API_KEY=abc", "OPENAI_API_KEY=***"),
+    ("leak: secret as a word", "aws_secret_access_key: abc", "aws_secret_access_key: ***"),
+    ("leak: passwd", "passwd=abc", "passwd=***"),
+    ("leak: private_key", "private_key=abc", "private_key=***"),
+    ("leak: credentials", "credentials: abc", "credentials: ***"),
+    ("leak: jwt", "jwt=abc", "jwt=***"),
+    ("pair: scheme word travels with its credential", "token=Bearer abc", "token=***"),
+    ("pair: value naming the next pair", '"auth": "api_key": "xyz"', '"auth": "api_key": "***"'),
+    # header: the whole value, to the end of the line
+    ("header: authorization", "Authorization: Bearer abc.def\nnext", "Authorization: ***\nnext"),
+    (
+        "leak: proxy authorization",
+        "Proxy-Authorization: Basic dXNlcg==",
+        "Proxy-Authorization: ***",
+    ),
+    ("leak: every cookie pair", "Cookie: a=1; theme=dark; sid=S", "Cookie: ***"),
+    ("header: set-cookie", "Set-Cookie: sid=S; Path=/; HttpOnly", "Set-Cookie: ***"),
+    # scheme: the credential after Bearer, Basic, Token, Digest when it looks like one
+    ("scheme: bearer with digits", "Bearer abc123", "Bearer ***"),
+    ("scheme: bearer mixed case", "bearer aBcDeF", "bearer ***"),
+    ("scheme: long word", "Token abcdefghijklmnopqr", "Token ***"),
+    ("scheme: across a line break", "Bearer\n  abc.def", "Bearer\n  ***"),
+    ("scheme: basic", "use Basic dXNlcjpwYXNz=", "use Basic ***"),
+    ("scheme: digest", "Digest a1b2c3", "Digest ***"),
+    ("scheme: prose punctuation kept", "sent Bearer abc123.", "sent Bearer ***."),
+    ("over-mask: bearer token expired", "Bearer token expired", "Bearer token expired"),
+    ("over-mask: basic plan", "the basic plan.", "the basic plan."),
+    ("idempotence: glued schemes", "Bearer abc1]Bearer def2", "Bearer ***]Bearer ***"),
+    ("scheme: a URL after it is a URL", "Bearer https://u:p@h/x", "Bearer https://u:***@h/x"),
+    # shapes: known credentials with no name before them
+    (
+        "leak: openai key in prose",
+        f"Incorrect API key provided: {TOKEN}.",
+        "Incorrect API key provided: ***.",
+    ),
+    ("shape: anthropic", "got sk-ant-api03-" + "x" * 24 + " back", "got *** back"),
+    ("shape: github", f"clone with {GITHUB}", "clone with ***"),
+    ("shape: github fine-grained", "github_pat_" + "A" * 22, "***"),
+    ("shape: slack", "xoxb-1234567890-abc", "***"),
+    ("shape: stripe", "sk_live_" + "a1" * 8, "***"),
+    ("shape: aws access key id", "id AKIAIOSFODNN7EXAMPLE here", "id *** here"),
+    ("shape: google api key", "AIza" + "B" * 35, "***"),
+    ("shape: jwt", f"jwt {JWT} end", "jwt *** end"),
+    (
+        "shape: pem private key",
+        f"key:\n{PEM}\nafter",
+        "key:\n-----BEGIN RSA PRIVATE KEY-----***-----END RSA PRIVATE KEY-----\nafter",
+    ),
+    ("shape: pem cut short", "-----BEGIN PRIVATE KEY-----\nMIIE", "-----BEGIN PRIVATE KEY-----***"),
+    ("shape: whole word only", "task-" + "a" * 30, "task-" + "a" * 30),
+    ("shape: aws needs exactly 16", "AKIAIOSFODNN7EXAMPLEX", "AKIAIOSFODNN7EXAMPLEX"),
+    # url: every URL through redact_url, ending where the next item starts
+    ("url: userinfo password", "see https://u:p@h/x now", "see https://u:***@h/x now"),
+    ("url: sensitive parameter", "(https://h/?sig=abc)", "(https://h/?sig=***)"),
+    (
+        "leak: form body with a URL before the secret",
+        "grant_type=x&redirect_uri=https://app/cb&client_secret=S",
+        "grant_type=x&redirect_uri=https://app/cb&client_secret=***",
+    ),
+    (
+        "leak: comma-separated URL list",
+        "https://u:P1@h1:9200,https://u:P2@h2:9200",
+        "https://u:***@h1:9200,https://u:***@h2:9200",
+    ),
+    (
+        "leak: token as URL username",
+        f"https://{GITHUB}@github.com/o/r",
+        "https://***@github.com/o/r",
+    ),
+    ("url: short username kept", "https://git@github.com/o/r", "https://git@github.com/o/r"),
+    (
+        "url: scheme word glued to its end",
+        "see http://h/?:Basic S3cr3tIRDHU1MURui, =",
+        "see http://h/?:Basic ***, =",
+    ),
+    ("url: shape inside a URL", f"https://h/?q={TOKEN}", "https://h/?q=***"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [r[1:] for r in RULE_ROWS], ids=[r[0] for r in RULE_ROWS]
+)
+def test_rule(text: str, expected: str) -> None:
+    """Each rule masks exactly the secret it names, and a second pass changes nothing."""
+    once = redact_text(text)
+    assert once == expected
+    assert redact_text(once) == once
+
+
+def test_every_credential_shape_has_a_row() -> None:
+    """Each prefix of the shape table is pinned by a row, so a new shape needs one."""
+    rows = " ".join(text for _, text, _ in RULE_ROWS)
+    for shape in redaction.CREDENTIAL_SHAPES:
+        assert any(prefix in rows for prefix in shape.prefixes), shape
+
+
+# --------------------------------------------------------------------------- properties
+
+_SECRET = st.from_regex(r"S3[a-z0-9]{6,12}", fullmatch=True)
+_PROSE = st.sampled_from(
+    ["", " ", "\n", "error: ", "see ", ", ", "; ", " (", ") ", "[", "]", '"', "'", "&", "x=1&"]
+)
+
+
+def _planted(name: str, secret: str) -> list[str]:
+    """One snippet per rule carrying ``secret``."""
+    return [
+        f"{name}={secret}",
+        f'"{name}": "{secret}"',
+        f"{name}: [{secret!r}]",
+        f"Authorization: Bearer {secret}",
+        f"Bearer {secret}",
+        f"https://user:{secret}@host/p",
+        f"https://host/p?{name}={secret}&a=1",
+        f"Cookie: a=1; b={secret}",
+    ]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            _PROSE,
+            st.sampled_from(["token", "api_key", "clientSecret", "X-Auth-Token"]),
+            _SECRET,
+            st.integers(0, 7),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_no_planted_secret_survives(parts: list[tuple[str, str, str, int]]) -> None:
+    """Secrets planted by any rule, mixed with prose and each other, never survive."""
+    text = "".join(
+        prose + _planted(name, secret)[rule] + " " for prose, name, secret, rule in parts
+    )
+    once = redact_text(text)
+    for _, _, secret, _ in parts:
+        assert secret not in once
+    assert redact_text(once) == once
+
+
+_PIECES = [*"ab:=&;,\"'[]{}()\\ \n-_.@/?#*", "Bearer ", "token", "https://", "sk-", "S3cr3t1"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_redaction_is_idempotent_on_any_text(text: str) -> None:
+    """Redacting redacted text changes nothing, whatever the text."""
+    once = redact_text(text)
+    assert redact_text(once) == once
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="=:@%"), max_size=80))
+def test_text_without_triggers_comes_back_unchanged(text: str) -> None:
+    """Text that no rule can fire on is returned as the very same object."""
+    if redaction._may_hold_secret(text):
+        return
+    assert redact_text(text) is text
+
+
+# --------------------------------------------------------------------------- odd inputs
+
+
+def test_concurrent_mutation_keeps_details_an_object() -> None:
+    """Another thread mutating details during ``to_dict()`` never turns them into text."""
+    inner: dict[str, Any] = {"token": ["S3cr3tList"]}
+    error = errorkit.Error("m", details={"inner": inner})
+    error.details["inner"] = inner
+    stop = threading.Event()
+
+    def mutate() -> None:
+        i = 0
+        while not stop.is_set() and i < 200_000:
+            inner[f"k{i % 50}"] = i
+            inner.pop(f"k{(i + 25) % 50}", None)
+            i += 1
+
+    worker = threading.Thread(target=mutate)
+    worker.start()
+    try:
+        for _ in range(300):
+            payload = error.to_dict()
+            assert type(payload["details"]) is dict
+            assert type(payload["details"]["inner"]) is dict
+            assert "S3cr3tList" not in str(payload)
+    finally:
+        stop.set()
+        worker.join(timeout=30)
