@@ -28,6 +28,7 @@ from errorkit.exceptions import (
     BusinessContextValidationError,
     CatalogNotFoundError,
     ConfigError,
+    ConflictError,
     ConnectorError,
     ConnectorRateLimitError,
     EmptyDataError,
@@ -259,6 +260,7 @@ SUBCLASS_TABLE = [
     pytest.param(AuthenticationError, "Authentication failed", 401, "AUTH_FAILED", id="Auth"),
     pytest.param(PermissionDeniedError, "Permission denied", 403, "PERMISSION_DENIED", id="Perm"),
     pytest.param(NotFoundError, "Resource not found", 404, "NOT_FOUND", id="NotFound"),
+    pytest.param(ConflictError, "Conflict", 409, "CONFLICT", id="Conflict"),
     pytest.param(RateLimitError, "Rate limit exceeded", 429, "RATE_LIMITED", id="RateLimit"),
     pytest.param(ServerError, "Server error", 500, "SERVER_ERROR", id="Server"),
 ]
@@ -442,7 +444,8 @@ class TestAPIErrors:
     @pytest.mark.parametrize(
         ("factory", "retryable"),
         [
-            pytest.param(lambda: APIError("m", status_code=503), False, id="APIError"),
+            pytest.param(lambda: APIError("m", status_code=503), True, id="APIError503"),
+            pytest.param(lambda: APIError("m", status_code=418), False, id="APIError418"),
             pytest.param(lambda: BadRequestError(), False, id="BadRequest"),
             pytest.param(lambda: QueryError(), False, id="Query"),
             pytest.param(lambda: JQLSyntaxError("TypeError: x"), False, id="JQL"),
@@ -453,10 +456,12 @@ class TestAPIErrors:
             pytest.param(lambda: RateLimitError(retry_after=5), True, id="RateLimitAfter"),
             pytest.param(lambda: ServerError(), True, id="Server"),
             pytest.param(lambda: ServerError(status_code=503), True, id="Server503"),
+            pytest.param(lambda: ServerError(status_code=501), False, id="Server501"),
+            pytest.param(lambda: ConflictError(), False, id="Conflict"),
         ],
     )
     def test_retryable(self, factory: Callable[[], Error], retryable: bool) -> None:
-        """Only RateLimitError and ServerError are retryable in the APIError family."""
+        """Rate limits and transient statuses are retryable in the APIError family, no others."""
         assert factory().retryable is retryable
 
     def test_hierarchy(self) -> None:
@@ -755,7 +760,7 @@ class TestSessionReplayErrors:
         assert _items(error) == [("status_code", status)]
         assert isinstance(error, SessionReplayError)
         assert isinstance(error, APIError)
-        assert error.retryable is False
+        assert error.retryable is (status == 500)  # the status rule: any 5xx but 501
         assert cls("replay failed", status_code=None).status_code == status
 
     def test_explicit_status_zero_kept(self) -> None:
@@ -787,7 +792,7 @@ class TestSessionReplayErrors:
     def test_keyword_only_and_message_required(self) -> None:
         """The details and status are keyword-only, and the message is required."""
         with pytest.raises(TypeError):
-            SessionReplayError("m", {"a": 1})  # type: ignore[call-arg]
+            SessionReplayError("m", {"a": 1})  # type: ignore[call-arg,arg-type]
         with pytest.raises(TypeError):
             SessionReplayError()  # type: ignore[call-arg]
 

@@ -14,7 +14,7 @@ import urllib.error
 from datetime import datetime, timedelta, timezone
 from email.message import Message
 from email.utils import format_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpcore
 import httpx
@@ -33,6 +33,7 @@ from errorkit.exceptions import (
     BadRequestError,
     CatalogNotFoundError,
     ConfigError,
+    ConflictError,
     ConnectorError,
     ConnectorRateLimitError,
     Error,
@@ -60,6 +61,9 @@ from errorkit.http_mapping import (
     raise_for_status,
     retry_after_from_headers,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 UTC = timezone.utc
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -93,6 +97,7 @@ def test_all_is_the_sorted_public_api() -> None:
         "error_for_status",
         "error_from_exception",
         "error_from_response",
+        "find_error",
         "map_exceptions",
         "parse_retry_after",
         "raise_for_status",
@@ -151,7 +156,7 @@ def test_docstring_table_matches_the_lookup() -> None:
     doc = http_mapping.__doc__ or ""
     table = doc.split("Connector statuses")[0]
     rows = re.findall(r"^ {4}([0-9][0-9, –]*?)\s{2,}(\w+Error)\b", table, re.MULTILINE)
-    assert len(rows) == 6
+    assert len(rows) == 7
     for statuses, class_name in rows:
         for status in re.findall(r"[0-9]{3}", statuses):
             assert error_class_for_status(int(status)).__name__ == class_name
@@ -170,6 +175,7 @@ def test_docstring_table_matches_the_lookup() -> None:
         (401, AuthenticationError),
         (403, PermissionDeniedError),
         (404, NotFoundError),
+        (409, ConflictError),
         (429, RateLimitError),
         (500, ServerError),
         (502, ServerError),
@@ -177,7 +183,6 @@ def test_docstring_table_matches_the_lookup() -> None:
         (599, ServerError),
         (402, APIError),
         (405, APIError),
-        (409, APIError),
         (418, APIError),
         (499, APIError),
         (600, APIError),
@@ -951,16 +956,19 @@ def test_map_exceptions_most_specific_entry_wins() -> None:
 
 
 def test_map_exceptions_plain_api_error_defaults_to_500() -> None:
-    """A plain APIError target gets status 500 without ``status_of``, else its answer."""
+    """A plain APIError target gets the exception's status, ``status_of``'s first, else 500."""
     exc = SDKStatusError("boom", 418)
     err = raise_in(map_exceptions({SDKError: APIError}, provider="sdk"), exc)
     assert type(err) is APIError
-    assert err.status_code == 500
-    with_status = map_exceptions({SDKError: APIError}, provider="sdk", status_of=status_of)
+    assert err.status_code == 418  # read duck-typed from ``exc.status_code``
+    with_status = map_exceptions({SDKError: APIError}, provider="sdk", status_of=lambda _: 451)
     err = raise_in(with_status, exc)
     assert isinstance(err, APIError)
-    assert err.status_code == 418
+    assert err.status_code == 451
     assert err.message == "boom"
+    err = raise_in(map_exceptions({SDKError: APIError}, provider="sdk"), SDKError("bare"))
+    assert isinstance(err, APIError)
+    assert err.status_code == 500
 
 
 def test_map_exceptions_subclass_status_defaults_to_class_status() -> None:
@@ -1055,27 +1063,34 @@ def test_map_exceptions_connector_error_base() -> None:
 
 @pytest.mark.parametrize("cls", [UnauthorizedError, PaymentRequiredError, ParseError])
 def test_map_exceptions_typed_connector_targets(cls: type[ConnectorError]) -> None:
-    """Typed connector classes get the provider first and the exception text as message."""
+    """Typed connector classes keep their directive message; the SDK text is upstream_message."""
     exc = SDKError("upstream said no")
     err = raise_in(map_exceptions({SDKError: cls}, provider="fred"), exc)
     assert type(err) is cls
     assert isinstance(err, ConnectorError)
     assert err.provider == "fred"
-    assert err.message == "upstream said no"
+    build: Callable[[str], ConnectorError] = cls
+    assert err.message == build("fred").message
+    assert "DO NOT" in err.message
+    assert err.details["upstream_message"] == "upstream said no"
     assert err.original_exception is exc
 
 
 def test_map_exceptions_provider_error_status() -> None:
-    """ProviderError gets ``status_of(exc)``, or 500 without one."""
+    """ProviderError gets ``status_of(exc)``, else the exception's own status, else 500."""
     exc = SDKStatusError("bad gateway", 502)
     err = raise_in(map_exceptions({SDKError: ProviderError}, provider="fred"), exc)
     assert isinstance(err, ProviderError)
-    assert err.status_code == 500
-    mapper = map_exceptions({SDKError: ProviderError}, provider="fred", status_of=status_of)
+    assert err.status_code == 502
+    assert err.message == ProviderError("fred", 502).message
+    assert err.details["upstream_message"] == "bad gateway"
+    mapper = map_exceptions({SDKError: ProviderError}, provider="fred", status_of=lambda _: 504)
     err = raise_in(mapper, exc)
     assert isinstance(err, ProviderError)
-    assert err.status_code == 502
-    assert err.message == "bad gateway"
+    assert err.status_code == 504
+    err = raise_in(map_exceptions({SDKError: ProviderError}, provider="fred"), SDKError("x"))
+    assert isinstance(err, ProviderError)
+    assert err.status_code == 500
 
 
 @pytest.mark.parametrize(
@@ -1089,7 +1104,8 @@ def test_map_exceptions_connector_rate_limit(retry_after: object, seconds: float
     assert isinstance(err, ConnectorRateLimitError)
     assert err.retry_after == seconds
     assert err.provider == "fred"
-    assert err.message == "slow down"
+    assert err.message == ConnectorRateLimitError("fred", seconds).message
+    assert err.details["upstream_message"] == "slow down"
 
 
 def test_map_exceptions_catalog_and_jql_targets() -> None:
