@@ -80,7 +80,9 @@ if TYPE_CHECKING:
     from errorkit.exceptions import RequestContext
 
     _MappedError: TypeAlias = APIError | APIConnectionError | ConnectorError
-    _ErrorTarget: TypeAlias = type[_MappedError] | Callable[[Any], type[_MappedError] | Error]
+    _ErrorTarget: TypeAlias = (
+        type[_MappedError] | Callable[[Any], type[_MappedError] | _MappedError]
+    )
     _Kind: TypeAlias = Literal["timeout", "connection", "response", "max_retry"]
     _P = ParamSpec("_P")
     _R = TypeVar("_R")
