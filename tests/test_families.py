@@ -542,6 +542,15 @@ class TestAPIErrors:
         own["trace"] = "changed"
         assert error.details["trace"] == "t-1"  # copied, not aliased
 
+    def test_callers_retry_keys_do_not_become_hints(self) -> None:
+        """A caller's own ``retry_after`` detail that is not a delay is no delay once rebuilt."""
+        error = ServerError(details={"retry_after": "soon"})
+        assert error.retry_after is None
+        clone = Error.from_dict(error.to_dict())
+        assert isinstance(clone, ServerError)
+        assert (clone.retry_after, clone.retryable) == (None, True)
+        assert clone.to_dict() == error.to_dict()
+
     def test_callers_details_any_container(self) -> None:
         """Details given as pairs are read as a mapping; any other value is kept under 'value'."""
         pairs = BadRequestError(details=[("field", "limit")])  # type: ignore[arg-type]

@@ -981,6 +981,7 @@ class APIError(Error):
 
     def _restore_fields(self) -> None:
         super()._restore_fields()
+        self._retry_after = _as_delay(self._retry_after)  # a caller's key may stand there
         hint = self.details.get("retryable")
         self.retryable = hint if isinstance(hint, bool) else self._retryable_by_rule()
 
