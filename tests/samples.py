@@ -63,6 +63,13 @@ SAMPLES: dict[type[ek.Error], Callable[[], ek.Error]] = {
     ek.AuthenticationError: lambda: ek.AuthenticationError(**REQUEST_CONTEXT),
     ek.PermissionDeniedError: lambda: ek.PermissionDeniedError(**REQUEST_CONTEXT),
     ek.NotFoundError: lambda: ek.NotFoundError(**REQUEST_CONTEXT),
+    ek.ConflictError: lambda: ek.ConflictError(
+        "version mismatch",
+        retry_after=2,
+        retryable=False,
+        details={"etag": "W/1", "client_secret": SECRET},
+        **REQUEST_CONTEXT,
+    ),
     ek.RateLimitError: lambda: ek.RateLimitError(
         retry_after=30, project_id="42", **REQUEST_CONTEXT
     ),

@@ -61,7 +61,9 @@ def test_codes_json_is_the_catalog() -> None:
         "description": "Too many requests (HTTP 429): wait `retry_after` seconds when it is known.",
         "what_to_do": by_code["RATE_LIMITED"]["what_to_do"],
     }
-    assert by_code["PROVIDER_ERROR"]["retryable_when"] == "when the status is 408, 429 or 5xx"
+    assert by_code["PROVIDER_ERROR"]["retryable_when"] == (
+        "when the status is 408, 425, 429 or 5xx but 501"
+    )
     assert by_code["OAUTH_TIMEOUT"]["class"] == "OAuthError"
     assert all(entry["what_to_do"] for entry in entries)
     assert len({entry["code"] for entry in entries}) == len(entries)

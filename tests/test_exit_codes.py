@@ -27,6 +27,7 @@ EXPECTED = {
     ek.AuthenticationError: 2,
     ek.PermissionDeniedError: 2,
     ek.NotFoundError: 4,
+    ek.ConflictError: 1,
     ek.RateLimitError: 5,
     ek.ServerError: 1,
     ek.SessionReplayError: 1,

@@ -28,6 +28,7 @@ from errorkit.exceptions import (
     BusinessContextValidationError,
     CatalogNotFoundError,
     ConfigError,
+    ConflictError,
     ConnectorError,
     ConnectorRateLimitError,
     EmptyDataError,
@@ -259,6 +260,7 @@ SUBCLASS_TABLE = [
     pytest.param(AuthenticationError, "Authentication failed", 401, "AUTH_FAILED", id="Auth"),
     pytest.param(PermissionDeniedError, "Permission denied", 403, "PERMISSION_DENIED", id="Perm"),
     pytest.param(NotFoundError, "Resource not found", 404, "NOT_FOUND", id="NotFound"),
+    pytest.param(ConflictError, "Conflict", 409, "CONFLICT", id="Conflict"),
     pytest.param(RateLimitError, "Rate limit exceeded", 429, "RATE_LIMITED", id="RateLimit"),
     pytest.param(ServerError, "Server error", 500, "SERVER_ERROR", id="Server"),
 ]
@@ -442,7 +444,8 @@ class TestAPIErrors:
     @pytest.mark.parametrize(
         ("factory", "retryable"),
         [
-            pytest.param(lambda: APIError("m", status_code=503), False, id="APIError"),
+            pytest.param(lambda: APIError("m", status_code=503), True, id="APIError503"),
+            pytest.param(lambda: APIError("m", status_code=418), False, id="APIError418"),
             pytest.param(lambda: BadRequestError(), False, id="BadRequest"),
             pytest.param(lambda: QueryError(), False, id="Query"),
             pytest.param(lambda: JQLSyntaxError("TypeError: x"), False, id="JQL"),
@@ -453,10 +456,12 @@ class TestAPIErrors:
             pytest.param(lambda: RateLimitError(retry_after=5), True, id="RateLimitAfter"),
             pytest.param(lambda: ServerError(), True, id="Server"),
             pytest.param(lambda: ServerError(status_code=503), True, id="Server503"),
+            pytest.param(lambda: ServerError(status_code=501), False, id="Server501"),
+            pytest.param(lambda: ConflictError(), False, id="Conflict"),
         ],
     )
     def test_retryable(self, factory: Callable[[], Error], retryable: bool) -> None:
-        """Only RateLimitError and ServerError are retryable in the APIError family."""
+        """Rate limits and transient statuses are retryable in the APIError family, no others."""
         assert factory().retryable is retryable
 
     def test_hierarchy(self) -> None:
@@ -474,6 +479,109 @@ class TestAPIErrors:
             _raise_from(error, cause)
         assert info.value is error
         assert error.original_exception is cause
+
+    # -- retry hints and the caller's details (every APIError) --------------------
+
+    def test_retry_after_on_every_api_error(self) -> None:
+        """Every APIError takes ``retry_after`` and lists it after the HTTP keys and provider."""
+        error = ServerError(status_code=503, retry_after=7, provider="acme", request_id="r1")
+        assert error.retry_after == 7.0
+        assert _items(error) == [
+            ("status_code", 503),
+            ("request_id", "r1"),
+            ("provider", "acme"),
+            ("retry_after", 7.0),
+        ]
+        assert APIError("m", status_code=413, retry_after="2.5").retry_after == 2.5  # type: ignore[arg-type]
+        assert NotFoundError().retry_after is None
+
+    @pytest.mark.parametrize("value", [-1, math.nan, math.inf, -math.inf, "soon", None])
+    def test_retry_after_unusable_is_unknown(self, value: object) -> None:
+        """A negative, NaN, infinite or non-numeric ``retry_after`` is None and not listed."""
+        error = ServerError(retry_after=value)  # type: ignore[arg-type]
+        assert error.retry_after is None
+        assert "retry_after" not in error.details
+
+    @pytest.mark.parametrize(
+        ("status", "hint"), [(400, True), (503, False), (429, False), (501, True)]
+    )
+    def test_retryable_hint_wins_and_is_kept(self, status: int, hint: bool) -> None:
+        """An explicit ``retryable=`` wins over the status rule and is listed in details."""
+        error = APIError("m", status_code=status, retryable=hint)
+        assert error.retryable is hint
+        assert _items(error) == [("status_code", status), ("retryable", hint)]
+        assert ConflictError(retryable=hint).retryable is hint
+        assert RateLimitError(retryable=False).retryable is False
+
+    @pytest.mark.parametrize(("value", "read"), [("TRUE", True), (" false ", False)])
+    def test_retryable_hint_as_text(self, value: str, read: bool) -> None:
+        """A ``"true"``/``"false"`` hint in any case is read as the bool it spells."""
+        error = APIError("m", status_code=400, retryable=value)  # type: ignore[arg-type]
+        assert (error.retryable, error.details["retryable"]) == (read, read)
+
+    @pytest.mark.parametrize("value", ["maybe", 1, 0.0, [True]])
+    def test_retryable_hint_odd_value_leaves_the_rule(self, value: object) -> None:
+        """Any other hint value is no hint: the status decides and nothing is listed."""
+        error = APIError("m", status_code=503, retryable=value)  # type: ignore[arg-type]
+        assert error.retryable is True
+        assert "retryable" not in error.details
+
+    def test_callers_details_follow_errorkits_keys(self) -> None:
+        """The caller's details come after errorkit's keys, and errorkit's keys win a clash."""
+        own = {"status_code": 999, "retryable": "no", "trace": "t-1", "retry_after": -1}
+        error = ConflictError(
+            status_code=409, retry_after=3, retryable=False, request_id="r9", details=own
+        )
+        assert _items(error) == [
+            ("status_code", 409),
+            ("request_id", "r9"),
+            ("retry_after", 3.0),
+            ("retryable", False),
+            ("trace", "t-1"),
+        ]
+        own["trace"] = "changed"
+        assert error.details["trace"] == "t-1"  # copied, not aliased
+
+    def test_callers_retry_keys_do_not_become_hints(self) -> None:
+        """A caller's own ``retry_after`` detail that is not a delay is no delay once rebuilt."""
+        error = ServerError(details={"retry_after": "soon"})
+        assert error.retry_after is None
+        clone = Error.from_dict(error.to_dict())
+        assert isinstance(clone, ServerError)
+        assert (clone.retry_after, clone.retryable) == (None, True)
+        assert clone.to_dict() == error.to_dict()
+
+    def test_callers_details_any_container(self) -> None:
+        """Details given as pairs are read as a mapping; any other value is kept under 'value'."""
+        pairs = BadRequestError(details=[("field", "limit")])  # type: ignore[arg-type]
+        assert pairs.details["field"] == "limit"
+        odd = BadRequestError(details="free text")  # type: ignore[arg-type]
+        assert odd.details["value"] == "free text"
+
+    def test_conflict_error(self) -> None:
+        """ConflictError is the 409 APIError: not retryable, caught as APIError, code CONFLICT."""
+        error = ConflictError("Version 3 was replaced by version 4", request_id="r1")
+        assert (error.status_code, error.code, error.retryable) == (409, "CONFLICT", False)
+        assert error.message == "Version 3 was replaced by version 4"
+        assert ConflictError().message == "Conflict"
+        with pytest.raises(APIError):
+            raise error
+        assert Error.class_for_code("CONFLICT") is ConflictError
+
+    def test_context_keywords_match_the_typed_declarations(self) -> None:
+        """The keywords checked at run time are those of ``RequestContext`` and ``HTTPContext``."""
+        from errorkit import _types, exceptions
+
+        assert set(_types.RequestContext.__annotations__) == exceptions._REQUEST_KEYWORDS
+        assert set(_types.HTTPContext.__annotations__) == exceptions._HTTP_KEYWORDS
+        assert {"retry_after", "retryable", "details"} <= exceptions._HTTP_KEYWORDS
+
+    def test_connector_errors_take_no_retry_hint(self) -> None:
+        """Connector classes keep their own retry rules: ``retryable=`` is an unknown keyword."""
+        with pytest.raises(TypeError, match="'retryable'"):
+            ProviderError("p", 503, retryable=False)  # type: ignore[call-arg]
+        with pytest.raises(TypeError, match="'details'"):
+            PaymentRequiredError("p", details={})  # type: ignore[call-arg]
 
     # -- RateLimitError -----------------------------------------------------
 
@@ -755,7 +863,7 @@ class TestSessionReplayErrors:
         assert _items(error) == [("status_code", status)]
         assert isinstance(error, SessionReplayError)
         assert isinstance(error, APIError)
-        assert error.retryable is False
+        assert error.retryable is (status == 500)  # the status rule: any 5xx but 501
         assert cls("replay failed", status_code=None).status_code == status
 
     def test_explicit_status_zero_kept(self) -> None:
@@ -787,7 +895,7 @@ class TestSessionReplayErrors:
     def test_keyword_only_and_message_required(self) -> None:
         """The details and status are keyword-only, and the message is required."""
         with pytest.raises(TypeError):
-            SessionReplayError("m", {"a": 1})  # type: ignore[call-arg]
+            SessionReplayError("m", {"a": 1})  # type: ignore[call-arg,arg-type]
         with pytest.raises(TypeError):
             SessionReplayError()  # type: ignore[call-arg]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import inspect
 import json
 import re
 import socket
@@ -14,7 +15,7 @@ import urllib.error
 from datetime import datetime, timedelta, timezone
 from email.message import Message
 from email.utils import format_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpcore
 import httpx
@@ -26,6 +27,8 @@ from hypothesis import strategies as st
 
 from errorkit import http_mapping
 from errorkit.exceptions import (
+    DIRECTIVE_BURST,
+    DIRECTIVE_CREDENTIALS,
     APIConnectionError,
     APIError,
     APITimeoutError,
@@ -33,9 +36,12 @@ from errorkit.exceptions import (
     BadRequestError,
     CatalogNotFoundError,
     ConfigError,
+    ConflictError,
     ConnectorError,
     ConnectorRateLimitError,
+    EmptyDataError,
     Error,
+    InvalidParameterError,
     JQLSyntaxError,
     NotFoundError,
     ParseError,
@@ -60,6 +66,9 @@ from errorkit.http_mapping import (
     raise_for_status,
     retry_after_from_headers,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 UTC = timezone.utc
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -152,7 +161,7 @@ def test_docstring_table_matches_the_lookup() -> None:
     doc = http_mapping.__doc__ or ""
     table = doc.split("Connector statuses")[0]
     rows = re.findall(r"^ {4}([0-9][0-9, –]*?)\s{2,}(\w+Error)\b", table, re.MULTILINE)
-    assert len(rows) == 6
+    assert len(rows) == 7
     for statuses, class_name in rows:
         for status in re.findall(r"[0-9]{3}", statuses):
             assert error_class_for_status(int(status)).__name__ == class_name
@@ -171,6 +180,7 @@ def test_docstring_table_matches_the_lookup() -> None:
         (401, AuthenticationError),
         (403, PermissionDeniedError),
         (404, NotFoundError),
+        (409, ConflictError),
         (429, RateLimitError),
         (500, ServerError),
         (502, ServerError),
@@ -178,7 +188,6 @@ def test_docstring_table_matches_the_lookup() -> None:
         (599, ServerError),
         (402, APIError),
         (405, APIError),
-        (409, APIError),
         (418, APIError),
         (499, APIError),
         (600, APIError),
@@ -952,16 +961,19 @@ def test_map_exceptions_most_specific_entry_wins() -> None:
 
 
 def test_map_exceptions_plain_api_error_defaults_to_500() -> None:
-    """A plain APIError target gets status 500 without ``status_of``, else its answer."""
+    """A plain APIError target gets the exception's status, ``status_of``'s first, else 500."""
     exc = SDKStatusError("boom", 418)
     err = raise_in(map_exceptions({SDKError: APIError}, provider="sdk"), exc)
     assert type(err) is APIError
-    assert err.status_code == 500
-    with_status = map_exceptions({SDKError: APIError}, provider="sdk", status_of=status_of)
+    assert err.status_code == 418  # read duck-typed from ``exc.status_code``
+    with_status = map_exceptions({SDKError: APIError}, provider="sdk", status_of=lambda _: 451)
     err = raise_in(with_status, exc)
     assert isinstance(err, APIError)
-    assert err.status_code == 418
+    assert err.status_code == 451
     assert err.message == "boom"
+    err = raise_in(map_exceptions({SDKError: APIError}, provider="sdk"), SDKError("bare"))
+    assert isinstance(err, APIError)
+    assert err.status_code == 500
 
 
 def test_map_exceptions_subclass_status_defaults_to_class_status() -> None:
@@ -1056,27 +1068,34 @@ def test_map_exceptions_connector_error_base() -> None:
 
 @pytest.mark.parametrize("cls", [UnauthorizedError, PaymentRequiredError, ParseError])
 def test_map_exceptions_typed_connector_targets(cls: type[ConnectorError]) -> None:
-    """Typed connector classes get the provider first and the exception text as message."""
+    """Typed connector classes keep their directive message; the SDK text is upstream_message."""
     exc = SDKError("upstream said no")
     err = raise_in(map_exceptions({SDKError: cls}, provider="fred"), exc)
     assert type(err) is cls
     assert isinstance(err, ConnectorError)
     assert err.provider == "fred"
-    assert err.message == "upstream said no"
+    build: Callable[[str], ConnectorError] = cls
+    assert err.message == build("fred").message
+    assert "DO NOT" in err.message
+    assert err.details["upstream_message"] == "upstream said no"
     assert err.original_exception is exc
 
 
 def test_map_exceptions_provider_error_status() -> None:
-    """ProviderError gets ``status_of(exc)``, or 500 without one."""
+    """ProviderError gets ``status_of(exc)``, else the exception's own status, else 500."""
     exc = SDKStatusError("bad gateway", 502)
     err = raise_in(map_exceptions({SDKError: ProviderError}, provider="fred"), exc)
     assert isinstance(err, ProviderError)
-    assert err.status_code == 500
-    mapper = map_exceptions({SDKError: ProviderError}, provider="fred", status_of=status_of)
+    assert err.status_code == 502
+    assert err.message == ProviderError("fred", 502).message
+    assert err.details["upstream_message"] == "bad gateway"
+    mapper = map_exceptions({SDKError: ProviderError}, provider="fred", status_of=lambda _: 504)
     err = raise_in(mapper, exc)
     assert isinstance(err, ProviderError)
-    assert err.status_code == 502
-    assert err.message == "bad gateway"
+    assert err.status_code == 504
+    err = raise_in(map_exceptions({SDKError: ProviderError}, provider="fred"), SDKError("x"))
+    assert isinstance(err, ProviderError)
+    assert err.status_code == 500
 
 
 @pytest.mark.parametrize(
@@ -1090,7 +1109,8 @@ def test_map_exceptions_connector_rate_limit(retry_after: object, seconds: float
     assert isinstance(err, ConnectorRateLimitError)
     assert err.retry_after == seconds
     assert err.provider == "fred"
-    assert err.message == "slow down"
+    assert err.message == ConnectorRateLimitError("fred", seconds).message
+    assert err.details["upstream_message"] == "slow down"
 
 
 def test_map_exceptions_catalog_and_jql_targets() -> None:
@@ -1156,6 +1176,214 @@ def test_map_exceptions_without_exception() -> None:
         value = 1
     assert value == 1
     assert isinstance(mapper, map_exceptions)
+
+
+# -- map_exceptions on async code, instances, directives, duck typing -------------------
+
+
+def test_map_exceptions_decorates_async_functions() -> None:
+    """An ``async def`` stays a coroutine function and what it raises is mapped on await."""
+
+    @map_exceptions({SDKTimeout: APITimeoutError}, provider="sdk")
+    async def call(fail: bool) -> str:
+        """Call the SDK."""
+        await asyncio.sleep(0)
+        if fail:
+            raise SDKTimeout("slow")
+        return "ok"
+
+    assert inspect.iscoroutinefunction(call)
+    assert call.__name__ == "call"
+    assert call.__doc__ == "Call the SDK."
+    assert asyncio.run(call(False)) == "ok"
+    with pytest.raises(APITimeoutError, match="slow") as caught:
+        asyncio.run(call(True))
+    assert isinstance(caught.value.__cause__, SDKTimeout)
+
+
+def test_map_exceptions_as_async_context_manager() -> None:
+    """``async with`` maps what its block raises, and checks the map on entry."""
+
+    async def main() -> BaseException:
+        try:
+            async with map_exceptions({SDKError: NotFoundError}, provider="sdk"):
+                await asyncio.sleep(0)
+                raise SDKError("gone")
+        except NotFoundError as exc:
+            return exc
+        pytest.fail("nothing was raised")
+
+    err = asyncio.run(main())
+    assert isinstance(err, NotFoundError)
+    assert (err.message, err.provider) == ("gone", "sdk")
+
+    async def bad() -> None:
+        async with map_exceptions({SDKError: ValueError}, provider="sdk"):  # type: ignore[dict-item]
+            pass
+
+    with pytest.raises(TypeError, match="ValueError"):
+        asyncio.run(bad())
+
+
+def test_map_exceptions_decorator_checks_the_map_at_once() -> None:
+    """A decorator with an unusable target fails when it decorates, not at the first call."""
+    mapper = map_exceptions({SDKError: ConfigError}, provider="sdk")  # type: ignore[dict-item]
+    with pytest.raises(TypeError, match="ConfigError"):
+        mapper(print)
+
+
+def test_map_exceptions_callable_may_return_an_instance() -> None:
+    """An errorkit error built by the callable is raised as is, chained from the original."""
+    built = RateLimitError("quota for today is spent", retry_after=60)
+    exc = SDKError("429")
+    err = raise_in(map_exceptions({SDKError: lambda _: built}, provider="sdk"), exc)
+    assert err is built
+    assert err.__cause__ is exc
+    assert built.original_exception is exc
+
+
+@pytest.mark.parametrize("junk", [ValueError("not errorkit"), NotFoundError])
+def test_map_exceptions_callable_returning_a_foreign_instance(junk: Any) -> None:
+    """A callable returning a non-errorkit exception is a TypeError; a class is built."""
+    exc = SDKStatusError("gone", 404)
+    err = raise_in(map_exceptions({SDKError: lambda _: junk}, provider="sdk"), exc)
+    if isinstance(junk, type):
+        assert type(err) is NotFoundError
+    else:
+        assert type(err) is TypeError
+        assert err.__cause__ is exc
+
+
+def _http_status_error(status: int, headers: dict[str, str] | None = None) -> httpx.HTTPStatusError:
+    """A real ``httpx.HTTPStatusError``: the exception ``response.raise_for_status()`` raises."""
+    request = httpx.Request("GET", "https://api.example.com/v1/items")
+    response = httpx.Response(status, headers=headers, request=request, text="nope")
+    try:
+        response.raise_for_status()
+    except httpx.HTTPStatusError as exc:
+        return exc
+    pytest.fail("no error status")
+
+
+def test_map_exceptions_reads_status_and_retry_after_from_the_response() -> None:
+    """``exc.response.status_code`` and ``exc.response.headers`` are read when nothing else is."""
+    exc = _http_status_error(429, {"Retry-After": "20"})
+    mapper = map_exceptions({httpx.HTTPStatusError: ConnectorRateLimitError}, provider="fred")
+    err = raise_in(mapper, exc)
+    assert isinstance(err, ConnectorRateLimitError)
+    assert (err.retry_after, err.status_code) == (20.0, 429)
+    assert "retry after 20s" in err.message
+    assert err.message.endswith(DIRECTIVE_BURST)
+    err = raise_in(map_exceptions({httpx.HTTPStatusError: APIError}, provider="x"), exc)
+    assert isinstance(err, APIError)
+    assert (type(err), err.status_code, err.retry_after) == (APIError, 429, 20.0)
+    err = raise_in(
+        map_exceptions({httpx.HTTPStatusError: ServerError}, provider="x"),
+        _http_status_error(503, {"Retry-After": "9"}),
+    )
+    assert isinstance(err, ServerError)
+    assert (err.status_code, err.retry_after, err.retryable) == (503, 9.0, True)
+
+
+def test_map_exceptions_retry_after_attribute_wins_over_headers() -> None:
+    """``exc.retry_after`` comes first, then the response's headers, then the default."""
+    exc = _http_status_error(429, {"Retry-After": "20"})
+    exc.retry_after = 5  # type: ignore[attr-defined]
+    err = raise_in(map_exceptions({httpx.HTTPStatusError: RateLimitError}, provider="x"), exc)
+    assert isinstance(err, RateLimitError)
+    assert err.retry_after == 5.0
+    err = raise_in(
+        map_exceptions({SDKRateLimit: RateLimitError}, provider="x"), SDKRateLimit("slow")
+    )
+    assert isinstance(err, RateLimitError)
+    assert err.retry_after is None
+
+
+def test_map_exceptions_status_order() -> None:
+    """The status is ``status_of(exc)``, else ``exc.status_code``, else the response's."""
+    exc = _http_status_error(502)
+    exc.status_code = 504  # type: ignore[attr-defined]
+    plain = map_exceptions({httpx.HTTPStatusError: ProviderError}, provider="p")
+    first = raise_in(plain, exc)
+    assert isinstance(first, ProviderError)
+    assert first.status_code == 504
+    asked = map_exceptions(
+        {httpx.HTTPStatusError: ProviderError}, provider="p", status_of=lambda _: 503
+    )
+    second = raise_in(asked, exc)
+    assert isinstance(second, ProviderError)
+    assert second.status_code == 503
+    unsure = map_exceptions(
+        {httpx.HTTPStatusError: ProviderError}, provider="p", status_of=lambda _: None
+    )
+    third = raise_in(unsure, _http_status_error(502))
+    assert isinstance(third, ProviderError)
+    assert third.status_code == 502
+
+
+@pytest.mark.parametrize(("value", "status"), [("503", 503), (429.0, 429), (200, 500), (0, 500)])
+def test_map_exceptions_status_must_be_an_error_status(value: object, status: int) -> None:
+    """A numeric status is converted; one that is not 400–599 is ignored (500 by default)."""
+    exc = SDKError("x")
+    exc.status_code = value  # type: ignore[attr-defined]
+    err = raise_in(map_exceptions({SDKError: ProviderError}, provider="p"), exc)
+    assert isinstance(err, ProviderError)
+    assert err.status_code == status
+
+
+@pytest.mark.parametrize(
+    "make", [TimeoutError, lambda: httpx.ReadTimeout("read timed out")], ids=["builtin", "httpx"]
+)
+def test_map_exceptions_timeout_to_provider_error_is_408(make: Callable[[], Exception]) -> None:
+    """A timeout mapped to ProviderError gets 408 and the upstream-timed-out directive."""
+    exc = make()
+    err = raise_in(map_exceptions({Exception: ProviderError}, provider="fred"), exc)
+    assert isinstance(err, ProviderError)
+    assert err.status_code == 408
+    assert err.message == ProviderError("fred", 408).message
+    assert err.retryable is True
+
+
+def test_map_exceptions_upstream_message_is_masked_and_cut() -> None:
+    """The SDK's text lands in ``upstream_message`` with secrets masked, at most 200 chars."""
+    text = f"request failed: api_key={SECRET}\\n  " + "x" * 500
+    err = raise_in(map_exceptions({SDKError: ProviderError}, provider="fred"), SDKError(text))
+    assert isinstance(err, ProviderError)
+    upstream = err.details["upstream_message"]
+    assert SECRET not in upstream
+    assert upstream.startswith("request failed: api_key=***")
+    assert len(upstream) <= 200
+    assert SECRET not in json.dumps(err.to_dict())
+    bare = raise_in(map_exceptions({SDKError: ProviderError}, provider="fred"), SDKError())
+    assert isinstance(bare, ProviderError)
+    assert "upstream_message" not in bare.details
+
+
+def test_map_exceptions_connectors_without_a_default_keep_the_text() -> None:
+    """InvalidParameterError has no default message: it keeps the SDK's text as its message."""
+    err = raise_in(
+        map_exceptions({SDKError: InvalidParameterError}, provider="fred"), SDKError("bad date")
+    )
+    assert isinstance(err, InvalidParameterError)
+    assert err.message == "bad date"
+    empty = raise_in(
+        map_exceptions({SDKError: EmptyDataError}, provider="fred"), SDKError("0 rows")
+    )
+    assert isinstance(empty, EmptyDataError)
+    assert empty.message == EmptyDataError("fred").message
+    assert empty.details["upstream_message"] == "0 rows"
+    assert empty.original_exception is not None
+
+
+def test_map_exceptions_unauthorized_keeps_a_403() -> None:
+    """UnauthorizedError takes the exception's 403, still with the credentials directive."""
+    err = raise_in(
+        map_exceptions({httpx.HTTPStatusError: UnauthorizedError}, provider="fred"),
+        _http_status_error(403),
+    )
+    assert isinstance(err, UnauthorizedError)
+    assert err.status_code == 403
+    assert err.message.endswith(DIRECTIVE_CREDENTIALS)
 
 
 # ---------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def _state(error: ek.Error) -> Any:
 def test_every_class_has_a_sample() -> None:
     """Every class in the tree has a sample, so the parametrized invariants cover it."""
     assert set(CLASSES) == set(SAMPLES)
-    assert len(CLASSES) == 42
+    assert len(CLASSES) == 43
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=CLASS_IDS)
@@ -344,7 +344,8 @@ def test_original_exception_sets_and_reflects_cause() -> None:
         (ek.ProviderError("p", 599), True),
         (ek.ProviderError("p", 404), False),
         (ek.ProviderError("p", 400), False),
-        (ek.APIError("m", status_code=503), False),
+        (ek.APIError("m", status_code=503), True),
+        (ek.APIError("m", status_code=501), False),
         (ek.BadRequestError(), False),
         (ek.AuthenticationError(), False),
         (ek.UnauthorizedError("p"), False),
@@ -353,7 +354,7 @@ def test_original_exception_sets_and_reflects_cause() -> None:
     ],
 )
 def test_retryable(error: ek.Error, retryable: bool) -> None:
-    """``retryable`` is true exactly for rate limits, 5xx, transport failures, and 408/429/5xx."""
+    """``retryable`` is true for rate limits, transport failures and 408/425/429/5xx but 501."""
     assert error.retryable is retryable
 
 

@@ -141,6 +141,7 @@ def test_titles_are_pinned() -> None:
         "AuthenticationError": "Authentication failed",
         "PermissionDeniedError": "Permission denied",
         "NotFoundError": "Resource not found",
+        "ConflictError": "Conflict",
         "RateLimitError": "Rate limit exceeded",
         "ServerError": "Server error",
         "SessionReplayError": "Session replay error",

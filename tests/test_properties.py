@@ -966,6 +966,16 @@ RECIPES: dict[type[ek.Error], Recipe] = {
     ek.AuthenticationError: _http(ek.AuthenticationError, _statuses_4xx),
     ek.PermissionDeniedError: _http(ek.PermissionDeniedError, _statuses_4xx),
     ek.NotFoundError: _http(ek.NotFoundError, _statuses_4xx),
+    ek.ConflictError: Recipe(
+        lambda d, p, m: ek.ConflictError(
+            m or None,
+            status_code=d(st.sampled_from([None, 409])),
+            retry_after=d(_retry_afters),
+            retryable=d(st.none() | st.booleans() | texts),  # type: ignore[arg-type]
+            **_context(d, p, extra=("provider", "details")),
+        ),
+        "context",
+    ),
     ek.RateLimitError: Recipe(
         lambda d, p, m: ek.RateLimitError(
             m or None,
@@ -1509,6 +1519,7 @@ def _expected_class(status: int) -> type[ek.APIError]:
         401: ek.AuthenticationError,
         403: ek.PermissionDeniedError,
         404: ek.NotFoundError,
+        409: ek.ConflictError,
         422: ek.BadRequestError,
         429: ek.RateLimitError,
     }

@@ -28,8 +28,12 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
 # Classes whose retryability depends on the instance, not the class.
+_BY_STATUS = "when the status is 408, 425, 429 or 5xx but 501"
 _RETRYABLE_WHEN = {
-    "PROVIDER_ERROR": "when the status is 408, 429 or 5xx",
+    "API_ERROR": _BY_STATUS,
+    "SERVER_ERROR": "unless the status is 501",
+    "SESSION_REPLAY_ERROR": _BY_STATUS,
+    "PROVIDER_ERROR": _BY_STATUS,
     "PROVIDER_RATE_LIMITED": "unless quota_exhausted",
 }
 

@@ -41,6 +41,14 @@ class RequestContext(TypedDict, total=False):
 
 
 class HTTPContext(RequestContext, total=False):
-    """``RequestContext`` plus the provider that answered."""
+    """``RequestContext`` plus the provider that answered and the server's retry hints.
+
+    ``retry_after`` is the delay the server asked for, in seconds; ``retryable`` is the
+    server's own verdict (None leaves it to the status); ``details`` is the caller's own
+    context, listed after errorkit's keys.
+    """
 
     provider: str | None
+    retry_after: float | None
+    retryable: bool | None
+    details: Mapping[Any, Any] | None

@@ -22,6 +22,7 @@ Error                                             UNKNOWN_ERROR                 
 │   ├── AuthenticationError                       AUTH_FAILED              401  bad credentials
 │   ├── PermissionDeniedError                     PERMISSION_DENIED        403  not allowed
 │   ├── NotFoundError                             NOT_FOUND                404  no such resource
+│   ├── ConflictError                             CONFLICT                 409  state clash
 │   ├── RateLimitError                            RATE_LIMITED             429  wait retry_after
 │   ├── ServerError                               SERVER_ERROR             500  any 5xx
 │   └── SessionReplayError                        SESSION_REPLAY_ERROR     500  replay failed
@@ -101,6 +102,7 @@ __all__ = [
     "BusinessContextValidationError",
     "CatalogNotFoundError",
     "ConfigError",
+    "ConflictError",
     "ConnectorError",
     "ConnectorRateLimitError",
     "DIRECTIVE_BURST",
@@ -205,8 +207,8 @@ EXIT_RATE_LIMITED = 5
 _VIOLATIONS = ("mutually_exclusive", "no_browser_misuse", "secret_stdin_misuse")
 """The values of ``Violation``, in order (a test keeps the two in step)."""
 
-# The keywords of ``HTTPContext`` (a test keeps the two in step).
-_HTTP_KEYWORDS = frozenset(
+# The keywords of ``RequestContext`` and ``HTTPContext`` (a test keeps them in step).
+_REQUEST_KEYWORDS = frozenset(
     {
         "response_body",
         "request_method",
@@ -215,9 +217,9 @@ _HTTP_KEYWORDS = frozenset(
         "request_body",
         "request_id",
         "original_exception",
-        "provider",
     }
 )
+_HTTP_KEYWORDS = _REQUEST_KEYWORDS | {"provider", "retry_after", "retryable", "details"}
 _TYPES = frozenset(
     {"ErrorDict", "HTTPContext", "RegionProbeErrorDict", "RequestContext", "Violation"}
 )
@@ -387,8 +389,25 @@ def _read_payload(payload: object) -> tuple[str, str, Mapping[Any, Any]]:
 
 
 def _is_retryable_status(status: object) -> bool:
-    """Tell whether an HTTP status is worth retrying: 408, 429 or any 5xx."""
-    return isinstance(status, int) and (status in (408, 429) or 500 <= status < 600)
+    """Tell whether an HTTP status is transient: 408, 425, 429 or a 5xx other than 501."""
+    return isinstance(status, int) and (
+        status in (408, 425, 429) or (500 <= status < 600 and status != 501)
+    )
+
+
+def _as_delay(value: object) -> float | None:
+    """Read a retry delay in seconds; None when it is missing, negative, NaN or infinite."""
+    seconds = _as_seconds(value)
+    return seconds if seconds is not None and 0 <= seconds < _INF else None
+
+
+def _as_hint(value: object) -> bool | None:
+    """Read a retry hint: a bool, or ``"true"``/``"false"`` in any case; else None."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return {"true": True, "false": False}.get(value.strip().lower())
+    return None
 
 
 def _restore(cls: type[Error], state: dict[str, Any], cause: BaseException | None) -> Error:
@@ -895,10 +914,14 @@ class APIError(Error):
 
     ``status_code`` is required here; the subclasses default it. Every keyword of
     ``HTTPContext`` becomes an attribute of the same name, and each one that is not
-    None is listed in ``details`` after ``status_code``.
+    None is listed in ``details`` after ``status_code``, then the server's
+    ``retry_after`` and ``retryable`` hints, then the caller's own ``details``.
+
+    ``retryable`` follows the status: 408, 425, 429 and every 5xx but 501 are
+    transient. A ``retryable=`` hint (a server's ``x-should-retry`` header) wins.
 
     What to do: Inspect ``status_code`` and ``response_body``; retry only when ``retryable`` is
-    true.
+    true, after ``retry_after`` seconds when the server sent one.
     """
 
     code = "API_ERROR"
@@ -911,7 +934,16 @@ class APIError(Error):
     request_body: Any = None
     request_id: str | None = None
     _provider: Any = None
-    _details_layout = (*_HTTP_DETAILS, "provider?")
+    _retry_after: Any = None
+    _details_layout = (*_HTTP_DETAILS, "provider?", "retry_after?")
+    _context_keywords: ClassVar[frozenset[str]] = _HTTP_KEYWORDS
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A class with its own status is retryable when that status is (the catalog reads it).
+        own = vars(cls)
+        if "status_code" in own and "retryable" not in own:
+            cls.retryable = _is_retryable_status(own["status_code"])
 
     def __init__(
         self,
@@ -929,12 +961,14 @@ class APIError(Error):
         status_code: object,
         context: Mapping[str, Any],
         code: str | None = None,
-        details: Mapping[Any, Any] | None = None,
     ) -> None:
         """Store the HTTP context (checking its keywords) and finish construction."""
+        hint: bool | None = None
+        details: dict[Any, Any] = {}
         if context:
-            if not _HTTP_KEYWORDS.issuperset(context):
-                unknown = min(context.keys() - _HTTP_KEYWORDS)
+            allowed = self._context_keywords
+            if not allowed.issuperset(context):
+                unknown = min(context.keys() - allowed)
                 raise TypeError(
                     f"{type(self).__name__}() got an unexpected keyword argument {unknown!r}"
                 )
@@ -944,15 +978,39 @@ class APIError(Error):
                 attrs["_provider"] = attrs.pop("provider")
             if "original_exception" in context:  # ...and the cause is ``__cause__``
                 self._chain(attrs.pop("original_exception"))
+            if "retry_after" in context:  # ...a delay is checked, and read-only too
+                attrs["_retry_after"] = _as_delay(attrs.pop("retry_after"))
+            if "retryable" in context:  # ...the server's hint decides ``retryable``
+                hint = _as_hint(attrs.pop("retryable"))
+            if "details" in context:  # ...and the caller's details follow errorkit's keys
+                details = _as_dict(attrs.pop("details"))
         if status_code is None:
             status_code = getattr(type(self), "status_code", None)
         self.status_code = status_code if type(status_code) is int else _as_status(status_code)
+        self.retryable = self._retryable_by_rule() if hint is None else hint
+        if hint is not None:  # kept in ``details``, before the caller's keys, and winning
+            details = {"retryable": hint, **{k: v for k, v in details.items() if k != "retryable"}}
         Error.__init__(self, message, code, details)
+
+    def _retryable_by_rule(self) -> bool:
+        """Tell whether this error is transient when the server gave no hint."""
+        return _is_retryable_status(self.status_code)
+
+    def _restore_fields(self) -> None:
+        super()._restore_fields()
+        self._retry_after = _as_delay(self._retry_after)  # a caller's key may stand there
+        hint = self.details.get("retryable")
+        self.retryable = hint if isinstance(hint, bool) else self._retryable_by_rule()
 
     @property
     def provider(self) -> str | None:
         """The provider that answered, when known."""
         return self._provider  # type: ignore[no-any-return]
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the server asked to wait before retrying, or None when it did not say."""
+        return self._retry_after  # type: ignore[no-any-return]
 
 
 class BadRequestError(APIError):
@@ -1100,6 +1158,27 @@ class NotFoundError(APIError):
         self._init_http(message, status_code, context)
 
 
+class ConflictError(APIError):
+    """The request conflicts with the resource's current state (HTTP 409).
+
+    What to do: Fetch the resource again, reconcile the change (a version, an ETag, a
+    duplicate key), then send it again; repeating it unchanged conflicts again.
+    """
+
+    code = "CONFLICT"
+    default_message = "Conflict"
+    status_code = 409
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status_code: int | None = None,
+        **context: Unpack[HTTPContext],
+    ) -> None:
+        self._init_http(message, status_code, context)
+
+
 class RateLimitError(APIError):
     """Too many requests (HTTP 429): wait ``retry_after`` seconds when it is known.
 
@@ -1115,22 +1194,19 @@ class RateLimitError(APIError):
     status_code = 429
     retryable = True
     project_id: str | None = None
-    _retry_after: Any = None
     _details_layout = (*_HTTP_DETAILS, "provider?", "retry_after?", "project_id?")
 
     def __init__(
         self,
         message: str | None = None,
         *,
-        retry_after: float | None = None,
         project_id: str | None = None,
         status_code: int | None = None,
         **context: Unpack[HTTPContext],
     ) -> None:
-        seconds = _as_seconds(retry_after)
-        if seconds is not None and not 0 <= seconds < _INF:
-            seconds = None  # negative, NaN or infinite: unknown
-        self._retry_after = seconds
+        # ``retry_after`` is a keyword of the context (every APIError has it); a
+        # negative, NaN or infinite value is unknown.
+        seconds = _as_delay(context.get("retry_after"))
         self.project_id = project_id
         text = _text(message) or self._default_message()
         if seconds is not None:
@@ -1138,10 +1214,8 @@ class RateLimitError(APIError):
             text = f"{text.removesuffix('.')}. Retry after {shown} seconds."
         self._init_http(text, status_code, context)
 
-    @property
-    def retry_after(self) -> float | None:
-        """Seconds to wait before retrying, or None when unknown."""
-        return self._retry_after  # type: ignore[no-any-return]
+    def _retryable_by_rule(self) -> bool:
+        return True  # a rate limit clears by itself, whatever status carried it
 
     @property
     def rate_limit_form_url(self) -> str:
@@ -1166,7 +1240,6 @@ class ServerError(APIError):
     code = "SERVER_ERROR"
     default_message = "Server error"
     status_code = 500
-    retryable = True
 
     def __init__(
         self,
@@ -1193,12 +1266,11 @@ class SessionReplayError(APIError):
         self,
         message: str,
         *,
-        details: Mapping[str, Any] | None = None,
         status_code: int | None = None,
         code: str | None = None,
         **context: Unpack[HTTPContext],
     ) -> None:
-        self._init_http(message, status_code, context, code, details)
+        self._init_http(message, status_code, context, code)
 
 
 class SessionReplayAccessError(SessionReplayError):
@@ -1456,6 +1528,7 @@ class ConnectorError(Error):
     code = "CONNECTOR_ERROR"
     _provider: Any = None
     _details_layout: tuple[str, ...] = ("provider",)
+    _context_keywords: ClassVar[frozenset[str]] = _REQUEST_KEYWORDS | {"provider"}
 
     def __init__(
         self, message: str, *, provider: str, original_exception: BaseException | None = None
@@ -1566,12 +1639,10 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
         self._retry_after = 0.0 if seconds is None or not seconds >= 0 else seconds
         self._provider = provider
         self.quota_exhausted = quota_exhausted
-        self.retryable = not quota_exhausted
         self._init_http(message, status_code, context)
 
-    def _restore_fields(self) -> None:
-        super()._restore_fields()
-        self.retryable = not self.quota_exhausted
+    def _retryable_by_rule(self) -> bool:
+        return not self.quota_exhausted  # a quota clears only next billing period
 
     def _message_template(self) -> str | None:
         return self.quota_message if self.quota_exhausted else self.default_message
@@ -1605,13 +1676,7 @@ class ProviderError(ConnectorError, APIError):
         **context: Unpack[RequestContext],
     ) -> None:
         self._provider = provider
-        status = _as_status(status_code)
-        self.retryable = _is_retryable_status(status)
-        self._init_http(message, status, context)
-
-    def _restore_fields(self) -> None:
-        super()._restore_fields()
-        self.retryable = _is_retryable_status(self.status_code)
+        self._init_http(message, _as_status(status_code), context)
 
     def _message_template(self) -> str | None:
         status = self.status_code

@@ -12,10 +12,16 @@ Status → class (exact status first, then the range, then ``APIError``):
     401         AuthenticationError
     403         PermissionDeniedError
     404         NotFoundError
-    429         RateLimitError            retry_after read from the headers
+    409         ConflictError
+    429         RateLimitError
     500–599     ServerError
     other ≥ 400 APIError                  message "HTTP {status} error" by default
     < 400       ValueError                not an error status: a programmer error
+
+Every status reads ``retry_after`` from the headers (``Retry-After`` on a 503 or a 413
+counts too) and the server's own verdict, ``x-should-retry`` or ``stripe-should-retry``
+(``true``/``false``), as ``retryable=``. Without a verdict the status decides: 408, 425,
+429 and every 5xx but 501 are retryable.
 
 Connector statuses (agent-facing default messages, never a custom one):
 
@@ -42,11 +48,14 @@ from errorkit.exceptions import (
     AuthenticationError,
     BadRequestError,
     CatalogNotFoundError,
+    ConflictError,
     ConnectorError,
     ConnectorRateLimitError,
     Error,
+    InvalidParameterError,
     JQLSyntaxError,
     NotFoundError,
+    ParseError,
     PaymentRequiredError,
     PermissionDeniedError,
     ProviderError,
@@ -71,7 +80,9 @@ if TYPE_CHECKING:
     from errorkit.exceptions import RequestContext
 
     _MappedError: TypeAlias = APIError | APIConnectionError | ConnectorError
-    _ErrorTarget: TypeAlias = type[_MappedError] | Callable[[Any], type[_MappedError]]
+    _ErrorTarget: TypeAlias = (
+        type[_MappedError] | Callable[[Any], type[_MappedError] | _MappedError]
+    )
     _Kind: TypeAlias = Literal["timeout", "connection", "response", "max_retry"]
     _P = ParamSpec("_P")
     _R = TypeVar("_R")
@@ -116,6 +127,7 @@ _CLASS_BY_STATUS: Final[Mapping[int, type[APIError]]] = {
     401: AuthenticationError,
     403: PermissionDeniedError,
     404: NotFoundError,
+    409: ConflictError,
     422: BadRequestError,
     429: RateLimitError,
 }
@@ -175,7 +187,9 @@ def error_for_status(
     The message is the caller's, else the text the body carries (a dict body's
     ``error``/``message``/``detail``, or the start of a text body), redacted and cut
     to 200 characters, else the class default. ``request_id`` comes from the
-    ``x-request-id`` or ``request-id`` header; a 429 also reads ``retry_after``.
+    ``x-request-id`` or ``request-id`` header, ``retry_after`` from the retry headers
+    (for every status), and ``retryable`` from the server's ``x-should-retry`` or
+    ``stripe-should-retry`` header when it says ``true`` or ``false``.
 
     Args:
         status_code: An HTTP status of at least 400.
@@ -215,10 +229,12 @@ def error_for_status(
         request_id = _request_id(lookup)
         if request_id is not None:
             context["request_id"] = request_id
-        if cls is RateLimitError:
-            retry_after = _retry_after(lookup, None)
-            if retry_after is not None:
-                context["retry_after"] = retry_after
+        retry_after = _retry_after(lookup, None)
+        if retry_after is not None:
+            context["retry_after"] = retry_after
+        hint = _retry_hint(lookup)
+        if hint is not None:
+            context["retryable"] = hint
     # The table's classes all take (message, *, status_code, **context); a plain
     # APIError needs a str message, which ``text`` is for it by now.
     build: Callable[..., APIError] = cls
@@ -352,6 +368,23 @@ class _HeaderLookup:
 def _request_id(headers: _HeaderLookup) -> str | None:
     """Return the request id a server sent in ``x-request-id`` or ``request-id``."""
     return headers.get("x-request-id") or headers.get("request-id")
+
+
+# Headers in which a server says itself whether a request may be retried (OpenAI and
+# Anthropic send the first, Stripe the second), first one with a verdict wins.
+_RETRY_HINT_HEADERS: Final = ("x-should-retry", "stripe-should-retry")
+_VERDICTS: Final[Mapping[str, bool]] = {"true": True, "false": False}
+
+
+def _retry_hint(headers: _HeaderLookup) -> bool | None:
+    """Return the server's retry verdict: ``true``/``false`` in any case, else None."""
+    for name in _RETRY_HINT_HEADERS:
+        value = headers.get(name)
+        if value is not None:
+            verdict = _VERDICTS.get(value.strip().lower())
+            if verdict is not None:
+                return verdict
+    return None
 
 
 _MESSAGE_LIMIT: Final = 200
@@ -771,19 +804,32 @@ def _is_target(value: object) -> bool:
 
 
 class map_exceptions:
-    """Re-raise third-party exceptions as errorkit errors; a context manager or decorator.
+    """Re-raise third-party exceptions as errorkit errors: a context manager or decorator.
 
-    ``error_map`` maps exception classes to errorkit classes, or to callables that
-    take the exception and return one. The raised exception's MRO is walked, so the
-    most specific entry wins. The errorkit error gets ``str(exc)`` as its message,
-    the provider, ``status_code=status_of(exc)`` for APIError subclasses (the class
-    default when None; 500 for a plain ``APIError``) and ``original_exception=exc``,
-    and is raised ``from exc``. Unmapped exceptions, errorkit errors and
-    ``BaseException``s such as ``KeyboardInterrupt`` pass through unchanged.
+    Use it as ``with``, ``async with``, or a decorator of a ``def`` or ``async def``
+    function. ``error_map`` maps exception classes to errorkit classes, or to
+    callables that take the exception and return a class or an errorkit error they
+    built. The raised exception's MRO is walked, so the most specific entry wins. The
+    error is raised ``from exc``; unmapped exceptions, errorkit errors and
+    ``BaseException`` subclasses such as ``KeyboardInterrupt`` pass through unchanged.
 
-    Targets: subclasses of ``APIError`` and ``APIConnectionError``, ``ConnectorError``
-    and its subclasses (``ProviderError`` gets ``status_of(exc)`` or 500;
-    ``ConnectorRateLimitError`` the exception's ``retry_after`` or 60.0).
+    What the built error gets:
+
+    * ``APIError`` and ``APIConnectionError`` subclasses: ``str(exc)`` as the message,
+      the provider and ``original_exception=exc``; an ``APIError`` also the status and
+      ``retry_after`` read from the exception (below), its class status when there is
+      none (500 for a plain ``APIError``).
+    * ``ConnectorError`` itself, ``CatalogNotFoundError`` and ``InvalidParameterError``:
+      ``str(exc)`` as the message.
+    * The other connector classes keep their agent-facing default message, directive
+      included; the exception's text goes to ``details["upstream_message"]``, masked
+      and cut to 200 characters. ``ProviderError`` gets the status (408 for a timeout,
+      else 500 when there is none), ``ConnectorRateLimitError`` the ``retry_after``
+      (else 60.0).
+
+    The exception is read duck-typed: the status from ``status_of(exc)``, else
+    ``exc.status_code``, else ``exc.response.status_code`` (an error status, 400–599);
+    ``retry_after`` from ``exc.retry_after``, else ``exc.response.headers``.
 
     Examples:
         >>> with map_exceptions({TimeoutError: APITimeoutError}, provider="openai"):
@@ -809,19 +855,49 @@ class map_exceptions:
         Raises:
             TypeError: Naming the first key or target that cannot be used.
         """
-        for source, target in self.error_map.items():
-            if not (isinstance(source, type) and issubclass(source, BaseException)):
-                raise TypeError(f"error_map key {source!r} is not an exception class")
-            if not (_is_target(target) or (callable(target) and not isinstance(target, type))):
-                raise TypeError(
-                    f"error_map target {target!r} for {source.__name__} is not a subclass of "
-                    "APIError, APIConnectionError or ConnectorError, nor a callable returning one"
-                )
+        self._check()
         return self
 
+    async def __aenter__(self) -> Self:
+        """Check the map, as ``__enter__`` does."""
+        self._check()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._translate(exc)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._translate(exc)
+
     def __call__(self, func: Callable[_P, _R]) -> Callable[_P, _R]:
-        """Decorate ``func`` so that every call runs inside this context manager."""
+        """Decorate ``func`` (a ``def`` or an ``async def``) to map what every call raises.
+
+        Raises:
+            TypeError: When the map cannot be used, as on entering.
+        """
         from functools import wraps
+        from inspect import iscoroutinefunction
+
+        self._check()
+        if iscoroutinefunction(func):
+
+            @wraps(func)
+            async def mapped_async(*args: Any, **kwargs: Any) -> Any:
+                async with self:
+                    return await func(*args, **kwargs)
+
+            wrapper: Callable[..., Any] = mapped_async
+            return wrapper
 
         @wraps(func)
         def mapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
@@ -830,51 +906,130 @@ class map_exceptions:
 
         return mapped
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def _check(self) -> None:
+        """Raise TypeError for the first key or target of the map that cannot be used."""
+        for source, target in self.error_map.items():
+            if not (isinstance(source, type) and issubclass(source, BaseException)):
+                raise TypeError(f"error_map key {source!r} is not an exception class")
+            if not (_is_target(target) or (callable(target) and not isinstance(target, type))):
+                raise TypeError(
+                    f"error_map target {target!r} for {source.__name__} is not a subclass of "
+                    "APIError, APIConnectionError or ConnectorError, nor a callable returning one"
+                )
+
+    def _translate(self, exc: BaseException | None) -> None:
+        """Raise the errorkit error ``exc`` maps to, if any; return otherwise."""
         if not isinstance(exc, Exception) or isinstance(exc, Error):
             return
         target = next((self.error_map[k] for k in type(exc).__mro__ if k in self.error_map), None)
         if target is None:
             return
-        cls = target if isinstance(target, type) else target(exc)
-        if not _is_target(cls):
+        chosen = target if isinstance(target, type) else target(exc)
+        if isinstance(chosen, Error):  # the callable built the error itself
+            raise chosen from exc
+        if not _is_target(chosen):
             raise TypeError(
-                f"error_map callable {target!r} returned {cls!r} for {type(exc).__name__}; "
-                "expected a subclass of APIError, APIConnectionError or ConnectorError"
+                f"error_map callable {target!r} returned {chosen!r} for {type(exc).__name__}; "
+                "expected a subclass of APIError, APIConnectionError or ConnectorError, "
+                "or an errorkit error"
             ) from exc
-        raise self._build(cls, exc) from exc
+        raise self._build(chosen, exc) from exc
 
     def _build(self, cls: type[_MappedError], exc: Exception) -> Error:
         """Construct ``cls`` for ``exc`` with the arguments its family takes."""
-        message, provider = str(exc), self.provider
+        message, provider = _exception_text(exc), self.provider
         if issubclass(cls, JQLSyntaxError):  # built from the raw JQL error text alone
             return cls(message)
         if cls is ConnectorError or issubclass(cls, CatalogNotFoundError):
             return cls(message, provider=provider)
-        if issubclass(cls, ProviderError):
-            return cls(provider, self._status(exc) or 500, message)
-        if issubclass(cls, ConnectorRateLimitError):
-            retry_after = parse_retry_after(getattr(exc, "retry_after", None))
-            return cls(provider, 60.0 if retry_after is None else retry_after, message=message)
+        if issubclass(cls, InvalidParameterError):  # no default message: the text is it
+            return cls(provider, message)
         if issubclass(cls, ConnectorError):
-            build_connector: Callable[[str, str], ConnectorError] = cls
-            return build_connector(provider, message)
+            error = self._build_connector(cls, exc)
+            upstream = _excerpt(message)
+            if upstream:
+                error.details["upstream_message"] = upstream
+            return error
         if issubclass(cls, APIError):
             status = self._status(exc)
             if status is None and cls is APIError:
                 status = 500
+            context: dict[str, Any] = {"provider": provider, "original_exception": exc}
+            retry_after = _exception_retry_after(exc)
+            if retry_after is not None:
+                context["retry_after"] = retry_after
             build_api: Callable[..., APIError] = cls
-            return build_api(message, status_code=status, provider=provider, original_exception=exc)
+            return build_api(message, status_code=status, **context)
         return cls(message, provider=provider, original_exception=exc)
 
+    def _build_connector(self, cls: type[ConnectorError], exc: Exception) -> ConnectorError:
+        """Construct a typed connector class with its default message for ``exc``."""
+        provider, status = self.provider, self._status(exc)
+        if issubclass(cls, ProviderError):
+            if status is None:
+                status = 408 if _transport_kind(exc) == "timeout" else 500
+            return cls(provider, status, original_exception=exc)
+        http: dict[str, Any] = {"original_exception": exc}
+        if status is not None:
+            http["status_code"] = status
+        if issubclass(cls, ConnectorRateLimitError):
+            retry_after = _exception_retry_after(exc)
+            return cls(provider, 60.0 if retry_after is None else retry_after, **http)
+        if issubclass(cls, (UnauthorizedError, PaymentRequiredError)):
+            build_http: Callable[..., ConnectorError] = cls
+            return build_http(provider, **http)
+        if issubclass(cls, ParseError):
+            return cls(provider, original_exception=exc)
+        build: Callable[[str], ConnectorError] = cls  # EmptyDataError and the like
+        return build(provider)
+
     def _status(self, exc: Exception) -> int | None:
-        """Return ``status_of(exc)``, or None when there is no ``status_of``."""
-        return None if self.status_of is None else self.status_of(exc)
+        """Return the error status ``exc`` carries (see the class docstring), or None."""
+        if self.status_of is not None:
+            status = _error_status(self.status_of(exc))
+            if status is not None:
+                return status
+        status = _error_status(_attribute(exc, "status_code"))
+        if status is not None:
+            return status
+        return _error_status(_attribute(_attribute(exc, "response"), "status_code"))
+
+
+def _error_status(value: object) -> int | None:
+    """Return ``value`` as an HTTP error status (400–599), or None when it is not one."""
+    if value is None:
+        return None
+    try:
+        status = _as_status(value)
+    except ValueError:
+        return None
+    return status if 400 <= status <= 599 else None
+
+
+def _exception_retry_after(exc: BaseException) -> float | None:
+    """Return the delay ``exc`` asks for: ``exc.retry_after``, else its response's headers."""
+    value = _attribute(exc, "retry_after")
+    if value is not None:
+        total_seconds = _attribute(value, "total_seconds")  # a timedelta
+        seconds = _retry_after_value(total_seconds() if callable(total_seconds) else value, None)
+        if seconds is not None:
+            return seconds
+    headers = _response_headers(_attribute(exc, "response"))
+    return None if headers is None else retry_after_from_headers(headers)
+
+
+def _exception_text(exc: BaseException) -> str:
+    """``str(exc)``, or the class name when that fails."""
+    try:
+        return str(exc)
+    except Exception:
+        return type(exc).__name__
+
+
+def _excerpt(text: str) -> str | None:
+    """Return ``text`` with whitespace collapsed, secrets masked, at most 200 characters."""
+    collapsed = " ".join(text[:_SCAN_LIMIT].split())
+    return redact_text(collapsed)[:_MESSAGE_LIMIT].rstrip() or None
 
 
 # ---------------------------------------------------------------------------

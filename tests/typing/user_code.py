@@ -9,12 +9,19 @@ unused if they stopped being errors, the misuse a checker rejects.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import stamina
+import tenacity
 from typing_extensions import assert_type
 
 import errorkit
 from errorkit import http_mapping
+from errorkit.integrations.stamina import retry_on
+from errorkit.integrations.tenacity import retry_if_retryable, wait_retry_after
+
+if TYPE_CHECKING:
+    from collections.abc import Coroutine
 
 
 def call_api() -> None:
@@ -40,8 +47,12 @@ def handle() -> str:
     except errorkit.ProviderError as exc:
         assert_type(exc.status_code, int)
         assert_type(exc.provider, str)
+    except errorkit.ConflictError as exc:
+        assert_type(exc.status_code, int)
+        assert_type(exc.retry_after, float | None)
     except errorkit.APIError as exc:
         assert_type(exc.status_code, int)
+        assert_type(exc.retry_after, float | None)
         assert_type(exc.request_url, str | None)
         assert_type(exc.request_id, str | None)
     except errorkit.APITimeoutError as exc:
@@ -84,6 +95,22 @@ def mapping() -> None:
     assert_type(http_mapping.connector_error_for_timeout("fred"), errorkit.ProviderError)
 
 
+def retrying() -> None:
+    """The retry integrations plug into tenacity and stamina as their own hooks."""
+    assert_type(retry_on(TimeoutError()), bool | float)
+    tenacity.Retrying(retry=retry_if_retryable(), wait=wait_retry_after(max_wait=60))
+    tenacity.Retrying(wait=wait_retry_after(tenacity.wait_fixed(1)) + tenacity.wait_fixed(1))
+    stamina.retry(on=retry_on, attempts=3)
+
+    @http_mapping.map_exceptions({TimeoutError: errorkit.APITimeoutError}, provider="x")
+    async def fetch(n: int) -> str:
+        return str(n)
+
+    coroutine: Coroutine[Any, Any, str] = fetch(1)  # the signature survives the decorator
+    coroutine.close()
+    errorkit.ServerError(retry_after=2.5, retryable=False, details={"trace": "t"})
+
+
 def misuse() -> None:
     """Each line is an error mypy reports; an unused ignore would fail the check."""
     errorkit.APIError("no status")  # type: ignore[call-arg]
@@ -98,3 +125,12 @@ def misuse() -> None:
     errorkit.Error("m").to_dict()["cod"]  # type: ignore[typeddict-item]
     errorkit.ProviderError(status_code=500)  # type: ignore[call-arg]
     errorkit.EmptyDataError()  # type: ignore[call-arg]
+    errorkit.ServerError(retryable="yes")  # type: ignore[arg-type]
+    errorkit.ProviderError("p", 503, retryable=True)  # type: ignore[call-arg]
+    wait_retry_after(5.0)  # type: ignore[arg-type]
+
+    @http_mapping.map_exceptions({TimeoutError: errorkit.APITimeoutError}, provider="x")
+    async def fetch(n: int) -> str:
+        return str(n)
+
+    fetch("1").close()  # type: ignore[arg-type]
