@@ -24,6 +24,9 @@ from errorkit.integrations.mcp import to_tool_result, tool_errors
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+if sys.version_info >= (3, 11):
+    from builtins import ExceptionGroup
+
 SECRET = "sk-proj-T8dF3gH6jK1lZ4xC7vB2"
 CALL_TIMEOUT = 10.0
 needs_groups = pytest.mark.skipif(
@@ -214,7 +217,7 @@ def test_to_tool_result_on_its_own() -> None:
 def test_async_wrapper_passes_cancellation_through() -> None:
     """Only ``Exception``s are caught: a cancelled call is still cancelled."""
     cancelled: list[bool] = []
-    slow: Callable[[], Awaitable[None]] = tool_errors(anyio.sleep_forever)
+    slow: Callable[[], Awaitable[CallToolResult | None]] = tool_errors(anyio.sleep_forever)
 
     async def main() -> None:
         with anyio.move_on_after(0.05) as scope:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
@@ -13,10 +14,12 @@ from opentelemetry.trace import StatusCode
 from errorkit import exceptions as ek
 from errorkit.integrations.opentelemetry import record_error
 
+if sys.version_info >= (3, 11):
+    from builtins import ExceptionGroup
+
 SECRET = "sk-proj-Q7mZ2xR9tV4wY8bN1cK6"
 LEAKY_CAUSE = RuntimeError(
-    f"GET https://api.example.com/v1/rows?api_key={SECRET} failed; "
-    f"Authorization: Bearer {SECRET}"
+    f"GET https://api.example.com/v1/rows?api_key={SECRET} failed; Authorization: Bearer {SECRET}"
 )
 
 
@@ -54,7 +57,7 @@ def _unauthorized() -> ek.UnauthorizedError:
 
 
 def test_span_carries_the_errorkit_attributes() -> None:
-    """The span gets error.type = code, the errorkit attributes, the HTTP status and ERROR status."""
+    """The span gets error.type = code, the errorkit attributes, the HTTP status, status ERROR."""
     span = _recorded(_unauthorized())
     attributes = dict(span.attributes or {})
     assert attributes == {
@@ -130,8 +133,14 @@ def test_other_exceptions_use_the_qualified_class_name() -> None:
     assert dict(json_span.attributes or {}) == {"error.type": "json.decoder.JSONDecodeError"}
 
 
+needs_groups = pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="exception groups are builtin from Python 3.11"
+)
+
+
+@needs_groups
 def test_errorkit_error_behind_a_wrapper_is_found() -> None:
-    """An error re-raised ``from`` a rate limit, or inside a group, reports the rate limit's code."""
+    """An error re-raised ``from`` a rate limit, or inside a group, reports the inner code."""
 
     def wrapped() -> RuntimeError:
         try:

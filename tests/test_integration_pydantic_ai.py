@@ -158,8 +158,6 @@ def test_built_in_test_model_sees_the_retry() -> None:
         return "found"
 
     result = agent.run_sync("look it up")
-    assert _retries(result.all_messages()) == [
-        Retry("lookup", ek.EmptyDataError("acme").message)
-    ]
+    assert _retries(result.all_messages()) == [Retry("lookup", ek.EmptyDataError("acme").message)]
     assert len(calls) == 2
     assert SECRET not in ModelMessagesTypeAdapter.dump_json(result.all_messages()).decode()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 import sentry_sdk
-from sentry_sdk.envelope import Envelope
 from sentry_sdk.scrubber import DEFAULT_DENYLIST, EventScrubber
 from sentry_sdk.transport import Transport
 
@@ -18,6 +17,12 @@ from errorkit.safety import sensitive_names
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from sentry_sdk.envelope import Envelope
+    from sentry_sdk.types import Event
+
+if sys.version_info >= (3, 11):
+    from builtins import ExceptionGroup
 
 SECRET = "sk-proj-H4kL9pW2qX7zT1vB6nM3"
 needs_groups = pytest.mark.skipif(
@@ -42,7 +47,7 @@ def _events(sent: list[bytes]) -> list[dict[str, Any]]:
     events = []
     for raw in sent:
         lines = raw.split(b"\n")
-        for header, body in zip(lines[1::2], lines[2::2]):
+        for header, body in zip(lines[1::2], lines[2::2], strict=False):
             if json.loads(header).get("type") == "event":
                 events.append(json.loads(body))
     return events
@@ -133,10 +138,10 @@ def test_no_secret_in_the_captured_envelope() -> None:
 
 def test_other_events_pass_unchanged() -> None:
     """An event without an errorkit error keeps Sentry's own grouping and gets no errorkit tags."""
-    event: dict[str, Any] = {"message": "hello", "tags": {"a": "b"}}
+    event = cast("Event", {"message": "hello", "tags": {"a": "b"}})
     hint = {"exc_info": (ValueError, ValueError("x"), None)}
     assert before_send(event, hint) == {"message": "hello", "tags": {"a": "b"}}
-    assert before_send({"message": "no hint"}, {}) == {"message": "no hint"}
+    assert before_send(cast("Event", {"message": "no hint"}), {}) == {"message": "no hint"}
     (captured,), _ = _capture(KeyError("missing"))
     assert "fingerprint" not in captured
     assert "errorkit" not in captured.get("contexts", {})

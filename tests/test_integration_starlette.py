@@ -18,7 +18,6 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from starlette.applications import Starlette
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -28,6 +27,11 @@ from errorkit.integrations.starlette import add_problem_handlers, problem_respon
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+
+    from starlette.requests import Request
+
+if sys.version_info >= (3, 11):
+    from builtins import ExceptionGroup
 
 SECRET = "sk-proj-W3nB8vC1xZ6qL9tR2mK5"
 START_TIMEOUT = 10.0

@@ -342,7 +342,7 @@ def _problem_error(
         return None
     status = _as_status(status_code)
     details: dict[str, Any] = {**error.details, "status_code": status, "response_body": body}
-    context = {"request_method": method, "request_url": url, "provider": provider}
+    context: dict[str, Any] = {"request_method": method, "request_url": url, "provider": provider}
     context["request_id"] = _request_id(lookup)
     if isinstance(error, RateLimitError):
         context["retry_after"] = _retry_after(lookup, None)

@@ -25,16 +25,18 @@ after the response is sent, so it is logged. Requires ``starlette``
 from __future__ import annotations
 
 import math
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from starlette.applications import Starlette
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from errorkit.exceptions import APIConnectionError, APITimeoutError, Error
 from errorkit.http_mapping import find_error
 from errorkit.integrations._facts import agent_error
 from errorkit.problem import PROBLEM_JSON_CONTENT_TYPE
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
 
 __all__ = ["add_problem_handlers", "problem_response"]
 
@@ -64,10 +66,9 @@ def _status(error: Error) -> int:
 def _retry_after(error: Error) -> str | None:
     """Return the ``Retry-After`` header value (whole seconds, rounded up), or None."""
     seconds = getattr(error, "retry_after", None)
-    if isinstance(seconds, (int, float)) and not isinstance(seconds, bool):
-        if math.isfinite(seconds) and seconds >= 0:
-            return str(math.ceil(seconds))
-    return None
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
+        return None
+    return str(math.ceil(seconds)) if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def problem_response(exc: BaseException) -> Response:
