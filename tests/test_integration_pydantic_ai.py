@@ -8,11 +8,12 @@ what the model read. No network is involved.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import NamedTuple
 
 import pydantic
-from pydantic_ai import Agent, ModelRetry
+from pydantic_ai import Agent, AgentRunResult, ModelRetry
 from pydantic_ai.messages import (
     ModelMessage,
     ModelMessagesTypeAdapter,
@@ -80,6 +81,14 @@ class ScriptedModel:
         return ModelResponse(parts=[TextPart("done")])
 
 
+def _run(agent: Agent[None, str], prompt: str) -> AgentRunResult[str]:
+    """Run the agent to completion in a fresh event loop that is closed afterwards.
+
+    ``run_sync`` would leave an event loop set and open for the rest of the process.
+    """
+    return asyncio.run(agent.run(prompt))
+
+
 def _agent(model: ScriptedModel) -> Agent[None, str]:
     """An agent whose tools raise errorkit errors through ``model_retry``."""
     agent = Agent(FunctionModel(model))
@@ -108,7 +117,7 @@ def _agent(model: ScriptedModel) -> Agent[None, str]:
 def test_tool_error_is_retried_with_the_directive_text() -> None:
     """The model receives the connector's safe message, directive included, and retries."""
     model = ScriptedModel("quote", [{"symbol": "XYZ"}, {"symbol": "ACME"}])
-    result = _agent(model).run_sync("price of ACME?")
+    result = _run(_agent(model), "price of ACME?")
     assert result.output == "done"
     (retry,) = model.retries
     assert retry == Retry("quote", ek.ConnectorRateLimitError("acme", 20).message)
@@ -123,7 +132,7 @@ def test_parse_error_sends_the_validation_corrections() -> None:
     model = ScriptedModel(
         "place_order", [{"order_json": bad}, {"order_json": '{"sku": "A1", "quantity": 2}'}]
     )
-    result = _agent(model).run_sync("order two A1")
+    result = _run(_agent(model), "order two A1")
     (retry,) = model.retries
     assert isinstance(retry.content, str)
     assert retry.content.startswith("Your response failed schema validation:\n")
@@ -157,7 +166,7 @@ def test_built_in_test_model_sees_the_retry() -> None:
             raise model_retry(ek.EmptyDataError("acme", query_params={"token": SECRET}))
         return "found"
 
-    result = agent.run_sync("look it up")
+    result = _run(agent, "look it up")
     assert _retries(result.all_messages()) == [Retry("lookup", ek.EmptyDataError("acme").message)]
     assert len(calls) == 2
     assert SECRET not in ModelMessagesTypeAdapter.dump_json(result.all_messages()).decode()
