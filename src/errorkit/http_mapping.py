@@ -304,20 +304,67 @@ def error_from_response(
 
     Reads ``status_code``, ``headers``, the body (``json()``, falling back to
     ``text``) and the request's method and URL, then defers to ``error_for_status``.
+    A body that is an RFC 9457 problem document (``application/problem+json``, or an
+    errorkit ``urn:errorkit:{CODE}`` type) whose ``code`` names an ``APIError`` class
+    is rebuilt as that class, as ``errorkit.problem`` reads it, keeping the response's
+    status, headers and request context.
 
     Raises:
         ValueError: When the response's status is below 400.
     """
     method, url = _request_info(response)
+    headers = _response_headers(response)
+    body = _response_body(response)
+    rebuilt = _problem_error(response.status_code, headers, body, message, method, url, provider)
+    if rebuilt is not None:
+        return rebuilt
     return error_for_status(
         response.status_code,
         message,
-        headers=_response_headers(response),
-        response_body=_response_body(response),
+        headers=headers,
+        response_body=body,
         request_method=method,
         request_url=url,
         provider=provider,
     )
+
+
+def _problem_error(
+    status_code: object,
+    headers: Mapping[str, str] | None,
+    body: object,
+    message: str | None,
+    method: str | None,
+    url: str | None,
+    provider: str | None,
+) -> APIError | None:
+    """Rebuild the ``APIError`` a problem document names by its code, or return None."""
+    if not isinstance(body, Mapping):
+        return None
+    lookup = _HeaderLookup(headers)
+    media_type = (lookup.get("content-type") or "").partition(";")[0].strip().lower()
+    kind = body.get("type")
+    if media_type != "application/problem+json" and not (
+        isinstance(kind, str) and kind.startswith("urn:errorkit:")
+    ):
+        return None
+    from errorkit.problem import from_problem_details
+
+    try:
+        error = from_problem_details(body, Error)
+    except ValueError:
+        return None
+    if not isinstance(error, APIError) or Error.class_for_code(error.code) is not type(error):
+        return None
+    status = _as_status(status_code)
+    details: dict[str, Any] = {**error.details, "status_code": status, "response_body": body}
+    context: dict[str, Any] = {"request_method": method, "request_url": url, "provider": provider}
+    context["request_id"] = _request_id(lookup)
+    if isinstance(error, RateLimitError):
+        context["retry_after"] = _retry_after(lookup, None)
+    details.update((key, value) for key, value in context.items() if value is not None)
+    text = message or redact_text(error.message)
+    return type(error).from_dict({"code": error.code, "message": text, "details": details})
 
 
 def raise_for_status(response: _ResponseLike, *, provider: str | None = None) -> None:

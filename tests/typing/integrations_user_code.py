@@ -1,0 +1,46 @@
+"""Integration user code that mypy --strict and pyright strict check and pytest never runs.
+
+It pins the types the integrations hand to their libraries: the MCP decorator keeps a
+tool's parameters and adds ``CallToolResult`` to its return type, and each helper returns
+the library's own type.
+"""
+
+from __future__ import annotations
+
+from langchain_core.tools import ToolException
+from mcp.types import CallToolResult
+from pydantic_ai import ModelRetry
+from typing_extensions import assert_type
+
+import errorkit
+from errorkit.integrations.langchain import handle_tool_error, to_tool_exception
+from errorkit.integrations.mcp import to_tool_result, tool_errors
+from errorkit.integrations.pydantic_ai import model_retry
+
+
+@tool_errors
+def sync_tool(symbol: str, limit: int = 10) -> list[str]:
+    """A sync tool."""
+    return [symbol] * limit
+
+
+@tool_errors
+async def async_tool(symbol: str) -> float:
+    """An async tool."""
+    return 1.0
+
+
+def check() -> None:
+    """The decorated tools keep their parameters; the helpers return the libraries' types."""
+    assert_type(sync_tool("A", limit=2), "list[str] | CallToolResult")
+    sync_tool(symbol=3)  # type: ignore[arg-type]
+    error = errorkit.ConnectorRateLimitError("acme", 30)
+    assert_type(to_tool_result(error), CallToolResult)
+    assert_type(handle_tool_error(error), str)
+    assert_type(to_tool_exception(error), ToolException)
+    assert_type(model_retry(error), ModelRetry)
+
+
+async def check_async() -> None:
+    """An async tool stays awaitable and gains ``CallToolResult`` in its result."""
+    assert_type(await async_tool("A"), "float | CallToolResult")
