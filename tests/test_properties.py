@@ -1590,7 +1590,8 @@ def test_connector_error_for_status_is_total(
 
 def _state(error: ek.Error) -> Any:
     """Return an error's attributes, causes aside, in a comparable (JSON) form."""
-    attributes = {k: v for k, v in vars(error).items() if k != "tool_exception"}
+    causes = ("tool_exception", "_original_exception")
+    attributes = {k: v for k, v in vars(error).items() if k not in causes}
     return safety.json_safe(attributes, redact=False)
 
 
@@ -1654,6 +1655,7 @@ def test_pickle_and_copy_keep_type_and_to_dict(cls: type[ek.Error], data: st.Dat
         assert clone.args == error.args
         assert _state(clone) == state
         _assert_same_cause(clone.__cause__, error.__cause__, transport)
+        _assert_same_cause(clone.original_exception, error.original_exception, transport)
         if isinstance(error, ek.ToolExecutionError):
             assert isinstance(clone, ek.ToolExecutionError)
             _assert_same_cause(clone.tool_exception, error.tool_exception, transport)
