@@ -93,6 +93,7 @@ def test_all_is_the_sorted_public_api() -> None:
         "error_for_status",
         "error_from_exception",
         "error_from_response",
+        "find_error",
         "map_exceptions",
         "parse_retry_after",
         "raise_for_status",

@@ -96,6 +96,7 @@ def test_all_is_a_sorted_literal() -> None:
         "redact_text",
         "redact_url",
         "safe_text",
+        "sensitive_names",
         "truncate",
     }
 
