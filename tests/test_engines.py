@@ -9,6 +9,7 @@ every wait has a timeout. Celery runs in ``test_integration_celery.py``.
 from __future__ import annotations
 
 import concurrent.futures
+import copyreg
 import logging
 import multiprocessing
 
@@ -47,7 +48,22 @@ def _run_in_multiprocessing_pool(method: str) -> Caught:
 
 
 def _run_in_dask() -> Caught:
-    """Raise every case on a one-worker Dask ``LocalCluster`` of processes, on loopback."""
+    """Raise every case on a one-worker Dask ``LocalCluster`` of processes, on loopback.
+
+    Importing ``distributed`` registers tblib's reducer for every exception class in
+    ``copyreg``, which changes how exceptions pickle in this whole process; the table is
+    put back afterwards so the tests after this one see plain pickle again.
+    """
+    saved = dict(copyreg.dispatch_table)
+    try:
+        return _submit_to_dask()
+    finally:
+        copyreg.dispatch_table.clear()
+        copyreg.dispatch_table.update(saved)
+
+
+def _submit_to_dask() -> Caught:
+    """Start the cluster, submit every case, collect the exceptions."""
     from distributed import Client, LocalCluster
 
     with (
