@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import copyreg
 import json
 import logging
 import multiprocessing
@@ -345,7 +346,22 @@ def _stop_pool(pool: Any) -> None:
 
 
 def run_dask() -> Results:
-    """A one-worker Dask ``LocalCluster`` of processes on 127.0.0.1."""
+    """A one-worker Dask ``LocalCluster`` of processes on 127.0.0.1.
+
+    Importing ``distributed`` registers tblib's reducer for every exception class in
+    ``copyreg``; the table is put back afterwards, so the engines after Dask run as they
+    would in a process that never imported it.
+    """
+    saved = dict(copyreg.dispatch_table)
+    try:
+        return _submit_to_dask()
+    finally:
+        copyreg.dispatch_table.clear()
+        copyreg.dispatch_table.update(saved)
+
+
+def _submit_to_dask() -> Results:
+    """Start the cluster, submit every case, collect the exceptions."""
     from distributed import Client, LocalCluster
 
     with (
