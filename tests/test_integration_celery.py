@@ -303,3 +303,17 @@ def test_install_is_idempotent_and_wants_an_app(tmp_path: Path) -> None:
     assert app._get_backend is wrapped
     with pytest.raises(TypeError, match="Celery application"):
         install(object())
+
+
+def test_install_wraps_a_backend_made_before_it(tmp_path: Path) -> None:
+    """A backend the app made before ``install`` is wrapped too, not only later ones."""
+    (tmp_path / "results").mkdir()
+    app = make_app(tmp_path, "json", installed=False)
+    backend = app.backend
+    install(app)
+    assert app.backend is backend
+    stored = backend.prepare_exception(ek.RateLimitError(retry_after=5))
+    assert stored[KEY]["code"] == "RATE_LIMITED"
+    rebuilt = backend.exception_to_python(json.loads(json.dumps(stored)))
+    assert type(rebuilt) is ek.RateLimitError
+    assert rebuilt.retry_after == 5.0

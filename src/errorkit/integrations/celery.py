@@ -68,7 +68,8 @@ def install(app: celery.Celery) -> None:
 
     app._get_backend = get_backend
     app._errorkit_installed = True
-    current = app._backend  # a backend this thread already made
+    # A backend this thread already made (``_backend`` since Celery 5.5, ``_local`` before).
+    current = getattr(app, "_backend", None) or getattr(app._local, "backend", None)
     if current is not None:
         _wrap(current)
 
