@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test fuzz docs bench clean
+.PHONY: demo test test-ray fuzz docs bench bench-engines clean
 
 demo: $(VENV)/.base
 	$(BIN)/python -m errorkit
@@ -16,6 +16,11 @@ test: $(VENV)/.dev
 	$(BIN)/pytest
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir $(VENV)/site
 
+# Ray is a large install and slow to start, so its engine test runs here rather than in `make test`.
+test-ray: $(VENV)/.dev
+	$(BIN)/python -m pip install --quiet 'ray>=2.9'
+	ERRORKIT_RAY=1 $(BIN)/pytest -q tests/test_engines_ray.py
+
 # Fresh random examples, FUZZ times as many per property (the fixed set runs in `make test`).
 FUZZ ?= 10
 fuzz: $(VENV)/.dev
@@ -26,6 +31,10 @@ docs: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py
+
+# Which exceptions of errorkit and its peers survive each engine (a throwaway venv; minutes).
+bench-engines:
+	$(PYTHON) bench/peers_engines.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -144,7 +144,13 @@ class _Server:
 def client(request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
     """A real httpx client talking to the app served by uvicorn."""
     app = _starlette_app() if request.param == "starlette" else _fastapi_app()
-    with _Server(app) as base_url, httpx.Client(base_url=base_url, timeout=10.0) as http:
+    # A fresh connection per request: a kept-alive one that the server closes after an
+    # unexpected exception would make the next request fail by chance.
+    no_reuse = httpx.Limits(max_keepalive_connections=0)
+    with (
+        _Server(app) as base_url,
+        httpx.Client(base_url=base_url, timeout=10.0, limits=no_reuse) as http,
+    ):
         yield http
 
 

@@ -694,10 +694,12 @@ class Error(Exception):
 
         It is stored apart from ``__cause__`` (which it also sets), so it survives a
         process pool, which replaces ``__cause__`` with the worker's traceback text.
-        Without one, it reflects ``__cause__`` (``raise error from exc``).
+        Without one, it reflects ``__cause__`` (``raise error from exc``); an error
+        unpickled or copied keeps the cause it had then, None included.
         """
-        stored: BaseException | None = self.__dict__.get("_original_exception")
-        return self.__cause__ if stored is None else stored
+        attrs = self.__dict__
+        cause: BaseException | None = attrs.get("_original_exception", self.__cause__)
+        return cause
 
     def to_dict(self) -> ErrorDict:
         """Return a new JSON-safe dict with the keys ``code``, ``message``, ``details``.
@@ -719,7 +721,7 @@ class Error(Exception):
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         attrs = self.__dict__
-        if self.__cause__ is not None and "_original_exception" not in attrs:
+        if "_original_exception" not in attrs:  # kept even when None: a pool sets __cause__
             attrs = {**attrs, "_original_exception": self.__cause__}  # raised ``from`` it
         state = {
             key: _portable_details(value, protocol)

@@ -10,7 +10,10 @@ Nothing is imported here, so ``import errorkit`` stays light:
   errors to tracing and error tracking;
 * ``errorkit.integrations.starlette`` serves them as problem documents;
 * ``errorkit.integrations.mcp``, ``errorkit.integrations.langchain`` and
-  ``errorkit.integrations.pydantic_ai`` hand them to agent frameworks.
+  ``errorkit.integrations.pydantic_ai`` hand them to agent frameworks;
+* ``errorkit.integrations.tenacity`` and ``errorkit.integrations.stamina`` retry them;
+* ``errorkit.integrations.celery`` (imports celery) carries them through Celery's JSON
+  results.
 
 Each of these imports its library at its top; install it with the extra of the same
 name (``pip install errorkit[sentry]``).
