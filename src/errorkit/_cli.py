@@ -165,7 +165,7 @@ def _find_class(name: str) -> type[Error] | None:
 
 def _suggestions(name: str) -> list[str]:
     """The codes and class names closest to a name that matched none, best first."""
-    known = {}
+    known: dict[str, str] = {}
     for entry in catalog():
         known.setdefault(entry["code"].casefold(), entry["code"])
         known.setdefault(entry["class"].casefold(), entry["class"])

@@ -74,14 +74,27 @@ def narrow(exc: errorkit.ConnectorError) -> None:
 
 
 def mapping() -> None:
-    """The mapping helpers return the types the contract states."""
+    """The mapping helpers return the types the docs state; a mapped status, its class."""
     assert_type(http_mapping.parse_retry_after("120"), float | None)
     assert_type(http_mapping.retry_after_from_headers({"Retry-After": "1"}), float | None)
-    assert_type(http_mapping.error_class_for_status(404), type[errorkit.APIError])
+    assert_type(http_mapping.error_class_for_status(400), type[errorkit.BadRequestError])
+    assert_type(http_mapping.error_class_for_status(422), type[errorkit.BadRequestError])
+    assert_type(http_mapping.error_class_for_status(401), type[errorkit.AuthenticationError])
+    assert_type(http_mapping.error_class_for_status(403), type[errorkit.PermissionDeniedError])
+    assert_type(http_mapping.error_class_for_status(404), type[errorkit.NotFoundError])
+    assert_type(errorkit.error_class_for_status(429), type[errorkit.RateLimitError])
+    assert_type(http_mapping.error_class_for_status(503), type[errorkit.ServerError])
+    assert_type(http_mapping.error_class_for_status(418), type[errorkit.APIError])
+    assert_type(errorkit.error_class_for_status(404)(), errorkit.NotFoundError)
     assert_type(http_mapping.error_for_status(404), errorkit.APIError)
     assert_type(http_mapping.error_from_exception(OSError()), BaseException)
     assert_type(http_mapping.connector_error_for_status("fred", 429), errorkit.ConnectorError)
     assert_type(http_mapping.connector_error_for_timeout("fred"), errorkit.ProviderError)
+
+
+def class_for_any(status: int) -> None:
+    """A status known only as an int maps to the base class."""
+    assert_type(http_mapping.error_class_for_status(status), type[errorkit.APIError])
 
 
 def misuse() -> None:
