@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test fuzz docs bench clean
+.PHONY: demo test matrix fuzz docs bench clean
 
 demo: $(VENV)/.base
 	$(BIN)/python -m errorkit
@@ -14,7 +14,11 @@ test: $(VENV)/.dev
 	$(BIN)/mypy
 	$(BIN)/pyright
 	$(BIN)/pytest
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir $(VENV)/site
+
+# The suite on each other Python version the classifiers claim, each in its own .venv-3.X;
+# a version not installed is skipped with the reason (see .ci/matrix). CI runs it after `test`.
+matrix:
+	.ci/matrix
 
 # Fresh random examples, FUZZ times as many per property (the fixed set runs in `make test`).
 FUZZ ?= 10
@@ -40,4 +44,4 @@ $(VENV)/.dev: $(VENV)/bin/python pyproject.toml
 	touch $@ $(VENV)/.base
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(VENV)-3.* build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis
