@@ -1215,7 +1215,8 @@ class RateLimitError(APIError):
 
         Args:
             message: What was limited; None means the class's default message. When
-                ``retry_after`` is known, ``Retry after {n} seconds.`` is appended.
+                ``retry_after`` is known, ``Retry after {n} seconds.`` is appended
+                (``Retry after 1 second.`` for one second).
             retry_after: Seconds to wait; negative, NaN or infinite means unknown (None).
             project_id: The project whose limit was hit; it prefills ``rate_limit_form_url``.
             status_code: The HTTP status; None means the class status (429).
