@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-ray fuzz docs bench bench-engines clean
+.PHONY: demo test matrix test-ray fuzz docs bench bench-engines clean
 
 demo: $(VENV)/.base
 	$(BIN)/python -m errorkit
@@ -14,7 +14,11 @@ test: $(VENV)/.dev
 	$(BIN)/mypy
 	$(BIN)/pyright
 	$(BIN)/pytest
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir $(VENV)/site
+
+# The suite on each other Python version the classifiers claim, each in its own .venv-3.X;
+# a version not installed is skipped with the reason (see .ci/matrix). CI runs it after `test`.
+matrix:
+	.ci/matrix
 
 # Ray is a large install and slow to start, so its engine test runs here rather than in `make test`.
 test-ray: $(VENV)/.dev
@@ -49,4 +53,4 @@ $(VENV)/.dev: $(VENV)/bin/python pyproject.toml
 	touch $@ $(VENV)/.base
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(VENV)-3.* build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis

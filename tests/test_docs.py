@@ -3,17 +3,29 @@
 * ``docs/codes.md`` holds, between its two marker comments, exactly the table that
   ``python -m errorkit codes --markdown`` prints; after changing a class, regenerate it with
   that command.
-* Every Python example in ``README.md`` and ``docs/**/*.md`` runs: each page's ``python``
-  blocks in order, in one fresh module namespace, from a temporary working directory
-  (``pycon`` blocks run as doctests). Fence a block as ``text`` or ``console`` to keep it out.
+* Every Python example in ``README.md`` and ``docs/**/*.md`` runs, the way a reader runs it:
+  each page's ``python`` blocks in order, in one fresh module namespace, from a temporary
+  working directory (``pycon`` blocks run as doctests); and each block copied alone, in a
+  fresh namespace, with the imports it uses (ruff finds no undefined name in it). A block that
+  builds on the one before it opens with the comment ``# Continues the example above``; it is
+  run, and checked, together with the blocks it continues. Fence a block as ``text`` or
+  ``console`` to keep it out.
 * Every ``>>>`` example in the docstrings of the errorkit modules runs.
-* ``mkdocs build --strict`` succeeds.
+* The docstring of every constructor lists exactly the arguments it accepts, and so does every
+  public function's or method's ``Args:`` section.
+* The README's tree names every class; the README and the docs index say where each family
+  from the Mixpanel client comes from.
+* No file names a document outside the repository: ``docs/guarantees.md`` is the contract.
+* ``mkdocs build --strict`` succeeds (here only: ``make test`` does not build the site again).
 """
 
 from __future__ import annotations
 
 import doctest
 import importlib
+import inspect
+import json
+import logging
 import os
 import pkgutil
 import re
@@ -22,7 +34,7 @@ import sys
 import traceback
 import types
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 
@@ -32,7 +44,7 @@ from errorkit.exceptions import Error
 from tests.samples import all_error_classes
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -222,15 +234,312 @@ def test_page_examples_run(
     capsys.readouterr()  # the examples print; keep their output out of the report
 
 
+_CONTINUES = re.compile(r"#\s*Continues the example above\b")
+
+
+def _continues(block: Block) -> bool:
+    """Whether a block opens with the comment saying it builds on the block before it."""
+    first = next((line for line in block.source.splitlines() if line.strip()), "")
+    return _CONTINUES.match(first.strip().removeprefix(">>>").strip()) is not None
+
+
+def _chains(page: Path) -> list[tuple[int, list[Block]]]:
+    """Each runnable block of a page (numbered from 1) with the blocks a reader copies for it.
+
+    That is the block itself, preceded by the blocks it continues: the chain back to the
+    nearest block that does not open with the continuation comment.
+    """
+    blocks = [block for block in _code_blocks(_page_text(page)) if block.language in _RUNNABLE]
+    chains = []
+    for index in range(len(blocks)):
+        start = index
+        while start > 0 and _continues(blocks[start]):
+            start -= 1
+        chains.append((index + 1, blocks[start : index + 1]))
+    return chains
+
+
+def _logging_state() -> dict[str, tuple[list[logging.Handler], int, bool]]:
+    """The handlers, level and propagation of every logger, to restore after examples ran."""
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    return {
+        logger.name: (list(logger.handlers), logger.level, logger.propagate)
+        for logger in loggers
+        if isinstance(logger, logging.Logger)
+    }
+
+
+def _restore_logging(saved: dict[str, tuple[list[logging.Handler], int, bool]]) -> None:
+    """Put every logger back as ``_logging_state`` found it; new loggers lose their handlers."""
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    for logger in loggers:
+        if isinstance(logger, logging.Logger):
+            handlers, level, propagate = saved.get(logger.name, ([], logging.NOTSET, True))
+            logger.handlers[:] = handlers
+            logger.setLevel(level)
+            logger.propagate = propagate
+
+
+def test_continuation_marks_chain_blocks() -> None:
+    """A block opening with the continuation comment is copied with the blocks before it."""
+    page = "```python\nx = 1\n```\n\n```python\n# Continues the example above.\ny = x\n```\n"
+    first, second = _code_blocks(page)
+    assert not _continues(first)
+    assert _continues(second)
+    assert not _continues(Block(1, "python", "x = 1  # Continues the example above\n"))
+
+
+@pytest.mark.parametrize("page", _runnable_pages(), ids=_name)
+def test_page_examples_run_alone(
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every example runs copied alone into a fresh module, with the examples it continues."""
+    monkeypatch.chdir(tmp_path)
+    saved = _logging_state()
+    try:
+        for number, chain in _chains(page):
+            assert number > 1 or len(chain) == 1, "a page's first example continues nothing"
+            where = f"{_name(page)}, example {number} (line {chain[-1].line}) copied alone"
+            module = types.ModuleType(f"docs_alone_{number}")
+            monkeypatch.setitem(sys.modules, module.__name__, module)
+            for block in chain:
+                if block.language == "pycon":
+                    _run_pycon(block, module, where)
+                else:
+                    _run_python(block, module, where)
+    finally:
+        _restore_logging(saved)
+    capsys.readouterr()
+
+
+def test_examples_name_everything_they_use(tmp_path: Path) -> None:
+    """Every example copied alone imports what it uses, in function bodies too (ruff's F821)."""
+    files: dict[str, str] = {}
+    for page in _runnable_pages():
+        for number, chain in _chains(page):
+            if any(block.language != "python" and block.language != "py" for block in chain):
+                continue
+            where = f"{_name(page)}, example {number} (line {chain[-1].line})"
+            path = tmp_path / f"example_{len(files)}.py"
+            path.write_text("".join(block.source for block in chain), encoding="utf-8")
+            files[path.name] = where
+    assert len(files) > 20
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--select", "F821",
+            "--output-format", "json", str(tmp_path),
+        ],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr
+    found = json.loads(result.stdout)
+    undefined = sorted(f"{files[Path(item['filename']).name]}: {item['message']}" for item in found)
+    assert not undefined, "examples that fail when copied alone:\n" + "\n".join(undefined)
+
+
 # ---------------------------------------------------------------------------------------------
-# Docstring examples
+# The README and the docs index
 # ---------------------------------------------------------------------------------------------
+
+# The families errorkit took from the Mixpanel client, which an API client may never need.
+MIXPANEL_FAMILIES = (
+    "JQLSyntaxError",
+    "SessionReplayError",
+    "BusinessContextValidationError",
+    "WorkspaceScopeError",
+)
+
+
+def _readme_tree() -> str:
+    """The README's tree: the first fenced block that starts with ``Error``."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return next(b.source for b in _code_blocks(readme) if b.source.startswith("Error "))
+
+
+def test_readme_tree_names_every_class() -> None:
+    """Every class of the hierarchy appears in the README's tree, so the picture cannot drift."""
+    words = set(re.findall(r"\w+", _readme_tree()))
+    missing = [cls.__name__ for cls in all_error_classes() if cls.__name__ not in words]
+    assert not missing, f"README.md's tree lacks {missing}"
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/index.md"])
+def test_mixpanel_families_are_explained(page: str) -> None:
+    """The README and the docs index say where each Mixpanel family is from and when to use it."""
+    text = (ROOT / page).read_text(encoding="utf-8")
+    section = text[text.index("## Where the families come from") :]
+    following = section.find("\n## ")
+    items = re.split(r"\n(?=- )", section if following < 0 else section[:following])
+    for name in MIXPANEL_FAMILIES:
+        item = next((item for item in items if item.startswith(f"- `{name}`")), "")
+        assert item, f"{page} has no item for {name}"
+        assert "Mixpanel" in item, f"{page} does not say where {name} comes from"
+        assert re.search(r"\b(use|raise|catch)", item), f"{page} does not say when to use {name}"
+
+
+def test_readme_tree_marks_mixpanel_families() -> None:
+    """The README's tree marks each Mixpanel family where it stands."""
+    for line in _readme_tree().splitlines():
+        for name in MIXPANEL_FAMILIES:
+            if name in line:
+                assert "Mixpanel" in line, line
+
+
+def test_readme_tells_how_to_install_from_a_clone() -> None:
+    """The README says how to install errorkit from a clone and from a git URL."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install ." in readme
+    assert 'pip install "errorkit @ git+' in readme
+
+
+def test_readme_examples_need_only_errorkit() -> None:
+    """The README's examples import nothing but errorkit and the standard library."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = [b for b in _code_blocks(readme) if b.language in _RUNNABLE]
+    assert blocks
+    for block in blocks:
+        for module in re.findall(r"^\s*(?:import|from)\s+(\w+)", block.source, re.MULTILINE):
+            assert module == "errorkit" or module in sys.stdlib_module_names, module
+
+
+_OUTSIDE = ("CONTRACT" + ".md", "/work/" + "shared", "STYLE" + ".md")
+
+
+def test_no_file_names_a_document_outside_the_repository() -> None:
+    """No tracked file names a document that is not in the repository."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=60
+    ).stdout.decode()
+    offenders = []
+    for name in filter(None, listed.split("\0")):
+        path = ROOT / name
+        if not path.is_file():
+            continue
+        text = path.read_bytes().decode("utf-8", "replace")
+        offenders += [f"{name}: {word}" for word in _OUTSIDE if word in text]
+    assert not offenders, offenders
+
+
+# ---------------------------------------------------------------------------------------------
+# Docstrings: arguments
+# ---------------------------------------------------------------------------------------------
+
+_ARG = re.compile(r"(?P<name>\*{0,2}\w+)(?:\s*\([^)]*\))?:")
+
+
+def _documented_args(doc: str | None) -> list[str] | None:
+    """The argument names of a Google-style ``Args:`` section (stars kept), or None without one."""
+    if not doc:
+        return None
+    lines = inspect.cleandoc(doc).splitlines()
+    if "Args:" not in (line.strip() for line in lines):
+        return None
+    start = next(i for i, line in enumerate(lines) if line.strip() == "Args:")
+    header_indent = len(lines[start]) - len(lines[start].lstrip())
+    names: list[str] = []
+    indent = None
+    for line in lines[start + 1 :]:
+        if not line.strip():
+            continue
+        depth = len(line) - len(line.lstrip())
+        if depth <= header_indent:
+            break
+        indent = depth if indent is None else indent
+        if depth == indent:
+            match = _ARG.match(line.strip())
+            names.append(match["name"] if match else line.strip())
+    return names
+
+
+def _accepted_args(function: Callable[..., Any]) -> list[str]:
+    """The parameter names of a function as a docstring writes them (``*args``, ``**kwargs``)."""
+    parameters = list(inspect.signature(function).parameters.values())
+    if "." in function.__qualname__ and parameters and parameters[0].name in ("self", "cls"):
+        parameters = parameters[1:]  # a method's instance or class
+    return [
+        ("*" if p.kind is p.VAR_POSITIONAL else "**" if p.kind is p.VAR_KEYWORD else "") + p.name
+        for p in parameters
+    ]
+
+
+def test_documented_args_are_read() -> None:
+    """The ``Args:`` reader takes each entry's name, with its stars and without its type."""
+    doc = """Do it.
+
+    Args:
+        first: The first,
+            on two lines: still the first.
+        second (int): The second.
+        **context: The rest.
+
+    Returns:
+        nothing: not an argument.
+    """
+    assert _documented_args(doc) == ["first", "second", "**context"]
+    assert _documented_args("Do it.") is None
+    assert _accepted_args(_documented_args) == ["doc"]
+
+
+@pytest.mark.parametrize("cls", all_error_classes(), ids=lambda cls: cls.__name__)
+def test_constructor_docstring_lists_exactly_its_arguments(cls: type[Error]) -> None:
+    """The ``Args:`` that ``help(cls)`` shows for the constructor name exactly its parameters."""
+    documented = _documented_args(inspect.getdoc(cls.__init__))
+    assert documented == _accepted_args(cls.__init__), (
+        f"{cls.__name__}.__init__ documents {documented}, accepts {_accepted_args(cls.__init__)}"
+    )
 
 
 def _modules() -> list[str]:
     """Every module of the errorkit package except ``__main__``."""
     found = pkgutil.walk_packages(errorkit.__path__, prefix="errorkit.")
     return sorted(name for _, name, _ in found if not name.endswith(".__main__"))
+
+
+def _public_functions() -> list[tuple[str, Callable[..., Any]]]:
+    """Every public function of the errorkit modules, and every public method of their classes."""
+    found: dict[str, Callable[..., Any]] = {}
+    for name in _modules():
+        try:
+            module = importlib.import_module(name)
+        except ImportError:  # an integration whose library is not installed
+            continue
+        for attribute, value in vars(module).items():
+            if attribute.startswith("_") or getattr(value, "__module__", None) != name:
+                continue
+            if isinstance(value, types.FunctionType):
+                found[f"{name}.{value.__qualname__}"] = value
+            elif isinstance(value, type):
+                for method_name, method in vars(value).items():
+                    function = getattr(method, "__func__", method)
+                    if not method_name.startswith("_") and isinstance(function, types.FunctionType):
+                        found[f"{name}.{function.__qualname__}"] = function
+    return sorted(found.items())
+
+
+def test_public_functions_are_found() -> None:
+    """The function walk reaches module functions, methods and classmethods."""
+    names = {name for name, _ in _public_functions()}
+    assert {
+        "errorkit.http_mapping.error_for_status",
+        "errorkit.redaction.redact_text",
+        "errorkit.exceptions.Error.from_dict",
+        "errorkit.exceptions.ParseError.retry_message",
+    } <= names
+
+
+@pytest.mark.parametrize(
+    "function", [f for _, f in _public_functions()], ids=[n for n, _ in _public_functions()]
+)
+def test_function_args_section_lists_exactly_its_arguments(function: Callable[..., Any]) -> None:
+    """A public function's ``Args:`` section, when it has one, names exactly its parameters."""
+    documented = _documented_args(function.__doc__)
+    if documented is not None:
+        assert documented == _accepted_args(function)
+
+
+# ---------------------------------------------------------------------------------------------
+# Docstring examples
+# ---------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ["errorkit", *_modules()])
@@ -250,7 +559,10 @@ def test_docstring_examples_run(name: str) -> None:
 
 
 def test_docs_build_strictly(tmp_path: Path) -> None:
-    """``mkdocs build --strict`` succeeds: no broken link, anchor, reference or missing page."""
+    """``mkdocs build --strict`` succeeds: no broken link, anchor, reference or missing page.
+
+    This is the one build ``make test`` runs; ``make docs`` builds the site for reading.
+    """
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
         cwd=ROOT,

@@ -1,4 +1,4 @@
-"""Pin every family of CONTRACT.md §4: messages, details layouts, codes, statuses, signatures.
+"""Pin every family of the exception tree: messages, details layouts, codes, statuses, signatures.
 
 Expected strings are written out literally (never built from the library's constants), so a
 reword of any agent-facing text shows up here as a deliberate diff.
@@ -600,6 +600,12 @@ class TestAPIErrors:
             ),
             pytest.param(
                 {"retry_after": 0}, "Rate limit exceeded. Retry after 0 seconds.", 0.0, id="zero"
+            ),
+            pytest.param(
+                {"retry_after": 1}, "Rate limit exceeded. Retry after 1 second.", 1.0, id="one"
+            ),
+            pytest.param(
+                {"retry_after": "1.0"}, "Rate limit exceeded. Retry after 1 second.", 1.0, id="1.0"
             ),
             pytest.param(
                 {"message": "Too many requests.", "retry_after": 60},

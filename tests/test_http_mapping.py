@@ -213,7 +213,7 @@ def test_status_below_400_is_a_value_error(status: int) -> None:
 
 def test_numeric_string_status_is_converted() -> None:
     """A numeric string status is read as the int it spells."""
-    assert error_class_for_status("404") is NotFoundError  # type: ignore[arg-type]
+    assert error_class_for_status("404") is NotFoundError  # type: ignore[call-overload]
     assert error_for_status(" 503 ").status_code == 503  # type: ignore[arg-type]
 
 
@@ -221,7 +221,7 @@ def test_numeric_string_status_is_converted() -> None:
 def test_non_numeric_status_is_a_value_error(status: object) -> None:
     """A status that is not a number is a programmer error (ValueError)."""
     with pytest.raises(ValueError, match="status"):
-        error_class_for_status(status)  # type: ignore[arg-type]
+        error_class_for_status(status)  # type: ignore[call-overload]
 
 
 @pytest.mark.parametrize(

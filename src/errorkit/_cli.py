@@ -10,18 +10,23 @@ Subcommands (standard library ``argparse`` only; nothing third-party is imported
   the typed error ``http_mapping`` produces, its ``str()`` and ``to_dict()``;
 * ``schema``: the JSON schema of the ``to_dict()`` payload (needs pydantic).
 
-Usage errors (an unknown code, a non-numeric status) exit with status 2.
+``--version`` prints the installed version. Usage errors (an unknown code, a status that is not
+an HTTP error status) print the subcommand's usage and exit with status 2. When the reader of
+the output goes away early (``python -m errorkit codes | head -1``), the command stops quietly
+with status 0, as Unix tools do.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import inspect
 import json
+import os
 import sys
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from errorkit import http_mapping
+from errorkit import __version__, http_mapping
 from errorkit.exceptions import Error
 
 if TYPE_CHECKING:
@@ -147,13 +152,29 @@ def catalog_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _folded(name: str) -> str:
+    """Normal form of a code or class name for lookups: case-folded, ``-`` and spaces as ``_``."""
+    return "_".join(name.replace("-", " ").split()).casefold()
+
+
 def _find_class(name: str) -> type[Error] | None:
-    """Look a code (any case) or a class name up."""
-    wanted = name.strip()
-    for entry in catalog():
-        if wanted.upper() == entry["code"] or wanted == entry["class"]:
-            return next(cls for cls in classes() if cls.__name__ == entry["class"])
+    """Look a code or a class name up, in any case."""
+    wanted = _folded(name)
+    for cls in classes():
+        codes = (cls.code, *vars(cls).get("_other_codes", ()))
+        if wanted == cls.__name__.casefold() or wanted in {code.casefold() for code in codes}:
+            return cls
     return None
+
+
+def _suggestions(name: str) -> list[str]:
+    """The codes and class names closest to a name that matched none, best first."""
+    known: dict[str, str] = {}
+    for entry in catalog():
+        known.setdefault(entry["code"].casefold(), entry["code"])
+        known.setdefault(entry["class"].casefold(), entry["class"])
+    close = difflib.get_close_matches(_folded(name), list(known), n=3, cutoff=0.6)
+    return [known[match] for match in close]
 
 
 # ---------------------------------------------------------------------------
@@ -185,15 +206,22 @@ class _SampleResponse:
         return json.loads(self.text)
 
 
+_LABEL_WIDTH = len("retry_after") + 1  # the longest label, and a space
+
+
 def _print_error(error: BaseException) -> None:
-    """Print an error's class, ``str()`` and ``to_dict()`` for people."""
-    print(f"class      {type(error).__name__}")
-    print(f"str()      {error}")
+    """Print an error's class, ``str()`` and ``to_dict()`` for people, the values aligned."""
+
+    def row(label: str, value: object) -> None:
+        print(f"{label:<{_LABEL_WIDTH}}{value}")
+
+    row("class", type(error).__name__)
+    row("str()", error)
     if isinstance(error, Error):
-        print(f"retryable  {error.retryable}")
+        row("retryable", error.retryable)
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None:
-            print(f"retry_after {retry_after}")
+            row("retry_after", retry_after)
         print("to_dict()")
         print(json.dumps(error.to_dict(), indent=2))
 
@@ -226,14 +254,23 @@ def _cmd_codes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _either(names: list[str]) -> str:
+    """Join names as ``A``, ``A or B``, ``A, B or C``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def _cmd_explain(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Explain one code or class."""
     cls = _find_class(args.code)
     if cls is None:
-        parser.error(f"unknown error code {args.code!r} (see `python -m errorkit codes`)")
+        close = _suggestions(args.code)
+        hint = f"did you mean {_either(close)}? " if close else ""
+        parser.error(
+            f"unknown error code or class {args.code!r} ({hint}see `python -m errorkit codes`)"
+        )
     entries = [e for e in catalog() if e["class"] == cls.__name__]
-    wanted = args.code.strip().upper()
-    entry = next((e for e in entries if e["code"] == wanted), entries[0])
+    wanted = _folded(args.code)
+    entry = next((e for e in entries if e["code"].casefold() == wanted), entries[0])
     summary, body, remedy = _doc_parts(cls)
     bases = ", ".join(base.__name__ for base in cls.__bases__)
     status = _status(cls)
@@ -249,14 +286,30 @@ def _cmd_explain(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     return 0
 
 
+# The headers ``retry_after_from_headers`` reads, with the form each one takes.
+_WAIT_HEADERS = {
+    "retry-after": "a number of seconds or an HTTP date",
+    "retry-after-ms": "a number of milliseconds",
+    "ratelimit-reset": "a number of seconds",
+    "x-ratelimit-reset": "a number of seconds or a Unix time",
+}
+
+
 def _parse_headers(values: Sequence[str], parser: argparse.ArgumentParser) -> dict[str, str]:
-    """Read ``NAME:VALUE`` header arguments."""
+    """Read ``NAME:VALUE`` header arguments; warn about a wait header that cannot be read."""
     headers = {}
     for value in values:
         name, colon, content = value.partition(":")
         if not colon or not name.strip():
             parser.error(f"--header takes NAME:VALUE, got {value!r}")
         headers[name.strip()] = content.strip()
+    for name, content in headers.items():
+        form = _WAIT_HEADERS.get(name.lower())
+        if form and http_mapping.retry_after_from_headers({name: content}) is None:
+            print(
+                f"{parser.prog}: warning: ignoring {name}: {content!r}, which is not {form}",
+                file=sys.stderr,
+            )
     return headers
 
 
@@ -276,6 +329,8 @@ def _cmd_map(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         status = int(args.status)
     except ValueError:
         parser.error(f"STATUS must be a number, got {args.status!r}")
+    if not 400 <= status <= 599:
+        parser.error(f"STATUS must be an HTTP error status (400 to 599), got {status}")
     headers = _parse_headers(args.header, parser)
     body = _parse_body(args.body)
     error: Error
@@ -284,8 +339,6 @@ def _cmd_map(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             args.provider or "connector", status, headers=headers, response_body=body
         )
     else:
-        if status < 400:
-            parser.error(f"STATUS must be an error status (400 or more), got {status}")
         error = http_mapping.error_for_status(
             status, headers=headers, response_body=body, provider=args.provider
         )
@@ -313,20 +366,21 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    """Build the argument parser."""
+    """Build the argument parser; each subcommand's parser is its ``parser`` default."""
     parser = argparse.ArgumentParser(
         prog="python -m errorkit",
         description="Explore the errorkit hierarchy, its codes and the HTTP status mapping.",
     )
+    parser.add_argument("--version", action="version", version=f"errorkit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     codes = commands.add_parser("codes", help="list every error code")
     formats = codes.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print JSON")
     formats.add_argument("--markdown", action="store_true", help="print a Markdown table")
     explain = commands.add_parser("explain", help="explain an error code or class")
-    explain.add_argument("code", metavar="CODE", help="an error code or class name")
+    explain.add_argument("code", metavar="CODE", help="an error code or class name, in any case")
     mapping = commands.add_parser("map", help="map an HTTP status to its typed error")
-    mapping.add_argument("status", metavar="STATUS", help="the HTTP status, e.g. 429")
+    mapping.add_argument("status", metavar="STATUS", help="the HTTP status, 400 to 599, e.g. 429")
     mapping.add_argument(
         "--header", action="append", default=[], metavar="NAME:VALUE", help="a response header"
     )
@@ -336,20 +390,40 @@ def _parser() -> argparse.ArgumentParser:
         "--connector", action="store_true", help="use the connector (agent-facing) mapping"
     )
     mapping.add_argument("--json", action="store_true", help="print JSON")
-    commands.add_parser("schema", help="print the JSON schema of to_dict()")
+    schema = commands.add_parser("schema", help="print the JSON schema of to_dict()")
+    for command in (codes, explain, mapping, schema):
+        command.set_defaults(parser=command)
+    parser.set_defaults(parser=parser)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the process exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+def _run(argv: Sequence[str] | None) -> int:
+    """Parse the arguments and run the command."""
+    args = _parser().parse_args(argv)
     if args.command == "codes":
         return _cmd_codes(args)
     if args.command == "explain":
-        return _cmd_explain(args, parser)
+        return _cmd_explain(args, args.parser)
     if args.command == "map":
-        return _cmd_map(args, parser)
+        return _cmd_map(args, args.parser)
     if args.command == "schema":
         return _cmd_schema(args)
     return _cmd_tree(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit status.
+
+    When standard output is closed early (``| head -1``), stop quietly with status 0, as
+    Unix tools do, instead of printing a ``BrokenPipeError`` traceback.
+    """
+    try:
+        status = _run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at devnull, so the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 0
+    return status

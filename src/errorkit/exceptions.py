@@ -762,6 +762,12 @@ class ConfigError(Error):
     code = "CONFIG_ERROR"
 
     def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
+        """Create a configuration error.
+
+        Args:
+            message: What is wrong with the configuration.
+            details: Extra structured context, copied.
+        """
         super().__init__(message, None, details)
 
 
@@ -776,6 +782,12 @@ class AccountNotFoundError(ConfigError):
     _details_layout = ("account_name", "available_accounts")
 
     def __init__(self, account_name: str, available_accounts: Iterable[str] | None = None) -> None:
+        """Create the error for an account that is not configured.
+
+        Args:
+            account_name: The account that was asked for.
+            available_accounts: The accounts that are configured; None means none.
+        """
         self.account_name = account_name
         self.available_accounts: list[str] = _as_list(available_accounts)
         if self.available_accounts:
@@ -796,6 +808,11 @@ class AccountExistsError(ConfigError):
     _details_layout = ("account_name",)
 
     def __init__(self, account_name: str) -> None:
+        """Create the error for an account name that is taken.
+
+        Args:
+            account_name: The account that already exists.
+        """
         self.account_name = account_name
         super().__init__(f"Account '{_str(account_name)}' already exists.")
 
@@ -810,6 +827,12 @@ class AccountInUseError(ConfigError):
     _details_layout = ("account_name", "referenced_by")
 
     def __init__(self, account_name: str, referenced_by: Iterable[str] | None = None) -> None:
+        """Create the error for an account that targets still reference.
+
+        Args:
+            account_name: The account that was to be removed.
+            referenced_by: The targets that reference it; None means none are known.
+        """
         self.account_name = account_name
         self.referenced_by: list[str] = _as_list(referenced_by)
         if self.referenced_by:
@@ -841,6 +864,14 @@ class InvalidArgumentError(ConfigError):
         violation: Violation,
         detected_auth_type: str | None = None,
     ) -> None:
+        """Create the error for arguments that cannot be combined.
+
+        Args:
+            message: What was wrong, for people.
+            violation: Which rule was broken: ``"mutually_exclusive"``, ``"no_browser_misuse"``
+                or ``"secret_stdin_misuse"``.
+            detected_auth_type: The kind of credential that was detected, when known.
+        """
         valid = _VIOLATIONS
         if violation not in valid:
             raise ValueError(f"Invalid violation {violation!r}; must be one of {valid}.")
@@ -860,6 +891,12 @@ class ProjectNotFoundError(ConfigError):
     _details_layout = ("project_id", "available_projects")
 
     def __init__(self, project_id: str, available_projects: Iterable[str] | None = None) -> None:
+        """Create the error for a project that is not accessible.
+
+        Args:
+            project_id: The project that was asked for.
+            available_projects: The projects that are accessible; None means none.
+        """
         self.project_id = project_id
         self.available_projects: list[str] = _as_list(available_projects)
         if self.available_projects:
@@ -881,6 +918,12 @@ class MissingAPIKeyError(ConfigError):
     _details_layout = ("provider_id", "env_var")
 
     def __init__(self, provider_id: str, env_var: str) -> None:
+        """Create the error for a provider without an API key.
+
+        Args:
+            provider_id: The provider that needs the key.
+            env_var: The environment variable that should hold it.
+        """
         self.provider_id = provider_id
         self.env_var = env_var
         super().__init__(
@@ -899,6 +942,11 @@ class NoRegisteredProviderError(ConfigError):
     _details_layout = ("model_id",)
 
     def __init__(self, model_id: str) -> None:
+        """Create the error for a model id no provider serves.
+
+        Args:
+            model_id: The model id that was asked for.
+        """
         self.model_id = model_id
         super().__init__(
             f"No provider registered for model '{_str(model_id)}'. "
@@ -955,6 +1003,16 @@ class APIError(Error):
         code: str | None = None,
         **context: Unpack[HTTPContext],
     ) -> None:
+        """Create an HTTP error.
+
+        Args:
+            message: What failed; a default is used when empty.
+            status_code: The HTTP status of the response (required).
+            code: The error code; None keeps ``API_ERROR``.
+            **context: The request and response context, the keywords of ``HTTPContext``
+                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
+                the attribute of the same name.
+        """
         self._init_http(message, status_code, context, code)
 
     def _init_http(
@@ -1034,6 +1092,15 @@ class BadRequestError(APIError):
         status_code: int | None = None,
         **context: Unpack[HTTPContext],
     ) -> None:
+        """Create the error for a rejected request.
+
+        Args:
+            message: What was wrong; None means the class's default message.
+            status_code: The HTTP status; None means the class status (400).
+            **context: The request and response context, the keywords of ``HTTPContext``
+                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
+                the attribute of the same name.
+        """
         self._init_http(message, status_code, context)
 
 
@@ -1074,6 +1141,13 @@ class JQLSyntaxError(QueryError):
     def __init__(
         self, raw_error: str, script: str | None = None, request_path: str | None = None
     ) -> None:
+        """Create the error from the text of a failed JQL run.
+
+        Args:
+            raw_error: The error text Mixpanel returned; it is parsed into the attributes.
+            script: The JQL script that ran, when known.
+            request_path: The API path that ran it, when known.
+        """
         self.raw_error = raw_error
         self.script = script
         self.request_path = request_path
@@ -1115,6 +1189,15 @@ class AuthenticationError(APIError):
         status_code: int | None = None,
         **context: Unpack[HTTPContext],
     ) -> None:
+        """Create the error for rejected credentials.
+
+        Args:
+            message: What failed; None means the class's default message.
+            status_code: The HTTP status; None means the class status (401).
+            **context: The request and response context, the keywords of ``HTTPContext``
+                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
+                the attribute of the same name.
+        """
         self._init_http(message, status_code, context)
 
 
@@ -1136,6 +1219,15 @@ class PermissionDeniedError(APIError):
         status_code: int | None = None,
         **context: Unpack[HTTPContext],
     ) -> None:
+        """Create the error for a forbidden request.
+
+        Args:
+            message: What was refused; None means the class's default message.
+            status_code: The HTTP status; None means the class status (403).
+            **context: The request and response context, the keywords of ``HTTPContext``
+                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
+                the attribute of the same name.
+        """
         self._init_http(message, status_code, context)
 
 
@@ -1157,6 +1249,15 @@ class NotFoundError(APIError):
         status_code: int | None = None,
         **context: Unpack[HTTPContext],
     ) -> None:
+        """Create the error for a missing resource.
+
+        Args:
+            message: What was not found; None means the class's default message.
+            status_code: The HTTP status; None means the class status (404).
+            **context: The request and response context, the keywords of ``HTTPContext``
+                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
+                the attribute of the same name.
+        """
         self._init_http(message, status_code, context)
 
 
@@ -1178,6 +1279,15 @@ class ConflictError(APIError):
         status_code: int | None = None,
         **context: Unpack[HTTPContext],
     ) -> None:
+        """Create the error for a request that conflicts with the resource's state.
+
+        Args:
+            message: What conflicted; None means the class's default message.
+            status_code: The HTTP status; None means the class status (409).
+            **context: The request and response context, the keywords of ``HTTPContext``
+                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
+                the attribute of the same name.
+        """
         self._init_http(message, status_code, context)
 
 
@@ -1206,6 +1316,19 @@ class RateLimitError(APIError):
         status_code: int | None = None,
         **context: Unpack[HTTPContext],
     ) -> None:
+        """Create the error for a rate-limited request.
+
+        Args:
+            message: What was limited; None means the class's default message. When
+                ``retry_after`` is known, ``Retry after {n} seconds.`` is appended
+                (``Retry after 1 second.`` for one second).
+            project_id: The project whose limit was hit; it prefills ``rate_limit_form_url``.
+            status_code: The HTTP status; None means the class status (429).
+            **context: The request and response context, the keywords of ``HTTPContext``
+                (``retry_after``, ``retryable``, ``details``, ``response_body``,
+                ``request_method``, ``request_url``, ...); each becomes the attribute of the
+                same name. A negative, NaN or infinite ``retry_after`` means unknown (None).
+        """
         # ``retry_after`` is a keyword of the context (every APIError has it); a
         # negative, NaN or infinite value is unknown.
         seconds = _as_delay(context.get("retry_after"))
@@ -1213,7 +1336,8 @@ class RateLimitError(APIError):
         text = _text(message) or self._default_message()
         if seconds is not None:
             shown = int(seconds) if seconds.is_integer() else seconds
-            text = f"{text.removesuffix('.')}. Retry after {shown} seconds."
+            unit = "second" if seconds == 1 else "seconds"
+            text = f"{text.removesuffix('.')}. Retry after {shown} {unit}."
         self._init_http(text, status_code, context)
 
     def _retryable_by_rule(self) -> bool:
@@ -1250,6 +1374,15 @@ class ServerError(APIError):
         status_code: int | None = None,
         **context: Unpack[HTTPContext],
     ) -> None:
+        """Create the error for a failing server.
+
+        Args:
+            message: What failed; None means the class's default message.
+            status_code: The HTTP status; None means the class status (500).
+            **context: The request and response context, the keywords of ``HTTPContext``
+                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
+                the attribute of the same name.
+        """
         self._init_http(message, status_code, context)
 
 
@@ -1272,6 +1405,17 @@ class SessionReplayError(APIError):
         code: str | None = None,
         **context: Unpack[HTTPContext],
     ) -> None:
+        """Create a session-replay error.
+
+        Args:
+            message: What failed.
+            status_code: The HTTP status; None means the class status.
+            code: The error code; None means the class code.
+            **context: The request and response context, the keywords of ``HTTPContext``
+                (``details`` with the replay context, merged after the HTTP keys,
+                ``response_body``, ``request_method``, ``request_url``, ...); each becomes
+                the attribute of the same name.
+        """
         self._init_http(message, status_code, context, code)
 
 
@@ -1374,6 +1518,15 @@ class APIConnectionError(Error, ConnectionError):
         provider: str | None = None,
         original_exception: BaseException | None = None,
     ) -> None:
+        """Create the error for a request that got no response.
+
+        Args:
+            message: What failed; None means the class's default message.
+            request_method: The HTTP method of the request, when known.
+            request_url: The URL of the request, when known; ``to_dict()`` masks its secrets.
+            provider: The provider that was called, when known.
+            original_exception: The transport exception that caused this one.
+        """
         self.request_method = request_method
         self.request_url = request_url
         self.provider = provider
@@ -1438,6 +1591,14 @@ class RegionProbeError(OAuthError):
         attempts: Iterable[tuple[str, int, str]],
         code: str | None = None,
     ) -> None:
+        """Create the error for a region probe that found no region.
+
+        Args:
+            message: What failed.
+            attempts: One ``(region, status_code, error_body)`` tuple per probe; status 0
+                means the request never reached the server.
+            code: The error code; None keeps ``OAUTH_REGION_PROBE_FAILED``.
+        """
         self._attempts = [
             tuple(a) if isinstance(a, Iterable) and not isinstance(a, str | bytes) else a
             for a in _as_list(attempts)
@@ -1475,6 +1636,12 @@ class RegionProbeNetworkError(RegionProbeError):
     exit_code = EXIT_FAILURE
 
     def __init__(self, message: str, *, attempts: Iterable[tuple[str, int, str]]) -> None:
+        """Create the error for region probes that all failed offline.
+
+        Args:
+            message: What failed.
+            attempts: One ``(region, status_code, error_body)`` tuple per probe.
+        """
         super().__init__(message, attempts=attempts)
 
 
@@ -1501,6 +1668,12 @@ class BusinessContextValidationError(Error):
     exit_code = EXIT_INVALID_ARGUMENTS
 
     def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
+        """Create the error for business-context text that failed validation.
+
+        Args:
+            message: What failed; ``for_length`` builds the canonical message.
+            details: Extra structured context, copied.
+        """
         super().__init__(message, None, details)
 
     @classmethod
@@ -1535,6 +1708,13 @@ class ConnectorError(Error):
     def __init__(
         self, message: str, *, provider: str, original_exception: BaseException | None = None
     ) -> None:
+        """Create a connector error.
+
+        Args:
+            message: What failed, for an agent or a person.
+            provider: The connector's provider.
+            original_exception: The exception that caused this one.
+        """
         self._provider = provider
         self._chain(original_exception)
         super().__init__(message)
@@ -1569,6 +1749,18 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
         status_code: int = 401,
         **context: Unpack[RequestContext],
     ) -> None:
+        """Create the error for credentials a provider rejected or lacks.
+
+        Args:
+            provider: The connector's provider.
+            message: Replaces the default message when truthy.
+            env_var: The environment variable that should hold the key; the default message
+                names it.
+            status_code: The HTTP status (401, or 403).
+            **context: The request and response context, the keywords of ``RequestContext``
+                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
+                the attribute of the same name.
+        """
         self._provider = provider
         self.env_var = env_var
         self._init_http(message, status_code, context)
@@ -1599,6 +1791,16 @@ class PaymentRequiredError(ConnectorError, APIError):
         status_code: int | None = None,
         **context: Unpack[RequestContext],
     ) -> None:
+        """Create the error for data the user's plan does not include.
+
+        Args:
+            provider: The connector's provider.
+            message: Replaces the default message when truthy.
+            status_code: The HTTP status; None means the class status (402).
+            **context: The request and response context, the keywords of ``RequestContext``
+                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
+                the attribute of the same name.
+        """
         self._provider = provider
         self._init_http(message, status_code, context)
 
@@ -1632,6 +1834,18 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
         status_code: int | None = None,
         **context: Unpack[RequestContext],
     ) -> None:
+        """Create the error for a provider's rate limit or exhausted quota.
+
+        Args:
+            provider: The connector's provider.
+            retry_after: Seconds to wait (0 to 86400); negative, NaN or None means 0.0.
+            quota_exhausted: True when the billing-period quota is used up, not a burst.
+            message: Replaces the default message when truthy.
+            status_code: The HTTP status; None means the class status (429).
+            **context: The request and response context, the keywords of ``RequestContext``
+                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
+                the attribute of the same name.
+        """
         seconds = _as_seconds(retry_after)
         if seconds is not None and seconds > 86400:
             raise ValueError(
@@ -1677,6 +1891,16 @@ class ProviderError(ConnectorError, APIError):
         message: str | None = None,
         **context: Unpack[RequestContext],
     ) -> None:
+        """Create the error for any other HTTP failure of a provider.
+
+        Args:
+            provider: The connector's provider.
+            status_code: The HTTP status; it picks the default message and ``retryable``.
+            message: Replaces the default message when truthy.
+            **context: The request and response context, the keywords of ``RequestContext``
+                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
+                the attribute of the same name.
+        """
         self._provider = provider
         self._init_http(message, _as_status(status_code), context)
 
@@ -1708,6 +1932,13 @@ class EmptyDataError(ConnectorError):
         message: str | None = None,
         query_params: Mapping[str, Any] | None = None,
     ) -> None:
+        """Create the error for a call that returned no rows.
+
+        Args:
+            provider: The connector's provider.
+            message: Replaces the default message when truthy.
+            query_params: The parameters of the call; None means ``{}``.
+        """
         self._provider = provider
         self.query_params: dict[Any, Any] = _as_dict(query_params)
         Error.__init__(self, message)
@@ -1733,6 +1964,13 @@ class ParseError(ConnectorError):
         *,
         original_exception: BaseException | None = None,
     ) -> None:
+        """Create the error for a response or an output that could not be parsed.
+
+        Args:
+            provider: The connector's provider.
+            message: Replaces the default message when truthy.
+            original_exception: The parsing exception; it picks ``retry_message()``'s text.
+        """
         self._provider = provider
         self._chain(original_exception)
         Error.__init__(self, message)
@@ -1774,6 +2012,12 @@ class InvalidParameterError(ConnectorError, ValueError):
     exit_code = EXIT_INVALID_ARGUMENTS
 
     def __init__(self, provider: str, message: str) -> None:
+        """Create the error for an invalid call-time argument.
+
+        Args:
+            provider: The connector's provider.
+            message: What is wrong with the argument, used verbatim.
+        """
         super().__init__(message, provider=provider)
 
 
@@ -1788,6 +2032,12 @@ class CatalogNotFoundError(ConnectorError):
     default_message = "Catalog bundle not found"
 
     def __init__(self, message: str, *, provider: str = "catalog") -> None:
+        """Create the error for a missing catalog bundle.
+
+        Args:
+            message: What is missing; ``DO NOT retry.`` is appended unless present.
+            provider: The catalog's provider.
+        """
         text = _text(message) or self._default_message()
         if "DO NOT retry" not in text:
             text = f"{text.removesuffix('.')}. {DIRECTIVE_CATALOG}"
@@ -1808,6 +2058,11 @@ class ToolError(Error):
     code = "TOOL_ERROR"
 
     def __init__(self, message: str) -> None:
+        """Create a tool error.
+
+        Args:
+            message: What failed.
+        """
         super().__init__(message)
 
 
@@ -1824,6 +2079,11 @@ class ToolExecutionError(ToolError):
     _details_layout = ("tool_exception_type",)
 
     def __init__(self, tool_exception: BaseException | str) -> None:
+        """Create the error for a tool that raised.
+
+        Args:
+            tool_exception: What the tool raised; a string becomes a ``ValueError``.
+        """
         message = _str(tool_exception)
         self.tool_exception: BaseException = (
             tool_exception if isinstance(tool_exception, BaseException) else ValueError(message)
@@ -1848,6 +2108,11 @@ class ToolNotFoundError(ToolError):
     _details_layout = ("tool_name",)
 
     def __init__(self, tool_name: str) -> None:
+        """Create the error for a tool that is not registered.
+
+        Args:
+            tool_name: The tool the call named.
+        """
         self.tool_name = tool_name
         super().__init__(f"Tool '{_str(tool_name)}' not found in registered tools")
 
@@ -1870,6 +2135,14 @@ class FeatureNotSupportedError(Error):
         model_id: str | None = None,
         message: str | None = None,
     ) -> None:
+        """Create the error for a feature a provider does not support.
+
+        Args:
+            feature: The feature that was asked for.
+            provider_id: The provider that lacks it.
+            model_id: The model that lacks it, when it is model-specific.
+            message: Replaces the default message when truthy.
+        """
         self.feature = feature
         self.provider_id = provider_id
         self.model_id = model_id

@@ -148,7 +148,25 @@ def _as_status(status_code: object) -> int:
     raise ValueError(f"Invalid HTTP status code {status_code!r}")
 
 
-def error_class_for_status(status_code: int) -> type[APIError]:
+# The statuses of the table get ``Literal`` overloads, so a checker knows that
+# ``error_class_for_status(404)`` is ``type[NotFoundError]``; see ``find_error`` for ``overload``.
+@overload
+def error_class_for_status(status_code: Literal[400, 422]) -> type[BadRequestError]: ...  # noqa: D103
+@overload
+def error_class_for_status(status_code: Literal[401]) -> type[AuthenticationError]: ...  # noqa: D103, F811
+@overload
+def error_class_for_status(status_code: Literal[403]) -> type[PermissionDeniedError]: ...  # noqa: D103, F811
+@overload
+def error_class_for_status(status_code: Literal[404]) -> type[NotFoundError]: ...  # noqa: D103, F811
+@overload
+def error_class_for_status(status_code: Literal[429]) -> type[RateLimitError]: ...  # noqa: D103, F811
+@overload
+def error_class_for_status(  # noqa: D103, F811
+    status_code: Literal[500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511],
+) -> type[ServerError]: ...
+@overload
+def error_class_for_status(status_code: int) -> type[APIError]: ...  # noqa: D103, F811
+def error_class_for_status(status_code: int) -> type[APIError]:  # noqa: F811
     """Return the ``APIError`` class for an HTTP error status (see the module table).
 
     Args:

@@ -139,7 +139,7 @@ def add_sensitive_keys(*names: str) -> None:
     ``name=value`` pairs in text. The defaults cannot be removed. Thread-safe.
 
     Args:
-        names: The names to add; empty names are ignored.
+        *names: The names to add; empty names are ignored.
 
     Raises:
         TypeError: When a name is not a str.

@@ -7,6 +7,8 @@ the library's own type.
 
 from __future__ import annotations
 
+import stamina
+import tenacity
 from langchain_core.tools import ToolException
 from mcp.types import CallToolResult
 from pydantic_ai import ModelRetry
@@ -16,6 +18,8 @@ import errorkit
 from errorkit.integrations.langchain import handle_tool_error, to_tool_exception
 from errorkit.integrations.mcp import to_tool_result, tool_errors
 from errorkit.integrations.pydantic_ai import model_retry
+from errorkit.integrations.stamina import retry_on
+from errorkit.integrations.tenacity import retry_if_retryable, wait_retry_after
 
 
 @tool_errors
@@ -44,3 +48,12 @@ def check() -> None:
 async def check_async() -> None:
     """An async tool stays awaitable and gains ``CallToolResult`` in its result."""
     assert_type(await async_tool("A"), "float | CallToolResult")
+
+
+def retrying() -> None:
+    """The retry integrations plug into tenacity and stamina as their own hooks."""
+    assert_type(retry_on(TimeoutError()), bool | float)
+    tenacity.Retrying(retry=retry_if_retryable(), wait=wait_retry_after(max_wait=60))
+    tenacity.Retrying(wait=wait_retry_after(tenacity.wait_fixed(1)) + tenacity.wait_fixed(1))
+    stamina.retry(on=retry_on, attempts=3)
+    wait_retry_after(5.0)  # type: ignore[arg-type]

@@ -11,14 +11,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import stamina
-import tenacity
 from typing_extensions import assert_type
 
 import errorkit
 from errorkit import http_mapping
-from errorkit.integrations.stamina import retry_on
-from errorkit.integrations.tenacity import retry_if_retryable, wait_retry_after
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine
@@ -85,10 +81,18 @@ def narrow(exc: errorkit.ConnectorError) -> None:
 
 
 def mapping() -> None:
-    """The mapping helpers return the types the contract states."""
+    """The mapping helpers return the types the docs state; a mapped status, its class."""
     assert_type(http_mapping.parse_retry_after("120"), float | None)
     assert_type(http_mapping.retry_after_from_headers({"Retry-After": "1"}), float | None)
-    assert_type(http_mapping.error_class_for_status(404), type[errorkit.APIError])
+    assert_type(http_mapping.error_class_for_status(400), type[errorkit.BadRequestError])
+    assert_type(http_mapping.error_class_for_status(422), type[errorkit.BadRequestError])
+    assert_type(http_mapping.error_class_for_status(401), type[errorkit.AuthenticationError])
+    assert_type(http_mapping.error_class_for_status(403), type[errorkit.PermissionDeniedError])
+    assert_type(http_mapping.error_class_for_status(404), type[errorkit.NotFoundError])
+    assert_type(errorkit.error_class_for_status(429), type[errorkit.RateLimitError])
+    assert_type(http_mapping.error_class_for_status(503), type[errorkit.ServerError])
+    assert_type(http_mapping.error_class_for_status(418), type[errorkit.APIError])
+    assert_type(errorkit.error_class_for_status(404)(), errorkit.NotFoundError)
     assert_type(http_mapping.error_for_status(404), errorkit.APIError)
     assert_type(http_mapping.error_from_exception(OSError()), BaseException)
     assert_type(http_mapping.connector_error_for_status("fred", 429), errorkit.ConnectorError)
@@ -96,11 +100,7 @@ def mapping() -> None:
 
 
 def retrying() -> None:
-    """The retry integrations plug into tenacity and stamina as their own hooks."""
-    assert_type(retry_on(TimeoutError()), bool | float)
-    tenacity.Retrying(retry=retry_if_retryable(), wait=wait_retry_after(max_wait=60))
-    tenacity.Retrying(wait=wait_retry_after(tenacity.wait_fixed(1)) + tenacity.wait_fixed(1))
-    stamina.retry(on=retry_on, attempts=3)
+    """``map_exceptions`` keeps an async function's signature; retry hints are keywords."""
 
     @http_mapping.map_exceptions({TimeoutError: errorkit.APITimeoutError}, provider="x")
     async def fetch(n: int) -> str:
@@ -109,6 +109,11 @@ def retrying() -> None:
     coroutine: Coroutine[Any, Any, str] = fetch(1)  # the signature survives the decorator
     coroutine.close()
     errorkit.ServerError(retry_after=2.5, retryable=False, details={"trace": "t"})
+
+
+def class_for_any(status: int) -> None:
+    """A status known only as an int maps to the base class."""
+    assert_type(http_mapping.error_class_for_status(status), type[errorkit.APIError])
 
 
 def misuse() -> None:
@@ -127,7 +132,6 @@ def misuse() -> None:
     errorkit.EmptyDataError()  # type: ignore[call-arg]
     errorkit.ServerError(retryable="yes")  # type: ignore[arg-type]
     errorkit.ProviderError("p", 503, retryable=True)  # type: ignore[call-arg]
-    wait_retry_after(5.0)  # type: ignore[arg-type]
 
     @http_mapping.map_exceptions({TimeoutError: errorkit.APITimeoutError}, provider="x")
     async def fetch(n: int) -> str:
