@@ -35,6 +35,7 @@ docs: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/redaction.py
 
 # Which exceptions of errorkit and its peers survive each engine (a throwaway venv; minutes).
 bench-engines:

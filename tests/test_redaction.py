@@ -242,6 +242,32 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "see http://h/?:Basic ***, =",
     ),
     ("url: shape inside a URL", f"https://h/?q={TOKEN}", "https://h/?q=***"),
+    # found by an independent attack on the grammar
+    (
+        "attack: PEM after a name",
+        f"private_key={PEM}",
+        "private_key=" + PEM.replace("\nMIIEpAIBAAKCAQEA\n", "***"),
+    ),
+    (
+        "attack: PEM glued to a value",
+        "password=x-----BEGIN PRIVATE KEY-----\nBODY",
+        "password=***-----BEGIN PRIVATE KEY-----***",
+    ),
+    (
+        "attack: URL list, whole text",
+        "https://u:P1@h1,https://u:P2@h2",
+        "https://u:***@h1,https://u:***@h2",
+    ),
+    ("attack: pair in a whole-text URL path", "https://h/p;password=S", "https://h/p;password=***"),
+    ("attack: shape in a whole-text URL", "https://h/" + TOKEN, "https://h/***"),
+    (
+        "attack: quoted pair in a whole-text URL",
+        'https://h/"password":"S"',
+        'https://h/"password":"***"',
+    ),
+    ("attack: text glued after brackets", "token=[a]bsecret", "token=***"),
+    ("attack: empty brackets then text", "token=[]x", "token=***"),
+    ("attack: parentheses then text", "password=(x)y tail", "password=*** tail"),
 ]
 
 
@@ -353,3 +379,24 @@ def test_concurrent_mutation_keeps_details_an_object() -> None:
     finally:
         stop.set()
         worker.join(timeout=30)
+
+
+def test_attack_tool_exception_text_is_masked_in_tracebacks() -> None:
+    """A text turned into a tool's exception is masked there too, so tracebacks are safe."""
+    import traceback
+
+    error = errorkit.ToolExecutionError("Authorization: Bearer hunter2SECRET")
+    assert "hunter2SECRET" not in "".join(traceback.format_exception(error))
+
+
+def test_attack_code_is_masked() -> None:
+    """A code carrying a credential is masked like the message."""
+    error = errorkit.Error("x", code="token=hunter2SECRET")
+    assert "hunter2SECRET" not in repr(error) + str(error.to_dict())
+
+
+def test_attack_pairs_as_a_list_are_masked() -> None:
+    """Query parameters given as ``(name, value)`` pairs (httpx, requests) mask the value."""
+    pairs: Any = [("token", "S3CR3T"), ("q", "x")]  # typed as a mapping; pairs work too
+    error = errorkit.APIError("m", status_code=500, request_params=pairs)
+    assert error.to_dict()["details"]["request_params"] == [["token", "***"], ["q", "x"]]

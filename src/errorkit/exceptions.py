@@ -585,7 +585,7 @@ class Error(Exception):
             message = _text(message) or self._default_message()
         self.message = message = safe_text(message)
         if code:
-            self.code = code
+            self.code = safe_text(code) if type(code) is str else code
         own: dict[Any, Any] = {}
         attrs = self.__dict__
         for name, stored, optional in self._layout:
@@ -2086,7 +2086,9 @@ class ToolExecutionError(ToolError):
         """
         message = _str(tool_exception)
         self.tool_exception: BaseException = (
-            tool_exception if isinstance(tool_exception, BaseException) else ValueError(message)
+            tool_exception
+            if isinstance(tool_exception, BaseException)
+            else ValueError(safe_text(message))  # its text shows in tracebacks: masked too
         )
         self.tool_exception_type = type(self.tool_exception).__name__
         self._chain(self.tool_exception)

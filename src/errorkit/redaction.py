@@ -302,6 +302,7 @@ class _Patterns:
         "camel",
         "credential",
         "double_quoted",
+        "item_cut",
         "line_end",
         "marker",
         "name_run",
@@ -336,6 +337,7 @@ class _Patterns:
         self.bracket_stop: re.Pattern[str] = re.compile(r"""[\[\](){}"'\\]""")
         self.line_end: re.Pattern[str] = re.compile(r"[\r\n]")
         self.whitespace: re.Pattern[str] = re.compile(r"\s")
+        self.item_cut: re.Pattern[str] = re.compile(r"[,;&]")
         self.url_end: re.Pattern[str] = re.compile(r"""[^\s"'`<>]*""")
         self.url_start: re.Pattern[str] = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
         self.name_run: re.Pattern[str] = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
@@ -629,7 +631,7 @@ def _redact_text(text: str) -> str:
 class _Reader:
     """One left-to-right reading of a text: each rule masks a span and moves on past it."""
 
-    __slots__ = ("last", "out", "patterns", "run_end", "shape_end", "text", "url_end")
+    __slots__ = ("last", "out", "patterns", "run_end", "shape_end", "span_end", "text", "url_end")
 
     def __init__(self, text: str, patterns: _Patterns) -> None:
         self.text = text
@@ -637,6 +639,7 @@ class _Reader:
         self.out: list[str] = []
         self.last = 0  # text[:last] has been copied (or masked) into ``out``
         self.url_end = 0  # where the last URL read ends
+        self.span_end = 0  # where the stretch of text that URL stood in (no whitespace) ends
         self.run_end = 0  # where the last run of name characters read ends
         self.shape_end = 0  # credential prefixes before this index cannot start a credential
 
@@ -668,15 +671,15 @@ class _Reader:
         start = _scheme_start(text, match.start(), self.last)
         if start < 0:
             return match.end()  # "://" with no scheme before it: no URL
-        if start == 0 and not patterns.whitespace.search(text) and text.count("://") == 1:
-            span_end = len(text)  # the whole text is one URL: read it whole, quotes and all
-        else:
-            span = patterns.url_end.match(text, start)
-            span_end = len(text) if span is None else span.end()
-        end = _url_item_end(text, match.end(), span_end, patterns)
-        end = _trim_prose(text, start, end)
         if start < self.url_end:
             return match.end()  # a URL nested in the one just read: redact_url read it
+        if start == 0 and not patterns.whitespace.search(text) and text.count("://") == 1:
+            self.span_end = len(text)  # the whole text is one URL: read it whole, quotes and all
+        elif start >= self.span_end:  # else the stretch read for the URL before holds this one
+            span = patterns.url_end.match(text, start)
+            self.span_end = len(text) if span is None else span.end()
+        end = _url_item_end(text, match.end(), self.span_end, patterns)
+        end = _trim_prose(text, start, end)
         self.url_end = end
         url = text[start:end]
         masked = _redact_url(url, 0)
@@ -811,11 +814,18 @@ class _Reader:
             self.mask(start + 1, end)
             return min(end + 1, len(text))
         if first in "[{(":
-            return self.mask(start, _bracket_end(text, start, self.patterns))
+            end = _bracket_end(text, start, self.patterns)
+            glued = self.patterns.bare.match(text, end)  # "[a]bsecret": the word goes on
+            return self.mask(start, glued.end() if glued is not None else end)
         bare = self.patterns.bare.match(text, start)
         if bare is None:
             return start
         end = bare.end()
+        pem = _find_ignoring_case(text, "-----begin", start, end)
+        if pem >= 0:  # a private key: its own rule reads it whole, header to footer
+            end = pem
+            if end == start:
+                return start
         if self._is_next_name(start, end, end):
             return start
         opener = _find_first(text, "([{", start, end)
@@ -853,6 +863,12 @@ class _Reader:
         end = len(text) if close < 0 else close
         self.mask(quote + 1, end)
         return end + len(opener) if close >= 0 else end
+
+
+def _find_ignoring_case(text: str, word: str, start: int, end: int) -> int:
+    """Find lower-case ``word`` in ``text[start:end]``, ASCII case ignored; -1 when absent."""
+    found = _lower(text[start:end]).find(word)
+    return found if found < 0 else start + found
 
 
 def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool] | None:
@@ -929,15 +945,18 @@ def _url_item_end(text: str, after_scheme: int, span_end: int, patterns: _Patter
     Inside the query a ``&`` or ``;`` separates the URL's own parameters (``redact_url``
     reads them), so only a delimiter before the query can start a sensitive pair.
     """
-    query = _find_first(text, "?", after_scheme, span_end)
+    query = -1
     pos = after_scheme
     while True:
-        cut = _find_first(text, ",;&", pos, span_end)
-        if cut >= span_end:
+        found = patterns.item_cut.search(text, pos, span_end)
+        if found is None:
             return span_end
+        cut = found.start()
+        if query < 0:
+            query = text.find("?", pos, cut)  # each stretch is searched once
         if patterns.url_start.match(text, cut + 1):
             return cut
-        name = patterns.name_run.match(text, cut + 1) if cut < query else None
+        name = patterns.name_run.match(text, cut + 1) if query < 0 else None
         if name is not None:
             follow = name.end()
             while follow < span_end and text[follow] in " \t":

@@ -462,7 +462,11 @@ def _convert_list(
                 if cls is dict:
                     append(_convert_items(item, item.items(), child, redact, path))
                 elif cls is list or cls is tuple:
-                    append(_convert_list(item, item, child, redact, path))
+                    append(
+                        [_text(item[0]), REDACTED]
+                        if redact and _is_secret_pair(item)
+                        else _convert_list(item, item, child, redact, path)
+                    )
                 else:
                     append(_convert(item, child, redact, path))
         return out
@@ -471,6 +475,14 @@ def _convert_list(
     finally:
         if tracked:
             path.discard(ident)
+
+
+def _is_secret_pair(item: list[Any] | tuple[Any, ...]) -> bool:
+    """Tell whether a list item is a ``(name, value)`` pair under a sensitive name.
+
+    httpx and requests take query parameters and form bodies as such pairs.
+    """
+    return len(item) == 2 and type(item[0]) is str and _is_sensitive_name(item[0])
 
 
 def _convert_enum(value: Any, depth: int, redact: bool, path: set[int]) -> Any:
