@@ -1113,13 +1113,19 @@ _LEAVES = st.one_of(
     st.sets(st.one_of(st.integers(), tricky_text), max_size=4),
 )
 
-json_ish = st.recursive(
-    _LEAVES,
-    lambda children: st.one_of(
+
+def _containers(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Lists, tuples and dicts of ``children`` (a named function: hypothesis reads its use)."""
+    return st.one_of(
         st.lists(children, max_size=4),
         st.lists(children, max_size=4).map(tuple),
         st.dictionaries(_KEYS, children, max_size=4),
-    ),
+    )
+
+
+json_ish = st.recursive(
+    _LEAVES,
+    _containers,
     max_leaves=25,
 )
 
