@@ -343,11 +343,13 @@ def test_redaction_is_idempotent_on_any_text(text: str) -> None:
     assert redact_text(once) == once
 
 
-@given(st.text(alphabet=st.characters(blacklist_characters="=:@%"), max_size=80))
-def test_text_without_triggers_comes_back_unchanged(text: str) -> None:
-    """Text that no rule can fire on is returned as the very same object."""
-    if redaction._may_hold_secret(text):
-        return
+_PLAIN_WORDS = ["the", "request", "failed", "upstream", "retry", "later", "42", "(", ")", ","]
+
+
+@given(st.lists(st.sampled_from([*_PLAIN_WORDS, " ", "\n", ".", "'", '"']), max_size=40))
+def test_text_without_secrets_comes_back_unchanged(words: list[str]) -> None:
+    """Prose with nothing secret in it is returned as the very same object."""
+    text = "".join(words)
     assert redact_text(text) is text
 
 

@@ -407,11 +407,6 @@ def _lower(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
 
 
-def _may_hold_secret(text: str) -> bool:
-    """Tell whether any rule of the grammar can fire on ``text`` (the scanner finds a trigger)."""
-    return _patterns().scanner.search(_lower(text)) is not None
-
-
 # --------------------------------------------------------------------------- URLs
 
 
