@@ -147,7 +147,7 @@ def all_error_classes() -> list[type[ek.Error]]:
             continue
         found.append(cls)
         pending.extend(cls.__subclasses__())
-    return [cls for cls in found if cls.__module__ == ek.__name__]
+    return [cls for cls in found if cls.__module__ == ek.__name__ and cls.__name__[0] != "_"]
 
 
 def sample(cls: type[ek.Error]) -> ek.Error:

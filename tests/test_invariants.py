@@ -185,6 +185,16 @@ def _docstring_tree() -> list[tuple[int, str, str | None, str, int | None]]:
     return rows
 
 
+def _public_children(cls: type[ek.Error]) -> list[type[ek.Error]]:
+    """The subclasses whose first base is ``cls``, looking through private bases."""
+    found = []
+    for child in cls.__subclasses__():
+        if child.__bases__[0] is cls:
+            private = child.__name__.startswith("_")
+            found.extend(_public_children(child) if private else [child])
+    return found
+
+
 def _real_tree() -> list[tuple[int, str, str | None, str, int | None]]:
     rows = []
 
@@ -192,9 +202,8 @@ def _real_tree() -> list[tuple[int, str, str | None, str, int | None]]:
         extra = cls.__bases__[1].__name__ if len(cls.__bases__) > 1 else None
         status = getattr(cls, "status_code", None)
         rows.append((depth, cls.__name__, extra, cls.code, status))
-        for child in cls.__subclasses__():
-            if child.__bases__[0] is cls:
-                visit(child, depth + 1)
+        for child in _public_children(cls):
+            visit(child, depth + 1)
 
     visit(ek.Error, 0)
     return rows

@@ -48,9 +48,24 @@ _RETRYABLE_WHEN = {
 # ---------------------------------------------------------------------------
 
 
+def _public(cls: type) -> type:
+    """``cls``, or its first public base when ``cls`` is private (``_Name``)."""
+    while cls.__name__.startswith("_"):
+        cls = cls.__bases__[0]
+    return cls
+
+
 def _children(cls: type[Error]) -> list[type[Error]]:
-    """Subclasses drawn under ``cls``: those whose first base it is, in source order."""
-    return [child for child in cls.__subclasses__() if child.__bases__[0] is cls]
+    """Subclasses drawn under ``cls``: those whose first base it is, in source order.
+
+    A private base (``_Name``) is not drawn: its subclasses are drawn in its place.
+    """
+    children = []
+    for child in cls.__subclasses__():
+        if child.__bases__[0] is cls:
+            private = child.__name__.startswith("_")
+            children.extend(_children(child) if private else [child])
+    return children
 
 
 def _walk(cls: type[Error], lead: str, branch: str) -> Iterator[tuple[str, type[Error]]]:
@@ -272,7 +287,7 @@ def _cmd_explain(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     wanted = _folded(args.code)
     entry = next((e for e in entries if e["code"].casefold() == wanted), entries[0])
     summary, body, remedy = _doc_parts(cls)
-    bases = ", ".join(base.__name__ for base in cls.__bases__)
+    bases = ", ".join(_public(base).__name__ for base in cls.__bases__)
     status = _status(cls)
     print(f"{entry['code']}: {cls.__name__}({bases})")
     facts = [f"HTTP status {status}"] if status is not None else []

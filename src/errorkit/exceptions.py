@@ -69,9 +69,25 @@ The contract, in short:
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from _collections_abc import Iterable, Iterator, Mapping
 
-from errorkit.safety import json_safe, redact_text, safe_text
+from errorkit._coerce import (
+    dict_of,
+    exception_or_none,
+    hint_or_none,
+    http_status,
+    is_retryable_status,
+    list_of,
+    quoted,
+    repr_of,
+    seconds_or_none,
+    status_or_value,
+    str_of,
+    text_or_none,
+    wait_seconds,
+)
+from errorkit.redaction import _TEXT_CACHE as _MASKED
+from errorkit.safety import json_safe, safe_text
 
 # ``typing`` is not imported at run time: it alone costs more than the rest of errorkit.
 # The typing-only support types live in ``errorkit._types``, loaded on first access.
@@ -234,20 +250,12 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-_INF = float("inf")
-_HTTP_DETAILS: tuple[str, ...] = (
-    "status_code",
-    "response_body?",
-    "request_method?",
-    "request_url?",
-    "request_params?",
-    "request_body?",
-    "request_id?",
-)
-
-
 class _Fields(Mapping[str, object]):
-    """Read-only view of an error's attributes, for filling message templates."""
+    """Read-only view of an error's attributes, for filling message templates.
+
+    A list renders as quoted names (``'a', 'b'``); a value whose ``str()`` fails renders
+    as its JSON form, so filling a template never raises.
+    """
 
     __slots__ = ("_error",)
 
@@ -256,9 +264,12 @@ class _Fields(Mapping[str, object]):
 
     def __getitem__(self, name: str) -> Any:
         try:
-            return getattr(self._error, name)
+            value = getattr(self._error, name)
         except AttributeError:
             raise KeyError(name) from None
+        if type(value) in (str, int, float):
+            return value
+        return quoted(value) if type(value) is list else str_of(value)
 
     def __iter__(self) -> Iterator[str]:  # pragma: no cover - templates only look keys up
         return iter(())
@@ -267,45 +278,13 @@ class _Fields(Mapping[str, object]):
         return 0
 
 
-def _text(value: object) -> str | None:
-    """Return ``value`` as a non-empty string, or None when it is None or empty."""
-    if value is None:
-        return None
-    text = value if isinstance(value, str) else _str(value)
-    return text or None
+_INF = float("inf")
 
 
-def _str(value: object) -> str:
-    """``str(value)`` that cannot fail (an int too long for ``str()`` gives its JSON form)."""
-    try:
-        return str(value)
-    except Exception:
-        shown = json_safe(value, redact=False)
-        return shown if type(shown) is str else f"<{type(value).__name__} object>"
-
-
-def _repr(value: object) -> str:
-    """``repr(value)`` that cannot fail."""
-    try:
-        return repr(value)
-    except Exception:
-        return _str(value)
-
-
-def _as_dict(details: object) -> dict[Any, Any]:
-    """Copy caller-supplied details into a new dict, whatever container they came in."""
-    if details is None:
-        return {}
-    if isinstance(details, Mapping):
-        return dict(details)
-    if isinstance(details, (list, tuple)) and all(
-        isinstance(item, (list, tuple)) and len(item) == 2 for item in details
-    ):
-        try:
-            return dict(details)
-        except TypeError:  # an unhashable key
-            pass
-    return {"value": details}
+def _masked(message: str) -> str:
+    """The message made safe (redacted and bounded); a memo answers a repeated one at once."""
+    masked = _MASKED.get(message)
+    return safe_text(message) if masked is None else masked
 
 
 def _json_object(details: object) -> dict[str, Any]:
@@ -314,61 +293,11 @@ def _json_object(details: object) -> dict[str, Any]:
     return converted if type(converted) is dict else {"value": converted}
 
 
-def _quoted(names: Iterable[object]) -> str:
-    """Join names in single quotes: ``'a', 'b'``."""
-    return ", ".join(f"'{_str(name)}'" for name in names)
-
-
-def _as_list(value: object) -> list[Any]:
-    """Copy a list-like argument into a new list; None gives an empty list."""
-    if value is None:
-        return []
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        return [value]
-    return list(value)
-
-
-def _as_number(value: object) -> object:
-    """Convert a numeric string to a number; keep anything else as given."""
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            try:
-                return float(value)
-            except ValueError:
-                return value
-    return value
-
-
-def _as_status(value: object) -> Any:
-    """Convert a numeric status (``"429"``, ``429.0``) to an int; keep anything else."""
-    number = _as_number(value)
-    if isinstance(number, float) and number.is_integer():
-        return int(number)
-    return number
-
-
-def _as_seconds(value: object) -> float | None:
-    """Read a delay in seconds; None when it is not a number."""
-    if type(value) is float or value is None:
-        return value
-    number = _as_number(value)
-    if isinstance(number, bool | str | bytes) or not hasattr(type(number), "__float__"):
-        return None  # not a real number (Decimal, Fraction and numpy floats are)
-    try:
-        return float(number)  # type: ignore[arg-type]
-    except OverflowError:
-        return float("inf")
-    except Exception:
-        return None
-
-
-def _as_cause(value: object) -> BaseException | None:
-    """Return a value usable as ``__cause__``: exceptions as given, anything else wrapped."""
-    if value is None or isinstance(value, BaseException):
-        return value
-    return Exception(_str(value))
+def _reject_unknown(error: Error, context: Mapping[str, Any], allowed: frozenset[str]) -> None:
+    """Raise the ``TypeError`` Python raises for a keyword outside ``allowed``."""
+    if not allowed.issuperset(context):
+        unknown = min(context.keys() - allowed)
+        raise TypeError(f"{type(error).__name__}() got an unexpected keyword argument {unknown!r}")
 
 
 def _read_payload(payload: object) -> tuple[str, str, Mapping[Any, Any]]:
@@ -388,134 +317,9 @@ def _read_payload(payload: object) -> tuple[str, str, Mapping[Any, Any]]:
     return code, message, details
 
 
-def _is_retryable_status(status: object) -> bool:
-    """Tell whether an HTTP status is transient: 408, 425, 429 or a 5xx other than 501."""
-    return isinstance(status, int) and (
-        status in (408, 425, 429) or (500 <= status < 600 and status != 501)
-    )
-
-
-def _as_delay(value: object) -> float | None:
-    """Read a retry delay in seconds; None when it is missing, negative, NaN or infinite."""
-    seconds = _as_seconds(value)
-    return seconds if seconds is not None and 0 <= seconds < _INF else None
-
-
-def _as_hint(value: object) -> bool | None:
-    """Read a retry hint: a bool, or ``"true"``/``"false"`` in any case; else None."""
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, str):
-        return {"true": True, "false": False}.get(value.strip().lower())
-    return None
-
-
-def _restore(cls: type[Error], state: dict[str, Any], cause: BaseException | None) -> Error:
-    """Rebuild a pickled or copied error without calling its constructor."""
-    error = cls.__new__(cls)
-    error.__dict__.update(state)
-    error.args = (error.message,)
-    if cause is not None:
-        error.__cause__ = cause
-    return error
-
-
-def _travels(value: object, protocol: SupportsIndex, *, strict: bool = True) -> bool:
-    """Tell whether ``value`` survives pickling at ``protocol``.
-
-    ``strict`` wants the same type and JSON form back; otherwise (for causes) the same text
-    is enough, as old protocols turn a ``TimeoutError`` into an ``OSError``.
-    """
-    if value is None or type(value) in (str, float, bool):
-        return True
-    if type(value) is int and -(1 << 63) <= value < (1 << 63):
-        return True
-    import pickle
-
-    try:
-        copy = pickle.loads(pickle.dumps(value, int(protocol)))
-    except Exception:  # unpicklable, or it fails to load back (a RecursionError too)
-        return False
-    try:
-        if not strict:
-            return _str(copy) == _str(value)
-        return type(copy) is type(value) and json_safe(copy, redact=False) == json_safe(
-            value, redact=False
-        )
-    except Exception:
-        return False
-
-
-def _portable(value: Any, protocol: SupportsIndex, *, as_exception: bool = False) -> Any:
-    """Return ``value`` if it survives pickling faithfully, else a stand-in that does.
-
-    The stand-in is the JSON-safe form; an exception held where an exception is expected
-    (a cause, a tool's exception) becomes ``Exception("{Type}: {message}")`` instead.
-    """
-    exception = as_exception and isinstance(value, BaseException)
-    if _travels(value, protocol, strict=not exception):
-        return value
-    if exception:
-        return Exception(f"{type(value).__name__}: {_str(value)}")
-    return json_safe(value, redact=False)
-
-
-def _portable_details(details: dict[Any, Any], protocol: SupportsIndex) -> dict[Any, Any]:
-    """Make a details dict picklable: each value, and its keys as a whole, faithfully or as JSON."""
-    if not all(_travels(key, protocol) for key in details):
-        return json_safe(details, redact=False)  # type: ignore[no-any-return]
-    return {key: _portable(value, protocol) for key, value in details.items()}
-
-
-def _parse_jql_error(text: str) -> tuple[str, str]:
-    """Return ``(error_type, error_message)`` read from a raw JQL error text."""
-    import re
-
-    body = text.strip()
-    wrapper = "UserVisiblePreconditionFailedError:"
-    if body.startswith(wrapper):
-        body = body[len(wrapper) :].lstrip()
-    found = re.search(r"Uncaught exception (\w*Error):(.*)", body) or re.search(
-        r"^\s*(\w*Error):(.*)", body, re.MULTILINE
-    )
-    if found:
-        error_type, message = found.group(1), found.group(2).strip()
-    else:
-        error_type, message = "Error", body.split("\n", 1)[0].strip()
-    message = redact_text(message)
-    if len(message) > 200:
-        message = message[:197] + "..."
-    return error_type, message or redact_text(text[:100])
-
-
-def _jql_line_info(text: str) -> str | None:
-    """Return the offending code line and the caret line under it, if present."""
-    from itertools import pairwise
-
-    for code_line, caret_line in pairwise(text.splitlines()):
-        if caret_line.strip() and set(caret_line.strip()) == {"^"} and code_line.strip():
-            return redact_text(f"{code_line}\n{caret_line}")
-    return None
-
-
-def _jql_stack_trace(text: str) -> str | None:
-    """Return the block after ``Stack trace:``, or the first ``at fn (<anonymous>:L:C)``."""
-    import re
-
-    marker = text.find("Stack trace:")
-    if marker != -1:
-        block = text[marker + len("Stack trace:") :].strip()
-        if block:
-            return block
-    frame = re.search(r"at \S+ \(<anonymous>:\d+:\d+\)", text)
-    return frame.group(0) if frame else None
-
-
 def _is_validation_error(exc: BaseException | None) -> bool:
     """Tell whether ``exc`` is a pydantic ``ValidationError``, without importing pydantic."""
-    if exc is None:
-        return False
-    return any(
+    return exc is not None and any(
         klass.__name__ == "ValidationError"
         and klass.__module__.partition(".")[0] in ("pydantic", "pydantic_core")
         for klass in type(exc).__mro__
@@ -532,9 +336,11 @@ class Error(Exception):
 
     Subclasses declare their defaults as class attributes: ``code``,
     ``default_message`` (a template filled from the error's own attributes),
-    ``status_code`` where HTTP applies, and ``retryable``. The keys errorkit puts
-    in ``details`` are declared once in ``_details_layout``, in order; a name
-    ending in ``?`` is left out when its value is None.
+    ``status_code`` where HTTP applies, and ``retryable``.
+
+    ``details`` is built on first read, as a snapshot of the error's fields (in a fixed
+    order per class) followed by the caller's own ``details``; it is then kept, so later
+    changes to the attributes do not show in it.
 
     What to do: Read ``code`` and ``details``; catch a narrower class when you can act on it.
     """
@@ -544,27 +350,49 @@ class Error(Exception):
     retryable: bool = False
     exit_code: ClassVar[int] = EXIT_FAILURE
     message: str
-    details: dict[str, Any]
+    _details: dict[str, Any]
+    _extra: dict[Any, Any]
 
-    _details_layout: tuple[str, ...] = ()
-    # (name, attribute it is stored in, optional): a property ``x`` is stored as ``_x``.
+    # What each class adds to ``details``, in order; a name ending in ``?`` is left out
+    # when its value is None. ``_layout`` merges them along the MRO:
+    # (name, attribute it is stored in, optional); a property ``x`` is stored as ``_x``.
+    _fields: ClassVar[tuple[str, ...]] = ()
     _layout: ClassVar[tuple[tuple[str, str, bool], ...]] = ()
+    _state: ClassVar[tuple[str, ...]] = ()  # slot names, for pickling
     _other_codes: ClassVar[tuple[str, ...]] = ()
     _exception_attributes: ClassVar[tuple[str, ...]] = ()  # pickled as exceptions
-    _registry: ClassVar[dict[str, type[Error]]] = {}
+    _by_code: ClassVar[dict[str, type[Error]]] = {}
+    _by_status: ClassVar[dict[int, type[APIError]]] = {}
+    _by_range: ClassVar[list[tuple[range, type[APIError]]]] = []
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, *, statuses: Iterable[int] = (), **kwargs: Any) -> None:
+        """Register the class's codes (and ``statuses``, for APIError classes); merge layouts.
+
+        Args:
+            statuses: The HTTP statuses ``class_for_status`` maps to this class; a
+                ``range`` is looked up after every exact status.
+            **kwargs: Passed on to ``super().__init_subclass__``.
+        """
         super().__init_subclass__(**kwargs)
-        layout = []
-        for entry in cls._details_layout:
-            name = entry.rstrip("?")
-            stored = "_" + name if isinstance(getattr(cls, name, None), property) else name
-            layout.append((name, stored, entry.endswith("?")))
-        cls._layout = tuple(layout)
+        fields: dict[str, bool] = {}
+        for klass in reversed(cls.__mro__):
+            for entry in vars(klass).get("_fields", ()):
+                fields[entry.rstrip("?")] = entry.endswith("?")
+        cls._layout = tuple(
+            (name, "_" + name if isinstance(getattr(cls, name, None), property) else name, opt)
+            for name, opt in fields.items()
+        )
+        slots = (name for klass in cls.__mro__ for name in vars(klass).get("__slots__", ()))
+        cls._state = tuple(dict.fromkeys(slots))
         own = vars(cls)
-        codes = (own["code"],) if "code" in own else ()
-        for code in (*codes, *own.get("_other_codes", ())):
-            Error._registry.setdefault(code, cls)
+        for code in ((own["code"],) if "code" in own else ()) + own.get("_other_codes", ()):
+            Error._by_code.setdefault(code, cls)
+        if isinstance(statuses, range):
+            Error._by_range.append((statuses, cls))  # type: ignore[arg-type]
+        else:
+            Error._by_status.update(dict.fromkeys(statuses, cls))  # type: ignore[arg-type]
+        if isinstance(own.get("status_code"), int) and "retryable" not in own:
+            cls.retryable = is_retryable_status(own["status_code"])
 
     def __init__(
         self,
@@ -582,21 +410,13 @@ class Error(Exception):
                 win over keys given here.
         """
         if type(message) is not str or not message:
-            message = _text(message) or self._default_message()
-        self.message = message = safe_text(message)
+            message = text_or_none(message) or self._default_message()
+        self.message = message = _masked(message)
+        self.args = (message,)
         if code:
             self.code = safe_text(code) if type(code) is str else code
-        own: dict[Any, Any] = {}
-        attrs = self.__dict__
-        for name, stored, optional in self._layout:
-            value = attrs[stored] if stored in attrs else getattr(self, name, None)
-            if value is not None or not optional:
-                own[name] = value
         if details is not None:
-            for key, value in _as_dict(details).items():
-                own.setdefault(key, value)
-        self.details = own
-        super().__init__(message)
+            self._extra = dict_of(details)
 
     @classmethod
     def from_dict(cls, payload: Mapping[str, Any]) -> Self:
@@ -624,7 +444,7 @@ class Error(Exception):
             )
         error = target.__new__(target)
         error.code = code
-        error.details = dict(details)
+        error._details = dict(details)
         error.message = safe_text(message)
         error._restore_fields()
         if not message:
@@ -635,7 +455,29 @@ class Error(Exception):
     @staticmethod
     def class_for_code(code: str) -> type[Error] | None:
         """Return the class registered for an error code (alternative codes included), or None."""
-        return Error._registry.get(code)
+        return Error._by_code.get(code)
+
+    @staticmethod
+    def class_for_status(status_code: int) -> type[APIError]:
+        """Return the ``APIError`` class for an HTTP error status.
+
+        The exact status first (400 and 422 give ``BadRequestError``, 404
+        ``NotFoundError``, ...), then a range (5xx gives ``ServerError``), then
+        ``APIError``.
+
+        Args:
+            status_code: An HTTP status of at least 400; a numeric string is converted.
+
+        Raises:
+            ValueError: When the status is below 400 (not an error) or not a number.
+        """
+        status = http_status(status_code)
+        if status < 400:
+            raise ValueError(f"HTTP status {status} is not an error status (expected >= 400)")
+        found = Error._by_status.get(status)
+        if found is None:
+            found = next((cls for span, cls in Error._by_range if status in span), APIError)
+        return found
 
     def to_problem_details(self) -> dict[str, Any]:
         """Return an RFC 9457 ``application/problem+json`` document for this error.
@@ -662,10 +504,37 @@ class Error(Exception):
 
         return from_problem_details(document, cls)
 
+    @property
+    def details(self) -> dict[str, Any]:
+        """The structured context: this error's fields, then the caller's own keys."""
+        try:
+            return self._details
+        except AttributeError:
+            details = self._details = self._snapshot()
+            return details
+
+    @details.setter
+    def details(self, value: Mapping[Any, Any]) -> None:
+        self._details = dict_of(value)
+
+    def _snapshot(self) -> dict[str, Any]:
+        """Build ``details`` from the fields of ``_layout`` and the caller's details."""
+        own: dict[Any, Any] = {}
+        for name, stored, optional in self._layout:
+            value = getattr(self, stored, None)
+            if value is not None or not optional:
+                own[name] = value
+        extra = getattr(self, "_extra", None)
+        if extra:
+            for key, value in extra.items():
+                own.setdefault(key, value)
+        return own
+
     def _restore_fields(self) -> None:
         """Set the attributes kept in ``details`` after ``from_dict`` (None when absent)."""
+        details = self.details
         for name, stored, _ in self._layout:
-            setattr(self, stored, self.details.get(name))
+            setattr(self, stored, details.get(name))
 
     def _message_template(self) -> str | None:
         """Return the template of the default message; subclasses may choose one."""
@@ -686,7 +555,7 @@ class Error(Exception):
     def _chain(self, cause: object) -> None:
         """Record ``cause`` (when not None) as the original exception and as ``__cause__``."""
         if cause is not None:
-            self.__cause__ = self._original_exception = _as_cause(cause)
+            self.__cause__ = self._original_exception = exception_or_none(cause)
 
     @property
     def original_exception(self) -> BaseException | None:
@@ -697,9 +566,10 @@ class Error(Exception):
         Without one, it reflects ``__cause__`` (``raise error from exc``); an error
         unpickled or copied keeps the cause it had then, None included.
         """
-        attrs = self.__dict__
-        cause: BaseException | None = attrs.get("_original_exception", self.__cause__)
-        return cause
+        try:
+            return self._original_exception
+        except AttributeError:
+            return self.__cause__
 
     def to_dict(self) -> ErrorDict:
         """Return a new JSON-safe dict with the keys ``code``, ``message``, ``details``.
@@ -708,7 +578,7 @@ class Error(Exception):
         are cut, so ``json.dumps(error.to_dict(), allow_nan=False)`` always works.
         """
         return {
-            "code": self.code if type(self.code) is str else _str(self.code),
+            "code": self.code if type(self.code) is str else str_of(self.code),
             "message": safe_text(self.message),
             "details": _json_object(self.details),
         }
@@ -720,21 +590,18 @@ class Error(Exception):
         return f"{type(self).__name__}(message={self.message!r}, code={self.code!r})"
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
-        attrs = self.__dict__
-        if "_original_exception" not in attrs:  # kept even when None: a pool sets __cause__
-            attrs = {**attrs, "_original_exception": self.__cause__}  # raised ``from`` it
-        state = {
-            key: _portable_details(value, protocol)
-            if key == "details" and type(value) is dict
-            else _portable(
-                value,
-                protocol,
-                as_exception=key == "_original_exception" or key in self._exception_attributes,
-            )
-            for key, value in attrs.items()
-        }
-        cause = _portable(self.__cause__, protocol, as_exception=True)
-        return (_restore, (type(self), state, cause))
+        from errorkit._pickling import portable, portable_details, restore
+
+        state = {name: getattr(self, name) for name in self._state if hasattr(self, name)}
+        state.update(self.__dict__)
+        state.setdefault("_original_exception", self.__cause__)  # kept even when None
+        exceptions = ("_original_exception", *self._exception_attributes)
+        for key, value in state.items():
+            if key in ("_details", "_extra") and type(value) is dict:
+                state[key] = portable_details(value, protocol)
+            else:
+                state[key] = portable(value, protocol, as_exception=key in exceptions)
+        return (restore, (type(self), state, portable(self.__cause__, protocol, as_exception=True)))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return self.__reduce_ex__(2)
@@ -745,7 +612,7 @@ class Error(Exception):
         return pickle.loads(pickle.dumps(self, pickle.HIGHEST_PROTOCOL))  # type: ignore[no-any-return]
 
 
-Error._registry[Error.code] = Error
+Error._by_code[Error.code] = Error
 
 
 # ---------------------------------------------------------------------------
@@ -762,13 +629,13 @@ class ConfigError(Error):
     code = "CONFIG_ERROR"
 
     def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
-        """Create a configuration error.
+        """Create a configuration error (its code is always ``CONFIG_ERROR`` or the class's).
 
         Args:
             message: What is wrong with the configuration.
             details: Extra structured context, copied.
         """
-        super().__init__(message, None, details)
+        Error.__init__(self, message, None, details)
 
 
 class AccountNotFoundError(ConfigError):
@@ -779,7 +646,9 @@ class AccountNotFoundError(ConfigError):
 
     code = "ACCOUNT_NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
-    _details_layout = ("account_name", "available_accounts")
+    default_message = "Account '{account_name}' not found. Available accounts: {available_accounts}"
+    empty_message: ClassVar[str] = "Account '{account_name}' not found. No accounts configured."
+    _fields = ("account_name", "available_accounts")
 
     def __init__(self, account_name: str, available_accounts: Iterable[str] | None = None) -> None:
         """Create the error for an account that is not configured.
@@ -789,13 +658,11 @@ class AccountNotFoundError(ConfigError):
             available_accounts: The accounts that are configured; None means none.
         """
         self.account_name = account_name
-        self.available_accounts: list[str] = _as_list(available_accounts)
-        if self.available_accounts:
-            names = _quoted(self.available_accounts)
-            message = f"Account '{_str(account_name)}' not found. Available accounts: {names}"
-        else:
-            message = f"Account '{_str(account_name)}' not found. No accounts configured."
-        super().__init__(message)
+        self.available_accounts: list[str] = list_of(available_accounts)
+        Error.__init__(self, None)
+
+    def _message_template(self) -> str:
+        return self.default_message if self.available_accounts else self.empty_message
 
 
 class AccountExistsError(ConfigError):
@@ -805,7 +672,8 @@ class AccountExistsError(ConfigError):
     """
 
     code = "ACCOUNT_EXISTS"
-    _details_layout = ("account_name",)
+    default_message = "Account '{account_name}' already exists."
+    _fields = ("account_name",)
 
     def __init__(self, account_name: str) -> None:
         """Create the error for an account name that is taken.
@@ -814,7 +682,7 @@ class AccountExistsError(ConfigError):
             account_name: The account that already exists.
         """
         self.account_name = account_name
-        super().__init__(f"Account '{_str(account_name)}' already exists.")
+        Error.__init__(self, None)
 
 
 class AccountInUseError(ConfigError):
@@ -824,7 +692,14 @@ class AccountInUseError(ConfigError):
     """
 
     code = "ACCOUNT_IN_USE"
-    _details_layout = ("account_name", "referenced_by")
+    default_message = (
+        "Account '{account_name}' is referenced by target(s): {referenced_by}. "
+        "Pass `force=True` to remove anyway."
+    )
+    empty_message: ClassVar[str] = (
+        "Account '{account_name}' is in use. Pass `force=True` to remove."
+    )
+    _fields = ("account_name", "referenced_by")
 
     def __init__(self, account_name: str, referenced_by: Iterable[str] | None = None) -> None:
         """Create the error for an account that targets still reference.
@@ -834,16 +709,11 @@ class AccountInUseError(ConfigError):
             referenced_by: The targets that reference it; None means none are known.
         """
         self.account_name = account_name
-        self.referenced_by: list[str] = _as_list(referenced_by)
-        if self.referenced_by:
-            targets = _quoted(self.referenced_by)
-            message = (
-                f"Account '{_str(account_name)}' is referenced by target(s): {targets}. "
-                "Pass `force=True` to remove anyway."
-            )
-        else:
-            message = f"Account '{_str(account_name)}' is in use. Pass `force=True` to remove."
-        super().__init__(message)
+        self.referenced_by: list[str] = list_of(referenced_by)
+        Error.__init__(self, None)
+
+    def _message_template(self) -> str:
+        return self.default_message if self.referenced_by else self.empty_message
 
 
 class InvalidArgumentError(ConfigError):
@@ -855,14 +725,10 @@ class InvalidArgumentError(ConfigError):
 
     code = "INVALID_ARGUMENT"
     exit_code = EXIT_INVALID_ARGUMENTS
-    _details_layout = ("violation", "detected_auth_type?")
+    _fields = ("violation", "detected_auth_type?")
 
     def __init__(
-        self,
-        message: str,
-        *,
-        violation: Violation,
-        detected_auth_type: str | None = None,
+        self, message: str, *, violation: Violation, detected_auth_type: str | None = None
     ) -> None:
         """Create the error for arguments that cannot be combined.
 
@@ -872,12 +738,11 @@ class InvalidArgumentError(ConfigError):
                 or ``"secret_stdin_misuse"``.
             detected_auth_type: The kind of credential that was detected, when known.
         """
-        valid = _VIOLATIONS
-        if violation not in valid:
-            raise ValueError(f"Invalid violation {violation!r}; must be one of {valid}.")
+        if violation not in _VIOLATIONS:
+            raise ValueError(f"Invalid violation {violation!r}; must be one of {_VIOLATIONS}.")
         self.violation: Violation = violation
         self.detected_auth_type = detected_auth_type
-        super().__init__(message)
+        Error.__init__(self, message)
 
 
 class ProjectNotFoundError(ConfigError):
@@ -888,7 +753,11 @@ class ProjectNotFoundError(ConfigError):
 
     code = "PROJECT_NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
-    _details_layout = ("project_id", "available_projects")
+    default_message = "Project '{project_id}' not found. Available projects: {available_projects}"
+    empty_message: ClassVar[str] = (
+        "Project '{project_id}' not found. No accessible projects discovered."
+    )
+    _fields = ("project_id", "available_projects")
 
     def __init__(self, project_id: str, available_projects: Iterable[str] | None = None) -> None:
         """Create the error for a project that is not accessible.
@@ -898,13 +767,11 @@ class ProjectNotFoundError(ConfigError):
             available_projects: The projects that are accessible; None means none.
         """
         self.project_id = project_id
-        self.available_projects: list[str] = _as_list(available_projects)
-        if self.available_projects:
-            ids = _quoted(self.available_projects)
-            message = f"Project '{_str(project_id)}' not found. Available projects: {ids}"
-        else:
-            message = f"Project '{_str(project_id)}' not found. No accessible projects discovered."
-        super().__init__(message)
+        self.available_projects: list[str] = list_of(available_projects)
+        Error.__init__(self, None)
+
+    def _message_template(self) -> str:
+        return self.default_message if self.available_projects else self.empty_message
 
 
 class MissingAPIKeyError(ConfigError):
@@ -915,7 +782,8 @@ class MissingAPIKeyError(ConfigError):
 
     code = "MISSING_API_KEY"
     exit_code = EXIT_AUTH
-    _details_layout = ("provider_id", "env_var")
+    default_message = "No API key found for {provider_id}. Set the {env_var} environment variable."
+    _fields = ("provider_id", "env_var")
 
     def __init__(self, provider_id: str, env_var: str) -> None:
         """Create the error for a provider without an API key.
@@ -926,10 +794,7 @@ class MissingAPIKeyError(ConfigError):
         """
         self.provider_id = provider_id
         self.env_var = env_var
-        super().__init__(
-            f"No API key found for {_str(provider_id)}. "
-            f"Set the {_str(env_var)} environment variable."
-        )
+        Error.__init__(self, None)
 
 
 class NoRegisteredProviderError(ConfigError):
@@ -939,7 +804,11 @@ class NoRegisteredProviderError(ConfigError):
     """
 
     code = "NO_REGISTERED_PROVIDER"
-    _details_layout = ("model_id",)
+    default_message = (
+        "No provider registered for model '{model_id}'. "
+        "Register a provider for this model's prefix, or check the model id for a typo."
+    )
+    _fields = ("model_id",)
 
     def __init__(self, model_id: str) -> None:
         """Create the error for a model id no provider serves.
@@ -948,10 +817,7 @@ class NoRegisteredProviderError(ConfigError):
             model_id: The model id that was asked for.
         """
         self.model_id = model_id
-        super().__init__(
-            f"No provider registered for model '{_str(model_id)}'. "
-            "Register a provider for this model's prefix, or check the model id for a typo."
-        )
+        Error.__init__(self, None)
 
 
 # ---------------------------------------------------------------------------
@@ -974,26 +840,42 @@ class APIError(Error):
     true, after ``retry_after`` seconds when the server sent one.
     """
 
+    __slots__ = (
+        "_details",
+        "_extra",
+        "_original_exception",
+        "_provider",
+        "_retry_after",
+        "message",
+        "request_body",
+        "request_id",
+        "request_method",
+        "request_params",
+        "request_url",
+        "response_body",
+    )
     code = "API_ERROR"
     default_message = "HTTP {status_code} error"
     status_code: int
-    response_body: Any = None
-    request_method: str | None = None
-    request_url: str | None = None
-    request_params: Mapping[str, Any] | None = None
-    request_body: Any = None
-    request_id: str | None = None
-    _provider: Any = None
-    _retry_after: Any = None
-    _details_layout = (*_HTTP_DETAILS, "provider?", "retry_after?")
-    _context_keywords: ClassVar[frozenset[str]] = _HTTP_KEYWORDS
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        # A class with its own status is retryable when that status is (the catalog reads it).
-        own = vars(cls)
-        if "status_code" in own and "retryable" not in own:
-            cls.retryable = _is_retryable_status(own["status_code"])
+    response_body: Any
+    request_method: str | None
+    request_url: str | None
+    request_params: Mapping[str, Any] | None
+    request_body: Any
+    request_id: str | None
+    _provider: Any
+    _retry_after: Any
+    _fields: ClassVar[tuple[str, ...]] = (
+        "status_code",
+        "response_body?",
+        "request_method?",
+        "request_url?",
+        "request_params?",
+        "request_body?",
+        "request_id?",
+        "provider?",
+        "retry_after?",
+    )
 
     def __init__(
         self,
@@ -1001,7 +883,17 @@ class APIError(Error):
         *,
         status_code: int,
         code: str | None = None,
-        **context: Unpack[HTTPContext],
+        response_body: Any = None,
+        request_method: str | None = None,
+        request_url: str | None = None,
+        request_params: Mapping[str, Any] | None = None,
+        request_body: Any = None,
+        request_id: str | None = None,
+        provider: str | None = None,
+        original_exception: BaseException | None = None,
+        retry_after: float | None = None,
+        retryable: bool | None = None,
+        details: Mapping[Any, Any] | None = None,
     ) -> None:
         """Create an HTTP error.
 
@@ -1009,56 +901,73 @@ class APIError(Error):
             message: What failed; a default is used when empty.
             status_code: The HTTP status of the response (required).
             code: The error code; None keeps ``API_ERROR``.
-            **context: The request and response context, the keywords of ``HTTPContext``
-                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
-                the attribute of the same name.
+            response_body: The decoded response body.
+            request_method: The request's HTTP method.
+            request_url: The request URL, kept raw (``to_dict()`` masks its secrets).
+            request_params: The request's query parameters.
+            request_body: The request body.
+            request_id: The id the server gave the request.
+            provider: The provider that answered, when known.
+            original_exception: The exception that caused this one.
+            retry_after: Seconds the server asked to wait; negative, NaN or infinite means
+                unknown (None).
+            retryable: The server's own verdict; None leaves it to the status.
+            details: The caller's own context, listed after errorkit's keys.
         """
-        self._init_http(message, status_code, context, code)
+        cls = type(self)
+        if type(status_code) is not int:
+            status_code = status_or_value(status_code)
+        if status_code != cls._class_status:
+            self.status_code = status_code
+        self.response_body = response_body
+        self.request_method = request_method
+        self.request_url = request_url
+        self.request_params = request_params
+        self.request_body = request_body
+        self.request_id = request_id
+        self._provider = provider
+        if retry_after is not None and (
+            type(retry_after) is not float or not 0 <= retry_after < _INF
+        ):
+            retry_after = wait_seconds(retry_after)
+        self._retry_after = retry_after
+        if original_exception is not None:
+            self._chain(original_exception)
+        if retryable is not None and type(retryable) is not bool:
+            retryable = hint_or_none(retryable)
+        if retryable is None:
+            if details is not None:
+                self._extra = dict_of(details)
+            if status_code != cls._class_status or not cls._status_rule:
+                retryable = self._retryable_by_rule()  # else the class's own value holds
+        else:  # the server's hint: kept in ``details``, before the caller's keys, and winning
+            own = dict_of(details)
+            own.pop("retryable", None)
+            self._extra = {"retryable": retryable, **own}
+        if retryable is not None and retryable is not cls.retryable:
+            self.retryable = retryable
+        if code:
+            self.code = safe_text(code) if type(code) is str else code
+        if type(message) is not str or not message:
+            message = text_or_none(message) or self._default_message()
+        masked = _MASKED.get(message)
+        self.message = masked = safe_text(message) if masked is None else masked
+        self.args = (masked,)
 
-    def _init_http(
-        self,
-        message: str | None,
-        status_code: object,
-        context: Mapping[str, Any],
-        code: str | None = None,
-    ) -> None:
-        """Store the HTTP context (checking its keywords) and finish construction."""
-        hint: bool | None = None
-        details: dict[Any, Any] = {}
-        if context:
-            allowed = self._context_keywords
-            if not allowed.issuperset(context):
-                unknown = min(context.keys() - allowed)
-                raise TypeError(
-                    f"{type(self).__name__}() got an unexpected keyword argument {unknown!r}"
-                )
-            attrs = self.__dict__
-            attrs.update(context)  # each keyword becomes the attribute of the same name...
-            if "provider" in context:  # ...but ``provider`` is a read-only property
-                attrs["_provider"] = attrs.pop("provider")
-            if "original_exception" in context:  # ...and the cause is ``__cause__``
-                self._chain(attrs.pop("original_exception"))
-            if "retry_after" in context:  # ...a delay is checked, and read-only too
-                attrs["_retry_after"] = _as_delay(attrs.pop("retry_after"))
-            if "retryable" in context:  # ...the server's hint decides ``retryable``
-                hint = _as_hint(attrs.pop("retryable"))
-            if "details" in context:  # ...and the caller's details follow errorkit's keys
-                details = _as_dict(attrs.pop("details"))
-        if status_code is None:
-            status_code = getattr(type(self), "status_code", None)
-        self.status_code = status_code if type(status_code) is int else _as_status(status_code)
-        self.retryable = self._retryable_by_rule() if hint is None else hint
-        if hint is not None:  # kept in ``details``, before the caller's keys, and winning
-            details = {"retryable": hint, **{k: v for k, v in details.items() if k != "retryable"}}
-        Error.__init__(self, message, code, details)
+    _class_status: ClassVar[object] = None  # the class's own status, read once per class
+    _status_rule: ClassVar[bool] = True  # False when ``_retryable_by_rule`` reads more
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._class_status = getattr(cls, "status_code", None)
 
     def _retryable_by_rule(self) -> bool:
         """Tell whether this error is transient when the server gave no hint."""
-        return _is_retryable_status(self.status_code)
+        return is_retryable_status(self.status_code)
 
     def _restore_fields(self) -> None:
         super()._restore_fields()
-        self._retry_after = _as_delay(self._retry_after)  # a caller's key may stand there
+        self._retry_after = wait_seconds(self._retry_after)  # a caller's key may stand there
         hint = self.details.get("retryable")
         self.retryable = hint if isinstance(hint, bool) else self._retryable_by_rule()
 
@@ -1073,7 +982,34 @@ class APIError(Error):
         return self._retry_after  # type: ignore[no-any-return]
 
 
-class BadRequestError(APIError):
+class _DefaultStatusError(APIError):
+    """An ``APIError`` whose class fixes the status and the code: the message is optional."""
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status_code: int | None = None,
+        **context: Unpack[HTTPContext],
+    ) -> None:
+        """Create the error.
+
+        Args:
+            message: What failed; None means the class's default message.
+            status_code: The HTTP status; None means the class status.
+            **context: The request and response context, the keywords of ``HTTPContext``
+                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
+                the attribute of the same name.
+        """
+        if "code" in context:  # the one APIError keyword these classes fix
+            _reject_unknown(self, context, _HTTP_KEYWORDS)
+        status = self.status_code if status_code is None else status_code
+        APIError.__init__(self, message or "", status_code=status, **context)
+
+
+class BadRequestError(_DefaultStatusError, statuses=(400, 422)):
     """The request was malformed or semantically invalid (HTTP 400, also 422).
 
     What to do: Fix the request using the message and ``response_body``; do not retry it
@@ -1084,24 +1020,6 @@ class BadRequestError(APIError):
     exit_code = EXIT_INVALID_ARGUMENTS
     default_message = "Bad request"
     status_code = 400
-
-    def __init__(
-        self,
-        message: str | None = None,
-        *,
-        status_code: int | None = None,
-        **context: Unpack[HTTPContext],
-    ) -> None:
-        """Create the error for a rejected request.
-
-        Args:
-            message: What was wrong; None means the class's default message.
-            status_code: The HTTP status; None means the class status (400).
-            **context: The request and response context, the keywords of ``HTTPContext``
-                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
-                the attribute of the same name.
-        """
-        self._init_http(message, status_code, context)
 
 
 class QueryError(BadRequestError):
@@ -1126,9 +1044,7 @@ class JQLSyntaxError(QueryError):
 
     code = "JQL_SYNTAX_ERROR"
     status_code = 412
-    _details_layout = (
-        *_HTTP_DETAILS,
-        "provider?",
+    _fields = (
         "error_type",
         "error_message",
         "line_info",
@@ -1148,30 +1064,29 @@ class JQLSyntaxError(QueryError):
             script: The JQL script that ran, when known.
             request_path: The API path that ran it, when known.
         """
+        from errorkit import _jql
+
         self.raw_error = raw_error
         self.script = script
         self.request_path = request_path
-        text = raw_error if isinstance(raw_error, str) else _str(raw_error)
-        self.error_type, self.error_message = _parse_jql_error(text)
-        self.line_info = _jql_line_info(text)
-        self.stack_trace = _jql_stack_trace(text)
+        text = raw_error if isinstance(raw_error, str) else str_of(raw_error)
+        self.error_type, self.error_message, self.line_info, self.stack_trace = _jql.parse(text)
         response_body: dict[str, Any] = {"error": raw_error}
         if request_path is not None:
             response_body["request"] = request_path
         message = f"JQL {self.error_type}: {self.error_message}"
         if self.line_info:
             message += f"\n{self.line_info}"
-        self._init_http(
+        APIError.__init__(
+            self,
             message,
-            None,
-            {
-                "response_body": response_body,
-                "request_body": None if script is None else {"script": script},
-            },
+            status_code=412,
+            response_body=response_body,
+            request_body=None if script is None else {"script": script},
         )
 
 
-class AuthenticationError(APIError):
+class AuthenticationError(_DefaultStatusError, statuses=(401,)):
     """The credentials were missing, invalid or expired (HTTP 401).
 
     What to do: Check or refresh the credentials; retrying with the same ones fails again.
@@ -1182,26 +1097,8 @@ class AuthenticationError(APIError):
     default_message = "Authentication failed"
     status_code = 401
 
-    def __init__(
-        self,
-        message: str | None = None,
-        *,
-        status_code: int | None = None,
-        **context: Unpack[HTTPContext],
-    ) -> None:
-        """Create the error for rejected credentials.
 
-        Args:
-            message: What failed; None means the class's default message.
-            status_code: The HTTP status; None means the class status (401).
-            **context: The request and response context, the keywords of ``HTTPContext``
-                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
-                the attribute of the same name.
-        """
-        self._init_http(message, status_code, context)
-
-
-class PermissionDeniedError(APIError):
+class PermissionDeniedError(_DefaultStatusError, statuses=(403,)):
     """The credentials are valid but not allowed to do this (HTTP 403).
 
     What to do: Ask for the missing permission or use credentials that have it.
@@ -1212,26 +1109,8 @@ class PermissionDeniedError(APIError):
     default_message = "Permission denied"
     status_code = 403
 
-    def __init__(
-        self,
-        message: str | None = None,
-        *,
-        status_code: int | None = None,
-        **context: Unpack[HTTPContext],
-    ) -> None:
-        """Create the error for a forbidden request.
 
-        Args:
-            message: What was refused; None means the class's default message.
-            status_code: The HTTP status; None means the class status (403).
-            **context: The request and response context, the keywords of ``HTTPContext``
-                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
-                the attribute of the same name.
-        """
-        self._init_http(message, status_code, context)
-
-
-class NotFoundError(APIError):
+class NotFoundError(_DefaultStatusError, statuses=(404,)):
     """The requested resource does not exist (HTTP 404).
 
     What to do: Check the identifier in the request URL; the resource may have been deleted.
@@ -1242,26 +1121,8 @@ class NotFoundError(APIError):
     default_message = "Resource not found"
     status_code = 404
 
-    def __init__(
-        self,
-        message: str | None = None,
-        *,
-        status_code: int | None = None,
-        **context: Unpack[HTTPContext],
-    ) -> None:
-        """Create the error for a missing resource.
 
-        Args:
-            message: What was not found; None means the class's default message.
-            status_code: The HTTP status; None means the class status (404).
-            **context: The request and response context, the keywords of ``HTTPContext``
-                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
-                the attribute of the same name.
-        """
-        self._init_http(message, status_code, context)
-
-
-class ConflictError(APIError):
+class ConflictError(_DefaultStatusError, statuses=(409,)):
     """The request conflicts with the resource's current state (HTTP 409).
 
     What to do: Fetch the resource again, reconcile the change (a version, an ETag, a
@@ -1272,26 +1133,8 @@ class ConflictError(APIError):
     default_message = "Conflict"
     status_code = 409
 
-    def __init__(
-        self,
-        message: str | None = None,
-        *,
-        status_code: int | None = None,
-        **context: Unpack[HTTPContext],
-    ) -> None:
-        """Create the error for a request that conflicts with the resource's state.
 
-        Args:
-            message: What conflicted; None means the class's default message.
-            status_code: The HTTP status; None means the class status (409).
-            **context: The request and response context, the keywords of ``HTTPContext``
-                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
-                the attribute of the same name.
-        """
-        self._init_http(message, status_code, context)
-
-
-class RateLimitError(APIError):
+class RateLimitError(_DefaultStatusError, statuses=(429,)):
     """Too many requests (HTTP 429): wait ``retry_after`` seconds when it is known.
 
     ``rate_limit_form_url`` links to the form for requesting a higher limit.
@@ -1300,13 +1143,14 @@ class RateLimitError(APIError):
     ``rate_limit_form_url`` requests a higher limit.
     """
 
+    __slots__ = ("project_id",)
     code = "RATE_LIMITED"
     exit_code = EXIT_RATE_LIMITED
     default_message = "Rate limit exceeded"
     status_code = 429
     retryable = True
-    project_id: str | None = None
-    _details_layout = (*_HTTP_DETAILS, "provider?", "retry_after?", "project_id?")
+    project_id: str | None
+    _fields: ClassVar[tuple[str, ...]] = ("project_id?",)
 
     def __init__(
         self,
@@ -1329,16 +1173,22 @@ class RateLimitError(APIError):
                 ``request_method``, ``request_url``, ...); each becomes the attribute of the
                 same name. A negative, NaN or infinite ``retry_after`` means unknown (None).
         """
-        # ``retry_after`` is a keyword of the context (every APIError has it); a
-        # negative, NaN or infinite value is unknown.
-        seconds = _as_delay(context.get("retry_after"))
+        if "code" in context:  # the one APIError keyword these classes fix
+            _reject_unknown(self, context, _HTTP_KEYWORDS)
         self.project_id = project_id
-        text = _text(message) or self._default_message()
-        if seconds is not None:
-            shown = int(seconds) if seconds.is_integer() else seconds
-            unit = "second" if seconds == 1 else "seconds"
-            text = f"{text.removesuffix('.')}. Retry after {shown} {unit}."
-        self._init_http(text, status_code, context)
+        text = message if type(message) is str and message else text_or_none(message)
+        if text is None:
+            text = self._default_message()
+        if "retry_after" in context:
+            seconds = context["retry_after"]
+            if type(seconds) is not float or not 0 <= seconds < _INF:
+                seconds = wait_seconds(seconds)
+            if seconds is not None:
+                shown = int(seconds) if seconds.is_integer() else seconds
+                unit = "second" if seconds == 1 else "seconds"
+                text = f"{text.removesuffix('.')}. Retry after {shown} {unit}."
+        status = 429 if status_code is None else status_code
+        APIError.__init__(self, text, status_code=status, **context)
 
     def _retryable_by_rule(self) -> bool:
         return True  # a rate limit clears by itself, whatever status carried it
@@ -1357,7 +1207,7 @@ class RateLimitError(APIError):
         )
 
 
-class ServerError(APIError):
+class ServerError(_DefaultStatusError, statuses=range(500, 600)):
     """The server failed (any HTTP 5xx); usually transient.
 
     What to do: Retry with backoff; if it persists, report the ``request_id`` to the provider.
@@ -1366,24 +1216,6 @@ class ServerError(APIError):
     code = "SERVER_ERROR"
     default_message = "Server error"
     status_code = 500
-
-    def __init__(
-        self,
-        message: str | None = None,
-        *,
-        status_code: int | None = None,
-        **context: Unpack[HTTPContext],
-    ) -> None:
-        """Create the error for a failing server.
-
-        Args:
-            message: What failed; None means the class's default message.
-            status_code: The HTTP status; None means the class status (500).
-            **context: The request and response context, the keywords of ``HTTPContext``
-                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
-                the attribute of the same name.
-        """
-        self._init_http(message, status_code, context)
 
 
 class SessionReplayError(APIError):
@@ -1416,7 +1248,8 @@ class SessionReplayError(APIError):
                 ``response_body``, ``request_method``, ``request_url``, ...); each becomes
                 the attribute of the same name.
         """
-        self._init_http(message, status_code, context, code)
+        status = self.status_code if status_code is None else status_code
+        APIError.__init__(self, message, status_code=status, code=code, **context)
 
 
 class SessionReplayAccessError(SessionReplayError):
@@ -1434,7 +1267,7 @@ class SessionReplayAccessError(SessionReplayError):
     def for_project(cls, project_id: int | str) -> Self:
         """Build the canonical error for a project whose replays need sensitive-data access."""
         return cls(
-            f"Project {_str(project_id)} has SESSION_RECORDING_SENSITIVE_DATA enabled. "
+            f"Project {str_of(project_id)} has SESSION_RECORDING_SENSITIVE_DATA enabled. "
             "Your account lacks sensitive-data access. Contact the project owner to grant "
             "the 'sensitive_data_replay' permission, or use a service account that has it.",
             details={
@@ -1459,8 +1292,8 @@ class SignedURLExpiredError(SessionReplayError):
     def for_replay(cls, replay_id: str, signed_at: float, expired_at: float) -> Self:
         """Build the canonical error for a replay whose signed URL expired."""
         return cls(
-            f"Signed URL for replay {_str(replay_id)} expired (5-minute TTL). Re-sign with "
-            f"sign_replay({_repr(replay_id)}) or use the default re_sign_on_expiry=True on "
+            f"Signed URL for replay {str_of(replay_id)} expired (5-minute TTL). Re-sign with "
+            f"sign_replay({repr_of(replay_id)}) or use the default re_sign_on_expiry=True on "
             "stream_replay.",
             details={"replay_id": replay_id, "signed_at": signed_at, "expired_at": expired_at},
         )
@@ -1481,8 +1314,8 @@ class ReplayNotFoundError(SessionReplayError):
     def for_replay(cls, replay_id: str, retention_days: int, cdn_url_prefix: str) -> Self:
         """Build the canonical error for a replay that is not on the CDN."""
         return cls(
-            f"Replay {_str(replay_id)} not found on CDN. The replay may have aged out of its "
-            f"retention window ({_str(retention_days)} days), never been recorded, or been "
+            f"Replay {str_of(replay_id)} not found on CDN. The replay may have aged out of its "
+            f"retention window ({str_of(retention_days)} days), never been recorded, or been "
             "deleted.",
             details={
                 "replay_id": replay_id,
@@ -1507,7 +1340,7 @@ class APIConnectionError(Error, ConnectionError):
     default_message = "Connection failed"
     retryable = True
     status_code: int | None = None
-    _details_layout = ("request_method?", "request_url?", "provider?")
+    _fields = ("request_method?", "request_url?", "provider?")
 
     def __init__(
         self,
@@ -1531,7 +1364,7 @@ class APIConnectionError(Error, ConnectionError):
         self.request_url = request_url
         self.provider = provider
         self._chain(original_exception)
-        super().__init__(message)
+        Error.__init__(self, message)
 
 
 class APITimeoutError(APIConnectionError, TimeoutError):
@@ -1601,14 +1434,14 @@ class RegionProbeError(OAuthError):
         """
         self._attempts = [
             tuple(a) if isinstance(a, Iterable) and not isinstance(a, str | bytes) else a
-            for a in _as_list(attempts)
+            for a in list_of(attempts)
         ]
         listed = [list(a) if isinstance(a, tuple) else a for a in self._attempts]
-        super().__init__(message, code, {"attempts": listed})
+        Error.__init__(self, message, code, {"attempts": listed})
 
     def _restore_fields(self) -> None:
         attempts = self.details.get("attempts")
-        self._attempts = [tuple(a) if isinstance(a, list) else a for a in _as_list(attempts)]
+        self._attempts = [tuple(a) if isinstance(a, list) else a for a in list_of(attempts)]
 
     @property
     def attempts(self) -> list[tuple[str, int, str]]:
@@ -1618,12 +1451,7 @@ class RegionProbeError(OAuthError):
     def to_dict(self) -> RegionProbeErrorDict:
         """Return the base dict plus ``attempts`` at the top level."""
         base = super().to_dict()
-        return {
-            "code": base["code"],
-            "message": base["message"],
-            "details": base["details"],
-            "attempts": base["details"].get("attempts", []),
-        }
+        return {**base, "attempts": base["details"].get("attempts", [])}
 
 
 class RegionProbeNetworkError(RegionProbeError):
@@ -1636,13 +1464,13 @@ class RegionProbeNetworkError(RegionProbeError):
     exit_code = EXIT_FAILURE
 
     def __init__(self, message: str, *, attempts: Iterable[tuple[str, int, str]]) -> None:
-        """Create the error for region probes that all failed offline.
+        """Create the error for region probes that all failed offline (its code is fixed).
 
         Args:
             message: What failed.
             attempts: One ``(region, status_code, error_body)`` tuple per probe.
         """
-        super().__init__(message, attempts=attempts)
+        RegionProbeError.__init__(self, message, attempts=attempts)
 
 
 class WorkspaceScopeError(Error):
@@ -1668,20 +1496,20 @@ class BusinessContextValidationError(Error):
     exit_code = EXIT_INVALID_ARGUMENTS
 
     def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
-        """Create the error for business-context text that failed validation.
+        """Create the error for business-context text that failed validation (code fixed).
 
         Args:
             message: What failed; ``for_length`` builds the canonical message.
             details: Extra structured context, copied.
         """
-        super().__init__(message, None, details)
+        Error.__init__(self, message, None, details)
 
     @classmethod
     def for_length(cls, length: int) -> Self:
         """Build the canonical error for text of ``length`` characters."""
         return cls(
             f"content exceeds maximum length of {BUSINESS_CONTEXT_MAX_CHARS} characters "
-            f"(got {_str(length)})",
+            f"(got {str_of(length)})",
             {"length": length, "max": BUSINESS_CONTEXT_MAX_CHARS},
         )
 
@@ -1701,9 +1529,8 @@ class ConnectorError(Error):
     """
 
     code = "CONNECTOR_ERROR"
-    _provider: Any = None
-    _details_layout: tuple[str, ...] = ("provider",)
-    _context_keywords: ClassVar[frozenset[str]] = _REQUEST_KEYWORDS | {"provider"}
+    _provider: Any
+    _fields: ClassVar[tuple[str, ...]] = ("provider",)
 
     def __init__(
         self, message: str, *, provider: str, original_exception: BaseException | None = None
@@ -1717,7 +1544,7 @@ class ConnectorError(Error):
         """
         self._provider = provider
         self._chain(original_exception)
-        super().__init__(message)
+        Error.__init__(self, message)
 
     @property
     def provider(self) -> str:
@@ -1732,13 +1559,15 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
     with other arguments.
     """
 
+    __slots__ = ("env_var",)
     code = "PROVIDER_UNAUTHORIZED"
     default_message = "{provider}: API credentials missing or invalid. " + DIRECTIVE_CREDENTIALS
     env_var_message: ClassVar[str] = (
         "{provider}: API credentials missing or invalid — set the {env_var} env var "
         "(and ensure it is exported). " + DIRECTIVE_CREDENTIALS
     )
-    _details_layout = (*_HTTP_DETAILS, "provider", "env_var")
+    env_var: str | None
+    _fields = ("env_var",)
 
     def __init__(
         self,
@@ -1761,9 +1590,11 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
                 (``response_body``, ``request_method``, ``request_url``, ...); each becomes
                 the attribute of the same name.
         """
-        self._provider = provider
+        if context:
+            _reject_unknown(self, context, _REQUEST_KEYWORDS)
         self.env_var = env_var
-        self._init_http(message, status_code, context)
+        status = status_code
+        APIError.__init__(self, message or "", status_code=status, provider=provider, **context)
 
     def _message_template(self) -> str | None:
         return self.env_var_message if self.env_var else self.default_message
@@ -1776,12 +1607,12 @@ class PaymentRequiredError(ConnectorError, APIError):
     retry.
     """
 
+    __slots__ = ()
     code = "PAYMENT_REQUIRED"
     default_message = (
         "{provider}: this endpoint or parameter set is not included in your plan. " + DIRECTIVE_PLAN
     )
     status_code = 402
-    _details_layout = (*_HTTP_DETAILS, "provider")
 
     def __init__(
         self,
@@ -1801,8 +1632,10 @@ class PaymentRequiredError(ConnectorError, APIError):
                 (``response_body``, ``request_method``, ``request_url``, ...); each becomes
                 the attribute of the same name.
         """
-        self._provider = provider
-        self._init_http(message, status_code, context)
+        if context:
+            _reject_unknown(self, context, _REQUEST_KEYWORDS)
+        status = 402 if status_code is None else status_code
+        APIError.__init__(self, message or "", status_code=status, provider=provider, **context)
 
 
 class ConnectorRateLimitError(ConnectorError, RateLimitError):
@@ -1815,6 +1648,7 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
     stop (quota errors clear only next billing cycle).
     """
 
+    __slots__ = ("quota_exhausted",)
     code = "PROVIDER_RATE_LIMITED"
     default_message = (
         "{provider}: rate limit hit, retry after {retry_after:.0f}s. " + DIRECTIVE_BURST
@@ -1822,7 +1656,9 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
     quota_message: ClassVar[str] = (
         "{provider}: API quota exhausted for the current billing period. " + DIRECTIVE_QUOTA
     )
-    _details_layout = (*_HTTP_DETAILS, "provider", "retry_after", "quota_exhausted")
+    quota_exhausted: bool
+    _status_rule = False
+    _fields = ("retry_after", "quota_exhausted")
 
     def __init__(
         self,
@@ -1846,16 +1682,24 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
                 (``response_body``, ``request_method``, ``request_url``, ...); each becomes
                 the attribute of the same name.
         """
-        seconds = _as_seconds(retry_after)
+        if context:
+            _reject_unknown(self, context, _REQUEST_KEYWORDS)
+        seconds = seconds_or_none(retry_after)
         if seconds is not None and seconds > 86400:
             raise ValueError(
                 f"retry_after={retry_after!r} is more than 86400 seconds; it looks like a "
                 "Unix epoch timestamp, not a duration. Pass the number of seconds to wait."
             )
-        self._retry_after = 0.0 if seconds is None or not seconds >= 0 else seconds
-        self._provider = provider
         self.quota_exhausted = quota_exhausted
-        self._init_http(message, status_code, context)
+        self.project_id = None
+        APIError.__init__(
+            self,
+            message or "",
+            status_code=429 if status_code is None else status_code,
+            provider=provider,
+            retry_after=wait_seconds(seconds) or 0.0,
+            **context,
+        )
 
     def _retryable_by_rule(self) -> bool:
         return not self.quota_exhausted  # a quota clears only next billing period
@@ -1876,13 +1720,13 @@ class ProviderError(ConnectorError, APIError):
     change the parameters for other 4xx.
     """
 
+    __slots__ = ()
     code = "PROVIDER_ERROR"
     timeout_message: ClassVar[str] = "{provider}: upstream timed out. " + DIRECTIVE_TIMEOUT
     server_message: ClassVar[str] = (
         "{provider}: server error (HTTP {status_code}); likely transient. " + DIRECTIVE_TRANSIENT
     )
     default_message = "{provider}: request rejected (HTTP {status_code}). " + DIRECTIVE_REJECTED
-    _details_layout = (*_HTTP_DETAILS, "provider")
 
     def __init__(
         self,
@@ -1901,8 +1745,11 @@ class ProviderError(ConnectorError, APIError):
                 (``response_body``, ``request_method``, ``request_url``, ...); each becomes
                 the attribute of the same name.
         """
-        self._provider = provider
-        self._init_http(message, _as_status(status_code), context)
+        if context:
+            _reject_unknown(self, context, _REQUEST_KEYWORDS)
+        APIError.__init__(
+            self, message or "", status_code=status_code, provider=provider, **context
+        )
 
     def _message_template(self) -> str | None:
         status = self.status_code
@@ -1924,7 +1771,7 @@ class EmptyDataError(ConnectorError):
         "{provider}: no data returned for the given parameters. "
         "Adjust parameters or try a different connector."
     )
-    _details_layout = ("provider", "query_params")
+    _fields = ("query_params",)
 
     def __init__(
         self,
@@ -1940,7 +1787,7 @@ class EmptyDataError(ConnectorError):
             query_params: The parameters of the call; None means ``{}``.
         """
         self._provider = provider
-        self.query_params: dict[Any, Any] = _as_dict(query_params)
+        self.query_params: dict[Any, Any] = dict_of(query_params)
         Error.__init__(self, message)
 
 
@@ -1971,9 +1818,9 @@ class ParseError(ConnectorError):
             message: Replaces the default message when truthy.
             original_exception: The parsing exception; it picks ``retry_message()``'s text.
         """
-        self._provider = provider
-        self._chain(original_exception)
-        Error.__init__(self, message)
+        ConnectorError.__init__(
+            self, message or "", provider=provider, original_exception=original_exception
+        )
 
     @classmethod
     def from_validation_error(cls, provider: str, exc: BaseException) -> Self:
@@ -1985,7 +1832,7 @@ class ParseError(ConnectorError):
         cause = self.original_exception
         if _is_validation_error(cause):
             return (
-                f"Your response failed schema validation:\n{safe_text(_str(cause))}\n\n"
+                f"Your response failed schema validation:\n{safe_text(str_of(cause))}\n\n"
                 "Please correct these issues and respond again."
             )
         json_module = sys.modules.get("json")
@@ -1995,7 +1842,7 @@ class ParseError(ConnectorError):
                 "Please ensure your response contains a JSON object with opening '{' and "
                 "closing '}' braces."
             )
-        reason = self.message if cause is None else safe_text(_str(cause))
+        reason = self.message if cause is None else safe_text(str_of(cause))
         return (
             f"Your response could not be parsed: {reason}\n\n"
             "Please ensure your response matches the expected format."
@@ -2018,7 +1865,7 @@ class InvalidParameterError(ConnectorError, ValueError):
             provider: The connector's provider.
             message: What is wrong with the argument, used verbatim.
         """
-        super().__init__(message, provider=provider)
+        ConnectorError.__init__(self, message, provider=provider)
 
 
 class CatalogNotFoundError(ConnectorError):
@@ -2038,10 +1885,10 @@ class CatalogNotFoundError(ConnectorError):
             message: What is missing; ``DO NOT retry.`` is appended unless present.
             provider: The catalog's provider.
         """
-        text = _text(message) or self._default_message()
+        text = text_or_none(message) or self._default_message()
         if "DO NOT retry" not in text:
             text = f"{text.removesuffix('.')}. {DIRECTIVE_CATALOG}"
-        super().__init__(text, provider=provider)
+        ConnectorError.__init__(self, text, provider=provider)
 
 
 # ---------------------------------------------------------------------------
@@ -2058,12 +1905,12 @@ class ToolError(Error):
     code = "TOOL_ERROR"
 
     def __init__(self, message: str) -> None:
-        """Create a tool error.
+        """Create a tool error (message only: its code is the class's).
 
         Args:
             message: What failed.
         """
-        super().__init__(message)
+        Error.__init__(self, message)
 
 
 class ToolExecutionError(ToolError):
@@ -2076,7 +1923,7 @@ class ToolExecutionError(ToolError):
     code = "TOOL_EXECUTION_ERROR"
     default_message = "Tool raised {tool_exception_type}"
     _exception_attributes = ("tool_exception",)
-    _details_layout = ("tool_exception_type",)
+    _fields = ("tool_exception_type",)
 
     def __init__(self, tool_exception: BaseException | str) -> None:
         """Create the error for a tool that raised.
@@ -2084,7 +1931,7 @@ class ToolExecutionError(ToolError):
         Args:
             tool_exception: What the tool raised; a string becomes a ``ValueError``.
         """
-        message = _str(tool_exception)
+        message = str_of(tool_exception)
         self.tool_exception: BaseException = (
             tool_exception
             if isinstance(tool_exception, BaseException)
@@ -2092,7 +1939,7 @@ class ToolExecutionError(ToolError):
         )
         self.tool_exception_type = type(self.tool_exception).__name__
         self._chain(self.tool_exception)
-        super().__init__(message)
+        Error.__init__(self, message)
 
     def _restore_fields(self) -> None:
         super()._restore_fields()
@@ -2107,7 +1954,8 @@ class ToolNotFoundError(ToolError):
 
     code = "TOOL_NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
-    _details_layout = ("tool_name",)
+    default_message = "Tool '{tool_name}' not found in registered tools"
+    _fields = ("tool_name",)
 
     def __init__(self, tool_name: str) -> None:
         """Create the error for a tool that is not registered.
@@ -2116,7 +1964,7 @@ class ToolNotFoundError(ToolError):
             tool_name: The tool the call named.
         """
         self.tool_name = tool_name
-        super().__init__(f"Tool '{_str(tool_name)}' not found in registered tools")
+        Error.__init__(self, None)
 
 
 class FeatureNotSupportedError(Error):
@@ -2128,7 +1976,7 @@ class FeatureNotSupportedError(Error):
 
     code = "FEATURE_NOT_SUPPORTED"
     default_message = "Feature '{feature}' is not supported by provider '{provider_id}'"
-    _details_layout = ("feature", "provider_id", "model_id?")
+    _fields = ("feature", "provider_id", "model_id?")
 
     def __init__(
         self,
@@ -2148,7 +1996,7 @@ class FeatureNotSupportedError(Error):
         self.feature = feature
         self.provider_id = provider_id
         self.model_id = model_id
-        super().__init__(message)
+        Error.__init__(self, message)
 
     def _message_template(self) -> str | None:
         if self.model_id is None:

@@ -38,8 +38,10 @@ request URL is kept on the error, whose ``to_dict()`` redacts it.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+# ``_collections_abc`` is what ``collections.abc`` re-exports, without importing ``collections``.
+from _collections_abc import Mapping
 
+from errorkit._coerce import http_status
 from errorkit.exceptions import (
     DIRECTIVE_UNREACHABLE,
     APIConnectionError,
@@ -48,7 +50,6 @@ from errorkit.exceptions import (
     AuthenticationError,
     BadRequestError,
     CatalogNotFoundError,
-    ConflictError,
     ConnectorError,
     ConnectorRateLimitError,
     Error,
@@ -122,31 +123,6 @@ __all__ = [
 # Status codes
 # ---------------------------------------------------------------------------
 
-_CLASS_BY_STATUS: Final[Mapping[int, type[APIError]]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: BadRequestError,
-    429: RateLimitError,
-}
-_CLASS_BY_RANGE: Final[tuple[tuple[range, type[APIError]], ...]] = ((range(500, 600), ServerError),)
-
-
-def _as_status(status_code: object) -> int:
-    """Return the status as an int, converting a numeric string; ValueError otherwise."""
-    if isinstance(status_code, int) and not isinstance(status_code, bool):
-        return status_code
-    if isinstance(status_code, str):
-        try:
-            return int(status_code)
-        except ValueError:
-            pass
-    if isinstance(status_code, float) and status_code.is_integer():
-        return int(status_code)
-    raise ValueError(f"Invalid HTTP status code {status_code!r}")
-
 
 # The statuses of the table get ``Literal`` overloads, so a checker knows that
 # ``error_class_for_status(404)`` is ``type[NotFoundError]``; see ``find_error`` for ``overload``.
@@ -175,17 +151,7 @@ def error_class_for_status(status_code: int) -> type[APIError]:  # noqa: F811
     Raises:
         ValueError: When the status is below 400 (not an error) or not a number.
     """
-    return _class_for(_as_status(status_code))
-
-
-def _class_for(status: int) -> type[APIError]:
-    """``error_class_for_status`` for a status that is already an int."""
-    if status < 400:
-        raise ValueError(f"HTTP status {status} is not an error status (expected >= 400)")
-    exact = _CLASS_BY_STATUS.get(status)
-    if exact is not None:
-        return exact
-    return next((cls for statuses, cls in _CLASS_BY_RANGE if status in statuses), APIError)
+    return Error.class_for_status(status_code)
 
 
 def error_for_status(
@@ -223,8 +189,8 @@ def error_for_status(
     Raises:
         ValueError: When the status is below 400 or not a number.
     """
-    status = _as_status(status_code)
-    cls = _class_for(status)
+    status = http_status(status_code)
+    cls = Error.class_for_status(status)
     text = message or (None if response_body is None else _body_message(response_body))
     if not text and cls is APIError:
         text = f"HTTP {status} error"
@@ -374,7 +340,7 @@ def _problem_error(
         return None
     if not isinstance(error, APIError) or Error.class_for_code(error.code) is not type(error):
         return None
-    status = _as_status(status_code)
+    status = http_status(status_code)
     details: dict[str, Any] = {**error.details, "status_code": status, "response_body": body}
     context: dict[str, Any] = {"request_method": method, "request_url": url, "provider": provider}
     context["request_id"] = _request_id(lookup)
@@ -391,7 +357,7 @@ def raise_for_status(response: _ResponseLike, *, provider: str | None = None) ->
     Raises:
         APIError: The subclass ``error_class_for_status`` picks for the status.
     """
-    if _as_status(response.status_code) >= 400:
+    if http_status(response.status_code) >= 400:
         raise error_from_response(response, provider=provider)
 
 
@@ -1065,7 +1031,7 @@ def _error_status(value: object) -> int | None:
     if value is None:
         return None
     try:
-        status = _as_status(value)
+        status = http_status(value)
     except ValueError:
         return None
     return status if 400 <= status <= 599 else None
@@ -1124,7 +1090,7 @@ def connector_error_for_status(
         env_var: The environment variable holding the provider's API key.
         **request_context: Request and response context for the error.
     """
-    status = _as_status(status_code)
+    status = http_status(status_code)
     lookup = _HeaderLookup(headers)
     if request_context.get("request_id") is None:
         request_context["request_id"] = _request_id(lookup)

@@ -26,7 +26,6 @@ from collections.abc import Mapping
 from typing import Any, Final, TypeVar, cast
 
 from errorkit.exceptions import APIError, Error
-from errorkit.http_mapping import error_class_for_status, error_for_status
 
 __all__ = [
     "PROBLEM_JSON_CONTENT_TYPE",
@@ -191,7 +190,7 @@ def from_problem_details(document: Mapping[str, Any], cls: type[E]) -> E:
             details["attempts"] = attempts
         target = Error.class_for_code(code)
         if target is None:  # a code errorkit does not know: the status may still tell the class
-            by_status = None if usable_status is None else error_class_for_status(usable_status)
+            by_status = None if usable_status is None else Error.class_for_status(usable_status)
             target = by_status if by_status is not None and issubclass(by_status, cls) else cls
         if not issubclass(target, cls):
             raise ValueError(
@@ -205,13 +204,14 @@ def from_problem_details(document: Mapping[str, Any], cls: type[E]) -> E:
         return cast("E", error)
 
     if usable_status is not None:
-        by_status = error_class_for_status(usable_status)
+        by_status = Error.class_for_status(usable_status)
         if not issubclass(by_status, cls):
             raise ValueError(
                 f"problem status {usable_status} belongs to {by_status.__name__}, "
                 f"which is not a {cls.__name__}"
             )
-        message = text or error_for_status(usable_status).message
+        template = by_status.default_message or "HTTP {status_code} error"
+        message = text or template.format(status_code=usable_status)
         details = {
             "status_code": usable_status,
             **_foreign_members(document, skip=("status", "detail", "details")),

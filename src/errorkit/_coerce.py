@@ -1,0 +1,159 @@
+"""Read caller-supplied values the way every errorkit constructor and mapper does.
+
+Each function's name says what it returns. None of them raises on odd input except
+``http_status``, whose callers document the ``ValueError``.
+
+Seconds to wait have one policy, ``wait_seconds``: a finite, non-negative real number of
+seconds (numeric strings, ``Decimal`` and ``Fraction`` included), else None. Callers only
+decide what None means: "unknown" for ``APIError.retry_after``, 0.0 for a connector's.
+"""
+
+from __future__ import annotations
+
+# ``_collections_abc`` is what ``collections.abc`` re-exports, without importing ``collections``.
+from _collections_abc import Iterable, Mapping
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+_INF = float("inf")
+
+
+def str_of(value: object) -> str:
+    """``str(value)`` that cannot fail (an int too long for ``str()`` gives its JSON form)."""
+    try:
+        return str(value)
+    except Exception:
+        from errorkit.safety import json_safe
+
+        shown = json_safe(value, redact=False)
+        return shown if type(shown) is str else f"<{type(value).__name__} object>"
+
+
+def repr_of(value: object) -> str:
+    """``repr(value)`` that cannot fail."""
+    try:
+        return repr(value)
+    except Exception:
+        return str_of(value)
+
+
+def text_or_none(value: object) -> str | None:
+    """Return ``value`` as a non-empty string, or None when it is None or empty."""
+    if value is None:
+        return None
+    text = value if type(value) is str else str_of(value)
+    return text or None
+
+
+def quoted(names: Iterable[object]) -> str:
+    """Join names in single quotes: ``'a', 'b'``."""
+    return ", ".join(f"'{str_of(name)}'" for name in names)
+
+
+def dict_of(details: object) -> dict[Any, Any]:
+    """Copy caller-supplied details into a new dict, whatever container they came in."""
+    if details is None:
+        return {}
+    if isinstance(details, Mapping):
+        return dict(details)
+    if isinstance(details, (list, tuple)) and all(
+        isinstance(item, (list, tuple)) and len(item) == 2 for item in details
+    ):
+        try:
+            return dict(details)
+        except TypeError:  # an unhashable key
+            pass
+    return {"value": details}
+
+
+def list_of(value: object) -> list[Any]:
+    """Copy a list-like argument into a new list; None gives ``[]``, a string one item."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
+
+
+def number_or_value(value: object) -> object:
+    """Convert a numeric string to an int or float; return anything else as given."""
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                return value
+    return value
+
+
+def status_or_value(value: object) -> Any:
+    """Convert a numeric status (``"429"``, ``429.0``, ``Decimal(429)``) to an int; else keep it."""
+    number = number_or_value(value)
+    if type(number) is int or isinstance(number, bool | str | bytes):
+        return number
+    try:
+        if number == int(number):  # type: ignore[call-overload]
+            return int(number)  # type: ignore[call-overload]
+    except Exception:
+        pass
+    return number
+
+
+def http_status(value: object) -> int:
+    """Return an HTTP status as an int (numeric strings and integral reals converted).
+
+    Raises:
+        ValueError: When ``value`` is not an integral number (a bool is not one).
+    """
+    status = status_or_value(value)
+    if type(status) is int or (isinstance(status, int) and not isinstance(status, bool)):
+        return int(status)
+    raise ValueError(f"Invalid HTTP status code {value!r}")
+
+
+def seconds_or_none(value: object) -> float | None:
+    """Read any real number of seconds (infinite and negative included); None otherwise."""
+    if type(value) is float or value is None:
+        return value
+    number = number_or_value(value)
+    if isinstance(number, bool | str | bytes) or not hasattr(type(number), "__float__"):
+        return None
+    try:
+        return float(number)  # type: ignore[arg-type]
+    except OverflowError:
+        return _INF
+    except Exception:
+        return None
+
+
+def wait_seconds(value: object) -> float | None:
+    """Seconds to wait: a finite, non-negative number; None when missing or unusable."""
+    seconds = seconds_or_none(value)
+    return seconds if seconds is not None and 0 <= seconds < _INF else None
+
+
+def hint_or_none(value: object) -> bool | None:
+    """Read a retry hint: a bool, or ``"true"``/``"false"`` in any case; else None."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return {"true": True, "false": False}.get(value.strip().lower())
+    return None
+
+
+def exception_or_none(value: object) -> BaseException | None:
+    """Return a value usable as ``__cause__``: exceptions as given, anything else wrapped."""
+    if value is None or isinstance(value, BaseException):
+        return value
+    return Exception(str_of(value))
+
+
+def is_retryable_status(status: object) -> bool:
+    """Tell whether an HTTP status is transient: 408, 425, 429 or a 5xx other than 501."""
+    return isinstance(status, int) and (
+        status in (408, 425, 429) or (500 <= status < 600 and status != 501)
+    )
