@@ -124,8 +124,9 @@ def test_importing_the_module_imports_no_http_client() -> None:
 
 
 def test_import_defers_what_it_can() -> None:
-    """``import errorkit`` loads none of json, datetime, urllib, email, math and the like."""
+    """``import errorkit`` loads none of json, datetime, urllib, collections and the like."""
     deferred = [
+        "collections",
         "contextlib",
         "dataclasses",
         "datetime",

@@ -281,10 +281,22 @@ class _Fields(Mapping[str, object]):
 _INF = float("inf")
 
 
-def _masked(message: str) -> str:
-    """The message made safe (redacted and bounded); a memo answers a repeated one at once."""
-    masked = _MASKED.get(message)
-    return safe_text(message) if masked is None else masked
+_SUFFIXED: dict[tuple[str, float], str] = {}  # (message, delay) -> message with the delay
+
+
+def _with_retry_after(message: str, delay: object) -> str:
+    """Append ``Retry after {n} seconds.`` to a rate-limit message when the delay is usable."""
+    seconds = wait_seconds(delay)
+    if seconds is None:
+        return message
+    shown = int(seconds) if seconds.is_integer() else seconds
+    unit = "second" if seconds == 1 else "seconds"
+    text = f"{message.removesuffix('.')}. Retry after {shown} {unit}."
+    if type(delay) is float and len(message) <= 256:
+        if len(_SUFFIXED) >= 1024:
+            _SUFFIXED.clear()
+        _SUFFIXED[message, delay] = text
+    return text
 
 
 def _json_object(details: object) -> dict[str, Any]:
@@ -411,8 +423,9 @@ class Error(Exception):
         """
         if type(message) is not str or not message:
             message = text_or_none(message) or self._default_message()
-        self.message = message = _masked(message)
-        self.args = (message,)
+        masked = _MASKED.get(message)  # a message seen before is answered by the memo
+        self.message = masked = safe_text(message) if masked is None else masked
+        self.args = (masked,)
         if code:
             self.code = safe_text(code) if type(code) is str else code
         if details is not None:
@@ -933,19 +946,20 @@ class APIError(Error):
         self._retry_after = retry_after
         if original_exception is not None:
             self._chain(original_exception)
-        if retryable is not None and type(retryable) is not bool:
-            retryable = hint_or_none(retryable)
-        if retryable is None:
+        hint: object = retryable  # a header string ("true") is read too
+        if hint is not None and type(hint) is not bool:
+            hint = hint_or_none(hint)
+        if hint is None:
             if details is not None:
                 self._extra = dict_of(details)
             if status_code != cls._class_status or not cls._status_rule:
-                retryable = self._retryable_by_rule()  # else the class's own value holds
+                hint = self._retryable_by_rule()  # else the class's own value holds
         else:  # the server's hint: kept in ``details``, before the caller's keys, and winning
             own = dict_of(details)
             own.pop("retryable", None)
-            self._extra = {"retryable": retryable, **own}
-        if retryable is not None and retryable is not cls.retryable:
-            self.retryable = retryable
+            self._extra = {"retryable": hint, **own}
+        if hint is not None and hint is not cls.retryable:
+            self.retryable = bool(hint)
         if code:
             self.code = safe_text(code) if type(code) is str else code
         if type(message) is not str or not message:
@@ -1176,19 +1190,14 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
         if "code" in context:  # the one APIError keyword these classes fix
             _reject_unknown(self, context, _HTTP_KEYWORDS)
         self.project_id = project_id
-        text = message if type(message) is str and message else text_or_none(message)
-        if text is None:
-            text = self._default_message()
-        if "retry_after" in context:
-            seconds = context["retry_after"]
-            if type(seconds) is not float or not 0 <= seconds < _INF:
-                seconds = wait_seconds(seconds)
-            if seconds is not None:
-                shown = int(seconds) if seconds.is_integer() else seconds
-                unit = "second" if seconds == 1 else "seconds"
-                text = f"{text.removesuffix('.')}. Retry after {shown} {unit}."
+        if type(message) is not str or not message:
+            message = text_or_none(message) or self._default_message()
+        seconds = context.get("retry_after")
+        if seconds is not None:
+            suffixed = _SUFFIXED.get((message, seconds)) if type(seconds) is float else None
+            message = suffixed or _with_retry_after(message, seconds)
         status = 429 if status_code is None else status_code
-        APIError.__init__(self, text, status_code=status, **context)
+        APIError.__init__(self, message, status_code=status, **context)
 
     def _retryable_by_rule(self) -> bool:
         return True  # a rate limit clears by itself, whatever status carried it

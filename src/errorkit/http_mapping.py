@@ -38,6 +38,7 @@ request URL is kept on the error, whose ``to_dict()`` redacts it.
 from __future__ import annotations
 
 import time
+
 # ``_collections_abc`` is what ``collections.abc`` re-exports, without importing ``collections``.
 from _collections_abc import Mapping
 
