@@ -65,17 +65,22 @@ def _catalog_section() -> str:
 
 
 def _catalog_rows() -> dict[str, str]:
-    """Map each code on the catalog page to the class its row names."""
+    """Map each code on the catalog page to the class its entry names.
+
+    Entries are the ``###`` sections; each names its class once (a link to the reference)
+    and anchors each of its codes with ``{#CODE}``.
+    """
     rows = {}
-    for line in _catalog_section().splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) > 1 and cells[0].startswith("`"):
-            rows[cells[0].strip("`")] = cells[1].strip("`")
+    for entry in re.split(r"^### ", _catalog_section(), flags=re.MULTILINE)[1:]:
+        classes = re.findall(r"\[`(\w+)`\]\[errorkit\.exceptions\.\1\]", entry)
+        assert len(classes) == 1, f"a catalog entry names one class: {entry[:60]!r}"
+        for code in re.findall(r"\{#([A-Z][A-Z0-9_]*)\}", entry):
+            rows[code] = classes[0]
     return rows
 
 
-def test_catalog_page_is_the_generated_table() -> None:
-    """The table between the markers of docs/codes.md is exactly ``catalog_markdown()``."""
+def test_catalog_page_is_the_generated_catalog() -> None:
+    """The text between the markers of docs/codes.md is exactly ``catalog_markdown()``."""
     assert _catalog_section().strip("\n") + "\n" == _cli.catalog_markdown(), (
         "docs/codes.md is out of date: paste the output of "
         "`python -m errorkit codes --markdown` between its markers"
@@ -91,6 +96,44 @@ def test_catalog_page_lists_every_code_of_every_class() -> None:
     missing = sorted(expected.keys() - rows.keys())
     assert not missing, f"codes missing from docs/codes.md: {missing}"
     assert {code: rows[code] for code in expected} == expected
+
+
+def test_catalog_says_once_what_codes_of_a_class_share() -> None:
+    """A class with several codes has its advice once, and one line of its own per code."""
+    section = _catalog_section()
+    for cls in (errorkit.OAuthError, errorkit.WorkspaceScopeError):
+        _, _, remedy = _cli._doc_parts(cls)
+        assert section.count(remedy) == 1, cls.__name__
+        for code in (cls.code, *vars(cls)["_other_codes"]):
+            assert f"#### `{code}` {{#{code}}}\n\n{_cli._CODE_MEANINGS[code]}" in section
+
+
+def test_every_code_of_a_class_with_several_says_what_it_means() -> None:
+    """The catalog's meanings cover exactly the codes of the classes that carry several."""
+    several = [cls for cls in all_error_classes() if vars(cls).get("_other_codes")]
+    codes = {code for cls in several for code in (cls.code, *vars(cls)["_other_codes"])}
+    assert codes == _cli._CODE_MEANINGS.keys()
+
+
+def test_catalog_groups_codes_by_family_in_tree_order() -> None:
+    """The catalog's sections are the base class and then each family, in tree order."""
+    families = re.findall(r"^## `(\w+)`", _catalog_section(), flags=re.MULTILINE)
+    assert families == ["Error", *(cls.__name__ for cls in Error.__subclasses__())]
+
+
+GUIDE = DOCS / "guide.md"
+TREE_START, TREE_END = "<!-- tree:start -->", "<!-- tree:end -->"
+
+
+def test_guide_tree_is_the_generated_tree() -> None:
+    """The tree in the guide, between its markers, is exactly ``tree_markdown()``."""
+    page = GUIDE.read_text(encoding="utf-8")
+    tree = page[page.index(TREE_START) + len(TREE_START) : page.index(TREE_END)]
+    assert tree.strip("\n") + "\n" == _cli.tree_markdown(), (
+        "the tree in docs/guide.md is out of date: paste the output of "
+        "`python -c 'from errorkit._cli import tree_markdown; print(tree_markdown())'`"
+    )
+    assert "[`APITimeoutError`][errorkit.exceptions.APITimeoutError] (+ `TimeoutError`)" in tree
 
 
 # ---------------------------------------------------------------------------------------------
