@@ -251,8 +251,7 @@ def _local_only(route: Any) -> None:
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_pages_fit_the_screen(browser: Any, served: str, width: str) -> None:
-    """Home, guide, catalog and reference overflow neither the window nor a table; no code
-    in a table cell or a heading is broken mid-word."""
+    """The four pages overflow neither window nor table, and break no code cell mid-word."""
     pixels, height = WIDTHS[width]
     context = browser.new_context(viewport={"width": pixels, "height": height})
     context.set_default_timeout(TIMEOUT_MS)
