@@ -641,3 +641,92 @@ def test_guarantees_page_names_real_tests() -> None:
                 assert any(d.startswith(name[:-1]) for d in defined), reference
             else:
                 assert name in defined, reference
+
+
+# ---------------------------------------------------------------------------------------------
+# The pages a reader opens first: home page, reference, code blocks
+# ---------------------------------------------------------------------------------------------
+
+CODE_WIDTH = 88  # the longest code line a page shows without scrolling at desktop width
+
+
+def test_code_lines_fit() -> None:
+    """No line of a code block in the docs is longer than 88 characters."""
+    long = [
+        f"{_name(page)}:{block.line + 1 + number}: {len(line)} characters"
+        for page in sorted(DOCS.rglob("*.md"))
+        for block in _code_blocks(_page_text(page))
+        for number, line in enumerate(block.source.splitlines())
+        if len(line) > CODE_WIDTH
+    ]
+    assert not long, "code lines too long to read without scrolling:\n" + "\n".join(long)
+
+
+def test_home_page_starts_with_pitch_install_and_example() -> None:
+    """The home page opens with the pitch, the install line and a short example's output."""
+    text = (DOCS / "index.md").read_text(encoding="utf-8")
+    first_screen = text[: text.index("\n## ")]
+    assert re.search(r"^\*\*.+\*\*$", first_screen, re.MULTILINE), "no one-line pitch"
+    blocks = list(_code_blocks(first_screen))
+    assert [block.language for block in blocks] == ["sh", "python", "text"]
+    assert blocks[0].source.startswith('pip install "errorkit @ git+https://')
+    assert len(blocks[1].source.strip().splitlines()) <= 6
+    assert "print(" in blocks[1].source
+    assert blocks[2].source.strip()
+
+
+def _reference_order() -> list[str]:
+    """What the exceptions reference renders: classes in tree order, types, then constants."""
+    import errorkit._types
+    import errorkit.exceptions as module
+
+    classes = [f"errorkit.exceptions.{cls.__name__}" for cls in _cli.classes()]
+    types_ = [f"errorkit._types.{name}" for name in vars(errorkit._types) if name in module._TYPES]
+    constants = [
+        f"errorkit.exceptions.{name}"
+        for name in vars(module)
+        if name.isupper() and name in module.__all__
+    ]
+    return [*classes, *types_, *constants]
+
+
+def test_reference_opens_with_error_and_ends_with_constants() -> None:
+    """The exceptions reference renders Error, the families, the types, last the constants."""
+    page = (DOCS / "reference" / "exceptions.md").read_text(encoding="utf-8")
+    rendered = re.findall(r"^::: (\S+)$", page, flags=re.MULTILINE)
+    assert rendered == _reference_order(), (
+        "docs/reference/exceptions.md should render, in order:\n"
+        + "\n".join(f"::: {name}" for name in _reference_order())
+    )
+    assert {name.rpartition(".")[2] for name in rendered} == set(errorkit.exceptions.__all__)
+
+
+_PRIVATE = re.compile(r"(?<![\w.])_(?!_)\w+|\b\w+\._(?!_)\w+")
+
+
+def test_private_names_are_found() -> None:
+    """The private-name pattern finds ``_name`` and ``module._name``, not dunders or words."""
+    text = "``_layout``, errorkit._types, __init__, to_dict, a_b, ``__cause__``"
+    assert _PRIVATE.findall(text) == ["_layout", "errorkit._types"]
+
+
+def test_reference_docstrings_name_no_private_name() -> None:
+    """No docstring the API reference renders names a private (underscored) name."""
+    import griffe
+
+    package = griffe.load("errorkit", search_paths=[str(ROOT / "src")], resolve_aliases=False)
+
+    def public(obj: griffe.Object | griffe.Alias) -> Iterator[griffe.Object | griffe.Alias]:
+        yield obj
+        for name, member in obj.members.items():
+            if not name.startswith("_") and not member.is_alias:
+                yield from public(member)
+
+    found = [
+        f"{obj.path}: {match}"
+        for module in ("exceptions", "http_mapping", "safety", "_types")
+        for obj in public(package[module])
+        if obj.docstring
+        for match in _PRIVATE.findall(obj.docstring.value)
+    ]
+    assert found == []

@@ -178,7 +178,10 @@ def catalog_markdown() -> str:
     by_class: dict[str, list[dict[str, Any]]] = {}
     for entry in catalog():
         by_class.setdefault(entry["class"], []).append(entry)
-    families = [[Error], *([cls for _, cls in _walk(root, "", "")] for root in _children(Error))]
+    families: list[list[type[Error]]] = [
+        [Error],
+        *([cls for _, cls in _walk(root, "", "")] for root in _children(Error)),
+    ]
     lines: list[str] = []
     for family in families:
         root = family[0].__name__

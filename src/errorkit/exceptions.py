@@ -532,9 +532,9 @@ class Error(Exception):
 
     Subclasses declare their defaults as class attributes: ``code``,
     ``default_message`` (a template filled from the error's own attributes),
-    ``status_code`` where HTTP applies, and ``retryable``. The keys errorkit puts
-    in ``details`` are declared once in ``_details_layout``, in order; a name
-    ending in ``?`` is left out when its value is None.
+    ``status_code`` where HTTP applies, and ``retryable``. Each class puts its own
+    keys in ``details`` in a fixed order, before the caller's; an optional key is
+    left out when its value is None.
 
     What to do: Read ``code`` and ``details``; catch a narrower class when you can act on it.
     """
