@@ -1,13 +1,14 @@
 """The built site reads well: its links resolve, and pages fit a desktop and a phone screen.
 
-The site is built once for this module. The plain checks read the built HTML: every internal
-link reaches a page that exists and an anchor that page has, and the catalog page has one
-anchor per error code. The browser check renders the home, guide, catalog and reference pages
-in headless Chromium at 1280 and 390 pixels wide and fails when the page body or a table is
-wider than the screen, or when inline code in a table cell or a heading breaks mid-word. It
-runs where Chromium is installed at ``/usr/bin/chromium`` (``make test`` installs it when it
-can) and is skipped, with the reason, elsewhere. Set ``ERRORKIT_SCREENSHOTS`` to a folder to
-keep a screenshot of each page's first screen there.
+The site is built once for this module, with ``mkdocs build --strict``: the one build
+``make test`` runs (``make docs`` builds the site for reading). The plain checks read the
+built HTML: every internal link reaches a page that exists and an anchor that page has, and
+the catalog page has one anchor per error code. The browser check renders the home, guide,
+catalog and reference pages in headless Chromium at 1280 and 390 pixels wide and fails when
+the page body or a table is wider than the screen, or when inline code in a table cell or a
+heading breaks mid-word. It runs where Chromium is installed at ``/usr/bin/chromium``
+(``make test`` installs it when it can) and is skipped, with the reason, elsewhere. Set
+``ERRORKIT_SCREENSHOTS`` to a folder to keep a screenshot of each page's first screen there.
 """
 
 from __future__ import annotations
@@ -55,10 +56,10 @@ TIMEOUT_MS = 15_000  # the longest any one browser step may take
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the site once for this module and return its folder."""
+    """Build the site strictly, once for this module, and return its folder."""
     folder = tmp_path_factory.mktemp("site")
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(folder)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -68,6 +69,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.returncode == 0, result.stderr
     return folder
+
+
+def test_docs_build_strictly(site: Path) -> None:
+    """``mkdocs build --strict`` succeeds: no broken link, anchor, reference or missing page."""
+    assert (site / "codes" / "index.html").is_file()
+    assert (site / "reference" / "exceptions" / "index.html").is_file()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,10 +174,11 @@ _MEASURE = """() => {
     problems.push(`page body ${root.scrollWidth}px wide in a ${root.clientWidth}px window`);
   }
   for (const table of document.querySelectorAll(".md-content table")) {
-    const box = table.parentElement;
-    if (table.scrollWidth > box.clientWidth + 1) {
+    // Material wraps each table in a box that scrolls sideways when the table is too wide.
+    const box = table.closest(".md-typeset__scrollwrap") || table.parentElement;
+    if (box.scrollWidth > box.clientWidth + 1) {
       const head = table.querySelector("th, td");
-      problems.push(`table "${head ? head.textContent.trim() : ""}" ${table.scrollWidth}px ` +
+      problems.push(`table "${head ? head.textContent.trim() : ""}" ${box.scrollWidth}px ` +
                     `wide in ${box.clientWidth}px`);
     }
   }
