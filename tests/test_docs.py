@@ -713,3 +713,12 @@ def test_reference_docstrings_name_no_private_name() -> None:
         for match in _PRIVATE.findall(obj.docstring.value)
     ]
     assert found == []
+
+
+def test_changelog_versions_are_links() -> None:
+    """Every ``## [version]`` heading of the changelog has its link definition."""
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    versions = re.findall(r"^## \[([^\]]+)\]", text, flags=re.MULTILINE)
+    assert "Unreleased" in versions
+    defined = set(re.findall(r"^\[([^\]]+)\]: https://\S+$", text, flags=re.MULTILINE))
+    assert set(versions) <= defined, sorted(set(versions) - defined)

@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+import errorkit
 from errorkit import _cli
 
 if TYPE_CHECKING:
@@ -75,6 +76,14 @@ def test_docs_build_strictly(site: Path) -> None:
     """``mkdocs build --strict`` succeeds: no broken link, anchor, reference or missing page."""
     assert (site / "codes" / "index.html").is_file()
     assert (site / "reference" / "exceptions" / "index.html").is_file()
+
+
+def test_pages_name_the_version_and_link_the_repository(site: Path) -> None:
+    """Each page names the errorkit version, links to the repository and to the next page."""
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert f"errorkit {errorkit.__version__}" in text
+    assert 'href="https://github.com/errorkit/errorkit"' in text
+    assert 'aria-label="Next: Handling errors"' in text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,3 +286,31 @@ def test_pages_fit_the_screen(browser: Any, served: str, width: str) -> None:
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+# A page with each fault the check looks for: a body wider than the window, a table wider than
+# its box, and a name in a table cell broken mid-word.
+_FAULTY_PAGE = """<!doctype html><html><body><div class="md-content">
+<div style="width: 2000px">wide</div>
+<div class="md-typeset__scrollwrap" style="width: 300px; overflow-x: auto">
+  <table style="width: 900px"><tr><td>a wide table</td></tr></table>
+</div>
+<table><tr><td style="width: 60px; max-width: 60px">
+  <code style="word-break: break-all">RateLimitError</code>
+</td></tr></table>
+</div></body></html>"""
+
+
+def test_the_check_finds_each_fault(browser: Any) -> None:
+    """The measurement reports an overflowing body, an overflowing table and broken code."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.set_content(_FAULTY_PAGE, timeout=TIMEOUT_MS)
+        problems = page.evaluate(_MEASURE)
+    finally:
+        context.close()
+    assert any(p.startswith("page body") for p in problems), problems
+    assert any(p.startswith('table "a wide table"') for p in problems), problems
+    assert any(p.startswith('code "RateLimitError" broken mid-word') for p in problems), problems
