@@ -71,12 +71,12 @@ def test_codes_json_is_the_catalog() -> None:
     assert len({entry["code"] for entry in entries}) == len(entries)
 
 
-def test_codes_markdown_is_a_table() -> None:
-    """``codes --markdown`` prints the docs' catalog table."""
+def test_codes_markdown_is_the_catalog_page() -> None:
+    """``codes --markdown`` prints the Markdown of the docs' catalog page."""
     result = run("codes", "--markdown")
     assert result.returncode == 0
     assert result.stdout == _cli.catalog_markdown()
-    assert result.stdout.startswith("| Code | Class |")
+    assert result.stdout.startswith("## `Error`\n\n### `UNKNOWN_ERROR` {#UNKNOWN_ERROR}\n")
 
 
 @pytest.mark.parametrize(

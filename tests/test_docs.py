@@ -16,7 +16,8 @@
 * The README's tree names every class; the README and the docs index say where each family
   from the Mixpanel client comes from.
 * No file names a document outside the repository: ``docs/guarantees.md`` is the contract.
-* ``mkdocs build --strict`` succeeds (here only: ``make test`` does not build the site again).
+* The site itself (a strict build, its links, how its pages render) is checked in
+  ``tests/test_docs_site.py``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import importlib
 import inspect
 import json
 import logging
-import os
 import pkgutil
 import re
 import subprocess
@@ -65,17 +65,22 @@ def _catalog_section() -> str:
 
 
 def _catalog_rows() -> dict[str, str]:
-    """Map each code on the catalog page to the class its row names."""
+    """Map each code on the catalog page to the class its entry names.
+
+    Entries are the ``###`` sections; each names its class once (a link to the reference)
+    and anchors each of its codes with ``{#CODE}``.
+    """
     rows = {}
-    for line in _catalog_section().splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) > 1 and cells[0].startswith("`"):
-            rows[cells[0].strip("`")] = cells[1].strip("`")
+    for entry in re.split(r"^### ", _catalog_section(), flags=re.MULTILINE)[1:]:
+        classes = re.findall(r"\[`(\w+)`\]\[errorkit\.exceptions\.\1\]", entry)
+        assert len(classes) == 1, f"a catalog entry names one class: {entry[:60]!r}"
+        for code in re.findall(r"\{#([A-Z][A-Z0-9_]*)\}", entry):
+            rows[code] = classes[0]
     return rows
 
 
-def test_catalog_page_is_the_generated_table() -> None:
-    """The table between the markers of docs/codes.md is exactly ``catalog_markdown()``."""
+def test_catalog_page_is_the_generated_catalog() -> None:
+    """The text between the markers of docs/codes.md is exactly ``catalog_markdown()``."""
     assert _catalog_section().strip("\n") + "\n" == _cli.catalog_markdown(), (
         "docs/codes.md is out of date: paste the output of "
         "`python -m errorkit codes --markdown` between its markers"
@@ -91,6 +96,44 @@ def test_catalog_page_lists_every_code_of_every_class() -> None:
     missing = sorted(expected.keys() - rows.keys())
     assert not missing, f"codes missing from docs/codes.md: {missing}"
     assert {code: rows[code] for code in expected} == expected
+
+
+def test_catalog_says_once_what_codes_of_a_class_share() -> None:
+    """A class with several codes has its advice once, and one line of its own per code."""
+    section = _catalog_section()
+    for cls in (errorkit.OAuthError, errorkit.WorkspaceScopeError):
+        _, _, remedy = _cli._doc_parts(cls)
+        assert section.count(remedy) == 1, cls.__name__
+        for code in (cls.code, *vars(cls)["_other_codes"]):
+            assert f"#### `{code}` {{#{code}}}\n\n{_cli._CODE_MEANINGS[code]}" in section
+
+
+def test_every_code_of_a_class_with_several_says_what_it_means() -> None:
+    """The catalog's meanings cover exactly the codes of the classes that carry several."""
+    several = [cls for cls in all_error_classes() if vars(cls).get("_other_codes")]
+    codes = {code for cls in several for code in (cls.code, *vars(cls)["_other_codes"])}
+    assert codes == _cli._CODE_MEANINGS.keys()
+
+
+def test_catalog_groups_codes_by_family_in_tree_order() -> None:
+    """The catalog's sections are the base class and then each family, in tree order."""
+    families = re.findall(r"^## `(\w+)`", _catalog_section(), flags=re.MULTILINE)
+    assert families == ["Error", *(cls.__name__ for cls in Error.__subclasses__())]
+
+
+GUIDE = DOCS / "guide.md"
+TREE_START, TREE_END = "<!-- tree:start -->", "<!-- tree:end -->"
+
+
+def test_guide_tree_is_the_generated_tree() -> None:
+    """The tree in the guide, between its markers, is exactly ``tree_markdown()``."""
+    page = GUIDE.read_text(encoding="utf-8")
+    tree = page[page.index(TREE_START) + len(TREE_START) : page.index(TREE_END)]
+    assert tree.strip("\n") + "\n" == _cli.tree_markdown(), (
+        "the tree in docs/guide.md is out of date: paste the output of "
+        "`python -c 'from errorkit._cli import tree_markdown; print(tree_markdown())'`"
+    )
+    assert "[`APITimeoutError`][errorkit.exceptions.APITimeoutError] (+ `TimeoutError`)" in tree
 
 
 # ---------------------------------------------------------------------------------------------
@@ -558,23 +601,6 @@ def test_docstring_examples_run(name: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def test_docs_build_strictly(tmp_path: Path) -> None:
-    """``mkdocs build --strict`` succeeds: no broken link, anchor, reference or missing page.
-
-    This is the one build ``make test`` runs; ``make docs`` builds the site for reading.
-    """
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert (tmp_path / "codes" / "index.html").is_file()
-
-
 def test_guarantees_page_names_real_tests() -> None:
     """Every test the Guarantees page cites exists, so the page cannot point at nothing."""
     import ast
@@ -598,3 +624,101 @@ def test_guarantees_page_names_real_tests() -> None:
                 assert any(d.startswith(name[:-1]) for d in defined), reference
             else:
                 assert name in defined, reference
+
+
+# ---------------------------------------------------------------------------------------------
+# The pages a reader opens first: home page, reference, code blocks
+# ---------------------------------------------------------------------------------------------
+
+CODE_WIDTH = 88  # the longest code line a page shows without scrolling at desktop width
+
+
+def test_code_lines_fit() -> None:
+    """No line of a code block in the docs is longer than 88 characters."""
+    long = [
+        f"{_name(page)}:{block.line + 1 + number}: {len(line)} characters"
+        for page in sorted(DOCS.rglob("*.md"))
+        for block in _code_blocks(_page_text(page))
+        for number, line in enumerate(block.source.splitlines())
+        if len(line) > CODE_WIDTH
+    ]
+    assert not long, "code lines too long to read without scrolling:\n" + "\n".join(long)
+
+
+def test_home_page_starts_with_pitch_install_and_example() -> None:
+    """The home page opens with the pitch, the install line and a short example's output."""
+    text = (DOCS / "index.md").read_text(encoding="utf-8")
+    first_screen = text[: text.index("\n## ")]
+    assert re.search(r"^\*\*.+\*\*$", first_screen, re.MULTILINE), "no one-line pitch"
+    blocks = list(_code_blocks(first_screen))
+    assert [block.language for block in blocks] == ["sh", "python", "text"]
+    assert blocks[0].source.startswith('pip install "errorkit @ git+https://')
+    assert len(blocks[1].source.strip().splitlines()) <= 6
+    assert "print(" in blocks[1].source
+    assert blocks[2].source.strip()
+
+
+def _reference_order() -> list[str]:
+    """What the exceptions reference renders: classes in tree order, types, then constants."""
+    import errorkit._types
+    import errorkit.exceptions as module
+
+    classes = [f"errorkit.exceptions.{cls.__name__}" for cls in _cli.classes()]
+    types_ = [f"errorkit._types.{name}" for name in vars(errorkit._types) if name in module._TYPES]
+    constants = [
+        f"errorkit.exceptions.{name}"
+        for name in vars(module)
+        if name.isupper() and name in module.__all__
+    ]
+    return [*classes, *types_, *constants]
+
+
+def test_reference_opens_with_error_and_ends_with_constants() -> None:
+    """The exceptions reference renders Error, the families, the types, last the constants."""
+    page = (DOCS / "reference" / "exceptions.md").read_text(encoding="utf-8")
+    rendered = re.findall(r"^::: (\S+)$", page, flags=re.MULTILINE)
+    assert rendered == _reference_order(), (
+        "docs/reference/exceptions.md should render, in order:\n"
+        + "\n".join(f"::: {name}" for name in _reference_order())
+    )
+    assert {name.rpartition(".")[2] for name in rendered} == set(errorkit.exceptions.__all__)
+
+
+_PRIVATE = re.compile(r"(?<![\w.])_(?!_)\w+|\b\w+\._(?!_)\w+")
+
+
+def test_private_names_are_found() -> None:
+    """The private-name pattern finds ``_name`` and ``module._name``, not dunders or words."""
+    text = "``_layout``, errorkit._types, __init__, to_dict, a_b, ``__cause__``"
+    assert _PRIVATE.findall(text) == ["_layout", "errorkit._types"]
+
+
+def test_reference_docstrings_name_no_private_name() -> None:
+    """No docstring the API reference renders names a private (underscored) name."""
+    import griffe
+
+    package = griffe.load("errorkit", search_paths=[str(ROOT / "src")], resolve_aliases=False)
+
+    def public(obj: griffe.Object | griffe.Alias) -> Iterator[griffe.Object | griffe.Alias]:
+        yield obj
+        for name, member in obj.members.items():
+            if not name.startswith("_") and not member.is_alias:
+                yield from public(member)
+
+    found = [
+        f"{obj.path}: {match}"
+        for module in ("exceptions", "http_mapping", "safety", "_types")
+        for obj in public(package[module])
+        if obj.docstring
+        for match in _PRIVATE.findall(obj.docstring.value)
+    ]
+    assert found == []
+
+
+def test_changelog_versions_are_links() -> None:
+    """Every ``## [version]`` heading of the changelog has its link definition."""
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    versions = re.findall(r"^## \[([^\]]+)\]", text, flags=re.MULTILINE)
+    assert "Unreleased" in versions
+    defined = set(re.findall(r"^\[([^\]]+)\]: https://\S+$", text, flags=re.MULTILINE))
+    assert set(versions) <= defined, sorted(set(versions) - defined)

@@ -125,7 +125,7 @@ def catalog() -> list[dict[str, Any]]:
     entries = []
     for cls in classes():
         summary, _, remedy = _doc_parts(cls)
-        for code in (cls.code, *vars(cls).get("_other_codes", ())):
+        for code in _codes_of(cls):
             entries.append(
                 {
                     "code": code,
@@ -146,24 +146,96 @@ def _retryable_text(entry: dict[str, Any]) -> str:
     return entry["retryable_when"] or ("yes" if entry["retryable"] else "no")
 
 
+# What each code of a class with several codes means (the class docstring speaks for them all).
+_CODE_MEANINGS = {
+    "OAUTH_TOKEN_ERROR": "Exchanging the authorization code for a token, or validating it, failed.",
+    "OAUTH_REFRESH_ERROR": "Refreshing the access token failed; trying again later can work.",
+    "OAUTH_REFRESH_REVOKED": "The provider rejected the refresh token as revoked: log in again.",
+    "OAUTH_REGISTRATION_ERROR": "Registering the client with the provider failed.",
+    "OAUTH_TIMEOUT": "The local callback server timed out waiting for the authorization.",
+    "OAUTH_PORT_ERROR": "No local port was free for the callback server.",
+    "OAUTH_BROWSER_ERROR": "The authorization URL could not be opened in a browser.",
+    "NO_WORKSPACES": "The project has no workspace the credential can reach.",
+    "AMBIGUOUS_WORKSPACE": "The project has several workspaces and none is the default.",
+    "WORKSPACE_NOT_FOUND": "The workspace id given matches no workspace of the project.",
+    "ORGANIZATION_AMBIGUOUS": "The credential reaches several organizations; none was chosen.",
+}
+
+REFERENCE = "errorkit.exceptions"  # the module whose reference page documents each class
+
+
+def _codes_of(cls: type[Error]) -> tuple[str, ...]:
+    """The class's own code, then its alternative codes."""
+    return (cls.code, *vars(cls).get("_other_codes", ()))
+
+
+def _facts(entry: dict[str, Any]) -> str:
+    """One line of facts about a code: its class (linked to the reference), status and so on."""
+    status = "no HTTP status" if entry["status"] is None else f"HTTP {entry['status']}"
+    link = f"[`{entry['class']}`][{REFERENCE}.{entry['class']}]"
+    retryable = _retryable_text(entry)
+    return f"{link} · {status} · retryable: {retryable} · exit code {entry['exit_code']}"
+
+
+def _remedy(entry: dict[str, Any]) -> list[str]:
+    """The "What to do" paragraph of an entry, if it has one."""
+    return [f"**What to do:** {entry['what_to_do']}", ""] if entry["what_to_do"] else []
+
+
 def catalog_markdown() -> str:
-    """The catalog as the Markdown table of the docs' error-code page."""
-    lines = [
-        "| Code | Class | Status | Retryable | Exit | Raised when | What to do |",
-        "|---|---|---|---|---|---|---|",
-    ]
+    """The catalog as the Markdown of the docs' error-code page.
+
+    One section per family (the base class, then each subtree of ``Error`` in tree order);
+    one heading per code, whose anchor is the code itself (``codes/#RATE_LIMITED``). A class
+    with several codes gets one heading of its own (anchored by its name) with the facts and
+    advice its codes share, then one heading per code saying what that code means.
+    """
+    by_class: dict[str, list[dict[str, Any]]] = {}
     for entry in catalog():
-        status = "" if entry["status"] is None else str(entry["status"])
-        cells = [
-            f"`{entry['code']}`",
-            f"`{entry['class']}`",
-            status,
-            _retryable_text(entry),
-            str(entry["exit_code"]),
-            entry["description"],
-            entry["what_to_do"],
-        ]
-        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        by_class.setdefault(entry["class"], []).append(entry)
+    families: list[list[type[Error]]] = [
+        [Error],
+        *([cls for _, cls in _walk(root, "", "")] for root in _children(Error)),
+    ]
+    lines: list[str] = []
+    for family in families:
+        root = family[0].__name__
+        title = f"`{root}`" if len(family) == 1 else f"`{root}` and its subclasses"
+        lines += [f"## {title}", ""]
+        for cls in family:
+            entries = by_class[cls.__name__]
+            first = entries[0]
+            if len(entries) == 1:
+                lines += [f"### `{first['code']}` {{#{first['code']}}}", ""]
+                lines += [_facts(first), "", first["description"], "", *_remedy(first)]
+                continue
+            lines += [f"### `{cls.__name__}`: {len(entries)} codes {{#{cls.__name__}}}", ""]
+            lines += [_facts(first), "", first["description"], "", *_remedy(first)]
+            for entry in entries:
+                code = entry["code"]
+                note = " The class's default code." if code == cls.code else ""
+                lines += [f"#### `{code}` {{#{code}}}", "", _CODE_MEANINGS[code] + note, ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def tree_markdown() -> str:
+    """The tree as a nested Markdown list, for the docs: each class linked to the reference.
+
+    Each item names the class (and its builtin or second base), its code linked to the
+    catalog entry, and its default HTTP status.
+    """
+    lines = []
+    for prefix, cls in _walk(Error, "", ""):
+        depth = len(prefix) // 4
+        name = cls.__name__
+        item = f"[`{name}`][{REFERENCE}.{name}]"
+        if len(cls.__bases__) > 1:
+            item += f" (+ `{cls.__bases__[1].__name__}`)"
+        item += f" · [`{cls.code}`](codes.md#{cls.code})"
+        status = _status(cls)
+        if status is not None:
+            item += f" · {status}"
+        lines.append(f"{'    ' * depth}- {item}")
     return "\n".join(lines) + "\n"
 
 
@@ -176,7 +248,7 @@ def _find_class(name: str) -> type[Error] | None:
     """Look a code or a class name up, in any case."""
     wanted = _folded(name)
     for cls in classes():
-        codes = (cls.code, *vars(cls).get("_other_codes", ()))
+        codes = _codes_of(cls)
         if wanted == cls.__name__.casefold() or wanted in {code.casefold() for code in codes}:
             return cls
     return None
@@ -391,7 +463,9 @@ def _parser() -> argparse.ArgumentParser:
     codes = commands.add_parser("codes", help="list every error code")
     formats = codes.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print JSON")
-    formats.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    formats.add_argument(
+        "--markdown", action="store_true", help="print the Markdown of the docs' catalog page"
+    )
     explain = commands.add_parser("explain", help="explain an error code or class")
     explain.add_argument("code", metavar="CODE", help="an error code or class name, in any case")
     mapping = commands.add_parser("map", help="map an HTTP status to its typed error")

@@ -350,9 +350,10 @@ class Error(Exception):
     ``default_message`` (a template filled from the error's own attributes),
     ``status_code`` where HTTP applies, and ``retryable``.
 
-    ``details`` is built on first read, as a snapshot of the error's fields (in a fixed
-    order per class) followed by the caller's own ``details``; it is then kept, so later
-    changes to the attributes do not show in it.
+    ``details`` is built on first read, as a snapshot of the error's fields (each class
+    puts its own keys in a fixed order, before the caller's; an optional key is left out
+    when its value is None); it is then kept, so later changes to the attributes do not
+    show in it.
 
     What to do: Read ``code`` and ``details``; catch a narrower class when you can act on it.
     """
