@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 TIMEOUT = 60.0
 """Seconds any one wait may take; a healthy worker answers in well under a second."""
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FOLDER_VARIABLE = "ERRORKIT_CELERY_FOLDER"
 SERIALIZER_VARIABLE = "ERRORKIT_CELERY_SERIALIZER"
 INSTALL_VARIABLE = "ERRORKIT_CELERY_INSTALL"

@@ -46,7 +46,7 @@ from tests.samples import all_error_classes
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 CODES_PAGE = DOCS / "codes.md"
 START, END = "<!-- codes:start -->", "<!-- codes:end -->"

@@ -3,7 +3,7 @@
 Each engine starts once per module (a module-scoped fixture) and runs every case of
 ``tests.engine_cases`` (every errorkit class, and the causes set) as one task each; the
 tests then judge what came back. Workers run on this machine, Dask binds 127.0.0.1, and
-every wait has a timeout. Celery runs in ``test_integration_celery.py``.
+every wait has a timeout. Celery runs in ``tests/integrations/test_celery.py``.
 """
 
 from __future__ import annotations

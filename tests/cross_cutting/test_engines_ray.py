@@ -28,7 +28,7 @@ if not os.environ.get("ERRORKIT_RAY"):
 ray: Any = pytest.importorskip("ray")
 
 TIMEOUT = 60.0
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
