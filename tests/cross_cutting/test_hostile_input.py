@@ -1,4 +1,8 @@
-"""Odd constructor input, huge payloads and threads: errorkit never fails its caller's failure."""
+"""Huge payloads and threads: errorkit never fails its caller's failure.
+
+The odd-but-harmless constructor input each class tolerates is pinned in
+``tests/exceptions/test_tolerant_input.py``.
+"""
 
 from __future__ import annotations
 
@@ -8,158 +12,7 @@ import threading
 import tracemalloc
 from typing import Any
 
-import pytest
-
 from errorkit import exceptions as ek
-
-
-def _json(error: ek.Error) -> str:
-    return json.dumps(error.to_dict(), allow_nan=False)
-
-
-# --- tolerant constructors: each odd-but-harmless input, pinned ----------------------------
-
-
-def test_none_name_is_kept() -> None:
-    """A None account name gives a readable message instead of a crash."""
-    error = ek.AccountNotFoundError(None)  # type: ignore[arg-type]
-    assert str(error) == "Account 'None' not found. No accounts configured."
-    assert error.details == {"account_name": None, "available_accounts": []}
-    _json(error)
-
-
-@pytest.mark.parametrize(
-    ("error", "attribute", "expected"),
-    [
-        (ek.AccountNotFoundError("a", ("x", "y")), "available_accounts", ["x", "y"]),
-        (ek.AccountInUseError("a", ("t1",)), "referenced_by", ["t1"]),
-        (ek.ProjectNotFoundError("1", (p for p in ("2", "3"))), "available_projects", ["2", "3"]),
-        (ek.AccountNotFoundError("a", "solo"), "available_accounts", ["solo"]),
-    ],
-)
-def test_any_iterable_where_a_list_is_expected(
-    error: ek.Error, attribute: str, expected: Any
-) -> None:
-    """Tuples, generators and a lone string are accepted where a list is expected."""
-    assert getattr(error, attribute) == expected
-    assert error.details[attribute] == expected
-
-
-def test_attempts_as_lists_become_tuples() -> None:
-    """Region-probe attempts given as lists are kept as tuples."""
-    error = ek.RegionProbeError("m", attempts=[["us", 401, "no"]])  # type: ignore[list-item]
-    assert error.attempts == [("us", 401, "no")]
-    assert error.to_dict()["attempts"] == [["us", 401, "no"]]
-
-
-@pytest.mark.parametrize(
-    ("error", "status"),
-    [
-        (ek.APIError("m", status_code="503"), 503),  # type: ignore[arg-type]
-        (ek.BadRequestError(status_code="422"), 422),  # type: ignore[arg-type]
-        (ek.ProviderError("p", "503"), 503),  # type: ignore[arg-type]
-        (ek.ServerError(status_code=502.0), 502),  # type: ignore[arg-type]
-    ],
-)
-def test_numeric_status_is_converted(error: ek.APIError, status: int) -> None:
-    """A numeric string or whole float status becomes an int."""
-    assert error.status_code == status
-    assert error.details["status_code"] == status
-
-
-def test_numeric_string_status_drives_provider_error() -> None:
-    """A converted status still picks ProviderError's message and retryability."""
-    error = ek.ProviderError("p", "503")  # type: ignore[arg-type]
-    assert error.retryable is True
-    assert "server error (HTTP 503)" in str(error)
-
-
-def test_non_numeric_status_is_kept_as_given() -> None:
-    """A status that is not a number is kept, and the error still serializes."""
-    error = ek.APIError("m", status_code="teapot")  # type: ignore[arg-type]
-    status: object = error.status_code
-    assert status == "teapot"
-    assert ek.ProviderError("p", "teapot").retryable is False  # type: ignore[arg-type]
-    _json(error)
-
-
-@pytest.mark.parametrize(
-    ("retry_after", "expected", "suffix"),
-    [
-        ("30", 30.0, "Retry after 30 seconds."),
-        ("1.5", 1.5, "Retry after 1.5 seconds."),
-        ("soon", None, None),
-        (-1, None, None),
-        (float("nan"), None, None),
-    ],
-)
-def test_rate_limit_retry_after_is_read_tolerantly(
-    retry_after: Any, expected: float | None, suffix: str | None
-) -> None:
-    """Numeric strings are converted; anything unusable is an unknown delay (None)."""
-    error = ek.RateLimitError(retry_after=retry_after)
-    assert error.retry_after == expected
-    if suffix is None:
-        assert str(error) == "Rate limit exceeded"
-    else:
-        assert str(error).endswith(suffix)
-
-
-def test_connector_retry_after_numeric_string() -> None:
-    """A connector's retry_after given as text is converted to a float."""
-    assert ek.ConnectorRateLimitError("p", "12.5").retry_after == 12.5  # type: ignore[arg-type]
-    assert ek.ConnectorRateLimitError("p", "later").retry_after == 0.0  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("details", "expected"),
-    [
-        ([("a", 1)], {"a": 1}),
-        (["x", "y"], {"value": ["x", "y"]}),
-        ("text", {"value": "text"}),
-        (42, {"value": 42}),
-        ((("k", "v"),), {"k": "v"}),
-    ],
-)
-def test_details_in_any_container(details: Any, expected: dict[str, Any]) -> None:
-    """Details given as pairs become a dict; anything else is kept under ``value``."""
-    error = ek.Error("m", details=details)
-    assert error.details == expected
-    _json(error)
-
-
-def test_query_params_as_pairs() -> None:
-    """EmptyDataError accepts query parameters as a list of pairs."""
-    error = ek.EmptyDataError("p", query_params=[("series", "X")])  # type: ignore[arg-type]
-    assert error.query_params == {"series": "X"}
-
-
-def test_non_str_message_is_stringified() -> None:
-    """A non-str message becomes its str, so ``str(error)`` is always a str."""
-    error = ek.Error(42)  # type: ignore[arg-type]
-    assert str(error) == "42"
-    assert error.args == ("42",)
-
-
-def test_non_exception_cause_is_wrapped() -> None:
-    """An ``original_exception`` that is not an exception is wrapped in one, not rejected."""
-    error = ek.ServerError(original_exception="upstream said no")  # type: ignore[arg-type]
-    assert isinstance(error.original_exception, Exception)
-    assert str(error.original_exception) == "upstream said no"
-
-
-def test_non_json_context_values() -> None:
-    """Dates, bytes and sets in the context serialize in their documented JSON forms."""
-    error = ek.BadRequestError(
-        response_body=b"\xffbad",
-        request_params={"since": datetime.date(2026, 11, 21), "ids": {3, 1, 2}},
-    )
-    details = error.to_dict()["details"]
-    assert details["response_body"] == "\\xffbad"
-    assert details["request_params"] == {"since": "2026-11-21", "ids": [1, 2, 3]}
-    assert error.request_params is not None
-    assert error.request_params["ids"] == {1, 2, 3}
-
 
 # --- huge payloads ----------------------------------------------------------------------
 
