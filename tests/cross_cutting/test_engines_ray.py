@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.engine_cases import CASES, build, check_whole, raise_case
+from tests.engine_checks import check_whole
+from tests.samples import CASES, build, raise_case
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
