@@ -30,12 +30,16 @@ chromium:
 # Ray is a large install and slow to start, so its engine test runs here rather than in `make test`.
 test-ray: $(VENV)/.dev
 	$(BIN)/python -m pip install --quiet 'ray>=2.9'
-	ERRORKIT_RAY=1 $(BIN)/pytest -q tests/test_engines_ray.py
+	ERRORKIT_RAY=1 $(BIN)/pytest -q tests/cross_cutting/test_engines_ray.py
 
 # Fresh random examples, FUZZ times as many per property (the fixed set runs in `make test`).
 FUZZ ?= 10
 fuzz: $(VENV)/.dev
-	ERRORKIT_FUZZ=$(FUZZ) $(BIN)/pytest -q tests/test_properties.py tests/test_safety.py tests/test_http_mapping.py tests/test_problem_details.py
+	ERRORKIT_FUZZ=$(FUZZ) $(BIN)/pytest -q \
+		tests/cross_cutting/test_properties.py tests/cross_cutting/test_pickling.py \
+		tests/exceptions/test_from_dict_properties.py tests/redaction/test_redaction_properties.py \
+		tests/http_mapping/test_http_mapping_properties.py tests/http_mapping/test_http_mapping.py \
+		tests/safety/test_safety.py tests/problem/test_problem_details.py
 
 docs: $(VENV)/.dev
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict

@@ -1,12 +1,27 @@
 """One representative instance of every errorkit class, with secrets planted in its context.
 
 The invariant tests walk ``Error.__subclasses__()`` recursively and look each class up
-here, so a class added to the tree without a sample fails the suite.
+here, so a class added to the tree without a sample fails the suite. Every test that needs
+an instance of a class builds it here: the properties (``tests.strategies`` draws the
+sample now and then), and the engines.
+
+The engine tests send a *case* to a worker process: a name from which the worker rebuilds
+the error and raises it. The names are every errorkit class (its sample), plus two errors
+per cause of the causes set: a ``ParseError`` given the cause as ``original_exception=``,
+and a ``ServerError`` raised ``from`` it inside the ``except`` block that caught it, as
+wrapper code does. The caller builds the same case locally, so it knows what the worker
+raised; ``tests.engine_checks`` judges what came back.
 """
 
 from __future__ import annotations
 
+import json
+import threading
 from typing import TYPE_CHECKING, Any
+
+import httpx
+import pydantic
+import requests
 
 from errorkit import exceptions as ek
 
@@ -153,3 +168,85 @@ def all_error_classes() -> list[type[ek.Error]]:
 def sample(cls: type[ek.Error]) -> ek.Error:
     """Build the sample instance of ``cls``."""
     return SAMPLES[cls]()
+
+
+# --- the engine cases: what a worker raises -----------------------------------------------
+
+
+class LockedError(Exception):
+    """An exception holding a lock: no pickler can carry it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.lock = threading.Lock()
+
+
+class _Model(pydantic.BaseModel):
+    """A model whose validation fails for a string ``count``."""
+
+    count: int
+
+
+def _validation_error() -> pydantic.ValidationError:
+    """Return the pydantic ``ValidationError`` of a bad ``count``."""
+    try:
+        _Model.model_validate({"count": "many"})
+    except pydantic.ValidationError as exc:
+        return exc
+    raise AssertionError("the model accepted a bad count")  # pragma: no cover
+
+
+def _status_error() -> httpx.HTTPStatusError:
+    """Return an httpx ``HTTPStatusError``: it pickles, but cannot be unpickled."""
+    request = httpx.Request("GET", "https://api.example.com/v1/items")
+    response = httpx.Response(503, request=request)
+    return httpx.HTTPStatusError("Server error '503'", request=request, response=response)
+
+
+CAUSES: dict[str, Callable[[], BaseException]] = {
+    "httpx.ReadTimeout": lambda: httpx.ReadTimeout("timed out reading the response"),
+    "requests.ConnectionError": lambda: requests.ConnectionError("connection refused"),
+    "json.JSONDecodeError": lambda: json.JSONDecodeError("Expecting value", "not json", 0),
+    "pydantic.ValidationError": _validation_error,
+    "httpx.HTTPStatusError": _status_error,
+    "LockedError": lambda: LockedError("holds a lock"),
+}
+"""The causes set: what real wrapper code catches, plus two that plain pickle cannot carry."""
+
+UNPICKLABLE = "LockedError"
+"""The cause no pickler can carry, whatever it does."""
+
+CLASS_CASES = {cls.__name__: cls for cls in all_error_classes()}
+PARSE_CASES = {f"ParseError[{name}]": name for name in CAUSES}
+FROM_CASES = {f"ServerError[from {name}]": name for name in CAUSES}
+APART_CASE = f"ProviderError[{UNPICKLABLE}, raised apart]"
+"""An unpicklable cause given as ``original_exception=`` and left out of ``__cause__``."""
+CASES = [*CLASS_CASES, *PARSE_CASES, *FROM_CASES, APART_CASE]
+
+
+def build(name: str) -> ek.Error:
+    """Build the error of case ``name``, raised (so it has a traceback and its cause)."""
+    try:
+        raise_case(name)
+    except ek.Error as error:
+        return error
+    raise AssertionError(f"case {name} did not raise")  # pragma: no cover
+
+
+def raise_case(name: str) -> None:
+    """Raise the error of case ``name`` (this is what runs in the worker)."""
+    if name in CLASS_CASES:
+        raise sample(CLASS_CASES[name])
+    if name in PARSE_CASES:
+        raise ek.ParseError("acme", original_exception=CAUSES[PARSE_CASES[name]]())
+    if name == APART_CASE:  # how the docs keep such an error whole on Dask
+        try:
+            raise CAUSES[UNPICKLABLE]()
+        except Exception as exc:
+            error = ek.ProviderError("acme", 502, original_exception=exc)
+        error.__cause__ = None
+        raise error
+    try:
+        raise CAUSES[FROM_CASES[name]]()
+    except Exception as exc:
+        raise ek.ServerError(status_code=503) from exc

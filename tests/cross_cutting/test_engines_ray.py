@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.engine_cases import CASES, build, check_whole, raise_case
+from tests.engine_checks import check_whole
+from tests.samples import CASES, build, raise_case
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -28,7 +29,7 @@ if not os.environ.get("ERRORKIT_RAY"):
 ray: Any = pytest.importorskip("ray")
 
 TIMEOUT = 60.0
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
 """Errors raised in worker processes reach the caller whole: process pools and Dask.
 
 Each engine starts once per module (a module-scoped fixture) and runs every case of
-``tests.engine_cases`` (every errorkit class, and the causes set) as one task each; the
+``tests.samples`` (every errorkit class, and the causes set) as one task each; the
 tests then judge what came back. Workers run on this machine, Dask binds 127.0.0.1, and
-every wait has a timeout. Celery runs in ``test_integration_celery.py``.
+every wait has a timeout. Celery runs in ``tests/integrations/test_celery.py``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import multiprocessing
 import pytest
 
 from errorkit import exceptions as ek
-from tests.engine_cases import CASES, UNPICKLABLE, build, check_whole, raise_case
+from tests.engine_checks import check_whole
+from tests.samples import CASES, UNPICKLABLE, build, raise_case
 
 TIMEOUT = 60.0
 """Seconds any one wait may take; a healthy run needs a fraction of a second per case."""

@@ -17,7 +17,7 @@
   from the Mixpanel client comes from.
 * No file names a document outside the repository: ``docs/guarantees.md`` is the contract.
 * The site itself (a strict build, its links, how its pages render) is checked in
-  ``tests/test_docs_site.py``.
+  ``tests/docs/test_site.py``.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from tests.samples import all_error_classes
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 CODES_PAGE = DOCS / "codes.md"
 START, END = "<!-- codes:start -->", "<!-- codes:end -->"

@@ -32,7 +32,7 @@ from errorkit import _cli
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 # The flags Chromium needs to start quickly and quietly on a machine without network access.
 CHROMIUM_ARGS = [

@@ -12,8 +12,6 @@ import logging
 import subprocess
 import sys
 import traceback
-from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -138,61 +136,3 @@ def test_structlog_payload_is_masked() -> None:
     event: dict[str, Any] = {"event": "failed", "exc_info": ek.Error(f"token={PASSWORD}")}
     out = structlog_integration.add_error_dict(None, "error", event)
     assert PASSWORD not in json.dumps(out, default=str)
-
-
-# --------------------------------------------------------------------------- odd input
-
-
-class _Unprintable:
-    """An object whose ``str()`` and ``repr()`` both raise."""
-
-    def __str__(self) -> str:
-        raise RuntimeError("no str")
-
-    def __repr__(self) -> str:
-        raise RuntimeError("no repr")
-
-
-@pytest.mark.parametrize("seconds", [Decimal("30"), Fraction(30, 1), "30", 30, 30.0])
-def test_real_numbers_are_read_as_seconds(seconds: Any) -> None:
-    """A Decimal or Fraction ``retry_after`` is 30 seconds, not 0."""
-    error = ek.ConnectorRateLimitError("acme", seconds)
-    assert error.retry_after == 30.0
-    assert "retry after 30s" in str(error)
-
-
-def test_a_string_attempt_is_one_item() -> None:
-    """A bare string where an attempt tuple is expected is kept whole, not split into letters."""
-    attempts: Any = ["us-east"]
-    error = ek.RegionProbeError("probe failed", attempts=attempts)
-    assert list(error.attempts) == attempts
-    assert list(error.to_dict()["attempts"]) == attempts
-
-
-HUGE = 10**5000
-
-
-@pytest.mark.parametrize(
-    "build",
-    [
-        lambda: ek.SessionReplayAccessError.for_project(_Unprintable()),  # type: ignore[arg-type]
-        lambda: ek.SessionReplayAccessError.for_project(HUGE),
-        lambda: ek.SignedURLExpiredError.for_replay(_Unprintable(), 1.0, 2.0),  # type: ignore[arg-type]
-        lambda: ek.ReplayNotFoundError.for_replay("r1", HUGE, "https://cdn/"),
-        lambda: ek.BusinessContextValidationError.for_length(HUGE),
-        lambda: ek.BusinessContextValidationError.for_length(_Unprintable()),  # type: ignore[arg-type]
-    ],
-    ids=[
-        "project unprintable",
-        "project huge int",
-        "replay unprintable",
-        "retention huge int",
-        "length huge int",
-        "length unprintable",
-    ],
-)
-def test_canonical_classmethods_never_raise(build: Callable[[], ek.Error]) -> None:
-    """Odd values in the canonical classmethods give a faithful error, not a crash."""
-    error = build()
-    json.dumps(error.to_dict(), allow_nan=False)
-    assert str(error)

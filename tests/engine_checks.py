@@ -1,109 +1,18 @@
-"""What the engine tests raise in a worker, and how they judge what reaches the caller.
+"""How the engine tests judge what reaches the caller from a worker.
 
-A *case* is a name the caller sends to a worker process: the worker rebuilds the error
-from that name and raises it. The names are every errorkit class (its sample from
-``tests.samples``), plus two errors per cause of the causes set: a ``ParseError`` given
-the cause as ``original_exception=``, and a ``ServerError`` raised ``from`` it inside the
-``except`` block that caught it, as wrapper code does. The caller builds the same case
-locally, so it knows what the worker raised.
+The cases a worker raises (``CASES``, ``build``, ``raise_case``) are built in
+``tests.samples``, from the same sample of each class as every other test; the checks
+here compare what came back with the error the caller builds locally for the same case.
 """
 
 from __future__ import annotations
 
-import json
 import pickle
-import threading
-from typing import TYPE_CHECKING, Any
-
-import httpx
-import pydantic
-import requests
+from typing import Any
 
 from errorkit import exceptions as ek
 from errorkit.safety import json_safe
-from tests.samples import all_error_classes, sample
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-
-class LockedError(Exception):
-    """An exception holding a lock: no pickler can carry it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.lock = threading.Lock()
-
-
-class _Model(pydantic.BaseModel):
-    """A model whose validation fails for a string ``count``."""
-
-    count: int
-
-
-def _validation_error() -> pydantic.ValidationError:
-    """Return the pydantic ``ValidationError`` of a bad ``count``."""
-    try:
-        _Model.model_validate({"count": "many"})
-    except pydantic.ValidationError as exc:
-        return exc
-    raise AssertionError("the model accepted a bad count")  # pragma: no cover
-
-
-def _status_error() -> httpx.HTTPStatusError:
-    """Return an httpx ``HTTPStatusError``: it pickles, but cannot be unpickled."""
-    request = httpx.Request("GET", "https://api.example.com/v1/items")
-    response = httpx.Response(503, request=request)
-    return httpx.HTTPStatusError("Server error '503'", request=request, response=response)
-
-
-CAUSES: dict[str, Callable[[], BaseException]] = {
-    "httpx.ReadTimeout": lambda: httpx.ReadTimeout("timed out reading the response"),
-    "requests.ConnectionError": lambda: requests.ConnectionError("connection refused"),
-    "json.JSONDecodeError": lambda: json.JSONDecodeError("Expecting value", "not json", 0),
-    "pydantic.ValidationError": _validation_error,
-    "httpx.HTTPStatusError": _status_error,
-    "LockedError": lambda: LockedError("holds a lock"),
-}
-"""The causes set: what real wrapper code catches, plus two that plain pickle cannot carry."""
-
-UNPICKLABLE = "LockedError"
-"""The cause no pickler can carry, whatever it does."""
-
-CLASS_CASES = {cls.__name__: cls for cls in all_error_classes()}
-PARSE_CASES = {f"ParseError[{name}]": name for name in CAUSES}
-FROM_CASES = {f"ServerError[from {name}]": name for name in CAUSES}
-APART_CASE = f"ProviderError[{UNPICKLABLE}, raised apart]"
-"""An unpicklable cause given as ``original_exception=`` and left out of ``__cause__``."""
-CASES = [*CLASS_CASES, *PARSE_CASES, *FROM_CASES, APART_CASE]
-
-
-def build(name: str) -> ek.Error:
-    """Build the error of case ``name``, raised (so it has a traceback and its cause)."""
-    try:
-        raise_case(name)
-    except ek.Error as error:
-        return error
-    raise AssertionError(f"case {name} did not raise")  # pragma: no cover
-
-
-def raise_case(name: str) -> None:
-    """Raise the error of case ``name`` (this is what runs in the worker)."""
-    if name in CLASS_CASES:
-        raise sample(CLASS_CASES[name])
-    if name in PARSE_CASES:
-        raise ek.ParseError("acme", original_exception=CAUSES[PARSE_CASES[name]]())
-    if name == APART_CASE:  # how the docs keep such an error whole on Dask
-        try:
-            raise CAUSES[UNPICKLABLE]()
-        except Exception as exc:
-            error = ek.ProviderError("acme", 502, original_exception=exc)
-        error.__cause__ = None
-        raise error
-    try:
-        raise CAUSES[FROM_CASES[name]]()
-    except Exception as exc:
-        raise ek.ServerError(status_code=503) from exc
+from tests.samples import UNPICKLABLE, build
 
 
 def attributes(error: ek.Error) -> Any:

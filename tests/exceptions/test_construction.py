@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
 from decimal import Decimal
 from fractions import Fraction
@@ -59,10 +60,13 @@ def test_a_subclass_registers_its_statuses() -> None:
     try:
         assert Error.class_for_status(418) is TeapotError
         assert type(ek.error_for_status(418)) is TeapotError
-    finally:
+    finally:  # leave the tree as it was: other tests walk APIError.__subclasses__()
         del Error._by_status[418]
         del Error._by_code["TEAPOT_FOR_TEST"]
+        del TeapotError
+        gc.collect()
     assert Error.class_for_status(418) is APIError
+    assert all(cls.__name__ != "TeapotError" for cls in APIError.__subclasses__())
 
 
 def test_mapping_and_problem_read_the_registry() -> None:

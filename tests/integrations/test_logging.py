@@ -217,7 +217,7 @@ logging.config.dictConfig({
     "filters": {
         "errorkit": {"()": "errorkit.integrations.logging.ErrorContextFilter", "key": "err"},
     },
-    "formatters": {"json": {"()": "tests.test_integration_logging.JSONLineFormatter"}},
+    "formatters": {"json": {"()": "tests.integrations.test_logging.JSONLineFormatter"}},
     "handlers": {
         "out": {
             "class": "logging.StreamHandler",
@@ -242,7 +242,7 @@ def test_dict_config() -> None:
         check=True,
         capture_output=True,
         text=True,
-        cwd=Path(__file__).parent.parent,
+        cwd=Path(__file__).parents[2],
     ).stdout
     assert json.loads(out)["err"]["code"] == "TIMEOUT"
 

@@ -3,7 +3,7 @@
 No server is needed: kombu's ``filesystem://`` transport and Celery's ``file://`` result
 backend live in a temporary folder. Three workers start once for the module, side by
 side: one storing results with ``pickle``, one with ``json`` and ``install(app)``, one with
-plain ``json``. Every case of ``tests.engine_cases`` goes through each of them; every
+plain ``json``. Every case of ``tests.samples`` goes through each of them; every
 wait has a timeout, and each worker is stopped at the end of the module.
 """
 
@@ -23,7 +23,8 @@ import pytest
 
 from errorkit import exceptions as ek
 from errorkit.integrations.celery import KEY, install
-from tests.engine_cases import CASES, build, check_from_json, check_whole, raise_case
+from tests.engine_checks import check_from_json, check_whole
+from tests.samples import CASES, build, raise_case
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 TIMEOUT = 60.0
 """Seconds any one wait may take; a healthy worker answers in well under a second."""
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FOLDER_VARIABLE = "ERRORKIT_CELERY_FOLDER"
 SERIALIZER_VARIABLE = "ERRORKIT_CELERY_SERIALIZER"
 INSTALL_VARIABLE = "ERRORKIT_CELERY_INSTALL"

@@ -3,7 +3,7 @@
 Each row of the table is an expression building an error; the text an agent reads
 and ``retryable`` are computed from the error it builds, through the same function
 the MCP, LangChain and pydantic-ai integrations use. After changing a class or a
-directive, print the table with ``python -m tests.test_integration_directives`` and
+directive, print the table with ``python -m tests.integrations.test_facts`` and
 paste it between the markers of ``docs/integrations/agents.md``.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import errorkit
 from errorkit.integrations._facts import agent_text
 
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "integrations" / "agents.md"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "integrations" / "agents.md"
 START, END = "<!-- directives:start -->", "<!-- directives:end -->"
 
 # Each is evaluated with the names of ``errorkit`` in scope.
@@ -73,7 +73,7 @@ def test_agents_page_holds_the_rendered_table() -> None:
     """The table between the markers of docs/integrations/agents.md is ``directive_table()``."""
     assert _page_table() == directive_table(), (
         "docs/integrations/agents.md is out of date: paste the output of "
-        "`python -m tests.test_integration_directives` between its markers"
+        "`python -m tests.integrations.test_facts` between its markers"
     )
 
 

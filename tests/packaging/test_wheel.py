@@ -26,9 +26,9 @@ from typing import NamedTuple
 import pytest
 
 import errorkit
-from tests.test_docs import _code_blocks
+from tests.docs.test_docs import _code_blocks
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TYPING = ROOT / "tests" / "typing"
 # mypy's cache of the standard library survives between runs; errorkit is re-read each time.
 MYPY_CACHE = Path(sys.prefix) / ".wheel-test-mypy-cache"

@@ -1,0 +1,1 @@
+"""Properties run over every class: invariants, pickling, surfaces, engines, hostile input."""

@@ -1,0 +1,257 @@
+"""Every class pickles and copies whole: type, ``to_dict()``, attributes and its causes.
+
+Each class's sample goes through every pickle protocol, ``copy`` and ``deepcopy``; then the
+same on generated instances (hypothesis), raised with a traceback and a cause; then the
+values that cannot pickle as they are, and the trip through a real process pool.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import copy
+import json
+import multiprocessing
+import pickle
+import threading
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import errorkit
+from errorkit import exceptions as ek
+from errorkit import safety
+from tests.samples import sample
+from tests.strategies import (
+    CLASS_IDS,
+    CLASSES,
+    PER_CLASS_PICKLE,
+    _safe_str,
+    errors,
+    exceptions,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeAlias
+
+    # How a clone is made: a pickle round trip at some protocol, copy or deepcopy.
+    Transport: TypeAlias = Callable[[Any], Any]
+
+
+def _sample_state(error: ek.Error) -> Any:
+    """Return an error's attributes, its cause aside, in a comparable (JSON) form."""
+    attributes = {k: v for k, v in vars(error).items() if k != "_original_exception"}
+    return safety.json_safe(attributes, redact=False)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=CLASS_IDS)
+class TestEveryClass:
+    """Every class's sample survives pickle (every protocol), copy and deepcopy."""
+
+    @pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+    def test_pickle_round_trip(self, cls: type[ek.Error], protocol: int) -> None:
+        """Pickling keeps the type, ``str``, ``to_dict()`` and every attribute."""
+        error = sample(cls)
+        clone = pickle.loads(pickle.dumps(error, protocol))
+        assert type(clone) is cls
+        assert str(clone) == str(error)
+        assert clone.args == error.args
+        assert clone.to_dict() == error.to_dict()
+        assert _sample_state(clone) == _sample_state(error)
+        assert str(clone.original_exception) == str(error.original_exception)
+
+    def test_copy_and_deepcopy(self, cls: type[ek.Error]) -> None:
+        """``copy.copy`` and ``copy.deepcopy`` keep the type, ``to_dict()`` and attributes."""
+        error = sample(cls)
+        for clone in (copy.copy(error), copy.deepcopy(error)):
+            assert type(clone) is cls
+            assert clone.to_dict() == error.to_dict()
+            assert _sample_state(clone) == _sample_state(error)
+
+    def test_pickle_keeps_cause_of_raised_error(self, cls: type[ek.Error]) -> None:
+        """An error raised ``from`` a cause, with a traceback, pickles with its cause."""
+        error = sample(cls)
+        try:
+            try:
+                raise KeyError("inner")
+            except KeyError as inner:
+                raise error from inner
+        except ek.Error as caught:
+            clone = pickle.loads(pickle.dumps(caught))
+        assert type(clone.__cause__) is KeyError
+        assert str(clone.__cause__) == str(KeyError("inner"))
+        if error.__dict__.get("_original_exception") is None:  # no cause of its own
+            assert clone.original_exception is clone.__cause__
+        else:  # the constructor's cause is kept, as a process pool needs
+            assert repr(clone.original_exception) == repr(error.original_exception)
+        assert clone.to_dict() == error.to_dict()
+
+
+# --------------------------------------------------------------------------- generated instances
+
+
+def _state(error: ek.Error) -> Any:
+    """Return an error's attributes, causes aside, in a comparable (JSON) form."""
+    causes = ("tool_exception", "_original_exception")
+    attributes = {k: v for k, v in vars(error).items() if k not in causes}
+    return safety.json_safe(attributes, redact=False)
+
+
+def _raise_from(error: ek.Error, cause: BaseException | None) -> ek.Error:
+    """Raise ``error`` (from ``cause`` when given) and return it with its traceback."""
+    caught: ek.Error | None = None
+    try:
+        if cause is None:
+            raise error
+        raise error from cause
+    except ek.Error as exc:
+        caught = exc
+    assert caught is not None
+    assert caught.__traceback__ is not None
+    return caught
+
+
+def _pickler(protocol: int) -> Transport:
+    """Return a pickle round trip at ``protocol``."""
+    return lambda value: pickle.loads(pickle.dumps(value, protocol))
+
+
+def _assert_same_cause(
+    clone: BaseException | None, cause: BaseException | None, transport: Transport
+) -> None:
+    """A cause travels as itself, with its text, or as ``Exception("{Type}: {text}")``.
+
+    Travelling as itself, its type is kept, except that protocols 0-2 map builtin OSError
+    subclasses to ``OSError`` (Python 2 compatibility).
+    """
+    del transport  # every transport must meet the same rule
+    if cause is None:
+        assert clone is None
+        return
+    assert clone is not None
+    text = _safe_str(cause)
+    if type(clone) is Exception and type(cause) is not Exception:
+        assert str(clone) == f"{type(cause).__name__}: {text}"
+        return
+    assert _safe_str(clone) == text
+    assert type(clone) is type(cause) or (isinstance(cause, OSError) and type(clone) is OSError)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=CLASS_IDS)
+@PER_CLASS_PICKLE
+@given(data=st.data())
+def test_pickle_and_copy_keep_type_and_to_dict(cls: type[ek.Error], data: st.DataObject) -> None:
+    """Pickle (every protocol), copy and deepcopy keep type, to_dict, attributes and the cause."""
+    error = data.draw(errors(cls))
+    if data.draw(st.booleans()):
+        error = _raise_from(error, data.draw(st.none() | exceptions))
+    expected = error.to_dict()
+    state = _state(error)
+    transports = [_pickler(protocol) for protocol in range(pickle.HIGHEST_PROTOCOL + 1)]
+    transports += [copy.copy, copy.deepcopy]
+    for transport in transports:
+        clone = transport(error)
+        assert type(clone) is cls
+        assert clone.to_dict() == expected
+        assert str(clone) == str(error)
+        assert clone.args == error.args
+        assert _state(clone) == state
+        _assert_same_cause(clone.__cause__, error.__cause__, transport)
+        _assert_same_cause(clone.original_exception, error.original_exception, transport)
+        if isinstance(error, ek.ToolExecutionError):
+            assert isinstance(clone, ek.ToolExecutionError)
+            _assert_same_cause(clone.tool_exception, error.tool_exception, transport)
+
+
+# ---------------------------------------------------------------- what cannot pickle as it is
+
+
+class _Opaque:
+    """An object whose repr holds its address, so it changes across processes."""
+
+
+class _NeedsTwoArgs(Exception):
+    """An exception that pickles but cannot be unpickled (its __init__ wants two args)."""
+
+    def __init__(self, a: str, b: str) -> None:
+        super().__init__(f"{a}/{b}")
+
+
+def test_unpicklable_values_travel_in_json_form() -> None:
+    """Locks, lambdas and address-bearing objects pickle as their JSON-safe form."""
+    error = ek.Error(
+        "m",
+        details={"lock": threading.Lock(), "fn": lambda: 1, "obj": _Opaque(), "n": 1},
+    )
+    clone = pickle.loads(pickle.dumps(error))
+    assert clone.to_dict() == error.to_dict()
+    assert clone.details["n"] == 1
+    assert isinstance(clone.details["lock"], str)
+
+
+def test_unpicklable_cause_becomes_exception() -> None:
+    """A cause that cannot round-trip becomes ``Exception("{Type}: {message}")``."""
+    error = ek.ServerError(original_exception=_NeedsTwoArgs("a", "b"))
+    clone = pickle.loads(pickle.dumps(error))
+    assert type(clone.original_exception) is Exception
+    assert str(clone.original_exception) == "_NeedsTwoArgs: a/b"
+
+
+def test_unpicklable_tool_exception_is_described() -> None:
+    """A ToolExecutionError whose tool exception cannot round-trip still pickles faithfully."""
+    error = ek.ToolExecutionError(_NeedsTwoArgs("a", "b"))
+    clone = pickle.loads(pickle.dumps(error))
+    assert clone.to_dict() == error.to_dict()
+    assert clone.tool_exception_type == "_NeedsTwoArgs"
+    assert str(clone.tool_exception) == "_NeedsTwoArgs: a/b"
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=[cls.__name__ for cls in CLASSES])
+def test_rebuilt_error_pickles_and_rebuilds_again(cls: type[ek.Error]) -> None:
+    """A rebuilt error pickles, and rebuilding its own payload changes nothing."""
+    payload = sample(cls).to_dict()
+    rebuilt = ek.Error.from_dict(payload)
+    assert pickle.loads(pickle.dumps(rebuilt)).to_dict() == payload
+    assert ek.Error.from_dict(rebuilt.to_dict()).to_dict() == payload
+
+
+# --------------------------------------------------------------------------- across processes
+
+
+def raise_parse_error() -> None:
+    """Raise a ParseError caused by a JSON decoding failure (run in a worker)."""
+    raise errorkit.ParseError("acme", original_exception=json.JSONDecodeError("bad", "{", 0))
+
+
+def raise_from() -> None:
+    """Raise a ServerError ``from`` a ValueError, without the keyword (run in a worker)."""
+    try:
+        raise ValueError("inner cause")
+    except ValueError as exc:
+        raise errorkit.ServerError() from exc
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_the_cause_survives_a_process_pool(method: str) -> None:
+    """The parent sees the worker's cause, not the pool's remote traceback, fork or spawn."""
+    context = multiprocessing.get_context(method)
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+        with pytest.raises(errorkit.ParseError) as parse:
+            pool.submit(raise_parse_error).result(timeout=60)
+        with pytest.raises(errorkit.ServerError) as server:
+            pool.submit(raise_from).result(timeout=60)
+    assert type(parse.value.original_exception) is json.JSONDecodeError
+    assert parse.value.retry_message().startswith("Your response could not be parsed because")
+    assert repr(server.value.original_exception) == "ValueError('inner cause')"
+
+
+def test_a_later_cause_does_not_replace_the_stored_one() -> None:
+    """Overwriting ``__cause__`` (as a pool does) leaves ``original_exception`` alone."""
+    cause = OSError("disk")
+    error = errorkit.APIConnectionError(original_exception=cause)
+    assert error.__cause__ is cause
+    error.__cause__ = RuntimeError("remote traceback")
+    assert error.original_exception is cause
+    assert pickle.loads(pickle.dumps(error)).original_exception.args == ("disk",)

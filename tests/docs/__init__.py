@@ -1,0 +1,1 @@
+"""Tests that keep the documentation in step with the code."""

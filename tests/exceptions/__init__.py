@@ -1,0 +1,1 @@
+"""Tests for ``errorkit.exceptions``: the tree, its families and the base class."""

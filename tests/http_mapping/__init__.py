@@ -1,0 +1,1 @@
+"""Tests for ``errorkit.http_mapping``."""

@@ -1,0 +1,1 @@
+"""Tests for ``errorkit.integrations``: one file per integration module, named after it."""

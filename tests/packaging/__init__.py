@@ -1,0 +1,1 @@
+"""Tests of the built wheel, installed the way a user installs it."""

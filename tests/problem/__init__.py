@@ -1,0 +1,1 @@
+"""Tests for ``errorkit.problem``: RFC 9457 problem details."""
