@@ -280,16 +280,16 @@ _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before
 
 # --------------------------------------------------------------------------- compiled patterns
 
-# The scanner reads an ASCII-lower-cased copy of the text (same length, same indices), and
-# every trigger is a plain literal, so it runs at the speed of the regular expression engine:
-# "://" (url), a PEM header (private_key), and a word (a credential prefix, a scheme word, or
-# one of ``_stems()``, the words every sensitive name holds). The rules themselves, and the
-# exact test of a name against the table, are made in code on the text around a trigger.
-_SCANNER: Final = r"""
-    (?P<url>://)
-  | (?P<private_key>-----begin[ a-z0-9]{0,40}private\ key-----)
-  | (?P<word>WORDS)
-"""
+# The scanner reads an ASCII-lower-cased copy of the text (same length, same indices) and
+# finds every trigger, a plain literal, with ``str.find`` (a C search, far faster than one
+# pattern with many alternatives): "://" (url), "-----begin" (private_key), a credential
+# prefix (shape), and a word (a scheme word, or one of ``_stems()``, the words one of which
+# every sensitive name holds). The rules themselves, and the exact test of a name against the
+# table, are made in code on the text around a trigger.
+_URL: Final = 0
+_PRIVATE_KEY: Final = 1
+_SHAPE: Final = 2
+_WORD: Final = 3
 _ASCII_LOWER: Final = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
 
 
@@ -305,12 +305,16 @@ class _Patterns:
         "item_cut",
         "line_end",
         "marker",
+        "name_chars",
         "name_run",
         "partial_marker",
-        "scanner",
+        "pem_header",
         "separators",
         "shape_bodies",
+        "shape_run",
+        "shapes",
         "single_quoted",
+        "triggers",
         "url_end",
         "url_start",
         "whitespace",
@@ -319,14 +323,22 @@ class _Patterns:
     def __init__(self) -> None:
         import re
 
-        prefixes = {prefix.lower() for shape in CREDENTIAL_SHAPES for prefix in shape.prefixes}
-        scanner = _SCANNER.replace("WORDS", _trie({*prefixes, *SCHEME_WORDS, *_stems()}))
-        self.scanner: re.Pattern[str] = re.compile(scanner, re.VERBOSE)
         self.shape_bodies: dict[str, tuple[re.Pattern[str], bool]] = {
             prefix: (re.compile(shape.body), shape.exact)
             for shape in CREDENTIAL_SHAPES
             for prefix in shape.prefixes
         }
+        # Each trigger (lower case) and its rule; a shape's trigger is its prefix, lower-cased.
+        triggers = {"://": _URL, "-----begin": _PRIVATE_KEY}
+        triggers.update(dict.fromkeys(map(str.lower, self.shape_bodies), _SHAPE))
+        triggers.update(dict.fromkeys([*SCHEME_WORDS, *_stems()], _WORD))
+        self.triggers: tuple[tuple[str, int], ...] = tuple(sorted(triggers.items()))
+        self.shapes: dict[str, tuple[str, re.Pattern[str], bool]] = {
+            prefix.lower(): (prefix, body, exact)
+            for prefix, (body, exact) in self.shape_bodies.items()
+        }
+        # What may stand between "-----BEGIN" and "PRIVATE KEY-----" (lower case).
+        self.pem_header: re.Pattern[str] = re.compile(r"[ a-z0-9]*?private key-----")
         self.camel: re.Pattern[str] = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
         self.separators: re.Pattern[str] = re.compile(r"[\s\-._]+")
         self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
@@ -340,6 +352,8 @@ class _Patterns:
         self.url_end: re.Pattern[str] = re.compile(r"""[^\s"'`<>]*""")
         self.url_start: re.Pattern[str] = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
         self.name_run: re.Pattern[str] = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
+        self.name_chars: re.Pattern[str] = re.compile(r"[A-Za-z0-9_.\-]+")
+        self.shape_run: re.Pattern[str] = re.compile(r"[A-Za-z0-9_\-]+")
         self.marker: re.Pattern[str] = re.compile(r"(\.\.\.\[truncated \d+ chars\])")
         # A proper prefix of a truncation marker at the very end of the text.
         self.partial_marker: re.Pattern[str] = re.compile(
@@ -348,36 +362,27 @@ class _Patterns:
         )
 
 
-def _trie(words: set[str]) -> str:
-    """Return one pattern matching any of ``words``, written as a trie (longest first).
-
-    The regular expression engine tries a flat alternation word by word at every position;
-    sharing prefixes lets it reject a position after a character or two (four times faster
-    on prose).
-    """
-    import re
-
-    branches: dict[str, set[str]] = {}
-    for word in words:
-        if word:
-            branches.setdefault(word[0], set()).add(word[1:])
-    if not branches:
-        return ""  # the end of a word
-    alternatives = [re.escape(first) + _trie(rests) for first, rests in sorted(branches.items())]
-    body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-    return body + "?" if "" in words else body
-
-
 def _stems() -> set[str]:
-    """Words one of which every sensitive name, written as one word, holds (lower case).
+    """A few words, one of which every sensitive name, as written, holds (lower case).
 
     A name's normal form only changes case and separators, so each of its words stands in
-    the name as written; the longest word of each name and suffix is taken, plus ``key``
-    for names written as words ("API key"), and words holding another are dropped.
+    the name as written. The words are picked greedily from the names' own words (and
+    ``key``, for names written as words: "API key"): the one found in most names not yet
+    covered first, so ``key`` and ``token`` stand for ``api_key``, ``private_key``,
+    ``access_token`` and the like. Few stems mean few searches.
     """
     names = [*SENSITIVE_NAMES, *_names.added, *SENSITIVE_SUFFIXES, *SENSITIVE_WORDS, "key"]
-    words = {max(name.strip("_").split("_"), key=len) for name in names}
-    return {word for word in words if not any(other in word for other in words - {word})}
+    uncovered = {name.strip("_") for name in names if name.strip("_")}
+    candidates = {word for name in uncovered for word in name.split("_") if word}
+    stems: set[str] = set()
+    while uncovered:
+        best = max(
+            sorted(candidates),
+            key=lambda word: (sum(word in name for name in uncovered), len(word)),
+        )
+        stems.add(best)
+        uncovered = {name for name in uncovered if best not in name}
+    return stems
 
 
 _PATTERNS: _Patterns | None = None
@@ -660,11 +665,26 @@ class _Reader:
     def read(self) -> str:
         """Run the scanner over the whole text and return the masked text."""
         text = self.text
-        rules = {"url": self._url, "private_key": self._private_key, "word": self._word}
+        lower = _lower(text)
+        triggers = self.patterns.triggers
+        count = len(triggers)
+        # Every trigger's places, as one sorted list of ``place * count + trigger index``.
+        found: list[int] = []
+        for index, (trigger, _) in enumerate(triggers):
+            at = lower.find(trigger)
+            while at >= 0:
+                found.append(at * count + index)
+                at = lower.find(trigger, at + 1)
+        if not found:
+            return text
+        found.sort()
+        rules = (self._url, self._private_key, self._shape, self._word)
         pos = 0
-        for match in self.patterns.scanner.finditer(_lower(text)):
-            if match.start() >= pos:  # a trigger inside a value already read is skipped
-                pos = rules[match.lastgroup or "word"](match)
+        for code in found:
+            start, index = divmod(code, count)
+            if start >= pos:  # a trigger inside a value already read is skipped
+                trigger, rule = triggers[index]
+                pos = rules[rule](lower, start, start + len(trigger))
         if not self.out:
             return text
         self.out.append(text[self.last :])
@@ -679,20 +699,20 @@ class _Reader:
 
     # ---- rules
 
-    def _url(self, match: re.Match[str]) -> int:
+    def _url(self, lower: str, at: int, after: int) -> int:
         """A URL: up to whitespace, a quote or ``<>``, or a ``,;&`` that starts a new item."""
         text, patterns = self.text, self.patterns
-        start = _scheme_start(text, match.start(), self.last)
+        start = _scheme_start(text, at, self.last)
         if start < 0:
-            return match.end()  # "://" with no scheme before it: no URL
+            return after  # "://" with no scheme before it: no URL
         if start < self.url_end:
-            return match.end()  # a URL nested in the one just read: redact_url read it
+            return after  # a URL nested in the one just read: redact_url read it
         if start == 0 and not patterns.whitespace.search(text) and text.count("://") == 1:
             self.span_end = len(text)  # the whole text is one URL: read it whole, quotes and all
         elif start >= self.span_end:  # else the stretch read for the URL before holds this one
             span = patterns.url_end.match(text, start)
             self.span_end = len(text) if span is None else span.end()
-        end = _url_item_end(text, match.end(), self.span_end, patterns)
+        end = _url_item_end(text, after, self.span_end, patterns)
         end = _trim_prose(text, start, end)
         self.url_end = end
         url = text[start:end]
@@ -702,33 +722,33 @@ class _Reader:
             self.last = end
         # The scan goes on inside the URL: a credential shape or a scheme word glued to its
         # end ("?:Basic S3cr3t") is read by its own rule; nothing already masked is touched.
-        return match.end()
+        return after
 
-    def _private_key(self, match: re.Match[str]) -> int:
+    def _private_key(self, lower: str, at: int, after: int) -> int:
         """A PEM private key: its body, up to the matching END line or the end of the text."""
-        text = self.text
-        footer = "-----end" + match.group()[len("-----begin") :]
-        end = match.string.find(footer, match.end())  # the scanner reads the lower-cased copy
+        header = self.patterns.pem_header.match(lower, after)
+        if header is None:
+            return after  # another kind of PEM block (a certificate): not a secret
+        footer = "-----end" + lower[after : header.end()]
+        end = lower.find(footer, header.end())
         if end < 0:
-            return self.mask(match.end(), len(text))
-        self.mask(match.end(), end)
+            return self.mask(header.end(), len(lower))
+        self.mask(header.end(), end)
         return end + len(footer)
 
-    def _word(self, match: re.Match[str]) -> int:
-        """A trigger word: its run of name characters (read once), then a credential shape."""
+    def _word(self, lower: str, at: int, after: int) -> int:
+        """A trigger word: its run of name characters (read once) as a name or a scheme."""
+        if at < self.run_end:
+            return after
         text = self.text
-        if match.start() >= self.run_end:
-            start = match.start()
-            while start > self.last and text[start - 1] in _NAME_CHARS:
-                start -= 1
-            end = match.end()
-            while end < len(text) and text[end] in _NAME_CHARS:
-                end += 1
-            self.run_end = end
-            after = self._pair_or_scheme(start, end)
-            if after is not None:
-                return after
-        return self._shape(match)
+        start = at
+        while start > self.last and text[start - 1] in _NAME_CHARS:
+            start -= 1
+        run = self.patterns.name_chars.match(text, after)
+        end = after if run is None else run.end()
+        self.run_end = end
+        masked = self._pair_or_scheme(start, end)
+        return after if masked is None else masked
 
     def _pair_or_scheme(self, start: int, end: int) -> int | None:
         """Read the run ``text[start:end]`` as a pair's name or a scheme word; None if neither."""
@@ -749,29 +769,25 @@ class _Reader:
             return self._scheme(end)
         return None
 
-    def _shape(self, match: re.Match[str]) -> int:
+    def _shape(self, lower: str, start: int, after: int) -> int:
         """A known credential shape, masked whole when its body and word boundary fit."""
         text = self.text
-        start = match.start()
-        prefix = text[start : match.end()]
+        prefix, body, exact = self.patterns.shapes[lower[start:after]]
         if (
             start < self.shape_end
-            or prefix not in self.patterns.shape_bodies
+            or not text.startswith(prefix, start)
             or (start and text[start - 1] in _WORD_CHARS)
         ):
-            return match.end()  # not a prefix, another case ("Sk-"), or inside a word
-        body, exact = self.patterns.shape_bodies[prefix]
-        found = body.match(text, match.end())
+            return after  # another case ("Sk-"), or inside a word
+        found = body.match(text, after)
         if found is not None and (found.end() >= len(text) or text[found.end()] not in _WORD_CHARS):
             return self.mask(start, found.end())
         if not exact:
             # The body's characters include the prefixes', so a candidate starting inside this
             # run reaches the same end and fails the same way: none is tried again.
-            end = match.end()
-            while end < len(text) and (text[end] in _WORD_CHARS or text[end] == "-"):
-                end += 1
-            self.shape_end = end
-        return match.end()
+            run = self.patterns.shape_run.match(text, after)
+            self.shape_end = after if run is None else run.end()
+        return after
 
     def _header(self, start: int) -> int:
         """An ``Authorization``/``Cookie`` header in text: its value, to the end of the line."""
