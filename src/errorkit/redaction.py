@@ -983,15 +983,13 @@ def _url_item_end(text: str, after_scheme: int, span_end: int, patterns: _Patter
     those names are looked up.
     """
     query = text.find("?", after_scheme, span_end)
-    pos = after_scheme
-    if query >= 0:
-        found = patterns.item_cut.search(text, pos, query)
-        while found is not None:
-            if found.group(1) is None or _is_sensitive_name(found.group(1)):
-                return found.start()
-            found = patterns.item_cut.search(text, found.start() + 1, query)
-        pos = query
-    found = patterns.url_cut.search(text, pos, span_end)
+    query = span_end if query < 0 else query
+    found = patterns.item_cut.search(text, after_scheme, query)
+    while found is not None:
+        if found.group(1) is None or _is_sensitive_name(found.group(1)):
+            return found.start()
+        found = patterns.item_cut.search(text, found.start() + 1, query)
+    found = patterns.url_cut.search(text, query, span_end)
     return span_end if found is None else found.start()
 
 
