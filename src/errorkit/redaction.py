@@ -265,6 +265,26 @@ CREDENTIAL_SHAPES: Final = (
 SCHEME_WORDS: Final = ("bearer", "basic", "token", "digest")
 """Authentication schemes whose following word is masked when it looks like a credential."""
 
+PUBLIC_AUTH_PARAMS: Final = frozenset(
+    {
+        "realm",
+        "scope",
+        "error",
+        "error_description",
+        "error_uri",
+        "username",
+        "uri",
+        "qop",
+        "algorithm",
+        "nc",
+        "domain",
+        "stale",
+        "charset",
+        "userhash",
+    }
+)
+"""Auth-params (RFC 7235, 7616, 6750) whose values are not secrets: ``Bearer realm="api"``."""
+
 HEADER_NAMES: Final = ("proxy-authorization", "authorization", "set-cookie", "cookie")
 """Headers whose whole value, to the end of the line, is masked when written in text."""
 
@@ -297,6 +317,7 @@ class _Patterns:
     """The compiled patterns, built on first use (``re`` is not imported with errorkit)."""
 
     __slots__ = (
+        "auth_param",
         "bare",
         "bracket_stop",
         "camel",
@@ -306,14 +327,18 @@ class _Patterns:
         "line_end",
         "marker",
         "name_chars",
+        "name_gap",
         "name_run",
+        "param_comma",
         "partial_marker",
         "pem_header",
+        "quoted",
         "separators",
         "shape_bodies",
         "shape_run",
         "shapes",
         "single_quoted",
+        "spaces",
         "triggers",
         "url_cut",
         "url_end",
@@ -346,9 +371,23 @@ class _Patterns:
         self.credential: re.Pattern[str] = re.compile(r"""[^\s"'`,;<>()\[\]{}]+""")
         self.double_quoted: re.Pattern[str] = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
         self.single_quoted: re.Pattern[str] = re.compile(r"[^'\\]*(?:\\.[^'\\]*)*", re.DOTALL)
+        backtick_quoted = re.compile(r"[^`\\]*(?:\\.[^`\\]*)*", re.DOTALL)
+        self.quoted: dict[str, re.Pattern[str]] = {
+            '"': self.double_quoted,
+            "'": self.single_quoted,
+            "`": backtick_quoted,
+        }
         self.bracket_stop: re.Pattern[str] = re.compile(r"""[\[\](){}"'\\]""")
         self.line_end: re.Pattern[str] = re.compile(r"[\r\n]")
         self.whitespace: re.Pattern[str] = re.compile(r"\s")
+        self.spaces: re.Pattern[str] = re.compile(r"\s*")
+        # What may stand between a name and its separator: spacing, quotes, escapes.
+        self.name_gap: re.Pattern[str] = re.compile(r"""[\s"'`\\]*""")
+        token = r"[A-Za-z0-9!#$%&*+.^_|~\-]+"  # an HTTP token (RFC 9110), quotes left out
+        self.auth_param: re.Pattern[str] = re.compile(
+            rf"""({token})[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"?|{token})"""
+        )
+        self.param_comma: re.Pattern[str] = re.compile(r"\s*,\s*")
         scheme = r"[A-Za-z][A-Za-z0-9+.\-]*://"
         self.item_cut: re.Pattern[str] = re.compile(
             rf"[,;&](?={scheme}|([A-Za-z0-9_.\-]{{1,128}})[ \t]*[=:])"
@@ -758,9 +797,7 @@ class _Reader:
     def _pair_or_scheme(self, start: int, end: int) -> int | None:
         """Read the run ``text[start:end]`` as a pair's name or a scheme word; None if neither."""
         text = self.text
-        after = end
-        while after < len(text) and text[after] in " \t\"'`\\":
-            after += 1
+        after = _skip(self.patterns.name_gap, text, end)
         separator = -1
         if text.startswith(">", after) and text[after - 1] == "-":
             separator = after - 1  # "secret->x": the run took the "-" of "->"
@@ -804,20 +841,47 @@ class _Reader:
         return self.mask(start, end)
 
     def _scheme(self, scheme_end: int) -> int | None:
-        """``Bearer`` (``Basic``, ``Token``, ``Digest``) and a word that looks like a credential."""
-        text = self.text
-        start = scheme_end
-        while start < len(text) and text[start].isspace():
+        """``Bearer`` (``Basic``, ``Token``, ``Digest``) and a credential, or its auth-params.
+
+        The credential is one word, bare or quoted (``Bearer "abc123"``), masked when it
+        looks like one. Parameters (``Digest username="bob", response="..."``, a
+        ``WWW-Authenticate: Bearer realm="api"`` challenge) are read as pairs instead: each
+        value is masked unless its name is one of ``PUBLIC_AUTH_PARAMS``.
+        """
+        text, patterns = self.text, self.patterns
+        start = _skip(patterns.spaces, text, scheme_end)
+        if start == scheme_end or patterns.url_start.match(text, start):
+            return None  # no whitespace, or a URL (the URL rule reads it)
+        if patterns.auth_param.match(text, start):
+            return self._auth_params(start)
+        quote = text[start : start + 1]
+        if quote in ("'", '"'):
             start += 1
-        word = self.patterns.credential.match(text, start)
-        if start == scheme_end or word is None or self.patterns.url_start.match(text, start):
-            return None  # no whitespace, no word, or a URL (the URL rule reads it)
+        word = patterns.credential.match(text, start)
+        if word is None:
+            return None
         end = word.end()
-        while end > start and text[end - 1] in ".,:;!?":
-            end -= 1  # prose punctuation after the word is not part of it
+        if not quote or not text.startswith(quote, end):
+            end = start + len(word.group().rstrip(".,:;!?"))  # prose punctuation is not in it
         if not _looks_like_credential(text[start:end]):
             return None
         return self.mask(start, end)
+
+    def _auth_params(self, start: int) -> int:
+        """Mask the values of an auth-param list (``name=value, name="value"``), end to end."""
+        text, patterns = self.text, self.patterns
+        pos = start
+        while (param := patterns.auth_param.match(text, pos)) is not None:
+            name, value = param.group(1, 2)
+            end = param.end()
+            if normal_name(name) not in PUBLIC_AUTH_PARAMS:
+                quoted = value[:1] == '"'
+                self.mask(param.start(2) + quoted, end - (quoted and value.endswith('"')))
+            comma = patterns.param_comma.match(text, end)
+            if comma is None:
+                return end
+            pos = comma.end()
+        return pos
 
     def _pair(self, separator: int) -> int | None:
         """When a sensitive name ends at ``separator``, mask the value after it; else None."""
@@ -829,8 +893,7 @@ class _Reader:
         start = separator + (2 if text.startswith(("=>", "->"), separator) else 1)
         if text[separator] == ":" and not quoted and name.lower() in HEADER_NAMES:
             return self._header(start)
-        while start < len(text) and text[start] in " \t":
-            start += 1
+        start = _skip(self.patterns.spaces, text, start)
         if start >= len(text):
             return start
         first = text[start]
@@ -839,10 +902,8 @@ class _Reader:
         if first in _STRING_PREFIXES and text[start + 1 : start + 2] in ("'", '"'):
             start += 1  # a Python bytes or raw string: b'...'
             first = text[start]
-        if first in "\"'":
-            inner = (
-                self.patterns.double_quoted if first == '"' else self.patterns.single_quoted
-            ).match(text, start + 1)
+        if first in "\"'`":
+            inner = self.patterns.quoted[first].match(text, start + 1)
             end = inner.end() if inner is not None else len(text)
             if self._is_next_name(start + 1, end, end + 1):
                 return start + 1
@@ -880,8 +941,7 @@ class _Reader:
     def _is_next_name(self, start: int, end: int, after: int) -> bool:
         """Tell whether a value is the sensitive name of the next pair ("token: password=x")."""
         text = self.text
-        while after < len(text) and text[after] in " \t":
-            after += 1
+        after = _skip(self.patterns.spaces, text, after)
         return text.startswith(("=", ":", "->"), after) and _is_sensitive_name(text[start:end])
 
     def _escaped_quoted(self, start: int) -> int:
@@ -900,6 +960,12 @@ class _Reader:
         return end + len(opener) if close >= 0 else end
 
 
+def _skip(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Return where ``pattern`` (one that may match nothing) stops matching at ``pos``."""
+    found = pattern.match(text, pos)
+    return pos if found is None else found.end()
+
+
 def _find_ignoring_case(text: str, word: str, start: int, end: int) -> int:
     """Find lower-case ``word`` in ``text[start:end]``, ASCII case ignored; -1 when absent."""
     found = _lower(text[start:end]).find(word)
@@ -912,7 +978,7 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool] | None:
     The name is a quoted string, a bare word, or up to three words ("Invalid API key").
     """
     end = sep
-    while end > floor and text[end - 1] in " \t":
+    while end > floor and text[end - 1].isspace():
         end -= 1
     if end > floor and text[end - 1] in "\"'`":
         quote = text[end - 1]
