@@ -319,6 +319,7 @@ class _Patterns:
     __slots__ = (
         "auth_param",
         "bare",
+        "bare_piece",
         "bracket_stop",
         "camel",
         "credential",
@@ -330,6 +331,7 @@ class _Patterns:
         "name_gap",
         "name_run",
         "param_comma",
+        "param_separator",
         "partial_marker",
         "pem_header",
         "quoted",
@@ -368,6 +370,7 @@ class _Patterns:
         self.camel: re.Pattern[str] = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
         self.separators: re.Pattern[str] = re.compile(r"[\s\-._]+")
         self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
+        self.bare_piece: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>(\[{]+""")
         self.credential: re.Pattern[str] = re.compile(r"""[^\s"'`,;<>()\[\]{}]+""")
         self.double_quoted: re.Pattern[str] = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
         self.single_quoted: re.Pattern[str] = re.compile(r"[^'\\]*(?:\\.[^'\\]*)*", re.DOTALL)
@@ -388,6 +391,7 @@ class _Patterns:
             rf"""({token})[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"?|{token})"""
         )
         self.param_comma: re.Pattern[str] = re.compile(r"\s*,\s*")
+        self.param_separator: re.Pattern[str] = re.compile(r"(&(?:amp;)?)")
         scheme = r"[A-Za-z][A-Za-z0-9+.\-]*://"
         self.item_cut: re.Pattern[str] = re.compile(
             rf"[,;&](?={scheme}|([A-Za-z0-9_.\-]{{1,128}})[ \t]*[=:])"
@@ -398,7 +402,7 @@ class _Patterns:
         self.name_run: re.Pattern[str] = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
         self.name_chars: re.Pattern[str] = re.compile(r"[A-Za-z0-9_.\-]+")
         self.shape_run: re.Pattern[str] = re.compile(r"[A-Za-z0-9_\-]+")
-        self.marker: re.Pattern[str] = re.compile(r"(\.\.\.\[truncated \d+ chars\])")
+        self.marker: re.Pattern[str] = re.compile(r"\.\.\.\[truncated \d+ chars\]")
         # A proper prefix of a truncation marker at the very end of the text.
         self.partial_marker: re.Pattern[str] = re.compile(
             r"\.(?:\.(?:\.(?:\[(?:t(?:r(?:u(?:n(?:c(?:a(?:t(?:e(?:d(?: (?:"
@@ -596,12 +600,16 @@ def _is_masked(value: str) -> bool:
 
 
 def _mask_params(params: str, nesting: int) -> str:
-    """Mask sensitive values of ``&``-separated parameters; return ``params`` if unchanged."""
+    """Mask sensitive values of ``&``-separated parameters; return ``params`` if unchanged.
+
+    ``&amp;``, the HTML escape of ``&`` (a URL copied out of a page), separates them too.
+    """
     if "=" not in params and "://" not in params:
         return params
-    parts = params.split("&")
+    parts = _patterns().param_separator.split(params)  # odd indices: the separators
     changed = False
-    for index, part in enumerate(parts):
+    for index in range(0, len(parts), 2):
+        part = parts[index]
         eq = part.find("=")
         name, value = (part[:eq], part[eq + 1 :]) if eq >= 0 else ("", part)
         if eq >= 0 and _is_sensitive_param(name):
@@ -613,7 +621,7 @@ def _mask_params(params: str, nesting: int) -> str:
             if nested is not value:
                 parts[index] = (name + "=" if eq >= 0 else "") + nested
                 changed = True
-    return "&".join(parts) if changed else params
+    return "".join(parts) if changed else params
 
 
 def _redact_nested_url(value: str, nesting: int) -> str:
@@ -636,8 +644,10 @@ def _redact_nested_url(value: str, nesting: int) -> str:
 def redact_text(text: str) -> str:
     """Mask the credentials in free text, by the grammar of the module docstring.
 
-    A ``...[truncated {n} chars]`` marker (and the start of one that a later cut went
-    through) is left intact.
+    A ``...[truncated {n} chars]`` marker at the very end of the text, where truncation
+    puts it (and the start of an older one that the cut went through, just before it), is
+    left intact. Anywhere else the same characters are plain text, read by the rules like
+    any other: a marker written into a secret does not shield the rest of it.
 
     Args:
         text: Any text, such as an error message or a response body; anything else is
@@ -668,27 +678,19 @@ def redact_text(text: str) -> str:
 
 
 def _redact_text(text: str) -> str:
-    """Redact ``text``, reading each stretch between truncation markers on its own."""
+    """Redact ``text``; a truncation marker ending it is kept out of the reading."""
     patterns = _patterns()
-    if "[truncated " not in text:
+    marker = text.rfind("...[truncated ") if text.endswith(" chars]") else -1
+    if marker < 0 or not patterns.marker.fullmatch(text, marker):
         return _Reader(text, patterns).read()
-    # Odd indices are the markers themselves; the text around them is redacted on its own.
-    # Text right before a marker may end with the start of an older marker that a
-    # truncation cut through ("token=.." + marker): that stays as it is too.
-    parts = patterns.marker.split(text)
-    changed = False
-    for index in range(0, len(parts), 2):
-        segment = parts[index]
-        tail = ""
-        if index + 1 < len(parts):
-            partial = patterns.partial_marker.search(segment)
-            if partial is not None:
-                segment, tail = segment[: partial.start()], segment[partial.start() :]
-        redacted = _Reader(segment, patterns).read()
-        if redacted is not segment:
-            parts[index] = redacted + tail
-            changed = True
-    return "".join(parts) if changed else text
+    # The text before the marker may end with the start of an older marker that the cut
+    # went through ("token=.." + marker): that stays as it is too.
+    segment = text[:marker]
+    partial = patterns.partial_marker.search(segment)
+    cut = marker if partial is None else partial.start()
+    body = text[:cut]
+    redacted = _Reader(body, patterns).read()
+    return text if redacted is body else redacted + text[cut:]
 
 
 class _Reader:
@@ -844,16 +846,18 @@ class _Reader:
         """``Bearer`` (``Basic``, ``Token``, ``Digest``) and a credential, or its auth-params.
 
         The credential is one word, bare or quoted (``Bearer "abc123"``), masked when it
-        looks like one. Parameters (``Digest username="bob", response="..."``, a
-        ``WWW-Authenticate: Bearer realm="api"`` challenge) are read as pairs instead: each
-        value is masked unless its name is one of ``PUBLIC_AUTH_PARAMS``.
+        looks like one. Parameters that start with a quoted value (``Digest username="bob",
+        response="..."``, a ``WWW-Authenticate: Bearer realm="api"`` challenge) are read as
+        pairs instead: each value is masked unless its name is one of ``PUBLIC_AUTH_PARAMS``.
+        A bare ``x=y`` first is a credential (``Bearer S3cr3t=...``), not a parameter.
         """
         text, patterns = self.text, self.patterns
         start = _skip(patterns.spaces, text, scheme_end)
         if start == scheme_end or patterns.url_start.match(text, start):
             return None  # no whitespace, or a URL (the URL rule reads it)
-        if patterns.auth_param.match(text, start):
-            return self._auth_params(start)
+        first = patterns.auth_param.match(text, start)
+        if first is not None and first.group(2)[:1] == '"':
+            return self._auth_params(start)  # a quoted value first, as challenges write it
         quote = text[start : start + 1]
         if quote in ("'", '"'):
             start += 1
@@ -910,13 +914,10 @@ class _Reader:
             self.mask(start + 1, end)
             return min(end + 1, len(text))
         if first in "[{(":
-            end = _bracket_end(text, start, self.patterns)
-            glued = self.patterns.bare.match(text, end)  # "[a]bsecret": the word goes on
-            return self.mask(start, glued.end() if glued is not None else end)
-        bare = self.patterns.bare.match(text, start)
-        if bare is None:
+            return self.mask(start, self._value_end(start))
+        end = self._value_end(start)
+        if end == start:
             return start
-        end = bare.end()
         pem = _find_ignoring_case(text, "-----begin", start, end)
         if pem >= 0:  # a private key: its own rule reads it whole, header to footer
             end = pem
@@ -924,10 +925,7 @@ class _Reader:
                 return start
         if self._is_next_name(start, end, end):
             return start
-        opener = _find_first(text, "([{", start, end)
-        if opener < end:  # a call or a literal written in a repr: ValueError('S'), Point(x=S)
-            end = max(end, _bracket_end(text, opener, self.patterns))
-        word = bare.group().lower()
+        word = text[start:end].lower()
         if word.endswith(SCHEME_WORDS) and not word[-7:-6].isalnum():
             # "token=Bearer abc", "api_key=bearer abc": the scheme's credential goes too.
             after = end
@@ -937,6 +935,24 @@ class _Reader:
             if after > end and credential is not None:
                 end = credential.end()
         return self.mask(start, end)
+
+    def _value_end(self, start: int) -> int:
+        """Return where a bare value ends: words and bracketed groups glued together.
+
+        ``[a]bsecret``, ``ValueError('S')``, ``a[x]@`` are each one value; it ends at
+        whitespace, ``&``, ``;``, ``,``, a quote, or a closing bracket it did not open.
+        """
+        text, patterns = self.text, self.patterns
+        pos = start
+        while pos < len(text):
+            if text[pos] in "([{":
+                pos = _bracket_end(text, pos, patterns)
+            else:
+                piece = patterns.bare_piece.match(text, pos)
+                if piece is None:
+                    break
+                pos = piece.end()
+        return pos
 
     def _is_next_name(self, start: int, end: int, after: int) -> bool:
         """Tell whether a value is the sensitive name of the next pair ("token: password=x")."""
