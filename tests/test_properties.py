@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from requests.structures import CaseInsensitiveDict
 
 from errorkit import exceptions as ek
-from errorkit import http_mapping, safety
+from errorkit import http_mapping, redaction, safety
 from errorkit.safety import MAX_STRING_LENGTH, is_sensitive_key, redact_text, redact_url
 from tests.samples import JQL_RAW_ERROR, SAMPLES, all_error_classes
 
@@ -358,22 +358,8 @@ plain_values = st.one_of(
 )
 """JSON values that must come out of ``to_dict()`` exactly as they went in."""
 
-_SENSITIVE_NAMES = [
-    "authorization",
-    "api_key",
-    "apikey",
-    "api_token",
-    "token",
-    "access_token",
-    "refresh_token",
-    "id_token",
-    "client_secret",
-    "secret",
-    "password",
-    "cookie",
-    "set_cookie",
-    "x_api_key",
-]
+_SENSITIVE_NAMES = sorted(redaction.SENSITIVE_NAMES)
+"""Every exact name of the engine's table (the one list redaction reads)."""
 
 
 _sensitive_bases = st.one_of(
@@ -381,7 +367,7 @@ _sensitive_bases = st.one_of(
     st.builds(
         lambda head, tail: head + tail,
         st.text(alphabet=string.ascii_lowercase + string.digits, min_size=1, max_size=8),
-        st.sampled_from(["_token", "_secret", "_password"]),
+        st.sampled_from(redaction.SENSITIVE_SUFFIXES),
     ),
 )
 _masks = st.integers(min_value=0, max_value=2**32 - 1)

@@ -286,6 +286,11 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         'WWW-Authenticate: Bearer realm="api", error="invalid_token"',
     ),
     ("attack: quoted bearer credential", 'Bearer "abc123"', 'Bearer "***"'),
+    (
+        "scheme: a pair's name after a scheme word is a name",
+        "basic access_token: S3cr3t00000000",
+        "basic access_token: ***",
+    ),
     ("scheme: a bare x=y first is a credential", "bearer S3cr3t=abc next", "bearer *** next"),
     (
         "attack: no-break spaces around =",

@@ -867,8 +867,8 @@ class _Reader:
         end = word.end()
         if not quote or not text.startswith(quote, end):
             end = start + len(word.group().rstrip(".,:;!?"))  # prose punctuation is not in it
-        if not _looks_like_credential(text[start:end]):
-            return None
+        if not _looks_like_credential(text[start:end]) or self._is_next_name(start, end, end):
+            return None  # prose, or the name of a pair ("basic access_token: S"): its rule reads it
         return self.mask(start, end)
 
     def _auth_params(self, start: int) -> int:
