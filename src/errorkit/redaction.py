@@ -285,6 +285,10 @@ PUBLIC_AUTH_PARAMS: Final = frozenset(
 )
 """Auth-params (RFC 7235, 7616, 6750) whose values are not secrets: ``Bearer realm="api"``."""
 
+_QUOTES: Final = frozenset("\"'`")
+_CLOSER_OF: Final = str.maketrans("[{(", "]})")
+_SCHEME_LENGTHS: Final = frozenset(map(len, SCHEME_WORDS))
+
 HEADER_NAMES: Final = ("proxy-authorization", "authorization", "set-cookie", "cookie")
 """Headers whose whole value, to the end of the line, is masked when written in text."""
 
@@ -327,7 +331,6 @@ class _Patterns:
         "item_cut",
         "line_end",
         "marker",
-        "name_chars",
         "name_gap",
         "name_run",
         "param_comma",
@@ -335,6 +338,7 @@ class _Patterns:
         "partial_marker",
         "pem_header",
         "quoted",
+        "scheme_tail",
         "separators",
         "shape_bodies",
         "shape_run",
@@ -346,6 +350,7 @@ class _Patterns:
         "url_end",
         "url_start",
         "whitespace",
+        "word_tail",
     )
 
     def __init__(self) -> None:
@@ -380,17 +385,22 @@ class _Patterns:
             "'": self.single_quoted,
             "`": backtick_quoted,
         }
-        self.bracket_stop: re.Pattern[str] = re.compile(r"""[\[\](){}"'\\]""")
+        self.bracket_stop: re.Pattern[str] = re.compile(r"""[\[({]+|[\])}]+|["'\\]""")
         self.line_end: re.Pattern[str] = re.compile(r"[\r\n]")
         self.whitespace: re.Pattern[str] = re.compile(r"\s")
         self.spaces: re.Pattern[str] = re.compile(r"\s*")
         # What may stand between a name and its separator: spacing, quotes, escapes.
-        self.name_gap: re.Pattern[str] = re.compile(r"""[\s"'`\\]*""")
+
         token = r"[A-Za-z0-9!#$%&*+.^_|~\-]+"  # an HTTP token (RFC 9110), quotes left out
         self.auth_param: re.Pattern[str] = re.compile(
             rf"""({token})[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"?|{token})"""
         )
         self.param_comma: re.Pattern[str] = re.compile(r"\s*,\s*")
+        # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
+        self.scheme_tail: re.Pattern[str] = re.compile(
+            rf"""\s+(?:(?P<param>{token}[ \t]*=[ \t]*")"""
+            r"""|(?P<quote>["']?)(?P<word>[^\s"'`,;<>()\[\]{}]+))"""
+        )
         self.param_separator: re.Pattern[str] = re.compile(r"(&(?:amp;)?)")
         scheme = r"[A-Za-z][A-Za-z0-9+.\-]*://"
         self.item_cut: re.Pattern[str] = re.compile(
@@ -400,7 +410,9 @@ class _Patterns:
         self.url_end: re.Pattern[str] = re.compile(r"""[^\s"'`<>]*""")
         self.url_start: re.Pattern[str] = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
         self.name_run: re.Pattern[str] = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
-        self.name_chars: re.Pattern[str] = re.compile(r"[A-Za-z0-9_.\-]+")
+        self.word_tail: re.Pattern[str] = re.compile(
+            r"""([A-Za-z0-9_.\-]*)[\s"'`\\]*(=|:(?!//)|->)?"""
+        )
         self.shape_run: re.Pattern[str] = re.compile(r"[A-Za-z0-9_\-]+")
         self.marker: re.Pattern[str] = re.compile(r"\.\.\.\[truncated \d+ chars\]")
         # A proper prefix of a truncation marker at the very end of the text.
@@ -790,28 +802,27 @@ class _Reader:
         start = at
         while start > self.last and text[start - 1] in _NAME_CHARS:
             start -= 1
-        run = self.patterns.name_chars.match(text, after)
-        end = after if run is None else run.end()
-        self.run_end = end
-        masked = self._pair_or_scheme(start, end)
-        return after if masked is None else masked
-
-    def _pair_or_scheme(self, start: int, end: int) -> int | None:
-        """Read the run ``text[start:end]`` as a pair's name or a scheme word; None if neither."""
-        text = self.text
-        after = _skip(self.patterns.name_gap, text, end)
-        separator = -1
-        if text.startswith(">", after) and text[after - 1] == "-":
-            separator = after - 1  # "secret->x": the run took the "-" of "->"
-        elif text.startswith(("=", ":", "->"), after) and not text.startswith("://", after):
-            separator = after
+        # The rest of the run, what may stand before a separator, and the separator.
+        tail = self.patterns.word_tail.match(text, after)
+        if tail is None:  # pragma: no cover - the pattern matches the empty string
+            return after
+        end = self.run_end = tail.end(1)
+        separator = tail.start(2)
+        if separator < 0 and text.startswith(">", tail.end()) and text[end - 1] == "-":
+            separator = end - 1  # "secret->x": the run took the "-" of "->"
         if separator >= 0:
-            masked = self._pair(separator)
+            # The run itself, unquoted, is the name most often: no need to read back for it.
+            plain = tail.end(1) == tail.start(2) or not _QUOTES.intersection(text[end:separator])
+            run = text[start:end]
+            known = plain and end - start <= _NAME_LIMIT and _is_sensitive_name(run)
+            masked = self._pair(separator, run if known else None)
             if masked is not None:
                 return masked
-        if text[start:end].lower() in SCHEME_WORDS:
-            return self._scheme(end)
-        return None
+        if end - start in _SCHEME_LENGTHS and lower[start:end] in SCHEME_WORDS:
+            masked = self._scheme(end)
+            if masked is not None:
+                return masked
+        return after
 
     def _shape(self, lower: str, start: int, after: int) -> int:
         """A known credential shape, masked whole when its body and word boundary fit."""
@@ -851,23 +862,21 @@ class _Reader:
         pairs instead: each value is masked unless its name is one of ``PUBLIC_AUTH_PARAMS``.
         A bare ``x=y`` first is a credential (``Bearer S3cr3t=...``), not a parameter.
         """
-        text, patterns = self.text, self.patterns
-        start = _skip(patterns.spaces, text, scheme_end)
-        if start == scheme_end or patterns.url_start.match(text, start):
-            return None  # no whitespace, or a URL (the URL rule reads it)
-        first = patterns.auth_param.match(text, start)
-        if first is not None and first.group(2)[:1] == '"':
-            return self._auth_params(start)  # a quoted value first, as challenges write it
-        quote = text[start : start + 1]
-        if quote in ("'", '"'):
-            start += 1
-        word = patterns.credential.match(text, start)
-        if word is None:
-            return None
-        end = word.end()
+        text = self.text
+        tail = self.patterns.scheme_tail.match(text, scheme_end)
+        if tail is None:
+            return None  # no whitespace after the scheme, or no word
+        if tail.start("param") >= 0:
+            return self._auth_params(tail.start("param"))  # a quoted value first, as in RFCs
+        start, end = tail.span("word")
+        quote = tail.group("quote")
+        word = tail.group("word")
         if not quote or not text.startswith(quote, end):
-            end = start + len(word.group().rstrip(".,:;!?"))  # prose punctuation is not in it
-        if not _looks_like_credential(text[start:end]) or self._is_next_name(start, end, end):
+            word = word.rstrip(".,:;!?")  # prose punctuation after the word is not part of it
+            end = start + len(word)
+        if "://" in word and self.patterns.url_start.match(word):
+            return None  # a URL: its own rule reads it
+        if not _looks_like_credential(word) or self._is_next_name(start, end, end):
             return None  # prose, or the name of a pair ("basic access_token: S"): its rule reads it
         return self.mask(start, end)
 
@@ -887,13 +896,18 @@ class _Reader:
             pos = comma.end()
         return pos
 
-    def _pair(self, separator: int) -> int | None:
-        """When a sensitive name ends at ``separator``, mask the value after it; else None."""
+    def _pair(self, separator: int, name: str | None = None) -> int | None:
+        """When a sensitive name ends at ``separator``, mask the value after it; else None.
+
+        ``name`` is the unquoted sensitive name there when the caller knows it already.
+        """
         text = self.text
-        found = _name_before(text, separator, self.last)
-        if found is None:
-            return None
-        name, quoted = found
+        quoted = False
+        if name is None:
+            found = _name_before(text, separator, self.last)
+            if found is None:
+                return None
+            name, quoted = found
         start = separator + (2 if text.startswith(("=>", "->"), separator) else 1)
         if text[separator] == ":" and not quoted and name.lower() in HEADER_NAMES:
             return self._header(start)
@@ -1033,26 +1047,27 @@ def _scheme_start(text: str, separator: int, floor: int) -> int:
 
 def _bracket_end(text: str, start: int, patterns: _Patterns) -> int:
     """Return the end of the bracketed value opened at ``start`` (or the end of the text)."""
-    closers = {"[": "]", "{": "}", "(": ")"}
-    stack: list[str] = []
+    stack: list[str] = []  # the closing brackets awaited, innermost last
     pos = start
     search = patterns.bracket_stop.search
     while (found := search(text, pos)) is not None:
         char = found.group()
         pos = found.end()
-        if char in closers:
-            stack.append(closers[char])
+        if char[0] in "[{(":  # a run of opening brackets, taken in one step
+            stack += char.translate(_CLOSER_OF)
+        elif char[0] in ")]}":  # a run of closing brackets
+            for offset, closer in enumerate(char):
+                if stack and closer == stack[-1]:
+                    stack.pop()
+                    if not stack:
+                        return found.start() + offset + 1
         elif char in "\"'":
             quoted = (patterns.double_quoted if char == '"' else patterns.single_quoted).match(
                 text, pos
             )
             pos = (quoted.end() if quoted is not None else len(text)) + 1
-        elif char == "\\":
+        else:  # a backslash escapes the next character
             pos += 1
-        elif stack and char == stack[-1]:
-            stack.pop()
-            if not stack:
-                return pos
     return len(text)
 
 
@@ -1105,4 +1120,4 @@ def _looks_like_credential(word: str) -> bool:
     if len(word) >= 16 or not _CREDENTIAL_MARKS.isdisjoint(word):
         return True
     inner = word[1:]  # a capitalised word of prose is not mixed case
-    return any(char.isupper() for char in inner) and any(char.islower() for char in inner)
+    return inner != inner.lower() and inner != inner.upper()
