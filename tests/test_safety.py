@@ -376,7 +376,7 @@ TEXT_CASES: list[tuple[str, str]] = [
     ('"auth": "api_key": "xyz"', '"auth": "api_key": "***"'),
     # A scheme word followed by a sensitive pair: the pair's value is the credential.
     ("bearer token = S3cr3t", "bearer token = ***"),
-    ("Bearer api_key=zz", "Bearer ***"),
+    ("Bearer api_key=zz", "Bearer api_key=***"),
     ("Bearer user2: abc", "Bearer ***: abc"),
     # A scheme or key word that is the key of a pair, not a credential.
     ("Token:  token = S3cr3t", "Token:  token = ***"),

@@ -332,6 +332,7 @@ class _Patterns:
         "line_end",
         "marker",
         "name_gap",
+        "name_in_word",
         "name_run",
         "param_comma",
         "param_separator",
@@ -396,6 +397,7 @@ class _Patterns:
             rf"""({token})[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"?|{token})"""
         )
         self.param_comma: re.Pattern[str] = re.compile(r"\s*,\s*")
+        self.name_in_word: re.Pattern[str] = re.compile(r"([^=:]+)(?:=|:(?!//)|->)")
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
             rf"""\s+(?:(?P<param>{token}[ \t]*=[ \t]*")"""
@@ -708,10 +710,21 @@ def _redact_text(text: str) -> str:
 class _Reader:
     """One left-to-right reading of a text: each rule masks a span and moves on past it."""
 
-    __slots__ = ("last", "out", "patterns", "run_end", "shape_end", "span_end", "text", "url_end")
+    __slots__ = (
+        "last",
+        "lower",
+        "out",
+        "patterns",
+        "run_end",
+        "shape_end",
+        "span_end",
+        "text",
+        "url_end",
+    )
 
     def __init__(self, text: str, patterns: _Patterns) -> None:
         self.text = text
+        self.lower = text  # the ASCII-lower-cased copy, set when the reading starts
         self.patterns = patterns
         self.out: list[str] = []
         self.last = 0  # text[:last] has been copied (or masked) into ``out``
@@ -737,22 +750,42 @@ class _Reader:
             return text
         found.sort()
         rules = (self._url, self._private_key, self._shape, self._word)
+        self.lower = lower
         pos = 0
         for code in found:
             start, index = divmod(code, count)
-            if start >= pos:  # a trigger inside a value already read is skipped
-                trigger, rule = triggers[index]
-                pos = rules[rule](lower, start, start + len(trigger))
+            trigger, rule = triggers[index]
+            # A trigger inside a value already read is skipped; a private key's header is
+            # read unless a mask covers it (a value that reached it was cut there).
+            if start >= pos or (rule == _PRIVATE_KEY and start >= self.last):
+                pos = max(pos, rules[rule](lower, start, start + len(trigger)))
         if not self.out:
             return text
         self.out.append(text[self.last :])
         return "".join(self.out)
 
-    def mask(self, start: int, end: int) -> int:
-        """Replace ``text[start:end]`` by ``***`` (unless already masked); return ``end``."""
+    def mask(self, start: int, end: int, *, whole: bool = False) -> int:
+        """Replace ``text[start:end]`` by ``***`` (unless already masked); return ``end``.
+
+        A private key's header inside the span ends it there, unless ``whole``: the
+        private_key rule reads the key from that header on, so no other rule's value (a
+        header line, a scheme's credential) can hide the key's body by covering its header.
+        """
+        if not whole and end - start > 10:
+            end = self._private_key_start(start, end)
         if start < end and start >= self.last and not _is_masked(self.text[start:end]):
             self.out += (self.text[self.last : start], REDACTED)
             self.last = end
+        return end
+
+    def _private_key_start(self, start: int, end: int) -> int:
+        """Return where the first private key header in ``text[start:end]`` starts, or ``end``."""
+        lower = self.lower
+        at = lower.find("-----begin", start, end)
+        while at >= 0:
+            if self.patterns.pem_header.match(lower, at + len("-----begin")):
+                return at
+            at = lower.find("-----begin", at + 1, end)
         return end
 
     # ---- rules
@@ -790,8 +823,8 @@ class _Reader:
         footer = "-----end" + lower[after : header.end()]
         end = lower.find(footer, header.end())
         if end < 0:
-            return self.mask(header.end(), len(lower))
-        self.mask(header.end(), end)
+            return self.mask(header.end(), len(lower), whole=True)
+        self.mask(header.end(), end, whole=True)
         return end + len(footer)
 
     def _word(self, lower: str, at: int, after: int) -> int:
@@ -876,7 +909,12 @@ class _Reader:
             end = start + len(word)
         if "://" in word and self.patterns.url_start.match(word):
             return None  # a URL: its own rule reads it
-        if not _looks_like_credential(word) or self._is_next_name(start, end, end):
+        name = self.patterns.name_in_word.match(word)
+        if (
+            not _looks_like_credential(word)
+            or (name is not None and _is_sensitive_name(name.group(1)))
+            or self._is_next_name(start, end, end)
+        ):
             return None  # prose, or the name of a pair ("basic access_token: S"): its rule reads it
         return self.mask(start, end)
 
