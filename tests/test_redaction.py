@@ -354,6 +354,21 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         ")***\n-----END PRIVATE KEY------>*** PRIVATE KEY-----Tokenpassword",
     ),
     (
+        "leak: private key after a scheme's credential",
+        "basic eyJ_-----BEGIN PRIVATE KEY-----\nMIIsecret\n-----END PRIVATE KEY-----",
+        "basic ***-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----",
+    ),
+    (
+        "leak: private key on a header line",
+        "Authorization: x -----BEGIN PRIVATE KEY-----\nMIIsecret\n-----END PRIVATE KEY-----",
+        "Authorization: ***-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----",
+    ),
+    (
+        "idempotence: a pair's name glued to a scheme",
+        "=>}Bearer -token:((_",
+        "=>}Bearer -token:***",
+    ),
+    (
         "url: a pair after a masked URL",
         "https://u:p@h/x,password=S",
         "https://u:***@h/x,password=***",
