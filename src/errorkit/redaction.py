@@ -904,16 +904,19 @@ class _Reader:
         start, end = tail.span("word")
         quote = tail.group("quote")
         word = tail.group("word")
-        if not quote or not text.startswith(quote, end):
+        closed = end  # where a pair's separator would follow the word
+        if quote and text.startswith(quote, end):
+            closed = end + 1
+        else:
             word = word.rstrip(".,:;!?")  # prose punctuation after the word is not part of it
-            end = start + len(word)
+            end = closed = start + len(word)
         if "://" in word and self.patterns.url_start.match(word):
             return None  # a URL: its own rule reads it
         name = self.patterns.name_in_word.match(word)
         if (
             not _looks_like_credential(word)
             or (name is not None and _is_sensitive_name(name.group(1)))
-            or self._is_next_name(start, end, end)
+            or self._is_next_name(start, end, closed)
         ):
             return None  # prose, or the name of a pair ("basic access_token: S"): its rule reads it
         return self.mask(start, end)
