@@ -364,6 +364,11 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "Authorization: ***-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----",
     ),
     (
+        "scheme: a quoted pair's name after a scheme word is a name",
+        'basic "access_token": "S3cr3t00000000"',
+        'basic "access_token": "***"',
+    ),
+    (
         "idempotence: a pair's name glued to a scheme",
         "=>}Bearer -token:((_",
         "=>}Bearer -token:***",
