@@ -354,6 +354,11 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         ")***\n-----END PRIVATE KEY------>*** PRIVATE KEY-----Tokenpassword",
     ),
     (
+        "url: a list after a URL with a query and a fragment",
+        "https://u:P1@h1/?a=1#f,https://u:P2@h2/x",
+        "https://u:***@h1/?a=1#f,https://u:***@h2/x",
+    ),
+    (
         "leak: private key after a scheme's credential",
         "basic eyJ_-----BEGIN PRIVATE KEY-----\nMIIsecret\n-----END PRIVATE KEY-----",
         "basic ***-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----",
