@@ -1120,15 +1120,16 @@ def _url_item_end(text: str, after_scheme: int, span_end: int, patterns: _Patter
     pattern finds the delimiters followed by a scheme or by a name and a separator; only
     those names are looked up.
     """
-    query = text.find("?", after_scheme, span_end)
-    query = span_end if query < 0 else query
-    found = patterns.item_cut.search(text, after_scheme, query)
-    while found is not None:
+    pos = after_scheme
+    while (found := patterns.item_cut.search(text, pos, span_end)) is not None:
+        query = text.find("?", pos, found.start())  # each stretch is searched once
+        if query >= 0:  # in the query now: only a new URL ends this one
+            found = patterns.url_cut.search(text, query, span_end)
+            return span_end if found is None else found.start()
         if found.group(1) is None or _is_sensitive_name(found.group(1)):
             return found.start()
-        found = patterns.item_cut.search(text, found.start() + 1, query)
-    found = patterns.url_cut.search(text, query, span_end)
-    return span_end if found is None else found.start()
+        pos = found.start() + 1
+    return span_end
 
 
 def _trim_prose(text: str, start: int, end: int) -> int:
