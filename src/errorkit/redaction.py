@@ -323,7 +323,6 @@ class _Patterns:
     __slots__ = (
         "auth_param",
         "bare",
-        "bare_piece",
         "bracket_stop",
         "camel",
         "credential",
@@ -350,6 +349,7 @@ class _Patterns:
         "url_cut",
         "url_end",
         "url_start",
+        "value_run",
         "whitespace",
         "word_tail",
     )
@@ -376,7 +376,10 @@ class _Patterns:
         self.camel: re.Pattern[str] = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
         self.separators: re.Pattern[str] = re.compile(r"[\s\-._]+")
         self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
-        self.bare_piece: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>(\[{]+""")
+        flat = r"""[^\[\](){}"'\\]*"""  # inside a group: no bracket, quote or escape
+        self.value_run: re.Pattern[str] = re.compile(
+            rf"""(?:[^\s&;,"'`)\]}}>(\[{{]+|\[{flat}\]|\({flat}\)|\{{{flat}\}})+"""
+        )
         self.credential: re.Pattern[str] = re.compile(r"""[^\s"'`,;<>()\[\]{}]+""")
         self.double_quoted: re.Pattern[str] = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
         self.single_quoted: re.Pattern[str] = re.compile(r"[^'\\]*(?:\\.[^'\\]*)*", re.DOTALL)
@@ -973,15 +976,17 @@ class _Reader:
         end = self._value_end(start)
         if end == start:
             return start
-        pem = _find_ignoring_case(text, "-----begin", start, end)
+        pem = self.lower.find("-----begin", start, end)
         if pem >= 0:  # a private key: its own rule reads it whole, header to footer
             end = pem
             if end == start:
                 return start
         if self._is_next_name(start, end, end):
             return start
-        word = text[start:end].lower()
-        if word.endswith(SCHEME_WORDS) and not word[-7:-6].isalnum():
+        if (
+            self.lower.endswith(SCHEME_WORDS, start, end)
+            and not text[max(start, end - 7) : max(start, end - 6)].isalnum()
+        ):
             # "token=Bearer abc", "api_key=bearer abc": the scheme's credential goes too.
             after = end
             while after < len(text) and text[after] in " \t":
@@ -999,20 +1004,19 @@ class _Reader:
         """
         text, patterns = self.text, self.patterns
         pos = start
-        while pos < len(text):
-            if text[pos] in "([{":
-                pos = _bracket_end(text, pos, patterns)
-            else:
-                piece = patterns.bare_piece.match(text, pos)
-                if piece is None:
-                    break
-                pos = piece.end()
-        return pos
+        while True:
+            run = patterns.value_run.match(text, pos)  # words and flat groups, in one step
+            if run is not None:
+                pos = run.end()
+            if pos >= len(text) or text[pos] not in "([{":
+                return pos
+            pos = _bracket_end(text, pos, patterns)  # a group holding groups or quotes
 
     def _is_next_name(self, start: int, end: int, after: int) -> bool:
         """Tell whether a value is the sensitive name of the next pair ("token: password=x")."""
         text = self.text
-        after = _skip(self.patterns.spaces, text, after)
+        if after < len(text) and text[after].isspace():
+            after = _skip(self.patterns.spaces, text, after)
         return text.startswith(("=", ":", "->"), after) and _is_sensitive_name(text[start:end])
 
     def _escaped_quoted(self, start: int) -> int:
@@ -1035,12 +1039,6 @@ def _skip(pattern: re.Pattern[str], text: str, pos: int) -> int:
     """Return where ``pattern`` (one that may match nothing) stops matching at ``pos``."""
     found = pattern.match(text, pos)
     return pos if found is None else found.end()
-
-
-def _find_ignoring_case(text: str, word: str, start: int, end: int) -> int:
-    """Find lower-case ``word`` in ``text[start:end]``, ASCII case ignored; -1 when absent."""
-    found = _lower(text[start:end]).find(word)
-    return found if found < 0 else start + found
 
 
 def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool] | None:
