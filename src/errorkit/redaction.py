@@ -337,6 +337,7 @@ class _Patterns:
         "param_separator",
         "partial_marker",
         "pem_header",
+        "plain_after",
         "quoted",
         "scheme_tail",
         "separators",
@@ -400,6 +401,13 @@ class _Patterns:
             rf"""({token})[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"?|{token})"""
         )
         self.param_comma: re.Pattern[str] = re.compile(r"\s*,\s*")
+        # What after a trigger word makes it prose, read by no rule: a character that can
+        # neither go on a name nor lead to a separator, or whitespace and a plain lower-case
+        # word shorter than 16 letters, not an auth-param's name (never a credential:
+        # "Bearer token expired").
+        self.plain_after: re.Pattern[str] = re.compile(
+            r"""\s+[a-z]{1,15}(?![ \t]*=)(?=[\s"'`,;<>()\[\]{}]|\Z)|[^\sA-Za-z0-9_.\-"'`\\=:]|\Z"""
+        )
         self.name_in_word: re.Pattern[str] = re.compile(r"([^=:]+)(?:=|:(?!//)|->)")
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
@@ -754,6 +762,7 @@ class _Reader:
         found.sort()
         rules = (self._url, self._private_key, self._shape, self._word)
         self.lower = lower
+        plain = self.patterns.plain_after.match
         pos = 0
         for code in found:
             start, index = divmod(code, count)
@@ -761,7 +770,11 @@ class _Reader:
             # A trigger inside a value already read is skipped; a private key's header is
             # read unless a mask covers it (a value that reached it was cut there).
             if start >= pos or (rule == _PRIVATE_KEY and start >= self.last):
-                pos = max(pos, rules[rule](lower, start, start + len(trigger)))
+                end = start + len(trigger)
+                if rule == _WORD and plain(text, end):
+                    pos = end  # prose after the word: no separator, no credential
+                else:
+                    pos = max(pos, rules[rule](lower, start, end))
         if not self.out:
             return text
         self.out.append(text[self.last :])
