@@ -402,11 +402,12 @@ class _Patterns:
         )
         self.param_comma: re.Pattern[str] = re.compile(r"\s*,\s*")
         # What after a trigger word makes it prose, read by no rule: a character that can
-        # neither go on a name nor lead to a separator, or whitespace and a plain lower-case
-        # word shorter than 16 letters, not an auth-param's name (never a credential:
-        # "Bearer token expired").
+        # neither go on a name nor lead to a separator, or whitespace and a plain word
+        # shorter than 16 letters, lower case but maybe its first, not an auth-param's name
+        # (never a credential: "Bearer token expired").
         self.plain_after: re.Pattern[str] = re.compile(
-            r"""\s+[a-z]{1,15}(?![ \t]*=)(?=[\s"'`,;<>()\[\]{}]|\Z)|[^\sA-Za-z0-9_.\-"'`\\=:]|\Z"""
+            r"""\s+[A-Za-z][a-z]{0,14}(?![ \t]*=)(?=[\s"'`,;<>()\[\]{}]|\Z)"""
+            r"""|[^\sA-Za-z0-9_.\-"'`\\=:]|\Z"""
         )
         self.name_in_word: re.Pattern[str] = re.compile(r"([^=:]+)(?:=|:(?!//)|->)")
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
