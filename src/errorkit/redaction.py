@@ -7,9 +7,11 @@ as ``_``, surrounding whitespace, quotes and ``_`` ignored. It is sensitive when
 form is in ``SENSITIVE_NAMES`` (or was added with ``add_sensitive_keys``), ends in one of
 ``SENSITIVE_SUFFIXES``, or has one of ``SENSITIVE_WORDS`` as a word.
 
-Free text is read left to right by one compiled scanner whose alternatives are the rules
-below; each rule reads the value it masks with a small linear reader and the scan goes on
-after it, so no text is read twice and no pattern backtracks over its own output:
+Free text is read left to right: a few plain searches find every trigger (the stems of the
+names, the scheme words, the credential prefixes, ``://`` and ``-----BEGIN``), and each
+trigger starts its rule below; each rule reads the value it masks with a small linear
+reader and the scan goes on after it, so no text is read twice and no pattern backtracks
+over its own output. A trigger followed by plain prose is skipped unread:
 
 ==========  ==========================================================  ===================
 rule        what starts it                                              what becomes ``***``
@@ -19,12 +21,17 @@ private_key ``-----BEGIN … PRIVATE KEY-----``                           the ke
 shape       a known credential prefix (``CREDENTIAL_SHAPES``)           the whole credential
 header      ``Authorization:``, ``Proxy-Authorization:``, ``Cookie:``,  the rest of the line
             ``Set-Cookie:``
-scheme      ``Bearer``, ``Basic``, ``Token``, ``Digest`` + whitespace   a credential-like word
+scheme      ``Bearer``, ``Basic``, ``Token``, ``Digest`` + whitespace   a credential-like word,
+                                                                        or the values of an
+                                                                        auth-param list but
+                                                                        the public ones
 pair        ``=``, ``:``, ``=>`` or ``->`` after a sensitive name       the value
 ==========  ==========================================================  ===================
 
-Masking only replaces a secret by ``***``, so redacting twice changes nothing, and text
-with nothing to mask comes back as the very same object.
+A private key's header ends any other rule's value there, so the key's own rule reads it.
+A truncation marker ending the text is kept as it is. Masking only replaces a secret by
+``***``, so redacting twice changes nothing, and text with nothing to mask comes back as
+the very same object.
 """
 
 from __future__ import annotations
