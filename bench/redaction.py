@@ -69,6 +69,15 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "adversarial: long name": lambda size: "x" * size + "=1",
     "adversarial: PEM starts": _repeat("-----BEGIN PRIVATE KEY-----"),
     "adversarial: URL item list": lambda size: "https://h/a" + ",b" * (size // 2),
+    "adversarial: URL list": _repeat("https://h,"),
+    "adversarial: glued URLs": _repeat("http://x"),
+    "adversarial: 'token ' run": _repeat("token "),
+    "adversarial: 'token' lines": _repeat("token\n"),
+    "adversarial: 'Bearer ' run": _repeat("Bearer "),
+    "adversarial: 'api key ' run": _repeat("api key "),
+    "adversarial: pairs": _repeat("token=a "),
+    "adversarial: auth-params": lambda size: "Digest " + _repeat('nonce="n", ')(size),
+    "adversarial: nested brackets": lambda size: "token=" + _repeat("[a]")(size),
 }
 
 

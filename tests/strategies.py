@@ -29,7 +29,7 @@ from hypothesis import assume, settings
 from hypothesis import strategies as st
 
 from errorkit import exceptions as ek
-from errorkit import safety
+from errorkit import redaction, safety
 from errorkit.safety import MAX_STRING_LENGTH, is_sensitive_key
 from tests.samples import JQL_RAW_ERROR, SAMPLES, all_error_classes
 
@@ -347,22 +347,8 @@ plain_values = st.one_of(
 )
 """JSON values that must come out of ``to_dict()`` exactly as they went in."""
 
-_SENSITIVE_NAMES = [
-    "authorization",
-    "api_key",
-    "apikey",
-    "api_token",
-    "token",
-    "access_token",
-    "refresh_token",
-    "id_token",
-    "client_secret",
-    "secret",
-    "password",
-    "cookie",
-    "set_cookie",
-    "x_api_key",
-]
+_SENSITIVE_NAMES = sorted(redaction.SENSITIVE_NAMES)
+"""Every exact name of the engine's table (the one list redaction reads)."""
 
 
 _sensitive_bases = st.one_of(
@@ -370,7 +356,7 @@ _sensitive_bases = st.one_of(
     st.builds(
         lambda head, tail: head + tail,
         st.text(alphabet=string.ascii_lowercase + string.digits, min_size=1, max_size=8),
-        st.sampled_from(["_token", "_secret", "_password"]),
+        st.sampled_from(redaction.SENSITIVE_SUFFIXES),
     ),
 )
 _masks = st.integers(min_value=0, max_value=2**32 - 1)

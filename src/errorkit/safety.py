@@ -48,6 +48,7 @@ MAX_STRING_LENGTH: Final = 8192
 MAX_DEPTH: Final = 64
 """Deepest container level ``json_safe`` keeps; deeper containers become ``"<max depth>"``."""
 
+_MAX_SEQUENCE_ITEMS: Final = 10_000  # a range or other lazy sequence keeps this many items
 _MAX_DEPTH_MARKER: Final = "<max depth>"
 _CYCLE_MARKER: Final = "<cycle>"
 _UNSET_MARKER: Final = "<unset>"
@@ -574,8 +575,33 @@ def _convert_stringify(value: Any, depth: int, redact: bool, path: set[int]) -> 
 
 
 def _convert_sequence(value: Any, depth: int, redact: bool, path: set[int]) -> Any:
-    """A tuple, deque, range or other sequence: a list."""
-    return _convert_list(value, value, depth, redact, path)
+    """A tuple, deque, range or other sequence: a list (the first 10 000 items of a huge one).
+
+    Such a sequence may compute its items rather than hold them (``range(10**18)``), so
+    one longer than ``_MAX_SEQUENCE_ITEMS + 1`` (or whose length overflows) keeps its first
+    ``_MAX_SEQUENCE_ITEMS`` items and ends with ``"<{n} more items>"``: the work is bounded,
+    nothing is dropped silently, and converting the result again changes nothing.
+    """
+    try:
+        size = len(value)
+    except Exception:  # OverflowError for range(10**30), or a broken __len__
+        size = -1
+    if 0 <= size <= _MAX_SEQUENCE_ITEMS + 1:
+        return _convert_list(value, value, depth, redact, path)
+    out = _convert_list(value, _first_items(value, _MAX_SEQUENCE_ITEMS), depth, redact, path)
+    if type(out) is list and len(out) == _MAX_SEQUENCE_ITEMS:
+        out.append(f"<{size - _MAX_SEQUENCE_ITEMS} more items>" if size > 0 else "<more items>")
+    return out
+
+
+def _first_items(value: Iterable[Any], limit: int) -> Iterable[Any]:
+    """Yield the first ``limit`` items of ``value`` (never asks for one more)."""
+    if limit <= 0:
+        return
+    for index, item in enumerate(value, 1):
+        yield item
+        if index >= limit:
+            return
 
 
 def _convert_set(value: Any, depth: int, redact: bool, path: set[int]) -> Any:

@@ -268,6 +268,126 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     ("attack: text glued after brackets", "token=[a]bsecret", "token=***"),
     ("attack: empty brackets then text", "token=[]x", "token=***"),
     ("attack: parentheses then text", "password=(x)y tail", "password=*** tail"),
+    (
+        "attack: digest auth-params",
+        'Digest username="bob", response="abc123"',
+        'Digest username="bob", response="***"',
+    ),
+    (
+        "attack: digest keeps its public params",
+        'Digest username="bob", realm="r", nonce="n1", uri="/x", response="abc", qop=auth, '
+        'nc=00000001, cnonce="c"',
+        'Digest username="bob", realm="r", nonce="***", uri="/x", response="***", qop=auth, '
+        'nc=00000001, cnonce="***"',
+    ),
+    (
+        "attack: challenge realm is not a secret",
+        'WWW-Authenticate: Bearer realm="api", error="invalid_token"',
+        'WWW-Authenticate: Bearer realm="api", error="invalid_token"',
+    ),
+    ("attack: quoted bearer credential", 'Bearer "abc123"', 'Bearer "***"'),
+    (
+        "scheme: a pair's name after a scheme word is a name",
+        "basic access_token: S3cr3t00000000",
+        "basic access_token: ***",
+    ),
+    ("scheme: a bare x=y first is a credential", "bearer S3cr3t=abc next", "bearer *** next"),
+    (
+        "attack: no-break spaces around =",
+        "password\u00a0=\u00a0hunter2",
+        "password\u00a0=\u00a0***",
+    ),
+    ("attack: em space after the separator", "password =\u2003hunter2", "password =\u2003***"),
+    ("attack: line break before the separator", '"password"\n: "abc"', '"password"\n: "***"'),
+    (
+        "attack: pretty JSON, value on the next line",
+        '{\n  "password":\n    "hunter2"\n}',
+        '{\n  "password":\n    "***"\n}',
+    ),
+    ("attack: YAML value on the next line", "password:\n  abc", "password:\n  ***"),
+    ("attack: backtick-quoted value", "password=`abc def`", "password=`***`"),
+    (
+        "attack: HTML-escaped query separator",
+        "see https://h/?a=1&amp;token=abc&amp;b=2 now",
+        "see https://h/?a=1&amp;token=***&amp;b=2 now",
+    ),
+    (
+        "attack: marker planted in a quoted secret",
+        '{"password": "abc...[truncated 5 chars]hunter2"}',
+        '{"password": "***"}',
+    ),
+    (
+        "attack: marker planted in a bare secret",
+        "password=...[truncated 5 chars]hunter2",
+        "password=***",
+    ),
+    (
+        "attack: marker planted in a PEM body",
+        "-----BEGIN PRIVATE KEY-----\nMII...[truncated 5 chars]body\n-----END PRIVATE KEY-----",
+        "-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----",
+    ),
+    (
+        "truncation: a final marker is kept",
+        "token=abc...[truncated 5 chars]",
+        "token=***...[truncated 5 chars]",
+    ),
+    (
+        "truncation: a cut older marker before the final one is kept",
+        "token=ab...[trunc...[truncated 9 chars]",
+        "token=***...[trunc...[truncated 9 chars]",
+    ),
+    (
+        "attack: PEM header over 40 characters",
+        "-----BEGIN " + "X" * 50 + " PRIVATE KEY-----\nabcSECRET",
+        "-----BEGIN " + "X" * 50 + " PRIVATE KEY-----***",
+    ),
+    (
+        "shape: a certificate is not a private key",
+        "-----BEGIN CERTIFICATE-----\nMIIB",
+        "-----BEGIN CERTIFICATE-----\nMIIB",
+    ),
+    ("attack: idempotence, text after brackets", "password=a[x]@]", "password=***]"),
+    (
+        "attack: idempotence, arrow after a PEM footer",
+        ")sk-aaaaaaaaaaaaaaaaaaaa\n-----END PRIVATE KEY------>*.=()"
+        "-----END PRIVATE KEY-----Tokenpassword",
+        ")***\n-----END PRIVATE KEY------>*** PRIVATE KEY-----Tokenpassword",
+    ),
+    (
+        "url: a list after a URL with a query and a fragment",
+        "https://u:P1@h1/?a=1#f,https://u:P2@h2/x",
+        "https://u:***@h1/?a=1#f,https://u:***@h2/x",
+    ),
+    (
+        "leak: private key after a scheme's credential",
+        "basic eyJ_-----BEGIN PRIVATE KEY-----\nMIIsecret\n-----END PRIVATE KEY-----",
+        "basic ***-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----",
+    ),
+    (
+        "leak: private key on a header line",
+        "Authorization: x -----BEGIN PRIVATE KEY-----\nMIIsecret\n-----END PRIVATE KEY-----",
+        "Authorization: ***-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----",
+    ),
+    (
+        "scheme: a quoted pair's name after a scheme word is a name",
+        'basic "access_token": "S3cr3t00000000"',
+        'basic "access_token": "***"',
+    ),
+    (
+        "idempotence: a pair's name glued to a scheme",
+        "=>}Bearer -token:((_",
+        "=>}Bearer -token:***",
+    ),
+    (
+        "url: a pair after a masked URL",
+        "https://u:p@h/x,password=S",
+        "https://u:***@h/x,password=***",
+    ),
+    (
+        "url: a pair after a masked URL in prose",
+        "see https://u:p@h/x;token=abc now",
+        "see https://u:***@h/x;token=*** now",
+    ),
 ]
 
 
@@ -381,6 +501,14 @@ def test_concurrent_mutation_keeps_details_an_object() -> None:
     finally:
         stop.set()
         worker.join(timeout=30)
+
+
+def test_attack_huge_range_in_details_is_bounded() -> None:
+    """``to_dict()`` of an error holding ``range(10**18)`` returns, with the range cut."""
+    error = errorkit.Error("m", details={"v": range(10**18)})
+    values = error.to_dict()["details"]["v"]
+    assert len(values) == 10_001
+    assert values[-1] == f"<{10**18 - 10_000} more items>"
 
 
 def test_attack_tool_exception_text_is_masked_in_tracebacks() -> None:

@@ -272,6 +272,9 @@ URL_CASES: list[tuple[str, str]] = [
     ("https://h/?(token=abc&x=1", "https://h/?(token=***&x=1"),
     ("https://h/?next=(https://u:p@h2/)", "https://h/?next=(https://u:***@h2/)"),
     ("https://h/?a=1&https://u:p@h2/", "https://h/?a=1&https://u:***@h2/"),
+    # A URL copied out of an HTML page: "&amp;" separates the parameters.
+    ("https://h/?a=1&amp;token=abc", "https://h/?a=1&amp;token=***"),
+    ("https://h/?token=abc&amp;a=1", "https://h/?token=***&amp;a=1"),
 ]
 
 
@@ -373,7 +376,7 @@ TEXT_CASES: list[tuple[str, str]] = [
     ('"auth": "api_key": "xyz"', '"auth": "api_key": "***"'),
     # A scheme word followed by a sensitive pair: the pair's value is the credential.
     ("bearer token = S3cr3t", "bearer token = ***"),
-    ("Bearer api_key=zz", "Bearer ***"),
+    ("Bearer api_key=zz", "Bearer api_key=***"),
     ("Bearer user2: abc", "Bearer ***: abc"),
     # A scheme or key word that is the key of a pair, not a credential.
     ("Token:  token = S3cr3t", "Token:  token = ***"),
@@ -721,6 +724,28 @@ def test_json_forms_are_stable(value: Any, expected: Any) -> None:
     out = json_safe(value)
     assert json_safe(out) == out
     assert json_safe(json_safe(value, redact=False)) == out
+
+
+def test_huge_range_is_bounded() -> None:
+    """A range too long to list keeps its first 10 000 items and says how many more there are."""
+    out = json_safe(range(10**18))
+    assert out[:3] == [0, 1, 2]
+    assert len(out) == 10_001
+    assert out[-1] == f"<{10**18 - 10_000} more items>"
+    assert json_safe(out) == out
+
+
+def test_range_whose_length_overflows_is_bounded() -> None:
+    """A range whose ``len()`` overflows is cut the same way, the count left out."""
+    out = json_safe(range(10**30))
+    assert len(out) == 10_001
+    assert out[-1] == "<more items>"
+
+
+def test_range_just_over_the_item_limit_is_whole() -> None:
+    """A sequence of 10 001 items is kept whole, so a cut result converts to itself."""
+    assert json_safe(range(10_001)) == list(range(10_001))
+    assert json_safe(range(10_002))[-1] == "<2 more items>"
 
 
 def test_generator_becomes_its_repr() -> None:
