@@ -705,11 +705,18 @@ def error_json(error: Any, base_to_dict: object) -> str:
     """
     encode = _encode or _make_encoder()
     if getattr(type(error), "to_dict", None) is base_to_dict:
-        try:
-            return encode(_plain_payload(error))
-        except Exception:  # _NotPlain, or anything odd: the safe walker decides
-            pass
+        text = _plain_json(error, encode)
+        if text is not None:
+            return text
     return encode(error.to_dict())
+
+
+def _plain_json(error: Any, encode: Callable[[object], str]) -> str | None:
+    """Encode the error's own values as they are, or return None when that could differ."""
+    try:
+        return encode(_plain_payload(error))
+    except Exception:  # _NotPlain, NaN or an int too long for str(), or anything odd
+        return None
 
 
 def _make_encoder() -> Callable[[object], str]:
@@ -725,7 +732,7 @@ def _make_encoder() -> Callable[[object], str]:
     def refuse(value: object) -> object:
         raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
-    make = json.encoder.c_make_encoder
+    make: Any = getattr(json.encoder, "c_make_encoder", None)  # not in the type stubs
     if make is None:  # pragma: no cover - CPython always has the C encoder
         encode: Callable[[object], str] = json.JSONEncoder(allow_nan=False).encode
     else:
@@ -812,9 +819,9 @@ def _plain_list(
     if depth > MAX_DEPTH:
         raise _NotPlain
     copy = list(value)
-    if pair and len(copy) == 2 and type(copy[0]) is str and copy[0] not in keys:
-        if _is_sensitive_name(copy[0]):
-            raise _NotPlain
+    first = copy[0] if pair and len(copy) == 2 else None
+    if type(first) is str and first not in keys and _is_sensitive_name(first):
+        raise _NotPlain
     for index, item in enumerate(copy):
         cls = type(item)
         if cls is str:
