@@ -799,11 +799,13 @@ def _plain_dict(value: dict[Any, Any], depth: int, texts: set[str], keys: set[st
         if cls is str:
             if item not in texts:
                 _check_text(item, texts)
+        elif cls in _PLAIN_SCALARS:
+            continue
         elif cls is dict:
             copy[key] = _plain_dict(item, depth + 1, texts, keys)
         elif cls is list or cls is tuple:
             copy[key] = _plain_list(item, depth + 1, texts, keys, False)
-        elif cls not in _PLAIN_SCALARS:
+        else:
             raise _NotPlain
     return copy
 
@@ -818,19 +820,25 @@ def _plain_list(
     """
     if depth > MAX_DEPTH:
         raise _NotPlain
-    copy = list(value)
+    copy = list(value)  # one atomic read, as for a dict
     first = copy[0] if pair and len(copy) == 2 else None
     if type(first) is str and first not in keys and _is_sensitive_name(first):
         raise _NotPlain
-    for index, item in enumerate(copy):
+    nested = False
+    for item in copy:  # texts and scalars first: most lists hold nothing else
         cls = type(item)
         if cls is str:
             if item not in texts:
                 _check_text(item, texts)
-        elif cls is dict:
-            copy[index] = _plain_dict(item, depth + 1, texts, keys)
-        elif cls is list or cls is tuple:
-            copy[index] = _plain_list(item, depth + 1, texts, keys, True)
         elif cls not in _PLAIN_SCALARS:
-            raise _NotPlain
+            nested = True
+    if nested:
+        for index, item in enumerate(copy):
+            cls = type(item)
+            if cls is dict:
+                copy[index] = _plain_dict(item, depth + 1, texts, keys)
+            elif cls is list or cls is tuple:
+                copy[index] = _plain_list(item, depth + 1, texts, keys, True)
+            elif cls is not str and cls not in _PLAIN_SCALARS:
+                raise _NotPlain
     return copy
