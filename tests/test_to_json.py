@@ -44,7 +44,11 @@ def fast(error: ek.Error) -> bool:
     """Tell whether ``to_json()`` encodes ``error`` without going through ``to_dict()``."""
     if type(error).to_dict is not ek.Error.to_dict:
         return False
-    return safety._plain_json(error, safety._make_encoder()) is not None
+    try:
+        safety._make_encoder()(safety._plain_payload(error))
+    except Exception:
+        return False
+    return True
 
 
 def with_details(details: Any) -> ek.Error:
@@ -113,6 +117,19 @@ def test_a_subclass_overriding_to_dict_gets_its_own_output() -> None:
     error = Tagged("plain")
     assert json.loads(error.to_json())["tag"] == "mine"
     assert error.to_json() == expected(error)
+
+
+def test_an_override_returning_a_cycle_fails_as_json_dumps_does() -> None:
+    """An overriding ``to_dict()`` that returns a cycle raises what ``json.dumps`` raises."""
+
+    class Looping(ek.Error):
+        def to_dict(self) -> Any:
+            payload: dict[str, Any] = dict(super().to_dict())
+            payload["self"] = payload
+            return payload
+
+    with pytest.raises(ValueError, match="Circular reference"):
+        Looping("plain").to_json()
 
 
 # --------------------------------------------------------------------------- fallback reasons

@@ -694,6 +694,7 @@ def error_json(error: Any, base_to_dict: object) -> str:
     key, a cycle, a value JSON cannot hold, another thread changing the details meanwhile)
     encodes ``error.to_dict()``, the safe walker. Each container is copied before it is
     checked, and the copies are what is encoded, so the check and the text always agree.
+    A class that overrides ``to_dict`` gets ``json.dumps`` of its output, exceptions included.
 
     Args:
         error: An errorkit error (anything with ``code``, ``message``, ``details`` and
@@ -704,19 +705,15 @@ def error_json(error: Any, base_to_dict: object) -> str:
         The JSON text of ``error.to_dict()``.
     """
     encode = _encode or _make_encoder()
-    if getattr(type(error), "to_dict", None) is base_to_dict:
-        text = _plain_json(error, encode)
-        if text is not None:
-            return text
-    return encode(error.to_dict())
+    if getattr(type(error), "to_dict", None) is not base_to_dict:
+        import json
 
-
-def _plain_json(error: Any, encode: Callable[[object], str]) -> str | None:
-    """Encode the error's own values as they are, or return None when that could differ."""
+        return json.dumps(error.to_dict(), allow_nan=False)
     try:
         return encode(_plain_payload(error))
     except Exception:  # _NotPlain, NaN or an int too long for str(), or anything odd
-        return None
+        pass
+    return encode(error.to_dict())  # plain JSON data without cycles: json.dumps' very text
 
 
 def _make_encoder() -> Callable[[object], str]:
