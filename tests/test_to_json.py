@@ -281,6 +281,14 @@ def test_plain_depth_at_the_limit_takes_the_fast_path() -> None:
     assert error.to_json() == expected(error)
 
 
+def test_strings_at_the_length_limit_take_the_fast_path() -> None:
+    """A value, key and message exactly ``MAX_STRING_LENGTH`` long are not cut: encoded as is."""
+    limit = safety.MAX_STRING_LENGTH
+    error = ek.Error("m" * limit, details={"k" * limit: "v" * limit})
+    assert fast(error)
+    assert error.to_json() == expected(error)
+
+
 def test_shared_containers_take_the_fast_path() -> None:
     """The same plain list twice (not a cycle) is encoded as is, twice."""
     shared = [1, "two"]
