@@ -705,7 +705,7 @@ def error_json(error: Any, base_to_dict: object) -> str:
         The JSON text of ``error.to_dict()``.
     """
     encode = _encode or _make_encoder()
-    if getattr(type(error), "to_dict", None) is not base_to_dict:
+    if type(error).to_dict is not base_to_dict:
         import json
 
         return json.dumps(error.to_dict(), allow_nan=False)
