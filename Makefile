@@ -44,7 +44,8 @@ fuzz: $(VENV)/.dev
 docs: $(VENV)/.dev
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-bench: $(VENV)/.dev
+# The peers it compares with (openai, google-api-core, botocore) come with the `bench` extra.
+bench: $(VENV)/.bench
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/redaction.py
 
@@ -63,6 +64,10 @@ $(VENV)/.base: $(VENV)/bin/python pyproject.toml
 $(VENV)/.dev: $(VENV)/bin/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.base
+
+$(VENV)/.bench: $(VENV)/.dev pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
 
 clean:
 	rm -rf $(VENV) $(VENV)-3.* build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis

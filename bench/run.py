@@ -1,21 +1,29 @@
-"""Side-by-side benchmark of errorkit: ``make bench`` or ``python bench/run.py``.
+"""Side-by-side benchmark of errorkit and its peers: ``make bench`` or ``python bench/run.py``.
 
 Every figure is a ratio against a baseline measured in the same process and run, because
-the machines we run on are shared and noisy: absolute times alone mean little. Errorkit
-and its baseline are timed in short samples that alternate (ABBA order), so a burst of load
-hits both sides; the printed times are the medians of each side's samples and the ratio is
-the median of the ratios of neighbouring samples. The script checks the performance
-budgets and prints PASS or OVER for each; it never fails on a budget (timings are not
-assertions), but it stops with an error if a comparison stops being fair (the mapped
-error no longer equals the one built by hand, say).
+the machines we run on are shared and noisy: absolute times alone mean little. The
+statements of one group (a baseline and everything compared with it) are timed in short
+samples, one of each per round, in an order that reverses every round (ABBA: A B C, C B A,
+...), so a burst of load hits every side; the printed times are the medians of each side's
+samples and a ratio is the median of the ratios of samples taken in the same round.
 
-Standard library plus errorkit only.
+The baselines: the **floor**, a hand-written ``__slots__`` class storing the same fields as
+the fully loaded 429 (the budget's reference); the **naive** class most projects write
+(stores each field, builds its details dict, ``to_dict()`` returns it uncopied); the
+peers' own 429 exceptions (openai ``RateLimitError`` on an ``httpx.Response``, google-api-core
+``TooManyRequests``, botocore ``ClientError``), installed by the ``bench`` extra, printed as
+informative rows (``not installed`` when missing). The script checks the performance budgets
+and prints PASS or OVER for each; it never fails on a budget (timings are not assertions),
+but it stops with an error if a comparison stops being fair (the mapped error no longer
+equals the one built by hand, say).
 """
 
 from __future__ import annotations
 
 import gc
+import importlib
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -27,25 +35,41 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import errorkit
-from errorkit import RateLimitError, error_for_status
+from errorkit import ConnectorRateLimitError, RateLimitError, error_for_status
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-REPEATS = 51  # timing samples per side, interleaved with the baseline's
+REPEATS = 51  # rounds: timing samples per side, interleaved with the baseline's
 SAMPLE_SECONDS = 0.006  # how long one sample runs, roughly: short, so both sides see the same load
 IMPORT_RUNS = 15  # subprocess runs per side for the import figure
 MEMORY_INSTANCES = 2000
+
+
+def _optional(name: str) -> Any:
+    """Import a peer that the ``bench`` extra installs, or return None when it is missing."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+httpx = _optional("httpx")
+openai = _optional("openai")
+google_exceptions = _optional("google.api_core.exceptions")
+botocore_exceptions = _optional("botocore.exceptions")
 
 # ---------------------------------------------------------------------------
 # Fixtures: one realistic 429 with its full request context
 # ---------------------------------------------------------------------------
 
 MESSAGE = "Rate limit exceeded"
+URL = "https://api.example.com/v1/chat/completions?model=gpt-4o&stream=false"
+BODY: dict[str, Any] = {"error": {"message": "Too many requests", "type": "rate_limit_error"}}
 CONTEXT: dict[str, Any] = {
-    "response_body": {"error": {"message": "Too many requests", "type": "rate_limit_error"}},
+    "response_body": BODY,
     "request_method": "POST",
-    "request_url": "https://api.example.com/v1/chat/completions?model=gpt-4o&stream=false",
+    "request_url": URL,
     "request_params": {"model": "gpt-4o", "stream": False},
     "request_body": {"messages": [{"role": "user", "content": "Summarise the report."}]},
     "request_id": "req_8d1f2a",
@@ -69,10 +93,102 @@ HEADERS = {
     "Retry-After": "30",
     "X-Request-ID": "req_8d1f2a",
 }
+# The message error_from_response(RESPONSE) takes from the body; the direct construction too.
+MAPPED_MESSAGE = "Too many requests"
+RESPONSE = (
+    httpx.Response(429, headers=HEADERS, json=BODY, request=httpx.Request("POST", URL))
+    if httpx is not None
+    else None
+)
+# botocore's form of the same 429: the parsed error response of a throttled call.
+BOTO_RESPONSE: dict[str, Any] = {
+    "Error": {"Code": "ThrottlingException", "Message": MESSAGE},
+    "ResponseMetadata": {
+        "RequestId": "req_8d1f2a",
+        "HTTPStatusCode": 429,
+        "HTTPHeaders": {k.lower(): v for k, v in HEADERS.items()},
+        "RetryAttempts": 0,
+    },
+}
+CONNECTOR_DIRECTIVE = (
+    "DO NOT retry this tool immediately; pick a different connector, ask the user, or stop."
+)
 
 
-class BareError(Exception):
-    """The floor: a bare ``Exception`` subclass."""
+class SlotsRateLimitError(Exception):
+    """The floor: a hand-written ``__slots__`` class storing the fields of the loaded 429."""
+
+    __slots__ = (
+        "code",
+        "message",
+        "project_id",
+        "provider",
+        "request_body",
+        "request_id",
+        "request_method",
+        "request_params",
+        "request_url",
+        "response_body",
+        "retry_after",
+        "status_code",
+    )
+
+    def __init__(
+        self,
+        message: str = "Rate limit exceeded",
+        *,
+        status_code: int = 429,
+        retry_after: float | None = None,
+        project_id: str | None = None,
+        response_body: Any = None,
+        request_method: str | None = None,
+        request_url: str | None = None,
+        request_params: dict[str, Any] | None = None,
+        request_body: Any = None,
+        request_id: str | None = None,
+        provider: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = "RATE_LIMITED"
+        self.status_code = status_code
+        self.retry_after = retry_after
+        self.project_id = project_id
+        self.response_body = response_body
+        self.request_method = request_method
+        self.request_url = request_url
+        self.request_params = request_params
+        self.request_body = request_body
+        self.request_id = request_id
+        self.provider = provider
+
+
+class SlotsConnectorRateLimitError(Exception):
+    """The connector floor: the same shape as ``ConnectorRateLimitError``, written by hand.
+
+    Provider and duration, the quota flag, the epoch-timestamp check and the composed
+    agent-facing message.
+    """
+
+    __slots__ = ("message", "provider", "quota_exhausted", "retry_after")
+
+    def __init__(
+        self,
+        provider: str,
+        retry_after: float,
+        *,
+        quota_exhausted: bool = False,
+        message: str | None = None,
+    ) -> None:
+        if retry_after > 86400:
+            raise ValueError(f"retry_after={retry_after!r} looks like a timestamp")
+        self.provider = provider
+        self.retry_after = retry_after
+        self.quota_exhausted = quota_exhausted
+        self.message = message or (
+            f"{provider}: rate limit hit, retry after {retry_after:.0f}s. {CONNECTOR_DIRECTIVE}"
+        )
+        super().__init__(self.message)
 
 
 class NaiveRateLimitError(Exception):
@@ -150,30 +266,48 @@ class EmptyInitError(Exception):
 
 
 NAMESPACE: dict[str, Any] = {
-    "BareError": BareError,
+    "SlotsRateLimitError": SlotsRateLimitError,
+    "SlotsConnectorRateLimitError": SlotsConnectorRateLimitError,
     "NaiveRateLimitError": NaiveRateLimitError,
     "EmptyInitError": EmptyInitError,
     "RateLimitError": RateLimitError,
+    "ConnectorRateLimitError": ConnectorRateLimitError,
     "error_for_status": error_for_status,
+    "error_from_response": errorkit.error_from_response,
     "json": json,
     "MESSAGE": MESSAGE,
+    "MAPPED_MESSAGE": MAPPED_MESSAGE,
+    "URL": URL,
+    "BODY": BODY,
     "CONTEXT": CONTEXT,
     "HEADERS": HEADERS,
+    "RESPONSE": RESPONSE,
+    "BOTO_RESPONSE": BOTO_RESPONSE,
+    "openai": openai,
+    "google_exceptions": google_exceptions,
+    "botocore_exceptions": botocore_exceptions,
     "small": RateLimitError(MESSAGE, retry_after=30.0, project_id="proj_42", **CONTEXT),
     "naive_small": NaiveRateLimitError(MESSAGE, retry_after=30.0, project_id="proj_42", **CONTEXT),
     "big": RateLimitError(MESSAGE, **{**CONTEXT, "response_body": {"data": ROWS}}),
     "naive_big": NaiveRateLimitError(MESSAGE, **{**CONTEXT, "response_body": {"data": ROWS}}),
 }
 
-
-def build_errorkit() -> RateLimitError:
-    """The error every errorkit figure uses: a 429 with its full request context."""
-    return RateLimitError(MESSAGE, retry_after=30.0, project_id="proj_42", **CONTEXT)
-
-
-def build_naive() -> NaiveRateLimitError:
-    """The same error, written by hand."""
-    return NaiveRateLimitError(MESSAGE, retry_after=30.0, project_id="proj_42", **CONTEXT)
+FULL_ARGS = "MESSAGE, retry_after=30.0, project_id='proj_42', **CONTEXT"
+CONNECTOR_ARGS = "'openai', 30.0"
+# Each peer's 429 carrying the same facts: message, status, response (headers, body), request.
+PEER_ARGS = {
+    "openai": ("openai.RateLimitError", "MESSAGE, response=RESPONSE, body=BODY"),
+    "google-api-core": (
+        "google_exceptions.TooManyRequests",
+        "MESSAGE, errors=(BODY,), details=(BODY,), response=RESPONSE",
+    ),
+    "botocore": ("botocore_exceptions.ClientError", "BOTO_RESPONSE, 'ChatCompletions'"),
+}
+PEER_INSTALLED = {
+    "openai": openai is not None and httpx is not None,
+    "google-api-core": google_exceptions is not None,
+    "botocore": botocore_exceptions is not None,
+}
 
 
 def _raise(cls: str, args: str) -> str:
@@ -181,11 +315,18 @@ def _raise(cls: str, args: str) -> str:
     return f"try:\n    raise {cls}({args})\nexcept {cls}:\n    pass"
 
 
-FULL_ARGS = "MESSAGE, retry_after=30.0, project_id='proj_42', **CONTEXT"
+def _build(cls: str, args: str) -> Callable[[], Exception]:
+    """Return a function building ``cls(args)`` in the benchmark's namespace."""
+    built: Callable[[], Exception] = eval(f"lambda: {cls}({args})", NAMESPACE)
+    return built
+
+
 RAISE_ERRORKIT = _raise("RateLimitError", FULL_ARGS)
-RAISE_BARE = _raise("BareError", "MESSAGE")
+RAISE_SLOTS = _raise("SlotsRateLimitError", FULL_ARGS)
 RAISE_NAIVE = _raise("NaiveRateLimitError", FULL_ARGS)
 RAISE_EMPTY = _raise("EmptyInitError", FULL_ARGS)
+RAISE_CONNECTOR = _raise("ConnectorRateLimitError", CONNECTOR_ARGS)
+RAISE_SLOTS_CONNECTOR = _raise("SlotsConnectorRateLimitError", CONNECTOR_ARGS)
 
 # ---------------------------------------------------------------------------
 # Measuring
@@ -197,17 +338,22 @@ class Row:
     """One line of the table."""
 
     figure: str
-    subject: float  # errorkit, seconds (or bytes, or ms for the import figure)
+    subject: float  # seconds (or bytes, or ms for the import figure); NaN: not installed
     baseline: float
     baseline_name: str
-    budget: float | None  # the highest allowed ratio (or added ms); None: informative only
-    measure: float  # what the budget is compared with: the ratio, or the added milliseconds
+    budget: float | None  # the highest allowed ratio, bytes or added ms; None: informative
+    measure: float  # what the budget is compared with: the ratio, the bytes or the added ms
     unit: str = "time"  # "time", "bytes" or "ms-added"
+
+    @property
+    def missing(self) -> bool:
+        """True when the row's subject is a peer that is not installed."""
+        return math.isnan(self.subject)
 
     @property
     def verdict(self) -> str:
         """PASS, OVER, or a dash when there is no budget."""
-        if self.budget is None:
+        if self.budget is None or self.missing:
             return "-"
         return "PASS" if self.measure <= self.budget else "OVER"
 
@@ -220,28 +366,37 @@ def _loops(timer: timeit.Timer) -> int:
     return max(1, int(number * SAMPLE_SECONDS / max(timer.timeit(number), 1e-9)))
 
 
-def interleave(run: Callable[[int], float], repeats: int) -> tuple[list[float], list[float]]:
-    """Call ``run(side)`` for sides 0 and 1, alternating ABBA; return each side's results."""
-    samples: list[list[float]] = [[], []]
+def interleave(run: Callable[[int], float], sides: int, repeats: int) -> list[list[float]]:
+    """Call ``run(side)`` for every side once per round, the order reversing every round."""
+    samples: list[list[float]] = [[] for _ in range(sides)]
+    order = list(range(sides))
     for repeat in range(repeats):
-        for side in (0, 1) if repeat % 2 == 0 else (1, 0):
+        for side in order if repeat % 2 == 0 else reversed(order):
             samples[side].append(run(side))
-    return samples[0], samples[1]
+    return samples
 
 
 def paired_ratio(subject: list[float], baseline: list[float]) -> float:
-    """The median ratio of samples taken next to each other."""
+    """The median ratio of samples taken in the same round."""
     return statistics.median(s / b for s, b in zip(subject, baseline, strict=True))
 
 
-def compare(subject: str, baseline: str) -> tuple[float, float, float]:
-    """Time two statements; return their median seconds per run and the paired ratio."""
-    timers = [timeit.Timer(stmt, globals=NAMESPACE) for stmt in (subject, baseline)]
+def compare_group(baseline: str, subjects: list[str]) -> list[tuple[float, float, float]]:
+    """Time a baseline and several statements interleaved in one run.
+
+    Returns, per subject: its median seconds per run, the baseline's, and the paired ratio.
+    """
+    statements = [baseline, *subjects]
+    timers = [timeit.Timer(stmt, globals=NAMESPACE) for stmt in statements]
     numbers = [_loops(timer) for timer in timers]
-    ours, theirs = interleave(
-        lambda side: timers[side].timeit(numbers[side]) / numbers[side], REPEATS
+    samples = interleave(
+        lambda side: timers[side].timeit(numbers[side]) / numbers[side], len(timers), REPEATS
     )
-    return statistics.median(ours), statistics.median(theirs), paired_ratio(ours, theirs)
+    floor = samples[0]
+    return [
+        (statistics.median(ours), statistics.median(floor), paired_ratio(ours, floor))
+        for ours in samples[1:]
+    ]
 
 
 def _clean_env() -> dict[str, str]:
@@ -261,7 +416,7 @@ def import_times() -> tuple[float, float, float]:
         subprocess.run(commands[side], env=env, check=True)
         return (time.perf_counter() - start) * 1000
 
-    ours, bare = interleave(run, IMPORT_RUNS)
+    ours, bare = interleave(run, 2, IMPORT_RUNS)
     added = statistics.median(o - b for o, b in zip(ours, bare, strict=True))
     return statistics.median(ours), statistics.median(bare), added
 
@@ -330,7 +485,18 @@ DEFERRABLE = (
     "enum",
     "pickle",
     "inspect",
+    "collections",
 )
+
+BUDGET_RAISE = 1.5  # raise + catch of the loaded 429, ÷ the floor
+BUDGET_CONNECTOR = 1.5  # connector 429 raise + catch, ÷ the floor of the same shape
+BUDGET_MEMORY = 450.0  # bytes per loaded instance
+BUDGET_TO_JSON_SMALL = 1.4  # to_json() ÷ naive json.dumps(to_dict()), small error
+BUDGET_TO_JSON_ROWS = 1.8  # the same, 200-row body
+BUDGET_TO_DICT_SMALL = 1.6  # to_dict() + json.dumps ÷ naive, small error
+BUDGET_FOR_STATUS = 1.5  # error_for_status(429, headers=...) ÷ direct construction
+BUDGET_FROM_RESPONSE = 2.0  # error_from_response(httpx.Response) ÷ direct construction
+BUDGET_IMPORT_MS = 5.0  # import errorkit, ms over a bare interpreter
 
 
 def check_fixtures() -> None:
@@ -339,58 +505,126 @@ def check_fixtures() -> None:
     direct = RateLimitError(retry_after=30.0, request_id="req_8d1f2a")
     if type(via_mapping) is not type(direct) or via_mapping.to_dict() != direct.to_dict():
         raise SystemExit("error_for_status(429) no longer equals the direct construction")
+    if RESPONSE is not None:
+        via_response = errorkit.error_from_response(RESPONSE)
+        direct = eval(DIRECT_FROM_RESPONSE, NAMESPACE)
+        if type(via_response) is not type(direct) or via_response.to_dict() != direct.to_dict():
+            raise SystemExit("error_from_response(429) no longer equals the direct construction")
     for name in ("small", "big"):
-        json.dumps(NAMESPACE[name].to_dict(), allow_nan=False)
+        error = NAMESPACE[name]
+        if error.to_json() != json.dumps(error.to_dict(), allow_nan=False):
+            raise SystemExit(f"{name}.to_json() no longer equals json.dumps(to_dict())")
+    connector = ConnectorRateLimitError("openai", 30.0)
+    floor = SlotsConnectorRateLimitError("openai", 30.0)
+    if connector.message != floor.message:
+        raise SystemExit("the connector floor no longer composes the same message")
+
+
+DIRECT_FROM_RESPONSE = (
+    "RateLimitError(MAPPED_MESSAGE, retry_after=30.0, request_id='req_8d1f2a', "
+    "response_body=BODY, request_method='POST', request_url=URL)"
+)
+
+
+def _timed_rows(
+    baseline: str, baseline_name: str, figures: list[tuple[str, str | None, float | None]]
+) -> list[Row]:
+    """Time ``figures`` (name, statement or None when not installed, budget) in one group."""
+    present = [stmt for _, stmt, _ in figures if stmt is not None]
+    results = iter(compare_group(baseline, present))
+    rows = []
+    for figure, stmt, budget in figures:
+        if stmt is None:
+            nan = math.nan
+            rows.append(Row(figure, nan, nan, baseline_name, budget, nan))
+            continue
+        subject, floor, ratio = next(results)
+        rows.append(Row(figure, subject, floor, baseline_name, budget, ratio))
+    return rows
 
 
 def measure() -> tuple[list[Row], list[str], list[tuple[str, int, int]]]:
     """Run every measurement; return the table rows, the added modules and the profile."""
-    rows: list[Row] = []
-    figures = [
-        ("raise+catch, full context, vs the floor", RAISE_ERRORKIT, RAISE_BARE, "bare", 3.0),
-        ("raise+catch, full context, vs naive", RAISE_ERRORKIT, RAISE_NAIVE, "naive", 1.0),
-        ("  (reference: empty __init__, same keywords)", RAISE_EMPTY, RAISE_BARE, "bare", None),
-        (
-            "to_dict() + json.dumps, small error",
-            "json.dumps(small.to_dict())",
-            "json.dumps(naive_small.to_dict())",
-            "naive",
-            1.5,
-        ),
-        (
-            "to_dict() + json.dumps, 200-row body",
-            "json.dumps(big.to_dict())",
-            "json.dumps(naive_big.to_dict())",
-            "naive",
-            2.5,
-        ),
-        (
-            "error_for_status(429, headers=...)",
-            "error_for_status(429, headers=HEADERS)",
-            "RateLimitError(retry_after=30.0, request_id='req_8d1f2a')",
-            "direct",
-            1.5,
-        ),
+    raise_figures: list[tuple[str, str | None, float | None]] = [
+        ("raise+catch, loaded 429", RAISE_ERRORKIT, BUDGET_RAISE),
+        ("  naive class", RAISE_NAIVE, None),
+        ("  empty __init__, same keywords", RAISE_EMPTY, None),
     ]
-    for figure, subject_stmt, baseline_stmt, baseline_name, budget in figures:
-        subject, baseline, ratio = compare(subject_stmt, baseline_stmt)
-        rows.append(Row(figure, subject, baseline, baseline_name, budget, ratio))
+    for peer, (cls, args) in PEER_ARGS.items():
+        stmt = _raise(cls, args) if PEER_INSTALLED[peer] else None
+        raise_figures.append((f"  peer: {peer}", stmt, None))
+    rows = _timed_rows(RAISE_SLOTS, "floor", raise_figures)
+    rows += _timed_rows(
+        RAISE_SLOTS_CONNECTOR,
+        "floor",
+        [("connector 429 raise+catch", RAISE_CONNECTOR, BUDGET_CONNECTOR)],
+    )
+    rows += _timed_rows(
+        "json.dumps(naive_small.to_dict())",
+        "naive",
+        [
+            ("to_json(), small error", "small.to_json()", BUDGET_TO_JSON_SMALL),
+            (
+                "to_dict() + json.dumps, small error",
+                "json.dumps(small.to_dict())",
+                BUDGET_TO_DICT_SMALL,
+            ),
+        ],
+    )
+    rows += _timed_rows(
+        "json.dumps(naive_big.to_dict())",
+        "naive",
+        [
+            ("to_json(), 200-row body", "big.to_json()", BUDGET_TO_JSON_ROWS),
+            ("to_dict() + json.dumps, 200-row body", "json.dumps(big.to_dict())", None),
+        ],
+    )
+    rows += _timed_rows(
+        "RateLimitError(retry_after=30.0, request_id='req_8d1f2a')",
+        "direct",
+        [
+            (
+                "error_for_status(429, headers=...)",
+                "error_for_status(429, headers=HEADERS)",
+                BUDGET_FOR_STATUS,
+            )
+        ],
+    )
+    rows += _timed_rows(
+        DIRECT_FROM_RESPONSE,
+        "direct",
+        [
+            (
+                "error_from_response(httpx.Response)",
+                "error_from_response(RESPONSE)" if RESPONSE is not None else None,
+                BUDGET_FROM_RESPONSE,
+            )
+        ],
+    )
     ours_ms, bare_ms, added_ms = import_times()
     rows.append(
-        Row("import errorkit, wall", ours_ms, bare_ms, "-c pass", 10.0, added_ms, "ms-added")
-    )
-    ours_bytes, naive_bytes = memory_per_instance(build_errorkit), memory_per_instance(build_naive)
-    rows.append(
         Row(
-            "memory per RateLimitError",
-            ours_bytes,
-            naive_bytes,
-            "naive",
-            None,
-            ours_bytes / naive_bytes,
-            "bytes",
+            "import errorkit, wall",
+            ours_ms,
+            bare_ms,
+            "-c pass",
+            BUDGET_IMPORT_MS,
+            added_ms,
+            "ms-added",
         )
     )
+    floor_bytes = memory_per_instance(_build("SlotsRateLimitError", FULL_ARGS))
+    memory: list[tuple[str, Callable[[], Exception] | None, float | None]] = [
+        ("memory per loaded RateLimitError", _build("RateLimitError", FULL_ARGS), BUDGET_MEMORY),
+        ("  naive class", _build("NaiveRateLimitError", FULL_ARGS), None),
+    ]
+    for peer, (cls, args) in PEER_ARGS.items():
+        memory.append(
+            (f"  peer: {peer}", _build(cls, args) if PEER_INSTALLED[peer] else None, None)
+        )
+    for figure, build, budget in memory:
+        size = memory_per_instance(build) if build is not None else math.nan
+        rows.append(Row(figure, size, floor_bytes, "floor", budget, size, "bytes"))
     return rows, imported_modules(), import_profile()
 
 
@@ -412,22 +646,26 @@ def _cells(row: Row) -> tuple[str, str, str, str, str, str]:
     """The printed cells of a row."""
     if row.unit == "bytes":
         subject, baseline = f"{row.subject:.0f} B", f"{row.baseline:.0f} B"
+        ratio = f"{row.subject / row.baseline:.2f}x"
+        budget = f"<= {row.budget:.0f} B" if row.budget is not None else "-"
     elif row.unit == "ms-added":
         subject, baseline = f"{row.subject:.1f} ms", f"{row.baseline:.1f} ms"
-    else:
-        subject, baseline = _time(row.subject), _time(row.baseline)
-    if row.unit == "ms-added":
         ratio = f"+{row.measure:.1f} ms"
         budget = f"<= +{row.budget:.0f} ms" if row.budget is not None else "-"
     else:
+        subject, baseline = _time(row.subject), _time(row.baseline)
         ratio = f"{row.measure:.2f}x"
         budget = f"<= {row.budget:.1f}x" if row.budget is not None else "-"
-    return subject, f"{baseline} ({row.baseline_name})", ratio, budget, row.verdict, row.figure
+    if row.missing:
+        subject, baseline, ratio = "not installed", f"- ({row.baseline_name})", "-"
+    else:
+        baseline = f"{baseline} ({row.baseline_name})"
+    return subject, baseline, ratio, budget, row.verdict, row.figure
 
 
 def table(rows: list[Row]) -> str:
     """Render the rows as a Markdown table (readable as plain text too)."""
-    header = ("figure", "errorkit", "baseline", "ratio", "budget", "result")
+    header = ("figure", "subject", "baseline", "ratio", "budget", "result")
     lines = [
         (figure, subject, baseline, ratio, budget, verdict)
         for subject, baseline, ratio, budget, verdict, figure in map(_cells, rows)
@@ -445,6 +683,19 @@ def table(rows: list[Row]) -> str:
     return "\n".join([render(header), rule, *map(render, lines)])
 
 
+def _versions() -> str:
+    """The peers' versions, or ``not installed``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in ("openai", "google-api-core", "botocore", "httpx"):
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} not installed")
+    return ", ".join(found)
+
+
 def main() -> int:
     """Measure, print the table and the import report; return the exit status."""
     started = time.perf_counter()
@@ -453,8 +704,9 @@ def main() -> int:
     print(
         f"errorkit {errorkit.__version__} on Python {sys.version.split()[0]} "
         f"({sys.platform}); times: median of {REPEATS} interleaved samples, "
-        f"ratio: median of paired ratios; import: median of {IMPORT_RUNS} paired runs\n"
+        f"ratio: median of paired ratios; import: median of {IMPORT_RUNS} paired runs"
     )
+    print(f"peers: {_versions()}\n")
     print(table(rows))
     stdlib = set(sys.stdlib_module_names)
     third_party = sorted({m.partition(".")[0] for m in added} - stdlib - {"errorkit"})

@@ -87,7 +87,7 @@ from errorkit._coerce import (
     wait_seconds,
 )
 from errorkit.redaction import _TEXT_CACHE as _MASKED
-from errorkit.safety import json_safe, safe_text
+from errorkit.safety import error_json, json_safe, safe_text
 
 # ``typing`` is not imported at run time: it alone costs more than the rest of errorkit.
 # The typing-only support types live in ``errorkit._types``, loaded on first access.
@@ -596,6 +596,15 @@ class Error(Exception):
             "message": safe_text(self.message),
             "details": _json_object(self.details),
         }
+
+    def to_json(self) -> str:
+        """Return ``json.dumps(self.to_dict(), allow_nan=False)``, byte for byte, but faster.
+
+        Code, message and details that hold nothing ``to_dict()`` would change (no secret,
+        no long string, only plain JSON values) are encoded as they are, in C; anything
+        else takes ``to_dict()``. A subclass that overrides ``to_dict`` gets its output.
+        """
+        return error_json(self, Error.to_dict)
 
     def __str__(self) -> str:
         return self.message

@@ -43,7 +43,7 @@ import _thread
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
-    from typing import Final
+    from typing import Any, Final
 
 __all__ = [
     "CREDENTIAL_SHAPES",
@@ -479,12 +479,18 @@ def _patterns() -> _Patterns:
 
 
 _TEXT_CACHE: dict[str, str] = {}
+_NAME_MEMOS: list[dict[str, Any] | set[str]] = [_TEXT_CACHE]
+"""Memos whose answers depend on the sensitive names; each is emptied when names are added.
+
+A module that memoises a verdict of this engine (``safety``'s key memo) appends its memo here.
+"""
 
 
 def _clear_text_cache() -> None:
     """Forget memoised results and the hint pattern (called when names are added)."""
     global _PATTERNS
-    _TEXT_CACHE.clear()
+    for memo in _NAME_MEMOS:
+        memo.clear()
     _PATTERNS = None
 
 

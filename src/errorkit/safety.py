@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 
 from errorkit.redaction import (
+    _NAME_MEMOS,
     REDACTED,
     _is_sensitive_name,
     is_sensitive_key,
@@ -400,6 +401,7 @@ def _faithful_items(items: Iterable[tuple[Any, Any]], child: int, path: set[int]
 _KEY_CACHE: dict[str, tuple[str, bool]] = {}
 # Short keys known to be safe as they are: not sensitive, nothing to redact or cut.
 _PLAIN_KEYS: set[str] = set()
+_NAME_MEMOS += (_KEY_CACHE, _PLAIN_KEYS)  # a name added later must not find a stale verdict
 
 
 def _safe_key(raw: str) -> tuple[str, bool]:
@@ -686,3 +688,182 @@ _CONVERTERS: Final[tuple[Callable[[Any, int, bool, set[int]], Any], ...]] = (
     _convert_dataclass,
     _convert_other,
 )
+
+
+# --------------------------------------------------------------------------- to_json
+
+
+class _NotPlain(Exception):
+    """A value ``to_dict()`` would change: the payload takes the safe walker instead."""
+
+
+_PLAIN_SCALARS: Final = frozenset({int, float, bool, type(None)})
+_MEMO_LIMIT: Final = 4096  # entries per memo before it starts over
+_MEMO_TEXT_LENGTH: Final = 256  # longest text remembered (the engine memoises as far)
+# The texts and keys the redaction engine left as they are, remembered for the table of
+# sensitive names they were checked against (``add_sensitive_keys`` swaps that table).
+_plain_memo: tuple[object, set[str], set[str]] = (None, set(), set())
+_encode: Callable[[object], str] | None = None
+
+
+def error_json(error: Any, base_to_dict: object) -> str:
+    """Return ``json.dumps(error.to_dict(), allow_nan=False)``, byte for byte, but fast.
+
+    When ``error``'s class keeps ``base_to_dict`` (the ``to_dict`` that returns exactly
+    ``code``, ``message`` and ``details``) and those hold nothing ``to_dict()`` would change,
+    they are encoded as they are by the C encoder. "Nothing to change" is decided by the
+    redaction engine itself, each text and key once (then remembered until names are added
+    with ``add_sensitive_keys``): every string, key and the code and message come back from
+    ``redact_text`` unchanged and at most ``MAX_STRING_LENGTH`` long, no key and no first
+    item of a ``(name, value)`` pair is a sensitive name, every container is a plain dict,
+    list or tuple nested at most ``MAX_DEPTH`` deep, with ``str`` keys only, and every other
+    value is a plain int, float, bool or None that JSON holds (no NaN, no infinity, no int
+    too long for ``str()``). Anything else (a secret, a long string, a subclass, a non-str
+    key, a cycle, a value JSON cannot hold, another thread changing the details meanwhile)
+    encodes ``error.to_dict()``, the safe walker. Each container is copied before it is
+    checked, and the copies are what is encoded, so the check and the text always agree.
+    A class that overrides ``to_dict`` gets ``json.dumps`` of its output, exceptions included.
+
+    Args:
+        error: An errorkit error (anything with ``code``, ``message``, ``details`` and
+            ``to_dict()``).
+        base_to_dict: The ``to_dict`` function whose output the fast path reproduces.
+
+    Returns:
+        The JSON text of ``error.to_dict()``.
+    """
+    encode = _encode or _make_encoder()
+    if type(error).to_dict is not base_to_dict:
+        import json
+
+        return json.dumps(error.to_dict(), allow_nan=False)
+    try:
+        return encode(_plain_payload(error))
+    except Exception:  # _NotPlain, NaN or an int too long for str(), or anything odd
+        pass
+    return encode(error.to_dict())  # plain JSON data without cycles: json.dumps' very text
+
+
+def _make_encoder() -> Callable[[object], str]:
+    """Build the encoder once: ``json.dumps(..., allow_nan=False)`` without its per-call setup.
+
+    A payload is encoded once it is known to be a tree of plain values (no cycle can be in
+    it), so circular checks are off and the C encoder holds no state between calls.
+    """
+    global _encode
+    import json
+    import json.encoder
+
+    def refuse(value: object) -> object:
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+    make: Any = getattr(json.encoder, "c_make_encoder", None)  # not in the type stubs
+    if make is None:  # pragma: no cover - CPython always has the C encoder
+        encode: Callable[[object], str] = json.JSONEncoder(allow_nan=False).encode
+    else:
+        chunks = make(None, refuse, json.encoder.encode_basestring_ascii, None, ": ", ", ",
+                      False, False, False)  # fmt: skip
+
+        def encode(value: object) -> str:
+            return "".join(chunks(value, 0))
+
+    _encode = encode
+    return encode
+
+
+def _plain_payload(error: Any) -> dict[str, Any]:
+    """Return ``{code, message, details}`` as ``to_dict()`` would, or raise ``_NotPlain``."""
+    global _plain_memo
+    names = sys.modules["errorkit.redaction"]._names
+    memo = _plain_memo
+    if memo[0] is not names:  # names were added: every verdict may have changed
+        memo = _plain_memo = (names, set(), set())
+    _, texts, keys = memo
+    code, message, details = error.code, error.message, error.details
+    if type(code) is not str or code not in texts:
+        _check_text(code, texts)
+    if type(message) is not str or message not in texts:
+        _check_text(message, texts)
+    if type(details) is not dict:
+        raise _NotPlain
+    return {"code": code, "message": message, "details": _plain_dict(details, 1, texts, keys)}
+
+
+def _check_text(text: object, texts: set[str]) -> None:
+    """Raise ``_NotPlain`` unless ``text`` is a str that ``to_dict()`` keeps as it is."""
+    if type(text) is not str or len(text) > MAX_STRING_LENGTH or redact_text(text) is not text:
+        raise _NotPlain
+    if len(text) <= _MEMO_TEXT_LENGTH:
+        if len(texts) >= _MEMO_LIMIT:
+            texts.clear()
+        texts.add(text)
+
+
+def _check_key(key: object, texts: set[str], keys: set[str]) -> None:
+    """Raise ``_NotPlain`` unless ``key`` is a str key ``to_dict()`` keeps (and never masks)."""
+    if type(key) is not str:
+        raise _NotPlain
+    _check_text(key, texts)
+    if _is_sensitive_name(key):
+        raise _NotPlain
+    if len(key) <= _MEMO_TEXT_LENGTH:
+        if len(keys) >= _MEMO_LIMIT:
+            keys.clear()
+        keys.add(key)
+
+
+def _plain_dict(value: dict[Any, Any], depth: int, texts: set[str], keys: set[str]) -> Any:
+    """Return a checked copy of a dict whose contents ``to_dict()`` keeps, or raise."""
+    if depth > MAX_DEPTH:
+        raise _NotPlain
+    copy = value.copy()  # one atomic read: the check and the encoding see the same items
+    for key, item in copy.items():
+        if type(key) is not str or key not in keys:
+            _check_key(key, texts, keys)
+        cls = type(item)
+        if cls is str:
+            if item not in texts:
+                _check_text(item, texts)
+        elif cls in _PLAIN_SCALARS:
+            continue
+        elif cls is dict:
+            copy[key] = _plain_dict(item, depth + 1, texts, keys)
+        elif cls is list or cls is tuple:
+            copy[key] = _plain_list(item, depth + 1, texts, keys, False)
+        else:
+            raise _NotPlain
+    return copy
+
+
+def _plain_list(
+    value: list[Any] | tuple[Any, ...], depth: int, texts: set[str], keys: set[str], pair: bool
+) -> Any:
+    """Return a checked list copy of a list or tuple whose items ``to_dict()`` keeps, or raise.
+
+    ``pair`` says the container is itself an item of a list, where ``to_dict()`` masks the
+    value of a ``(name, value)`` pair under a sensitive name.
+    """
+    if depth > MAX_DEPTH:
+        raise _NotPlain
+    copy = list(value)  # one atomic read, as for a dict
+    first = copy[0] if pair and len(copy) == 2 else None
+    if type(first) is str and first not in keys and _is_sensitive_name(first):
+        raise _NotPlain
+    nested = False
+    for item in copy:  # texts and scalars first: most lists hold nothing else
+        cls = type(item)
+        if cls is str:
+            if item not in texts:
+                _check_text(item, texts)
+        elif cls not in _PLAIN_SCALARS:
+            nested = True
+    if nested:
+        for index, item in enumerate(copy):
+            cls = type(item)
+            if cls is dict:
+                copy[index] = _plain_dict(item, depth + 1, texts, keys)
+            elif cls is list or cls is tuple:
+                copy[index] = _plain_list(item, depth + 1, texts, keys, True)
+            elif cls is not str and cls not in _PLAIN_SCALARS:
+                raise _NotPlain
+    return copy

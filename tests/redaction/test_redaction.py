@@ -131,6 +131,23 @@ def test_added_names_are_masked_everywhere() -> None:
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
 
 
+def test_a_key_seen_before_it_was_added_is_masked_after() -> None:
+    """Names added later reach keys and texts already seen: no memo keeps an old verdict."""
+    script = (
+        "import errorkit\n"
+        "details = {'x_tenant_probe': 'abc'}\n"
+        "assert errorkit.Error('m', details=details).to_dict()['details'] == details\n"
+        "assert errorkit.Error('m', details=details).to_json().endswith('\"abc\"}}')\n"
+        "assert errorkit.redact_text('x_tenant_probe=abc') == 'x_tenant_probe=abc'\n"
+        "errorkit.add_sensitive_keys('x_tenant_probe')\n"
+        "masked = {'x_tenant_probe': '***'}\n"
+        "assert errorkit.Error('m', details=details).to_dict()['details'] == masked\n"
+        "assert errorkit.Error('m', details=details).to_json().endswith('\"***\"}}')\n"
+        "assert errorkit.redact_text('x_tenant_probe=abc') == 'x_tenant_probe=***'\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
 def test_add_sensitive_keys_rejects_non_text() -> None:
     """A name that is not a str is a programmer error."""
     with pytest.raises(TypeError, match="must be str"):
