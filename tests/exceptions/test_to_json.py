@@ -313,13 +313,21 @@ def test_long_message_is_cut() -> None:
     assert len(json.loads(error.to_json())["message"]) == safety.MAX_STRING_LENGTH
 
 
-def test_non_str_code_message_and_details() -> None:
-    """A code, message or details of another type (set after construction) take ``to_dict()``."""
-    for name, value in (("code", 42), ("message", Text("shown")), ("details", [("a", 1)])):
+def test_non_str_code_and_message() -> None:
+    """A code or message of another type (set after construction) takes ``to_dict()``."""
+    for name, value in (("code", 42), ("message", Text("shown"))):
         error = ek.Error("plain")
         setattr(error, name, value)
         assert not fast(error), name
         assert error.to_json() == expected(error), name
+
+
+def test_details_set_after_construction_is_a_dict() -> None:
+    """Details assigned later are copied into a dict, as the constructor copies them."""
+    error = ek.Error("plain")
+    error.details = [("a", 1)]  # type: ignore[assignment]
+    assert error.details == {"a": 1}
+    assert error.to_json() == expected(error)
 
 
 def test_code_that_looks_secret_is_left_to_to_dict() -> None:
