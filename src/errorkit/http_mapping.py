@@ -40,7 +40,7 @@ from __future__ import annotations
 import time
 
 # ``_collections_abc`` is what ``collections.abc`` re-exports, without importing ``collections``.
-from _collections_abc import Mapping
+from _collections_abc import Iterable, Mapping
 
 from errorkit._coerce import http_status
 from errorkit.exceptions import (
@@ -265,9 +265,15 @@ def _request_info(obj: object) -> tuple[str | None, str | None]:
 
 
 def _response_headers(response: object) -> Mapping[str, str] | None:
-    """Return the response's headers when they are a mapping."""
+    """Return the response's headers, read once into a dict keyed in lower case, or None.
+
+    A client's own header mapping answers each read in Python; the later lookups (request
+    id, retry headers, content type) then read a plain dict.
+    """
     headers = _attribute(response, "headers")
-    return headers if isinstance(headers, Mapping) else None
+    if not isinstance(headers, Mapping):
+        return None
+    return _lowered_headers(headers)  # type: ignore[return-value]
 
 
 def _response_body(response: object) -> Any:
@@ -368,7 +374,7 @@ def raise_for_status(response: _ResponseLike, *, provider: str | None = None) ->
 
 
 class _HeaderLookup:
-    """Case-insensitive reads from any header mapping, scanning its items at most once."""
+    """Case-insensitive reads from any header mapping, its items read once, on the first read."""
 
     __slots__ = ("_headers", "_lowered")
 
@@ -379,22 +385,45 @@ class _HeaderLookup:
     def get(self, name: str) -> str | None:
         """Return the header ``name`` (lower case): the exact key, else the first one in any case.
 
-        Case-insensitive mappings (httpx, requests) answer the exact lookup; a plain dict
-        with ``Retry-After``-style keys is lowered once, on the first miss.
+        The headers are read once into a dict keyed in lower case, so each later read is
+        one lookup (a client's case-insensitive mapping answers each of its own reads in
+        Python). A list of ``(name, value)`` pairs is read too; anything else has no headers.
         """
-        headers = self._headers
-        if not headers:
-            return None
-        value: object = headers.get(name)
-        if value is None:
-            lowered = self._lowered
-            if lowered is None:
-                lowered = self._lowered = {}
-                for key, item in headers.items():
-                    if isinstance(key, str):
-                        lowered.setdefault(key.lower(), item)
-            value = lowered.get(name)
+        lowered = self._lowered
+        if lowered is None:
+            lowered = self._lowered = _lowered_headers(self._headers)
+        value = lowered.get(name)
         return value if type(value) is str and value else _as_text(value)
+
+
+class _Lowered(dict[str, object]):
+    """Headers already read into a dict keyed in lower case (read again as they are)."""
+
+    __slots__ = ()
+
+
+def _lowered_headers(headers: object) -> dict[str, object]:
+    """Read headers into a dict keyed in lower case; an exact lower-case key wins."""
+    if type(headers) is _Lowered:
+        return headers
+    lowered = _Lowered()
+    if not headers:
+        return lowered
+    if isinstance(headers, Mapping):
+        pairs: Iterable[Any] = headers.items()
+    elif isinstance(headers, list | tuple):
+        pairs = (item for item in headers if isinstance(item, tuple | list) and len(item) == 2)
+    else:
+        return lowered
+    for key, value in pairs:
+        if type(key) is not str:
+            continue
+        lower = key.lower()
+        if key == lower:
+            lowered[lower] = value
+        else:
+            lowered.setdefault(lower, value)
+    return lowered
 
 
 def _request_id(headers: _HeaderLookup) -> str | None:

@@ -1523,3 +1523,23 @@ def test_connector_transport_message_is_exact() -> None:
     assert "Connection refused" not in str(err)
     assert err.original_exception is exc
     assert_no_secret(err)
+
+
+@pytest.mark.parametrize(
+    ("headers", "retry_after", "request_id"),
+    [
+        ([("Retry-After", "5"), ("X-Request-ID", "r1")], 5.0, "r1"),
+        ((("retry-after", "7"),), 7.0, None),
+        ({"Retry-After": "5", "retry-after": "9"}, 9.0, None),
+        ({"retry-after": "9", "RETRY-AFTER": "5"}, 9.0, None),
+        ("Retry-After: 5", None, None),
+        ([("Retry-After",), 42, (1, "x")], None, None),
+    ],
+)
+def test_headers_given_as_pairs_or_odd_values(
+    headers: object, retry_after: float | None, request_id: str | None
+) -> None:
+    """Headers may be a list of pairs; an exact lower-case name wins; odd headers are none."""
+    error = error_for_status(429, headers=headers)  # type: ignore[arg-type]
+    assert error.retry_after == retry_after
+    assert error.request_id == request_id
