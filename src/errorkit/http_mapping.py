@@ -195,35 +195,27 @@ def error_for_status(
     text = message or (None if response_body is None else _body_message(response_body))
     if not text and cls is APIError:
         text = f"HTTP {status} error"
-    # Only the context that is there: a keyword passed as None means "not given" anyway.
-    context: dict[str, Any] = {"status_code": status}
-    if response_body is not None:
-        context["response_body"] = response_body
-    if request_method is not None:
-        context["request_method"] = request_method
-    if request_url is not None:
-        context["request_url"] = request_url
-    if request_params is not None:
-        context["request_params"] = request_params
-    if request_body is not None:
-        context["request_body"] = request_body
-    if provider is not None:
-        context["provider"] = provider
+    request_id = retry_after = hint = None
     if headers:
         lookup = _HeaderLookup(headers)
-        request_id = _request_id(lookup)
-        if request_id is not None:
-            context["request_id"] = request_id
-        retry_after = _retry_after(lookup, None)
-        if retry_after is not None:
-            context["retry_after"] = retry_after
+        request_id, retry_after = _request_id(lookup), _retry_after(lookup, None)
         hint = _retry_hint(lookup)
-        if hint is not None:
-            context["retryable"] = hint
-    # The table's classes all take (message, *, status_code, **context); a plain
-    # APIError needs a str message, which ``text`` is for it by now.
+    # The table's classes all take (message, *, status_code, **context), where None means
+    # "not given"; a plain APIError needs a str message, which ``text`` is for it by now.
     build: Callable[..., APIError] = cls
-    return build(text or None, **context)
+    return build(
+        text or None,
+        status_code=status,
+        response_body=response_body,
+        request_method=request_method,
+        request_url=request_url,
+        request_params=request_params,
+        request_body=request_body,
+        provider=provider,
+        request_id=request_id,
+        retry_after=retry_after,
+        retryable=hint,
+    )
 
 
 # ---------------------------------------------------------------------------
