@@ -37,6 +37,8 @@ def travels(value: object, protocol: SupportsIndex, *, strict: bool = True) -> b
     """
     if value is None or type(value) in (str, float, bool):
         return True
+    if type(value).__module__ == "errorkit.exceptions":
+        return True  # errorkit's own errors always pickle (their causes are checked in turn)
     if type(value) is int and -(1 << 63) <= value < (1 << 63):
         return True
     import pickle
@@ -67,6 +69,7 @@ def portable(value: Any, protocol: SupportsIndex, *, as_exception: bool = False)
 
 def portable_details(details: dict[Any, Any], protocol: SupportsIndex) -> dict[Any, Any]:
     """Make a details dict picklable: each value, and its keys as a whole, faithfully or as JSON."""
+    details = dict(details)  # one atomic copy: another thread may be changing them
     if not all(travels(key, protocol) for key in details):
         return json_safe(details, redact=False)  # type: ignore[no-any-return]
     return {key: portable(value, protocol) for key, value in details.items()}

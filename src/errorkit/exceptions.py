@@ -329,6 +329,46 @@ def _read_payload(payload: object) -> tuple[str, str, Mapping[Any, Any]]:
     return code, message, details
 
 
+def _slot_names(klass: type) -> tuple[str, ...]:
+    """The attribute names of a class's own ``__slots__`` (private names mangled)."""
+    slots = vars(klass).get("__slots__", ())
+    names = (slots,) if isinstance(slots, str) else tuple(slots)
+    owner = klass.__name__.lstrip("_")
+    return tuple(
+        f"_{owner}{name}" if name.startswith("__") and not name.endswith("__") else name
+        for name in names
+        if name not in ("__dict__", "__weakref__")
+    )
+
+
+def _register_statuses(cls: type[Error], statuses: Iterable[int]) -> None:
+    """Map HTTP error statuses (ints of at least 400, or a range) to an ``APIError`` class.
+
+    A later class registering a status takes it over from the earlier one.
+    """
+    if not issubclass(cls, APIError):
+        raise TypeError(f"statuses= registers APIError classes, and {cls.__name__} is not one")
+    if isinstance(statuses, range):
+        Error._by_range.insert(0, (statuses, cls))
+        return
+    found = list(statuses) if isinstance(statuses, Iterable) else [statuses]
+    for status in found:
+        if type(status) is not int or status < 400:
+            raise ValueError(f"statuses= takes HTTP error statuses (ints >= 400), not {status!r}")
+    Error._by_status.update(dict.fromkeys(found, cls))
+
+
+def _leads_back(cause: object, error: Error) -> bool:
+    """Tell whether ``error`` is ``cause`` or stands in the chain of causes below it."""
+    seen: set[int] = set()
+    while isinstance(cause, Error) and id(cause) not in seen:
+        if cause is error:
+            return True
+        seen.add(id(cause))
+        cause = cause.__dict__.get("_original_exception", cause.__cause__)
+    return False
+
+
 def _is_validation_error(exc: BaseException | None) -> bool:
     """Tell whether ``exc`` is a pydantic ``ValidationError``, without importing pydantic."""
     return exc is not None and any(
@@ -395,15 +435,12 @@ class Error(Exception):
             (name, "_" + name if isinstance(getattr(cls, name, None), property) else name, opt)
             for name, opt in fields.items()
         )
-        slots = (name for klass in cls.__mro__ for name in vars(klass).get("__slots__", ()))
-        cls._state = tuple(dict.fromkeys(slots))
+        cls._state = tuple(dict.fromkeys(name for k in cls.__mro__ for name in _slot_names(k)))
         own = vars(cls)
         for code in ((own["code"],) if "code" in own else ()) + own.get("_other_codes", ()):
             Error._by_code.setdefault(code, cls)
-        if isinstance(statuses, range):
-            Error._by_range.append((statuses, cls))  # type: ignore[arg-type]
-        else:
-            Error._by_status.update(dict.fromkeys(statuses, cls))  # type: ignore[arg-type]
+        if statuses:
+            _register_statuses(cls, statuses)
         if isinstance(own.get("status_code"), int) and "retryable" not in own:
             cls.retryable = is_retryable_status(own["status_code"])
 
@@ -457,7 +494,7 @@ class Error(Exception):
                 f"payload code {code!r} belongs to {target.__name__}, which is not a {cls.__name__}"
             )
         error = target.__new__(target)
-        error.code = code
+        error.code = safe_text(code)
         error._details = dict(details)
         error.message = safe_text(message)
         error._restore_fields()
@@ -592,7 +629,7 @@ class Error(Exception):
         are cut, so ``json.dumps(error.to_dict(), allow_nan=False)`` always works.
         """
         return {
-            "code": self.code if type(self.code) is str else str_of(self.code),
+            "code": safe_text(self.code if type(self.code) is str else str_of(self.code)),
             "message": safe_text(self.message),
             "details": _json_object(self.details),
         }
@@ -610,7 +647,7 @@ class Error(Exception):
         return self.message
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(message={self.message!r}, code={self.code!r})"
+        return f"{type(self).__name__}(message={self.message!r}, code={repr_of(self.code)})"
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         from errorkit._pickling import portable, portable_details, restore
@@ -618,13 +655,22 @@ class Error(Exception):
         state = {name: getattr(self, name) for name in self._state if hasattr(self, name)}
         state.update(self.__dict__)
         state.setdefault("_original_exception", self.__cause__)  # kept even when None
+        cause = self.__cause__
+        for key in ("_original_exception", "__cause__"):
+            value = cause if key == "__cause__" else state[key]
+            if _leads_back(value, self):  # a cycle of causes ends in a stand-in
+                value = Exception(f"{type(value).__name__}: {value}")
+            if key == "__cause__":
+                cause = value
+            else:
+                state[key] = value
         exceptions = ("_original_exception", *self._exception_attributes)
         for key, value in state.items():
             if key in ("_details", "_extra") and type(value) is dict:
                 state[key] = portable_details(value, protocol)
             else:
                 state[key] = portable(value, protocol, as_exception=key in exceptions)
-        return (restore, (type(self), state, portable(self.__cause__, protocol, as_exception=True)))
+        return (restore, (type(self), state, portable(cause, protocol, as_exception=True)))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return self.__reduce_ex__(2)
@@ -863,20 +909,6 @@ class APIError(Error):
     true, after ``retry_after`` seconds when the server sent one.
     """
 
-    __slots__ = (
-        "_details",
-        "_extra",
-        "_original_exception",
-        "_provider",
-        "_retry_after",
-        "message",
-        "request_body",
-        "request_id",
-        "request_method",
-        "request_params",
-        "request_url",
-        "response_body",
-    )
     code = "API_ERROR"
     default_message = "HTTP {status_code} error"
     status_code: int
@@ -940,8 +972,8 @@ class APIError(Error):
         cls = type(self)
         if type(status_code) is not int:
             status_code = status_or_value(status_code)
-        if status_code != cls._class_status:
-            self.status_code = status_code
+        if status_code != cls._class_status or status_code is None:
+            self.status_code = status_code  # else the class's own status is read from the class
         self.response_body = response_body
         self.request_method = request_method
         self.request_url = request_url
@@ -963,12 +995,14 @@ class APIError(Error):
             if details is not None:
                 self._extra = dict_of(details)
             if status_code != cls._class_status or not cls._status_rule:
-                hint = self._retryable_by_rule()  # else the class's own value holds
+                hint = self._retryable_by_rule()
+            else:  # the class's own value, which the rule gave for the class's status
+                hint = cls.retryable
         else:  # the server's hint: kept in ``details``, before the caller's keys, and winning
             own = dict_of(details)
             own.pop("retryable", None)
             self._extra = {"retryable": hint, **own}
-        if hint is not None and hint is not cls.retryable:
+        if hint is not cls.retryable:  # the class's value is read from the class
             self.retryable = bool(hint)
         if code:
             self.code = safe_text(code) if type(code) is str else code
@@ -1008,8 +1042,6 @@ class APIError(Error):
 
 class _DefaultStatusError(APIError):
     """An ``APIError`` whose class fixes the status and the code: the message is optional."""
-
-    __slots__ = ()
 
     def __init__(
         self,
@@ -1167,7 +1199,6 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
     ``rate_limit_form_url`` requests a higher limit.
     """
 
-    __slots__ = ("project_id",)
     code = "RATE_LIMITED"
     exit_code = EXIT_RATE_LIMITED
     default_message = "Rate limit exceeded"
@@ -1578,7 +1609,6 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
     with other arguments.
     """
 
-    __slots__ = ("env_var",)
     code = "PROVIDER_UNAUTHORIZED"
     default_message = "{provider}: API credentials missing or invalid. " + DIRECTIVE_CREDENTIALS
     env_var_message: ClassVar[str] = (
@@ -1626,7 +1656,6 @@ class PaymentRequiredError(ConnectorError, APIError):
     retry.
     """
 
-    __slots__ = ()
     code = "PAYMENT_REQUIRED"
     default_message = (
         "{provider}: this endpoint or parameter set is not included in your plan. " + DIRECTIVE_PLAN
@@ -1667,7 +1696,6 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
     stop (quota errors clear only next billing cycle).
     """
 
-    __slots__ = ("quota_exhausted",)
     code = "PROVIDER_RATE_LIMITED"
     default_message = (
         "{provider}: rate limit hit, retry after {retry_after:.0f}s. " + DIRECTIVE_BURST
@@ -1729,7 +1757,8 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
     @property
     def retry_after(self) -> float:
         """Seconds to wait before retrying (0.0 when the provider gave none)."""
-        return self._retry_after  # type: ignore[no-any-return]
+        seconds = self._retry_after
+        return 0.0 if seconds is None else seconds
 
 
 class ProviderError(ConnectorError, APIError):
@@ -1739,7 +1768,6 @@ class ProviderError(ConnectorError, APIError):
     change the parameters for other 4xx.
     """
 
-    __slots__ = ()
     code = "PROVIDER_ERROR"
     timeout_message: ClassVar[str] = "{provider}: upstream timed out. " + DIRECTIVE_TIMEOUT
     server_message: ClassVar[str] = (

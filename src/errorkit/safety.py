@@ -471,7 +471,10 @@ def _convert_list(
                         else _convert_list(item, item, child, redact, path)
                     )
                 else:
-                    append(_convert(item, child, redact, path))
+                    converted = _convert(item, child, redact, path)
+                    if redact and type(converted) is list and _is_secret_pair(converted):
+                        converted = [converted[0], REDACTED]  # a pair in a tuple subclass
+                    append(converted)
         return out
     except Exception:
         return _as_text(_fallback_repr(container), redact)

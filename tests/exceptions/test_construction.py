@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import gc
+import json
 import pickle
+from contextlib import contextmanager
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
 import errorkit as ek
 from errorkit import APIError, Error, RateLimitError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+T = TypeVar("T")
 
 STATUS_TABLE = [
     (400, ek.BadRequestError),
@@ -103,29 +111,6 @@ def test_details_can_be_replaced() -> None:
     assert error.to_dict()["details"] == {"x": 1}
 
 
-def test_a_loaded_rate_limit_error_keeps_its_fields_in_slots() -> None:
-    """A fully loaded 429 stores no attribute in an instance dict (its fields are slots)."""
-    error = RateLimitError(
-        "Rate limit exceeded",
-        retry_after=30.0,
-        project_id="p",
-        response_body={"error": "x"},
-        request_method="POST",
-        request_url="https://api.example.com/v1",
-        request_params={"a": 1},
-        request_body={"b": 2},
-        request_id="req_1",
-        provider="openai",
-    )
-    assert vars(error) == {}
-    assert error.status_code == 429
-    assert error.retryable is True
-    copy = pickle.loads(pickle.dumps(error))
-    assert copy.to_dict() == error.to_dict()
-    assert copy.project_id == "p"
-    assert copy.provider == "openai"
-
-
 def test_status_and_retryable_differing_from_the_class_are_kept_per_instance() -> None:
     """A status other than the class's, or a hint, is stored on the instance itself."""
     error = ek.ServerError(status_code=501)
@@ -162,3 +147,154 @@ def test_a_subclass_with_a_fixed_code_rejects_code_through_context() -> None:
     ):
         with pytest.raises(TypeError, match="'code'"):
             build()
+
+
+# --- rows found by an independent attack on the rebuilt constructor ---------------------------
+
+
+@pytest.mark.parametrize(
+    "bases",
+    [
+        (ek.ServerError, TimeoutError),
+        (ek.NotFoundError, FileNotFoundError),
+        (APIError, ConnectionError),
+        (ek.ServerError, ImportError),
+        (RateLimitError, ek.UnauthorizedError),
+    ],
+    ids=lambda bases: "+".join(cls.__name__ for cls in bases),
+)
+def test_attack_subclass_with_a_builtin_or_second_error_base(bases: tuple[type, ...]) -> None:
+    """A user class may add a builtin exception (or another errorkit class) as a second base."""
+    combined = type("Combined", bases, {})
+    assert issubclass(combined, bases[1])
+    del combined
+    gc.collect()
+
+
+@contextmanager
+def module_level(cls: type[T]) -> Iterator[type[T]]:
+    """Make a class defined in a test importable by pickle, then forget it entirely.
+
+    Other tests walk ``Error.__subclasses__()`` and the code registry, so the class is
+    removed from both afterwards.
+    """
+    cls.__qualname__ = cls.__name__
+    globals()[cls.__name__] = cls
+    try:
+        yield cls
+    finally:
+        del globals()[cls.__name__]
+        code = vars(cls).get("code")
+        if code is not None and Error._by_code.get(code) is cls:
+            del Error._by_code[code]
+        del cls
+        gc.collect()
+
+
+def test_attack_a_504_that_is_a_timeout_travels() -> None:
+    """A user subclass with a builtin second base is caught by it and pickles whole."""
+
+    class GatewayTimeoutError(ek.ServerError, TimeoutError):
+        code = "GATEWAY_TIMEOUT_FOR_TEST"
+        status_code = 504
+
+    with module_level(GatewayTimeoutError) as cls:
+        error = cls(request_id="r")
+        with pytest.raises(TimeoutError):
+            raise error
+        copied = pickle.loads(pickle.dumps(error))
+        assert type(copied) is cls
+        assert copied.to_dict() == error.to_dict()
+        del error, copied
+    del GatewayTimeoutError, cls
+    gc.collect()
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: APIError("m", status_code=None),  # type: ignore[arg-type]
+        lambda: APIError(None, status_code=None),  # type: ignore[arg-type]
+        lambda: ek.ProviderError("p", None),  # type: ignore[arg-type]
+        lambda: type("Mine", (APIError,), {})("m", status_code=None),
+    ],
+    ids=["APIError", "APIError-no-message", "ProviderError", "subclass"],
+)
+def test_attack_status_none_is_kept_as_none(build: Any) -> None:
+    """``status_code=None`` gives an error whose ``status_code`` is None, not a crash."""
+    error = build()
+    assert error.status_code is None
+    assert error.to_dict()["details"]["status_code"] is None
+    assert "{" not in error.message
+
+
+def test_attack_code_that_is_secret_or_unprintable() -> None:
+    """A code from a payload is masked; one whose repr raises still gives a repr."""
+
+    class Unprintable:
+        def __str__(self) -> str:
+            raise RuntimeError
+
+        def __repr__(self) -> str:
+            raise RuntimeError
+
+    payload = {"code": "password=hunter2", "message": "x", "details": {}}
+    rebuilt = Error.from_dict(payload)
+    assert "hunter2" not in repr(rebuilt)
+    assert "hunter2" not in json.dumps(rebuilt.to_dict())
+    later = Error("m")
+    later.code = "api_key=sk-abcdefabcdef1234"
+    assert "sk-abcdef" not in later.to_json()
+    odd: Any = Unprintable()
+    assert repr(Error("m", code=odd)).startswith("Error(message='m', code=")
+
+
+def test_attack_connector_rate_limit_rebuilt_without_details() -> None:
+    """A connector 429 rebuilt from a bare payload reads 0 seconds and fills its template."""
+    error = Error.from_dict({"code": "PROVIDER_RATE_LIMITED", "message": "", "details": {}})
+    assert isinstance(error, ek.ConnectorRateLimitError)
+    assert error.retry_after == 0.0
+    assert "{" not in error.message
+
+
+@pytest.mark.parametrize(
+    ("statuses", "problem"),
+    [((419,), TypeError), ((399,), ValueError), (("433",), ValueError)],
+    ids=["not-an-APIError", "below-400", "a-string"],
+)
+def test_attack_statuses_are_checked(statuses: Any, problem: type[Exception]) -> None:
+    """``statuses=`` takes ints of at least 400 on APIError classes, and says so otherwise."""
+    base = ek.ToolError if problem is TypeError else APIError
+    with pytest.raises(problem, match="statuses="):
+        type("Registering", (base,), {}, statuses=statuses)
+    gc.collect()
+
+
+def test_attack_user_slots_as_a_string_or_private_name_travel() -> None:
+    """A user subclass's ``__slots__`` given as one string or as a private name pickle too."""
+
+    class BucketedError(ek.NotFoundError):
+        __slots__ = "bucket"
+        bucket: str
+
+    class PrivateError(ek.NotFoundError):
+        __slots__ = ("__secret",)
+
+        def hide(self, value: str) -> None:
+            self.__secret = value
+
+        def reveal(self) -> str:
+            return self.__secret
+
+    with module_level(BucketedError) as bucketed_cls:
+        bucketed = bucketed_cls()
+        bucketed.bucket = "B"
+        assert pickle.loads(pickle.dumps(bucketed)).bucket == "B"
+        del bucketed
+    with module_level(PrivateError) as private_cls:
+        private = private_cls()
+        private.hide("S")
+        assert pickle.loads(pickle.dumps(private)).reveal() == "S"
+        del private
+    del BucketedError, bucketed_cls, PrivateError, private_cls
+    gc.collect()

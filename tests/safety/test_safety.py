@@ -1242,3 +1242,17 @@ def test_int_str_limit_is_respected() -> None:
 def test_basic_masks_credentials_not_prose(text: str, expected: str) -> None:
     """``Basic`` followed by a base64 credential is masked; ``basic`` in prose is left alone."""
     assert redact_text(text) == expected
+
+
+class _Pair(NamedTuple):
+    """A ``(name, value)`` pair written as a named tuple."""
+
+    name: str
+    value: object
+
+
+def test_a_secret_pair_in_a_tuple_subclass_is_masked() -> None:
+    """A pair under a sensitive name is masked whether it is a tuple, a list or a named tuple."""
+    assert json_safe({"a": [_Pair("TOKEN", None)]}) == {"a": [["TOKEN", "***"]]}
+    assert json_safe({"a": [("TOKEN", None)]}) == {"a": [["TOKEN", "***"]]}
+    assert json_safe({"a": [_Pair("size", 3)]}) == {"a": [["size", 3]]}
