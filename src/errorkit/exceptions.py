@@ -655,15 +655,8 @@ class Error(Exception):
         state = {name: getattr(self, name) for name in self._state if hasattr(self, name)}
         state.update(self.__dict__)
         state.setdefault("_original_exception", self.__cause__)  # kept even when None
-        cause = self.__cause__
-        for key in ("_original_exception", "__cause__"):
-            value = cause if key == "__cause__" else state[key]
-            if _leads_back(value, self):  # a cycle of causes ends in a stand-in
-                value = Exception(f"{type(value).__name__}: {value}")
-            if key == "__cause__":
-                cause = value
-            else:
-                state[key] = value
+        state["_original_exception"] = self._unlooped(state["_original_exception"])
+        cause = self._unlooped(self.__cause__)
         exceptions = ("_original_exception", *self._exception_attributes)
         for key, value in state.items():
             if key in ("_details", "_extra") and type(value) is dict:
@@ -671,6 +664,12 @@ class Error(Exception):
             else:
                 state[key] = portable(value, protocol, as_exception=key in exceptions)
         return (restore, (type(self), state, portable(cause, protocol, as_exception=True)))
+
+    def _unlooped(self, cause: object) -> object:
+        """``cause``, or its stand-in when this error stands in its chain (a cycle ends there)."""
+        if _leads_back(cause, self):
+            return Exception(f"{type(cause).__name__}: {cause}")
+        return cause
 
     def __reduce__(self) -> tuple[Any, ...]:
         return self.__reduce_ex__(2)
