@@ -86,6 +86,7 @@ from errorkit._coerce import (
     text_or_none,
     wait_seconds,
 )
+from errorkit.redaction import _NAME_MEMOS
 from errorkit.redaction import _TEXT_CACHE as _MASKED
 from errorkit.safety import error_json, json_safe, safe_text
 
@@ -93,7 +94,8 @@ from errorkit.safety import error_json, json_safe, safe_text
 # The typing-only support types live in ``errorkit._types``, loaded on first access.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, SupportsIndex
+    from collections.abc import Callable
+    from typing import Any, ClassVar, SupportsIndex, TypeVar
 
     from typing_extensions import Self, Unpack
 
@@ -104,6 +106,8 @@ if TYPE_CHECKING:
         RequestContext,
         Violation,
     )
+
+    _Init = TypeVar("_Init", bound=Callable[..., None])
 
 __all__ = [
     "APIConnectionError",
@@ -223,19 +227,17 @@ EXIT_RATE_LIMITED = 5
 _VIOLATIONS = ("mutually_exclusive", "no_browser_misuse", "secret_stdin_misuse")
 """The values of ``Violation``, in order (a test keeps the two in step)."""
 
-# The keywords of ``RequestContext`` and ``HTTPContext`` (a test keeps them in step).
-_REQUEST_KEYWORDS = frozenset(
-    {
-        "response_body",
-        "request_method",
-        "request_url",
-        "request_params",
-        "request_body",
-        "request_id",
-        "original_exception",
-    }
+# The keywords of ``RequestContext`` and ``HTTPContext``, in order (a test keeps them in step).
+_REQUEST_KEYWORDS = (
+    "response_body",
+    "request_method",
+    "request_url",
+    "request_params",
+    "request_body",
+    "request_id",
+    "original_exception",
 )
-_HTTP_KEYWORDS = _REQUEST_KEYWORDS | {"provider", "retry_after", "retryable", "details"}
+_HTTP_KEYWORDS = (*_REQUEST_KEYWORDS, "provider", "retry_after", "retryable", "details")
 _TYPES = frozenset(
     {"ErrorDict", "HTTPContext", "RegionProbeErrorDict", "RequestContext", "Violation"}
 )
@@ -281,21 +283,22 @@ class _Fields(Mapping[str, object]):
 _INF = float("inf")
 
 
-_SUFFIXED: dict[tuple[str, float], str] = {}  # (message, delay) -> message with the delay
+# (message, seconds) -> the masked message with ``Retry after {n} seconds.`` appended.
+_SUFFIXED: dict[Any, str] = {}
+_NAME_MEMOS.append(_SUFFIXED)  # emptied when sensitive names are added
 
 
-def _with_retry_after(message: str, delay: object) -> str:
-    """Append ``Retry after {n} seconds.`` to a rate-limit message when the delay is usable."""
-    seconds = wait_seconds(delay)
-    if seconds is None:
-        return message
-    shown = int(seconds) if seconds.is_integer() else seconds
-    unit = "second" if seconds == 1 else "seconds"
-    text = f"{message.removesuffix('.')}. Retry after {shown} {unit}."
-    if type(delay) is float and len(message) <= 256:
-        if len(_SUFFIXED) >= 1024:
-            _SUFFIXED.clear()
-        _SUFFIXED[message, delay] = text
+def _with_retry_after(message: str, seconds: float) -> str:
+    """Append ``Retry after {n} seconds.`` to a rate-limit message, masked; memoised."""
+    text = _SUFFIXED.get((message, seconds))
+    if text is None:
+        shown = int(seconds) if seconds.is_integer() else seconds
+        unit = "second" if seconds == 1 else "seconds"
+        text = safe_text(f"{message.removesuffix('.')}. Retry after {shown} {unit}.")
+        if len(message) <= 256:
+            if len(_SUFFIXED) >= 1024:
+                _SUFFIXED.clear()
+            _SUFFIXED[message, seconds] = text
     return text
 
 
@@ -303,13 +306,6 @@ def _json_object(details: object) -> dict[str, Any]:
     """Return the safe JSON form of ``details``, always a JSON object."""
     converted = json_safe(details)
     return converted if type(converted) is dict else {"value": converted}
-
-
-def _reject_unknown(error: Error, context: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    """Raise the ``TypeError`` Python raises for a keyword outside ``allowed``."""
-    if not allowed.issuperset(context):
-        unknown = min(context.keys() - allowed)
-        raise TypeError(f"{type(error).__name__}() got an unexpected keyword argument {unknown!r}")
 
 
 def _read_payload(payload: object) -> tuple[str, str, Mapping[Any, Any]]:
@@ -378,6 +374,82 @@ def _is_validation_error(exc: BaseException | None) -> bool:
     )
 
 
+# The HTTP classes write their constructor's signature once, with ``**context:
+# Unpack[...]`` for type checkers, and no body. On a class's first construction, Python
+# compiles from that signature one flat function taking every keyword explicitly: it stores
+# each field and hands the shared rest to ``APIError._finish``. Forwarding ``**context``
+# from frame to frame cost more than the whole of this constructor.
+
+_FINISHED = (  # the arguments of ``APIError._finish``, in order
+    "message",
+    "status_code",
+    "retry_after",
+    "original_exception",
+    "retryable",
+    "details",
+    "code",
+)
+
+
+def _declared(init: _Init) -> _Init:
+    """Mark a constructor whose body is compiled from its signature (see ``_compiled``)."""
+    init.__dict__["_declared"] = init
+    return init
+
+
+def _lazy(cls: type[Error], declared: Callable[..., None]) -> Callable[..., None]:
+    """A stand-in ``__init__`` that compiles ``cls``'s constructor on first use, then runs it."""
+
+    def __init__(self: Error, *args: Any, **kwargs: Any) -> None:
+        compiled = _compiled(cls, declared)
+        type.__setattr__(cls, "__init__", compiled)
+        compiled(self, *args, **kwargs)
+
+    return _dressed(__init__, cls, declared)
+
+
+def _compiled(cls: type[Error], declared: Callable[..., None]) -> Callable[..., None]:
+    """Compile ``cls``'s constructor from the signature of ``declared``."""
+    code = declared.__code__
+    names = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
+    positional = names[: code.co_argcount - 1]
+    given = declared.__defaults__ or ()
+    defaults = dict(zip(positional[len(positional) - len(given) :], given, strict=True))
+    defaults.update(declared.__kwdefaults__ or {})
+    hint = str(declared.__annotations__.get("context", ""))
+    context = _HTTP_KEYWORDS if "HTTP" in hint else _REQUEST_KEYWORDS if hint else ()
+    params = [f"{name}=_defaults[{name!r}]" if name in defaults else name for name in names]
+    params.insert(len(positional), "*")
+    params += [f"{name}=None" for name in context]
+    lines = [
+        f"self.{'_' if isinstance(getattr(cls, name, None), property) else ''}{name} = {name}"
+        for name in (*names, *context)
+        if name not in _FINISHED
+    ]
+    if "status_code" in defaults and defaults["status_code"] is None:  # the class status
+        lines.append("if status_code is None: status_code = self.status_code")
+    known = (*names, *context)
+    finish = ", ".join(name if name in known else "None" for name in _FINISHED)
+    lines.append(f"_finish(self, {finish})")
+    source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(lines)
+    namespace: dict[str, Any] = {"_defaults": defaults, "_finish": APIError._finish}
+    exec(source, namespace)  # the source is built above from parameter names only
+    return _dressed(namespace["__init__"], cls, declared)
+
+
+def _dressed(
+    init: Callable[..., None], cls: type[Error], declared: Callable[..., None]
+) -> Callable[..., None]:
+    """Give a generated constructor the name, docstring and signature of ``declared``."""
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    if sys.version_info >= (3, 11):  # the name Python's own TypeErrors quote
+        init.__code__ = init.__code__.replace(co_qualname=init.__qualname__)
+    init.__module__ = declared.__module__
+    init.__doc__ = declared.__doc__
+    init.__dict__.update(_declared=declared, __wrapped__=declared)
+    return init
+
+
 # ---------------------------------------------------------------------------
 # Base class
 # ---------------------------------------------------------------------------
@@ -443,6 +515,9 @@ class Error(Exception):
             _register_statuses(cls, statuses)
         if isinstance(own.get("status_code"), int) and "retryable" not in own:
             cls.retryable = is_retryable_status(own["status_code"])
+        declared = getattr(own.get("__init__", cls.__init__), "_declared", None)
+        if declared is not None:  # each class compiles its own, named after it
+            cls.__init__ = _lazy(cls, declared)  # type: ignore[method-assign]
 
     def __init__(
         self,
@@ -931,23 +1006,14 @@ class APIError(Error):
         "retry_after?",
     )
 
+    @_declared
     def __init__(
         self,
         message: str,
         *,
         status_code: int,
         code: str | None = None,
-        response_body: Any = None,
-        request_method: str | None = None,
-        request_url: str | None = None,
-        request_params: Mapping[str, Any] | None = None,
-        request_body: Any = None,
-        request_id: str | None = None,
-        provider: str | None = None,
-        original_exception: BaseException | None = None,
-        retry_after: float | None = None,
-        retryable: bool | None = None,
-        details: Mapping[Any, Any] | None = None,
+        **context: Unpack[HTTPContext],
     ) -> None:
         """Create an HTTP error.
 
@@ -955,41 +1021,38 @@ class APIError(Error):
             message: What failed; a default is used when empty.
             status_code: The HTTP status of the response (required).
             code: The error code; None keeps ``API_ERROR``.
-            response_body: The decoded response body.
-            request_method: The request's HTTP method.
-            request_url: The request URL, kept raw (``to_dict()`` masks its secrets).
-            request_params: The request's query parameters.
-            request_body: The request body.
-            request_id: The id the server gave the request.
-            provider: The provider that answered, when known.
-            original_exception: The exception that caused this one.
-            retry_after: Seconds the server asked to wait; negative, NaN or infinite means
-                unknown (None).
-            retryable: The server's own verdict; None leaves it to the status.
-            details: The caller's own context, listed after errorkit's keys.
+            **context: The request and response context, the keywords of ``HTTPContext``
+                (``response_body``, ``request_method``, ``request_url``, ``provider``,
+                ``retry_after``, ``retryable``, ``details``, ...); each becomes the
+                attribute of the same name. A negative, NaN or infinite ``retry_after``
+                means unknown (None); a ``retryable`` hint wins over the status.
         """
+
+    def _finish(
+        self,
+        message: str | None,
+        status_code: object,
+        retry_after: object,
+        cause: object,
+        hint: object,
+        details: Mapping[Any, Any] | None,
+        code: str | None,
+    ) -> None:
+        """Store what every HTTP error shares, then make the message: each constructor's end."""
         cls = type(self)
         if type(status_code) is not int:
             status_code = status_or_value(status_code)
         if status_code != cls._class_status or status_code is None:
-            self.status_code = status_code  # else the class's own status is read from the class
-        self.response_body = response_body
-        self.request_method = request_method
-        self.request_url = request_url
-        self.request_params = request_params
-        self.request_body = request_body
-        self.request_id = request_id
-        self._provider = provider
-        if retry_after is not None and (
-            type(retry_after) is not float or not 0 <= retry_after < _INF
-        ):
-            retry_after = wait_seconds(retry_after)
+            self.status_code = status_code  # type: ignore[assignment]
+        if retry_after is None:
+            retry_after = cls._no_wait
+        elif type(retry_after) is not float or not 0 <= retry_after < cls._wait_ceiling:
+            retry_after = cls._read_wait(retry_after)
         self._retry_after = retry_after
-        if original_exception is not None:
-            self._chain(original_exception)
-        hint: object = retryable  # a header string ("true") is read too
+        if cause is not None:
+            self._chain(cause)
         if hint is not None and type(hint) is not bool:
-            hint = hint_or_none(hint)
+            hint = hint_or_none(hint)  # a header string ("true") is read too
         if hint is None:
             if details is not None:
                 self._extra = dict_of(details)
@@ -1007,12 +1070,19 @@ class APIError(Error):
             self.code = safe_text(code) if type(code) is str else code
         if type(message) is not str or not message:
             message = text_or_none(message) or self._default_message()
-        masked = _MASKED.get(message)
-        self.message = masked = safe_text(message) if masked is None else masked
+        if retry_after is not None and cls._says_retry_after:
+            masked = _with_retry_after(message, retry_after)
+        else:
+            masked = _MASKED.get(message) or safe_text(message)
+        self.message = masked
         self.args = (masked,)
 
     _class_status: ClassVar[object] = None  # the class's own status, read once per class
     _status_rule: ClassVar[bool] = True  # False when ``_retryable_by_rule`` reads more
+    _says_retry_after: ClassVar[bool] = False  # True: the message ends "Retry after N seconds."
+    _no_wait: ClassVar[float | None] = None  # ``retry_after`` when none is given
+    _wait_ceiling: ClassVar[float] = _INF  # a float below it is used as it is
+    _read_wait = staticmethod(wait_seconds)  # reads any other ``retry_after``
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -1042,6 +1112,7 @@ class APIError(Error):
 class _DefaultStatusError(APIError):
     """An ``APIError`` whose class fixes the status and the code: the message is optional."""
 
+    @_declared
     def __init__(
         self,
         message: str | None = None,
@@ -1058,10 +1129,6 @@ class _DefaultStatusError(APIError):
                 (``response_body``, ``request_method``, ``request_url``, ...); each becomes
                 the attribute of the same name.
         """
-        if "code" in context:  # the one APIError keyword these classes fix
-            _reject_unknown(self, context, _HTTP_KEYWORDS)
-        status = self.status_code if status_code is None else status_code
-        APIError.__init__(self, message or "", status_code=status, **context)
 
 
 class BadRequestError(_DefaultStatusError, statuses=(400, 422)):
@@ -1205,7 +1272,9 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
     retryable = True
     project_id: str | None
     _fields: ClassVar[tuple[str, ...]] = ("project_id?",)
+    _says_retry_after = True
 
+    @_declared
     def __init__(
         self,
         message: str | None = None,
@@ -1227,17 +1296,6 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
                 ``request_method``, ``request_url``, ...); each becomes the attribute of the
                 same name. A negative, NaN or infinite ``retry_after`` means unknown (None).
         """
-        if "code" in context:  # the one APIError keyword these classes fix
-            _reject_unknown(self, context, _HTTP_KEYWORDS)
-        self.project_id = project_id
-        if type(message) is not str or not message:
-            message = text_or_none(message) or self._default_message()
-        seconds = context.get("retry_after")
-        if seconds is not None:
-            suffixed = _SUFFIXED.get((message, seconds)) if type(seconds) is float else None
-            message = suffixed or _with_retry_after(message, seconds)
-        status = 429 if status_code is None else status_code
-        APIError.__init__(self, message, status_code=status, **context)
 
     def _retryable_by_rule(self) -> bool:
         return True  # a rate limit clears by itself, whatever status carried it
@@ -1278,6 +1336,7 @@ class SessionReplayError(APIError):
     code = "SESSION_REPLAY_ERROR"
     status_code = 500
 
+    @_declared
     def __init__(
         self,
         message: str,
@@ -1297,8 +1356,6 @@ class SessionReplayError(APIError):
                 ``response_body``, ``request_method``, ``request_url``, ...); each becomes
                 the attribute of the same name.
         """
-        status = self.status_code if status_code is None else status_code
-        APIError.__init__(self, message, status_code=status, code=code, **context)
 
 
 class SessionReplayAccessError(SessionReplayError):
@@ -1617,6 +1674,7 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
     env_var: str | None
     _fields = ("env_var",)
 
+    @_declared
     def __init__(
         self,
         provider: str,
@@ -1638,11 +1696,6 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
                 (``response_body``, ``request_method``, ``request_url``, ...); each becomes
                 the attribute of the same name.
         """
-        if context:
-            _reject_unknown(self, context, _REQUEST_KEYWORDS)
-        self.env_var = env_var
-        status = status_code
-        APIError.__init__(self, message or "", status_code=status, provider=provider, **context)
 
     def _message_template(self) -> str | None:
         return self.env_var_message if self.env_var else self.default_message
@@ -1661,6 +1714,7 @@ class PaymentRequiredError(ConnectorError, APIError):
     )
     status_code = 402
 
+    @_declared
     def __init__(
         self,
         provider: str,
@@ -1679,10 +1733,6 @@ class PaymentRequiredError(ConnectorError, APIError):
                 (``response_body``, ``request_method``, ``request_url``, ...); each becomes
                 the attribute of the same name.
         """
-        if context:
-            _reject_unknown(self, context, _REQUEST_KEYWORDS)
-        status = 402 if status_code is None else status_code
-        APIError.__init__(self, message or "", status_code=status, provider=provider, **context)
 
 
 class ConnectorRateLimitError(ConnectorError, RateLimitError):
@@ -1703,9 +1753,14 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
         "{provider}: API quota exhausted for the current billing period. " + DIRECTIVE_QUOTA
     )
     quota_exhausted: bool
+    project_id = None
     _status_rule = False
+    _says_retry_after = False
+    _no_wait = 0.0
+    _wait_ceiling = 86400.0
     _fields = ("retry_after", "quota_exhausted")
 
+    @_declared
     def __init__(
         self,
         provider: str,
@@ -1728,24 +1783,17 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
                 (``response_body``, ``request_method``, ``request_url``, ...); each becomes
                 the attribute of the same name.
         """
-        if context:
-            _reject_unknown(self, context, _REQUEST_KEYWORDS)
-        seconds = seconds_or_none(retry_after)
+
+    @staticmethod
+    def _read_wait(value: object) -> float:
+        """Read a duration of at most a day; 0.0 when it is not a usable number."""
+        seconds = seconds_or_none(value)
         if seconds is not None and seconds > 86400:
             raise ValueError(
-                f"retry_after={retry_after!r} is more than 86400 seconds; it looks like a "
+                f"retry_after={value!r} is more than 86400 seconds; it looks like a "
                 "Unix epoch timestamp, not a duration. Pass the number of seconds to wait."
             )
-        self.quota_exhausted = quota_exhausted
-        self.project_id = None
-        APIError.__init__(
-            self,
-            message or "",
-            status_code=429 if status_code is None else status_code,
-            provider=provider,
-            retry_after=wait_seconds(seconds) or 0.0,
-            **context,
-        )
+        return wait_seconds(seconds) or 0.0
 
     def _retryable_by_rule(self) -> bool:
         return not self.quota_exhausted  # a quota clears only next billing period
@@ -1774,6 +1822,7 @@ class ProviderError(ConnectorError, APIError):
     )
     default_message = "{provider}: request rejected (HTTP {status_code}). " + DIRECTIVE_REJECTED
 
+    @_declared
     def __init__(
         self,
         provider: str,
@@ -1791,11 +1840,6 @@ class ProviderError(ConnectorError, APIError):
                 (``response_body``, ``request_method``, ``request_url``, ...); each becomes
                 the attribute of the same name.
         """
-        if context:
-            _reject_unknown(self, context, _REQUEST_KEYWORDS)
-        APIError.__init__(
-            self, message or "", status_code=status_code, provider=provider, **context
-        )
 
     def _message_template(self) -> str | None:
         status = self.status_code

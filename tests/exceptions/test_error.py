@@ -211,7 +211,7 @@ def test_runtime_constants_match_the_typing_declarations() -> None:
     from typing import get_args
 
     assert get_args(errorkit.Violation) == ek._VIOLATIONS
-    assert set(errorkit.HTTPContext.__annotations__) == ek._HTTP_KEYWORDS
+    assert tuple(errorkit.HTTPContext.__annotations__) == ek._HTTP_KEYWORDS
 
 
 def test_typing_names_resolve_lazily() -> None:

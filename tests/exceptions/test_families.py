@@ -572,9 +572,9 @@ class TestAPIErrors:
         """The keywords checked at run time are those of ``RequestContext`` and ``HTTPContext``."""
         from errorkit import _types, exceptions
 
-        assert set(_types.RequestContext.__annotations__) == exceptions._REQUEST_KEYWORDS
-        assert set(_types.HTTPContext.__annotations__) == exceptions._HTTP_KEYWORDS
-        assert {"retry_after", "retryable", "details"} <= exceptions._HTTP_KEYWORDS
+        assert tuple(_types.RequestContext.__annotations__) == exceptions._REQUEST_KEYWORDS
+        assert tuple(_types.HTTPContext.__annotations__) == exceptions._HTTP_KEYWORDS
+        assert {"retry_after", "retryable", "details"} <= set(exceptions._HTTP_KEYWORDS)
 
     def test_connector_errors_take_no_retry_hint(self) -> None:
         """Connector classes keep their own retry rules: ``retryable=`` is an unknown keyword."""
