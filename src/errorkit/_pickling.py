@@ -23,7 +23,6 @@ def restore(cls: type[Error], state: dict[str, Any], cause: BaseException | None
     error = cls.__new__(cls)
     for name, value in state.items():
         object.__setattr__(error, name, value)
-    error.args = (error.message,)
     if cause is not None:
         error.__cause__ = cause
     return error

@@ -238,6 +238,9 @@ _REQUEST_KEYWORDS = (
     "original_exception",
 )
 _HTTP_KEYWORDS = (*_REQUEST_KEYWORDS, "provider", "retry_after", "retryable", "details")
+# The fields an ``APIError`` keeps together in one tuple, ``_request``.
+_REQUEST_FIELDS = _REQUEST_KEYWORDS[:-1]
+_NO_REQUEST = (None,) * len(_REQUEST_FIELDS)
 _TYPES = frozenset(
     {"ErrorDict", "HTTPContext", "RegionProbeErrorDict", "RequestContext", "Violation"}
 )
@@ -422,10 +425,12 @@ def _compiled(cls: type[Error], declared: Callable[..., None]) -> Callable[..., 
     params.insert(len(positional), "*")
     params += [f"{name}=None" for name in context]
     lines = [
-        f"self.{'_' if isinstance(getattr(cls, name, None), property) else ''}{name} = {name}"
+        f"self.{_stored(cls, name)} = {name}"
         for name in (*names, *context)
-        if name not in _FINISHED
+        if name not in _FINISHED and name not in _REQUEST_FIELDS
     ]
+    if context:  # one tuple: an exception's attributes are slow to store one by one
+        lines.append(f"self._request = ({', '.join(_REQUEST_FIELDS)},)")
     if "status_code" in defaults and defaults["status_code"] is None:  # the class status
         lines.append("if status_code is None: status_code = self.status_code")
     known = (*names, *context)
@@ -435,6 +440,26 @@ def _compiled(cls: type[Error], declared: Callable[..., None]) -> Callable[..., 
     namespace: dict[str, Any] = {"_defaults": defaults, "_finish": APIError._finish}
     exec(source, namespace)  # the source is built above from parameter names only
     return _dressed(namespace["__init__"], cls, declared)
+
+
+def _stored(cls: type, name: str) -> str:
+    """The attribute a field is kept in: ``_x`` behind a read-only property ``x``."""
+    found = getattr(cls, name, None)
+    return "_" + name if isinstance(found, property) and found.fset is None else name
+
+
+def _request_field(index: int) -> property:
+    """The property reading and writing one field of ``APIError._request``."""
+
+    def get(error: APIError) -> Any:
+        return error.__dict__.get("_request", _NO_REQUEST)[index]
+
+    def put(error: APIError, value: object) -> None:
+        fields = list(error.__dict__.get("_request", _NO_REQUEST))
+        fields[index] = value
+        error._request = tuple(fields)
+
+    return property(get, put)
 
 
 def _dressed(
@@ -474,7 +499,6 @@ class Error(Exception):
     default_message: ClassVar[str | None] = None
     retryable: bool = False
     exit_code: ClassVar[int] = EXIT_FAILURE
-    message: str
     _details: dict[str, Any]
     _extra: dict[Any, Any]
 
@@ -503,10 +527,7 @@ class Error(Exception):
         for klass in reversed(cls.__mro__):
             for entry in vars(klass).get("_fields", ()):
                 fields[entry.rstrip("?")] = entry.endswith("?")
-        cls._layout = tuple(
-            (name, "_" + name if isinstance(getattr(cls, name, None), property) else name, opt)
-            for name, opt in fields.items()
-        )
+        cls._layout = tuple((name, _stored(cls, name), opt) for name, opt in fields.items())
         cls._state = tuple(dict.fromkeys(name for k in cls.__mro__ for name in _slot_names(k)))
         own = vars(cls)
         for code in ((own["code"],) if "code" in own else ()) + own.get("_other_codes", ()):
@@ -536,9 +557,7 @@ class Error(Exception):
         """
         if type(message) is not str or not message:
             message = text_or_none(message) or self._default_message()
-        masked = _MASKED.get(message)  # a message seen before is answered by the memo
-        self.message = masked = safe_text(message) if masked is None else masked
-        self.args = (masked,)
+        self.args = (_MASKED.get(message) or safe_text(message),)  # memo: a message seen before
         if code:
             self.code = safe_text(code) if type(code) is str else code
         if details is not None:
@@ -571,11 +590,10 @@ class Error(Exception):
         error = target.__new__(target)
         error.code = safe_text(code)
         error._details = dict(details)
-        error.message = safe_text(message)
+        error.message = message
         error._restore_fields()
         if not message:
-            error.message = safe_text(error._default_message())
-        error.args = (error.message,)
+            error.message = error._default_message()
         return error
 
     @staticmethod
@@ -718,6 +736,16 @@ class Error(Exception):
         """
         return error_json(self, Error.to_dict)
 
+    @property
+    def message(self) -> str:
+        """The message, its secrets masked: also ``str(error)`` and ``error.args[0]``."""
+        args = self.args
+        return args[0] if args else ""
+
+    @message.setter
+    def message(self, text: str) -> None:
+        self.args = (safe_text(text),)
+
     def __str__(self) -> str:
         return self.message
 
@@ -728,7 +756,7 @@ class Error(Exception):
         from errorkit._pickling import portable, portable_details, restore
 
         state = {name: getattr(self, name) for name in self._state if hasattr(self, name)}
-        state.update(self.__dict__)
+        state.update(self.__dict__, message=self.message)
         state.setdefault("_original_exception", self.__cause__)  # kept even when None
         state["_original_exception"] = self._unlooped(state["_original_exception"])
         cause = self._unlooped(self.__cause__)
@@ -736,6 +764,8 @@ class Error(Exception):
         for key, value in state.items():
             if key in ("_details", "_extra") and type(value) is dict:
                 state[key] = portable_details(value, protocol)
+            elif key == "_request" and type(value) is tuple:
+                state[key] = tuple(portable(field, protocol) for field in value)
             else:
                 state[key] = portable(value, protocol, as_exception=key in exceptions)
         return (restore, (type(self), state, portable(cause, protocol, as_exception=True)))
@@ -994,6 +1024,7 @@ class APIError(Error):
     request_id: str | None
     _provider: Any
     _retry_after: Any
+    _request: tuple[Any, ...]
     _fields: ClassVar[tuple[str, ...]] = (
         "status_code",
         "response_body?",
@@ -1040,10 +1071,14 @@ class APIError(Error):
     ) -> None:
         """Store what every HTTP error shares, then make the message: each constructor's end."""
         cls = type(self)
-        if type(status_code) is not int:
-            status_code = status_or_value(status_code)
-        if status_code != cls._class_status or status_code is None:
-            self.status_code = status_code  # type: ignore[assignment]
+        if (
+            hint is not None
+            or details is not None
+            or status_code != cls._class_status
+            or status_code is None
+            or not cls._status_rule
+        ):  # anything but the class's own status and verdict
+            self._judge(status_code, hint, details)
         if retry_after is None:
             retry_after = cls._no_wait
         elif type(retry_after) is not float or not 0 <= retry_after < cls._wait_ceiling:
@@ -1051,6 +1086,25 @@ class APIError(Error):
         self._retry_after = retry_after
         if cause is not None:
             self._chain(cause)
+        if code:
+            self.code = safe_text(code) if type(code) is str else code
+        if type(message) is not str or not message:
+            message = text_or_none(message) or self._default_message()
+        if retry_after is not None and cls._says_retry_after:
+            masked = _SUFFIXED.get((message, retry_after)) or _with_retry_after(
+                message, retry_after
+            )
+        else:
+            masked = _MASKED.get(message) or safe_text(message)
+        self.args = (masked,)
+
+    def _judge(self, status_code: object, hint: object, details: Mapping[Any, Any] | None) -> None:
+        """Store a status other than the class's, and ``retryable`` and ``details`` from it."""
+        cls = type(self)
+        if type(status_code) is not int:
+            status_code = status_or_value(status_code)
+        if status_code != cls._class_status or status_code is None:
+            self.status_code = status_code  # type: ignore[assignment]
         if hint is not None and type(hint) is not bool:
             hint = hint_or_none(hint)  # a header string ("true") is read too
         if hint is None:
@@ -1066,16 +1120,6 @@ class APIError(Error):
             self._extra = {"retryable": hint, **own}
         if hint is not cls.retryable:  # the class's value is read from the class
             self.retryable = bool(hint)
-        if code:
-            self.code = safe_text(code) if type(code) is str else code
-        if type(message) is not str or not message:
-            message = text_or_none(message) or self._default_message()
-        if retry_after is not None and cls._says_retry_after:
-            masked = _with_retry_after(message, retry_after)
-        else:
-            masked = _MASKED.get(message) or safe_text(message)
-        self.message = masked
-        self.args = (masked,)
 
     _class_status: ClassVar[object] = None  # the class's own status, read once per class
     _status_rule: ClassVar[bool] = True  # False when ``_retryable_by_rule`` reads more
@@ -1107,6 +1151,10 @@ class APIError(Error):
     def retry_after(self) -> float | None:
         """Seconds the server asked to wait before retrying, or None when it did not say."""
         return self._retry_after  # type: ignore[no-any-return]
+
+
+for _index, _name in enumerate(_REQUEST_FIELDS):  # read and written as plain attributes
+    setattr(APIError, _name, _request_field(_index))
 
 
 class _DefaultStatusError(APIError):

@@ -298,12 +298,21 @@ def test_shared_containers_take_the_fast_path() -> None:
 
 
 def test_secret_in_message_is_masked() -> None:
-    """A message whose text the engine would mask (set after construction) takes ``to_dict()``."""
+    """A message whose text the engine would mask (written into ``args``) takes ``to_dict()``."""
     error = ek.Error("plain")
-    error.message = "token=hunter2SECRET"
+    error.args = ("token=hunter2SECRET",)
     assert not fast(error)
     assert error.to_json() == expected(error)
     assert "hunter2SECRET" not in error.to_json()
+
+
+def test_message_assigned_later_is_masked() -> None:
+    """A message assigned after construction is masked then, in ``str``, ``args`` and JSON."""
+    error = ek.Error("plain")
+    error.message = "token=hunter2SECRET"
+    assert str(error) == error.args[0] == "token=***"
+    assert fast(error)
+    assert error.to_json() == expected(error)
 
 
 def test_long_message_is_cut() -> None:
@@ -315,7 +324,7 @@ def test_long_message_is_cut() -> None:
 
 def test_non_str_code_and_message() -> None:
     """A code or message of another type (set after construction) takes ``to_dict()``."""
-    for name, value in (("code", 42), ("message", Text("shown"))):
+    for name, value in (("code", 42), ("args", (Text("shown"),))):
         error = ek.Error("plain")
         setattr(error, name, value)
         assert not fast(error), name
