@@ -238,9 +238,11 @@ _REQUEST_KEYWORDS = (
     "original_exception",
 )
 _HTTP_KEYWORDS = (*_REQUEST_KEYWORDS, "provider", "retry_after", "retryable", "details")
-# The fields an ``APIError`` keeps together in one tuple, ``_request``.
-_REQUEST_FIELDS = _REQUEST_KEYWORDS[:-1]
-_NO_REQUEST = (None,) * len(_REQUEST_FIELDS)
+# The keywords an ``APIError`` keeps together in one tuple, ``_request``, and the
+# attributes that read them.
+_KEPT = (*_REQUEST_KEYWORDS[:-1], "provider", "retry_after")
+_KEPT_AS = (*_KEPT[:-2], "_provider", "_retry_after")
+_NO_REQUEST = (None,) * len(_KEPT)
 _TYPES = frozenset(
     {"ErrorDict", "HTTPContext", "RegionProbeErrorDict", "RequestContext", "Violation"}
 )
@@ -284,6 +286,34 @@ class _Fields(Mapping[str, object]):
 
 
 _INF = float("inf")
+
+# Filled default messages: an error is often raised again with the same fields.
+_NAMES: dict[str, tuple[str, ...]] = {}  # template -> the attributes it reads
+_FILLED: dict[tuple[Any, ...], str] = {}  # (template, *values, *their types) -> text
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # values whose text never changes
+
+
+def _names_in(template: str) -> tuple[str, ...]:
+    """The attribute names a message template reads (``{provider}``, ``{retry_after:.0f}``)."""
+    from _string import formatter_parser  # type: ignore[import-not-found]
+
+    names = tuple(
+        dict.fromkeys(
+            field.partition(".")[0].partition("[")[0]
+            for _, field, _, _ in formatter_parser(template)
+            if field
+        )
+    )
+    _NAMES[template] = names
+    return names
+
+
+def _filled(template: str, error: Error) -> str:
+    """Fill ``template`` from ``error``'s attributes; the template as it is when that fails."""
+    try:
+        return template.format_map(_Fields(error))
+    except Exception:
+        return template
 
 
 # (message, seconds) -> the masked message with ``Retry after {n} seconds.`` appended.
@@ -427,13 +457,13 @@ def _compiled(cls: type[Error], declared: Callable[..., None]) -> Callable[..., 
     lines = [
         f"self.{_stored(cls, name)} = {name}"
         for name in (*names, *context)
-        if name not in _FINISHED and name not in _REQUEST_FIELDS
+        if name not in _FINISHED and name not in _KEPT
     ]
-    if context:  # one tuple: an exception's attributes are slow to store one by one
-        lines.append(f"self._request = ({', '.join(_REQUEST_FIELDS)},)")
+    known = (*names, *context)
+    kept = ", ".join(name if name in known else "None" for name in _KEPT)
+    lines.append(f"self._request = ({kept})")  # an exception's attributes are slow to store
     if "status_code" in defaults and defaults["status_code"] is None:  # the class status
         lines.append("if status_code is None: status_code = self.status_code")
-    known = (*names, *context)
     finish = ", ".join(name if name in known else "None" for name in _FINISHED)
     lines.append(f"_finish(self, {finish})")
     source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(lines)
@@ -691,10 +721,18 @@ class Error(Exception):
             return type(self).__name__
         if "{" not in template:  # nothing to fill in
             return template
-        try:
-            return template.format_map(_Fields(self))
-        except Exception:
-            return template
+        names = _NAMES.get(template) or _names_in(template)
+        values = [getattr(self, name, None) for name in names]
+        types = tuple(map(type, values))
+        if not _PLAIN.issuperset(types):
+            return _filled(template, self)
+        key = (template, *values, *types)  # 1 and 1.0 are equal keys, but not their types
+        text = _FILLED.get(key)
+        if text is None:
+            if len(_FILLED) >= 1024:
+                _FILLED.clear()
+            text = _FILLED[key] = _filled(template, self)
+        return text
 
     def _chain(self, cause: object) -> None:
         """Record ``cause`` (when not None) as the original exception and as ``__cause__``."""
@@ -1076,14 +1114,14 @@ class APIError(Error):
             or details is not None
             or status_code != cls._class_status
             or status_code is None
-            or not cls._status_rule
+            or (not cls._status_rule and self._retryable_by_rule() is not cls.retryable)
         ):  # anything but the class's own status and verdict
             self._judge(status_code, hint, details)
         if retry_after is None:
-            retry_after = cls._no_wait
+            if cls._no_wait is not None:
+                retry_after = self._retry_after = cls._no_wait
         elif type(retry_after) is not float or not 0 <= retry_after < cls._wait_ceiling:
-            retry_after = cls._read_wait(retry_after)
-        self._retry_after = retry_after
+            retry_after = self._retry_after = cls._read_wait(retry_after)
         if cause is not None:
             self._chain(cause)
         if code:
@@ -1153,7 +1191,7 @@ class APIError(Error):
         return self._retry_after  # type: ignore[no-any-return]
 
 
-for _index, _name in enumerate(_REQUEST_FIELDS):  # read and written as plain attributes
+for _index, _name in enumerate(_KEPT_AS):  # read and written as plain attributes
     setattr(APIError, _name, _request_field(_index))
 
 
