@@ -288,24 +288,23 @@ class _Fields(Mapping[str, object]):
 _INF = float("inf")
 
 # Filled default messages: an error is often raised again with the same fields.
-_NAMES: dict[str, tuple[str, ...]] = {}  # template -> the attributes it reads
-_FILLED: dict[tuple[Any, ...], str] = {}  # (template, *values, *their types) -> text
-_PLAIN = frozenset({str, int, float, bool, type(None)})  # values whose text never changes
+_READERS: dict[str, Callable[[Error], tuple[Any, ...]]] = {}  # template -> its fields' reader
+_FILLED: dict[tuple[Any, ...], str] = {}  # (template, values, their types) -> text
+_PLAIN = frozenset({str, int, float, bool, type(None), type})  # values whose text is fixed
 
 
-def _names_in(template: str) -> tuple[str, ...]:
-    """The attribute names a message template reads (``{provider}``, ``{retry_after:.0f}``)."""
+def _reader(template: str) -> Callable[[Error], tuple[Any, ...]]:
+    """Read the attributes a message template names (and the class), as one tuple."""
+    from _operator import attrgetter
     from _string import formatter_parser  # type: ignore[import-not-found]
 
-    names = tuple(
-        dict.fromkeys(
-            field.partition(".")[0].partition("[")[0]
-            for _, field, _, _ in formatter_parser(template)
-            if field
-        )
+    names = (
+        field.partition(".")[0].partition("[")[0]
+        for _, field, _, _ in formatter_parser(template)
+        if field
     )
-    _NAMES[template] = names
-    return names
+    reader = _READERS[template] = attrgetter(*dict.fromkeys(names), "__class__")
+    return reader
 
 
 def _filled(template: str, error: Error) -> str:
@@ -482,7 +481,10 @@ def _request_field(index: int) -> property:
     """The property reading and writing one field of ``APIError._request``."""
 
     def get(error: APIError) -> Any:
-        return error.__dict__.get("_request", _NO_REQUEST)[index]
+        try:
+            return error._request[index]
+        except AttributeError:  # made without its constructor
+            return None
 
     def put(error: APIError, value: object) -> None:
         fields = list(error.__dict__.get("_request", _NO_REQUEST))
@@ -721,12 +723,14 @@ class Error(Exception):
             return type(self).__name__
         if "{" not in template:  # nothing to fill in
             return template
-        names = _NAMES.get(template) or _names_in(template)
-        values = [getattr(self, name, None) for name in names]
+        try:
+            values = (_READERS.get(template) or _reader(template))(self)
+        except AttributeError:
+            return _filled(template, self)
         types = tuple(map(type, values))
         if not _PLAIN.issuperset(types):
             return _filled(template, self)
-        key = (template, *values, *types)  # 1 and 1.0 are equal keys, but not their types
+        key = (template, values, types)  # 1 and 1.0 are equal keys, but not their types
         text = _FILLED.get(key)
         if text is None:
             if len(_FILLED) >= 1024:
