@@ -290,11 +290,11 @@ _INF = float("inf")
 # Filled default messages: an error is often raised again with the same fields.
 _READERS: dict[str, Callable[[Error], tuple[Any, ...]]] = {}  # template -> its fields' reader
 _FILLED: dict[tuple[Any, ...], str] = {}  # (template, values, their types) -> text
-_PLAIN = frozenset({str, int, float, bool, type(None), type})  # values whose text is fixed
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # values whose text never changes
 
 
 def _reader(template: str) -> Callable[[Error], tuple[Any, ...]]:
-    """Read the attributes a message template names (and the class), as one tuple."""
+    """Read the attributes a message template names, as one tuple (``code`` too, always)."""
     from _operator import attrgetter
     from _string import formatter_parser  # type: ignore[import-not-found]
 
@@ -303,7 +303,7 @@ def _reader(template: str) -> Callable[[Error], tuple[Any, ...]]:
         for _, field, _, _ in formatter_parser(template)
         if field
     )
-    reader = _READERS[template] = attrgetter(*dict.fromkeys(names), "__class__")
+    reader = _READERS[template] = attrgetter(*dict.fromkeys(names), "code")
     return reader
 
 
