@@ -88,7 +88,7 @@ from errorkit._coerce import (
 )
 from errorkit.redaction import _NAME_MEMOS
 from errorkit.redaction import _TEXT_CACHE as _MASKED
-from errorkit.safety import error_json, json_safe, safe_text
+from errorkit.safety import error_dict, error_json, safe_text
 
 # ``typing`` is not imported at run time: it alone costs more than the rest of errorkit.
 # The typing-only support types live in ``errorkit._types``, loaded on first access.
@@ -332,12 +332,6 @@ def _with_retry_after(message: str, seconds: float) -> str:
                 _SUFFIXED.clear()
             _SUFFIXED[message, seconds] = text
     return text
-
-
-def _json_object(details: object) -> dict[str, Any]:
-    """Return the safe JSON form of ``details``, always a JSON object."""
-    converted = json_safe(details)
-    return converted if type(converted) is dict else {"value": converted}
 
 
 def _read_payload(payload: object) -> tuple[str, str, Mapping[Any, Any]]:
@@ -763,11 +757,7 @@ class Error(Exception):
         Values JSON cannot hold are converted, secrets are masked, and long strings
         are cut, so ``json.dumps(error.to_dict(), allow_nan=False)`` always works.
         """
-        return {
-            "code": safe_text(self.code if type(self.code) is str else str_of(self.code)),
-            "message": safe_text(self.message),
-            "details": _json_object(self.details),
-        }
+        return error_dict(self)  # type: ignore[return-value]
 
     def to_json(self) -> str:
         """Return ``json.dumps(self.to_dict(), allow_nan=False)``, byte for byte, but faster.

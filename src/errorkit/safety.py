@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 
+from errorkit._coerce import str_of
 from errorkit.redaction import (
     _NAME_MEMOS,
     REDACTED,
@@ -701,12 +702,42 @@ class _NotPlain(Exception):
 
 
 _PLAIN_SCALARS: Final = frozenset({int, float, bool, type(None)})
+
+
+def _small(number: int) -> bool:
+    """Tell whether an int is kept as it is by ``json_safe`` without a second look."""
+    return _NEGATIVE_SMALL_INT < number < _SMALL_INT
+
+
 _MEMO_LIMIT: Final = 4096  # entries per memo before it starts over
 _MEMO_TEXT_LENGTH: Final = 256  # longest text remembered (the engine memoises as far)
 # The texts and keys the redaction engine left as they are, remembered for the table of
 # sensitive names they were checked against (``add_sensitive_keys`` swaps that table).
 _plain_memo: tuple[object, set[str], set[str]] = (None, set(), set())
 _encode: Callable[[object], str] | None = None
+
+
+def error_dict(error: Any) -> dict[str, Any]:
+    """Return what ``Error.to_dict()`` returns: ``code``, ``message`` and ``details``, safe.
+
+    When they hold nothing to change (as ``error_json`` decides), checked copies of them;
+    otherwise the code and message through ``safe_text`` and the details through
+    ``json_safe``, always a JSON object (``{"value": ...}`` when they were not a mapping).
+    """
+    try:
+        return _plain_payload(error)
+    except Exception:  # _NotPlain, or anything odd: the walker
+        return _walked(error)
+
+
+def _walked(error: Any) -> dict[str, Any]:
+    """``error_dict`` by the safe walker."""
+    code, details = error.code, json_safe(error.details)
+    return {
+        "code": safe_text(code if type(code) is str else str_of(code)),
+        "message": safe_text(error.message),
+        "details": details if type(details) is dict else {"value": details},
+    }
 
 
 def error_json(error: Any, base_to_dict: object) -> str:
@@ -742,9 +773,9 @@ def error_json(error: Any, base_to_dict: object) -> str:
         return json.dumps(error.to_dict(), allow_nan=False)
     try:
         return encode(_plain_payload(error))
-    except Exception:  # _NotPlain, NaN or an int too long for str(), or anything odd
+    except Exception:  # _NotPlain, or anything odd
         pass
-    return encode(error.to_dict())  # plain JSON data without cycles: json.dumps' very text
+    return encode(_walked(error))  # plain JSON data without cycles: json.dumps' very text
 
 
 def _make_encoder() -> Callable[[object], str]:
@@ -828,7 +859,8 @@ def _plain_dict(value: dict[Any, Any], depth: int, texts: set[str], keys: set[st
             if item not in texts:
                 _check_text(item, texts)
         elif cls in _PLAIN_SCALARS:
-            continue
+            if (cls is float and item - item != 0.0) or (cls is int and not _small(item)):
+                raise _NotPlain  # NaN, an infinity or a huge int: the walker names them
         elif cls is dict:
             copy[key] = _plain_dict(item, depth + 1, texts, keys)
         elif cls is list or cls is tuple:
@@ -860,6 +892,8 @@ def _plain_list(
                 _check_text(item, texts)
         elif cls not in _PLAIN_SCALARS:
             nested = True
+        elif (cls is float and item - item != 0.0) or (cls is int and not _small(item)):
+            raise _NotPlain
     if nested:
         for index, item in enumerate(copy):
             cls = type(item)

@@ -1,9 +1,10 @@
-"""``to_json()``: always ``json.dumps(e.to_dict(), allow_nan=False)``, byte for byte.
+"""``to_json()`` and ``to_dict()``: always what the safe walker gives, byte for byte.
 
-The fast path encodes code, message and details as they are; every reason it must not
-(a secret, a long string, a value JSON cannot hold, a subclass, a non-str key, a cycle...)
-has a named row below checking that the fast path declines and the text is still identical,
-and a property test draws random payloads mixing all of them.
+The fast path keeps code, message and details as they are (checked copies for
+``to_dict()``, encoded in C for ``to_json()``); every reason it must not (a secret, a long
+string, a value JSON cannot hold, a subclass, a non-str key, a cycle...) has a named row
+below checking that the fast path declines and both outputs still equal the walker's, and
+property tests draw random payloads mixing all of them.
 """
 
 from __future__ import annotations
@@ -35,9 +36,18 @@ BASE_CONTEXT: dict[str, Any] = {
 }
 
 
+def walked(error: ek.Error) -> dict[str, Any]:
+    """The reference dict: the safe walker's output, with no fast path."""
+    if type(error).to_dict is not ek.Error.to_dict:
+        return error.to_dict()  # type: ignore[return-value]
+    return safety._walked(error)
+
+
 def expected(error: ek.Error) -> str:
-    """The reference text ``to_json()`` must equal."""
-    return json.dumps(error.to_dict(), allow_nan=False)
+    """The reference text ``to_json()`` must equal; ``to_dict()`` is checked against it too."""
+    text = json.dumps(walked(error), allow_nan=False)
+    assert json.dumps(error.to_dict(), allow_nan=False) == text
+    return text
 
 
 def fast(error: ek.Error) -> bool:
@@ -464,3 +474,14 @@ def test_any_http_context_encodes_exactly_as_to_dict(body: Any, url: str | None)
     """For random bodies and URLs on an HTTP error, ``to_json()`` equals the reference text."""
     error = errorkit.RateLimitError(response_body=body, request_url=url, provider="acme")
     assert error.to_json() == expected(error)
+
+
+def test_to_dict_shares_no_container_with_the_error() -> None:
+    """Changing what ``to_dict()`` returned, at any depth, leaves the error's details alone."""
+    error = ek.Error("plain", "CUSTOM_CODE", {"rows": [{"id": 1, "tags": ["a"]}], "meta": {"n": 1}})
+    assert fast(error)
+    payload = error.to_dict()
+    payload["details"]["rows"][0]["tags"].append("b")
+    payload["details"]["rows"].append({"id": 2})
+    payload["details"]["meta"]["n"] = 2
+    assert error.details == {"rows": [{"id": 1, "tags": ["a"]}], "meta": {"n": 1}}
