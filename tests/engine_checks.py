@@ -23,7 +23,7 @@ def attributes(error: ek.Error) -> Any:
 
 def safe_attributes(error: ek.Error) -> Any:
     """Return the attributes ``details`` holds, in their safe (masked) form."""
-    return {name: json_safe(getattr(error, name)) for name, _, _ in error._layout}
+    return {name: json_safe(getattr(error, name)) for name, _, _ in ek._layout_of(type(error))}
 
 
 def stand_in_text(cause: BaseException, *, masked: bool = False) -> str:

@@ -351,6 +351,28 @@ def _read_payload(payload: object) -> tuple[str, str, Mapping[Any, Any]]:
     return code, message, details
 
 
+def _layout_of(cls: type[Error]) -> tuple[tuple[str, str, bool], ...]:
+    """``(name, attribute, optional)`` of each field in ``details``, along the MRO; built once."""
+    layout = cls.__dict__.get("_layout")
+    if layout is None:
+        fields: dict[str, bool] = {}
+        for klass in reversed(cls.__mro__):
+            for entry in vars(klass).get("_fields", ()):
+                fields[entry.rstrip("?")] = entry.endswith("?")
+        layout = tuple((name, _stored(cls, name), opt) for name, opt in fields.items())
+        type.__setattr__(cls, "_layout", layout)
+    return layout
+
+
+def _slots_of(cls: type[Error]) -> tuple[str, ...]:
+    """The ``__slots__`` attributes a user's subclass adds, to pickle; found once."""
+    slots = cls.__dict__.get("_slots")
+    if slots is None:
+        slots = tuple(dict.fromkeys(name for k in cls.__mro__ for name in _slot_names(k)))
+        type.__setattr__(cls, "_slots", slots)
+    return slots
+
+
 def _slot_names(klass: type) -> tuple[str, ...]:
     """The attribute names of a class's own ``__slots__`` (private names mangled)."""
     slots = vars(klass).get("__slots__", ())
@@ -462,7 +484,10 @@ def _compiled(cls: type[Error], declared: Callable[..., None]) -> Callable[..., 
     source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(lines)
     namespace: dict[str, Any] = {"_defaults": defaults, "_finish": APIError._finish}
     exec(source, namespace)  # the source is built above from parameter names only
-    return _dressed(namespace["__init__"], cls, declared)
+    init = _dressed(namespace["__init__"], cls, declared)
+    if sys.version_info >= (3, 11):  # the name Python's own TypeErrors quote
+        init.__code__ = init.__code__.replace(co_qualname=init.__qualname__)
+    return init
 
 
 def _stored(cls: type, name: str) -> str:
@@ -493,8 +518,6 @@ def _dressed(
 ) -> Callable[..., None]:
     """Give a generated constructor the name, docstring and signature of ``declared``."""
     init.__qualname__ = f"{cls.__qualname__}.__init__"
-    if sys.version_info >= (3, 11):  # the name Python's own TypeErrors quote
-        init.__code__ = init.__code__.replace(co_qualname=init.__qualname__)
     init.__module__ = declared.__module__
     init.__doc__ = declared.__doc__
     init.__dict__.update(_declared=declared, __wrapped__=declared)
@@ -529,11 +552,8 @@ class Error(Exception):
     _extra: dict[Any, Any]
 
     # What each class adds to ``details``, in order; a name ending in ``?`` is left out
-    # when its value is None. ``_layout`` merges them along the MRO:
-    # (name, attribute it is stored in, optional); a property ``x`` is stored as ``_x``.
+    # when its value is None (``_layout_of`` merges them along the MRO).
     _fields: ClassVar[tuple[str, ...]] = ()
-    _layout: ClassVar[tuple[tuple[str, str, bool], ...]] = ()
-    _state: ClassVar[tuple[str, ...]] = ()  # slot names, for pickling
     _other_codes: ClassVar[tuple[str, ...]] = ()
     _exception_attributes: ClassVar[tuple[str, ...]] = ()  # pickled as exceptions
     _by_code: ClassVar[dict[str, type[Error]]] = {}
@@ -541,7 +561,7 @@ class Error(Exception):
     _by_range: ClassVar[list[tuple[range, type[APIError]]]] = []
 
     def __init_subclass__(cls, *, statuses: Iterable[int] = (), **kwargs: Any) -> None:
-        """Register the class's codes (and ``statuses``, for APIError classes); merge layouts.
+        """Register the class's codes (and ``statuses``, for APIError classes).
 
         Args:
             statuses: The HTTP statuses ``class_for_status`` maps to this class; a
@@ -549,12 +569,6 @@ class Error(Exception):
             **kwargs: Passed on to ``super().__init_subclass__``.
         """
         super().__init_subclass__(**kwargs)
-        fields: dict[str, bool] = {}
-        for klass in reversed(cls.__mro__):
-            for entry in vars(klass).get("_fields", ()):
-                fields[entry.rstrip("?")] = entry.endswith("?")
-        cls._layout = tuple((name, _stored(cls, name), opt) for name, opt in fields.items())
-        cls._state = tuple(dict.fromkeys(name for k in cls.__mro__ for name in _slot_names(k)))
         own = vars(cls)
         for code in ((own["code"],) if "code" in own else ()) + own.get("_other_codes", ()):
             Error._by_code.setdefault(code, cls)
@@ -690,7 +704,7 @@ class Error(Exception):
     def _snapshot(self) -> dict[str, Any]:
         """Build ``details`` from the fields of ``_layout`` and the caller's details."""
         own: dict[Any, Any] = {}
-        for name, stored, optional in self._layout:
+        for name, stored, optional in _layout_of(type(self)):
             value = getattr(self, stored, None)
             if value is not None or not optional:
                 own[name] = value
@@ -703,7 +717,7 @@ class Error(Exception):
     def _restore_fields(self) -> None:
         """Set the attributes kept in ``details`` after ``from_dict`` (None when absent)."""
         details = self.details
-        for name, stored, _ in self._layout:
+        for name, stored, _ in _layout_of(type(self)):
             setattr(self, stored, details.get(name))
 
     def _message_template(self) -> str | None:
@@ -787,7 +801,7 @@ class Error(Exception):
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         from errorkit._pickling import portable, portable_details, restore
 
-        state = {name: getattr(self, name) for name in self._state if hasattr(self, name)}
+        state = {name: getattr(self, name) for name in _slots_of(type(self)) if hasattr(self, name)}
         state.update(self.__dict__, message=self.message)
         state.setdefault("_original_exception", self.__cause__)  # kept even when None
         state["_original_exception"] = self._unlooped(state["_original_exception"])
