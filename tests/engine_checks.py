@@ -11,6 +11,7 @@ import pickle
 from typing import Any
 
 from errorkit import exceptions as ek
+from errorkit._build import _layout_of
 from errorkit.safety import json_safe
 from tests.samples import UNPICKLABLE, build
 
@@ -23,7 +24,7 @@ def attributes(error: ek.Error) -> Any:
 
 def safe_attributes(error: ek.Error) -> Any:
     """Return the attributes ``details`` holds, in their safe (masked) form."""
-    return {name: json_safe(getattr(error, name)) for name, _, _ in ek._layout_of(type(error))}
+    return {name: json_safe(getattr(error, name)) for name, _, _ in _layout_of(type(error))}
 
 
 def stand_in_text(cause: BaseException, *, masked: bool = False) -> str:

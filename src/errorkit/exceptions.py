@@ -69,8 +69,21 @@ The contract, in short:
 from __future__ import annotations
 
 import sys
-from _collections_abc import Iterable, Iterator, Mapping
+from _collections_abc import Iterable, Mapping
 
+from errorkit._build import (
+    _KEPT_AS,
+    _SUFFIXED,
+    _declared,
+    _is_validation_error,
+    _layout_of,
+    _lazy,
+    _read_payload,
+    _request_field,
+    _slots_of,
+    _with_retry_after,
+    filled,
+)
 from errorkit._coerce import (
     dict_of,
     exception_or_none,
@@ -78,7 +91,6 @@ from errorkit._coerce import (
     http_status,
     is_retryable_status,
     list_of,
-    quoted,
     repr_of,
     seconds_or_none,
     status_or_value,
@@ -86,7 +98,6 @@ from errorkit._coerce import (
     text_or_none,
     wait_seconds,
 )
-from errorkit.redaction import _NAME_MEMOS
 from errorkit.redaction import _TEXT_CACHE as _MASKED
 from errorkit.safety import error_dict, error_json, safe_text
 
@@ -227,22 +238,7 @@ EXIT_RATE_LIMITED = 5
 _VIOLATIONS = ("mutually_exclusive", "no_browser_misuse", "secret_stdin_misuse")
 """The values of ``Violation``, in order (a test keeps the two in step)."""
 
-# The keywords of ``RequestContext`` and ``HTTPContext``, in order (a test keeps them in step).
-_REQUEST_KEYWORDS = (
-    "response_body",
-    "request_method",
-    "request_url",
-    "request_params",
-    "request_body",
-    "request_id",
-    "original_exception",
-)
-_HTTP_KEYWORDS = (*_REQUEST_KEYWORDS, "provider", "retry_after", "retryable", "details")
-# The keywords an ``APIError`` keeps together in one tuple, ``_request``, and the
-# attributes that read them.
-_KEPT = (*_REQUEST_KEYWORDS[:-1], "provider", "retry_after")
-_KEPT_AS = (*_KEPT[:-2], "_provider", "_retry_after")
-_NO_REQUEST = (None,) * len(_KEPT)
+_INF = float("inf")
 _TYPES = frozenset(
     {"ErrorDict", "HTTPContext", "RegionProbeErrorDict", "RequestContext", "Violation"}
 )
@@ -255,134 +251,6 @@ def __getattr__(name: str) -> object:
 
         return getattr(_types, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-class _Fields(Mapping[str, object]):
-    """Read-only view of an error's attributes, for filling message templates.
-
-    A list renders as quoted names (``'a', 'b'``); a value whose ``str()`` fails renders
-    as its JSON form, so filling a template never raises.
-    """
-
-    __slots__ = ("_error",)
-
-    def __init__(self, error: Error) -> None:
-        self._error = error
-
-    def __getitem__(self, name: str) -> Any:
-        try:
-            value = getattr(self._error, name)
-        except AttributeError:
-            raise KeyError(name) from None
-        if type(value) in (str, int, float):
-            return value
-        return quoted(value) if type(value) is list else str_of(value)
-
-    def __iter__(self) -> Iterator[str]:  # pragma: no cover - templates only look keys up
-        return iter(())
-
-    def __len__(self) -> int:  # pragma: no cover - templates only look keys up
-        return 0
-
-
-_INF = float("inf")
-
-# Filled default messages: an error is often raised again with the same fields.
-_READERS: dict[str, Callable[[Error], tuple[Any, ...]]] = {}  # template -> its fields' reader
-_FILLED: dict[tuple[Any, ...], str] = {}  # (template, values, their types) -> text
-_PLAIN = frozenset({str, int, float, bool, type(None)})  # values whose text never changes
-
-
-def _reader(template: str) -> Callable[[Error], tuple[Any, ...]]:
-    """Read the attributes a message template names, as one tuple (``code`` too, always)."""
-    from _operator import attrgetter
-    from _string import formatter_parser  # type: ignore[import-not-found]
-
-    names = (
-        field.partition(".")[0].partition("[")[0]
-        for _, field, _, _ in formatter_parser(template)
-        if field
-    )
-    reader = _READERS[template] = attrgetter(*dict.fromkeys(names), "code")
-    return reader
-
-
-def _filled(template: str, error: Error) -> str:
-    """Fill ``template`` from ``error``'s attributes; the template as it is when that fails."""
-    try:
-        return template.format_map(_Fields(error))
-    except Exception:
-        return template
-
-
-# (message, seconds) -> the masked message with ``Retry after {n} seconds.`` appended.
-_SUFFIXED: dict[Any, str] = {}
-_NAME_MEMOS.append(_SUFFIXED)  # emptied when sensitive names are added
-
-
-def _with_retry_after(message: str, seconds: float) -> str:
-    """Append ``Retry after {n} seconds.`` to a rate-limit message, masked; memoised."""
-    text = _SUFFIXED.get((message, seconds))
-    if text is None:
-        shown = int(seconds) if seconds.is_integer() else seconds
-        unit = "second" if seconds == 1 else "seconds"
-        text = safe_text(f"{message.removesuffix('.')}. Retry after {shown} {unit}.")
-        if len(message) <= 256:
-            if len(_SUFFIXED) >= 1024:
-                _SUFFIXED.clear()
-            _SUFFIXED[message, seconds] = text
-    return text
-
-
-def _read_payload(payload: object) -> tuple[str, str, Mapping[Any, Any]]:
-    """Check a ``to_dict()`` payload and return its code, message and details."""
-    if not isinstance(payload, Mapping):
-        raise ValueError(f"error payload must be a mapping, not {type(payload).__name__}")
-    missing = [key for key in ("code", "message", "details") if key not in payload]
-    if missing:
-        raise ValueError(f"error payload is missing {', '.join(map(repr, missing))}")
-    code, message, details = payload["code"], payload["message"], payload["details"]
-    if not isinstance(code, str) or not code:
-        raise ValueError(f"error payload 'code' must be a non-empty str, not {code!r}")
-    if not isinstance(message, str):
-        raise ValueError(f"error payload 'message' must be a str, not {type(message).__name__}")
-    if not isinstance(details, Mapping):
-        raise ValueError(f"error payload 'details' must be a mapping, not {type(details).__name__}")
-    return code, message, details
-
-
-def _layout_of(cls: type[Error]) -> tuple[tuple[str, str, bool], ...]:
-    """``(name, attribute, optional)`` of each field in ``details``, along the MRO; built once."""
-    layout = cls.__dict__.get("_layout")
-    if layout is None:
-        fields: dict[str, bool] = {}
-        for klass in reversed(cls.__mro__):
-            for entry in vars(klass).get("_fields", ()):
-                fields[entry.rstrip("?")] = entry.endswith("?")
-        layout = tuple((name, _stored(cls, name), opt) for name, opt in fields.items())
-        type.__setattr__(cls, "_layout", layout)
-    return layout
-
-
-def _slots_of(cls: type[Error]) -> tuple[str, ...]:
-    """The ``__slots__`` attributes a user's subclass adds, to pickle; found once."""
-    slots = cls.__dict__.get("_slots")
-    if slots is None:
-        slots = tuple(dict.fromkeys(name for k in cls.__mro__ for name in _slot_names(k)))
-        type.__setattr__(cls, "_slots", slots)
-    return slots
-
-
-def _slot_names(klass: type) -> tuple[str, ...]:
-    """The attribute names of a class's own ``__slots__`` (private names mangled)."""
-    slots = vars(klass).get("__slots__", ())
-    names = (slots,) if isinstance(slots, str) else tuple(slots)
-    owner = klass.__name__.lstrip("_")
-    return tuple(
-        f"_{owner}{name}" if name.startswith("__") and not name.endswith("__") else name
-        for name in names
-        if name not in ("__dict__", "__weakref__")
-    )
 
 
 def _register_statuses(cls: type[Error], statuses: Iterable[int]) -> None:
@@ -411,117 +279,6 @@ def _leads_back(cause: object, error: Error) -> bool:
         seen.add(id(cause))
         cause = cause.__dict__.get("_original_exception", cause.__cause__)
     return False
-
-
-def _is_validation_error(exc: BaseException | None) -> bool:
-    """Tell whether ``exc`` is a pydantic ``ValidationError``, without importing pydantic."""
-    return exc is not None and any(
-        klass.__name__ == "ValidationError"
-        and klass.__module__.partition(".")[0] in ("pydantic", "pydantic_core")
-        for klass in type(exc).__mro__
-    )
-
-
-# The HTTP classes write their constructor's signature once, with ``**context:
-# Unpack[...]`` for type checkers, and no body. On a class's first construction, Python
-# compiles from that signature one flat function taking every keyword explicitly: it stores
-# each field and hands the shared rest to ``APIError._finish``. Forwarding ``**context``
-# from frame to frame cost more than the whole of this constructor.
-
-_FINISHED = (  # the arguments of ``APIError._finish``, in order
-    "message",
-    "status_code",
-    "retry_after",
-    "original_exception",
-    "retryable",
-    "details",
-    "code",
-)
-
-
-def _declared(init: _Init) -> _Init:
-    """Mark a constructor whose body is compiled from its signature (see ``_compiled``)."""
-    init.__dict__["_declared"] = init
-    return init
-
-
-def _lazy(cls: type[Error], declared: Callable[..., None]) -> Callable[..., None]:
-    """A stand-in ``__init__`` that compiles ``cls``'s constructor on first use, then runs it."""
-
-    def __init__(self: Error, *args: Any, **kwargs: Any) -> None:
-        compiled = _compiled(cls, declared)
-        type.__setattr__(cls, "__init__", compiled)
-        compiled(self, *args, **kwargs)
-
-    return _dressed(__init__, cls, declared)
-
-
-def _compiled(cls: type[Error], declared: Callable[..., None]) -> Callable[..., None]:
-    """Compile ``cls``'s constructor from the signature of ``declared``."""
-    code = declared.__code__
-    names = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
-    positional = names[: code.co_argcount - 1]
-    given = declared.__defaults__ or ()
-    defaults = dict(zip(positional[len(positional) - len(given) :], given, strict=True))
-    defaults.update(declared.__kwdefaults__ or {})
-    hint = str(declared.__annotations__.get("context", ""))
-    context = _HTTP_KEYWORDS if "HTTP" in hint else _REQUEST_KEYWORDS if hint else ()
-    params = [f"{name}=_defaults[{name!r}]" if name in defaults else name for name in names]
-    params.insert(len(positional), "*")
-    params += [f"{name}=None" for name in context]
-    lines = [
-        f"self.{_stored(cls, name)} = {name}"
-        for name in (*names, *context)
-        if name not in _FINISHED and name not in _KEPT
-    ]
-    known = (*names, *context)
-    kept = ", ".join(name if name in known else "None" for name in _KEPT)
-    lines.append(f"self._request = ({kept})")  # an exception's attributes are slow to store
-    if "status_code" in defaults and defaults["status_code"] is None:  # the class status
-        lines.append("if status_code is None: status_code = self.status_code")
-    finish = ", ".join(name if name in known else "None" for name in _FINISHED)
-    lines.append(f"_finish(self, {finish})")
-    source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(lines)
-    namespace: dict[str, Any] = {"_defaults": defaults, "_finish": APIError._finish}
-    exec(source, namespace)  # the source is built above from parameter names only
-    init = _dressed(namespace["__init__"], cls, declared)
-    if sys.version_info >= (3, 11):  # the name Python's own TypeErrors quote
-        init.__code__ = init.__code__.replace(co_qualname=init.__qualname__)
-    return init
-
-
-def _stored(cls: type, name: str) -> str:
-    """The attribute a field is kept in: ``_x`` behind a read-only property ``x``."""
-    found = getattr(cls, name, None)
-    return "_" + name if isinstance(found, property) and found.fset is None else name
-
-
-def _request_field(index: int) -> property:
-    """The property reading and writing one field of ``APIError._request``."""
-
-    def get(error: APIError) -> Any:
-        try:
-            return error._request[index]
-        except AttributeError:  # made without its constructor
-            return None
-
-    def put(error: APIError, value: object) -> None:
-        fields = list(error.__dict__.get("_request", _NO_REQUEST))
-        fields[index] = value
-        error._request = tuple(fields)
-
-    return property(get, put)
-
-
-def _dressed(
-    init: Callable[..., None], cls: type[Error], declared: Callable[..., None]
-) -> Callable[..., None]:
-    """Give a generated constructor the name, docstring and signature of ``declared``."""
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = declared.__module__
-    init.__doc__ = declared.__doc__
-    init.__dict__.update(_declared=declared, __wrapped__=declared)
-    return init
 
 
 # ---------------------------------------------------------------------------
@@ -727,24 +484,7 @@ class Error(Exception):
     def _default_message(self) -> str:
         """Fill the default message template from this error's attributes."""
         template = self._message_template()
-        if template is None:
-            return type(self).__name__
-        if "{" not in template:  # nothing to fill in
-            return template
-        try:
-            values = (_READERS.get(template) or _reader(template))(self)
-        except AttributeError:
-            return _filled(template, self)
-        types = tuple(map(type, values))
-        if not _PLAIN.issuperset(types):
-            return _filled(template, self)
-        key = (template, values, types)  # 1 and 1.0 are equal keys, but not their types
-        text = _FILLED.get(key)
-        if text is None:
-            if len(_FILLED) >= 1024:
-                _FILLED.clear()
-            text = _FILLED[key] = _filled(template, self)
-        return text
+        return type(self).__name__ if template is None else filled(template, self)
 
     def _chain(self, cause: object) -> None:
         """Record ``cause`` (when not None) as the original exception and as ``__cause__``."""

@@ -570,11 +570,11 @@ class TestAPIErrors:
 
     def test_context_keywords_match_the_typed_declarations(self) -> None:
         """The keywords checked at run time are those of ``RequestContext`` and ``HTTPContext``."""
-        from errorkit import _types, exceptions
+        from errorkit import _build, _types
 
-        assert tuple(_types.RequestContext.__annotations__) == exceptions._REQUEST_KEYWORDS
-        assert tuple(_types.HTTPContext.__annotations__) == exceptions._HTTP_KEYWORDS
-        assert {"retry_after", "retryable", "details"} <= set(exceptions._HTTP_KEYWORDS)
+        assert tuple(_types.RequestContext.__annotations__) == _build._REQUEST_KEYWORDS
+        assert tuple(_types.HTTPContext.__annotations__) == _build._HTTP_KEYWORDS
+        assert {"retry_after", "retryable", "details"} <= set(_build._HTTP_KEYWORDS)
 
     def test_connector_errors_take_no_retry_hint(self) -> None:
         """Connector classes keep their own retry rules: ``retryable=`` is an unknown keyword."""
