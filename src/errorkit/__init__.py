@@ -6,6 +6,7 @@ HTTP mapping helpers (``errorkit.http_mapping``) and the redaction helpers.
 
 from __future__ import annotations
 
+from errorkit._build import typing_names
 from errorkit.exceptions import (
     BUSINESS_CONTEXT_MAX_CHARS,
     DIRECTIVE_BURST,
@@ -184,15 +185,4 @@ __all__ = [
     "retry_after_from_headers",
 ]
 
-_TYPES = frozenset(
-    {"ErrorDict", "HTTPContext", "RegionProbeErrorDict", "RequestContext", "Violation"}
-)
-
-
-def __getattr__(name: str) -> object:
-    """Load the typing-only support types (``ErrorDict``, ...) on first access."""
-    if name in _TYPES:
-        from errorkit import _types
-
-        return getattr(_types, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = typing_names(__name__)  # ``ErrorDict`` and the other typing-only names

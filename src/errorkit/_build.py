@@ -146,6 +146,27 @@ def _with_retry_after(message: str, seconds: float) -> str:
     return text
 
 
+_TYPES = frozenset(
+    {"ErrorDict", "HTTPContext", "RegionProbeErrorDict", "RequestContext", "Violation"}
+)
+
+
+def typing_names(module: str) -> Callable[[str], object]:
+    """A module ``__getattr__`` loading the typing-only names of ``errorkit._types`` on use.
+
+    ``import errorkit`` does not import ``typing``, which costs more than the rest of it.
+    """
+
+    def __getattr__(name: str) -> object:
+        if name in _TYPES:
+            from errorkit import _types
+
+            return getattr(_types, name)
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return __getattr__
+
+
 def _read_payload(payload: object) -> tuple[str, str, Mapping[Any, Any]]:
     """Check a ``to_dict()`` payload and return its code, message and details."""
     if not isinstance(payload, Mapping):

@@ -18,6 +18,43 @@ if TYPE_CHECKING:
     from errorkit.exceptions import Error
 
 
+def reduce(error: Error, protocol: SupportsIndex, base: type[Error]) -> tuple[Any, ...]:
+    """``error.__reduce_ex__``: its class, its state made portable, and its cause.
+
+    The state is the instance dict, the slots a user's subclass adds, the message and the
+    original exception (kept even when None). A cause whose chain leads back to ``error``
+    travels as a stand-in, so a cycle of causes ends there (``base`` is ``Error``).
+    """
+    from errorkit._build import _slots_of
+
+    state = {name: getattr(error, name) for name in _slots_of(type(error)) if hasattr(error, name)}
+    state.update(error.__dict__, message=error.message)
+    state.setdefault("_original_exception", error.__cause__)
+    state["_original_exception"] = _unlooped(state["_original_exception"], error, base)
+    cause = _unlooped(error.__cause__, error, base)
+    exceptions = ("_original_exception", *error._exception_attributes)
+    for key, value in state.items():
+        if key in ("_details", "_extra") and type(value) is dict:
+            state[key] = portable_details(value, protocol)
+        elif key == "_request" and type(value) is tuple:
+            state[key] = tuple(portable(field, protocol) for field in value)
+        else:
+            state[key] = portable(value, protocol, as_exception=key in exceptions)
+    return (restore, (type(error), state, portable(cause, protocol, as_exception=True)))
+
+
+def _unlooped(cause: object, error: Error, base: type[Error]) -> object:
+    """``cause``, or its stand-in when ``error`` stands in its chain of causes."""
+    seen: set[int] = set()
+    link = cause
+    while isinstance(link, base) and id(link) not in seen:
+        if link is error:
+            return Exception(f"{type(cause).__name__}: {cause}")
+        seen.add(id(link))
+        link = link.__dict__.get("_original_exception", link.__cause__)
+    return cause
+
+
 def restore(cls: type[Error], state: dict[str, Any], cause: BaseException | None) -> Error:
     """Rebuild a pickled or copied error without calling its constructor."""
     error = cls.__new__(cls)

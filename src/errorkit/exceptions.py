@@ -80,9 +80,9 @@ from errorkit._build import (
     _lazy,
     _read_payload,
     _request_field,
-    _slots_of,
     _with_retry_after,
     filled,
+    typing_names,
 )
 from errorkit._coerce import (
     dict_of,
@@ -120,72 +120,26 @@ if TYPE_CHECKING:
 
     _Init = TypeVar("_Init", bound=Callable[..., None])
 
+# fmt: off
 __all__ = [
-    "APIConnectionError",
-    "APIError",
-    "APITimeoutError",
-    "AccountExistsError",
-    "AccountInUseError",
-    "AccountNotFoundError",
-    "AuthenticationError",
-    "BUSINESS_CONTEXT_MAX_CHARS",
-    "BadRequestError",
-    "BusinessContextValidationError",
-    "CatalogNotFoundError",
-    "ConfigError",
-    "ConflictError",
-    "ConnectorError",
-    "ConnectorRateLimitError",
-    "DIRECTIVE_BURST",
-    "DIRECTIVE_CATALOG",
-    "DIRECTIVE_CREDENTIALS",
-    "DIRECTIVE_PARSE",
-    "DIRECTIVE_PLAN",
-    "DIRECTIVE_QUOTA",
-    "DIRECTIVE_REJECTED",
-    "DIRECTIVE_TIMEOUT",
-    "DIRECTIVE_TRANSIENT",
-    "DIRECTIVE_UNREACHABLE",
-    "EXIT_AUTH",
-    "EXIT_FAILURE",
-    "EXIT_INVALID_ARGUMENTS",
-    "EXIT_NOT_FOUND",
-    "EXIT_RATE_LIMITED",
-    "EmptyDataError",
-    "Error",
-    "ErrorDict",
-    "FeatureNotSupportedError",
-    "HTTPContext",
-    "InvalidArgumentError",
-    "InvalidParameterError",
-    "JQLSyntaxError",
-    "MissingAPIKeyError",
-    "NoRegisteredProviderError",
-    "NotFoundError",
-    "OAuthError",
-    "ParseError",
-    "PaymentRequiredError",
-    "PermissionDeniedError",
-    "ProjectNotFoundError",
-    "ProviderError",
-    "QueryError",
-    "RateLimitError",
-    "RegionProbeError",
-    "RegionProbeErrorDict",
-    "RegionProbeNetworkError",
-    "ReplayNotFoundError",
-    "RequestContext",
-    "ServerError",
-    "SessionReplayAccessError",
-    "SessionReplayError",
-    "SignedURLExpiredError",
-    "ToolError",
-    "ToolExecutionError",
-    "ToolNotFoundError",
-    "UnauthorizedError",
-    "Violation",
+    "APIConnectionError", "APIError", "APITimeoutError", "AccountExistsError", "AccountInUseError",
+    "AccountNotFoundError", "AuthenticationError", "BUSINESS_CONTEXT_MAX_CHARS", "BadRequestError",
+    "BusinessContextValidationError", "CatalogNotFoundError", "ConfigError", "ConflictError",
+    "ConnectorError", "ConnectorRateLimitError", "DIRECTIVE_BURST", "DIRECTIVE_CATALOG",
+    "DIRECTIVE_CREDENTIALS", "DIRECTIVE_PARSE", "DIRECTIVE_PLAN", "DIRECTIVE_QUOTA",
+    "DIRECTIVE_REJECTED", "DIRECTIVE_TIMEOUT", "DIRECTIVE_TRANSIENT", "DIRECTIVE_UNREACHABLE",
+    "EXIT_AUTH", "EXIT_FAILURE", "EXIT_INVALID_ARGUMENTS", "EXIT_NOT_FOUND", "EXIT_RATE_LIMITED",
+    "EmptyDataError", "Error", "ErrorDict", "FeatureNotSupportedError", "HTTPContext",
+    "InvalidArgumentError", "InvalidParameterError", "JQLSyntaxError", "MissingAPIKeyError",
+    "NoRegisteredProviderError", "NotFoundError", "OAuthError", "ParseError",
+    "PaymentRequiredError", "PermissionDeniedError", "ProjectNotFoundError", "ProviderError",
+    "QueryError", "RateLimitError", "RegionProbeError", "RegionProbeErrorDict",
+    "RegionProbeNetworkError", "ReplayNotFoundError", "RequestContext", "ServerError",
+    "SessionReplayAccessError", "SessionReplayError", "SignedURLExpiredError", "ToolError",
+    "ToolExecutionError", "ToolNotFoundError", "UnauthorizedError", "Violation",
     "WorkspaceScopeError",
 ]
+# fmt: on
 
 # ---------------------------------------------------------------------------
 # Support types and constants
@@ -239,18 +193,7 @@ _VIOLATIONS = ("mutually_exclusive", "no_browser_misuse", "secret_stdin_misuse")
 """The values of ``Violation``, in order (a test keeps the two in step)."""
 
 _INF = float("inf")
-_TYPES = frozenset(
-    {"ErrorDict", "HTTPContext", "RegionProbeErrorDict", "RequestContext", "Violation"}
-)
-
-
-def __getattr__(name: str) -> object:
-    """Load the typing-only support types (``ErrorDict``, ...) on first access."""
-    if name in _TYPES:
-        from errorkit import _types
-
-        return getattr(_types, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = typing_names(__name__)  # ``ErrorDict`` and the other typing-only names
 
 
 def _register_statuses(cls: type[Error], statuses: Iterable[int]) -> None:
@@ -268,17 +211,6 @@ def _register_statuses(cls: type[Error], statuses: Iterable[int]) -> None:
         if type(status) is not int or status < 400:
             raise ValueError(f"statuses= takes HTTP error statuses (ints >= 400), not {status!r}")
     Error._by_status.update(dict.fromkeys(found, cls))
-
-
-def _leads_back(cause: object, error: Error) -> bool:
-    """Tell whether ``error`` is ``cause`` or stands in the chain of causes below it."""
-    seen: set[int] = set()
-    while isinstance(cause, Error) and id(cause) not in seen:
-        if cause is error:
-            return True
-        seen.add(id(cause))
-        cause = cause.__dict__.get("_original_exception", cause.__cause__)
-    return False
 
 
 # ---------------------------------------------------------------------------
@@ -539,28 +471,9 @@ class Error(Exception):
         return f"{type(self).__name__}(message={self.message!r}, code={repr_of(self.code)})"
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
-        from errorkit._pickling import portable, portable_details, restore
+        from errorkit._pickling import reduce
 
-        state = {name: getattr(self, name) for name in _slots_of(type(self)) if hasattr(self, name)}
-        state.update(self.__dict__, message=self.message)
-        state.setdefault("_original_exception", self.__cause__)  # kept even when None
-        state["_original_exception"] = self._unlooped(state["_original_exception"])
-        cause = self._unlooped(self.__cause__)
-        exceptions = ("_original_exception", *self._exception_attributes)
-        for key, value in state.items():
-            if key in ("_details", "_extra") and type(value) is dict:
-                state[key] = portable_details(value, protocol)
-            elif key == "_request" and type(value) is tuple:
-                state[key] = tuple(portable(field, protocol) for field in value)
-            else:
-                state[key] = portable(value, protocol, as_exception=key in exceptions)
-        return (restore, (type(self), state, portable(cause, protocol, as_exception=True)))
-
-    def _unlooped(self, cause: object) -> object:
-        """``cause``, or its stand-in when this error stands in its chain (a cycle ends there)."""
-        if _leads_back(cause, self):
-            return Exception(f"{type(cause).__name__}: {cause}")
-        return cause
+        return reduce(self, protocol, Error)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return self.__reduce_ex__(2)

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pytest
 
 import errorkit
-from errorkit import _cli
+from errorkit import _build, _cli
 from errorkit.exceptions import Error
 from tests.samples import all_error_classes
 
@@ -664,7 +664,7 @@ def _reference_order() -> list[str]:
     import errorkit.exceptions as module
 
     classes = [f"errorkit.exceptions.{cls.__name__}" for cls in _cli.classes()]
-    types_ = [f"errorkit._types.{name}" for name in vars(errorkit._types) if name in module._TYPES]
+    types_ = [f"errorkit._types.{name}" for name in vars(errorkit._types) if name in _build._TYPES]
     constants = [
         f"errorkit.exceptions.{name}"
         for name in vars(module)
