@@ -68,21 +68,6 @@ from errorkit.exceptions import (
     UnauthorizedError,
     WorkspaceScopeError,
 )
-from errorkit.http_mapping import (
-    connector_error_for_status,
-    connector_error_for_timeout,
-    connector_error_for_transport,
-    connector_error_from_response,
-    error_class_for_status,
-    error_for_status,
-    error_from_exception,
-    error_from_response,
-    find_error,
-    map_exceptions,
-    parse_retry_after,
-    raise_for_status,
-    retry_after_from_headers,
-)
 from errorkit.redaction import (
     add_sensitive_keys,
     redact_text,
@@ -97,6 +82,21 @@ if TYPE_CHECKING:
         RegionProbeErrorDict,
         RequestContext,
         Violation,
+    )
+    from errorkit.http_mapping import (
+        connector_error_for_status,
+        connector_error_for_timeout,
+        connector_error_for_transport,
+        connector_error_from_response,
+        error_class_for_status,
+        error_for_status,
+        error_from_exception,
+        error_from_response,
+        find_error,
+        map_exceptions,
+        parse_retry_after,
+        raise_for_status,
+        retry_after_from_headers,
     )
 
 __version__ = "0.1.0"
@@ -185,4 +185,31 @@ __all__ = [
     "retry_after_from_headers",
 ]
 
-__getattr__ = typing_names(__name__)  # ``ErrorDict`` and the other typing-only names
+_typing_names = typing_names(__name__)
+# The HTTP mapping helpers load on first use: most programs raise errors without them.
+_MAPPING = frozenset(
+    {
+        "connector_error_for_status",
+        "connector_error_for_timeout",
+        "connector_error_for_transport",
+        "connector_error_from_response",
+        "error_class_for_status",
+        "error_for_status",
+        "error_from_exception",
+        "error_from_response",
+        "find_error",
+        "map_exceptions",
+        "parse_retry_after",
+        "raise_for_status",
+        "retry_after_from_headers",
+    }
+)
+
+
+def __getattr__(name: str) -> object:
+    """Load ``errorkit.http_mapping`` and the typing-only names on first access."""
+    if name in _MAPPING or name == "http_mapping":
+        import errorkit.http_mapping as http_mapping  # sets the attribute before it is read
+
+        return http_mapping if name == "http_mapping" else getattr(http_mapping, name)
+    return _typing_names(name)
