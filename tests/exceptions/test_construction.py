@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import inspect
 import json
 import pickle
+import threading
 from contextlib import contextmanager
 from decimal import Decimal
 from fractions import Fraction
@@ -298,3 +300,114 @@ def test_attack_user_slots_as_a_string_or_private_name_travel() -> None:
         del private
     del BucketedError, bucketed_cls, PrivateError, private_cls
     gc.collect()
+
+
+# --------------------------------------------------------------------------- compiled constructors
+
+DECLARED = [
+    ek.APIError,
+    ek.BadRequestError,
+    ek.RateLimitError,
+    ek.ServerError,
+    ek.SessionReplayError,
+    ek.UnauthorizedError,
+    ek.PaymentRequiredError,
+    ek.ConnectorRateLimitError,
+    ek.ProviderError,
+]
+
+
+@pytest.mark.parametrize("cls", DECLARED, ids=lambda cls: cls.__name__)
+def test_each_http_class_has_its_own_constructor_named_after_it(cls: type[Error]) -> None:
+    """Every HTTP class, inherited constructor or not, runs one compiled for it by name."""
+    init = vars(cls)["__init__"]
+    assert init.__qualname__ == f"{cls.__name__}.__init__"
+    declared = init.__wrapped__
+    assert str(inspect.signature(cls)) == str(
+        inspect.signature(declared).replace(
+            parameters=list(inspect.signature(declared).parameters.values())[1:]
+        )
+    )
+
+
+def test_a_class_compiles_its_constructor_on_first_use() -> None:
+    """A new class starts with a stand-in, which compiles the flat constructor once and leaves."""
+
+    class LazyTeapotError(ek.BadRequestError):
+        code = "LAZY_TEAPOT_FOR_TEST"
+
+    with module_level(LazyTeapotError) as cls:
+        stand_in = vars(cls)["__init__"]
+        first = cls("short", request_id="r1")
+        compiled = vars(cls)["__init__"]
+        assert compiled is not stand_in
+        assert "request_id" in compiled.__code__.co_varnames  # explicit, not **context
+        second = cls("short", request_id="r2")
+        assert vars(cls)["__init__"] is compiled
+        assert (first.request_id, second.request_id) == ("r1", "r2")
+        del first, second, stand_in, compiled
+
+
+def test_first_construction_from_many_threads_at_once() -> None:
+    """Threads racing to build a class's first instance all get correct errors."""
+
+    class RacingError(ek.RateLimitError):
+        code = "RACING_FOR_TEST"
+
+    with module_level(RacingError) as cls:
+        start = threading.Barrier(8, timeout=10)
+        built: list[Error] = []
+
+        def build(index: int) -> None:
+            start.wait()
+            built.append(cls(f"call {index}", retry_after=float(index), request_id=str(index)))
+
+        threads = [threading.Thread(target=build, args=(i,)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=10)
+        assert sorted(e.request_id for e in built) == [str(i) for i in range(8)]  # type: ignore[attr-defined]
+        for error in built:
+            index = int(error.request_id)  # type: ignore[attr-defined]
+            assert error.retry_after == float(index)  # type: ignore[attr-defined]
+            assert error.message.startswith(f"call {index}.")
+        built.clear()
+
+
+def test_a_user_constructor_is_kept_and_can_call_the_compiled_one() -> None:
+    """A subclass's own ``__init__`` is kept; ``super().__init__`` reaches the parent's."""
+
+    class QuotaError(ek.RateLimitError):
+        code = "QUOTA_FOR_TEST"
+
+        def __init__(self, quota: str, **kwargs: Any) -> None:
+            self.quota = quota
+            super().__init__(f"quota {quota} used up", **kwargs)
+
+    with module_level(QuotaError) as cls:
+        init = vars(cls)["__init__"]
+        error = cls("daily", retry_after=60.0, request_url="https://x/?token=S3CRET")
+        assert vars(cls)["__init__"] is init
+        assert (error.quota, error.retry_after, error.status_code) == ("daily", 60.0, 429)
+        assert error.message == "quota daily used up. Retry after 60 seconds."
+        assert "S3CRET" not in json.dumps(error.to_dict())
+        with pytest.raises(TypeError, match="reqest_id"):
+            cls("daily", reqest_id="r")
+        del error, init
+
+
+def test_request_fields_share_one_tuple_and_stay_plain_attributes() -> None:
+    """The HTTP context reads, assigns, rebuilds and pickles like ordinary attributes."""
+    error = ek.RateLimitError(
+        response_body={"e": 1}, request_method="GET", request_url="https://h/", request_id="r"
+    )
+    error.request_id = "r2"
+    error.request_params = {"q": "1"}
+    copy = pickle.loads(pickle.dumps(error))
+    for built in (error, copy):
+        assert (built.request_method, built.request_url) == ("GET", "https://h/")
+        assert (built.request_id, built.request_params) == ("r2", {"q": "1"})
+        assert built.response_body == {"e": 1}
+    bare = ek.RateLimitError.__new__(ek.RateLimitError)
+    assert bare.request_url is None  # made without its constructor
