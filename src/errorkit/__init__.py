@@ -6,7 +6,7 @@ HTTP mapping helpers (``errorkit.http_mapping``) and the redaction helpers.
 
 from __future__ import annotations
 
-from errorkit._build import typing_names
+from errorkit._build import _TYPES, typing_names
 from errorkit.exceptions import (
     BUSINESS_CONTEXT_MAX_CHARS,
     DIRECTIVE_BURST,
@@ -186,29 +186,11 @@ __all__ = [
 ]
 
 _typing_names = typing_names(__name__)
-# The HTTP mapping helpers load on first use: most programs raise errors without them.
-_MAPPING = frozenset(
-    {
-        "connector_error_for_status",
-        "connector_error_for_timeout",
-        "connector_error_for_transport",
-        "connector_error_from_response",
-        "error_class_for_status",
-        "error_for_status",
-        "error_from_exception",
-        "error_from_response",
-        "find_error",
-        "map_exceptions",
-        "parse_retry_after",
-        "raise_for_status",
-        "retry_after_from_headers",
-    }
-)
 
 
 def __getattr__(name: str) -> object:
     """Load ``errorkit.http_mapping`` and the typing-only names on first access."""
-    if name in _MAPPING or name == "http_mapping":
+    if name == "http_mapping" or (name in __all__ and name not in _TYPES):  # a mapping helper
         import errorkit.http_mapping as http_mapping  # sets the attribute before it is read
 
         return http_mapping if name == "http_mapping" else getattr(http_mapping, name)

@@ -132,3 +132,17 @@ def test_import_loads_no_third_party_module() -> None:
     top_level = {name.partition(".")[0] for name in out.split()}
     foreign = top_level - set(sys.stdlib_module_names) - {"errorkit", "__main__"}
     assert not foreign
+
+
+def test_mapping_helpers_load_on_first_use() -> None:
+    """``import errorkit`` leaves ``http_mapping`` out until one of its names is read."""
+    code = (
+        "import sys, errorkit; loaded = 'errorkit.http_mapping' in sys.modules; "
+        "from errorkit import error_for_status; "
+        "names = [getattr(errorkit, name) for name in errorkit.__all__]; "
+        "print(loaded, errorkit.http_mapping.error_for_status is error_for_status, len(names))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.split()
+    assert out == ["False", "True", str(len(errorkit.__all__))]
