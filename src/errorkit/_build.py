@@ -227,12 +227,6 @@ def _is_validation_error(exc: BaseException | None) -> bool:
     )
 
 
-# The HTTP classes write their constructor's signature once, with ``**context:
-# Unpack[...]`` for type checkers, and no body. On a class's first construction, Python
-# compiles from that signature one flat function taking every keyword explicitly: it stores
-# each field and hands the shared rest to ``APIError._finish``. Forwarding ``**context``
-# from frame to frame cost more than the whole of this constructor.
-
 _FINISHED = (  # the arguments of ``APIError._finish``, in order
     "message",
     "status_code",
