@@ -751,11 +751,9 @@ class APIError(Error):
             message: What failed; a default is used when empty.
             status_code: The HTTP status of the response (required).
             code: The error code; None keeps ``API_ERROR``.
-            **context: The request and response context, the keywords of ``HTTPContext``
-                (``response_body``, ``request_method``, ``request_url``, ``provider``,
-                ``retry_after``, ``retryable``, ``details``, ...); each becomes the
-                attribute of the same name. A negative, NaN or infinite ``retry_after``
-                means unknown (None); a ``retryable`` hint wins over the status.
+            **context: The keywords of ``HTTPContext``, each kept as the attribute of
+                that name; a negative, NaN or infinite ``retry_after`` means unknown
+                (None), and a ``retryable`` hint wins over the status.
         """
 
     def _finish(
@@ -872,9 +870,7 @@ class _DefaultStatusError(APIError):
         Args:
             message: What failed; None means the class's default message.
             status_code: The HTTP status; None means the class status.
-            **context: The request and response context, the keywords of ``HTTPContext``
-                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
-                the attribute of the same name.
+            **context: The keywords of ``HTTPContext``, each kept as the attribute of that name.
         """
 
 
@@ -1038,10 +1034,8 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
                 (``Retry after 1 second.`` for one second).
             project_id: The project whose limit was hit; it prefills ``rate_limit_form_url``.
             status_code: The HTTP status; None means the class status (429).
-            **context: The request and response context, the keywords of ``HTTPContext``
-                (``retry_after``, ``retryable``, ``details``, ``response_body``,
-                ``request_method``, ``request_url``, ...); each becomes the attribute of the
-                same name. A negative, NaN or infinite ``retry_after`` means unknown (None).
+            **context: The keywords of ``HTTPContext``, each kept as the attribute of
+                that name; a negative, NaN or infinite ``retry_after`` means unknown.
         """
 
     def _retryable_by_rule(self) -> bool:
@@ -1098,10 +1092,8 @@ class SessionReplayError(APIError):
             message: What failed.
             status_code: The HTTP status; None means the class status.
             code: The error code; None means the class code.
-            **context: The request and response context, the keywords of ``HTTPContext``
-                (``details`` with the replay context, merged after the HTTP keys,
-                ``response_body``, ``request_method``, ``request_url``, ...); each becomes
-                the attribute of the same name.
+            **context: The keywords of ``HTTPContext``, each kept as the attribute of
+                that name; ``details`` (the replay context) follows the HTTP keys.
         """
 
 
@@ -1439,9 +1431,7 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
             env_var: The environment variable that should hold the key; the default message
                 names it.
             status_code: The HTTP status (401, or 403).
-            **context: The request and response context, the keywords of ``RequestContext``
-                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
-                the attribute of the same name.
+            **context: The keywords of ``RequestContext``, each kept as the attribute of that name.
         """
 
     def _message_template(self) -> str | None:
@@ -1476,9 +1466,7 @@ class PaymentRequiredError(ConnectorError, APIError):
             provider: The connector's provider.
             message: Replaces the default message when truthy.
             status_code: The HTTP status; None means the class status (402).
-            **context: The request and response context, the keywords of ``RequestContext``
-                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
-                the attribute of the same name.
+            **context: The keywords of ``RequestContext``, each kept as the attribute of that name.
         """
 
 
@@ -1526,9 +1514,7 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
             quota_exhausted: True when the billing-period quota is used up, not a burst.
             message: Replaces the default message when truthy.
             status_code: The HTTP status; None means the class status (429).
-            **context: The request and response context, the keywords of ``RequestContext``
-                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
-                the attribute of the same name.
+            **context: The keywords of ``RequestContext``, each kept as the attribute of that name.
         """
 
     @staticmethod
@@ -1583,9 +1569,7 @@ class ProviderError(ConnectorError, APIError):
             provider: The connector's provider.
             status_code: The HTTP status; it picks the default message and ``retryable``.
             message: Replaces the default message when truthy.
-            **context: The request and response context, the keywords of ``RequestContext``
-                (``response_body``, ``request_method``, ``request_url``, ...); each becomes
-                the attribute of the same name.
+            **context: The keywords of ``RequestContext``, each kept as the attribute of that name.
         """
 
     def _message_template(self) -> str | None:
