@@ -785,7 +785,9 @@ class APIError(Error):
             self._chain(cause)
         if code:
             self.code = safe_text(code) if type(code) is str else code
-        if type(message) is not str or not message:
+        if message is None:
+            message = self._default_message()
+        elif type(message) is not str or not message:
             message = text_or_none(message) or self._default_message()
         if retry_after is not None and cls._says_retry_after:
             masked = _SUFFIXED.get((message, retry_after)) or _with_retry_after(
