@@ -346,6 +346,8 @@ def test_a_class_compiles_its_constructor_on_first_use() -> None:
         assert vars(cls)["__init__"] is compiled
         assert (first.request_id, second.request_id) == ("r1", "r2")
         del first, second, stand_in, compiled
+    del LazyTeapotError, cls
+    gc.collect()
 
 
 def test_first_construction_from_many_threads_at_once() -> None:
@@ -358,11 +360,11 @@ def test_first_construction_from_many_threads_at_once() -> None:
         start = threading.Barrier(8, timeout=10)
         built: list[Error] = []
 
-        def build(index: int) -> None:
+        def build(klass: type[Error], index: int) -> None:
             start.wait()
-            built.append(cls(f"call {index}", retry_after=float(index), request_id=str(index)))
+            built.append(klass(f"call {index}", retry_after=float(index), request_id=str(index)))
 
-        threads = [threading.Thread(target=build, args=(i,)) for i in range(8)]
+        threads = [threading.Thread(target=build, args=(cls, i)) for i in range(8)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -373,6 +375,9 @@ def test_first_construction_from_many_threads_at_once() -> None:
             assert error.retry_after == float(index)  # type: ignore[attr-defined]
             assert error.message.startswith(f"call {index}.")
         built.clear()
+        del error
+    del RacingError, cls, build
+    gc.collect()
 
 
 def test_a_user_constructor_is_kept_and_can_call_the_compiled_one() -> None:
@@ -395,6 +400,8 @@ def test_a_user_constructor_is_kept_and_can_call_the_compiled_one() -> None:
         with pytest.raises(TypeError, match="reqest_id"):
             cls("daily", reqest_id="r")
         del error, init
+    del QuotaError, cls
+    gc.collect()
 
 
 def test_request_fields_share_one_tuple_and_stay_plain_attributes() -> None:
