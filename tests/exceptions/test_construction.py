@@ -360,7 +360,7 @@ def test_first_construction_from_many_threads_at_once() -> None:
         start = threading.Barrier(8, timeout=10)
         built: list[Error] = []
 
-        def build(klass: type[Error], index: int) -> None:
+        def build(klass: type[ek.RateLimitError], index: int) -> None:
             start.wait()
             built.append(klass(f"call {index}", retry_after=float(index), request_id=str(index)))
 
