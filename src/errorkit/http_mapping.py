@@ -198,10 +198,16 @@ def error_for_status(
         text = f"HTTP {status} error"
     request_id = retry_after = hint = None
     if headers:
-        found = _from_dict(headers) if type(headers) is dict else _lowered_headers(headers)
+        if type(headers) is _Lowered:  # read by error_from_response already
+            found = headers
+        elif type(headers) is dict:
+            found = _from_dict(headers)
+        else:
+            found = _lowered_headers(headers)
         if found:
             request_id, retry_after = _request_id(found), _retry_after(found, None)
-            hint = _retry_hint(found)
+            if not found.keys().isdisjoint(_RETRY_HINT_HEADERS):  # a server's own verdict
+                hint = _retry_hint(found)
     # The table's classes all take (message, *, status_code, **context), where None means
     # "not given"; a plain APIError needs a str message, which ``text`` is for it by now.
     build: Callable[..., APIError] = cls
@@ -277,14 +283,14 @@ def _request_info(obj: object) -> tuple[str | None, str | None]:
     return method, url
 
 
-def _response_headers(response: object) -> Mapping[str, str] | None:
-    """Return the response's headers, read once into a dict keyed in lower case, or None.
+def _response_headers(response: object) -> _Lowered | None:
+    """Return the response's headers read once by ``_lowered_headers``, or None.
 
     A client's own header mapping answers each read in Python; the later lookups (request
     id, retry headers, content type) then read a plain dict.
     """
     headers = _attribute(response, "headers")
-    if not isinstance(headers, Mapping):
+    if not (_is_httpx(type(headers), "Headers") or isinstance(headers, Mapping)):
         return None
     return _lowered_headers(headers)
 
@@ -359,7 +365,7 @@ def error_from_response(
 
 def _problem_error(
     status_code: object,
-    headers: Mapping[str, str] | None,
+    headers: _Lowered | None,
     body: object,
     message: str | None,
     method: str | None,
@@ -367,9 +373,9 @@ def _problem_error(
     provider: str | None,
 ) -> APIError | None:
     """Rebuild the ``APIError`` a problem document names by its code, or return None."""
-    if not isinstance(body, Mapping):
+    if not (type(body) is dict or isinstance(body, Mapping)):
         return None
-    lookup = _lowered_headers(headers)
+    lookup = _Lowered() if headers is None else headers
     media_type = (lookup.get("content-type") or "").partition(";")[0].strip().lower()
     kind = body.get("type")
     if media_type != "application/problem+json" and not (
@@ -598,9 +604,10 @@ _NESTED_KEYS: Final = ("message", "detail", "error", "msg", "errors")
 
 
 def _json_object(text: str) -> Mapping[str, Any] | None:
-    """Return ``text`` parsed as a JSON object, or None when it is not one."""
-    if not text.startswith("{") and not text.lstrip().startswith("{"):
-        return None
+    """Return ``text`` (whose first non-space character is ``{``) parsed as a JSON object.
+
+    None when it is not one.
+    """
     try:
         parsed = _json_loads(text)
     except (ValueError, RecursionError):
@@ -650,7 +657,7 @@ def _find_message(value: object, keys: tuple[str, ...], depth: int = 0) -> str |
     if isinstance(value, (bytes, bytearray)):
         value = bytes(value[:_SCAN_LIMIT]).decode("utf-8", "replace")
     if isinstance(value, str):
-        parsed = _json_object(value)
+        parsed = _json_object(value) if value.lstrip().startswith("{") else None
         if parsed is not None:
             return _find_message(parsed, keys, depth + 1)
         return value if value and not value.isspace() else None
