@@ -622,7 +622,8 @@ def _json_loads(text: str) -> Any:
     """Decode ``text`` exactly as ``json.loads`` does, with one decoder kept for every call.
 
     Raises:
-        ValueError: When ``text`` is not one JSON value (``json.JSONDecodeError``).
+        ValueError: When ``text`` is not one JSON value.
+        RecursionError: When it nests too deep, as ``json.loads`` does.
     """
     global _decoder
     decoder = _decoder

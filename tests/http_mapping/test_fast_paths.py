@@ -312,3 +312,10 @@ def test_without_request_context_the_error_is_the_same(status: int, key: str) ->
     assert short.to_dict() == expected
     assert (short.retry_after, short.request_id, short.retryable) == (7.0, "req_3", True)
     assert isinstance(short, APIError)
+
+
+def test_the_names_read_are_the_names_kept() -> None:
+    """Every header name the module looks up is one the header readers keep."""
+    looked_up = {name for name, _ in http_mapping._RETRY_HEADERS}
+    looked_up |= {*http_mapping._RETRY_HINT_HEADERS, "x-request-id", "request-id", "content-type"}
+    assert looked_up == http_mapping._HEADER_NAMES
