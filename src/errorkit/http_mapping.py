@@ -74,6 +74,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
+    from json import JSONDecoder
     from types import TracebackType
     from typing import Any, Final, Literal, ParamSpec, Protocol, TypeAlias, TypeVar, overload
 
@@ -190,19 +191,41 @@ def error_for_status(
     Raises:
         ValueError: When the status is below 400 or not a number.
     """
-    status = http_status(status_code)
+    status = status_code if type(status_code) is int else http_status(status_code)
     cls = Error.class_for_status(status)
     text = message or (None if response_body is None else _body_message(response_body))
     if not text and cls is APIError:
         text = f"HTTP {status} error"
     request_id = retry_after = hint = None
     if headers:
-        lookup = _HeaderLookup(headers)
-        request_id, retry_after = _request_id(lookup), _retry_after(lookup, None)
-        hint = _retry_hint(lookup)
+        if type(headers) is _Lowered:  # read by error_from_response already
+            found = headers
+        elif type(headers) is dict:
+            found = _from_dict(headers)
+        else:
+            found = _lowered_headers(headers)
+        if found:
+            request_id, retry_after = _request_id(found), _retry_after(found, None)
+            if not found.keys().isdisjoint(_RETRY_HINT_HEADERS):  # a server's own verdict
+                hint = _retry_hint(found)
     # The table's classes all take (message, *, status_code, **context), where None means
     # "not given"; a plain APIError needs a str message, which ``text`` is for it by now.
     build: Callable[..., APIError] = cls
+    if (
+        response_body is None
+        and request_method is None
+        and request_url is None
+        and request_params is None
+        and request_body is None
+        and provider is None
+    ):  # no request context: pass only what the headers gave (the rest is the default)
+        return build(
+            text or None,
+            status_code=status,
+            request_id=request_id,
+            retry_after=retry_after,
+            retryable=hint,
+        )
     return build(
         text or None,
         status_code=status,
@@ -237,6 +260,8 @@ def _attribute(obj: object, name: str) -> Any:
 
 def _as_text(value: object) -> str | None:
     """Return ``value`` as a non-empty str (URL objects via ``str``), or None."""
+    if type(value) is str:
+        return value or None
     if value is None:
         return None
     if isinstance(value, (bytes, bytearray)):
@@ -251,25 +276,31 @@ def _as_text(value: object) -> str | None:
 def _request_info(obj: object) -> tuple[str | None, str | None]:
     """Return ``(method, url)`` of the request behind a response or exception."""
     request = _attribute(obj, "request")
+    if request is None:
+        return None, _as_text(_attribute(obj, "url"))
     method = _as_text(_attribute(request, "method"))
     url = _as_text(_attribute(request, "url")) or _as_text(_attribute(obj, "url"))
     return method, url
 
 
-def _response_headers(response: object) -> Mapping[str, str] | None:
-    """Return the response's headers, read once into a dict keyed in lower case, or None.
+def _response_headers(response: object) -> _Lowered | None:
+    """Return the response's headers read once by ``_lowered_headers``, or None.
 
     A client's own header mapping answers each read in Python; the later lookups (request
     id, retry headers, content type) then read a plain dict.
     """
     headers = _attribute(response, "headers")
-    if not isinstance(headers, Mapping):
+    if not (_is_httpx(type(headers), "Headers") or isinstance(headers, Mapping)):
         return None
-    return _lowered_headers(headers)  # type: ignore[return-value]
+    return _lowered_headers(headers)
 
 
 def _response_body(response: object) -> Any:
     """Return the decoded JSON body, else the text body (None when empty)."""
+    if _is_httpx(type(response), "Response"):
+        body = _httpx_json_object(response)
+        if body is not None:
+            return body
     decode = _attribute(response, "json")
     if callable(decode):
         try:
@@ -278,6 +309,26 @@ def _response_body(response: object) -> Any:
             pass
     text = _attribute(response, "text")
     return text if isinstance(text, str) and text else None
+
+
+def _is_httpx(kind: type, name: str) -> bool:
+    """Tell whether ``kind`` is httpx's own class ``name`` (not a subclass, not a look-alike)."""
+    return kind.__name__ == name and kind.__module__ == "httpx"  # httpx names it so
+
+
+def _httpx_json_object(response: Any) -> Any:
+    """Decode an httpx body that is an ASCII JSON object, or return None for any other body.
+
+    Its ``json()`` reads the same text (``json.loads`` of the content, which is UTF-8 when
+    ASCII) through two more layers; a body this cannot decode goes there as usual.
+    """
+    try:
+        content = response.content
+        if type(content) is bytes and content.startswith(b"{") and content.isascii():
+            return _json_loads(content.decode("ascii"))
+    except Exception:  # not read yet, not JSON after all, too deep: ask ``json()``
+        pass
+    return None
 
 
 def error_from_response(
@@ -314,7 +365,7 @@ def error_from_response(
 
 def _problem_error(
     status_code: object,
-    headers: Mapping[str, str] | None,
+    headers: _Lowered | None,
     body: object,
     message: str | None,
     method: str | None,
@@ -322,9 +373,9 @@ def _problem_error(
     provider: str | None,
 ) -> APIError | None:
     """Rebuild the ``APIError`` a problem document names by its code, or return None."""
-    if not isinstance(body, Mapping):
+    if not (type(body) is dict or isinstance(body, Mapping)):
         return None
-    lookup = _HeaderLookup(headers)
+    lookup = _Lowered() if headers is None else headers
     media_type = (lookup.get("content-type") or "").partition(";")[0].strip().lower()
     kind = body.get("type")
     if media_type != "application/problem+json" and not (
@@ -365,60 +416,163 @@ def raise_for_status(response: _ResponseLike, *, provider: str | None = None) ->
 # ---------------------------------------------------------------------------
 
 
-class _HeaderLookup:
-    """Case-insensitive reads from any header mapping, its items read once, on the first read."""
-
-    __slots__ = ("_headers", "_lowered")
-
-    def __init__(self, headers: Mapping[str, str] | None) -> None:
-        self._headers = headers
-        self._lowered: dict[str, object] | None = None
-
-    def get(self, name: str) -> str | None:
-        """Return the header ``name`` (lower case): the exact key, else the first one in any case.
-
-        The headers are read once into a dict keyed in lower case, so each later read is
-        one lookup (a client's case-insensitive mapping answers each of its own reads in
-        Python). A list of ``(name, value)`` pairs is read too; anything else has no headers.
-        """
-        lowered = self._lowered
-        if lowered is None:
-            lowered = self._lowered = _lowered_headers(self._headers)
-        value = lowered.get(name)
-        return value if type(value) is str and value else _as_text(value)
+# Every header this module reads. Headers are read once into a ``_Lowered`` dict that holds
+# only these names, so a lookup of a name missing here finds nothing: add it here first.
+_HEADER_NAMES: Final = frozenset(
+    {
+        "content-type",
+        "ratelimit-reset",
+        "request-id",
+        "retry-after",
+        "retry-after-ms",
+        "stripe-should-retry",
+        "x-ratelimit-reset",
+        "x-request-id",
+        "x-should-retry",
+    }
+)
+_RAW_HEADER_NAMES: Final = {name.encode("ascii"): name for name in _HEADER_NAMES}
 
 
-class _Lowered(dict[str, object]):
-    """Headers already read into a dict keyed in lower case (read again as they are)."""
+class _Lowered(dict[str, str]):
+    """The headers this module reads, by lower-case name, each a non-empty str.
+
+    Built once per mapping by ``_lowered_headers`` (and passed on as it is): a lookup
+    is then one dict read, and an empty value reads as a missing header.
+    """
 
     __slots__ = ()
 
 
-def _lowered_headers(headers: object) -> dict[str, object]:
-    """Read headers into a dict keyed in lower case; an exact lower-case key wins."""
-    if type(headers) is _Lowered:
-        return headers
-    lowered = _Lowered()
+# Which key of a dict answers which name of ``_HEADER_NAMES``, memoized per sequence of
+# keys: a server sends the same header names response after response, so a dict of
+# headers is read by looking its keys up here rather than lower-casing every one of them.
+_LAYOUTS: dict[tuple[object, ...], tuple[tuple[str, object], ...]] = {}
+_RAW_LAYOUTS: dict[tuple[object, ...], tuple[tuple[str, tuple[int, ...]], ...]] = {}
+_MAX_LAYOUTS: Final = 256
+
+
+def _lowered_headers(headers: object) -> _Lowered:
+    """Read the headers this module uses, case-insensitively, from any header container.
+
+    A name's value is that of its exact lower-case key, else of the first key equal to it
+    ignoring case (in the container's order); a header name is any ``str``. Read: a dict,
+    httpx's and requests' header mappings (as they read themselves: httpx joins repeated
+    headers with ``", "``), any other mapping, and a list or tuple of ``(name, value)``
+    pairs; anything else has no headers. Values become text (bytes as Latin-1, others
+    through ``str``).
+    """
+    kind = type(headers)
+    if kind is _Lowered:
+        return headers  # type: ignore[return-value]
+    if kind is dict:
+        return _from_dict(headers)  # type: ignore[arg-type]
+    if _is_httpx(kind, "Headers"):
+        try:  # first: the len() of httpx's headers reads every one of them in Python
+            return _from_httpx(headers)
+        except Exception:  # a version that reads otherwise: read its items
+            pass
     if not headers:
-        return lowered
+        return _Lowered()
     if isinstance(headers, Mapping):
-        pairs: Iterable[Any] = headers.items()
+        if kind.__name__ == "CaseInsensitiveDict" and kind.__module__ == "requests.structures":
+            # Its keys lower-cased once, in order: each name is there once, in any case.
+            pairs: Iterable[Any] = headers.lower_items()  # type: ignore[attr-defined]
+        else:
+            pairs = headers.items()
     elif isinstance(headers, list | tuple):
         pairs = (item for item in headers if isinstance(item, tuple | list) and len(item) == 2)
     else:
-        return lowered
+        return _Lowered()
+    return _from_pairs(pairs)
+
+
+def _from_pairs(pairs: Iterable[Any]) -> _Lowered:
+    """Read ``(name, value)`` pairs in one pass: an exact lower-case name wins, else the first."""
+    chosen: dict[str, object] = {}
     for key, value in pairs:
-        if type(key) is not str:
+        if not isinstance(key, str):
             continue
         lower = key.lower()
+        if lower not in _HEADER_NAMES:
+            continue
         if key == lower:
-            lowered[lower] = value
+            chosen[lower] = value
         else:
-            lowered.setdefault(lower, value)
-    return lowered
+            chosen.setdefault(lower, value)
+    found = _Lowered()
+    for name, value in chosen.items():
+        text = _as_text(value)
+        if text:
+            found[name] = text
+    return found
 
 
-def _request_id(headers: _HeaderLookup) -> str | None:
+def _from_dict(headers: dict[object, object]) -> _Lowered:
+    """Read a dict of headers through the memo of its key layout (see ``_LAYOUTS``)."""
+    if not headers:
+        return _Lowered()
+    keys = tuple(headers)
+    try:
+        layout = _LAYOUTS.get(keys)
+    except Exception:  # a key whose hash or comparison fails: read the pairs
+        return _from_pairs(headers.items())
+    if layout is None:
+        chosen: dict[str, object] = {}
+        for key in keys:
+            if isinstance(key, str):
+                lower = key.lower()
+                if lower in _HEADER_NAMES and (key == lower or lower not in chosen):
+                    chosen[lower] = key
+        layout = tuple(chosen.items())
+        if len(_LAYOUTS) >= _MAX_LAYOUTS:
+            _LAYOUTS.clear()
+        _LAYOUTS[keys] = layout
+    found = _Lowered()
+    for name, key in layout:
+        value = headers[key]
+        text = value if type(value) is str else _as_text(value)
+        if text:
+            found[name] = text
+    return found
+
+
+def _from_httpx(headers: Any) -> _Lowered:
+    """Read httpx's ``Headers`` from its raw pairs, as its ``items()`` reads them.
+
+    Names are compared lower-cased as bytes, values decoded with the headers' own
+    encoding, and a repeated header's values joined with ``", "``, in order.
+    """
+    raw: list[tuple[bytes, bytes]] = headers.raw
+    if not raw:
+        return _Lowered()
+    keys = tuple([key for key, _ in raw])
+    layout = _RAW_LAYOUTS.get(keys)
+    if layout is None:
+        chosen: dict[str, list[int]] = {}
+        for index, key in enumerate(keys):
+            name = _RAW_HEADER_NAMES.get(key.lower())
+            if name is not None:
+                chosen.setdefault(name, []).append(index)
+        layout = tuple((name, tuple(indexes)) for name, indexes in chosen.items())
+        if len(_RAW_LAYOUTS) >= _MAX_LAYOUTS:
+            _RAW_LAYOUTS.clear()
+        _RAW_LAYOUTS[keys] = layout
+    found = _Lowered()
+    if not layout:
+        return found
+    encoding: str = headers.encoding
+    for name, indexes in layout:
+        if len(indexes) == 1:
+            text = raw[indexes[0]][1].decode(encoding)
+        else:
+            text = ", ".join([raw[index][1].decode(encoding) for index in indexes])
+        if text:
+            found[name] = text
+    return found
+
+
+def _request_id(headers: Mapping[str, str]) -> str | None:
     """Return the request id a server sent in ``x-request-id`` or ``request-id``."""
     return headers.get("x-request-id") or headers.get("request-id")
 
@@ -429,7 +583,7 @@ _RETRY_HINT_HEADERS: Final = ("x-should-retry", "stripe-should-retry")
 _VERDICTS: Final[Mapping[str, bool]] = {"true": True, "false": False}
 
 
-def _retry_hint(headers: _HeaderLookup) -> bool | None:
+def _retry_hint(headers: Mapping[str, str]) -> bool | None:
     """Return the server's retry verdict: ``true``/``false`` in any case, else None."""
     for name in _RETRY_HINT_HEADERS:
         value = headers.get(name)
@@ -450,35 +604,64 @@ _NESTED_KEYS: Final = ("message", "detail", "error", "msg", "errors")
 
 
 def _json_object(text: str) -> Mapping[str, Any] | None:
-    """Return ``text`` parsed as a JSON object, or None when it is not one."""
-    if not text.lstrip().startswith("{"):
-        return None
-    import json
+    """Return ``text`` (whose first non-space character is ``{``) parsed as a JSON object.
 
+    None when it is not one.
+    """
     try:
-        parsed = json.loads(text)
+        parsed = _json_loads(text)
     except (ValueError, RecursionError):
         return None
     return parsed if isinstance(parsed, dict) else None
+
+
+_decoder: JSONDecoder | None = None  # made on first use, when ``json`` is imported
+
+
+def _json_loads(text: str) -> Any:
+    """Decode ``text`` exactly as ``json.loads`` does, with one decoder kept for every call.
+
+    Raises:
+        ValueError: When ``text`` is not one JSON value.
+        RecursionError: When it nests too deep, as ``json.loads`` does.
+    """
+    global _decoder
+    decoder = _decoder
+    if decoder is None:
+        from json import JSONDecoder
+
+        decoder = _decoder = JSONDecoder()
+    if not text.startswith("{"):
+        return decoder.decode(text)
+    # What ``decode`` does after skipping leading whitespace (a "{" has none), minus its
+    # two whitespace regexes: decode one value, then allow only JSON whitespace after it.
+    parsed, end = decoder.raw_decode(text)
+    if end != len(text) and text[end:].strip(" \t\n\r"):
+        raise ValueError(f"Extra data after the JSON value at character {end}")
+    return parsed
 
 
 def _find_message(value: object, keys: tuple[str, ...], depth: int = 0) -> str | None:
     """Find the human-readable text in a response body of any shape."""
     if depth > _MAX_BODY_DEPTH:
         return None
+    if type(value) is dict or (
+        not isinstance(value, (str, bytes, bytearray)) and isinstance(value, Mapping)
+    ):
+        for key in keys:
+            item = value.get(key)
+            if item is not None:
+                found = _find_message(item, _NESTED_KEYS, depth + 1)
+                if found:
+                    return found
+        return None
     if isinstance(value, (bytes, bytearray)):
         value = bytes(value[:_SCAN_LIMIT]).decode("utf-8", "replace")
     if isinstance(value, str):
-        parsed = _json_object(value)
+        parsed = _json_object(value) if value.lstrip().startswith("{") else None
         if parsed is not None:
             return _find_message(parsed, keys, depth + 1)
-        return value if value.strip() else None
-    if isinstance(value, Mapping):
-        for key in keys:
-            found = _find_message(value.get(key), _NESTED_KEYS, depth + 1)
-            if found:
-                return found
-        return None
+        return value if value and not value.isspace() else None
     if isinstance(value, (list, tuple)) and value:
         return _find_message(value[0], keys, depth + 1)
     return None
@@ -649,11 +832,16 @@ def retry_after_from_headers(
         headers: Any mapping of header names to values, or None.
         now: The current time for dates and timestamps; naive means UTC.
     """
-    return _retry_after(_HeaderLookup(headers), now)
+    return _retry_after(_lowered_headers(headers), now)
 
 
-def _retry_after(headers: _HeaderLookup, now: datetime | None) -> float | None:
-    """``retry_after_from_headers`` on a header lookup."""
+def _retry_after(headers: Mapping[str, str], now: datetime | None) -> float | None:
+    """``retry_after_from_headers`` on headers read by ``_lowered_headers``."""
+    value = headers.get("retry-after")
+    if value is not None and value.isdigit() and value.isascii():  # "120": the usual form
+        whole = float(value)
+        if whole <= _MAX_WAIT:  # else the general reading clamps it, or takes a timestamp
+            return whole
     for name, parse in _RETRY_HEADERS:
         raw = headers.get(name)
         if raw is not None:
@@ -1113,7 +1301,7 @@ def connector_error_for_status(
         **request_context: Request and response context for the error.
     """
     status = http_status(status_code)
-    lookup = _HeaderLookup(headers)
+    lookup = _lowered_headers(headers)
     if request_context.get("request_id") is None:
         request_context["request_id"] = _request_id(lookup)
     if status in (401, 403):

@@ -1,0 +1,321 @@
+"""The fast paths of ``errorkit.http_mapping`` give what the general reading gives.
+
+Headers are read through a memo of each dict's key layout, httpx's headers from their raw
+pairs and requests' from ``lower_items()``; a ``Retry-After`` of plain digits is read
+directly; an httpx body that is an ASCII JSON object is decoded without httpx's wrappers;
+``error_for_status`` without request context passes only what the headers gave. Each test
+here compares a fast path with a plain reading written out in the test itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from datetime import datetime, timezone
+from types import MappingProxyType
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from requests.structures import CaseInsensitiveDict
+
+from errorkit import (
+    APIError,
+    error_for_status,
+    error_from_response,
+    http_mapping,
+    parse_retry_after,
+    retry_after_from_headers,
+)
+from tests.strategies import SMALL
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def plain_reading(pairs: Any) -> dict[str, str]:
+    """Read header pairs as the contract says, one pair at a time, nothing memoized.
+
+    For each name errorkit reads: the value of the exact lower-case key, else of the first
+    key equal to it ignoring case; a name is any ``str``; a value is text when non-empty.
+    """
+    chosen: dict[str, object] = {}
+    for key, value in pairs:
+        if not isinstance(key, str) or key.lower() not in http_mapping._HEADER_NAMES:
+            continue
+        if key == key.lower() or key.lower() not in chosen:
+            chosen[key.lower()] = value
+    read: dict[str, str] = {}
+    for name, value in chosen.items():
+        if isinstance(value, (bytes, bytearray)):
+            value = bytes(value).decode("latin-1")
+        text = value if isinstance(value, str) or value is None else str(value)
+        if text:
+            read[name] = text
+    return read
+
+
+_NAMES = [*sorted(http_mapping._HEADER_NAMES), "date", "content-length", "server"]
+
+
+@st.composite
+def spellings(draw: st.DrawFn) -> str:
+    """A header name errorkit reads (or not) in a random mix of upper and lower case."""
+    name = draw(st.sampled_from(_NAMES))
+    flips = draw(st.lists(st.booleans(), min_size=len(name), max_size=len(name)))
+    return "".join(c.upper() if flip else c for c, flip in zip(name, flips, strict=True))
+
+
+_VALUES = st.one_of(
+    st.sampled_from(["30", "0", "", " ", "req_1", "true", "FALSE", "1.5", "86401"]),
+    st.text(max_size=8),
+    st.binary(max_size=4),
+    st.integers(-5, 5),
+    st.none(),
+)
+_PAIRS = st.lists(st.tuples(spellings(), _VALUES), max_size=8)
+
+
+@given(_PAIRS)
+@example([("Retry-After", "1"), ("retry-after", "2"), ("RETRY-AFTER", "3")])
+@example([("RETRY-AFTER", "1"), ("Retry-After", "2")])
+@example([("Retry-After", ""), ("retry-After", "4")])
+@example([("retry-after", "1"), ("retry-after", "2")])
+@SMALL
+def test_a_dict_reads_as_its_pairs_read_one_by_one(pairs: list[tuple[str, Any]]) -> None:
+    """A dict read through the layout memo gives what reading its items one by one gives.
+
+    So do other mappings and lists or tuples of pairs (read in one pass, repeats kept).
+    """
+    headers = dict(pairs)
+    expected = plain_reading(headers.items())
+    assert http_mapping._lowered_headers(headers) == expected
+    assert http_mapping._lowered_headers(dict(headers)) == expected  # the memo answers now
+    assert http_mapping._lowered_headers(MappingProxyType(headers)) == expected
+    assert http_mapping._lowered_headers(OrderedDict(headers)) == expected
+    assert http_mapping._lowered_headers(pairs) == plain_reading(pairs)
+    assert http_mapping._lowered_headers(tuple(pairs)) == plain_reading(pairs)
+
+
+_ASCII = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=6)
+_HTTPX_PAIRS = st.lists(
+    st.tuples(spellings(), st.one_of(_ASCII, st.sampled_from(["30", "req_1", "true"]))),
+    max_size=8,
+)
+
+
+@given(_HTTPX_PAIRS)
+@example([("Retry-After", "5"), ("retry-after", "7")])
+@example([("X-Request-ID", "a"), ("Date", "b"), ("x-request-id", "c")])
+@SMALL
+def test_httpx_headers_read_as_their_items(pairs: list[tuple[str, str]]) -> None:
+    """The headers of httpx, read from their raw pairs, give what their ``items()`` give."""
+    headers = httpx.Headers(pairs)
+    expected = plain_reading(headers.items())  # repeats joined with ", " by httpx
+    assert http_mapping._lowered_headers(headers) == expected
+    assert http_mapping._lowered_headers(httpx.Headers(pairs)) == expected  # memoized
+
+
+def test_httpx_headers_in_another_encoding_read_as_their_items() -> None:
+    """Headers of httpx that are not ASCII are decoded with their own encoding, as it does."""
+    headers = httpx.Headers([(b"X-Request-ID", "réq".encode()), (b"Retry-After", b"9")])
+    assert http_mapping._lowered_headers(headers) == {"x-request-id": "réq", "retry-after": "9"}
+    assert http_mapping._lowered_headers(headers) == plain_reading(headers.items())
+
+
+@given(_PAIRS)
+@SMALL
+def test_requests_headers_read_as_their_items(pairs: list[tuple[str, Any]]) -> None:
+    """The case-insensitive dict of requests reads as its ``items()`` read one by one."""
+    headers: CaseInsensitiveDict[Any] = CaseInsensitiveDict(pairs)
+    assert http_mapping._lowered_headers(headers) == plain_reading(headers.items())
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Retry-After": "30", "X-Request-ID": "req_1", "X-Should-Retry": "false"},
+        [("Retry-After", "30"), ("X-Request-ID", "req_1"), ("X-Should-Retry", "false")],
+        (("retry-after", "30"), ("x-request-id", "req_1"), ("x-should-retry", "false")),
+        httpx.Headers({"Retry-After": "30", "X-Request-ID": "req_1", "X-Should-Retry": "false"}),
+        CaseInsensitiveDict(
+            {"Retry-After": "30", "X-Request-ID": "req_1", "X-Should-Retry": "false"}
+        ),
+        MappingProxyType({"retry-after": "30", "x-request-id": "req_1", "x-should-retry": "false"}),
+        OrderedDict({"RETRY-AFTER": "30", "X-REQUEST-ID": "req_1", "X-SHOULD-RETRY": "False"}),
+    ],
+    ids=["dict", "list", "tuple", "httpx", "requests", "mapping", "dict-subclass"],
+)
+def test_every_header_container_gives_the_same_error(headers: Any) -> None:
+    """The same headers in any container give the same error from ``error_for_status``."""
+    error = error_for_status(503, headers=headers)
+    assert error.to_dict() == error_for_status(503, headers=dict(headers)).to_dict()
+    assert (error.retry_after, error.request_id, error.retryable) == (30.0, "req_1", False)
+
+
+class HeaderName(str):
+    """A header name that is a ``str`` subclass, as an enum of header names gives."""
+
+
+@pytest.mark.parametrize("container", [dict, list], ids=["dict", "pairs"])
+def test_a_str_subclass_is_a_header_name(container: Any) -> None:
+    """A header name of a ``str`` subclass is read like a plain string."""
+    pairs = [(HeaderName("Retry-After"), "12"), (HeaderName("X-Request-ID"), "req_7")]
+    error = error_for_status(429, headers=container(pairs))
+    assert (error.retry_after, error.request_id) == (12.0, "req_7")
+
+
+def test_the_layout_memo_stays_bounded_and_right() -> None:
+    """Past its bound the memo starts over, and every dict still reads its own values."""
+    for index in range(http_mapping._MAX_LAYOUTS + 10):
+        headers = {f"X-Extra-{index}": "1", "Retry-After": str(index % 50)}
+        assert retry_after_from_headers(headers) == float(index % 50)
+        assert len(http_mapping._LAYOUTS) <= http_mapping._MAX_LAYOUTS
+
+
+class Unequal(str):
+    """A header name whose comparison fails, as a hostile key's may."""
+
+    __hash__ = str.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("no comparison")
+
+
+def test_a_key_that_cannot_be_compared_is_read_as_a_pair() -> None:
+    """A dict key whose comparison raises is read through its items, never raising."""
+    for _ in range(3):  # a fresh key each time: the memo lookup has to compare it
+        headers = {Unequal("X-Other"): "1", "Retry-After": "3"}
+        assert retry_after_from_headers(headers) == 3.0
+
+
+_RETRY_VALUES = st.one_of(
+    st.from_regex(r"\A[0-9]{1,11}\Z"),
+    st.from_regex(r"\A\s?[0-9]{1,6}(\.[0-9]{0,2})?\s?\Z"),
+    st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=4),
+    st.text(max_size=6),
+)
+
+
+@given(_RETRY_VALUES)
+@example("30")
+@example("0")
+@example("0030")
+@example("86400")
+@example("86401")
+@example("999999999")
+@example("1767225660")
+@example("١٢")
+@example("²")
+@SMALL
+def test_retry_after_digits_read_as_parse_retry_after(value: str) -> None:
+    """A ``Retry-After`` header of digits gives what ``parse_retry_after`` gives for it."""
+    expected = parse_retry_after(value, now=NOW)
+    assert retry_after_from_headers({"Retry-After": value}, now=NOW) == expected
+    pairs: Any = [("retry-after", value)]
+    assert retry_after_from_headers(pairs, now=NOW) == expected
+
+
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False)
+        | st.text(max_size=5),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+        max_leaves=8,
+    ),
+    st.sampled_from(["", " ", "\n\t\r ", "x", " 1", "\u00a0", "}", ",{}"]),
+)
+@SMALL
+def test_json_text_decodes_as_json_loads(value: Any, tail: str) -> None:
+    """Any JSON text, with any tail, decodes to what ``json.loads`` gives, or fails as it does."""
+    text = json.dumps(value) + tail
+    assert decoded(http_mapping._json_loads, text) == decoded(json.loads, text)
+
+
+def decoded(decode: Any, text: str) -> tuple[bool, Any]:
+    """Return ``(True, value)`` for what ``decode`` gives, ``(False, None)`` when it fails."""
+    try:
+        return True, decode(text)
+    except ValueError:
+        return False, None
+
+
+def plain_body(response: httpx.Response) -> Any:
+    """Read a body as the contract says: ``json()``, else non-empty ``text``, else None."""
+    try:
+        return response.json()
+    except Exception:
+        return response.text or None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"error": {"message": "Too many requests"}}',
+        b'{"a": 1}  \n',
+        b'{"a": 1} x',
+        b'{"a": 1}{"b": 2}',
+        b'{"a": "caf\\u00e9"}',
+        '{"a": "café"}'.encode(),
+        '{"a": "café"}'.encode("utf-16"),
+        b"\xef\xbb\xbf{}",
+        b'{"a": [' + b"[" * 5000 + b"]" * 5000 + b"]}",
+        b'{"a"',
+        b"{}",
+        b"[1, 2]",
+        b"  {}",
+        b"upstream <b>down</b>",
+        b"",
+    ],
+)
+def test_an_httpx_body_reads_as_its_json_or_text(content: bytes) -> None:
+    """An httpx body decoded directly equals ``json()``, falling back to the text."""
+    response = httpx.Response(502, content=content)
+    assert http_mapping._response_body(response) == plain_body(response)
+    assert (
+        error_from_response(response).to_dict()
+        == error_for_status(502, response_body=plain_body(response)).to_dict()
+    )
+
+
+def test_an_unread_httpx_stream_reads_as_no_body() -> None:
+    """A streamed httpx response not read yet has no body, as ``json()`` and ``text`` say."""
+    response = httpx.Response(500, stream=httpx.ByteStream(b'{"error": "x"}'))
+    assert http_mapping._response_body(response) is None
+
+
+_CONTEXT = {
+    "response_body": {"code": 7},  # no text in it: the message stays the default
+    "request_method": "GET",
+    "request_url": "https://api.example.com/v1",
+    "request_params": {"page": 2},
+    "request_body": {"q": 1},
+    "provider": "acme",
+}
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 418, 422, 429, 500, 503])
+@pytest.mark.parametrize("key", sorted(_CONTEXT))
+def test_without_request_context_the_error_is_the_same(status: int, key: str) -> None:
+    """An error built without request context equals one built with it, but for that key."""
+    headers = {"Retry-After": "7", "X-Request-ID": "req_3", "Stripe-Should-Retry": "true"}
+    short = error_for_status(status, headers=headers)
+    context: dict[str, Any] = {key: _CONTEXT[key]}
+    long = error_for_status(status, headers=headers, **context)
+    assert type(long) is type(short)
+    expected = long.to_dict()
+    del expected["details"][key]
+    assert short.to_dict() == expected
+    assert (short.retry_after, short.request_id, short.retryable) == (7.0, "req_3", True)
+    assert isinstance(short, APIError)
+
+
+def test_the_names_read_are_the_names_kept() -> None:
+    """Every header name the module looks up is one the header readers keep."""
+    looked_up = {name for name, _ in http_mapping._RETRY_HEADERS}
+    looked_up |= {*http_mapping._RETRY_HINT_HEADERS, "x-request-id", "request-id", "content-type"}
+    assert looked_up == http_mapping._HEADER_NAMES
