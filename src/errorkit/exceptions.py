@@ -344,6 +344,9 @@ class Error(Exception):
         Raises:
             ValueError: When the status is below 400 (not an error) or not a number.
         """
+        found = Error._by_status.get(status_code) if type(status_code) is int else None
+        if found is not None:  # a registered int status: the common case
+            return found
         status = http_status(status_code)
         if status < 400:
             raise ValueError(f"HTTP status {status} is not an error status (expected >= 400)")
