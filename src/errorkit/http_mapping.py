@@ -211,21 +211,6 @@ def error_for_status(
     # The table's classes all take (message, *, status_code, **context), where None means
     # "not given"; a plain APIError needs a str message, which ``text`` is for it by now.
     build: Callable[..., APIError] = cls
-    if (
-        response_body is None
-        and request_method is None
-        and request_url is None
-        and request_params is None
-        and request_body is None
-        and provider is None
-    ):  # no request context: pass only what the headers gave (the rest is the default)
-        return build(
-            text or None,
-            status_code=status,
-            request_id=request_id,
-            retry_after=retry_after,
-            retryable=hint,
-        )
     return build(
         text or None,
         status_code=status,
