@@ -95,6 +95,8 @@ def _reader(template: str) -> Callable[[Error], tuple[Any, ...]]:
         for _, field, _, _ in formatter_parser(template)
         if field
     )
+    if len(_READERS) >= 1024:  # a ``_message_template`` may make a template per error
+        _READERS.clear()
     reader = _READERS[template] = attrgetter(*dict.fromkeys(names), "code")
     return reader
 
@@ -244,15 +246,33 @@ def _declared(init: _Init) -> _Init:
     return init
 
 
+def _declaration(cls: type) -> Callable[..., None] | None:
+    """The signature ``cls``'s constructor is compiled from, or None for a hand-written one.
+
+    A class's own ``@_declared`` function, else the one its inherited constructor was
+    compiled from; a user's ``__init__`` (even one that ``functools.wraps`` a compiled
+    constructor, copying its marker) is never replaced.
+    """
+    own = cls.__dict__.get("__init__")
+    if own is None:
+        return getattr(getattr(cls, "__init__", None), "_declared", None)
+    marked = getattr(own, "_declared", None)
+    return marked if marked is own else None
+
+
 def _lazy(cls: type[Any], declared: Callable[..., None]) -> Callable[..., None]:
     """A stand-in ``__init__`` that compiles ``cls``'s constructor on first use, then runs it."""
+    compiled: list[Callable[..., None]] = []
 
     def __init__(self: Error, *args: Any, **kwargs: Any) -> None:
-        compiled = _compiled(cls, declared)
-        type.__setattr__(cls, "__init__", compiled)
-        compiled(self, *args, **kwargs)
+        if not compiled:
+            compiled.append(_compiled(cls, declared))
+        if cls.__dict__.get("__init__") is stand_in:  # not when wrapped or patched meanwhile
+            type.__setattr__(cls, "__init__", compiled[0])
+        compiled[0](self, *args, **kwargs)
 
-    return _dressed(__init__, cls, declared)
+    stand_in = _dressed(__init__, cls, declared)
+    return stand_in
 
 
 def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..., None]:
@@ -276,7 +296,7 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
     known = (*names, *context)
     kept = ", ".join(name if name in known else "None" for name in _KEPT)
     lines.append(f"self._request = ({kept})")  # an exception's attributes are slow to store
-    if "status_code" in defaults and defaults["status_code"] is None:  # the class status
+    if "status_code" in defaults:  # an optional status: None means the class status
         lines.append("if status_code is None: status_code = self.status_code")
     finish = ", ".join(name if name in known else "None" for name in _FINISHED)
     lines.append(f"_finish(self, {finish})")
@@ -295,14 +315,15 @@ def _stored(cls: type, name: str) -> str:
     return "_" + name if isinstance(found, property) and found.fset is None else name
 
 
-def _request_field(index: int) -> property:
+def _request_field(index: int, default: object = None) -> property:
     """The property reading and writing one field of ``APIError._request``."""
 
     def get(error: APIError) -> Any:
         try:
-            return error._request[index]
+            value = error._request[index]
         except AttributeError:  # made without its constructor
-            return None
+            return default
+        return default if value is None else value
 
     def put(error: APIError, value: object) -> None:
         fields = list(error.__dict__.get("_request", _NO_REQUEST))
@@ -310,6 +331,18 @@ def _request_field(index: int) -> property:
         error._request = tuple(fields)
 
     return property(get, put)
+
+
+def _class_defaults(cls: type[APIError]) -> None:
+    """Turn a class value for a kept field (``provider = "acme"``) into that field's default.
+
+    A plain class attribute would hide the property reading the error's own value, so the
+    value given to the constructor would be lost; the property now falls back to it.
+    """
+    own = vars(cls)
+    for index, name in enumerate(_KEPT):
+        if name in own and not isinstance(own[name], property):
+            setattr(cls, name, _request_field(index, own[name]))
 
 
 def _dressed(

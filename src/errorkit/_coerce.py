@@ -133,7 +133,7 @@ def seconds_or_none(value: object) -> float | None:
 def wait_seconds(value: object) -> float | None:
     """Seconds to wait: a finite, non-negative number; None when missing or unusable."""
     seconds = seconds_or_none(value)
-    return seconds if seconds is not None and 0 <= seconds < _INF else None
+    return seconds + 0.0 if seconds is not None and 0 <= seconds < _INF else None  # -0.0 is 0.0
 
 
 def hint_or_none(value: object) -> bool | None:
@@ -146,10 +146,12 @@ def hint_or_none(value: object) -> bool | None:
 
 
 def exception_or_none(value: object) -> BaseException | None:
-    """Return a value usable as ``__cause__``: exceptions as given, anything else wrapped."""
+    """A value usable as ``__cause__``: an exception as given, anything else wrapped, masked."""
     if value is None or isinstance(value, BaseException):
         return value
-    return Exception(str_of(value))
+    from errorkit.safety import safe_text
+
+    return Exception(safe_text(str_of(value)))  # errorkit's own stand-in shows no secret
 
 
 def is_retryable_status(status: object) -> bool:

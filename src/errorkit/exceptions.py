@@ -74,6 +74,8 @@ from _collections_abc import Iterable, Mapping
 from errorkit._build import (
     _KEPT_AS,
     _SUFFIXED,
+    _class_defaults,
+    _declaration,
     _declared,
     _is_validation_error,
     _layout_of,
@@ -265,7 +267,7 @@ class Error(Exception):
             _register_statuses(cls, statuses)
         if isinstance(own.get("status_code"), int) and "retryable" not in own:
             cls.retryable = is_retryable_status(own["status_code"])
-        declared = getattr(own.get("__init__", cls.__init__), "_declared", None)
+        declared = _declaration(cls)
         if declared is not None:  # each class compiles its own, named after it
             cls.__init__ = _lazy(cls, declared)  # type: ignore[method-assign]
 
@@ -459,9 +461,19 @@ class Error(Exception):
 
     @property
     def message(self) -> str:
-        """The message, its secrets masked: also ``str(error)`` and ``error.args[0]``."""
+        """The message, its secrets masked: also ``str(error)`` and ``error.args[0]``.
+
+        Read from ``args``, and masked again on the way out (a memo lookup for text seen
+        before), so text a caller wrote into ``args`` never shows raw either; empty or
+        missing text reads as the default message.
+        """
         args = self.args
-        return args[0] if args else ""
+        text = args[0] if args else None
+        if type(text) is not str:
+            text = text_or_none(text)
+        if not text:
+            return self._default_message()
+        return _MASKED.get(text) or safe_text(text)
 
     @message.setter
     def message(self, text: str) -> None:
@@ -471,7 +483,9 @@ class Error(Exception):
         return self.message
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(message={self.message!r}, code={repr_of(self.code)})"
+        code = self.code
+        shown = repr(safe_text(code)) if type(code) is str else safe_text(repr_of(code))
+        return f"{type(self).__name__}(message={self.message!r}, code={shown})"
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         from errorkit._pickling import reduce
@@ -782,7 +796,7 @@ class APIError(Error):
         if retry_after is None:
             if cls._no_wait is not None:
                 retry_after = self._retry_after = cls._no_wait
-        elif type(retry_after) is not float or not 0 <= retry_after < cls._wait_ceiling:
+        elif type(retry_after) is not float or not 0 < retry_after < cls._wait_ceiling:
             retry_after = self._retry_after = cls._read_wait(retry_after)
         if cause is not None:
             self._chain(cause)
@@ -833,6 +847,7 @@ class APIError(Error):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._class_status = getattr(cls, "status_code", None)
+        _class_defaults(cls)
 
     def _retryable_by_rule(self) -> bool:
         """Tell whether this error is transient when the server gave no hint."""
@@ -1301,7 +1316,8 @@ class RegionProbeError(OAuthError):
     def to_dict(self) -> RegionProbeErrorDict:
         """Return the base dict plus ``attempts`` at the top level."""
         base = super().to_dict()
-        return {**base, "attempts": base["details"].get("attempts", [])}
+        attempts = base["details"].get("attempts", [])
+        return {**base, "attempts": [list(a) if type(a) is list else a for a in attempts]}
 
 
 class RegionProbeNetworkError(RegionProbeError):

@@ -7,6 +7,7 @@ import inspect
 import json
 import pickle
 import threading
+import traceback
 from contextlib import contextmanager
 from decimal import Decimal
 from fractions import Fraction
@@ -418,3 +419,117 @@ def test_request_fields_share_one_tuple_and_stay_plain_attributes() -> None:
         assert built.response_body == {"e": 1}
     bare = ek.RateLimitError.__new__(ek.RateLimitError)
     assert bare.request_url is None  # made without its constructor
+
+
+# --------------------------------------------------------------------------- attack rows (core)
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (("password=hunter2",), "password=***"),
+        ((), "Error"),
+        ((None,), "Error"),
+        (("",), "Error"),
+    ],
+    ids=["secret", "empty", "none", "empty-text"],
+)
+def test_attack_text_written_into_args(args: tuple[Any, ...], shown: str) -> None:
+    """``args`` written by a caller reads masked, and never empty, in every text surface."""
+    error = ek.Error("boom")
+    error.args = args
+    assert str(error) == error.message == shown
+    assert repr(error) == f"Error(message={shown!r}, code='UNKNOWN_ERROR')"
+    assert "hunter2" not in "".join(traceback.format_exception(error))
+    assert b"hunter2" not in pickle.dumps(error)
+
+
+def test_attack_class_value_for_a_request_field_is_a_default() -> None:
+    """A subclass's class value for a kept field is its default, and a passed value wins."""
+
+    class AcmeError(ek.ServerError):
+        code = "ACME_FOR_TEST"
+        provider = "acme"
+        request_method = "GET"
+
+    with module_level(AcmeError) as cls:
+        given = cls(provider="other", request_method="POST")
+        assert (given.provider, given.request_method) == ("other", "POST")
+        assert given.details["provider"] == "other"
+        default = cls()
+        assert (default.provider, default.request_method) == ("acme", "GET")
+        assert default.details == {"status_code": 500, "request_method": "GET", "provider": "acme"}
+        del given, default
+    del AcmeError, cls
+    gc.collect()
+
+
+def test_attack_patching_a_constructor_before_first_use_sticks() -> None:
+    """A wrapper put on a class's constructor before its first use sees every call."""
+    from unittest import mock
+
+    class PatchedError(ek.NotFoundError):
+        code = "PATCHED_FOR_TEST"
+
+    with module_level(PatchedError) as cls:
+        original = cls.__init__
+        with mock.patch.object(cls, "__init__", autospec=True, side_effect=original) as spy:
+            cls()
+            cls()
+        assert spy.call_count == 2
+        assert cls().status_code == 404
+        del original, spy
+    del PatchedError, cls
+    gc.collect()
+
+
+def test_attack_a_wrapped_user_constructor_runs() -> None:
+    """A user ``__init__`` decorated with ``functools.wraps`` of a compiled one is kept."""
+    import functools
+
+    class TaggedError(ek.ServerError):
+        code = "TAGGED_FOR_TEST"
+
+        @functools.wraps(ek.ServerError.__init__)  # type: ignore[misc]
+        def __init__(self, message: str | None = None, **context: Any) -> None:
+            self.tag = "x"
+            super().__init__(message, **context)
+
+    with module_level(TaggedError) as cls:
+        assert cls("m").tag == "x"
+    del TaggedError, cls
+    gc.collect()
+
+
+def test_attack_a_text_cause_is_masked() -> None:
+    """A cause given as text becomes an exception whose text shows no secret."""
+    error = APIError("upstream failed", status_code=502, original_exception="password=hunter2")  # type: ignore[arg-type]
+    assert str(error.original_exception) == "password=***"
+    assert "hunter2" not in "".join(traceback.format_exception(error))
+
+
+def test_attack_negative_zero_wait_is_zero() -> None:
+    """``-0.0`` seconds reads as ``0.0`` and does not leak ``-0`` into remembered messages."""
+    assert "retry after 0s" in ek.ConnectorRateLimitError("acme", -0.0).message
+    assert "retry after 0s" in ek.ConnectorRateLimitError("acme", 0.0).message
+    assert str(RateLimitError(retry_after=-0.0).retry_after) == "0.0"
+
+
+def test_attack_secret_code_is_masked_in_repr() -> None:
+    """A code holding a secret, given or assigned, shows masked in ``repr``."""
+    error = ek.Error("m", code=("password=hunter2",))  # type: ignore[arg-type]
+    assert "hunter2" not in repr(error)
+    error.code = "token=abc123XYZ"
+    assert repr(error) == "Error(message='m', code='token=***')"
+
+
+def test_attack_unauthorized_status_none_is_its_class_status() -> None:
+    """``status_code=None`` means the class status for a connector's 401 too."""
+    assert ek.UnauthorizedError("acme", status_code=None).status_code == 401  # type: ignore[arg-type]
+
+
+def test_attack_region_probe_attempts_are_not_shared() -> None:
+    """The top-level ``attempts`` of ``to_dict()`` is not the list inside ``details``."""
+    payload = ek.RegionProbeError("m", attempts=[("us", 0, "x")]).to_dict()
+    payload["attempts"][0].append("changed")
+    assert payload["details"]["attempts"] == [["us", 0, "x"]]
