@@ -43,6 +43,7 @@ import _thread
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
+    from collections.abc import Callable, Iterator
     from typing import Any, Final
 
 __all__ = [
@@ -334,12 +335,15 @@ class _Patterns:
         "camel",
         "credential",
         "double_quoted",
+        "finders",
         "item_cut",
         "line_end",
         "marker",
+        "mixed_case",
         "name_gap",
         "name_in_word",
         "name_run",
+        "overlaps",
         "param_comma",
         "param_separator",
         "partial_marker",
@@ -358,6 +362,7 @@ class _Patterns:
         "url_end",
         "url_start",
         "value_run",
+        "word_triggers",
         "whitespace",
         "word_tail",
     )
@@ -441,6 +446,70 @@ class _Patterns:
             r"\.(?:\.(?:\.(?:\[(?:t(?:r(?:u(?:n(?:c(?:a(?:t(?:e(?:d(?: (?:"
             r"\d+(?: (?:c(?:h(?:a(?:r(?:s)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?\Z"
         )
+        self.finders, self.mixed_case, self.overlaps = self._finders()
+        self.word_triggers = tuple(trigger for trigger, rule in self.triggers if rule == _WORD)
+
+    def _finders(
+        self,
+    ) -> tuple[
+        tuple[tuple[Callable[[str], Iterator[re.Match[str]]], bool], ...],
+        re.Pattern[str],
+        tuple[tuple[tuple[int, str, int], ...], ...],
+    ]:
+        """Derive from the trigger table the searches that find the triggers worth reading.
+
+        Each trigger gets one compiled search (``finditer``, run in C), index-aligned with
+        ``triggers``, with the trigger's own "nothing to read here" test folded in, so a
+        dense run of such triggers costs no Python per trigger:
+
+        - a word trigger is searched in the lower-cased copy and skipped when ``plain_after``
+          matches after it (prose). Lower case hides one thing ``plain_after`` reads, a
+          capital inside the next word; ``mixed_case`` finds those words, and the reader
+          adds back the triggers before them (``_mixed_case_words``);
+        - a credential prefix is searched in the text as written (its case must match), not
+          inside a word, and only where its body can follow: the exact shapes' whole body;
+          for the others, anything but a run too short for the body with no ``-`` in it
+          (where no other prefix can start a credential either).
+
+        A prefix skipped this way would have been read and found no credential; reading it
+        moved the scan past its own characters, so a trigger starting inside it was not
+        read. ``overlaps`` lists, for each trigger, the prefixes that can end inside it (at
+        which offset back), so the reader can tell (``_inside_prefix``).
+        """
+        import re
+
+        word = "A-Za-z0-9_"
+        plain = self.plain_after.pattern
+        by_lower = {prefix.lower(): prefix for prefix in self.shape_bodies}
+        finders: list[tuple[Callable[[str], Iterator[re.Match[str]]], bool]] = []
+        for trigger, rule in self.triggers:
+            if rule == _WORD:
+                finders.append((re.compile(f"{re.escape(trigger)}(?!{plain})").finditer, False))
+            elif rule == _SHAPE:
+                prefix = by_lower[trigger]
+                body, exact = self.shape_bodies[prefix]
+                literal = re.escape(prefix)
+                start = f"{literal}(?<![{word}]{literal})"
+                if exact:
+                    search = f"{start}(?=(?:{body.pattern})(?![{word}]))"
+                else:
+                    least = int(re.search(r"\{(\d+),", body.pattern).group(1))  # type: ignore[union-attr]
+                    search = f"{start}(?![{word}]{{0,{least - 1}}}(?![{word}\-]))"
+                finders.append((re.compile(search).finditer, True))
+            else:
+                finders.append((re.compile(re.escape(trigger)).finditer, False))
+        mixed_case = re.compile(r"\s[A-Za-z][a-z]*[A-Z]")
+        overlaps = tuple(
+            tuple(
+                (back, prefix, index)
+                for index, (prefix, prefix_rule) in enumerate(self.triggers)
+                if prefix_rule == _SHAPE
+                for back in range(1, len(prefix))
+                if trigger.startswith(prefix[back:]) or prefix[back:].startswith(trigger)
+            )
+            for trigger, _ in self.triggers
+        )
+        return tuple(finders), mixed_case, overlaps
 
 
 def _stems() -> set[str]:
@@ -762,37 +831,102 @@ class _Reader:
         """Run the scanner over the whole text and return the masked text."""
         text = self.text
         lower = _lower(text)
-        triggers = self.patterns.triggers
+        patterns = self.patterns
+        triggers = patterns.triggers
         count = len(triggers)
-        # Every trigger's places, as one sorted list of ``place * count + trigger index``.
+        # The places of the triggers worth reading, as one sorted list of
+        # ``place * count + trigger index``.
         found: list[int] = []
-        for index, (trigger, _) in enumerate(triggers):
-            at = lower.find(trigger)
-            while at >= 0:
-                found.append(at * count + index)
-                at = lower.find(trigger, at + 1)
+        hidden = False  # whether a word trigger was skipped as followed by a plain word
+        for index, (finditer, as_written) in enumerate(patterns.finders):
+            trigger, rule = triggers[index]
+            first = lower.find(trigger)
+            if first < 0:
+                continue
+            places = [
+                match.start() * count + index
+                for match in finditer(text if as_written else lower, first)
+            ]
+            found += places
+            if rule == _WORD and not hidden and len(places) < lower.count(trigger, first):
+                hidden = True
+        if hidden:
+            found += self._mixed_case_words(lower)
         if not found:
             return text
         found.sort()
         rules = (self._url, self._private_key, self._shape, self._word)
         self.lower = lower
-        plain = self.patterns.plain_after.match
+        overlaps = patterns.overlaps
         pos = 0
         for code in found:
             start, index = divmod(code, count)
-            trigger, rule = triggers[index]
             # A trigger inside a value already read is skipped; a private key's header is
             # read unless a mask covers it (a value that reached it was cut there).
-            if start >= pos or (rule == _PRIVATE_KEY and start >= self.last):
-                end = start + len(trigger)
-                if rule == _WORD and plain(text, end):
-                    pos = end  # prose after the word: no separator, no credential
-                else:
-                    pos = max(pos, rules[rule](lower, start, end))
+            if start < pos and (start < self.last or triggers[index][1] != _PRIVATE_KEY):
+                continue
+            trigger, rule = triggers[index]
+            if overlaps[index]:
+                inside = self._inside_prefix(lower, start, pos, overlaps[index])
+                if inside > start:  # read as part of a prefix that held no credential
+                    pos = inside
+                    if rule != _PRIVATE_KEY or start < self.last:
+                        continue
+            if rule == _URL and start < self.url_end:
+                pos = max(pos, start + 3)  # a URL nested in the one just read
+                continue
+            pos = max(pos, rules[rule](lower, start, start + len(trigger)))
         if not self.out:
             return text
         self.out.append(text[self.last :])
         return "".join(self.out)
+
+    def _mixed_case_words(self, lower: str) -> list[int]:
+        """Word triggers before a word with a capital inside: prose in lower case only.
+
+        The word searches skip a trigger followed by a short plain word, read in the
+        lower-cased copy; a capital after the word's first letter (``Bearer aBcDeF``) makes
+        it no plain word, so those triggers are found here, in the text as written.
+        """
+        patterns = self.patterns
+        triggers = patterns.triggers
+        count = len(triggers)
+        text = self.text
+        plain = patterns.plain_after.match
+        words = patterns.word_triggers
+        added: list[int] = []
+        for word in patterns.mixed_case.finditer(text):
+            gap = word.start() + 1
+            while gap > 0 and text[gap - 1].isspace():
+                gap -= 1
+            if not lower.endswith(words, 0, gap):
+                continue
+            for index, (trigger, rule) in enumerate(triggers):
+                if (
+                    rule == _WORD
+                    and lower.endswith(trigger, 0, gap)
+                    and plain(lower, gap) is not None
+                    and plain(text, gap) is None
+                ):
+                    added.append((gap - len(trigger)) * count + index)
+        return added
+
+    def _inside_prefix(
+        self, lower: str, start: int, pos: int, overlaps: tuple[tuple[int, str, int], ...]
+    ) -> int:
+        """Return where a credential prefix read just before ``start`` and over it ends.
+
+        The prefixes whose search skipped them (no credential can follow) were still read
+        before: each moved the scan past its own characters. Returns ``start`` when no such
+        prefix covers ``start``.
+        """
+        for back, prefix, index in overlaps:
+            at = start - back
+            if at >= pos and lower.startswith(prefix, at):
+                if self._inside_prefix(lower, at, pos, self.patterns.overlaps[index]) > at:
+                    continue  # that prefix was itself covered by an earlier one
+                return at + len(prefix)
+        return start
 
     def mask(self, start: int, end: int, *, whole: bool = False) -> int:
         """Replace ``text[start:end]`` by ``***`` (unless already masked); return ``end``.
