@@ -482,6 +482,16 @@ class _Patterns:
         plain = self.plain_after.pattern
         by_lower = {prefix.lower(): prefix for prefix in self.shape_bodies}
         finders: list[tuple[Callable[[str], Iterator[re.Match[str]]], bool]] = []
+        # A prefix right after another one and a "-" ("-eyJ-eyJ") is read by that one: its
+        # body, when it holds "-", goes on over this prefix; when it does not, or when it
+        # holds no credential, this prefix is past the end of a run read in vain.
+        lengths: dict[int, list[str]] = {}
+        for prefix, (_, exact) in self.shape_bodies.items():
+            if not exact:
+                lengths.setdefault(len(prefix), []).append(re.escape(prefix))
+        after_prefix = [
+            f"(?<![{word}])(?:{'|'.join(prefixes)})-" for _, prefixes in sorted(lengths.items())
+        ]
         for trigger, rule in self.triggers:
             if rule == _WORD:
                 finders.append((re.compile(f"{re.escape(trigger)}(?!{plain})").finditer, False))
@@ -489,12 +499,15 @@ class _Patterns:
                 prefix = by_lower[trigger]
                 body, exact = self.shape_bodies[prefix]
                 literal = re.escape(prefix)
-                start = f"{literal}(?<![{word}]{literal})"
+                chained = "(?:(?<!-{literal})|(?<=-{literal}){})".format(
+                    "".join(f"(?<!{before}{literal})" for before in after_prefix), literal=literal
+                )
                 if exact:
-                    search = f"{start}(?=(?:{body.pattern})(?![{word}]))"
+                    can_follow = f"(?=(?:{body.pattern})(?![{word}]))"
                 else:
                     least = int(re.search(r"\{(\d+),", body.pattern).group(1))  # type: ignore[union-attr]
-                    search = f"{start}(?![{word}]{{0,{least - 1}}}(?![{word}\-]))"
+                    can_follow = f"(?![{word}]{{0,{least - 1}}}(?![{word}\-]))"
+                search = f"{literal}(?<![{word}]{literal}){can_follow}{chained}"
                 finders.append((re.compile(search).finditer, True))
             else:
                 finders.append((re.compile(re.escape(trigger)).finditer, False))
