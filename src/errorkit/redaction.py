@@ -344,6 +344,8 @@ class _Patterns:
         "name_in_word",
         "name_run",
         "overlaps",
+        "pair",
+        "pair_run",
         "param_comma",
         "param_separator",
         "partial_marker",
@@ -353,7 +355,7 @@ class _Patterns:
         "scheme_tail",
         "separators",
         "shape_bodies",
-        "shape_run",
+        "shape_runs",
         "shapes",
         "single_quoted",
         "spaces",
@@ -439,7 +441,11 @@ class _Patterns:
         self.word_tail: re.Pattern[str] = re.compile(
             r"""([A-Za-z0-9_.\-]*)[\s"'`\\]*(=|:(?!//)|->)?"""
         )
-        self.shape_run: re.Pattern[str] = re.compile(r"[A-Za-z0-9_\-]+")
+        # Per body: the run of the characters its first part is made of.
+        self.shape_runs: dict[str, re.Pattern[str]] = {
+            body.pattern: re.compile(_first_class(body.pattern) + "+")
+            for body, _ in self.shape_bodies.values()
+        }
         self.marker: re.Pattern[str] = re.compile(r"\.\.\.\[truncated \d+ chars\]")
         # A proper prefix of a truncation marker at the very end of the text.
         self.partial_marker: re.Pattern[str] = re.compile(
@@ -447,6 +453,7 @@ class _Patterns:
             r"\d+(?: (?:c(?:h(?:a(?:r(?:s)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?\Z"
         )
         self.finders, self.mixed_case, self.overlaps = self._finders()
+        self.pair_run, self.pair = self._pair_patterns()
         self.word_triggers = tuple(trigger for trigger, rule in self.triggers if rule == _WORD)
 
     def _finders(
@@ -485,13 +492,14 @@ class _Patterns:
         # A prefix right after another one and a "-" ("-eyJ-eyJ") is read by that one: its
         # body, when it holds "-", goes on over this prefix; when it does not, or when it
         # holds no credential, this prefix is past the end of a run read in vain.
-        lengths: dict[int, list[str]] = {}
-        for prefix, (_, exact) in self.shape_bodies.items():
-            if not exact:
-                lengths.setdefault(len(prefix), []).append(re.escape(prefix))
-        after_prefix = [
-            f"(?<![{word}])(?:{'|'.join(prefixes)})-" for _, prefixes in sorted(lengths.items())
-        ]
+        # A prefix right after another one of the same shape, and a "-" or not ("-eyJ-eyJ"),
+        # is read by that one when the shape's body goes on over "-": it holds a credential
+        # reaching over this prefix, or it held none and neither does this one (its body
+        # would end at the same place, shorter).
+        same_shape: dict[str, list[str]] = {}
+        for prefix, (body, exact) in self.shape_bodies.items():
+            if not exact and re.fullmatch(_first_class(body.pattern), "-"):
+                same_shape.setdefault(body.pattern, []).append(prefix)
         for trigger, rule in self.triggers:
             if rule == _WORD:
                 finders.append((re.compile(f"{re.escape(trigger)}(?!{plain})").finditer, False))
@@ -499,8 +507,11 @@ class _Patterns:
                 prefix = by_lower[trigger]
                 body, exact = self.shape_bodies[prefix]
                 literal = re.escape(prefix)
-                chained = "(?:(?<!-{literal})|(?<=-{literal}){})".format(
-                    "".join(f"(?<!{before}{literal})" for before in after_prefix), literal=literal
+                chained = "".join(
+                    f"(?<!(?<![{word}]){re.escape(before)}{dash}{literal})"
+                    for before in same_shape.get(body.pattern, ())
+                    for dash in ("-", "")
+                    if dash or before.endswith("-")
                 )
                 if exact:
                     can_follow = f"(?=(?:{body.pattern})(?![{word}]))"
@@ -523,6 +534,50 @@ class _Patterns:
             for trigger, _ in self.triggers
         )
         return tuple(finders), mixed_case, overlaps
+
+    def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """The pair rule's common case, read in C: ``name=value`` pairs in a row.
+
+        ``pair`` is one pair whose every step the pair rule takes the plain way: a name of
+        name characters, ``=`` or ``:`` right after it, maybe spacing, then a bare value of
+        plain characters ending at whitespace, ``&``, ``;``, ``,`` or the end, or a quoted
+        one without escapes; the value is not yet masked, holds no ``-----`` (a private
+        key's rule may read there), does not end in a scheme word (whose credential would
+        go too), and is not followed by a separator (it could be the next pair's name).
+        ``pair_run`` is such pairs with the same name in a row, apart only by spacing and
+        ``&;,``. Group 1 of ``pair`` is what comes before the value, group 2 the quote.
+        Anything else is left to the pair rule's own reading.
+        """
+        import re
+
+        plain = r"""[^\s&;,"'`()\[\]{}<>\\*\-]|-(?!----)"""
+        not_separator = r"(?!\s*(?:[=:]|->))"
+        not_scheme = "".join(
+            "(?<!{})".format("".join(f"[{c}{c.upper()}]" for c in word)) for word in SCHEME_WORDS
+        )
+        bare = rf"(?=\**(?:{plain}))(?:\*|{plain})+(?=[\s&;,]|\Z){not_scheme}{not_separator}"
+
+        def quoted(group: str) -> str:
+            inner = rf"(?:[^\\*\-]|-(?!----))"  # then: not the quote itself
+            return (
+                rf"""(?P<{group}>["'`])(?=\**(?!(?P={group})){inner})"""
+                rf"(?:(?!(?P={group}))(?:\*|{inner}))+(?=(?P={group}){not_separator})"
+            )
+
+        def value(group: str) -> str:
+            return rf"(?:=(?!>)|:(?!//))\s*(?:{bare}|{quoted(group)}(?P={group}))"
+
+        name = r"[A-Za-z0-9_.\-]+"
+        pair_run = re.compile(
+            rf"(?P<name>{name}){value('q1')}(?:[\s&;,]*(?P=name){value('q2')})*"
+        )
+        pair = re.compile(rf"({name}(?:=(?!>)|:(?!//))\s*)(?:{bare}|{quoted('q')})")
+        return pair_run, pair
+
+
+def _first_class(body: str) -> str:
+    """Return the character class a credential body starts with (``[A-Za-z0-9_-]``)."""
+    return body[: body.index("]") + 1]
 
 
 def _stems() -> set[str]:
@@ -823,7 +878,7 @@ class _Reader:
         "out",
         "patterns",
         "run_end",
-        "shape_end",
+        "shape_ends",
         "span_end",
         "text",
         "url_end",
@@ -838,7 +893,8 @@ class _Reader:
         self.url_end = 0  # where the last URL read ends
         self.span_end = 0  # where the stretch of text that URL stood in (no whitespace) ends
         self.run_end = 0  # where the last run of name characters read ends
-        self.shape_end = 0  # credential prefixes before this index cannot start a credential
+        # Per body: credential prefixes before this index cannot start a credential.
+        self.shape_ends: dict[str, int] = {}
 
     def read(self) -> str:
         """Run the scanner over the whole text and return the masked text."""
@@ -1012,6 +1068,16 @@ class _Reader:
         start = at
         while start > self.last and text[start - 1] in _NAME_CHARS:
             start -= 1
+        run = self.patterns.pair_run.match(text, start) if start >= self.last else None
+        if run is not None:
+            name = run.group("name")
+            if (
+                len(name) <= _NAME_LIMIT
+                and "-----" not in name
+                and name.lower() not in HEADER_NAMES
+                and _is_sensitive_name(name)
+            ):
+                return self._pairs(start, run.end())
         # The rest of the run, what may stand before a separator, and the separator.
         tail = self.patterns.word_tail.match(text, after)
         if tail is None:  # pragma: no cover - the pattern matches the empty string
@@ -1034,12 +1100,24 @@ class _Reader:
                 return masked
         return after
 
+    def _pairs(self, start: int, end: int) -> int:
+        """Mask the values of the pairs in a row that ``pair_run`` read; return ``end``."""
+        text = self.text
+        masked = self.patterns.pair.sub(r"\1\g<q>***", text[start:end])
+        self.run_end = end
+        if text[end - 1] in _QUOTES:  # the closing quote of the last value is not masked
+            end -= 1
+            masked = masked[:-1]
+        self.out += (text[self.last : start], masked)
+        self.last = end
+        return end + (end < self.run_end)
+
     def _shape(self, lower: str, start: int, after: int) -> int:
         """A known credential shape, masked whole when its body and word boundary fit."""
         text = self.text
         prefix, body, exact = self.patterns.shapes[lower[start:after]]
         if (
-            start < self.shape_end
+            start < self.shape_ends.get(body.pattern, 0)
             or not text.startswith(prefix, start)
             or (start and text[start - 1] in _WORD_CHARS)
         ):
@@ -1048,10 +1126,10 @@ class _Reader:
         if found is not None and (found.end() >= len(text) or text[found.end()] not in _WORD_CHARS):
             return self.mask(start, found.end())
         if not exact:
-            # The body's characters include the prefixes', so a candidate starting inside this
-            # run reaches the same end and fails the same way: none is tried again.
-            run = self.patterns.shape_run.match(text, after)
-            self.shape_end = after if run is None else run.end()
+            # A prefix of the same shape starting inside the run the body's first part read
+            # reaches the same end and fails the same way: none is tried again.
+            run = self.patterns.shape_runs[body.pattern].match(text, after)
+            self.shape_ends[body.pattern] = after if run is None else run.end()
         return after
 
     def _header(self, start: int) -> int:
