@@ -517,7 +517,7 @@ class _Patterns:
                     can_follow = f"(?=(?:{body.pattern})(?![{word}]))"
                 else:
                     least = int(re.search(r"\{(\d+),", body.pattern).group(1))  # type: ignore[union-attr]
-                    can_follow = f"(?![{word}]{{0,{least - 1}}}(?![{word}\-]))"
+                    can_follow = rf"(?![{word}]{{0,{least - 1}}}(?![{word}\-]))"
                 search = f"{literal}(?<![{word}]{literal}){can_follow}{chained}"
                 finders.append((re.compile(search).finditer, True))
             else:
