@@ -541,37 +541,50 @@ class _Patterns:
         ``pair`` is one pair whose every step the pair rule takes the plain way: a name of
         name characters, ``=`` or ``:`` right after it, maybe spacing, then a bare value of
         plain characters ending at whitespace, ``&``, ``;``, ``,`` or the end, or a quoted
-        one without escapes; the value is not yet masked, holds no ``-----`` (a private
-        key's rule may read there), does not end in a scheme word (whose credential would
-        go too), and is not followed by a separator (it could be the next pair's name).
-        ``pair_run`` is such pairs with the same name in a row, apart only by spacing and
-        ``&;,``. Group 1 of ``pair`` is what comes before the value, group 2 the quote.
-        Anything else is left to the pair rule's own reading.
+        one without escapes; the value is not yet masked (a character other than ``*``),
+        holds no ``-----`` (a private key's rule may read there), does not end in a scheme
+        word (whose credential would go too), and is not followed by a separator (it could
+        be the next pair's name). Its groups are what comes before the value: one for a
+        bare value, one per quote for a quoted one (the opening quote included; the
+        closing one is left after the value). ``pair_run`` is such pairs with the same
+        name in a row, apart only by spacing and ``&;,``. Anything else is left to the pair
+        rule's own reading.
         """
         import re
 
-        plain = r"""[^\s&;,"'`()\[\]{}<>\\*\-]|-(?!----)"""
+        def unmasked(chars: str) -> str:
+            """A run of ``chars`` (which hold no ``-``) and single ``-``, not all ``*``."""
+            star_less = chars[:-1] + "*]"  # chars is a negated class: "*" joins it
+            return (
+                rf"(?=\**(?:{star_less}|-(?!----)))"
+                rf"{chars}*(?:-(?!----){chars}*)*"
+            )
+
         not_separator = r"(?!\s*(?:[=:]|->))"
         not_scheme = "".join(
             "(?<!{})".format("".join(f"[{c}{c.upper()}]" for c in word)) for word in SCHEME_WORDS
         )
-        bare = rf"(?=\**(?:{plain}))(?:\*|{plain})+(?=[\s&;,]|\Z){not_scheme}{not_separator}"
-
-        def quoted(group: str) -> str:
-            inner = rf"(?:[^\\*\-]|-(?!----))"  # then: not the quote itself
-            return (
-                rf"""(?P<{group}>["'`])(?=\**(?!(?P={group})){inner})"""
-                rf"(?:(?!(?P={group}))(?:\*|{inner}))+(?=(?P={group}){not_separator})"
-            )
-
-        def value(group: str) -> str:
-            return rf"(?:=(?!>)|:(?!//))\s*(?:{bare}|{quoted(group)}(?P={group}))"
-
+        bare = unmasked(r"""[^\s&;,"'`()\[\]{}<>\\\-]""")
+        bare += rf"(?=[\s&;,]|\Z){not_scheme}{not_separator}"
+        quoted = [
+            (quote, unmasked(rf"[^{quote}\\\-]") + f"(?={quote}{not_separator})")
+            for quote in "\"'`"
+        ]
         name = r"[A-Za-z0-9_.\-]+"
+        separator = r"(?:=(?!>)|:(?!//))\s*"
+        value = "|".join([bare, *(f"{quote}{inner}{quote}" for quote, inner in quoted)])
         pair_run = re.compile(
-            rf"(?P<name>{name}){value('q1')}(?:[\s&;,]*(?P=name){value('q2')})*"
+            rf"(?P<name>{name}){separator}(?:{value})"
+            rf"(?:[\s&;,]*(?P=name){separator}(?:{value}))*"
         )
-        pair = re.compile(rf"({name}(?:=(?!>)|:(?!//))\s*)(?:{bare}|{quoted('q')})")
+        pair = re.compile(
+            "|".join(
+                [
+                    f"({name}{separator}){bare}",
+                    *(f"({name}{separator}{quote}){inner}" for quote, inner in quoted),
+                ]
+            )
+        )
         return pair_run, pair
 
 
@@ -1103,7 +1116,20 @@ class _Reader:
     def _pairs(self, start: int, end: int) -> int:
         """Mask the values of the pairs in a row that ``pair_run`` read; return ``end``."""
         text = self.text
-        masked = self.patterns.pair.sub(r"\1\g<q>***", text[start:end])
+        # The text between the values, and what stands before each value (one of four
+        # groups), in turns: the values are what the split leaves out.
+        parts: list[str | None] = self.patterns.pair.split(text[start:end])
+        pieces: list[str | None] = parts[::5]
+        before = [
+            (bare or double or single or backtick or "") + REDACTED
+            for bare, double, single, backtick in zip(
+                parts[1::5], parts[2::5], parts[3::5], parts[4::5], strict=True
+            )
+        ]
+        joined: list[str | None] = [None] * (len(pieces) + len(before))
+        joined[::2] = pieces
+        joined[1::2] = before
+        masked = "".join(joined)  # type: ignore[arg-type]
         self.run_end = end
         if text[end - 1] in _QUOTES:  # the closing quote of the last value is not masked
             end -= 1
