@@ -687,11 +687,32 @@ _HEX: Final = frozenset("0123456789abcdefABCDEF")
 
 def _redact_url(url: str, nesting: int) -> str:
     """Mask userinfo and sensitive parameters; return ``url`` itself if unchanged."""
-    if "@" not in url and "?" not in url and "#" not in url:
-        return url
-    auth_start = _authority_start(url)
+    return _replace(url, _url_secrets(url, 0, nesting))
+
+
+def _replace(text: str, spans: list[tuple[int, int]]) -> str:
+    """Replace each span (in order, apart) by ``***``; return ``text`` itself if none."""
+    if not spans:
+        return text
     pieces: list[str] = []
     last = 0
+    for start, end in spans:
+        pieces += (text[last:start], REDACTED)
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _url_secrets(url: str, offset: int, nesting: int) -> list[tuple[int, int]]:
+    """Return the spans of the secrets in a URL, in order, shifted by ``offset``.
+
+    The password of the userinfo (or a userinfo that looks like a token), then the values
+    of the sensitive parameters of the query and of the fragment.
+    """
+    if "@" not in url and "?" not in url and "#" not in url:
+        return []
+    spans: list[tuple[int, int]] = []
+    auth_start = _authority_start(url)
     pos = 0
     if auth_start >= 0:
         auth_end = _find_first(url, "/?#", auth_start)
@@ -701,31 +722,21 @@ def _redact_url(url: str, nesting: int) -> str:
             secret_start = colon + 1 if colon >= 0 else auth_start
             secret = url[secret_start:at]
             if secret and not _is_masked(secret) and (colon >= 0 or _looks_like_token(secret)):
-                pieces += (url[:secret_start], REDACTED)
-                last = at
+                spans.append((offset + secret_start, offset + at))
         pos = auth_end
     hash_at = url.find("#", pos)
     query_at = url.find("?", pos, hash_at if hash_at >= 0 else len(url))
     if query_at >= 0:
         end = hash_at if hash_at >= 0 else len(url)
-        query = url[query_at + 1 : end]
-        masked = _mask_params(query, nesting)
-        if masked is not query:
-            pieces += (url[last : query_at + 1], masked)
-            last = end
+        spans += _param_secrets(url[query_at + 1 : end], offset + query_at + 1, nesting)
     if hash_at >= 0 and "=" in url[hash_at:]:
         # A fragment may carry parameters too (OAuth's #access_token=..., or a client-side
         # route such as #/callback?token=...): "?" separates groups of "&" parameters.
-        fragment = url[hash_at + 1 :]
-        groups = fragment.split("?")
-        masked_groups = [_mask_params(group, nesting) for group in groups]
-        if any(new is not old for new, old in zip(masked_groups, groups, strict=True)):
-            pieces += (url[last : hash_at + 1], "?".join(masked_groups))
-            last = len(url)
-    if not pieces:
-        return url
-    pieces.append(url[last:])
-    return "".join(pieces)
+        group_at = offset + hash_at + 1
+        for group in url[hash_at + 1 :].split("?"):
+            spans += _param_secrets(group, group_at, nesting)
+            group_at += len(group) + 1
+    return spans
 
 
 def _looks_like_token(userinfo: str) -> bool:
@@ -788,43 +799,37 @@ def _is_masked(value: str) -> bool:
     return not value.strip("*")
 
 
-def _mask_params(params: str, nesting: int) -> str:
-    """Mask sensitive values of ``&``-separated parameters; return ``params`` if unchanged.
+def _param_secrets(params: str, offset: int, nesting: int) -> list[tuple[int, int]]:
+    """Return the spans of the sensitive values of ``&``-separated parameters, shifted.
 
-    ``&amp;``, the HTML escape of ``&`` (a URL copied out of a page), separates them too.
+    ``&amp;``, the HTML escape of ``&`` (a URL copied out of a page), separates them too. A
+    URL nested unencoded in a value is read the same way.
     """
     if "=" not in params and "://" not in params:
-        return params
-    parts = _patterns().param_separator.split(params)  # odd indices: the separators
-    changed = False
-    for index in range(0, len(parts), 2):
-        part = parts[index]
-        eq = part.find("=")
-        name, value = (part[:eq], part[eq + 1 :]) if eq >= 0 else ("", part)
-        if eq >= 0 and _is_sensitive_param(name):
-            if value and not _is_masked(value):
-                parts[index] = name + "=" + REDACTED
-                changed = True
-        elif nesting < _NESTED_URL_DEPTH and ("?" in value or "@" in value):
-            nested = _redact_nested_url(value, nesting + 1)
-            if nested is not value:
-                parts[index] = (name + "=" if eq >= 0 else "") + nested
-                changed = True
-    return "".join(parts) if changed else params
+        return []
+    spans: list[tuple[int, int]] = []
+    pos = offset
+    for index, part in enumerate(_patterns().param_separator.split(params)):
+        if index % 2 == 0:  # odd indices: the separators
+            eq = part.find("=")
+            name, value = (part[:eq], part[eq + 1 :]) if eq >= 0 else ("", part)
+            if eq >= 0 and _is_sensitive_param(name):
+                if value and not _is_masked(value):
+                    spans.append((pos + eq + 1, pos + len(part)))
+            elif nesting < _NESTED_URL_DEPTH and ("?" in value or "@" in value):
+                spans += _nested_url_secrets(value, pos + eq + 1, nesting + 1)
+        pos += len(part)
+    return spans
 
 
-def _redact_nested_url(value: str, nesting: int) -> str:
-    """Redact a URL held in a parameter, after any punctuation before its scheme."""
-    if _authority_start(value) > 0 or "://" not in value:
-        return _redact_url(value, nesting)
-    start = value.find("://")
-    while start > 0 and value[start - 1] in _SCHEME_CHARS:
-        start -= 1
-    if start == 0:
-        return _redact_url(value, nesting)
-    inner = value[start:]
-    nested = _redact_url(inner, nesting)
-    return value if nested is inner else value[:start] + nested
+def _nested_url_secrets(value: str, offset: int, nesting: int) -> list[tuple[int, int]]:
+    """The secrets of a URL held in a parameter, after any punctuation before its scheme."""
+    start = 0
+    if _authority_start(value) <= 0 and "://" in value:
+        start = value.find("://")
+        while start > 0 and value[start - 1] in _SCHEME_CHARS:
+            start -= 1
+    return _url_secrets(value[start:], offset + start, nesting)
 
 
 # --------------------------------------------------------------------------- free text
@@ -890,6 +895,7 @@ class _Reader:
         "lower",
         "out",
         "patterns",
+        "pending",
         "run_end",
         "shape_ends",
         "span_end",
@@ -902,6 +908,9 @@ class _Reader:
         self.lower = text  # the ASCII-lower-cased copy, set when the reading starts
         self.patterns = patterns
         self.out: list[str] = []
+        # The secrets of the URLs read, not yet written to ``out``: the other rules read on
+        # inside a URL, and a mask of theirs that meets one of these joins it.
+        self.pending: list[tuple[int, int]] = []
         self.last = 0  # text[:last] has been copied (or masked) into ``out``
         self.url_end = 0  # where the last URL read ends
         self.span_end = 0  # where the stretch of text that URL stood in (no whitespace) ends
@@ -958,6 +967,8 @@ class _Reader:
                 pos = max(pos, start + 3)  # a URL nested in the one just read
                 continue
             pos = max(pos, rules[rule](lower, start, start + len(trigger)))
+        for pending in self.pending:
+            self._write(*pending)
         if not self.out:
             return text
         self.out.append(text[self.last :])
@@ -1019,10 +1030,32 @@ class _Reader:
         """
         if not whole and end - start > 10:
             end = self._private_key_start(start, end)
+        if self.pending and start >= self.last:
+            self._write(*self._join_pending(start, end))
+        else:
+            self._write(start, end)
+        return end
+
+    def _write(self, start: int, end: int) -> None:
+        """Write the text up to ``start`` and ``***`` for ``text[start:end]``, if it is new."""
         if start < end and start >= self.last and not _is_masked(self.text[start:end]):
             self.out += (self.text[self.last : start], REDACTED)
             self.last = end
-        return end
+
+    def _join_pending(self, start: int, end: int) -> tuple[int, int]:
+        """Write the URL secrets before ``start``; return the span joined with those it meets.
+
+        Masks that overlap or touch are one mask: ``***`` stands for all of them, so a
+        second reading finds the same single mask.
+        """
+        pending = self.pending
+        while pending and pending[0][0] <= end:
+            first, last = pending.pop(0)
+            if last < start:
+                self._write(first, last)
+            else:
+                start, end = min(start, first), max(end, last)
+        return start, end
 
     def _private_key_start(self, start: int, end: int) -> int:
         """Return where the first private key header in ``text[start:end]`` starts, or ``end``."""
@@ -1052,13 +1085,10 @@ class _Reader:
         end = _url_item_end(text, after, self.span_end, patterns)
         end = _trim_prose(text, start, end)
         self.url_end = end
-        url = text[start:end]
-        masked = _redact_url(url, 0)
-        if masked is not url:
-            self.out += (text[self.last : start], masked)
-            self.last = end
-        # The scan goes on inside the URL: a credential shape or a scheme word glued to its
-        # end ("?:Basic S3cr3t") is read by its own rule; nothing already masked is touched.
+        # Its secrets are written when the scan passes them: the scan goes on inside the
+        # URL, and a pair in its path, a credential shape or a scheme word glued to its end
+        # ("?:Basic S3cr3t") is read by its own rule, whether the URL held a secret or not.
+        self.pending += _url_secrets(text[start:end], start, 0)
         return after
 
     def _private_key(self, lower: str, at: int, after: int) -> int:
@@ -1082,6 +1112,12 @@ class _Reader:
         while start > self.last and text[start - 1] in _NAME_CHARS:
             start -= 1
         run = self.patterns.pair_run.match(text, start) if start >= self.last else None
+        if run is not None and self.pending:
+            pending = self.pending
+            while pending and pending[0][1] < start:  # the URL secrets before the pairs
+                self._write(*pending.pop(0))
+            if pending and pending[0][0] <= run.end():
+                run = None  # a URL secret among the pairs: the pair rule joins the masks
         if run is not None:
             name = run.group("name")
             if (
