@@ -901,6 +901,7 @@ class _Reader:
         "span_end",
         "text",
         "url_end",
+        "url_start",
     )
 
     def __init__(self, text: str, patterns: _Patterns) -> None:
@@ -912,6 +913,7 @@ class _Reader:
         # inside a URL, and a mask of theirs that meets one of these joins it.
         self.pending: list[tuple[int, int]] = []
         self.last = 0  # text[:last] has been copied (or masked) into ``out``
+        self.url_start = 0  # where the last URL read starts
         self.url_end = 0  # where the last URL read ends
         self.span_end = 0  # where the stretch of text that URL stood in (no whitespace) ends
         self.run_end = 0  # where the last run of name characters read ends
@@ -1084,7 +1086,7 @@ class _Reader:
             self.span_end = len(text) if span is None else span.end()
         end = _url_item_end(text, after, self.span_end, patterns)
         end = _trim_prose(text, start, end)
-        self.url_end = end
+        self.url_start, self.url_end = start, end
         # Its secrets are written when the scan passes them: the scan goes on inside the
         # URL, and a pair in its path, a credential shape or a scheme word glued to its end
         # ("?:Basic S3cr3t") is read by its own rule, whether the URL held a secret or not.
@@ -1111,7 +1113,11 @@ class _Reader:
         start = at
         while start > self.last and text[start - 1] in _NAME_CHARS:
             start -= 1
-        run = self.patterns.pair_run.match(text, start) if start >= self.last else None
+        run = (
+            self.patterns.pair_run.match(text, start)
+            if start >= self.last and start >= self.url_end
+            else None
+        )
         if run is not None and self.pending:
             pending = self.pending
             while pending and pending[0][1] < start:  # the URL secrets before the pairs
@@ -1314,7 +1320,9 @@ class _Reader:
         """Return where a bare value ends: words and bracketed groups glued together.
 
         ``[a]bsecret``, ``ValueError('S')``, ``a[x]@`` are each one value; it ends at
-        whitespace, ``&``, ``;``, ``,``, a quote, or a closing bracket it did not open.
+        whitespace, ``&``, ``;``, ``,``, a quote, or a closing bracket it did not open. A
+        value inside a URL ends where a value of the URL ends too: at the URL's end or at
+        its fragment's ``#`` (so the pair rule and the URL rule read the same value).
         """
         text, patterns = self.text, self.patterns
         pos = start
@@ -1323,8 +1331,12 @@ class _Reader:
             if run is not None:
                 pos = run.end()
             if pos >= len(text) or text[pos] not in "([{":
-                return pos
+                break
             pos = _bracket_end(text, pos, patterns)  # a group holding groups or quotes
+        if self.url_start <= start < self.url_end:
+            fragment = text.find("#", start, self.url_end)
+            pos = min(pos, self.url_end if fragment < 0 else fragment)
+        return pos
 
     def _is_next_name(self, start: int, end: int, after: int) -> bool:
         """Tell whether a value is the sensitive name of the next pair ("token: password=x")."""
