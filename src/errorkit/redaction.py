@@ -364,9 +364,9 @@ class _Patterns:
         "url_end",
         "url_start",
         "value_run",
-        "word_triggers",
         "whitespace",
         "word_tail",
+        "word_triggers",
     )
 
     def __init__(self) -> None:
@@ -459,7 +459,7 @@ class _Patterns:
     def _finders(
         self,
     ) -> tuple[
-        tuple[tuple[Callable[[str], Iterator[re.Match[str]]], bool], ...],
+        tuple[tuple[Callable[[str, int], Iterator[re.Match[str]]], bool], ...],
         re.Pattern[str],
         tuple[tuple[tuple[int, str, int], ...], ...],
     ]:
@@ -488,7 +488,7 @@ class _Patterns:
         word = "A-Za-z0-9_"
         plain = self.plain_after.pattern
         by_lower = {prefix.lower(): prefix for prefix in self.shape_bodies}
-        finders: list[tuple[Callable[[str], Iterator[re.Match[str]]], bool]] = []
+        finders: list[tuple[Callable[[str, int], Iterator[re.Match[str]]], bool]] = []
         # A prefix right after another one and a "-" ("-eyJ-eyJ") is read by that one: its
         # body, when it holds "-", goes on over this prefix; when it does not, or when it
         # holds no credential, this prefix is past the end of a run read in vain.
@@ -1113,26 +1113,26 @@ class _Reader:
         start = at
         while start > self.last and text[start - 1] in _NAME_CHARS:
             start -= 1
-        run = (
+        pairs = (
             self.patterns.pair_run.match(text, start)
             if start >= self.last and start >= self.url_end
             else None
         )
-        if run is not None and self.pending:
+        if pairs is not None and self.pending:
             pending = self.pending
             while pending and pending[0][1] < start:  # the URL secrets before the pairs
                 self._write(*pending.pop(0))
-            if pending and pending[0][0] <= run.end():
-                run = None  # a URL secret among the pairs: the pair rule joins the masks
-        if run is not None:
-            name = run.group("name")
+            if pending and pending[0][0] <= pairs.end():
+                pairs = None  # a URL secret among the pairs: the pair rule joins the masks
+        if pairs is not None:
+            name = pairs.group("name")
             if (
                 len(name) <= _NAME_LIMIT
                 and "-----" not in name
                 and name.lower() not in HEADER_NAMES
                 and _is_sensitive_name(name)
             ):
-                return self._pairs(start, run.end())
+                return self._pairs(start, pairs.end())
         # The rest of the run, what may stand before a separator, and the separator.
         tail = self.patterns.word_tail.match(text, after)
         if tail is None:  # pragma: no cover - the pattern matches the empty string
