@@ -943,7 +943,7 @@ class _Reader:
             found += places
             if rule == _WORD and not hidden and len(places) < lower.count(trigger, first):
                 hidden = True
-        if hidden:
+        if hidden and lower != text:  # no capital, no word with a capital inside
             found += self._mixed_case_words(lower)
         if not found:
             return text
