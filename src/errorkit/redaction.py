@@ -1445,6 +1445,8 @@ def _url_item_end(text: str, after_scheme: int, span_end: int, patterns: _Patter
     those names are looked up.
     """
     pos = after_scheme
+    if text.find("=", pos, span_end) < 0 and text.find(":", pos, span_end) < 0:
+        return span_end  # no separator, no scheme: nothing can start another item
     while (found := patterns.item_cut.search(text, pos, span_end)) is not None:
         query = text.find("?", pos, found.start())  # each stretch is searched once
         if query >= 0:  # in the query now: only a new URL ends this one
@@ -1466,6 +1468,8 @@ def _trim_prose(text: str, start: int, end: int) -> int:
     tail = start + len(text[start:end].rstrip(".,;:!?)]"))
     spare_parens = max(0, text.count(")", start, end) - text.count("(", start, end))
     spare_brackets = max(0, text.count("]", start, end) - text.count("[", start, end))
+    if text.count(")", tail, end) <= spare_parens and text.count("]", tail, end) <= spare_brackets:
+        return tail  # the whole tail can go: the smallest index the halving would find
     low, high = tail, end  # text[high:end] can go; find the smallest such index
     while low < high:
         middle = (low + high) // 2
