@@ -7,11 +7,12 @@ as ``_``, surrounding whitespace, quotes and ``_`` ignored. It is sensitive when
 form is in ``SENSITIVE_NAMES`` (or was added with ``add_sensitive_keys``), ends in one of
 ``SENSITIVE_SUFFIXES``, or has one of ``SENSITIVE_WORDS`` as a word.
 
-Free text is read left to right: a few plain searches find every trigger (the stems of the
-names, the scheme words, the credential prefixes, ``://`` and ``-----BEGIN``), and each
-trigger starts its rule below; each rule reads the value it masks with a small linear
-reader and the scan goes on after it, so no text is read twice and no pattern backtracks
-over its own output. A trigger followed by plain prose is skipped unread:
+Free text is read left to right: one search per trigger, compiled from the tables (the
+stems of the names, the scheme words, the credential prefixes, ``://`` and ``-----BEGIN``),
+finds the triggers worth reading, and each starts its rule below; each rule reads the value
+it masks with a small linear reader and the scan goes on after it, so no text is read twice
+and no pattern backtracks over its own output. The searches skip, in C, a trigger followed
+by plain prose and a credential prefix no body can follow:
 
 ==========  ==========================================================  ===================
 rule        what starts it                                              what becomes ``***``
@@ -29,6 +30,9 @@ pair        ``=``, ``:``, ``=>`` or ``->`` after a sensitive name       the valu
 ==========  ==========================================================  ===================
 
 A private key's header ends any other rule's value there, so the key's own rule reads it.
+A URL's secrets hide nothing from the other rules: the scan goes on inside the URL, a value
+read there ends where the URL's values end (its end, its fragment's ``#``), and masks that
+meet join into one ``***``, so a URL reads the same whether its own secret was masked or not.
 A truncation marker ending the text is kept as it is. Masking only replaces a secret by
 ``***``, so redacting twice changes nothing, and text with nothing to mask comes back as
 the very same object.
