@@ -1449,8 +1449,12 @@ def _url_item_end(text: str, after_scheme: int, span_end: int, patterns: _Patter
     those names are looked up.
     """
     pos = after_scheme
-    if text.find("=", pos, span_end) < 0 and text.find(":", pos, span_end) < 0:
-        return span_end  # no separator, no scheme: nothing can start another item
+    # No "=" or ":" ahead (no separator, no scheme): nothing can start another item. The
+    # search for "=" runs only when no ":" is ahead, which a next URL in the stretch would
+    # hold, so it runs once per stretch, however many URLs the stretch holds.
+    colon = text.find(":", pos, span_end)
+    if colon < 0 and text.find("=", pos, span_end) < 0:
+        return span_end
     while (found := patterns.item_cut.search(text, pos, span_end)) is not None:
         query = text.find("?", pos, found.start())  # each stretch is searched once
         if query >= 0:  # in the query now: only a new URL ends this one
@@ -1470,6 +1474,8 @@ def _trim_prose(text: str, start: int, end: int) -> int:
     halving with counts made in C (a run of a million ``)`` costs no Python loop).
     """
     tail = start + len(text[start:end].rstrip(".,;:!?)]"))
+    if tail == end:
+        return end  # no punctuation or closing bracket at the end
     spare_parens = max(0, text.count(")", start, end) - text.count("(", start, end))
     spare_brackets = max(0, text.count("]", start, end) - text.count("[", start, end))
     if text.count(")", tail, end) <= spare_parens and text.count("]", tail, end) <= spare_brackets:
