@@ -7,11 +7,12 @@ as ``_``, surrounding whitespace, quotes and ``_`` ignored. It is sensitive when
 form is in ``SENSITIVE_NAMES`` (or was added with ``add_sensitive_keys``), ends in one of
 ``SENSITIVE_SUFFIXES``, or has one of ``SENSITIVE_WORDS`` as a word.
 
-Free text is read left to right: a few plain searches find every trigger (the stems of the
-names, the scheme words, the credential prefixes, ``://`` and ``-----BEGIN``), and each
-trigger starts its rule below; each rule reads the value it masks with a small linear
-reader and the scan goes on after it, so no text is read twice and no pattern backtracks
-over its own output. A trigger followed by plain prose is skipped unread:
+Free text is read left to right: one search per trigger, compiled from the tables (the
+stems of the names, the scheme words, the credential prefixes, ``://`` and ``-----BEGIN``),
+finds the triggers worth reading, and each starts its rule below; each rule reads the value
+it masks with a small linear reader and the scan goes on after it, so no text is read twice
+and no pattern backtracks over its own output. The searches skip, in C, a trigger followed
+by plain prose and a credential prefix no body can follow:
 
 ==========  ==========================================================  ===================
 rule        what starts it                                              what becomes ``***``
@@ -29,6 +30,9 @@ pair        ``=``, ``:``, ``=>`` or ``->`` after a sensitive name       the valu
 ==========  ==========================================================  ===================
 
 A private key's header ends any other rule's value there, so the key's own rule reads it.
+A URL's secrets hide nothing from the other rules: the scan goes on inside the URL, a value
+read there ends where the URL's values end (its end, its fragment's ``#``), and masks that
+meet join into one ``***``, so a URL reads the same whether its own secret was masked or not.
 A truncation marker ending the text is kept as it is. Masking only replaces a secret by
 ``***``, so redacting twice changes nothing, and text with nothing to mask comes back as
 the very same object.
@@ -43,6 +47,7 @@ import _thread
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
+    from collections.abc import Callable, Iterator
     from typing import Any, Final
 
 __all__ = [
@@ -334,12 +339,17 @@ class _Patterns:
         "camel",
         "credential",
         "double_quoted",
+        "finders",
         "item_cut",
         "line_end",
         "marker",
+        "mixed_case",
         "name_gap",
         "name_in_word",
         "name_run",
+        "overlaps",
+        "pair",
+        "pair_run",
         "param_comma",
         "param_separator",
         "partial_marker",
@@ -349,7 +359,7 @@ class _Patterns:
         "scheme_tail",
         "separators",
         "shape_bodies",
-        "shape_run",
+        "shape_runs",
         "shapes",
         "single_quoted",
         "spaces",
@@ -360,6 +370,7 @@ class _Patterns:
         "value_run",
         "whitespace",
         "word_tail",
+        "word_triggers",
     )
 
     def __init__(self) -> None:
@@ -434,13 +445,156 @@ class _Patterns:
         self.word_tail: re.Pattern[str] = re.compile(
             r"""([A-Za-z0-9_.\-]*)[\s"'`\\]*(=|:(?!//)|->)?"""
         )
-        self.shape_run: re.Pattern[str] = re.compile(r"[A-Za-z0-9_\-]+")
+        # Per body: the run of the characters its first part is made of.
+        self.shape_runs: dict[str, re.Pattern[str]] = {
+            body.pattern: re.compile(_first_class(body.pattern) + "+")
+            for body, _ in self.shape_bodies.values()
+        }
         self.marker: re.Pattern[str] = re.compile(r"\.\.\.\[truncated \d+ chars\]")
         # A proper prefix of a truncation marker at the very end of the text.
         self.partial_marker: re.Pattern[str] = re.compile(
             r"\.(?:\.(?:\.(?:\[(?:t(?:r(?:u(?:n(?:c(?:a(?:t(?:e(?:d(?: (?:"
             r"\d+(?: (?:c(?:h(?:a(?:r(?:s)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?\Z"
         )
+        self.finders, self.mixed_case, self.overlaps = self._finders()
+        self.pair_run, self.pair = self._pair_patterns()
+        self.word_triggers = tuple(trigger for trigger, rule in self.triggers if rule == _WORD)
+
+    def _finders(
+        self,
+    ) -> tuple[
+        tuple[tuple[Callable[[str, int], Iterator[re.Match[str]]], bool], ...],
+        re.Pattern[str],
+        tuple[tuple[tuple[int, str, int], ...], ...],
+    ]:
+        """Derive from the trigger table the searches that find the triggers worth reading.
+
+        Each trigger gets one compiled search (``finditer``, run in C), index-aligned with
+        ``triggers``, with the trigger's own "nothing to read here" test folded in, so a
+        dense run of such triggers costs no Python per trigger:
+
+        - a word trigger is searched in the lower-cased copy and skipped when ``plain_after``
+          matches after it (prose). Lower case hides one thing ``plain_after`` reads, a
+          capital inside the next word; ``mixed_case`` finds those words, and the reader
+          adds back the triggers before them (``_mixed_case_words``);
+        - a credential prefix is searched in the text as written (its case must match), not
+          inside a word, and only where its body can follow: the exact shapes' whole body;
+          for the others, anything but a run too short for the body with no ``-`` in it
+          (where no other prefix can start a credential either).
+
+        A prefix skipped this way would have been read and found no credential; reading it
+        moved the scan past its own characters, so a trigger starting inside it was not
+        read. ``overlaps`` lists, for each trigger, the prefixes that can end inside it (at
+        which offset back), so the reader can tell (``_inside_prefix``).
+        """
+        import re
+
+        word = "A-Za-z0-9_"
+        plain = self.plain_after.pattern
+        by_lower = {prefix.lower(): prefix for prefix in self.shape_bodies}
+        finders: list[tuple[Callable[[str, int], Iterator[re.Match[str]]], bool]] = []
+        # A prefix right after another one and a "-" ("-eyJ-eyJ") is read by that one: its
+        # body, when it holds "-", goes on over this prefix; when it does not, or when it
+        # holds no credential, this prefix is past the end of a run read in vain.
+        # A prefix right after another one of the same shape, and a "-" or not ("-eyJ-eyJ"),
+        # is read by that one when the shape's body goes on over "-": it holds a credential
+        # reaching over this prefix, or it held none and neither does this one (its body
+        # would end at the same place, shorter).
+        same_shape: dict[str, list[str]] = {}
+        for prefix, (body, exact) in self.shape_bodies.items():
+            if not exact and re.fullmatch(_first_class(body.pattern), "-"):
+                same_shape.setdefault(body.pattern, []).append(prefix)
+        for trigger, rule in self.triggers:
+            if rule == _WORD:
+                finders.append((re.compile(f"{re.escape(trigger)}(?!{plain})").finditer, False))
+            elif rule == _SHAPE:
+                prefix = by_lower[trigger]
+                body, exact = self.shape_bodies[prefix]
+                literal = re.escape(prefix)
+                chained = "".join(
+                    f"(?<!(?<![{word}]){re.escape(before)}{dash}{literal})"
+                    for before in same_shape.get(body.pattern, ())
+                    for dash in ("-", "")
+                    if dash or before.endswith("-")
+                )
+                if exact:
+                    can_follow = f"(?=(?:{body.pattern})(?![{word}]))"
+                else:
+                    least = int(re.search(r"\{(\d+),", body.pattern).group(1))  # type: ignore[union-attr]
+                    can_follow = rf"(?![{word}]{{0,{least - 1}}}(?![{word}\-]))"
+                search = f"{literal}(?<![{word}]{literal}){can_follow}{chained}"
+                finders.append((re.compile(search).finditer, True))
+            else:
+                finders.append((re.compile(re.escape(trigger)).finditer, False))
+        mixed_case = re.compile(r"\s[A-Za-z][a-z]*[A-Z]")
+        overlaps = tuple(
+            tuple(
+                (back, prefix, index)
+                for index, (prefix, prefix_rule) in enumerate(self.triggers)
+                if prefix_rule == _SHAPE
+                for back in range(1, len(prefix))
+                if trigger.startswith(prefix[back:]) or prefix[back:].startswith(trigger)
+            )
+            for trigger, _ in self.triggers
+        )
+        return tuple(finders), mixed_case, overlaps
+
+    def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """The pair rule's common case, read in C: ``name=value`` pairs in a row.
+
+        ``pair`` is one pair whose every step the pair rule takes the plain way: a name of
+        name characters, ``=`` or ``:`` right after it, maybe spacing, then a bare value of
+        plain characters ending at whitespace, ``&``, ``;``, ``,`` or the end, or a quoted
+        one without escapes; the value is not yet masked (a character other than ``*``),
+        holds no ``-----`` (a private key's rule may read there), does not end in a scheme
+        word (whose credential would go too), and is not followed by a separator (it could
+        be the next pair's name). Its groups are what comes before the value: one for a
+        bare value, one per quote for a quoted one (the opening quote included; the
+        closing one is left after the value). ``pair_run`` is such pairs with the same
+        name in a row, apart only by spacing and ``&;,``. Anything else is left to the pair
+        rule's own reading.
+        """
+        import re
+
+        def unmasked(chars: str) -> str:
+            """A run of ``chars`` (which hold no ``-``) and single ``-``, not all ``*``."""
+            star_less = chars[:-1] + "*]"  # chars is a negated class: "*" joins it
+            return (
+                rf"(?=\**(?:{star_less}|-(?!----)))"
+                rf"{chars}*(?:-(?!----){chars}*)*"
+            )
+
+        not_separator = r"(?!\s*(?:[=:]|->))"
+        not_scheme = "".join(
+            "(?<!{})".format("".join(f"[{c}{c.upper()}]" for c in word)) for word in SCHEME_WORDS
+        )
+        bare = unmasked(r"""[^\s&;,"'`()\[\]{}<>\\\-]""")
+        bare += rf"(?=[\s&;,]|\Z){not_scheme}{not_separator}"
+        quoted = [
+            (quote, unmasked(rf"[^{quote}\\\-]") + f"(?={quote}{not_separator})")
+            for quote in "\"'`"
+        ]
+        name = r"[A-Za-z0-9_.\-]+"
+        separator = r"(?:=(?!>)|:(?!//))\s*"
+        value = "|".join([bare, *(f"{quote}{inner}{quote}" for quote, inner in quoted)])
+        pair_run = re.compile(
+            rf"(?P<name>{name}){separator}(?:{value})"
+            rf"(?:[\s&;,]*(?P=name){separator}(?:{value}))*"
+        )
+        pair = re.compile(
+            "|".join(
+                [
+                    f"({name}{separator}){bare}",
+                    *(f"({name}{separator}{quote}){inner}" for quote, inner in quoted),
+                ]
+            )
+        )
+        return pair_run, pair
+
+
+def _first_class(body: str) -> str:
+    """Return the character class a credential body starts with (``[A-Za-z0-9_-]``)."""
+    return body[: body.index("]") + 1]
 
 
 def _stems() -> set[str]:
@@ -537,11 +691,32 @@ _HEX: Final = frozenset("0123456789abcdefABCDEF")
 
 def _redact_url(url: str, nesting: int) -> str:
     """Mask userinfo and sensitive parameters; return ``url`` itself if unchanged."""
-    if "@" not in url and "?" not in url and "#" not in url:
-        return url
-    auth_start = _authority_start(url)
+    return _replace(url, _url_secrets(url, 0, nesting))
+
+
+def _replace(text: str, spans: list[tuple[int, int]]) -> str:
+    """Replace each span (in order, apart) by ``***``; return ``text`` itself if none."""
+    if not spans:
+        return text
     pieces: list[str] = []
     last = 0
+    for start, end in spans:
+        pieces += (text[last:start], REDACTED)
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _url_secrets(url: str, offset: int, nesting: int) -> list[tuple[int, int]]:
+    """Return the spans of the secrets in a URL, in order, shifted by ``offset``.
+
+    The password of the userinfo (or a userinfo that looks like a token), then the values
+    of the sensitive parameters of the query and of the fragment.
+    """
+    if "@" not in url and "?" not in url and "#" not in url:
+        return []
+    spans: list[tuple[int, int]] = []
+    auth_start = _authority_start(url)
     pos = 0
     if auth_start >= 0:
         auth_end = _find_first(url, "/?#", auth_start)
@@ -551,31 +726,21 @@ def _redact_url(url: str, nesting: int) -> str:
             secret_start = colon + 1 if colon >= 0 else auth_start
             secret = url[secret_start:at]
             if secret and not _is_masked(secret) and (colon >= 0 or _looks_like_token(secret)):
-                pieces += (url[:secret_start], REDACTED)
-                last = at
+                spans.append((offset + secret_start, offset + at))
         pos = auth_end
     hash_at = url.find("#", pos)
     query_at = url.find("?", pos, hash_at if hash_at >= 0 else len(url))
     if query_at >= 0:
         end = hash_at if hash_at >= 0 else len(url)
-        query = url[query_at + 1 : end]
-        masked = _mask_params(query, nesting)
-        if masked is not query:
-            pieces += (url[last : query_at + 1], masked)
-            last = end
+        spans += _param_secrets(url[query_at + 1 : end], offset + query_at + 1, nesting)
     if hash_at >= 0 and "=" in url[hash_at:]:
         # A fragment may carry parameters too (OAuth's #access_token=..., or a client-side
         # route such as #/callback?token=...): "?" separates groups of "&" parameters.
-        fragment = url[hash_at + 1 :]
-        groups = fragment.split("?")
-        masked_groups = [_mask_params(group, nesting) for group in groups]
-        if any(new is not old for new, old in zip(masked_groups, groups, strict=True)):
-            pieces += (url[last : hash_at + 1], "?".join(masked_groups))
-            last = len(url)
-    if not pieces:
-        return url
-    pieces.append(url[last:])
-    return "".join(pieces)
+        group_at = offset + hash_at + 1
+        for group in url[hash_at + 1 :].split("?"):
+            spans += _param_secrets(group, group_at, nesting)
+            group_at += len(group) + 1
+    return spans
 
 
 def _looks_like_token(userinfo: str) -> bool:
@@ -638,43 +803,37 @@ def _is_masked(value: str) -> bool:
     return not value.strip("*")
 
 
-def _mask_params(params: str, nesting: int) -> str:
-    """Mask sensitive values of ``&``-separated parameters; return ``params`` if unchanged.
+def _param_secrets(params: str, offset: int, nesting: int) -> list[tuple[int, int]]:
+    """Return the spans of the sensitive values of ``&``-separated parameters, shifted.
 
-    ``&amp;``, the HTML escape of ``&`` (a URL copied out of a page), separates them too.
+    ``&amp;``, the HTML escape of ``&`` (a URL copied out of a page), separates them too. A
+    URL nested unencoded in a value is read the same way.
     """
     if "=" not in params and "://" not in params:
-        return params
-    parts = _patterns().param_separator.split(params)  # odd indices: the separators
-    changed = False
-    for index in range(0, len(parts), 2):
-        part = parts[index]
-        eq = part.find("=")
-        name, value = (part[:eq], part[eq + 1 :]) if eq >= 0 else ("", part)
-        if eq >= 0 and _is_sensitive_param(name):
-            if value and not _is_masked(value):
-                parts[index] = name + "=" + REDACTED
-                changed = True
-        elif nesting < _NESTED_URL_DEPTH and ("?" in value or "@" in value):
-            nested = _redact_nested_url(value, nesting + 1)
-            if nested is not value:
-                parts[index] = (name + "=" if eq >= 0 else "") + nested
-                changed = True
-    return "".join(parts) if changed else params
+        return []
+    spans: list[tuple[int, int]] = []
+    pos = offset
+    for index, part in enumerate(_patterns().param_separator.split(params)):
+        if index % 2 == 0:  # odd indices: the separators
+            eq = part.find("=")
+            name, value = (part[:eq], part[eq + 1 :]) if eq >= 0 else ("", part)
+            if eq >= 0 and _is_sensitive_param(name):
+                if value and not _is_masked(value):
+                    spans.append((pos + eq + 1, pos + len(part)))
+            elif nesting < _NESTED_URL_DEPTH and ("?" in value or "@" in value):
+                spans += _nested_url_secrets(value, pos + eq + 1, nesting + 1)
+        pos += len(part)
+    return spans
 
 
-def _redact_nested_url(value: str, nesting: int) -> str:
-    """Redact a URL held in a parameter, after any punctuation before its scheme."""
-    if _authority_start(value) > 0 or "://" not in value:
-        return _redact_url(value, nesting)
-    start = value.find("://")
-    while start > 0 and value[start - 1] in _SCHEME_CHARS:
-        start -= 1
-    if start == 0:
-        return _redact_url(value, nesting)
-    inner = value[start:]
-    nested = _redact_url(inner, nesting)
-    return value if nested is inner else value[:start] + nested
+def _nested_url_secrets(value: str, offset: int, nesting: int) -> list[tuple[int, int]]:
+    """The secrets of a URL held in a parameter, after any punctuation before its scheme."""
+    start = 0
+    if _authority_start(value) <= 0 and "://" in value:
+        start = value.find("://")
+        while start > 0 and value[start - 1] in _SCHEME_CHARS:
+            start -= 1
+    return _url_secrets(value[start:], offset + start, nesting)
 
 
 # --------------------------------------------------------------------------- free text
@@ -740,11 +899,13 @@ class _Reader:
         "lower",
         "out",
         "patterns",
+        "pending",
         "run_end",
-        "shape_end",
+        "shape_ends",
         "span_end",
         "text",
         "url_end",
+        "url_start",
     )
 
     def __init__(self, text: str, patterns: _Patterns) -> None:
@@ -752,47 +913,119 @@ class _Reader:
         self.lower = text  # the ASCII-lower-cased copy, set when the reading starts
         self.patterns = patterns
         self.out: list[str] = []
+        # The secrets of the URLs read, not yet written to ``out``: the other rules read on
+        # inside a URL, and a mask of theirs that meets one of these joins it.
+        self.pending: list[tuple[int, int]] = []
         self.last = 0  # text[:last] has been copied (or masked) into ``out``
+        self.url_start = 0  # where the last URL read starts
         self.url_end = 0  # where the last URL read ends
         self.span_end = 0  # where the stretch of text that URL stood in (no whitespace) ends
         self.run_end = 0  # where the last run of name characters read ends
-        self.shape_end = 0  # credential prefixes before this index cannot start a credential
+        # Per body: credential prefixes before this index cannot start a credential.
+        self.shape_ends: dict[str, int] = {}
 
     def read(self) -> str:
         """Run the scanner over the whole text and return the masked text."""
         text = self.text
         lower = _lower(text)
-        triggers = self.patterns.triggers
+        patterns = self.patterns
+        triggers = patterns.triggers
         count = len(triggers)
-        # Every trigger's places, as one sorted list of ``place * count + trigger index``.
+        # The places of the triggers worth reading, as one sorted list of
+        # ``place * count + trigger index``.
         found: list[int] = []
-        for index, (trigger, _) in enumerate(triggers):
-            at = lower.find(trigger)
-            while at >= 0:
-                found.append(at * count + index)
-                at = lower.find(trigger, at + 1)
+        hidden = False  # whether a word trigger was skipped as followed by a plain word
+        for index, (finditer, as_written) in enumerate(patterns.finders):
+            trigger, rule = triggers[index]
+            first = lower.find(trigger)
+            if first < 0:
+                continue
+            places = [
+                match.start() * count + index
+                for match in finditer(text if as_written else lower, first)
+            ]
+            found += places
+            if rule == _WORD and not hidden and len(places) < lower.count(trigger, first):
+                hidden = True
+        if hidden and lower != text:  # no capital, no word with a capital inside
+            found += self._mixed_case_words(lower)
         if not found:
             return text
         found.sort()
         rules = (self._url, self._private_key, self._shape, self._word)
         self.lower = lower
-        plain = self.patterns.plain_after.match
+        overlaps = patterns.overlaps
         pos = 0
         for code in found:
             start, index = divmod(code, count)
-            trigger, rule = triggers[index]
             # A trigger inside a value already read is skipped; a private key's header is
             # read unless a mask covers it (a value that reached it was cut there).
-            if start >= pos or (rule == _PRIVATE_KEY and start >= self.last):
-                end = start + len(trigger)
-                if rule == _WORD and plain(text, end):
-                    pos = end  # prose after the word: no separator, no credential
-                else:
-                    pos = max(pos, rules[rule](lower, start, end))
+            if start < pos and (start < self.last or triggers[index][1] != _PRIVATE_KEY):
+                continue
+            trigger, rule = triggers[index]
+            if overlaps[index]:
+                inside = self._inside_prefix(lower, start, pos, overlaps[index])
+                if inside > start:  # read as part of a prefix that held no credential
+                    pos = inside
+                    if rule != _PRIVATE_KEY or start < self.last:
+                        continue
+            if rule == _URL and start < self.url_end:
+                pos = max(pos, start + 3)  # a URL nested in the one just read
+                continue
+            pos = max(pos, rules[rule](lower, start, start + len(trigger)))
+        for pending in self.pending:
+            self._write(*pending)
         if not self.out:
             return text
         self.out.append(text[self.last :])
         return "".join(self.out)
+
+    def _mixed_case_words(self, lower: str) -> list[int]:
+        """Word triggers before a word with a capital inside: prose in lower case only.
+
+        The word searches skip a trigger followed by a short plain word, read in the
+        lower-cased copy; a capital after the word's first letter (``Bearer aBcDeF``) makes
+        it no plain word, so those triggers are found here, in the text as written.
+        """
+        patterns = self.patterns
+        triggers = patterns.triggers
+        count = len(triggers)
+        text = self.text
+        plain = patterns.plain_after.match
+        words = patterns.word_triggers
+        added: list[int] = []
+        for word in patterns.mixed_case.finditer(text):
+            gap = word.start() + 1
+            while gap > 0 and text[gap - 1].isspace():
+                gap -= 1
+            if not lower.endswith(words, 0, gap):
+                continue
+            for index, (trigger, rule) in enumerate(triggers):
+                if (
+                    rule == _WORD
+                    and lower.endswith(trigger, 0, gap)
+                    and plain(lower, gap) is not None
+                    and plain(text, gap) is None
+                ):
+                    added.append((gap - len(trigger)) * count + index)
+        return added
+
+    def _inside_prefix(
+        self, lower: str, start: int, pos: int, overlaps: tuple[tuple[int, str, int], ...]
+    ) -> int:
+        """Return where a credential prefix read just before ``start`` and over it ends.
+
+        The prefixes whose search skipped them (no credential can follow) were still read
+        before: each moved the scan past its own characters. Returns ``start`` when no such
+        prefix covers ``start``.
+        """
+        for back, prefix, index in overlaps:
+            at = start - back
+            if at >= pos and lower.startswith(prefix, at):
+                if self._inside_prefix(lower, at, pos, self.patterns.overlaps[index]) > at:
+                    continue  # that prefix was itself covered by an earlier one
+                return at + len(prefix)
+        return start
 
     def mask(self, start: int, end: int, *, whole: bool = False) -> int:
         """Replace ``text[start:end]`` by ``***`` (unless already masked); return ``end``.
@@ -803,10 +1036,32 @@ class _Reader:
         """
         if not whole and end - start > 10:
             end = self._private_key_start(start, end)
+        if self.pending and start >= self.last:
+            self._write(*self._join_pending(start, end))
+        else:
+            self._write(start, end)
+        return end
+
+    def _write(self, start: int, end: int) -> None:
+        """Write the text up to ``start`` and ``***`` for ``text[start:end]``, if it is new."""
         if start < end and start >= self.last and not _is_masked(self.text[start:end]):
             self.out += (self.text[self.last : start], REDACTED)
             self.last = end
-        return end
+
+    def _join_pending(self, start: int, end: int) -> tuple[int, int]:
+        """Write the URL secrets before ``start``; return the span joined with those it meets.
+
+        Masks that overlap or touch are one mask: ``***`` stands for all of them, so a
+        second reading finds the same single mask.
+        """
+        pending = self.pending
+        while pending and pending[0][0] <= end:
+            first, last = pending.pop(0)
+            if last < start:
+                self._write(first, last)
+            else:
+                start, end = min(start, first), max(end, last)
+        return start, end
 
     def _private_key_start(self, start: int, end: int) -> int:
         """Return where the first private key header in ``text[start:end]`` starts, or ``end``."""
@@ -835,14 +1090,11 @@ class _Reader:
             self.span_end = len(text) if span is None else span.end()
         end = _url_item_end(text, after, self.span_end, patterns)
         end = _trim_prose(text, start, end)
-        self.url_end = end
-        url = text[start:end]
-        masked = _redact_url(url, 0)
-        if masked is not url:
-            self.out += (text[self.last : start], masked)
-            self.last = end
-        # The scan goes on inside the URL: a credential shape or a scheme word glued to its
-        # end ("?:Basic S3cr3t") is read by its own rule; nothing already masked is touched.
+        self.url_start, self.url_end = start, end
+        # Its secrets are written when the scan passes them: the scan goes on inside the
+        # URL, and a pair in its path, a credential shape or a scheme word glued to its end
+        # ("?:Basic S3cr3t") is read by its own rule, whether the URL held a secret or not.
+        self.pending += _url_secrets(text[start:end], start, 0)
         return after
 
     def _private_key(self, lower: str, at: int, after: int) -> int:
@@ -865,6 +1117,26 @@ class _Reader:
         start = at
         while start > self.last and text[start - 1] in _NAME_CHARS:
             start -= 1
+        pairs = (
+            self.patterns.pair_run.match(text, start)
+            if start >= self.last and start >= self.url_end
+            else None
+        )
+        if pairs is not None and self.pending:
+            pending = self.pending
+            while pending and pending[0][1] < start:  # the URL secrets before the pairs
+                self._write(*pending.pop(0))
+            if pending and pending[0][0] <= pairs.end():
+                pairs = None  # a URL secret among the pairs: the pair rule joins the masks
+        if pairs is not None:
+            name = pairs.group("name")
+            if (
+                len(name) <= _NAME_LIMIT
+                and "-----" not in name
+                and name.lower() not in HEADER_NAMES
+                and _is_sensitive_name(name)
+            ):
+                return self._pairs(start, pairs.end())
         # The rest of the run, what may stand before a separator, and the separator.
         tail = self.patterns.word_tail.match(text, after)
         if tail is None:  # pragma: no cover - the pattern matches the empty string
@@ -887,12 +1159,37 @@ class _Reader:
                 return masked
         return after
 
+    def _pairs(self, start: int, end: int) -> int:
+        """Mask the values of the pairs in a row that ``pair_run`` read; return ``end``."""
+        text = self.text
+        # The text between the values, and what stands before each value (one of four
+        # groups), in turns: the values are what the split leaves out.
+        parts: list[str | None] = self.patterns.pair.split(text[start:end])
+        pieces: list[str | None] = parts[::5]
+        before = [
+            (bare or double or single or backtick or "") + REDACTED
+            for bare, double, single, backtick in zip(
+                parts[1::5], parts[2::5], parts[3::5], parts[4::5], strict=True
+            )
+        ]
+        joined: list[str | None] = [None] * (len(pieces) + len(before))
+        joined[::2] = pieces
+        joined[1::2] = before
+        masked = "".join(joined)  # type: ignore[arg-type]
+        self.run_end = end
+        if text[end - 1] in _QUOTES:  # the closing quote of the last value is not masked
+            end -= 1
+            masked = masked[:-1]
+        self.out += (text[self.last : start], masked)
+        self.last = end
+        return end + (end < self.run_end)
+
     def _shape(self, lower: str, start: int, after: int) -> int:
         """A known credential shape, masked whole when its body and word boundary fit."""
         text = self.text
         prefix, body, exact = self.patterns.shapes[lower[start:after]]
         if (
-            start < self.shape_end
+            start < self.shape_ends.get(body.pattern, 0)
             or not text.startswith(prefix, start)
             or (start and text[start - 1] in _WORD_CHARS)
         ):
@@ -901,10 +1198,10 @@ class _Reader:
         if found is not None and (found.end() >= len(text) or text[found.end()] not in _WORD_CHARS):
             return self.mask(start, found.end())
         if not exact:
-            # The body's characters include the prefixes', so a candidate starting inside this
-            # run reaches the same end and fails the same way: none is tried again.
-            run = self.patterns.shape_run.match(text, after)
-            self.shape_end = after if run is None else run.end()
+            # A prefix of the same shape starting inside the run the body's first part read
+            # reaches the same end and fails the same way: none is tried again.
+            run = self.patterns.shape_runs[body.pattern].match(text, after)
+            self.shape_ends[body.pattern] = after if run is None else run.end()
         return after
 
     def _header(self, start: int) -> int:
@@ -1027,7 +1324,9 @@ class _Reader:
         """Return where a bare value ends: words and bracketed groups glued together.
 
         ``[a]bsecret``, ``ValueError('S')``, ``a[x]@`` are each one value; it ends at
-        whitespace, ``&``, ``;``, ``,``, a quote, or a closing bracket it did not open.
+        whitespace, ``&``, ``;``, ``,``, a quote, or a closing bracket it did not open. A
+        value inside a URL ends where a value of the URL ends too: at the URL's end or at
+        its fragment's ``#`` (so the pair rule and the URL rule read the same value).
         """
         text, patterns = self.text, self.patterns
         pos = start
@@ -1036,8 +1335,12 @@ class _Reader:
             if run is not None:
                 pos = run.end()
             if pos >= len(text) or text[pos] not in "([{":
-                return pos
+                break
             pos = _bracket_end(text, pos, patterns)  # a group holding groups or quotes
+        if self.url_start <= start < self.url_end:
+            fragment = text.find("#", start, self.url_end)
+            pos = min(pos, self.url_end if fragment < 0 else fragment)
+        return pos
 
     def _is_next_name(self, start: int, end: int, after: int) -> bool:
         """Tell whether a value is the sensitive name of the next pair ("token: password=x")."""
@@ -1146,6 +1449,12 @@ def _url_item_end(text: str, after_scheme: int, span_end: int, patterns: _Patter
     those names are looked up.
     """
     pos = after_scheme
+    # No "=" or ":" ahead (no separator, no scheme): nothing can start another item. The
+    # search for "=" runs only when no ":" is ahead, which a next URL in the stretch would
+    # hold, so it runs once per stretch, however many URLs the stretch holds.
+    colon = text.find(":", pos, span_end)
+    if colon < 0 and text.find("=", pos, span_end) < 0:
+        return span_end
     while (found := patterns.item_cut.search(text, pos, span_end)) is not None:
         query = text.find("?", pos, found.start())  # each stretch is searched once
         if query >= 0:  # in the query now: only a new URL ends this one
@@ -1165,8 +1474,12 @@ def _trim_prose(text: str, start: int, end: int) -> int:
     halving with counts made in C (a run of a million ``)`` costs no Python loop).
     """
     tail = start + len(text[start:end].rstrip(".,;:!?)]"))
+    if tail == end:
+        return end  # no punctuation or closing bracket at the end
     spare_parens = max(0, text.count(")", start, end) - text.count("(", start, end))
     spare_brackets = max(0, text.count("]", start, end) - text.count("[", start, end))
+    if text.count(")", tail, end) <= spare_parens and text.count("]", tail, end) <= spare_brackets:
+        return tail  # the whole tail can go: the smallest index the halving would find
     low, high = tail, end  # text[high:end] can go; find the smallest such index
     while low < high:
         middle = (low + high) // 2

@@ -405,6 +405,84 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "see https://u:p@h/x;token=abc now",
         "see https://u:***@h/x;token=*** now",
     ),
+    # a URL's secrets do not hide the rest of it from the other rules; masks that meet join
+    (
+        "idempotence: a pair in the query of a URL with a password",
+        "https://u:p@h/x?password->abc",
+        "https://u:***@h/x?password->***",
+    ),
+    (
+        "idempotence: a pair after the password of a URL",
+        "see http://hu:p@sig:/@= now",
+        "see http://hu:***@sig:*** now",
+    ),
+    (
+        "idempotence: a fragment pair read by the URL and the pair rules",
+        "ftp://h/a#sig-=>?sig",
+        "ftp://h/a#sig-=***",
+    ),
+    (
+        "idempotence: a value in a URL's query ends at its fragment for every rule",
+        "see http://h?access_token=S3cr3t#top now",
+        "see http://h?access_token=***#top now",
+    ),
+    (
+        "url: a pair in the path with a password in the URL",
+        "see https://u:p@h/x;api_key=abc,q=1 now",
+        "see https://u:***@h/x;api_key=***,q=1 now",
+    ),
+    (
+        "url: a pair in the path without a password in the URL",
+        "see https://h/x;api_key=abc,q=1 now",
+        "see https://h/x;api_key=***,q=1 now",
+    ),
+    # each credential prefix is read on its own: a failed one hides no other shape
+    (
+        "leak: a credential after a failed prefix of another shape",
+        "xoxb-a_-sk-" + "A" * 24,
+        "xoxb-a_-***",
+    ),
+    ("leak: a JWT after a too short sk- body", "sk-eyJabcdefgh.abcdefgh.abcdefgh", "sk-***"),
+    ("leak: a Stripe key after a failed JWT prefix", "eyJ-rk_live_" + "b" * 16, "eyJ-***"),
+    ("shape: a run of failed prefixes", "-eyJ" * 8, "-eyJ" * 8),
+    ("shape: a prefix of the same shape inside a failed run", "sk-a-sk-abc def", "sk-a-sk-abc def"),
+    # "API key" written as words is a sensitive name: any value after its separator goes
+    ("pair: API key as words, any value", "Invalid API key: hunter2", "Invalid API key: ***"),
+    ("pair: API key as words, lower case", "invalid api key: 1234.", "invalid api key: ***"),
+    (
+        "pair: API key as words, quoted value",
+        'Invalid API key: "abc def"',
+        'Invalid API key: "***"',
+    ),
+    (
+        "over-mask: API key in prose, no separator",
+        "Invalid API key provided.",
+        "Invalid API key provided.",
+    ),
+    (
+        "over-mask: API key ending a sentence",
+        "Error: Invalid API key. Check it",
+        "Error: Invalid API key. Check it",
+    ),
+    (
+        "contract: 'API key provided:' names no secret, a key there goes by its shape",
+        "Incorrect API key provided: hunter2. See the docs",
+        "Incorrect API key provided: hunter2. See the docs",
+    ),
+    # pairs in a row, read in one step
+    (
+        "pair: a row of pairs",
+        "token=a token=b&token=c;token='d e' x",
+        "token=*** token=***&token=***;token='***' x",
+    ),
+    ("pair: a row of quoted pairs", "token='a'token='b'", "token='***'token='***'"),
+    ("pair: a row with a masked value", "token=*** token=b", "token=*** token=***"),
+    ("pair: a row ending in a scheme word", "token=a token=Bearer xyz1", "token=*** token=***"),
+    (
+        "pair: a row with a value naming the next pair",
+        "token=a token=password = x",
+        "token=*** token=password = ***",
+    ),
 ]
 
 
@@ -470,13 +548,51 @@ def test_no_planted_secret_survives(parts: list[tuple[str, str, str, int]]) -> N
     assert redact_text(once) == once
 
 
-_PIECES = [*"ab:=&;,\"'[]{}()\\ \n-_.@/?#*", "Bearer ", "token", "https://", "sk-", "S3cr3t1"]
+_PIECES = [
+    *"ab:=&;,\"'[]{}()\\ \n-_.@/?#*>",
+    "Bearer ",
+    "token",
+    "https://",
+    "sk-",
+    "S3cr3t1",
+    # URLs with a password, and pairs a URL may hold (in its path, query or fragment)
+    "https://u:p@h/x",
+    "ftp://h/a",
+    "u:p@",
+    "password",
+    "sig",
+    "->",
+    "=>",
+]
 
 
 @given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
 def test_redaction_is_idempotent_on_any_text(text: str) -> None:
     """Redacting redacted text changes nothing, whatever the text."""
     once = redact_text(text)
+    assert redact_text(once) == once
+
+
+_URL_HEADS = [
+    "https://u:p@h/x",
+    "http://hu:p@h",
+    "https://u@h/x",
+    "https://h/x",
+    "see https://u:p@h/x",
+]
+_URL_PAIRS = st.tuples(
+    st.sampled_from(["?", ";", "/", "#", "?a=1&", "#x&", ",", "("]),
+    st.sampled_from(["password", "token", "sig", "api_key", "Bearer"]),
+    st.sampled_from(["=", "->", ":", " ", "=>"]),
+    st.sampled_from(["abc", "S3cr3t", "x-y", "abc1", "***", "abc#top", "a;b", "a@b", "a/b"]),
+    st.sampled_from(["", " now", ")", ".", "&b=1", " token=x"]),
+).map("".join)
+
+
+@given(st.sampled_from(_URL_HEADS), _URL_PAIRS)
+def test_redaction_is_idempotent_on_urls_holding_pairs(head: str, pair: str) -> None:
+    """A pair in a URL's path, query or fragment reads the same whether the URL held a secret."""
+    once = redact_text(head + pair)
     assert redact_text(once) == once
 
 
