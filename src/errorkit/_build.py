@@ -19,8 +19,9 @@ from __future__ import annotations
 import sys
 from _collections_abc import Mapping
 
+from errorkit import redaction as _redaction
 from errorkit._coerce import quoted, str_of
-from errorkit.redaction import _NAME_MEMOS
+from errorkit.redaction import _NAME_MEMOS, _remember
 from errorkit.safety import safe_text
 
 TYPE_CHECKING = False
@@ -138,13 +139,12 @@ def _with_retry_after(message: str, seconds: float) -> str:
     """Append ``Retry after {n} seconds.`` to a rate-limit message, masked; memoised."""
     text = _SUFFIXED.get((message, seconds))
     if text is None:
+        names = _redaction._names
         shown = int(seconds) if seconds.is_integer() else seconds
         unit = "second" if seconds == 1 else "seconds"
         text = safe_text(f"{message.removesuffix('.')}. Retry after {shown} {unit}.")
         if len(message) <= 256:
-            if len(_SUFFIXED) >= 1024:
-                _SUFFIXED.clear()
-            _SUFFIXED[message, seconds] = text
+            _remember(_SUFFIXED, (message, seconds), text, names)
     return text
 
 

@@ -640,6 +640,21 @@ A module that memoises a verdict of this engine (``safety``'s key memo) appends 
 """
 
 
+def _remember(memo: dict[Any, Any], key: object, value: object, names: object) -> None:
+    """Memoise ``value``, computed while ``names`` was the table, unless names came since.
+
+    ``add_sensitive_keys`` swaps the table, then empties the memos. A result computed with
+    the old table and stored after that would outlive it; checking the table again after
+    the store removes it, as the swap comes before the emptying.
+    """
+    if _names is names:
+        if len(memo) >= 4096:
+            memo.clear()
+        memo[key] = value
+        if _names is not names:
+            memo.pop(key, None)
+
+
 def _clear_text_cache() -> None:
     """Forget memoised results and the hint pattern (called when names are added)."""
     global _PATTERNS
@@ -864,14 +879,13 @@ def redact_text(text: str) -> str:
         cached = _TEXT_CACHE.get(text)
         if cached is not None:
             return text if cached == text else cached
+    names = _names
     try:
         result = _redact_text(text)
     except Exception:  # pragma: no cover - defensive: fail closed rather than raise
         return REDACTED
     if short:
-        if len(_TEXT_CACHE) >= 4096:
-            _TEXT_CACHE.clear()
-        _TEXT_CACHE[text] = result
+        _remember(_TEXT_CACHE, text, result, names)
     return result
 
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import sys
 
+from errorkit import redaction as _redaction
 from errorkit._coerce import str_of
 from errorkit.redaction import (
     _NAME_MEMOS,
     REDACTED,
     _is_sensitive_name,
+    _remember,
     is_sensitive_key,
     redact_text,
     redact_url,
@@ -407,14 +409,16 @@ _NAME_MEMOS += (_KEY_CACHE, _PLAIN_KEYS)  # a name added later must not find a s
 
 def _safe_key(raw: str) -> tuple[str, bool]:
     """Return the safe form of a key and whether it is sensitive, memoising short keys."""
+    names = _redaction._names
     entry = (_text(raw), _is_sensitive_name(raw))
     if len(raw) <= 64:
         if len(_KEY_CACHE) >= 4096:
-            _KEY_CACHE.clear()
             _PLAIN_KEYS.clear()
-        _KEY_CACHE[raw] = entry
-        if entry[0] is raw and not entry[1]:
+        _remember(_KEY_CACHE, raw, entry, names)
+        if entry[0] is raw and not entry[1] and _redaction._names is names:
             _PLAIN_KEYS.add(raw)
+            if _redaction._names is not names:  # names came while adding: see ``_remember``
+                _PLAIN_KEYS.discard(raw)
     return entry
 
 

@@ -131,6 +131,37 @@ def test_added_names_are_masked_everywhere() -> None:
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
 
 
+def test_attack_a_name_added_while_a_text_is_read_is_not_forgotten() -> None:
+    """A verdict computed with the old names and stored after they changed is not kept.
+
+    The interleaving of two threads is forced: the names are added while a text, a key and
+    a rate-limit message are being read with the old patterns.
+    """
+    script = (
+        "import errorkit\n"
+        "from errorkit import redaction, safety\n"
+        "old, compiled = redaction._patterns(), redaction._patterns\n"
+        "def racing(name):\n"
+        "    def patterns():\n"
+        "        redaction._patterns = lambda: old  # the old patterns, read once more\n"
+        "        errorkit.add_sensitive_keys(name)\n"
+        "        return old\n"
+        "    redaction._patterns = patterns\n"
+        "racing('race_field_one')\n"
+        "assert errorkit.redact_text('race_field_one=abc') == 'race_field_one=abc'\n"
+        "racing('race_field_two')\n"
+        "safety._safe_key('race_field_two')\n"
+        "racing('race_field_three')\n"
+        "errorkit.RateLimitError('race_field_three=abc', retry_after=5.0)\n"
+        "redaction._patterns = compiled\n"
+        "assert errorkit.redact_text('race_field_one=abc') == 'race_field_one=***'\n"
+        "assert 'race_field_two' not in safety._PLAIN_KEYS\n"
+        "e = errorkit.RateLimitError('race_field_three=abc', retry_after=5.0)\n"
+        "assert 'abc' not in e.message, e.message\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
 def test_a_key_seen_before_it_was_added_is_masked_after() -> None:
     """Names added later reach keys and texts already seen: no memo keeps an old verdict."""
     script = (
