@@ -708,11 +708,6 @@ class _NotPlain(Exception):
 _PLAIN_SCALARS: Final = frozenset({int, float, bool, type(None)})
 
 
-def _small(number: int) -> bool:
-    """Tell whether an int is kept as it is by ``json_safe`` without a second look."""
-    return _NEGATIVE_SMALL_INT < number < _SMALL_INT
-
-
 _MEMO_LIMIT: Final = 4096  # entries per memo before it starts over
 _MEMO_TEXT_LENGTH: Final = 256  # longest text remembered (the engine memoises as far)
 # The texts and keys the redaction engine left as they are, remembered for the table of
@@ -729,7 +724,7 @@ def error_dict(error: Any) -> dict[str, Any]:
     ``json_safe``, always a JSON object (``{"value": ...}`` when they were not a mapping).
     """
     try:
-        return _plain_payload(error)
+        return _plain_payload(error, numbers=True)
     except Exception:  # _NotPlain, or anything odd: the walker
         return _walked(error)
 
@@ -809,22 +804,32 @@ def _make_encoder() -> Callable[[object], str]:
     return encode
 
 
-def _plain_payload(error: Any) -> dict[str, Any]:
-    """Return ``{code, message, details}`` as ``to_dict()`` would, or raise ``_NotPlain``."""
+def _plain_payload(error: Any, *, numbers: bool = False) -> dict[str, Any]:
+    """Return ``{code, message, details}`` as ``to_dict()`` would, or raise ``_NotPlain``.
+
+    ``numbers`` also declines NaN, the infinities and ints too long for ``str()``; without
+    it they are left to the encoder, which refuses them.
+    """
     global _plain_memo
     names = sys.modules["errorkit.redaction"]._names
     memo = _plain_memo
     if memo[0] is not names:  # names were added: every verdict may have changed
         memo = _plain_memo = (names, set(), set())
     _, texts, keys = memo
-    code, message, details = error.code, error.message, error.details
+    args = error.args  # the message as stored; checked below like any text
+    message = args[0] if len(args) == 1 and type(args[0]) is str and args[0] else error.message
+    code, details = error.code, error.details
     if type(code) is not str or code not in texts:
         _check_text(code, texts)
     if type(message) is not str or message not in texts:
         _check_text(message, texts)
     if type(details) is not dict:
         raise _NotPlain
-    return {"code": code, "message": message, "details": _plain_dict(details, 1, texts, keys)}
+    return {
+        "code": code,
+        "message": message,
+        "details": _plain_dict(details, 1, texts, keys, numbers),
+    }
 
 
 def _check_text(text: object, texts: set[str]) -> None:
@@ -850,7 +855,9 @@ def _check_key(key: object, texts: set[str], keys: set[str]) -> None:
         keys.add(key)
 
 
-def _plain_dict(value: dict[Any, Any], depth: int, texts: set[str], keys: set[str]) -> Any:
+def _plain_dict(
+    value: dict[Any, Any], depth: int, texts: set[str], keys: set[str], numbers: bool
+) -> Any:
     """Return a checked copy of a dict whose contents ``to_dict()`` keeps, or raise."""
     if depth > MAX_DEPTH:
         raise _NotPlain
@@ -863,19 +870,27 @@ def _plain_dict(value: dict[Any, Any], depth: int, texts: set[str], keys: set[st
             if item not in texts:
                 _check_text(item, texts)
         elif cls in _PLAIN_SCALARS:
-            if (cls is float and item - item != 0.0) or (cls is int and not _small(item)):
+            if numbers and (
+                (cls is float and item - item != 0.0)
+                or (cls is int and not _NEGATIVE_SMALL_INT < item < _SMALL_INT)
+            ):
                 raise _NotPlain  # NaN, an infinity or a huge int: the walker names them
         elif cls is dict:
-            copy[key] = _plain_dict(item, depth + 1, texts, keys)
+            copy[key] = _plain_dict(item, depth + 1, texts, keys, numbers)
         elif cls is list or cls is tuple:
-            copy[key] = _plain_list(item, depth + 1, texts, keys, False)
+            copy[key] = _plain_list(item, depth + 1, texts, keys, False, numbers)
         else:
             raise _NotPlain
     return copy
 
 
 def _plain_list(
-    value: list[Any] | tuple[Any, ...], depth: int, texts: set[str], keys: set[str], pair: bool
+    value: list[Any] | tuple[Any, ...],
+    depth: int,
+    texts: set[str],
+    keys: set[str],
+    pair: bool,
+    numbers: bool,
 ) -> Any:
     """Return a checked list copy of a list or tuple whose items ``to_dict()`` keeps, or raise.
 
@@ -896,15 +911,18 @@ def _plain_list(
                 _check_text(item, texts)
         elif cls not in _PLAIN_SCALARS:
             nested = True
-        elif (cls is float and item - item != 0.0) or (cls is int and not _small(item)):
+        elif numbers and (
+            (cls is float and item - item != 0.0)
+            or (cls is int and not _NEGATIVE_SMALL_INT < item < _SMALL_INT)
+        ):
             raise _NotPlain
     if nested:
         for index, item in enumerate(copy):
             cls = type(item)
             if cls is dict:
-                copy[index] = _plain_dict(item, depth + 1, texts, keys)
+                copy[index] = _plain_dict(item, depth + 1, texts, keys, numbers)
             elif cls is list or cls is tuple:
-                copy[index] = _plain_list(item, depth + 1, texts, keys, True)
+                copy[index] = _plain_list(item, depth + 1, texts, keys, True, numbers)
             elif cls is not str and cls not in _PLAIN_SCALARS:
                 raise _NotPlain
     return copy
