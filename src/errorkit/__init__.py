@@ -195,3 +195,8 @@ def __getattr__(name: str) -> object:
 
         return http_mapping if name == "http_mapping" else getattr(http_mapping, name)
     return _typing_names(name)
+
+
+def __dir__() -> list[str]:
+    """Every public name, those loaded on first use included."""
+    return sorted({*globals(), *__all__})

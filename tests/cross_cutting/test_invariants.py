@@ -135,14 +135,15 @@ def test_import_loads_no_third_party_module() -> None:
 
 
 def test_mapping_helpers_load_on_first_use() -> None:
-    """``import errorkit`` leaves ``http_mapping`` out until one of its names is read."""
+    """``http_mapping`` loads when one of its names is first read; ``dir`` lists them all."""
     code = (
         "import sys, errorkit; loaded = 'errorkit.http_mapping' in sys.modules; "
         "from errorkit import error_for_status; "
         "names = [getattr(errorkit, name) for name in errorkit.__all__]; "
-        "print(loaded, errorkit.http_mapping.error_for_status is error_for_status, len(names))"
+        "print(loaded, errorkit.http_mapping.error_for_status is error_for_status, len(names), "
+        "set(errorkit.__all__) <= set(dir(errorkit)))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout.split()
-    assert out == ["False", "True", str(len(errorkit.__all__))]
+    assert out == ["False", "True", str(len(errorkit.__all__)), "True"]

@@ -41,7 +41,8 @@ ROWS = (
 
 def _build(expression: str) -> errorkit.Error:
     """Evaluate a row's expression among errorkit's names."""
-    error = eval(expression, {"__builtins__": __builtins__}, vars(errorkit))
+    names = {name: getattr(errorkit, name) for name in errorkit.__all__}
+    error = eval(expression, {"__builtins__": __builtins__}, names)
     assert isinstance(error, errorkit.Error), expression
     return error
 
