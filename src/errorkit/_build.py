@@ -6,11 +6,13 @@ The machinery behind ``errorkit.exceptions``, which holds only the exception cla
   ``**context: Unpack[...]`` for type checkers, and no body (``@_declared``). On the class's
   first construction, ``_compiled`` builds from that signature one flat function taking
   every keyword explicitly: it stores the class's own fields, keeps the request context in
-  one tuple (an exception's attribute dict is slow to fill key by key) and hands the rest to
-  ``APIError._finish``. Forwarding ``**context`` from frame to frame cost more than the
-  whole of such a constructor.
-* **Default messages.** Templates are filled from the error's attributes (``_Fields``); a
-  fill is remembered for the same template and field values.
+  one tuple (an exception's attribute dict is slow to fill key by key), reads the delay,
+  the status and the verdict, and masks the message, with no call in between unless
+  something differs from the class's defaults. Forwarding ``**context`` from frame to
+  frame cost more than the whole of such a constructor.
+* **Default messages.** Each template compiles on first use into an f-string over the
+  error's fields (``_filler``); a value that is not a plain str, int or float takes the
+  general path (``_Fields``).
 * **Details.** ``_layout_of`` merges the ``_fields`` each class declares along the MRO.
 """
 
@@ -20,8 +22,9 @@ import sys
 from _collections_abc import Mapping
 
 from errorkit import redaction as _redaction
-from errorkit._coerce import quoted, str_of
+from errorkit._coerce import dict_of, hint_or_none, quoted, status_or_value, str_of, text_or_none
 from errorkit.redaction import _NAME_MEMOS, _remember
+from errorkit.redaction import _TEXT_CACHE as _MASKED
 from errorkit.safety import safe_text
 
 TYPE_CHECKING = False
@@ -80,46 +83,69 @@ class _Fields(Mapping[str, object]):
         return 0
 
 
-# Filled default messages: an error is often raised again with the same fields.
-_READERS: dict[str, Callable[[Error], tuple[Any, ...]]] = {}  # template -> its fields' reader
-_FILLED: dict[tuple[Any, ...], str] = {}  # (template, values, their types) -> text
-_PLAIN = frozenset({str, int, float, bool, type(None)})  # values whose text never changes
+# Default message templates, each compiled on first use into a function that fills it
+# with an f-string when every field it names is a plain str, int or float.
+_FILLERS: dict[str, Callable[[Error], str | None]] = {}
+_SIMPLE = (str, int, float)  # values a template formats as they are (see ``_Fields``)
+_CONVERSIONS = {"r": "!r", "s": "!s", "a": "!a"}
+_SAFE_SPEC = frozenset("0123456789.<>^=+- ,_#%abcdefgnosxEFGX")
 
 
-def _reader(template: str) -> Callable[[Error], tuple[Any, ...]]:
-    """Read the attributes a message template names, as one tuple (``code`` too, always)."""
-    from _operator import attrgetter
+def _filler(template: str) -> Callable[[Error], str | None]:
+    """Compile ``template`` into a function returning its text, or None to fill it slowly.
+
+    Only plain fields (``{name}``, with a conversion and a simple format spec) compile;
+    any other template gets a function that always returns None.
+    """
     from _string import formatter_parser  # type: ignore[import-not-found]
 
-    names = (
-        field.partition(".")[0].partition("[")[0]
-        for _, field, _, _ in formatter_parser(template)
-        if field
-    )
-    if len(_READERS) >= 1024:  # a ``_message_template`` may make a template per error
-        _READERS.clear()
-    reader = _READERS[template] = attrgetter(*dict.fromkeys(names), "code")
-    return reader
+    constants: dict[str, object] = {"_SIMPLE": _SIMPLE}
+    reads: list[str] = []
+    pieces: list[str] = []
+    try:
+        for literal, field, spec, conversion in formatter_parser(template):
+            if literal:
+                constants[f"_l{len(constants)}"] = literal
+                pieces.append(f"{{_l{len(constants) - 1}}}")
+            if field is None:
+                continue
+            if not field.isidentifier() or not _SAFE_SPEC.issuperset(spec):
+                raise ValueError(field)
+            if conversion is not None and conversion not in _CONVERSIONS:
+                raise ValueError(conversion)
+            value = f"v{len(reads)}"
+            reads.append(f"{value} = error.{field}")
+            convert = _CONVERSIONS.get(conversion or "", "")
+            pieces.append(f"{{{value}{convert}{':' + spec if spec else ''}}}")
+    except ValueError:  # a field this does not compile: ``_filled`` reads it
+        reads, pieces = [], []
+        fill = _no_fill
+    else:
+        plain = " and ".join(f"type(v{i}) in _SIMPLE" for i in range(len(reads))) or "True"
+        source = "\n    ".join(
+            ["def fill(error):", *reads, f"if {plain}: return f'{''.join(pieces)}'", "return None"]
+        )
+        exec(source, constants)  # built from identifiers, format specs and constant names
+        fill = constants["fill"]  # type: ignore[assignment]
+    if len(_FILLERS) >= 1024:  # a ``_message_template`` may make a template per error
+        _FILLERS.clear()
+    _FILLERS[template] = fill
+    return fill
+
+
+def _no_fill(error: Error) -> None:
+    """The filler of a template ``_filler`` does not compile: always the general path."""
 
 
 def filled(template: str, error: Error) -> str:
-    """Fill a default message template from ``error``'s attributes; remembered when plain."""
+    """Fill a default message template from ``error``'s attributes (see ``_Fields``)."""
     if "{" not in template:  # nothing to fill in
         return template
     try:
-        values = (_READERS.get(template) or _reader(template))(error)
-    except AttributeError:
-        return _filled(template, error)
-    types = tuple(map(type, values))
-    if not _PLAIN.issuperset(types):
-        return _filled(template, error)
-    key = (template, values, types)  # 1 and 1.0 are equal keys, but not their types
-    text = _FILLED.get(key)
-    if text is None:
-        if len(_FILLED) >= 1024:
-            _FILLED.clear()
-        text = _FILLED[key] = _filled(template, error)
-    return text
+        text = (_FILLERS.get(template) or _filler(template))(error)
+    except Exception:  # a field missing, or a value its format spec does not take
+        text = None
+    return _filled(template, error) if text is None else text
 
 
 def _filled(template: str, error: Error) -> str:
@@ -229,10 +255,10 @@ def _is_validation_error(exc: BaseException | None) -> bool:
     )
 
 
-_FINISHED = (  # the arguments of ``APIError._finish``, in order
+# Arguments the compiled constructor reads itself rather than storing as they are.
+_CONSTRUCTOR_ARGUMENTS = (
     "message",
     "status_code",
-    "retry_after",
     "original_exception",
     "retryable",
     "details",
@@ -276,7 +302,13 @@ def _lazy(cls: type[Any], declared: Callable[..., None]) -> Callable[..., None]:
 
 
 def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..., None]:
-    """Compile ``cls``'s constructor from the signature of ``declared``."""
+    """Compile ``cls``'s constructor from the signature of ``declared``.
+
+    One straight-line function: the class's own fields, the delay read, the request
+    context in one tuple, the status and verdict (``_judged`` only when they differ from
+    the class's own), the cause, and the masked message (with its delay, for classes that
+    say it). Class settings are read from ``type(self)``, as a subclass may call it.
+    """
     code = declared.__code__
     names = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
     positional = names[: code.co_argcount - 1]
@@ -288,25 +320,88 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
     params = [f"{name}=_defaults[{name!r}]" if name in defaults else name for name in names]
     params.insert(len(positional), "*")
     params += [f"{name}=None" for name in context]
-    lines = [
+    known = {*names, *context}
+    lines = ["cls = type(self)"]
+    lines += [
         f"self.{_stored(cls, name)} = {name}"
         for name in (*names, *context)
-        if name not in _FINISHED and name not in _KEPT
+        if name not in _CONSTRUCTOR_ARGUMENTS and name not in _KEPT
     ]
-    known = (*names, *context)
-    kept = ", ".join(name if name in known else "None" for name in _KEPT)
-    lines.append(f"self._request = ({kept})")  # an exception's attributes are slow to store
     if "status_code" in defaults:  # an optional status: None means the class status
         lines.append("if status_code is None: status_code = self.status_code")
-    finish = ", ".join(name if name in known else "None" for name in _FINISHED)
-    lines.append(f"_finish(self, {finish})")
+    if "retry_after" in known:
+        lines += [
+            "if retry_after is None: retry_after = cls._no_wait",
+            "elif type(retry_after) is not float or not 0 < retry_after < cls._wait_ceiling:",
+            "    retry_after = cls._read_wait(retry_after)",
+        ]
+    else:
+        lines.append("retry_after = cls._no_wait")
+    kept = ", ".join(name if name in known else "None" for name in _KEPT)
+    lines.append(f"self._request = ({kept})")  # an exception's attributes are slow to store
+    given_hint = "retryable" if "retryable" in known else "None"
+    given_details = "details" if "details" in known else "None"
+    differs = [f"{name} is not None" for name in ("retryable", "details") if name in known]
+    differs += [
+        "status_code != cls._class_status or status_code is None",
+        "(not cls._status_rule and self._retryable_by_rule() is not cls.retryable)",
+    ]
+    lines += [
+        f"if {' or '.join(differs)}:",
+        f"    _judged(self, status_code, {given_hint}, {given_details})",
+    ]
+    if "original_exception" in known:
+        lines.append("if original_exception is not None: self._chain(original_exception)")
+    if "code" in known:
+        lines.append("if code: self.code = _safe_text(code) if type(code) is str else code")
+    lines += [
+        "if message is None: message = self._default_message()",
+        "elif type(message) is not str or not message:",
+        "    message = _text_or_none(message) or self._default_message()",
+        "if retry_after is not None and cls._says_retry_after:",
+        "    self.args = (_SUFFIXED.get((message, retry_after)) or"
+        " _with_retry_after(message, retry_after),)",
+        "else: self.args = (_MASKED.get(message) or _safe_text(message),)",
+    ]
     source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(lines)
-    namespace: dict[str, Any] = {"_defaults": defaults, "_finish": cls._finish}
+    namespace: dict[str, Any] = {
+        "_defaults": defaults,
+        "_judged": _judged,
+        "_SUFFIXED": _SUFFIXED,
+        "_with_retry_after": _with_retry_after,
+        "_MASKED": _MASKED,
+        "_safe_text": safe_text,
+        "_text_or_none": text_or_none,
+    }
     exec(source, namespace)  # the source is built above from parameter names only
     init = _dressed(namespace["__init__"], cls, declared)
     if sys.version_info >= (3, 11):  # the name Python's own TypeErrors quote
         init.__code__ = init.__code__.replace(co_qualname=init.__qualname__)
     return init
+
+
+def _judged(error: APIError, status_code: object, hint: object, details: object) -> None:
+    """Store a status other than the class's, and ``retryable`` and ``details`` from it."""
+    cls = type(error)
+    if type(status_code) is not int:
+        status_code = status_or_value(status_code)
+    if status_code != cls._class_status or status_code is None:
+        error.status_code = status_code  # type: ignore[assignment]
+    if hint is not None and type(hint) is not bool:
+        hint = hint_or_none(hint)  # a header string ("true") is read too
+    if hint is None:
+        if details is not None:
+            error._extra = dict_of(details)
+        if status_code != cls._class_status or not cls._status_rule:
+            hint = error._retryable_by_rule()
+        else:  # the class's own value, which the rule gave for the class's status
+            hint = cls.retryable
+    else:  # the server's hint: kept in ``details``, before the caller's keys, and winning
+        own = dict_of(details)
+        own.pop("retryable", None)
+        error._extra = {"retryable": hint, **own}
+    if hint is not cls.retryable:  # the class's value is read from the class
+        error.retryable = bool(hint)
 
 
 def _stored(cls: type, name: str) -> str:
@@ -315,8 +410,10 @@ def _stored(cls: type, name: str) -> str:
     return "_" + name if isinstance(found, property) and found.fset is None else name
 
 
-def _request_field(index: int, default: object = None) -> property:
-    """The property reading and writing one field of ``APIError._request``."""
+def _request_field(
+    index: int, default: object = None, doc: str | None = None, *, writable: bool = True
+) -> property:
+    """The property reading (and writing) one field of ``APIError._request``."""
 
     def get(error: APIError) -> Any:
         try:
@@ -330,7 +427,21 @@ def _request_field(index: int, default: object = None) -> property:
         fields[index] = value
         error._request = tuple(fields)
 
-    return property(get, put)
+    return property(get, put if writable else None, None, doc)
+
+
+# A read-only property over ``_provider`` or ``_retry_after`` -> the one reading ``_request``
+# directly; an HTTP class reads ``provider`` and ``retry_after`` in one step, not two.
+_ONE_STEP: dict[property, property] = {}
+
+
+def _read_in_one_step(owner: type, name: str, default: object = None) -> None:
+    """Register ``owner.<name>`` for a one-step read, and use it where ``owner`` is HTTP."""
+    slow = vars(owner)[name]
+    fast = _request_field(_KEPT.index(name), default, slow.__doc__, writable=False)
+    _ONE_STEP[slow] = _ONE_STEP[fast] = fast
+    if isinstance(getattr(owner, "_provider", None), property):  # it keeps ``_request``
+        setattr(owner, name, fast)
 
 
 def _class_defaults(cls: type[APIError]) -> None:
@@ -338,11 +449,17 @@ def _class_defaults(cls: type[APIError]) -> None:
 
     A plain class attribute would hide the property reading the error's own value, so the
     value given to the constructor would be lost; the property now falls back to it.
+    Inherited ``provider`` and ``retry_after`` properties read in one step (``_ONE_STEP``).
     """
     own = vars(cls)
     for index, name in enumerate(_KEPT):
         if name in own and not isinstance(own[name], property):
             setattr(cls, name, _request_field(index, own[name]))
+    for name in ("provider", "retry_after"):
+        found = getattr(cls, name, None)
+        fast = _ONE_STEP.get(found) if isinstance(found, property) else None
+        if fast is not None and fast is not found:
+            setattr(cls, name, fast)
 
 
 def _dressed(

@@ -73,29 +73,26 @@ from _collections_abc import Iterable, Mapping
 
 from errorkit._build import (
     _KEPT_AS,
-    _SUFFIXED,
     _class_defaults,
     _declaration,
     _declared,
     _is_validation_error,
     _layout_of,
     _lazy,
+    _read_in_one_step,
     _read_payload,
     _request_field,
-    _with_retry_after,
     filled,
     typing_names,
 )
 from errorkit._coerce import (
     dict_of,
     exception_or_none,
-    hint_or_none,
     http_status,
     is_retryable_status,
     list_of,
     repr_of,
     seconds_or_none,
-    status_or_value,
     str_of,
     text_or_none,
     wait_seconds,
@@ -266,7 +263,7 @@ class Error(Exception):
         if statuses:
             _register_statuses(cls, statuses)
         if isinstance(own.get("status_code"), int) and "retryable" not in own:
-            cls.retryable = is_retryable_status(own["status_code"])
+            cls.retryable = getattr(cls, "_status_verdict", is_retryable_status)(own["status_code"])
         declared = _declaration(cls)
         if declared is not None:  # each class compiles its own, named after it
             cls.__init__ = _lazy(cls, declared)  # type: ignore[method-assign]
@@ -773,72 +770,10 @@ class APIError(Error):
                 (None), and a ``retryable`` hint wins over the status.
         """
 
-    def _finish(
-        self,
-        message: str | None,
-        status_code: object,
-        retry_after: object,
-        cause: object,
-        hint: object,
-        details: Mapping[Any, Any] | None,
-        code: str | None,
-    ) -> None:
-        """Store what every HTTP error shares, then make the message: each constructor's end."""
-        cls = type(self)
-        if (
-            hint is not None
-            or details is not None
-            or status_code != cls._class_status
-            or status_code is None
-            or (not cls._status_rule and self._retryable_by_rule() is not cls.retryable)
-        ):  # anything but the class's own status and verdict
-            self._judge(status_code, hint, details)
-        if retry_after is None:
-            if cls._no_wait is not None:
-                retry_after = self._retry_after = cls._no_wait
-        elif type(retry_after) is not float or not 0 < retry_after < cls._wait_ceiling:
-            retry_after = self._retry_after = cls._read_wait(retry_after)
-        if cause is not None:
-            self._chain(cause)
-        if code:
-            self.code = safe_text(code) if type(code) is str else code
-        if message is None:
-            message = self._default_message()
-        elif type(message) is not str or not message:
-            message = text_or_none(message) or self._default_message()
-        if retry_after is not None and cls._says_retry_after:
-            masked = _SUFFIXED.get((message, retry_after)) or _with_retry_after(
-                message, retry_after
-            )
-        else:
-            masked = _MASKED.get(message) or safe_text(message)
-        self.args = (masked,)
-
-    def _judge(self, status_code: object, hint: object, details: Mapping[Any, Any] | None) -> None:
-        """Store a status other than the class's, and ``retryable`` and ``details`` from it."""
-        cls = type(self)
-        if type(status_code) is not int:
-            status_code = status_or_value(status_code)
-        if status_code != cls._class_status or status_code is None:
-            self.status_code = status_code  # type: ignore[assignment]
-        if hint is not None and type(hint) is not bool:
-            hint = hint_or_none(hint)  # a header string ("true") is read too
-        if hint is None:
-            if details is not None:
-                self._extra = dict_of(details)
-            if status_code != cls._class_status or not cls._status_rule:
-                hint = self._retryable_by_rule()
-            else:  # the class's own value, which the rule gave for the class's status
-                hint = cls.retryable
-        else:  # the server's hint: kept in ``details``, before the caller's keys, and winning
-            own = dict_of(details)
-            own.pop("retryable", None)
-            self._extra = {"retryable": hint, **own}
-        if hint is not cls.retryable:  # the class's value is read from the class
-            self.retryable = bool(hint)
-
+    # How the compiled constructor (``errorkit._build``) treats each class:
     _class_status: ClassVar[object] = None  # the class's own status, read once per class
     _status_rule: ClassVar[bool] = True  # False when ``_retryable_by_rule`` reads more
+    _status_verdict = staticmethod(is_retryable_status)  # ``retryable`` for a status
     _says_retry_after: ClassVar[bool] = False  # True: the message ends "Retry after N seconds."
     _no_wait: ClassVar[float | None] = None  # ``retry_after`` when none is given
     _wait_ceiling: ClassVar[float] = _INF  # a float below it is used as it is
@@ -851,7 +786,7 @@ class APIError(Error):
 
     def _retryable_by_rule(self) -> bool:
         """Tell whether this error is transient when the server gave no hint."""
-        return is_retryable_status(self.status_code)
+        return self._status_verdict(self.status_code)
 
     def _restore_fields(self) -> None:
         super()._restore_fields()
@@ -872,6 +807,8 @@ class APIError(Error):
 
 for _index, _name in enumerate(_KEPT_AS):  # read and written as plain attributes
     setattr(APIError, _name, _request_field(_index))
+_read_in_one_step(APIError, "provider")
+_read_in_one_step(APIError, "retry_after")
 
 
 class _DefaultStatusError(APIError):
@@ -1058,7 +995,8 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
                 that name; a negative, NaN or infinite ``retry_after`` means unknown.
         """
 
-    def _retryable_by_rule(self) -> bool:
+    @staticmethod
+    def _status_verdict(status_code: object) -> bool:
         return True  # a rate limit clears by itself, whatever status carried it
 
     @property
@@ -1418,6 +1356,9 @@ class ConnectorError(Error):
         return self._provider  # type: ignore[no-any-return]
 
 
+_read_in_one_step(ConnectorError, "provider")
+
+
 class UnauthorizedError(ConnectorError, AuthenticationError):
     """The provider rejected or lacks credentials (401/403): set the env var, don't retry.
 
@@ -1560,6 +1501,9 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
         """Seconds to wait before retrying (0.0 when the provider gave none)."""
         seconds = self._retry_after
         return 0.0 if seconds is None else seconds
+
+
+_read_in_one_step(ConnectorRateLimitError, "retry_after", 0.0)
 
 
 class ProviderError(ConnectorError, APIError):

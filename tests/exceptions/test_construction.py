@@ -533,3 +533,88 @@ def test_attack_region_probe_attempts_are_not_shared() -> None:
     payload = ek.RegionProbeError("m", attempts=[("us", 0, "x")]).to_dict()
     payload["attempts"][0].append("changed")
     assert payload["details"]["attempts"] == [["us", 0, "x"]]
+
+
+def test_attack_a_rate_limit_subclass_with_another_status_is_retryable() -> None:
+    """A rate limit clears by itself whatever status its class carries (the class's rule)."""
+
+    class SlowDownError(RateLimitError):
+        code = "SLOW_DOWN_FOR_TEST"
+        status_code = 400
+
+    with module_level(SlowDownError) as cls:
+        assert cls.retryable is True
+        assert cls().retryable is True
+        assert cls(status_code=503).retryable is True
+    del SlowDownError, cls
+    gc.collect()
+
+
+class _Holder:
+    """Attributes for template rows: plain, odd, and one whose read fails."""
+
+    code = "HOLDER"
+    text = "acme"
+    number = 7
+    ratio = 2.5
+    flag = True
+    nothing = None
+    names = ["a", "b"]  # noqa: RUF012 - read only
+
+    @property
+    def broken(self) -> str:
+        """A field whose read fails."""
+        raise RuntimeError("unreadable")
+
+
+TEMPLATE_ROWS = [
+    ("plain", "{text}: {number} and {ratio}", "acme: 7 and 2.5"),
+    ("spec", "{ratio:.0f}s, {number:03d}, {text:>6}", "2s, 007,   acme"),
+    ("conversion", "{text!r} {number!s} {text!a}", "'acme' 7 'acme'"),
+    ("escaped braces", "{{literal}} {text}", "{literal} acme"),
+    ("bool renders as text", "{flag} {nothing}", "True None"),
+    ("list renders quoted", "{names}", "'a', 'b'"),
+    ("missing field keeps the template", "{absent} {text}", "{absent} {text}"),
+    ("failing read keeps the template", "{broken} {text}", "{broken} {text}"),
+    ("spec a value refuses keeps the template", "{text:.0f}", "{text:.0f}"),
+    ("index reads the quoted text", "{names[1]}", "a"),
+    ("positional field keeps the template", "{} {text}", "{} {text}"),
+    ("nested spec", "{ratio:{number}}", "    2.5"),
+    ("no field", "nothing to fill", "nothing to fill"),
+]
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"), [row[1:] for row in TEMPLATE_ROWS], ids=[r[0] for r in TEMPLATE_ROWS]
+)
+def test_compiled_template_fill_matches_str_format(template: str, expected: str) -> None:
+    """A compiled template fills as ``str.format`` over the error's fields would, twice."""
+    from errorkit._build import _filled, filled
+
+    holder: Any = _Holder()
+    assert filled(template, holder) == _filled(template, holder) == expected
+    assert filled(template, holder) == expected  # the compiled filler, now remembered
+
+
+def test_numbers_of_equal_value_fill_by_their_own_type() -> None:
+    """``1``, ``1.0`` and ``True`` compare equal but fill a template as their own text."""
+    values: list[Any] = [1, 1.0, True]
+    messages = [ek.MissingAPIKeyError(value, "K").message for value in values]
+    assert [m.split()[5] for m in messages] == ["1.", "1.0.", "True."]
+
+
+@pytest.mark.parametrize(
+    "cls", [ek.UnauthorizedError, ek.PaymentRequiredError, ek.ConnectorRateLimitError]
+)
+def test_connector_http_classes_read_provider_and_delay_from_the_request_tuple(
+    cls: type[Any],
+) -> None:
+    """A connector's HTTP class reads ``provider`` and ``retry_after`` as its request fields."""
+    error = cls("acme", 5.0) if cls is ek.ConnectorRateLimitError else cls("acme")
+    assert error.provider == "acme" == error.details["provider"]
+    assert error._request[6] == "acme"
+    bare = Error.__new__(cls)  # made without its constructor
+    assert bare.provider is None
+    assert bare.retry_after == (0.0 if cls is ek.ConnectorRateLimitError else None)
+    with pytest.raises(AttributeError):
+        error.provider = "other"
