@@ -22,7 +22,15 @@ import sys
 from _collections_abc import Mapping
 
 from errorkit import redaction as _redaction
-from errorkit._coerce import dict_of, hint_or_none, quoted, status_or_value, str_of, text_or_none
+from errorkit._coerce import (
+    bool_of,
+    dict_of,
+    hint_or_none,
+    quoted,
+    status_or_value,
+    str_of,
+    text_or_none,
+)
 from errorkit.redaction import _NAME_MEMOS, _remember
 from errorkit.redaction import _TEXT_CACHE as _MASKED
 from errorkit.safety import safe_text
@@ -343,7 +351,7 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
     given_details = "details" if "details" in known else "None"
     differs = [f"{name} is not None" for name in ("retryable", "details") if name in known]
     differs += [
-        "status_code != cls._class_status or status_code is None",
+        "type(status_code) is not int or status_code != cls._class_status",
         "(not cls._status_rule and self._retryable_by_rule() is not cls.retryable)",
     ]
     lines += [
@@ -353,7 +361,10 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
     if "original_exception" in known:
         lines.append("if original_exception is not None: self._chain(original_exception)")
     if "code" in known:
-        lines.append("if code: self.code = _safe_text(code) if type(code) is str else code")
+        lines.append(
+            "if code is not None and _bool_of(code):"
+            " self.code = _safe_text(code) if type(code) is str else code"
+        )
     lines += [
         "if message is None: message = self._default_message()",
         "elif type(message) is not str or not message:",
@@ -372,6 +383,7 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         "_MASKED": _MASKED,
         "_safe_text": safe_text,
         "_text_or_none": text_or_none,
+        "_bool_of": bool_of,
     }
     exec(source, namespace)  # the source is built above from parameter names only
     init = _dressed(namespace["__init__"], cls, declared)
@@ -385,14 +397,17 @@ def _judged(error: APIError, status_code: object, hint: object, details: object)
     cls = type(error)
     if type(status_code) is not int:
         status_code = status_or_value(status_code)
-    if status_code != cls._class_status or status_code is None:
+    is_class_status = status_code is cls._class_status or (  # never compares an odd value
+        type(status_code) is int and status_code == cls._class_status
+    )
+    if not is_class_status or status_code is None:
         error.status_code = status_code  # type: ignore[assignment]
     if hint is not None and type(hint) is not bool:
         hint = hint_or_none(hint)  # a header string ("true") is read too
     if hint is None:
         if details is not None:
             error._extra = dict_of(details)
-        if status_code != cls._class_status or not cls._status_rule:
+        if not is_class_status or not cls._status_rule:
             hint = error._retryable_by_rule()
         else:  # the class's own value, which the rule gave for the class's status
             hint = cls.retryable

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 _INF = float("inf")
+_CONTAINERS: tuple[Any, ...] = (list, tuple, dict, set, frozenset)  # read past a subclass
 
 
 def str_of(value: object) -> str:
@@ -53,28 +54,78 @@ def quoted(names: Iterable[object]) -> str:
 
 
 def dict_of(details: object) -> dict[Any, Any]:
-    """Copy caller-supplied details into a new dict, whatever container they came in."""
+    """Copy caller-supplied details into a new dict, whatever container they came in.
+
+    A mapping is copied, a list or tuple of pairs becomes a dict, anything else is kept
+    under ``value``. A ``dict`` subclass whose own methods raise is copied from its stored
+    entries; any other container that fails to be read is kept under ``value`` as given.
+    """
+    if type(details) is dict:
+        return details.copy()
     if details is None:
         return {}
-    if isinstance(details, Mapping):
-        return dict(details)
-    if isinstance(details, (list, tuple)) and all(
-        isinstance(item, (list, tuple)) and len(item) == 2 for item in details
-    ):
-        try:
+    try:
+        if isinstance(details, Mapping):
             return dict(details)
-        except TypeError:  # an unhashable key
-            pass
+        if isinstance(details, (list, tuple)) and all(
+            isinstance(item, (list, tuple)) and len(item) == 2 for item in details
+        ):
+            return dict(details)
+    except Exception:  # an unhashable key, or a container whose methods raise
+        if isinstance(details, dict):
+            try:
+                return dict(dict.items(details))  # its entries, past the methods that raise
+            except Exception:
+                pass
     return {"value": details}
 
 
+def items_or_none(value: Any) -> list[Any] | None:
+    """Copy the items of an iterable into a new list; None when they cannot be read.
+
+    A subclass of a builtin container whose own iteration raises gives its stored items.
+    """
+    try:
+        return list(value)
+    except Exception:
+        for base in _CONTAINERS:
+            if isinstance(value, base):
+                try:
+                    return list(base.__iter__(value))  # past an ``__iter__`` that raises
+                except Exception:
+                    return None
+        return None
+
+
 def list_of(value: object) -> list[Any]:
-    """Copy a list-like argument into a new list; None gives ``[]``, a string one item."""
+    """Copy a list-like argument into a new list; None gives ``[]``, a string one item.
+
+    A value that is not iterable, or whose items cannot be read, is the one item.
+    """
+    if type(value) is list:
+        return value.copy()
     if value is None:
         return []
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         return [value]
-    return list(value)
+    items = items_or_none(value)
+    return [value] if items is None else items
+
+
+def tuple_or_value(value: object) -> Any:
+    """Copy an iterable (not a string) into a tuple; anything else, or unreadable, as given."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return value
+    items = items_or_none(value)
+    return value if items is None else tuple(items)
+
+
+def bool_of(value: object) -> bool:
+    """``bool(value)`` that cannot fail: a value whose truth cannot be read counts as given."""
+    try:
+        return bool(value)
+    except Exception:
+        return True
 
 
 def number_or_value(value: object) -> object:

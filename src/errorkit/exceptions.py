@@ -86,6 +86,7 @@ from errorkit._build import (
     typing_names,
 )
 from errorkit._coerce import (
+    bool_of,
     dict_of,
     exception_or_none,
     http_status,
@@ -95,6 +96,7 @@ from errorkit._coerce import (
     seconds_or_none,
     str_of,
     text_or_none,
+    tuple_or_value,
     wait_seconds,
 )
 from errorkit.redaction import _TEXT_CACHE as _MASKED
@@ -286,7 +288,7 @@ class Error(Exception):
         if type(message) is not str or not message:
             message = text_or_none(message) or self._default_message()
         self.args = (_MASKED.get(message) or safe_text(message),)  # memo: a message seen before
-        if code:
+        if code is not None and bool_of(code):
             self.code = safe_text(code) if type(code) is str else code
         if details is not None:
             self._extra = dict_of(details)
@@ -624,8 +626,9 @@ class InvalidArgumentError(ConfigError):
                 or ``"secret_stdin_misuse"``.
             detected_auth_type: The kind of credential that was detected, when known.
         """
-        if violation not in _VIOLATIONS:
-            raise ValueError(f"Invalid violation {violation!r}; must be one of {_VIOLATIONS}.")
+        if not isinstance(violation, str) or violation not in _VIOLATIONS:
+            shown = safe_text(repr_of(violation))
+            raise ValueError(f"Invalid violation {shown}; must be one of {_VIOLATIONS}.")
         self.violation: Violation = violation
         self.detected_auth_type = detected_auth_type
         Error.__init__(self, message)
@@ -1235,10 +1238,7 @@ class RegionProbeError(OAuthError):
                 means the request never reached the server.
             code: The error code; None keeps ``OAUTH_REGION_PROBE_FAILED``.
         """
-        self._attempts = [
-            tuple(a) if isinstance(a, Iterable) and not isinstance(a, str | bytes) else a
-            for a in list_of(attempts)
-        ]
+        self._attempts = [tuple_or_value(a) for a in list_of(attempts)]
         listed = [list(a) if isinstance(a, tuple) else a for a in self._attempts]
         Error.__init__(self, message, code, {"attempts": listed})
 
@@ -1397,7 +1397,7 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
         """
 
     def _message_template(self) -> str | None:
-        return self.env_var_message if self.env_var else self.default_message
+        return self.env_var_message if bool_of(self.env_var) else self.default_message
 
 
 class PaymentRequiredError(ConnectorError, APIError):
@@ -1485,16 +1485,16 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
         seconds = seconds_or_none(value)
         if seconds is not None and seconds > 86400:
             raise ValueError(
-                f"retry_after={value!r} is more than 86400 seconds; it looks like a "
-                "Unix epoch timestamp, not a duration. Pass the number of seconds to wait."
+                f"retry_after={safe_text(repr_of(value))} is more than 86400 seconds; it looks "
+                "like a Unix epoch timestamp, not a duration. Pass the number of seconds to wait."
             )
         return wait_seconds(seconds) or 0.0
 
     def _retryable_by_rule(self) -> bool:
-        return not self.quota_exhausted  # a quota clears only next billing period
+        return not bool_of(self.quota_exhausted)  # a quota clears only next billing period
 
     def _message_template(self) -> str | None:
-        return self.quota_message if self.quota_exhausted else self.default_message
+        return self.quota_message if bool_of(self.quota_exhausted) else self.default_message
 
     @property
     def retry_after(self) -> float:
@@ -1539,7 +1539,7 @@ class ProviderError(ConnectorError, APIError):
 
     def _message_template(self) -> str | None:
         status = self.status_code
-        if status == 408:
+        if isinstance(status, int) and status == 408:
             return self.timeout_message
         if isinstance(status, int) and 500 <= status < 600:
             return self.server_message
@@ -1605,7 +1605,10 @@ class ParseError(ConnectorError):
             original_exception: The parsing exception; it picks ``retry_message()``'s text.
         """
         ConnectorError.__init__(
-            self, message or "", provider=provider, original_exception=original_exception
+            self,
+            "" if message is None else message,
+            provider=provider,
+            original_exception=original_exception,
         )
 
     @classmethod
