@@ -4,12 +4,19 @@ errorkit never fails its caller's failure: a None name, a numeric string where a
 expected, any iterable where a list is, any container for details, a cause that is not an
 exception, an unprintable or huge value in a canonical classmethod. Each gives a readable
 error whose ``to_dict()`` dumps as strict JSON.
+
+Last, a walk: every class, every keyword its constructor takes (the ``HTTPContext`` or
+``RequestContext`` keywords where it collects ``**context``), every hostile value.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
+import inspect
 import json
+import pickle
+import traceback
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -17,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from errorkit import exceptions as ek
+from tests.samples import all_error_classes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -220,3 +228,180 @@ def test_canonical_classmethods_never_raise(build: Callable[[], ek.Error]) -> No
     error = build()
     json.dumps(error.to_dict(), allow_nan=False)
     assert str(error)
+
+
+# --- every class, every parameter, every hostile value ---------------------------------
+
+PLANTED = "hunter2"
+"""The secret each hostile value carries where it has any text."""
+
+
+class _Uncomparable:
+    """An object whose ``==``, ``!=`` and ``hash()`` raise; its repr holds a secret."""
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("no eq")
+
+    def __ne__(self, other: object) -> bool:
+        raise RuntimeError("no ne")
+
+    def __hash__(self) -> int:
+        raise RuntimeError("no hash")
+
+    def __repr__(self) -> str:
+        return f"password={PLANTED}"
+
+
+class _Untruthful:
+    """An object whose truth cannot be read; its repr holds a secret."""
+
+    def __bool__(self) -> bool:
+        raise RuntimeError("no bool")
+
+    def __repr__(self) -> str:
+        return f"password={PLANTED}"
+
+
+class _Uniterable:
+    """An object whose ``__iter__`` raises; its repr holds a secret."""
+
+    def __iter__(self) -> Any:
+        raise RuntimeError("no iter")
+
+    def __repr__(self) -> str:
+        return f"password={PLANTED}"
+
+
+class _HostileDict(dict[str, Any]):
+    """A dict holding a secret whose length, keys, items, values and iteration raise."""
+
+    def __len__(self) -> int:
+        raise RuntimeError("no len")
+
+    def __iter__(self) -> Any:
+        raise RuntimeError("no iter")
+
+    def __getitem__(self, key: str) -> Any:
+        raise RuntimeError("no getitem")
+
+    def keys(self) -> Any:
+        raise RuntimeError("no keys")
+
+    def items(self) -> Any:
+        raise RuntimeError("no items")
+
+    def values(self) -> Any:
+        raise RuntimeError("no values")
+
+
+class _HostileList(list[Any]):
+    """A list holding a secret whose length, iteration and indexing raise."""
+
+    def __len__(self) -> int:
+        raise RuntimeError("no len")
+
+    def __iter__(self) -> Any:
+        raise RuntimeError("no iter")
+
+    def __getitem__(self, index: Any) -> Any:
+        raise RuntimeError("no getitem")
+
+
+HOSTILE: dict[str, Callable[[], object]] = {
+    "unprintable": _Unprintable,
+    "uncomparable": _Uncomparable,
+    "untruthful": _Untruthful,
+    "uniterable": _Uniterable,
+    "hostile dict": lambda: _HostileDict(password=PLANTED),
+    "hostile list": lambda: _HostileList([f"password={PLANTED}"]),
+    "5001-digit int": lambda: 10**5000,
+    "NaN": lambda: float("nan"),
+    "Decimal NaN": lambda: Decimal("NaN"),
+    "Decimal sNaN": lambda: Decimal("sNaN"),
+    "bytes": lambda: f"password={PLANTED}".encode(),
+    "object": object,
+}
+"""Each hostile value, built fresh for each case."""
+
+_VALID = {
+    "message": "m",
+    "status_code": 500,
+    "provider": "acme",
+    "retry_after": 1.0,
+    "violation": "mutually_exclusive",
+    "attempts": [],
+    "account_name": "a",
+    "project_id": "1",
+    "provider_id": "acme",
+    "env_var": "ACME_KEY",
+    "model_id": "m-1",
+    "raw_error": "SyntaxError: x",
+    "tool_exception": "boom",
+    "tool_name": "search",
+    "feature": "streaming",
+}
+"""A valid value for each required parameter, so one call changes one parameter only."""
+
+
+def _signature(cls: type[ek.Error]) -> tuple[list[str], dict[str, object]]:
+    """Every keyword ``cls``'s constructor takes, in order, and its required arguments."""
+    names: list[str] = []
+    required: dict[str, object] = {}
+    for name, parameter in list(inspect.signature(cls.__init__).parameters.items())[1:]:
+        if parameter.kind is parameter.VAR_KEYWORD:
+            context = ek.HTTPContext if "HTTPContext" in str(parameter.annotation) else None
+            names += (context or ek.RequestContext).__annotations__
+        else:
+            names.append(name)
+            if parameter.default is parameter.empty:
+                required[name] = _VALID[name]
+    return names, required
+
+
+_CASES = [
+    (cls, name, value)
+    for cls in all_error_classes()
+    for name in _signature(cls)[0]
+    for value in HOSTILE
+]
+
+
+def _rejects(cls: type[ek.Error], parameter: str, value: str) -> bool:
+    """Tell whether a documented ValueError rejects this hostile value in this parameter."""
+    if issubclass(cls, ek.InvalidArgumentError) and parameter == "violation":
+        return True  # only the three documented violations are accepted
+    return (  # more than a day: an epoch timestamp, not a duration
+        issubclass(cls, ek.ConnectorRateLimitError)
+        and parameter == "retry_after"
+        and value == "5001-digit int"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cls", "parameter", "value"),
+    _CASES,
+    ids=[f"{cls.__name__}-{name}-{value}" for cls, name, value in _CASES],
+)
+def test_every_parameter_takes_every_hostile_value(
+    cls: type[ek.Error], parameter: str, value: str
+) -> None:
+    """A hostile value in any parameter gives an error whose every surface works, secret-free."""
+    arguments: dict[str, Any] = {**_signature(cls)[1], parameter: HOSTILE[value]()}
+    if _rejects(cls, parameter, value):
+        with pytest.raises(ValueError, match=r"violation|86400 seconds") as raised:
+            cls(**arguments)
+        assert PLANTED not in str(raised.value)
+        return
+    error = cls(**arguments)
+    payload = json.dumps(error.to_dict(), allow_nan=False)
+    assert error.to_json() == payload
+    try:
+        raise error
+    except ek.Error as raised_error:
+        shown = "".join(traceback.format_exception(raised_error))
+    clones = [pickle.loads(pickle.dumps(error, pickle.HIGHEST_PROTOCOL)), copy.deepcopy(error)]
+    for clone in clones:
+        assert type(clone) is cls
+        assert clone.to_dict() == error.to_dict()
+    for text in (str(error), repr(error), payload, shown, *map(repr, clones)):
+        assert PLANTED not in text
