@@ -4,6 +4,11 @@
 travels as it is when it survives pickling faithfully, else as its JSON-safe form (an
 exception where an exception is expected becomes ``Exception("{Type}: {message}")``), so
 pickling never raises and the rebuilt error has the same ``to_dict()``.
+
+A cause that is an errorkit error is pickled inside its error, one level deeper each link.
+A chain of more than ``CHAIN_DEPTH`` such causes travels flat instead (``restore_chain``):
+one list holding each link's class, state and cause, rebuilt from the innermost link out,
+so a chain of any length pickles, every link kept, within a fixed depth of recursion.
 """
 
 from __future__ import annotations
@@ -17,21 +22,75 @@ if TYPE_CHECKING:
 
     from errorkit.exceptions import Error
 
+CHAIN_DEPTH = 32
+"""Most errorkit causes pickled one inside the other; a longer chain travels flat."""
+
 
 def reduce(error: Error, protocol: SupportsIndex, base: type[Error]) -> tuple[Any, ...]:
     """``error.__reduce_ex__``: its class, its state made portable, and its cause.
 
     The state is the instance dict, the slots a user's subclass adds, the message and the
     original exception (kept even when None). A cause whose chain leads back to ``error``
-    travels as a stand-in, so a cycle of causes ends there (``base`` is ``Error``).
+    travels as a stand-in, so a cycle of causes ends there (``base`` is ``Error``). A chain
+    of more than ``CHAIN_DEPTH`` errorkit causes travels flat (``restore_chain``).
+    """
+    chain = _chain(error, base)
+    if len(chain) > CHAIN_DEPTH + 1:
+        below = [*chain[1:], None]
+        links = [
+            _portable_state(link, protocol, base, next_link)
+            for link, next_link in zip(chain, below, strict=True)
+        ]
+        return (restore_chain, (links,))
+    cls, state, cause, _, _ = _portable_state(error, protocol, base, None)
+    return (restore, (cls, state, cause))
+
+
+def _chain(error: Error, base: type[Error]) -> list[Error]:
+    """``error``, then each errorkit error its causes lead to, in order.
+
+    Each link continues with its original exception, else its ``__cause__``. A chain that
+    loops ends at the first link met again: its cause, which leads back to it, travels as
+    a stand-in (``_unlooped``), as it does in a short chain.
+    """
+    chain = [error]
+    seen = {id(error): 0}
+    link = error
+    while True:
+        cause = link.__dict__.get("_original_exception")
+        if not isinstance(cause, base):
+            cause = link.__cause__
+        if not isinstance(cause, base):
+            return chain
+        if id(cause) in seen:
+            return chain[: seen[id(cause)] + 1]
+        seen[id(cause)] = len(chain)
+        chain.append(cause)
+        link = cause
+
+
+def _portable_state(
+    error: Error, protocol: SupportsIndex, base: type[Error], below: Error | None
+) -> tuple[type[Error], dict[str, Any], Any, tuple[str, ...], bool]:
+    """``error``'s class, portable state and cause, with ``below`` (its next link) left out.
+
+    Returns the class, the state, the cause, the state keys that held ``below`` and
+    whether the cause was ``below``: ``restore_chain`` puts the rebuilt link back there.
     """
     from errorkit._build import _slots_of
 
     state = {name: getattr(error, name) for name in _slots_of(type(error)) if hasattr(error, name)}
     state.update(error.__dict__, message=error.message)
     state.setdefault("_original_exception", error.__cause__)
-    state["_original_exception"] = _unlooped(state["_original_exception"], error, base)
-    cause = _unlooped(error.__cause__, error, base)
+    cause: Any = error.__cause__
+    linked = () if below is None else tuple(key for key, value in state.items() if value is below)
+    for key in linked:
+        del state[key]
+    cause_linked = below is not None and cause is below
+    if "_original_exception" in state:
+        state["_original_exception"] = _unlooped(state["_original_exception"], error, base)
+    if not cause_linked:
+        cause = portable(_unlooped(cause, error, base), protocol, as_exception=True)
     exceptions = ("_original_exception", *error._exception_attributes)
     for key, value in state.items():
         if key in ("_details", "_extra") and type(value) is dict:
@@ -40,7 +99,7 @@ def reduce(error: Error, protocol: SupportsIndex, base: type[Error]) -> tuple[An
             state[key] = tuple(portable(field, protocol) for field in value)
         else:
             state[key] = portable(value, protocol, as_exception=key in exceptions)
-    return (restore, (type(error), state, portable(cause, protocol, as_exception=True)))
+    return type(error), state, None if cause_linked else cause, linked, cause_linked
 
 
 def _unlooped(cause: object, error: Error, base: type[Error]) -> object:
@@ -63,6 +122,20 @@ def restore(cls: type[Error], state: dict[str, Any], cause: BaseException | None
     if cause is not None:
         error.__cause__ = cause
     return error
+
+
+def restore_chain(links: list[tuple[Any, ...]]) -> Error:
+    """Rebuild a chain of errors pickled flat, innermost first; return the outermost.
+
+    Each link is ``(class, state, cause, keys, cause_linked)`` from ``_portable_state``:
+    the link rebuilt before it goes back under ``keys``, and is its cause when
+    ``cause_linked``.
+    """
+    below: Any = None
+    for cls, state, cause, keys, cause_linked in reversed(links):
+        state.update(dict.fromkeys(keys, below))
+        below = restore(cls, state, below if cause_linked else cause)
+    return below  # type: ignore[no-any-return]
 
 
 def travels(value: object, protocol: SupportsIndex, *, strict: bool = True) -> bool:

@@ -2,7 +2,8 @@
 
 Each class's sample goes through every pickle protocol, ``copy`` and ``deepcopy``; then the
 same on generated instances (hypothesis), raised with a traceback and a cause; then the
-values that cannot pickle as they are, and the trip through a real process pool.
+values that cannot pickle as they are, long chains of causes, and the trip through a real
+process pool.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import errorkit
+from errorkit import _pickling, safety
 from errorkit import exceptions as ek
-from errorkit import safety
 from tests.samples import sample
 from tests.strategies import (
     CLASS_IDS,
@@ -215,6 +216,118 @@ def test_rebuilt_error_pickles_and_rebuilds_again(cls: type[ek.Error]) -> None:
     rebuilt = ek.Error.from_dict(payload)
     assert pickle.loads(pickle.dumps(rebuilt)).to_dict() == payload
     assert ek.Error.from_dict(rebuilt.to_dict()).to_dict() == payload
+
+
+# ------------------------------------------------------------------------ long chains of causes
+
+
+def _chain(links: int) -> ek.Error:
+    """Return an APIError with ``links`` errors below it, each the cause of the one above."""
+    error: ek.Error = ek.Error("root")
+    for index in range(links):
+        error = ek.APIError(f"e{index}", status_code=500, original_exception=error)
+    return error
+
+
+def _links(error: BaseException | None) -> list[BaseException]:
+    """Return ``error`` and each ``__cause__`` below it, stopping at one seen before."""
+    found: list[BaseException] = []
+    while error is not None and all(error is not seen for seen in found):
+        found.append(error)
+        error = error.__cause__
+    return found
+
+
+def _assert_same_chain(clone: ek.Error, error: ek.Error) -> None:
+    """Each link of ``clone`` has the type, ``to_dict()`` and cause of its link in ``error``."""
+    clones, links = _links(clone), _links(error)
+    assert len(clones) == len(links)
+    for copied, link in zip(clones, links, strict=True):
+        assert type(copied) is type(link)
+        assert isinstance(copied, ek.Error)
+        assert isinstance(link, ek.Error)
+        assert copied.to_dict() == link.to_dict()
+        assert copied.retryable is link.retryable
+        assert copied.original_exception is copied.__cause__
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_a_chain_of_a_thousand_causes_pickles_whole(protocol: int) -> None:
+    """A chain of 1,000 errorkit causes pickles at every protocol with every link kept."""
+    error = _chain(1000)
+    _assert_same_chain(pickle.loads(pickle.dumps(error, protocol)), error)
+
+
+def test_a_chain_of_a_thousand_causes_copies_and_serializes() -> None:
+    """``copy``, ``deepcopy`` and ``to_dict()`` of an error with 1,000 causes keep every link."""
+    error = _chain(1000)
+    shallow = copy.copy(error)
+    _assert_same_chain(shallow, error)
+    assert shallow.original_exception is not error.original_exception  # the links are copied
+    assert copy.copy(_chain(1)).original_exception is not None
+    _assert_same_chain(copy.deepcopy(error), error)
+    assert json.loads(json.dumps(error.to_dict(), allow_nan=False))["message"] == "e999"
+
+
+@pytest.mark.parametrize("extra", [-1, 0, 1, 2])
+def test_chains_around_the_flat_depth_pickle_alike(extra: int) -> None:
+    """Chains just under, at and over ``CHAIN_DEPTH`` causes pickle with every link kept."""
+    error = _chain(_pickling.CHAIN_DEPTH + extra)
+    _assert_same_chain(pickle.loads(pickle.dumps(error)), error)
+
+
+def test_a_long_chain_through_cause_alone_pickles() -> None:
+    """Errors chained by ``raise ... from`` whose stored cause is None pickle, 500 deep."""
+    error: ek.Error = ek.Error("root")
+    for index in range(500):
+        unchained = pickle.loads(pickle.dumps(ek.ServerError(f"s{index}")))  # stores None
+        try:
+            raise unchained from error
+        except ek.ServerError as caught:
+            error = caught
+    clone = pickle.loads(pickle.dumps(error))
+    assert len(_links(clone)) == 501
+    assert str(_links(clone)[-1]) == "root"
+
+
+def test_a_long_chain_ending_in_a_loop_ends_in_a_stand_in() -> None:
+    """A 1,000-link chain looping back into itself ends, as a short one does, in a stand-in."""
+    error = _chain(1000)
+    links = _links(error)
+    root = links[-1]
+    assert isinstance(root, ek.Error)
+    root.__cause__ = root._original_exception = links[500]  # e499: the loop is e499 ... root
+    for transport in (_pickler(pickle.HIGHEST_PROTOCOL), copy.deepcopy):
+        clones = _links(transport(error))
+        assert [str(link) for link in clones[:-1]] == [str(link) for link in links[:501]]
+        assert type(clones[-1]) is Exception  # e499's cause, which leads back to e499
+        assert str(clones[-1]) == "APIError: e498"
+    short = _links(_chain(3))  # e2, e1, e0, root; root leads back to e1
+    short_root = short[-1]
+    assert isinstance(short_root, ek.Error)
+    short_root.__cause__ = short_root._original_exception = short[1]
+    assert str(_links(pickle.loads(pickle.dumps(short[0])))[-1]) == "APIError: e0"
+
+
+def test_a_link_of_a_long_chain_pickled_again_arrives_as_a_copy() -> None:
+    """A link pickled beside its 1,000-link chain comes back a copy; beside a short one, itself."""
+    for links in (1000, 3):
+        error = _chain(links)
+        inner = error.original_exception
+        assert isinstance(inner, ek.Error)
+        clone, inner_clone = pickle.loads(pickle.dumps([error, inner]))
+        assert inner_clone.to_dict() == clone.original_exception.to_dict() == inner.to_dict()
+        assert (clone.original_exception is inner_clone) is (links == 3)
+
+
+def test_a_long_chain_under_a_second_long_chain_pickles() -> None:
+    """An error whose stored cause and ``__cause__`` are two 1,000-link chains keeps both."""
+    error = ek.APIError("top", status_code=500, original_exception=_chain(1000))
+    error.__cause__ = _chain(1000)
+    clone = pickle.loads(pickle.dumps(error))
+    assert clone.original_exception is not clone.__cause__
+    assert len(_links(clone.original_exception)) == 1001
+    assert len(_links(clone.__cause__)) == 1001
 
 
 # --------------------------------------------------------------------------- across processes
