@@ -17,6 +17,7 @@ import inspect
 import json
 import pickle
 import traceback
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -294,6 +295,22 @@ class _HostileDict(dict[str, Any]):
         raise RuntimeError("no values")
 
 
+class _HostileMapping(Mapping[str, Any]):
+    """A mapping (not a dict) whose every method raises; its repr holds a secret."""
+
+    def __getitem__(self, key: str) -> Any:
+        raise RuntimeError("no getitem")
+
+    def __iter__(self) -> Any:
+        raise RuntimeError("no iter")
+
+    def __len__(self) -> int:
+        raise RuntimeError("no len")
+
+    def __repr__(self) -> str:
+        return f"password={PLANTED}"
+
+
 class _HostileList(list[Any]):
     """A list holding a secret whose length, iteration and indexing raise."""
 
@@ -313,6 +330,7 @@ HOSTILE: dict[str, Callable[[], object]] = {
     "untruthful": _Untruthful,
     "uniterable": _Uniterable,
     "hostile dict": lambda: _HostileDict(password=PLANTED),
+    "hostile mapping": _HostileMapping,
     "hostile list": lambda: _HostileList([f"password={PLANTED}"]),
     "5001-digit int": lambda: 10**5000,
     "NaN": lambda: float("nan"),
