@@ -560,6 +560,7 @@ class _Holder:
     flag = True
     nothing = None
     names = ["a", "b"]  # noqa: RUF012 - read only
+    huge = 10**5000
 
     @property
     def broken(self) -> str:
@@ -576,11 +577,17 @@ TEMPLATE_ROWS = [
     ("list renders quoted", "{names}", "'a', 'b'"),
     ("missing field keeps the template", "{absent} {text}", "{absent} {text}"),
     ("failing read keeps the template", "{broken} {text}", "{broken} {text}"),
-    ("spec a value refuses keeps the template", "{text:.0f}", "{text:.0f}"),
+    ("spec a value refuses: its text", "{text:.0f}", "acme"),
     ("index reads the quoted text", "{names[1]}", "a"),
     ("positional field keeps the template", "{} {text}", "{} {text}"),
     ("nested spec", "{ratio:{number}}", "    2.5"),
     ("no field", "nothing to fill", "nothing to fill"),
+    (
+        "attack: int too long for str() fills as its text",
+        "{huge} {text}",
+        "<int with 5001 digits> acme",
+    ),
+    ("attack: and with a spec it refuses", "{huge:d}", "<int with 5001 digits>"),
 ]
 
 
