@@ -625,3 +625,23 @@ def test_connector_http_classes_read_provider_and_delay_from_the_request_tuple(
     assert bare.retry_after == (0.0 if cls is ek.ConnectorRateLimitError else None)
     with pytest.raises(AttributeError):
         error.provider = "other"
+
+
+def test_attack_a_timeout_that_is_also_a_server_error() -> None:
+    """A user class that is both a timeout and a 5xx builds, keeps its provider and pickles."""
+
+    class GatewayTimeoutForTestError(ek.APITimeoutError, ek.ServerError):  # type: ignore[misc]
+        code = "GATEWAY_TIMEOUT_FOR_TEST"
+
+    with module_level(GatewayTimeoutForTestError) as cls:
+        error = cls(provider="acme", request_url="https://h/p?token=abc123")
+        assert isinstance(error, TimeoutError)
+        assert isinstance(error, APIError)
+        assert error.provider == "acme" == error.details["provider"]
+        assert error.details["request_url"] == "https://h/p?token=abc123"
+        assert "abc123" not in json.dumps(error.to_dict())
+        copied = pickle.loads(pickle.dumps(error))
+        assert (type(copied), copied.to_dict()) == (cls, error.to_dict())
+        del error, copied
+    del GatewayTimeoutForTestError, cls
+    gc.collect()
