@@ -63,26 +63,38 @@ _KEPT_AS = (*_KEPT[:-2], "_provider", "_retry_after")
 _NO_REQUEST = (None,) * len(_KEPT)
 
 
+class _Text(str):
+    """Text that any format spec leaves as it is (``_Fields(as_text=True)``)."""
+
+    __slots__ = ()
+
+    def __format__(self, spec: str) -> str:
+        return str.__str__(self)
+
+
 class _Fields(Mapping[str, object]):
     """Read-only view of an error's attributes, for filling message templates.
 
     A list renders as quoted names (``'a', 'b'``); a value whose ``str()`` fails renders
-    as its JSON form, so filling a template never raises.
+    as its JSON form, so filling a template never raises. With ``as_text``, every value is
+    its text (an int too long for ``str()`` included), whatever the format spec.
     """
 
-    __slots__ = ("_error",)
+    __slots__ = ("_error", "_text")
 
-    def __init__(self, error: Error) -> None:
+    def __init__(self, error: Error, *, as_text: bool = False) -> None:
         self._error = error
+        self._text = as_text
 
     def __getitem__(self, name: str) -> Any:
         try:
             value = getattr(self._error, name)
         except AttributeError:
             raise KeyError(name) from None
-        if type(value) in (str, int, float):
+        if type(value) in _SIMPLE and not self._text:
             return value
-        return quoted(value) if type(value) is list else str_of(value)
+        text = quoted(value) if type(value) is list else str_of(value)
+        return _Text(text) if self._text else text
 
     def __iter__(self) -> Iterator[str]:  # pragma: no cover - templates only look keys up
         return iter(())
@@ -157,11 +169,17 @@ def filled(template: str, error: Error) -> str:
 
 
 def _filled(template: str, error: Error) -> str:
-    """Fill ``template`` from ``error``'s attributes; the template as it is when that fails."""
-    try:
-        return template.format_map(_Fields(error))
-    except Exception:
-        return template
+    """Fill ``template`` from ``error``'s attributes; the template as it is when that fails.
+
+    A value its format spec or ``str()`` refuses (an int too long for ``str()``) is filled
+    as its text on a second try.
+    """
+    for fields in (_Fields(error), _Fields(error, as_text=True)):
+        try:
+            return template.format_map(fields)
+        except Exception:
+            continue
+    return template
 
 
 # (message, seconds) -> the masked message with ``Retry after {n} seconds.`` appended.

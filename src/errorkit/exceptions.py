@@ -1146,6 +1146,7 @@ class APIConnectionError(Error, ConnectionError):
     default_message = "Connection failed"
     retryable = True
     status_code: int | None = None
+    _provider: Any
     _fields = ("request_method?", "request_url?", "provider?")
 
     def __init__(
@@ -1168,9 +1169,17 @@ class APIConnectionError(Error, ConnectionError):
         """
         self.request_method = request_method
         self.request_url = request_url
-        self.provider = provider
+        self._provider = provider
         self._chain(original_exception)
         Error.__init__(self, message)
+
+    @property
+    def provider(self) -> str | None:
+        """The provider that was called, when known."""
+        return self._provider  # type: ignore[no-any-return]
+
+
+_read_in_one_step(APIConnectionError, "provider")  # for a class that is also an APIError
 
 
 class APITimeoutError(APIConnectionError, TimeoutError):

@@ -560,6 +560,7 @@ class _Holder:
     flag = True
     nothing = None
     names = ["a", "b"]  # noqa: RUF012 - read only
+    huge = 10**5000
 
     @property
     def broken(self) -> str:
@@ -576,11 +577,17 @@ TEMPLATE_ROWS = [
     ("list renders quoted", "{names}", "'a', 'b'"),
     ("missing field keeps the template", "{absent} {text}", "{absent} {text}"),
     ("failing read keeps the template", "{broken} {text}", "{broken} {text}"),
-    ("spec a value refuses keeps the template", "{text:.0f}", "{text:.0f}"),
+    ("spec a value refuses: its text", "{text:.0f}", "acme"),
     ("index reads the quoted text", "{names[1]}", "a"),
     ("positional field keeps the template", "{} {text}", "{} {text}"),
     ("nested spec", "{ratio:{number}}", "    2.5"),
     ("no field", "nothing to fill", "nothing to fill"),
+    (
+        "attack: int too long for str() fills as its text",
+        "{huge} {text}",
+        "<int with 5001 digits> acme",
+    ),
+    ("attack: and with a spec it refuses", "{huge:d}", "<int with 5001 digits>"),
 ]
 
 
@@ -618,3 +625,23 @@ def test_connector_http_classes_read_provider_and_delay_from_the_request_tuple(
     assert bare.retry_after == (0.0 if cls is ek.ConnectorRateLimitError else None)
     with pytest.raises(AttributeError):
         error.provider = "other"
+
+
+def test_attack_a_timeout_that_is_also_a_server_error() -> None:
+    """A user class that is both a timeout and a 5xx builds, keeps its provider and pickles."""
+
+    class GatewayTimeoutForTestError(ek.APITimeoutError, ek.ServerError):  # type: ignore[misc]
+        code = "GATEWAY_TIMEOUT_FOR_TEST"
+
+    with module_level(GatewayTimeoutForTestError) as cls:
+        error = cls(provider="acme", request_url="https://h/p?token=abc123")
+        assert isinstance(error, TimeoutError)
+        assert isinstance(error, APIError)
+        assert error.provider == "acme" == error.details["provider"]
+        assert error.details["request_url"] == "https://h/p?token=abc123"
+        assert "abc123" not in json.dumps(error.to_dict())
+        copied = pickle.loads(pickle.dumps(error))
+        assert (type(copied), copied.to_dict()) == (cls, error.to_dict())
+        del error, copied
+    del GatewayTimeoutForTestError, cls
+    gc.collect()
