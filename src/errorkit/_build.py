@@ -369,7 +369,8 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
     given_details = "details" if "details" in known else "None"
     differs = [f"{name} is not None" for name in ("retryable", "details") if name in known]
     differs += [
-        "type(status_code) is not int or status_code != cls._class_status",
+        "status_code is None or (status_code is not cls._class_status and"
+        " (type(status_code) is not int or status_code != cls._class_status))",
         "(not cls._status_rule and self._retryable_by_rule() is not cls.retryable)",
     ]
     lines += [
