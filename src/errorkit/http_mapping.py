@@ -193,21 +193,84 @@ def error_for_status(
     """
     status = status_code if type(status_code) is int else http_status(status_code)
     cls = Error.class_for_status(status)
+    request_id = retry_after = hint = None
+    found: _Lowered | None = None
+    if type(headers) is dict:
+        if headers:
+            try:
+                plan = _PLANS[tuple(headers)]
+            except KeyError:
+                plan = _plan(headers)
+            except Exception:  # a key whose hash or comparison fails: the general reading
+                plan = None
+            if plan is None:
+                found = _from_dict(headers)
+            else:
+                identity = headers.get(plan[0])
+                other_id = headers.get(plan[1])
+                wait = headers.get(plan[2])
+                if (
+                    (identity is None or type(identity) is str)
+                    and (other_id is None or type(other_id) is str)
+                    and (wait is None or type(wait) is str)
+                ):  # the usual headers: the request id and a Retry-After, as text
+                    request_id = identity or other_id or None
+                    if wait:
+                        retry_after = _WAITS.get(wait)
+                        if retry_after is None:
+                            retry_after = _retry_after_text(wait)
+                else:
+                    found = _from_dict(headers)
+    elif headers:
+        found = _lowered_headers(headers)
+    if found:
+        request_id, retry_after, hint = _header_facts(found)
+    if (
+        response_body is None
+        and hint is None
+        and request_method is None
+        and request_url is None
+        and request_params is None
+        and request_body is None
+        and provider is None
+    ):  # nothing but what the headers gave: the fewer keywords, the cheaper the call
+        build: Callable[..., APIError] = cls
+        text = message or (f"HTTP {status} error" if cls is APIError else None)
+        return build(text, status_code=status, request_id=request_id, retry_after=retry_after)
+    return _mapped(
+        cls,
+        status,
+        message,
+        request_id,
+        retry_after,
+        hint,
+        response_body,
+        request_method,
+        request_url,
+        request_params,
+        request_body,
+        provider,
+    )
+
+
+def _mapped(
+    cls: type[APIError],
+    status: int,
+    message: str | None,
+    request_id: str | None,
+    retry_after: float | None,
+    hint: bool | None,
+    response_body: Any,
+    request_method: str | None,
+    request_url: str | None,
+    request_params: Mapping[str, Any] | None,
+    request_body: Any,
+    provider: str | None,
+) -> APIError:
+    """``error_for_status`` past the status and the headers: the message, then the error."""
     text = message or (None if response_body is None else _body_message(response_body))
     if not text and cls is APIError:
         text = f"HTTP {status} error"
-    request_id = retry_after = hint = None
-    if headers:
-        if type(headers) is _Lowered:  # read by error_from_response already
-            found = headers
-        elif type(headers) is dict:
-            found = _from_dict(headers)
-        else:
-            found = _lowered_headers(headers)
-        if found:
-            request_id, retry_after = _request_id(found), _retry_after(found, None)
-            if not found.keys().isdisjoint(_RETRY_HINT_HEADERS):  # a server's own verdict
-                hint = _retry_hint(found)
     # The table's classes all take (message, *, status_code, **context), where None means
     # "not given"; a plain APIError needs a str message, which ``text`` is for it by now.
     build: Callable[..., APIError] = cls
@@ -224,6 +287,61 @@ def error_for_status(
         retry_after=retry_after,
         retryable=hint,
     )
+
+
+def _header_facts(headers: _Lowered) -> tuple[str | None, float | None, bool | None]:
+    """Return the request id, the seconds to wait and the server's retry verdict."""
+    request_id = headers.get("x-request-id") or headers.get("request-id")
+    value = headers.get("retry-after")
+    retry_after = None if value is None else _retry_after_text(value)
+    if retry_after is None:
+        retry_after = _retry_after(headers, None)
+    if headers.keys().isdisjoint(_RETRY_HINT_HEADERS):
+        return request_id, retry_after, None
+    return request_id, retry_after, _retry_hint(headers)  # a server's own verdict
+
+
+# ``Retry-After`` values of plain digits read so far (a server sends the same few).
+_WAITS: dict[str, float] = {}
+
+
+def _retry_after_text(value: str) -> float | None:
+    """Read a ``Retry-After`` header value as ``parse_retry_after`` does, digits first."""
+    if value.isdigit() and value.isascii() and len(value) < 6:  # "30": the usual form
+        seconds = float(value)
+        if seconds <= _MAX_WAIT:
+            if type(value) is str and len(_WAITS) < _MAX_LAYOUTS:
+                _WAITS[value] = seconds
+            return seconds
+    return _retry_after_value(value, None)
+
+
+# For a dict of headers, by its sequence of keys: the keys holding ``x-request-id``,
+# ``request-id`` and ``retry-after`` (``_ABSENT`` for a missing one) when these and
+# ``content-type`` are the only names of ``_HEADER_NAMES`` there, else None (the dict is
+# read by ``_from_dict``). Which key answers a name is the choice ``_from_dict`` makes.
+_PLANS: dict[tuple[object, ...], tuple[object, object, object] | None] = {}
+_ABSENT: Final = object()  # a key no dict of headers holds
+_PLANNED: Final = ("x-request-id", "request-id", "retry-after")
+
+
+def _plan(headers: dict[object, object]) -> tuple[object, object, object] | None:
+    """Find and remember the plan (see ``_PLANS``) of a dict's keys."""
+    keys = tuple(headers)
+    chosen: dict[str, object] = {}
+    for key in keys:
+        if isinstance(key, str):
+            lower = key.lower()
+            if lower in _HEADER_NAMES and (key == lower or lower not in chosen):
+                chosen[lower] = key
+    plan = None
+    if chosen.keys() <= {*_PLANNED, "content-type"}:
+        plan = chosen.get("x-request-id", _ABSENT), chosen.get("request-id", _ABSENT)
+        plan += (chosen.get("retry-after", _ABSENT),)
+    if len(_PLANS) >= _MAX_LAYOUTS:
+        _PLANS.clear()
+    _PLANS[keys] = plan
+    return plan
 
 
 # ---------------------------------------------------------------------------
