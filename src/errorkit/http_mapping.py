@@ -293,7 +293,14 @@ def _header_facts(headers: _Lowered) -> tuple[str | None, float | None, bool | N
     """Return the request id, the seconds to wait and the server's retry verdict."""
     request_id = headers.get("x-request-id") or headers.get("request-id")
     value = headers.get("retry-after")
-    retry_after = None if value is None else _retry_after_text(value)
+    if value is None:
+        retry_after = None
+    elif type(value) is str:
+        retry_after = _WAITS.get(value)
+        if retry_after is None:
+            retry_after = _retry_after_text(value)
+    else:
+        retry_after = _retry_after_text(value)
     if retry_after is None:
         retry_after = _retry_after(headers, None)
     if headers.keys().isdisjoint(_RETRY_HINT_HEADERS):
@@ -414,6 +421,63 @@ def _response_body(response: object) -> Any:
     return text if isinstance(text, str) and text else None
 
 
+def _read_httpx(response: Any) -> tuple[str | None, str | None, _Lowered | None, Any]:
+    """Read an httpx response as ``_request_info``, ``_response_headers`` and ``_response_body`` do.
+
+    The same reading in one frame: httpx's own types read directly, any surprise (no
+    request, headers or content of another kind) handed to the general helper.
+    """
+    try:
+        request = response.request
+        method = request.method
+        url = _httpx_url(request.url)
+        if type(method) is not str or not method or not url:
+            raise TypeError("not httpx's usual request")  # read it the general way
+    except Exception:  # no request (httpx raises RuntimeError), or an odd one
+        method, url = _request_info(response)
+    headers: Any = response.headers
+    kind = type(headers)
+    found = None
+    if kind.__name__ == "Headers" and kind.__module__ == "httpx":
+        try:
+            found = _from_httpx(headers)
+        except Exception:  # a version that reads otherwise: the general reading
+            found = None
+    if found is None:
+        found = _response_headers(response)
+    body = None
+    try:
+        content = response.content
+        if type(content) is bytes and content.startswith(b"{") and content.isascii():
+            body = _json_loads(content.decode("ascii"))
+    except Exception:  # not read yet, not JSON after all, too deep: ask ``json()``
+        body = None
+    if body is None:
+        body = _response_body(response)
+    return method, url, found, body
+
+
+# ``str()`` of httpx URLs, by the parsed parts httpx keeps for each (a named tuple of
+# strings and the port, from which alone its ``str()`` is built): one service is called
+# at the same few URLs, and building the text is the dearest part of reading a request.
+_URLS: dict[tuple[object, ...], str] = {}
+
+
+def _httpx_url(url: object) -> str | None:
+    """Return ``str(url)`` for an httpx URL, remembered by its parsed parts; else ``_as_text``."""
+    parts = getattr(url, "_uri_reference", None)
+    if type(parts).__name__ != "ParseResult" or not isinstance(parts, tuple):
+        return _as_text(url)
+    text = _URLS.get(parts)
+    if text is None:
+        text = _as_text(url)
+        if text is not None:
+            if len(_URLS) >= _MAX_LAYOUTS:
+                _URLS.clear()
+            _URLS[parts] = text
+    return text
+
+
 def _is_httpx(kind: type, name: str) -> bool:
     """Tell whether ``kind`` is httpx's own class ``name`` (not a subclass, not a look-alike)."""
     return kind.__name__ == name and kind.__module__ == "httpx"  # httpx names it so
@@ -449,21 +513,35 @@ def error_from_response(
     Raises:
         ValueError: When the response's status is below 400.
     """
-    method, url = _request_info(response)
-    headers = _response_headers(response)
-    body = _response_body(response)
-    rebuilt = _problem_error(response.status_code, headers, body, message, method, url, provider)
-    if rebuilt is not None:
-        return rebuilt
-    return error_for_status(
-        response.status_code,
-        message,
-        headers=headers,
-        response_body=body,
-        request_method=method,
-        request_url=url,
-        provider=provider,
+    kind = type(response)
+    if kind.__name__ == "Response" and kind.__module__ == "httpx":
+        method, url, headers, body = _read_httpx(response)
+    else:
+        method, url = _request_info(response)
+        headers = _response_headers(response)
+        body = _response_body(response)
+    status = response.status_code
+    if body is not None and _may_be_problem(headers, body):
+        rebuilt = _problem_error(status, headers, body, message, method, url, provider)
+        if rebuilt is not None:
+            return rebuilt
+    status = status if type(status) is int else http_status(status)
+    cls = Error.class_for_status(status)
+    request_id, retry_after, hint = _header_facts(headers) if headers else (None, None, None)
+    return _mapped(
+        cls, status, message, request_id, retry_after, hint, body, method, url, None, None, provider
     )
+
+
+def _may_be_problem(headers: _Lowered | None, body: object) -> bool:
+    """Tell cheaply whether ``body`` may be a problem document: a few false positives only."""
+    if type(body) is not dict:
+        return isinstance(body, Mapping)  # read in full by ``_problem_error``
+    kind = body.get("type")
+    if isinstance(kind, str) and kind.startswith("urn:errorkit:"):
+        return True
+    media = None if headers is None else headers.get("content-type")
+    return media is not None and "problem" in media.lower()
 
 
 def _problem_error(
@@ -744,6 +822,23 @@ def _json_loads(text: str) -> Any:
     return parsed
 
 
+def _common_message(body: dict[Any, Any]) -> str | None:
+    """The text ``_find_message`` finds in the usual bodies, found directly; else None.
+
+    The usual bodies: ``{"error": {"message": text}}`` (OpenAI, Anthropic),
+    ``{"error": text}`` and ``{"message": text}`` (no ``error`` key), where the text is
+    plain: a ``str`` with something besides whitespace, not starting with ``{``.
+    """
+    item = body.get("error")
+    if item is None:
+        item = body.get("message")
+    elif type(item) is dict:
+        item = item.get("message")
+    if type(item) is str and item and not item.isspace() and not item.lstrip().startswith("{"):
+        return item
+    return None
+
+
 def _find_message(value: object, keys: tuple[str, ...], depth: int = 0) -> str | None:
     """Find the human-readable text in a response body of any shape."""
     if depth > _MAX_BODY_DEPTH:
@@ -772,7 +867,9 @@ def _find_message(value: object, keys: tuple[str, ...], depth: int = 0) -> str |
 
 def _body_message(body: object) -> str | None:
     """Return the message a body carries: redacted, whitespace collapsed, at most 200 chars."""
-    found = _find_message(body, _BODY_KEYS)
+    found = _common_message(body) if type(body) is dict else None
+    if found is None:
+        found = _find_message(body, _BODY_KEYS)
     if found is None:
         return None
     collapsed = " ".join(found[:_SCAN_LIMIT].split())
