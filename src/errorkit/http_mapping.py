@@ -341,10 +341,10 @@ def _plan(headers: dict[object, object]) -> tuple[object, object, object] | None
             lower = key.lower()
             if lower in _HEADER_NAMES and (key == lower or lower not in chosen):
                 chosen[lower] = key
-    plan = None
+    plan: tuple[object, object, object] | None = None
     if chosen.keys() <= {*_PLANNED, "content-type"}:
-        plan = chosen.get("x-request-id", _ABSENT), chosen.get("request-id", _ABSENT)
-        plan += (chosen.get("retry-after", _ABSENT),)
+        identity, other_id, wait = (chosen.get(name, _ABSENT) for name in _PLANNED)
+        plan = identity, other_id, wait
     if len(_PLANS) >= _MAX_LAYOUTS:
         _PLANS.clear()
     _PLANS[keys] = plan
