@@ -391,7 +391,8 @@ def test_each_reading_of_a_dict_gives_the_general_error(headers: dict[Any, Any])
     """Whichever way a dict is read (its plan, or ``_from_dict``), the error is the general one."""
     for _ in range(2):
         fast = error_for_status(429, headers=headers)
-        same_error(fast, error_for_status(429, headers=list(headers.items())))
+        pairs: Any = list(headers.items())  # a list of pairs: read by the general reading
+        same_error(fast, error_for_status(429, headers=pairs))
 
 
 def general_reading(response: httpx.Response) -> tuple[Any, Any, Any, Any]:
