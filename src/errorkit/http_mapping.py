@@ -719,15 +719,19 @@ def _from_dict(headers: dict[object, object]) -> _Lowered:
 
 
 def _from_httpx(headers: Any) -> _Lowered:
-    """Read httpx's ``Headers`` from its raw pairs, as its ``items()`` reads them.
+    """Read httpx's ``Headers`` from its raw entries, as its ``items()`` reads them.
 
     Names are compared lower-cased as bytes, values decoded with the headers' own
     encoding, and a repeated header's values joined with ``", "``, in order.
     """
-    raw: list[tuple[bytes, bytes]] = headers.raw
+    raw: list[tuple[bytes, ...]] = getattr(headers, "_list", None)  # type: ignore[assignment]
+    if type(raw) is list and (not raw or len(raw[0]) == 3):
+        at = 2  # httpx's own storage, which ``raw`` copies: (name, lower-case name, value)
+    else:  # another layout in another version: the public pairs
+        raw, at = headers.raw, 1
     if not raw:
         return _Lowered()
-    keys = tuple([key for key, _ in raw])
+    keys = tuple([entry[0] for entry in raw])
     layout = _RAW_LAYOUTS.get(keys)
     if layout is None:
         chosen: dict[str, list[int]] = {}
@@ -745,9 +749,9 @@ def _from_httpx(headers: Any) -> _Lowered:
     encoding: str = headers.encoding
     for name, indexes in layout:
         if len(indexes) == 1:
-            text = raw[indexes[0]][1].decode(encoding)
+            text = raw[indexes[0]][at].decode(encoding)
         else:
-            text = ", ".join([raw[index][1].decode(encoding) for index in indexes])
+            text = ", ".join([raw[index][at].decode(encoding) for index in indexes])
         if text:
             found[name] = text
     return found
@@ -815,8 +819,12 @@ def _json_loads(text: str) -> Any:
     if not text.startswith("{"):
         return decoder.decode(text)
     # What ``decode`` does after skipping leading whitespace (a "{" has none), minus its
-    # two whitespace regexes: decode one value, then allow only JSON whitespace after it.
-    parsed, end = decoder.raw_decode(text)
+    # two whitespace regexes: decode one value (with the scanner ``raw_decode`` calls, a
+    # frame less), then allow only JSON whitespace after it.
+    try:
+        parsed, end = decoder.scan_once(text, 0)  # type: ignore[attr-defined]
+    except StopIteration as stop:  # no value there: what ``raw_decode`` raises instead
+        raise ValueError(f"Expecting value at character {stop.value}") from None
     if end != len(text) and text[end:].strip(" \t\n\r"):
         raise ValueError(f"Extra data after the JSON value at character {end}")
     return parsed

@@ -13,7 +13,7 @@ import json
 import string
 from collections import OrderedDict
 from datetime import datetime, timezone
-from types import MappingProxyType
+from types import MappingProxyType, SimpleNamespace
 from typing import Any
 
 import httpx
@@ -537,3 +537,14 @@ def test_a_body_ruled_out_as_a_problem_document_is_none(body: Any, media: str | 
     found = http_mapping._lowered_headers({} if media is None else {"Content-Type": media})
     if not http_mapping._may_be_problem(found, body):
         assert http_mapping._problem_error(429, found, body, None, None, None, None) is None
+
+
+@given(_HTTPX_PAIRS)
+@example([("Retry-After", "5"), ("retry-after", "7"), ("X-Request-ID", "a")])
+@SMALL
+def test_httpx_headers_read_from_storage_or_raw_pairs_alike(pairs: list[tuple[str, str]]) -> None:
+    """The headers of httpx read from their own storage give what their raw pairs give."""
+    headers = httpx.Headers(pairs)
+    public = SimpleNamespace(raw=headers.raw, encoding=headers.encoding)  # no ``_list``
+    assert http_mapping._from_httpx(public) == http_mapping._from_httpx(headers)
+    assert http_mapping._from_httpx(headers) == plain_reading(headers.items())
