@@ -42,6 +42,7 @@ import time
 # ``_collections_abc`` is what ``collections.abc`` re-exports, without importing ``collections``.
 from _collections_abc import Iterable, Mapping
 
+from errorkit import redaction as _redaction
 from errorkit._coerce import http_status
 from errorkit.exceptions import (
     DIRECTIVE_UNREACHABLE,
@@ -65,6 +66,7 @@ from errorkit.exceptions import (
     ServerError,
     UnauthorizedError,
 )
+from errorkit.redaction import _NAME_MEMOS, _remember
 from errorkit.safety import redact_text
 
 # Not imported from typing: at run time this module imports only what it uses (``json``,
@@ -880,8 +882,23 @@ def _body_message(body: object) -> str | None:
         found = _find_message(body, _BODY_KEYS)
     if found is None:
         return None
+    plain = type(found) is str and len(found) <= _MESSAGE_LIMIT
+    if plain:
+        message = _MESSAGES.get(found)
+        if message is not None:
+            return message
+    names = _redaction._names
     collapsed = " ".join(found[:_SCAN_LIMIT].split())
-    return redact_text(collapsed)[:_MESSAGE_LIMIT].rstrip() or None
+    message = redact_text(collapsed)[:_MESSAGE_LIMIT].rstrip() or None
+    if plain and message is not None:
+        _remember(_MESSAGES, found, message, names)
+    return message
+
+
+# The messages made of short texts found in bodies (a service words its errors the same way
+# every time); emptied, as redaction's own memos are, when sensitive names are added.
+_MESSAGES: dict[str, str] = {}
+_NAME_MEMOS.append(_MESSAGES)
 
 
 # ---------------------------------------------------------------------------

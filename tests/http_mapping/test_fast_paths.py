@@ -3,8 +3,12 @@
 Headers are read through a memo of each dict's key layout, httpx's headers from their raw
 pairs and requests' from ``lower_items()``; a ``Retry-After`` of plain digits is read
 directly; an httpx body that is an ASCII JSON object is decoded without httpx's wrappers;
-``error_for_status`` without request context passes only what the headers gave. Each test
-here compares a fast path with a plain reading written out in the test itself.
+``error_for_status`` without request context passes only what the headers gave. A dict of
+headers naming only the request id and ``Retry-After`` is read through a plan of its keys; a
+digits ``Retry-After`` and a short body message are remembered; an httpx response is read in
+one frame (its headers from httpx's own storage, its URL text remembered by its parsed parts);
+the usual error bodies give their message directly; a body is checked as a problem document
+only when it may be one. Each test here compares a fast path with a plain or general reading.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from requests.structures import CaseInsensitiveDict
 
+import errorkit
 from errorkit import (
     APIError,
     error_for_status,
@@ -548,3 +553,14 @@ def test_httpx_headers_read_from_storage_or_raw_pairs_alike(pairs: list[tuple[st
     public = SimpleNamespace(raw=headers.raw, encoding=headers.encoding)  # no ``_list``
     assert http_mapping._from_httpx(public) == http_mapping._from_httpx(headers)
     assert http_mapping._from_httpx(headers) == plain_reading(headers.items())
+
+
+def test_a_remembered_body_message_is_masked_once_its_name_is_sensitive() -> None:
+    """A message remembered from a body is masked again once ``add_sensitive_keys`` names a key."""
+    body = {"error": {"message": "http_probe_ref=acme123 was refused"}}
+    for _ in range(2):  # the second reads the remembered message
+        assert "acme123" in error_for_status(400, response_body=body).message
+    errorkit.add_sensitive_keys("http_probe_ref")
+    message = error_for_status(400, response_body=body).message
+    assert "acme123" not in message
+    assert message == error_for_status(400, response_body=[body]).message  # walked, not remembered
