@@ -42,6 +42,7 @@ import time
 # ``_collections_abc`` is what ``collections.abc`` re-exports, without importing ``collections``.
 from _collections_abc import Iterable, Mapping
 
+from errorkit import redaction as _redaction
 from errorkit._coerce import http_status
 from errorkit.exceptions import (
     DIRECTIVE_UNREACHABLE,
@@ -65,6 +66,7 @@ from errorkit.exceptions import (
     ServerError,
     UnauthorizedError,
 )
+from errorkit.redaction import _NAME_MEMOS, _remember
 from errorkit.safety import redact_text
 
 # Not imported from typing: at run time this module imports only what it uses (``json``,
@@ -193,21 +195,84 @@ def error_for_status(
     """
     status = status_code if type(status_code) is int else http_status(status_code)
     cls = Error.class_for_status(status)
+    request_id = retry_after = hint = None
+    found: _Lowered | None = None
+    if type(headers) is dict:
+        if headers:
+            try:
+                plan = _PLANS[tuple(headers)]
+            except KeyError:
+                plan = _plan(headers)
+            except Exception:  # a key whose hash or comparison fails: the general reading
+                plan = None
+            if plan is None:
+                found = _from_dict(headers)
+            else:
+                identity = headers.get(plan[0])
+                other_id = headers.get(plan[1])
+                wait = headers.get(plan[2])
+                if (
+                    (identity is None or type(identity) is str)
+                    and (other_id is None or type(other_id) is str)
+                    and (wait is None or type(wait) is str)
+                ):  # the usual headers: the request id and a Retry-After, as text
+                    request_id = identity or other_id or None
+                    if wait:
+                        retry_after = _WAITS.get(wait)
+                        if retry_after is None:
+                            retry_after = _retry_after_text(wait)
+                else:
+                    found = _from_dict(headers)
+    elif headers:
+        found = _lowered_headers(headers)
+    if found:
+        request_id, retry_after, hint = _header_facts(found)
+    if (
+        response_body is None
+        and hint is None
+        and request_method is None
+        and request_url is None
+        and request_params is None
+        and request_body is None
+        and provider is None
+    ):  # nothing but what the headers gave: the fewer keywords, the cheaper the call
+        build: Callable[..., APIError] = cls
+        text = message or (f"HTTP {status} error" if cls is APIError else None)
+        return build(text, status_code=status, request_id=request_id, retry_after=retry_after)
+    return _mapped(
+        cls,
+        status,
+        message,
+        request_id,
+        retry_after,
+        hint,
+        response_body,
+        request_method,
+        request_url,
+        request_params,
+        request_body,
+        provider,
+    )
+
+
+def _mapped(
+    cls: type[APIError],
+    status: int,
+    message: str | None,
+    request_id: str | None,
+    retry_after: float | None,
+    hint: bool | None,
+    response_body: Any,
+    request_method: str | None,
+    request_url: str | None,
+    request_params: Mapping[str, Any] | None,
+    request_body: Any,
+    provider: str | None,
+) -> APIError:
+    """``error_for_status`` past the status and the headers: the message, then the error."""
     text = message or (None if response_body is None else _body_message(response_body))
     if not text and cls is APIError:
         text = f"HTTP {status} error"
-    request_id = retry_after = hint = None
-    if headers:
-        if type(headers) is _Lowered:  # read by error_from_response already
-            found = headers
-        elif type(headers) is dict:
-            found = _from_dict(headers)
-        else:
-            found = _lowered_headers(headers)
-        if found:
-            request_id, retry_after = _request_id(found), _retry_after(found, None)
-            if not found.keys().isdisjoint(_RETRY_HINT_HEADERS):  # a server's own verdict
-                hint = _retry_hint(found)
     # The table's classes all take (message, *, status_code, **context), where None means
     # "not given"; a plain APIError needs a str message, which ``text`` is for it by now.
     build: Callable[..., APIError] = cls
@@ -224,6 +289,68 @@ def error_for_status(
         retry_after=retry_after,
         retryable=hint,
     )
+
+
+def _header_facts(headers: _Lowered) -> tuple[str | None, float | None, bool | None]:
+    """Return the request id, the seconds to wait and the server's retry verdict."""
+    request_id = headers.get("x-request-id") or headers.get("request-id")
+    value = headers.get("retry-after")
+    if value is None:
+        retry_after = None
+    elif type(value) is str:
+        retry_after = _WAITS.get(value)
+        if retry_after is None:
+            retry_after = _retry_after_text(value)
+    else:
+        retry_after = _retry_after_text(value)
+    if retry_after is None:
+        retry_after = _retry_after(headers, None)
+    if headers.keys().isdisjoint(_RETRY_HINT_HEADERS):
+        return request_id, retry_after, None
+    return request_id, retry_after, _retry_hint(headers)  # a server's own verdict
+
+
+# ``Retry-After`` values of plain digits read so far (a server sends the same few).
+_WAITS: dict[str, float] = {}
+
+
+def _retry_after_text(value: str) -> float | None:
+    """Read a ``Retry-After`` header value as ``parse_retry_after`` does, digits first."""
+    if value.isdigit() and value.isascii() and len(value) < 6:  # "30": the usual form
+        seconds = float(value)
+        if seconds <= _MAX_WAIT:
+            if type(value) is str and len(_WAITS) < _MAX_LAYOUTS:
+                _WAITS[value] = seconds
+            return seconds
+    return _retry_after_value(value, None)
+
+
+# For a dict of headers, by its sequence of keys: the keys holding ``x-request-id``,
+# ``request-id`` and ``retry-after`` (``_ABSENT`` for a missing one) when these and
+# ``content-type`` are the only names of ``_HEADER_NAMES`` there, else None (the dict is
+# read by ``_from_dict``). Which key answers a name is the choice ``_from_dict`` makes.
+_PLANS: dict[tuple[object, ...], tuple[object, object, object] | None] = {}
+_ABSENT: Final = object()  # a key no dict of headers holds
+_PLANNED: Final = ("x-request-id", "request-id", "retry-after")
+
+
+def _plan(headers: dict[object, object]) -> tuple[object, object, object] | None:
+    """Find and remember the plan (see ``_PLANS``) of a dict's keys."""
+    keys = tuple(headers)
+    chosen: dict[str, object] = {}
+    for key in keys:
+        if isinstance(key, str):
+            lower = key.lower()
+            if lower in _HEADER_NAMES and (key == lower or lower not in chosen):
+                chosen[lower] = key
+    plan: tuple[object, object, object] | None = None
+    if chosen.keys() <= {*_PLANNED, "content-type"}:
+        identity, other_id, wait = (chosen.get(name, _ABSENT) for name in _PLANNED)
+        plan = identity, other_id, wait
+    if len(_PLANS) >= _MAX_LAYOUTS:
+        _PLANS.clear()
+    _PLANS[keys] = plan
+    return plan
 
 
 # ---------------------------------------------------------------------------
@@ -296,6 +423,63 @@ def _response_body(response: object) -> Any:
     return text if isinstance(text, str) and text else None
 
 
+def _read_httpx(response: Any) -> tuple[str | None, str | None, _Lowered | None, Any]:
+    """Read an httpx response as ``_request_info``, ``_response_headers`` and ``_response_body`` do.
+
+    The same reading in one frame: httpx's own types read directly, any surprise (no
+    request, headers or content of another kind) handed to the general helper.
+    """
+    try:
+        request = response.request
+        method = request.method
+        url = _httpx_url(request.url)
+        if type(method) is not str or not method or not url:
+            raise TypeError("not httpx's usual request")  # read it the general way
+    except Exception:  # no request (httpx raises RuntimeError), or an odd one
+        method, url = _request_info(response)
+    headers: Any = response.headers
+    kind = type(headers)
+    found = None
+    if kind.__name__ == "Headers" and kind.__module__ == "httpx":
+        try:
+            found = _from_httpx(headers)
+        except Exception:  # a version that reads otherwise: the general reading
+            found = None
+    if found is None:
+        found = _response_headers(response)
+    body = None
+    try:
+        content = response.content
+        if type(content) is bytes and content.startswith(b"{") and content.isascii():
+            body = _json_loads(content.decode("ascii"))
+    except Exception:  # not read yet, not JSON after all, too deep: ask ``json()``
+        body = None
+    if body is None:
+        body = _response_body(response)
+    return method, url, found, body
+
+
+# ``str()`` of httpx URLs, by the parsed parts httpx keeps for each (a named tuple of
+# strings and the port, from which alone its ``str()`` is built): one service is called
+# at the same few URLs, and building the text is the dearest part of reading a request.
+_URLS: dict[tuple[object, ...], str] = {}
+
+
+def _httpx_url(url: object) -> str | None:
+    """Return ``str(url)`` for an httpx URL, remembered by its parsed parts; else ``_as_text``."""
+    parts = getattr(url, "_uri_reference", None)
+    if type(parts).__name__ != "ParseResult" or not isinstance(parts, tuple):
+        return _as_text(url)
+    text = _URLS.get(parts)
+    if text is None:
+        text = _as_text(url)
+        if text is not None:
+            if len(_URLS) >= _MAX_LAYOUTS:
+                _URLS.clear()
+            _URLS[parts] = text
+    return text
+
+
 def _is_httpx(kind: type, name: str) -> bool:
     """Tell whether ``kind`` is httpx's own class ``name`` (not a subclass, not a look-alike)."""
     return kind.__name__ == name and kind.__module__ == "httpx"  # httpx names it so
@@ -331,21 +515,35 @@ def error_from_response(
     Raises:
         ValueError: When the response's status is below 400.
     """
-    method, url = _request_info(response)
-    headers = _response_headers(response)
-    body = _response_body(response)
-    rebuilt = _problem_error(response.status_code, headers, body, message, method, url, provider)
-    if rebuilt is not None:
-        return rebuilt
-    return error_for_status(
-        response.status_code,
-        message,
-        headers=headers,
-        response_body=body,
-        request_method=method,
-        request_url=url,
-        provider=provider,
+    kind = type(response)
+    if kind.__name__ == "Response" and kind.__module__ == "httpx":
+        method, url, headers, body = _read_httpx(response)
+    else:
+        method, url = _request_info(response)
+        headers = _response_headers(response)
+        body = _response_body(response)
+    status = response.status_code
+    if body is not None and _may_be_problem(headers, body):
+        rebuilt = _problem_error(status, headers, body, message, method, url, provider)
+        if rebuilt is not None:
+            return rebuilt
+    status = status if type(status) is int else http_status(status)
+    cls = Error.class_for_status(status)
+    request_id, retry_after, hint = _header_facts(headers) if headers else (None, None, None)
+    return _mapped(
+        cls, status, message, request_id, retry_after, hint, body, method, url, None, None, provider
     )
+
+
+def _may_be_problem(headers: _Lowered | None, body: object) -> bool:
+    """Tell cheaply whether ``body`` may be a problem document: a few false positives only."""
+    if type(body) is not dict:
+        return isinstance(body, Mapping)  # read in full by ``_problem_error``
+    kind = body.get("type")
+    if isinstance(kind, str) and kind.startswith("urn:errorkit:"):
+        return True
+    media = None if headers is None else headers.get("content-type")
+    return media is not None and "problem" in media.lower()
 
 
 def _problem_error(
@@ -523,15 +721,19 @@ def _from_dict(headers: dict[object, object]) -> _Lowered:
 
 
 def _from_httpx(headers: Any) -> _Lowered:
-    """Read httpx's ``Headers`` from its raw pairs, as its ``items()`` reads them.
+    """Read httpx's ``Headers`` from its raw entries, as its ``items()`` reads them.
 
     Names are compared lower-cased as bytes, values decoded with the headers' own
     encoding, and a repeated header's values joined with ``", "``, in order.
     """
-    raw: list[tuple[bytes, bytes]] = headers.raw
+    raw: list[tuple[bytes, ...]] = getattr(headers, "_list", None)  # type: ignore[assignment]
+    if type(raw) is list and (not raw or len(raw[0]) == 3):
+        at = 2  # httpx's own storage, which ``raw`` copies: (name, lower-case name, value)
+    else:  # another layout in another version: the public pairs
+        raw, at = headers.raw, 1
     if not raw:
         return _Lowered()
-    keys = tuple([key for key, _ in raw])
+    keys = tuple([entry[0] for entry in raw])
     layout = _RAW_LAYOUTS.get(keys)
     if layout is None:
         chosen: dict[str, list[int]] = {}
@@ -549,9 +751,9 @@ def _from_httpx(headers: Any) -> _Lowered:
     encoding: str = headers.encoding
     for name, indexes in layout:
         if len(indexes) == 1:
-            text = raw[indexes[0]][1].decode(encoding)
+            text = raw[indexes[0]][at].decode(encoding)
         else:
-            text = ", ".join([raw[index][1].decode(encoding) for index in indexes])
+            text = ", ".join([raw[index][at].decode(encoding) for index in indexes])
         if text:
             found[name] = text
     return found
@@ -619,11 +821,32 @@ def _json_loads(text: str) -> Any:
     if not text.startswith("{"):
         return decoder.decode(text)
     # What ``decode`` does after skipping leading whitespace (a "{" has none), minus its
-    # two whitespace regexes: decode one value, then allow only JSON whitespace after it.
-    parsed, end = decoder.raw_decode(text)
+    # two whitespace regexes: decode one value (with the scanner ``raw_decode`` calls, a
+    # frame less), then allow only JSON whitespace after it.
+    try:
+        parsed, end = decoder.scan_once(text, 0)  # type: ignore[attr-defined]
+    except StopIteration as stop:  # no value there: what ``raw_decode`` raises instead
+        raise ValueError(f"Expecting value at character {stop.value}") from None
     if end != len(text) and text[end:].strip(" \t\n\r"):
         raise ValueError(f"Extra data after the JSON value at character {end}")
     return parsed
+
+
+def _common_message(body: dict[Any, Any]) -> str | None:
+    """The text ``_find_message`` finds in the usual bodies, found directly; else None.
+
+    The usual bodies: ``{"error": {"message": text}}`` (OpenAI, Anthropic),
+    ``{"error": text}`` and ``{"message": text}`` (no ``error`` key), where the text is
+    plain: a ``str`` with something besides whitespace, not starting with ``{``.
+    """
+    item = body.get("error")
+    if item is None:
+        item = body.get("message")
+    elif type(item) is dict:
+        item = item.get("message")
+    if type(item) is str and item and not item.isspace() and not item.lstrip().startswith("{"):
+        return item
+    return None
 
 
 def _find_message(value: object, keys: tuple[str, ...], depth: int = 0) -> str | None:
@@ -654,11 +877,28 @@ def _find_message(value: object, keys: tuple[str, ...], depth: int = 0) -> str |
 
 def _body_message(body: object) -> str | None:
     """Return the message a body carries: redacted, whitespace collapsed, at most 200 chars."""
-    found = _find_message(body, _BODY_KEYS)
+    found = _common_message(body) if type(body) is dict else None
+    if found is None:
+        found = _find_message(body, _BODY_KEYS)
     if found is None:
         return None
+    plain = type(found) is str and len(found) <= _MESSAGE_LIMIT
+    if plain:
+        message = _MESSAGES.get(found)
+        if message is not None:
+            return message
+    names = _redaction._names
     collapsed = " ".join(found[:_SCAN_LIMIT].split())
-    return redact_text(collapsed)[:_MESSAGE_LIMIT].rstrip() or None
+    message = redact_text(collapsed)[:_MESSAGE_LIMIT].rstrip() or None
+    if plain and message is not None:
+        _remember(_MESSAGES, found, message, names)
+    return message
+
+
+# The messages made of short texts found in bodies (a service words its errors the same way
+# every time); emptied, as redaction's own memos are, when sensitive names are added.
+_MESSAGES: dict[str, str] = {}
+_NAME_MEMOS.append(_MESSAGES)
 
 
 # ---------------------------------------------------------------------------

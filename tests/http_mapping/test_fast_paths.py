@@ -3,16 +3,21 @@
 Headers are read through a memo of each dict's key layout, httpx's headers from their raw
 pairs and requests' from ``lower_items()``; a ``Retry-After`` of plain digits is read
 directly; an httpx body that is an ASCII JSON object is decoded without httpx's wrappers;
-``error_for_status`` without request context passes only what the headers gave. Each test
-here compares a fast path with a plain reading written out in the test itself.
+``error_for_status`` without request context passes only what the headers gave. A dict of
+headers naming only the request id and ``Retry-After`` is read through a plan of its keys; a
+digits ``Retry-After`` and a short body message are remembered; an httpx response is read in
+one frame (its headers from httpx's own storage, its URL text remembered by its parsed parts);
+the usual error bodies give their message directly; a body is checked as a problem document
+only when it may be one. Each test here compares a fast path with a plain or general reading.
 """
 
 from __future__ import annotations
 
 import json
+import string
 from collections import OrderedDict
 from datetime import datetime, timezone
-from types import MappingProxyType
+from types import MappingProxyType, SimpleNamespace
 from typing import Any
 
 import httpx
@@ -21,6 +26,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from requests.structures import CaseInsensitiveDict
 
+import errorkit
 from errorkit import (
     APIError,
     error_for_status,
@@ -319,3 +325,242 @@ def test_the_names_read_are_the_names_kept() -> None:
     looked_up = {name for name, _ in http_mapping._RETRY_HEADERS}
     looked_up |= {*http_mapping._RETRY_HINT_HEADERS, "x-request-id", "request-id", "content-type"}
     assert looked_up == http_mapping._HEADER_NAMES
+
+
+# ---------------------------------------------------------------------------
+# error_for_status on a dict of headers, error_from_response on an httpx response
+# ---------------------------------------------------------------------------
+
+
+def same_error(fast: Exception, general: Exception) -> None:
+    """Assert two errors are the same: class, message, ``to_dict()``, wait and verdict."""
+    assert type(fast) is type(general)
+    assert isinstance(fast, APIError)
+    assert isinstance(general, APIError)
+    assert fast.message == general.message
+    assert fast.to_dict() == general.to_dict()
+    assert (fast.retry_after, fast.retryable) == (general.retry_after, general.retryable)
+    assert (fast.request_id, fast.status_code) == (general.request_id, general.status_code)
+
+
+_STATUSES = st.sampled_from([400, 404, 418, 429, 500, 503])
+
+
+@given(_STATUSES, _PAIRS)
+@example(429, [("Retry-After", "30"), ("X-Request-ID", "req_1"), ("Date", "x")])
+@example(429, [("retry-after", "86401"), ("request-id", "req_2")])
+@example(503, [("Retry-After", "0030"), ("X-Request-ID", ""), ("Request-ID", "req_3")])
+@example(429, [("Retry-After", "١٢"), ("x-request-id", b"req_4")])
+@example(429, [("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")])
+@example(429, [("RETRY-AFTER", "5"), ("Retry-After", "6"), ("Content-Type", "text/plain")])
+@example(429, [("Retry-After", 7), ("X-Request-ID", 0)])
+@example(503, [("Retry-After", "3"), ("X-Should-Retry", "false")])
+@example(429, [("Retry-After", " "), ("retry-after-ms", "1500")])
+@SMALL
+def test_a_dict_of_headers_gives_the_error_of_the_general_reading(
+    status: int, pairs: list[tuple[str, Any]]
+) -> None:
+    """``error_for_status`` on a dict (read through its plan) equals it on any other mapping.
+
+    Called twice, so the second call reads the plans and waits remembered by the first.
+    """
+    headers = dict(pairs)
+    general = error_for_status(status, headers=MappingProxyType(headers))
+    same_error(error_for_status(status, headers=headers), general)
+    same_error(error_for_status(status, headers=dict(headers)), general)
+    with_context = error_for_status(status, headers=headers, provider="acme")
+    same_error(
+        with_context, error_for_status(status, headers=MappingProxyType(headers), provider="acme")
+    )
+
+
+@pytest.mark.parametrize("value", ["30", "0", "00030", "86400", "86401", "99999", "1.5", ""])
+def test_a_remembered_retry_after_reads_as_parse_retry_after(value: str) -> None:
+    """A ``Retry-After`` read from a dict, once and again, is what ``parse_retry_after`` reads."""
+    for _ in range(2):
+        error = error_for_status(429, headers={"Retry-After": value})
+        assert error.retry_after == (parse_retry_after(value) if value else None)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Retry-After": "30", "X-Request-ID": "req_1"},  # the plan: request id and wait
+        {"Retry-After": "30", "X-Request-ID": "req_1", "X-Should-Retry": "false"},  # no plan
+        {"retry-after": b"30", "x-request-id": "req_1"},  # a value that is not a str
+        {"Retry-After": "30", 5: "x"},  # a key that is not a str
+    ],
+    ids=["plan", "hint", "bytes", "int-key"],
+)
+def test_each_reading_of_a_dict_gives_the_general_error(headers: dict[Any, Any]) -> None:
+    """Whichever way a dict is read (its plan, or ``_from_dict``), the error is the general one."""
+    for _ in range(2):
+        fast = error_for_status(429, headers=headers)
+        pairs: Any = list(headers.items())  # a list of pairs: read by the general reading
+        same_error(fast, error_for_status(429, headers=pairs))
+
+
+def general_reading(response: httpx.Response) -> tuple[Any, Any, Any, Any]:
+    """Read a response with the general helpers, as a look-alike response is read."""
+    method, url = http_mapping._request_info(response)
+    headers = http_mapping._response_headers(response)
+    return method, url, headers, http_mapping._response_body(response)
+
+
+_URL_TEXTS = [
+    "https://api.example.com/v1/chat/completions?model=gpt-4o&stream=false",
+    "https://user:pass@api.example.com:8443/v1/x?token=abc#frag",
+    "http://[::1]:8080/path%20with%20spaces?q=caf%C3%A9",
+    "https://bücher.example/straße",
+    "http://localhost",
+]
+
+
+@pytest.mark.parametrize("url", _URL_TEXTS)
+def test_an_httpx_url_reads_as_its_str(url: str) -> None:
+    """The text of an httpx URL, remembered or not, is its ``str()``."""
+    for _ in range(2):
+        parsed = httpx.URL(url)
+        assert http_mapping._httpx_url(parsed) == str(parsed)
+    assert http_mapping._httpx_url("https://plain.example") == "https://plain.example"
+
+
+@given(st.sampled_from(_URL_TEXTS), st.text(string.ascii_letters + "/%?=&#", max_size=8))
+@SMALL
+def test_httpx_urls_never_share_a_remembered_text(base: str, tail: str) -> None:
+    """Two httpx URLs read after each other each read as their own ``str()``."""
+    first, second = httpx.URL(base), httpx.URL(base + tail)
+    assert http_mapping._httpx_url(first) == str(first)
+    assert http_mapping._httpx_url(second) == str(second)
+
+
+_BODIES: list[Any] = [
+    {"error": {"message": "Too many requests", "type": "rate_limit_error"}},
+    {"message": "slow down", "retry": True},
+    {"error": "quota", "message": "ignored"},
+    {"type": "urn:errorkit:RATE_LIMITED", "code": "RATE_LIMITED", "detail": "x"},
+    {"type": "about:blank", "title": "Too Many Requests", "status": 429},
+    ["not", "an", "object"],
+    "upstream <b>down</b>",
+    None,
+]
+
+
+@pytest.mark.parametrize("body", _BODIES)
+@pytest.mark.parametrize("request_kind", ["request", "no-request", "empty-method"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Retry-After": "30", "X-Request-ID": "req_1"},
+        [("retry-after", "5"), ("Retry-After", "6"), ("x-should-retry", "true")],
+        {"Content-Type": "application/problem+json", "Request-ID": "req_2"},
+        {},
+    ],
+    ids=["usual", "repeated", "problem", "none"],
+)
+def test_an_httpx_response_reads_as_the_general_helpers_read_it(
+    body: Any, request_kind: str, headers: Any
+) -> None:
+    """An httpx response read in one frame gives the reading and error of the general helpers."""
+    request = httpx.Request("" if request_kind == "empty-method" else "POST", _URL_TEXTS[1])
+    kwargs: dict[str, Any] = {"headers": headers}
+    if request_kind != "no-request":
+        kwargs["request"] = request
+    if isinstance(body, str):
+        kwargs["text"] = body
+    elif body is not None:
+        kwargs["json"] = body
+    for status in (429, 503):
+        response = httpx.Response(status, **kwargs)
+        reading = http_mapping._read_httpx(response)
+        assert reading == general_reading(response)
+        method, url, found, decoded = general_reading(response)
+        general = http_mapping._problem_error(status, found, decoded, None, method, url, None)
+        if general is None:
+            general = error_for_status(
+                status,
+                headers=found,
+                response_body=decoded,
+                request_method=method,
+                request_url=url,
+            )
+        same_error(error_from_response(response), general)
+
+
+_MESSAGE_VALUES = st.one_of(
+    st.none(),
+    st.sampled_from(["", " ", "\n", "text", "  text", '{"message": "inner"}', ' {"a": 1}', "{x"]),
+    st.text(max_size=6),
+    st.integers(),
+    st.lists(st.text(max_size=3), max_size=2),
+)
+_ERROR_BODIES = st.dictionaries(
+    st.sampled_from(["error", "message", "detail", "errors", "type"]),
+    st.one_of(
+        _MESSAGE_VALUES,
+        st.dictionaries(
+            st.sampled_from(["message", "detail", "error", "msg"]), _MESSAGE_VALUES, max_size=3
+        ),
+    ),
+    max_size=4,
+)
+
+
+@given(_ERROR_BODIES)
+@example({"error": {"message": "Too many requests"}})
+@example({"error": {"message": None, "detail": "d"}})
+@example({"error": {"message": " "}, "message": "m"})
+@example({"error": None, "message": "m"})
+@example({"error": "", "message": "m"})
+@example({"message": '{"error": "inner"}'})
+@SMALL
+def test_the_usual_body_message_is_the_one_found_by_walking(body: dict[str, Any]) -> None:
+    """The message found directly in a usual body is what walking the body finds."""
+    direct = http_mapping._common_message(body)
+    walked = http_mapping._find_message(body, http_mapping._BODY_KEYS)
+    if direct is not None:
+        assert direct == walked
+    in_a_list = error_for_status(502, response_body=[body])  # walked: the list's first item
+    assert error_for_status(502, response_body=body).message == in_a_list.message
+
+
+@given(
+    st.one_of(
+        st.dictionaries(
+            st.sampled_from(["type", "code", "title", "status"]),
+            st.sampled_from(["urn:errorkit:RATE_LIMITED", "RATE_LIMITED", "about:blank", 429]),
+        ),
+        st.just(MappingProxyType({"type": "urn:errorkit:NOT_FOUND", "code": "NOT_FOUND"})),
+    ),
+    st.sampled_from(
+        [None, "application/json", "application/problem+json", "Application/Problem+JSON; x=1"]
+    ),
+)
+@SMALL
+def test_a_body_ruled_out_as_a_problem_document_is_none(body: Any, media: str | None) -> None:
+    """When the cheap check rules a body out, the full reading finds no problem document."""
+    found = http_mapping._lowered_headers({} if media is None else {"Content-Type": media})
+    if not http_mapping._may_be_problem(found, body):
+        assert http_mapping._problem_error(429, found, body, None, None, None, None) is None
+
+
+@given(_HTTPX_PAIRS)
+@example([("Retry-After", "5"), ("retry-after", "7"), ("X-Request-ID", "a")])
+@SMALL
+def test_httpx_headers_read_from_storage_or_raw_pairs_alike(pairs: list[tuple[str, str]]) -> None:
+    """The headers of httpx read from their own storage give what their raw pairs give."""
+    headers = httpx.Headers(pairs)
+    public = SimpleNamespace(raw=headers.raw, encoding=headers.encoding)  # no ``_list``
+    assert http_mapping._from_httpx(public) == http_mapping._from_httpx(headers)
+    assert http_mapping._from_httpx(headers) == plain_reading(headers.items())
+
+
+def test_a_remembered_body_message_is_masked_once_its_name_is_sensitive() -> None:
+    """A message remembered from a body is masked again once ``add_sensitive_keys`` names a key."""
+    body = {"error": {"message": "http_probe_ref=acme123 was refused"}}
+    for _ in range(2):  # the second reads the remembered message
+        assert "acme123" in error_for_status(400, response_body=body).message
+    errorkit.add_sensitive_keys("http_probe_ref")
+    message = error_for_status(400, response_body=body).message
+    assert "acme123" not in message
+    assert message == error_for_status(400, response_body=[body]).message  # walked, not remembered
