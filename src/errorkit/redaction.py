@@ -47,7 +47,7 @@ import _thread
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
     from typing import Any, Final
 
 __all__ = [
@@ -340,6 +340,7 @@ class _Patterns:
         "credential",
         "double_quoted",
         "finders",
+        "heap",
         "item_cut",
         "line_end",
         "marker",
@@ -374,7 +375,10 @@ class _Patterns:
     )
 
     def __init__(self) -> None:
+        import heapq
         import re
+
+        self.heap = (heapq.heapify, heapq.heapreplace, heapq.heappop)
 
         self.shape_bodies: dict[str, tuple[re.Pattern[str], bool]] = {
             prefix: (re.compile(shape.body), shape.exact)
@@ -463,15 +467,15 @@ class _Patterns:
     def _finders(
         self,
     ) -> tuple[
-        tuple[tuple[Callable[[str, int], Iterator[re.Match[str]]], bool], ...],
+        tuple[tuple[re.Pattern[str], bool], ...],
         re.Pattern[str],
         tuple[tuple[tuple[int, str, int], ...], ...],
     ]:
         """Derive from the trigger table the searches that find the triggers worth reading.
 
-        Each trigger gets one compiled search (``finditer``, run in C), index-aligned with
-        ``triggers``, with the trigger's own "nothing to read here" test folded in, so a
-        dense run of such triggers costs no Python per trigger:
+        Each trigger gets one compiled search (run in C), index-aligned with ``triggers``,
+        with the trigger's own "nothing to read here" test folded in, so a dense run of such
+        triggers costs no Python per trigger:
 
         - a word trigger is searched in the lower-cased copy and skipped when ``plain_after``
           matches after it (prose). Lower case hides one thing ``plain_after`` reads, a
@@ -492,7 +496,7 @@ class _Patterns:
         word = "A-Za-z0-9_"
         plain = self.plain_after.pattern
         by_lower = {prefix.lower(): prefix for prefix in self.shape_bodies}
-        finders: list[tuple[Callable[[str, int], Iterator[re.Match[str]]], bool]] = []
+        finders: list[tuple[re.Pattern[str], bool]] = []
         # A prefix right after another one and a "-" ("-eyJ-eyJ") is read by that one: its
         # body, when it holds "-", goes on over this prefix; when it does not, or when it
         # holds no credential, this prefix is past the end of a run read in vain.
@@ -506,7 +510,7 @@ class _Patterns:
                 same_shape.setdefault(body.pattern, []).append(prefix)
         for trigger, rule in self.triggers:
             if rule == _WORD:
-                finders.append((re.compile(f"{re.escape(trigger)}(?!{plain})").finditer, False))
+                finders.append((re.compile(f"{re.escape(trigger)}(?!{plain})"), False))
             elif rule == _SHAPE:
                 prefix = by_lower[trigger]
                 body, exact = self.shape_bodies[prefix]
@@ -523,9 +527,9 @@ class _Patterns:
                     least = int(re.search(r"\{(\d+),", body.pattern).group(1))  # type: ignore[union-attr]
                     can_follow = rf"(?![{word}]{{0,{least - 1}}}(?![{word}\-]))"
                 search = f"{literal}(?<![{word}]{literal}){can_follow}{chained}"
-                finders.append((re.compile(search).finditer, True))
+                finders.append((re.compile(search), True))
             else:
-                finders.append((re.compile(re.escape(trigger)).finditer, False))
+                finders.append((re.compile(re.escape(trigger)), False))
         mixed_case = re.compile(r"\s[A-Za-z][a-z]*[A-Z]")
         overlaps = tuple(
             tuple(
@@ -939,54 +943,81 @@ class _Reader:
         self.shape_ends: dict[str, int] = {}
 
     def read(self) -> str:
-        """Run the scanner over the whole text and return the masked text."""
+        """Run the scanner over the whole text and return the masked text.
+
+        The next place of each trigger worth reading waits in a heap, as ``place * width +
+        slot`` (``slot``: the trigger's index, or ``count`` more for a trigger found by
+        ``_mixed_case_words``). A trigger is searched for again only once its place has been
+        read, and from where the reading got to: the triggers inside a value already read
+        are never listed, so a dense run of them costs one search in C, not Python each.
+        """
         text = self.text
         lower = _lower(text)
         patterns = self.patterns
         triggers = patterns.triggers
         count = len(triggers)
-        # The places of the triggers worth reading, as one sorted list of
-        # ``place * count + trigger index``.
-        found: list[int] = []
-        hidden = False  # whether a word trigger was skipped as followed by a plain word
-        for index, (finditer, as_written) in enumerate(patterns.finders):
+        width = 2 * count
+        searches: list[tuple[Callable[[str, int], re.Match[str] | None], str]] = []
+        heap: list[int] = []
+        # Whether a word trigger is skipped as followed by a plain word that has a capital
+        # the lower-cased copy hides (none when the text has no capital).
+        hidden = False
+        capitals = lower != text
+        for index, (finder, as_written) in enumerate(patterns.finders):
+            haystack = text if as_written else lower
+            searches.append((finder.search, haystack))
             trigger, rule = triggers[index]
             first = lower.find(trigger)
             if first < 0:
                 continue
-            places = [
-                match.start() * count + index
-                for match in finditer(text if as_written else lower, first)
-            ]
-            found += places
-            if rule == _WORD and not hidden and len(places) < lower.count(trigger, first):
-                hidden = True
-        if hidden and lower != text:  # no capital, no word with a capital inside
-            found += self._mixed_case_words(lower)
-        if not found:
+            found = finder.search(haystack, first)
+            if found is not None:
+                heap.append(found.start() * width + index)
+            if rule == _WORD and capitals and not hidden:
+                hidden = len(finder.findall(lower, first)) < lower.count(trigger, first)
+        if hidden:
+            heap += self._mixed_case_words(lower, width)
+        if not heap:
             return text
-        found.sort()
+        heapify, heapreplace, heappop = patterns.heap
+        heapify(heap)
         rules = (self._url, self._private_key, self._shape, self._word)
         self.lower = lower
         overlaps = patterns.overlaps
         pos = 0
-        for code in found:
-            start, index = divmod(code, count)
+        while heap:
+            start, slot = divmod(heap[0], width)
+            index = slot if slot < count else slot - count
+            trigger, rule = triggers[index]
             # A trigger inside a value already read is skipped; a private key's header is
             # read unless a mask covers it (a value that reached it was cut there).
-            if start < pos and (start < self.last or triggers[index][1] != _PRIVATE_KEY):
-                continue
-            trigger, rule = triggers[index]
-            if overlaps[index]:
-                inside = self._inside_prefix(lower, start, pos, overlaps[index])
+            if start >= pos or (start >= self.last and rule == _PRIVATE_KEY):
+                inside = self._inside_prefix(lower, start, pos, overlaps[index]) if overlaps[index] else start
                 if inside > start:  # read as part of a prefix that held no credential
                     pos = inside
-                    if rule != _PRIVATE_KEY or start < self.last:
-                        continue
-            if rule == _URL and start < self.url_end:
-                pos = max(pos, start + 3)  # a URL nested in the one just read
+                    if rule == _PRIVATE_KEY and start >= self.last:
+                        pos = max(pos, self._private_key(lower, start, start + len(trigger)))
+                elif rule == _URL and start < self.url_end:
+                    pos = max(pos, start + 3)  # a URL nested in the one just read
+                else:
+                    pos = max(pos, rules[rule](lower, start, start + len(trigger)))
+            if slot >= count:
+                heappop(heap)
                 continue
-            pos = max(pos, rules[rule](lower, start, start + len(trigger)))
+            # Every place before ``resume`` would be skipped as inside a value read (or,
+            # for ``://``, inside the URL just read).
+            if rule == _PRIVATE_KEY:
+                resume = min(pos, self.last)
+            elif rule == _URL:
+                resume = max(pos, self.url_end)
+            else:
+                resume = pos
+            search, haystack = searches[index]
+            found = search(haystack, max(start + len(trigger), resume))
+            if found is None:
+                heappop(heap)
+            else:
+                heapreplace(heap, found.start() * width + index)
         for pending in self.pending:
             self._write(*pending)
         if not self.out:
@@ -994,7 +1025,7 @@ class _Reader:
         self.out.append(text[self.last :])
         return "".join(self.out)
 
-    def _mixed_case_words(self, lower: str) -> list[int]:
+    def _mixed_case_words(self, lower: str, width: int) -> list[int]:
         """Word triggers before a word with a capital inside: prose in lower case only.
 
         The word searches skip a trigger followed by a short plain word, read in the
@@ -1021,7 +1052,7 @@ class _Reader:
                     and plain(lower, gap) is not None
                     and plain(text, gap) is None
                 ):
-                    added.append((gap - len(trigger)) * count + index)
+                    added.append((gap - len(trigger)) * width + count + index)
         return added
 
     def _inside_prefix(
