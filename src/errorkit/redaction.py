@@ -344,7 +344,6 @@ class _Patterns:
         "item_cut",
         "line_end",
         "marker",
-        "mixed_case",
         "name_gap",
         "name_in_word",
         "name_run",
@@ -371,7 +370,6 @@ class _Patterns:
         "value_run",
         "whitespace",
         "word_tail",
-        "word_triggers",
     )
 
     def __init__(self) -> None:
@@ -460,15 +458,13 @@ class _Patterns:
             r"\.(?:\.(?:\.(?:\[(?:t(?:r(?:u(?:n(?:c(?:a(?:t(?:e(?:d(?: (?:"
             r"\d+(?: (?:c(?:h(?:a(?:r(?:s)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?\Z"
         )
-        self.finders, self.mixed_case, self.overlaps = self._finders()
+        self.finders, self.overlaps = self._finders()
         self.pair_run, self.pair = self._pair_patterns()
-        self.word_triggers = tuple(trigger for trigger, rule in self.triggers if rule == _WORD)
 
     def _finders(
         self,
     ) -> tuple[
-        tuple[tuple[re.Pattern[str], bool], ...],
-        re.Pattern[str],
+        tuple[tuple[re.Pattern[str], bool, re.Pattern[str] | None], ...],
         tuple[tuple[tuple[int, str, int], ...], ...],
     ]:
         """Derive from the trigger table the searches that find the triggers worth reading.
@@ -478,9 +474,10 @@ class _Patterns:
         triggers costs no Python per trigger:
 
         - a word trigger is searched in the lower-cased copy and skipped when ``plain_after``
-          matches after it (prose). Lower case hides one thing ``plain_after`` reads, a
-          capital inside the next word; ``mixed_case`` finds those words, and the reader
-          adds back the triggers before them (``_mixed_case_words``);
+          matches after it (prose). A text with capitals is searched as written instead, the
+          trigger in any case (its letters as ASCII classes: ``[Tt][Oo][Kk][Ee][Nn]``, slower
+          to search), as lower case would hide what ``plain_after`` reads there: a capital
+          inside the next word (``Bearer aBcDeF``) makes it no plain word;
         - a credential prefix is searched in the text as written (its case must match), not
           inside a word, and only where its body can follow: the exact shapes' whole body;
           for the others, anything but a run too short for the body with no ``-`` in it
@@ -496,7 +493,9 @@ class _Patterns:
         word = "A-Za-z0-9_"
         plain = self.plain_after.pattern
         by_lower = {prefix.lower(): prefix for prefix in self.shape_bodies}
-        finders: list[tuple[re.Pattern[str], bool]] = []
+        # Each trigger's search, whether it reads the text as written (else the lower-cased
+        # copy), and for a word its search in any case, for a text with capitals.
+        finders: list[tuple[re.Pattern[str], bool, re.Pattern[str] | None]] = []
         # A prefix right after another one and a "-" ("-eyJ-eyJ") is read by that one: its
         # body, when it holds "-", goes on over this prefix; when it does not, or when it
         # holds no credential, this prefix is past the end of a run read in vain.
@@ -510,7 +509,17 @@ class _Patterns:
                 same_shape.setdefault(body.pattern, []).append(prefix)
         for trigger, rule in self.triggers:
             if rule == _WORD:
-                finders.append((re.compile(f"{re.escape(trigger)}(?!{plain})"), False))
+                any_case = "".join(
+                    f"[{char}{char.upper()}]" if char.isalpha() else re.escape(char)
+                    for char in trigger
+                )
+                finders.append(
+                    (
+                        re.compile(f"{re.escape(trigger)}(?!{plain})"),
+                        False,
+                        re.compile(f"{any_case}(?!{plain})"),
+                    )
+                )
             elif rule == _SHAPE:
                 prefix = by_lower[trigger]
                 body, exact = self.shape_bodies[prefix]
@@ -527,10 +536,9 @@ class _Patterns:
                     least = int(re.search(r"\{(\d+),", body.pattern).group(1))  # type: ignore[union-attr]
                     can_follow = rf"(?![{word}]{{0,{least - 1}}}(?![{word}\-]))"
                 search = f"{literal}(?<![{word}]{literal}){can_follow}{chained}"
-                finders.append((re.compile(search), True))
+                finders.append((re.compile(search), True, None))
             else:
-                finders.append((re.compile(re.escape(trigger)), False))
-        mixed_case = re.compile(r"\s[A-Za-z][a-z]*[A-Z]")
+                finders.append((re.compile(re.escape(trigger)), False, None))
         overlaps = tuple(
             tuple(
                 (back, prefix, index)
@@ -541,7 +549,7 @@ class _Patterns:
             )
             for trigger, _ in self.triggers
         )
-        return tuple(finders), mixed_case, overlaps
+        return tuple(finders), overlaps
 
     def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
         """The pair rule's common case, read in C: ``name=value`` pairs in a row.
@@ -945,26 +953,23 @@ class _Reader:
     def read(self) -> str:
         """Run the scanner over the whole text and return the masked text.
 
-        The next place of each trigger worth reading waits in a heap, as ``place * width +
-        slot`` (``slot``: the trigger's index, or ``count`` more for a trigger found by
-        ``_mixed_case_words``). A trigger is searched for again only once its place has been
-        read, and from where the reading got to: the triggers inside a value already read
-        are never listed, so a dense run of them costs one search in C, not Python each.
+        The next place of each trigger worth reading waits in a heap, as ``place * count +
+        index``. A trigger is searched for again only once its place has been read, and
+        from where the reading got to: the triggers inside a value already read are never
+        listed, so a dense run of them costs one search in C, not Python each.
         """
         text = self.text
         lower = _lower(text)
         patterns = self.patterns
         triggers = patterns.triggers
         count = len(triggers)
-        width = 2 * count
         searches: list[tuple[Callable[[str, int], re.Match[str] | None], str]] = []
         heap: list[int] = []
-        # Whether a word trigger is skipped as followed by a plain word that has a capital
-        # the lower-cased copy hides (none when the text has no capital).
-        hidden = False
         capitals = lower != text
-        for index, (finder, as_written) in enumerate(patterns.finders):
+        for index, (finder, as_written, any_case) in enumerate(patterns.finders):
             haystack = text if as_written else lower
+            if capitals and any_case is not None:
+                finder, haystack = any_case, text
             searches.append((finder.search, haystack))
             trigger, rule = triggers[index]
             first = lower.find(trigger)
@@ -972,11 +977,7 @@ class _Reader:
                 continue
             found = finder.search(haystack, first)
             if found is not None:
-                heap.append(found.start() * width + index)
-            if rule == _WORD and capitals and not hidden:
-                hidden = len(finder.findall(lower, first)) < lower.count(trigger, first)
-        if hidden:
-            heap += self._mixed_case_words(lower, width)
+                heap.append(found.start() * count + index)
         if not heap:
             return text
         heapify, heapreplace, heappop = patterns.heap
@@ -986,13 +987,14 @@ class _Reader:
         overlaps = patterns.overlaps
         pos = 0
         while heap:
-            start, slot = divmod(heap[0], width)
-            index = slot if slot < count else slot - count
+            start, index = divmod(heap[0], count)
             trigger, rule = triggers[index]
             # A trigger inside a value already read is skipped; a private key's header is
             # read unless a mask covers it (a value that reached it was cut there).
             if start >= pos or (start >= self.last and rule == _PRIVATE_KEY):
-                inside = self._inside_prefix(lower, start, pos, overlaps[index]) if overlaps[index] else start
+                inside = start
+                if overlaps[index]:
+                    inside = self._inside_prefix(lower, start, pos, overlaps[index])
                 if inside > start:  # read as part of a prefix that held no credential
                     pos = inside
                     if rule == _PRIVATE_KEY and start >= self.last:
@@ -1001,9 +1003,6 @@ class _Reader:
                     pos = max(pos, start + 3)  # a URL nested in the one just read
                 else:
                     pos = max(pos, rules[rule](lower, start, start + len(trigger)))
-            if slot >= count:
-                heappop(heap)
-                continue
             # Every place before ``resume`` would be skipped as inside a value read (or,
             # for ``://``, inside the URL just read).
             if rule == _PRIVATE_KEY:
@@ -1017,43 +1016,13 @@ class _Reader:
             if found is None:
                 heappop(heap)
             else:
-                heapreplace(heap, found.start() * width + index)
+                heapreplace(heap, found.start() * count + index)
         for pending in self.pending:
             self._write(*pending)
         if not self.out:
             return text
         self.out.append(text[self.last :])
         return "".join(self.out)
-
-    def _mixed_case_words(self, lower: str, width: int) -> list[int]:
-        """Word triggers before a word with a capital inside: prose in lower case only.
-
-        The word searches skip a trigger followed by a short plain word, read in the
-        lower-cased copy; a capital after the word's first letter (``Bearer aBcDeF``) makes
-        it no plain word, so those triggers are found here, in the text as written.
-        """
-        patterns = self.patterns
-        triggers = patterns.triggers
-        count = len(triggers)
-        text = self.text
-        plain = patterns.plain_after.match
-        words = patterns.word_triggers
-        added: list[int] = []
-        for word in patterns.mixed_case.finditer(text):
-            gap = word.start() + 1
-            while gap > 0 and text[gap - 1].isspace():
-                gap -= 1
-            if not lower.endswith(words, 0, gap):
-                continue
-            for index, (trigger, rule) in enumerate(triggers):
-                if (
-                    rule == _WORD
-                    and lower.endswith(trigger, 0, gap)
-                    and plain(lower, gap) is not None
-                    and plain(text, gap) is None
-                ):
-                    added.append((gap - len(trigger)) * width + count + index)
-        return added
 
     def _inside_prefix(
         self, lower: str, start: int, pos: int, overlaps: tuple[tuple[int, str, int], ...]
