@@ -334,6 +334,7 @@ class _Patterns:
 
     __slots__ = (
         "auth_param",
+        "auth_params",
         "bare",
         "bracket_stop",
         "camel",
@@ -417,8 +418,15 @@ class _Patterns:
         # What may stand between a name and its separator: spacing, quotes, escapes.
 
         token = r"[A-Za-z0-9!#$%&*+.^_|~\-]+"  # an HTTP token (RFC 9110), quotes left out
-        self.auth_param: re.Pattern[str] = re.compile(
-            rf"""({token})[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"?|{token})"""
+        # One auth-param: its name, what stands between name and value, its value.
+        equals = r"[ \t]*=[ \t]*"
+        value = rf"""(?:"[^"\\]*(?:\\.[^"\\]*)*"?|{token})"""
+        self.auth_param: re.Pattern[str] = re.compile(f"({token})({equals})({value})")
+        # A list of them, apart by commas (a comma after the last one too); no group, as
+        # groups in a repeat cost time.
+        param = f"{token}{equals}{value}"
+        self.auth_params: re.Pattern[str] = re.compile(
+            rf"""{param}(?:\s*,\s*{param})*(?:\s*,\s*)?"""
         )
         self.param_comma: re.Pattern[str] = re.compile(r"\s*,\s*")
         # What after a trigger word makes it prose, read by no rule: a character that can
@@ -1263,15 +1271,54 @@ class _Reader:
         return self.mask(start, end)
 
     def _auth_params(self, start: int) -> int:
-        """Mask the values of an auth-param list (``name=value, name="value"``), end to end."""
+        """Mask the values of an auth-param list (``name=value, name="value"``), end to end.
+
+        Each value is masked unless its name is one of ``PUBLIC_AUTH_PARAMS`` (the quotes
+        of a quoted value stay). The list is read in C: one match for the whole list, one
+        split into names and values. A private key's header or a pending URL secret inside
+        the list leaves it to ``mask``, value by value, which stops at the one and joins
+        the other.
+        """
+        text = self.text
+        found = self.patterns.auth_params.match(text, start)
+        if found is None:  # pragma: no cover - the scheme rule saw a param there
+            return start
+        end = found.end()
+        segment = found.group()
+        if self.pending or "-----" in segment or start < self.last:
+            return self._mask_params(start)
+        # Between the params, then each param's name, "=" and value, in turns.
+        parts = self.patterns.auth_param.split(segment)
+        values = parts[3::4]
+        masked = [
+            value if _is_public_param(name) else _masked_param(value)
+            for name, value in zip(parts[1::4], values, strict=True)
+        ]
+        last = len(masked) - 1  # the last value masked
+        while last >= 0 and masked[last] is values[last]:
+            last -= 1
+        if last < 0:
+            return end
+        parts[3::4] = masked
+        last = 4 * last + 3  # its index in ``parts``
+        # The text is written up to the end of the last mask (a closing quote stays after
+        # it); what follows is as it was.
+        quote = parts[last] == '"***"'
+        written = "".join(parts[: last + 1])
+        self.out += (text[self.last : start], written[: len(written) - quote])
+        self.last = end - len("".join(parts[last + 1 :])) - quote
+        return end
+
+    def _mask_params(self, start: int) -> int:
+        """``_auth_params`` read value by value, each through ``mask``."""
         text, patterns = self.text, self.patterns
         pos = start
         while (param := patterns.auth_param.match(text, pos)) is not None:
-            name, value = param.group(1, 2)
+            name, value = param.group(1, 3)
             end = param.end()
-            if normal_name(name) not in PUBLIC_AUTH_PARAMS:
+            if not _is_public_param(name):
                 quoted = value[:1] == '"'
-                self.mask(param.start(2) + quoted, end - (quoted and value.endswith('"')))
+                self.mask(param.start(3) + quoted, end - (quoted and value.endswith('"')))
             comma = patterns.param_comma.match(text, end)
             if comma is None:
                 return end
@@ -1505,6 +1552,30 @@ def _trim_prose(text: str, start: int, end: int) -> int:
         else:
             low = middle + 1
     return high
+
+
+_PUBLIC_PARAMS: Final[dict[str, bool]] = {}
+
+
+def _is_public_param(name: str) -> bool:
+    """Tell whether an auth-param's value is public (``realm``), memoising the verdict."""
+    public = _PUBLIC_PARAMS.get(name)
+    if public is None:
+        public = normal_name(name) in PUBLIC_AUTH_PARAMS
+        if len(name) <= 64:
+            if len(_PUBLIC_PARAMS) >= 4096:
+                _PUBLIC_PARAMS.clear()
+            _PUBLIC_PARAMS[name] = public
+    return public
+
+
+def _masked_param(value: str) -> str:
+    """An auth-param's value masked, its quotes kept; the value itself if nothing is left."""
+    if value[:1] != '"':
+        return REDACTED if value.strip("*") else value
+    if len(value) > 1 and value.endswith('"'):
+        return '"***"' if value[1:-1].strip("*") else value
+    return '"***' if value[1:].strip("*") else value
 
 
 def _looks_like_credential(word: str) -> bool:
