@@ -1105,9 +1105,7 @@ class _Reader:
             return after  # "://" with no scheme before it: no URL
         if start < self.url_end:
             return after  # a URL nested in the one just read: redact_url read it
-        if start == 0 and not patterns.whitespace.search(text) and text.count("://") == 1:
-            self.span_end = len(text)  # the whole text is one URL: read it whole, quotes and all
-        elif start >= self.span_end:  # else the stretch read for the URL before holds this one
+        if start >= self.span_end:  # else the stretch read for the URL before holds this one
             span = patterns.url_end.match(text, start)
             self.span_end = len(text) if span is None else span.end()
         end = _url_item_end(text, after, self.span_end, patterns)
@@ -1116,7 +1114,11 @@ class _Reader:
         # Its secrets are written when the scan passes them: the scan goes on inside the
         # URL, and a pair in its path, a credential shape or a scheme word glued to its end
         # ("?:Basic S3cr3t") is read by its own rule, whether the URL held a secret or not.
-        self.pending += _url_secrets(text[start:end], start, 0)
+        # A private key's header ends a URL's secret as it ends every other rule's value.
+        self.pending += [
+            (first, self._private_key_start(first, last) if last - first > 10 else last)
+            for first, last in _url_secrets(text[start:end], start, 0)
+        ]
         return after
 
     def _private_key(self, lower: str, at: int, after: int) -> int:

@@ -450,7 +450,34 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     (
         "idempotence: a fragment pair read by the URL and the pair rules",
         "ftp://h/a#sig-=>?sig",
-        "ftp://h/a#sig-=***",
+        "ftp://h/a#sig-=>***",
+    ),
+    # a URL ends where the grammar says wherever it stands, so a mask never swallows the
+    # quote or ">" that ended it (the second reading would take them into the value)
+    (
+        "idempotence: a URL's value ends at a quote when the text is the URL",
+        'https://h/?token=S3cr3t"tail',
+        'https://h/?token=***"tail',
+    ),
+    (
+        "idempotence: a URL's value ends at '>' when the text is the URL",
+        "https://h/?token=S3cr3t>tail",
+        "https://h/?token=***>tail",
+    ),
+    (
+        "idempotence: a URL's value ends at a quote however many '://' the text holds",
+        "https://h/?token=S3cr3thttps://x/`tail",
+        "https://h/?token=***`tail",
+    ),
+    (
+        "idempotence: a URL after a quote in a text that starts with a URL",
+        'https://h/?token=S3cr3t"https://u:P4ss@h2/',
+        'https://h/?token=***"https://u:***@h2/',
+    ),
+    (
+        "idempotence: a private key's header ends a URL's secret",
+        "https://h/?token=S3cr3t-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----",
+        "https://h/?token=***-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----",
     ),
     (
         "idempotence: a value in a URL's query ends at its fragment for every rule",
@@ -594,6 +621,9 @@ _PIECES = [
     "sig",
     "->",
     "=>",
+    # a private key's header, which ends every other rule's value
+    "-----BEGIN PRIVATE KEY-----",
+    "`",
 ]
 
 
