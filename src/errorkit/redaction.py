@@ -364,6 +364,7 @@ class _Patterns:
         "shapes",
         "single_quoted",
         "spaces",
+        "trigger_groups",
         "triggers",
         "url_cut",
         "url_end",
@@ -467,6 +468,15 @@ class _Patterns:
             r"\d+(?: (?:c(?:h(?:a(?:r(?:s)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?\Z"
         )
         self.finders, self.overlaps = self._finders()
+        # The trigger indices grouped by their first two characters; a group of one is
+        # looked for by its whole trigger.
+        groups: dict[str, list[int]] = {}
+        for index, (trigger, _) in enumerate(self.triggers):
+            groups.setdefault(trigger[:2], []).append(index)
+        self.trigger_groups: tuple[tuple[str, tuple[int, ...]], ...] = tuple(
+            (common if len(indices) > 1 else self.triggers[indices[0]][0], tuple(indices))
+            for common, indices in groups.items()
+        )
         self.pair_run, self.pair = self._pair_patterns()
 
     def _finders(
@@ -971,21 +981,28 @@ class _Reader:
         patterns = self.patterns
         triggers = patterns.triggers
         count = len(triggers)
-        searches: list[tuple[Callable[[str, int], re.Match[str] | None], str]] = []
+        finders = patterns.finders
+        searches: dict[int, tuple[Callable[[str, int], re.Match[str] | None], str]] = {}
         heap: list[int] = []
         capitals = lower != text
-        for index, (finder, as_written, any_case) in enumerate(patterns.finders):
-            haystack = text if as_written else lower
-            if capitals and any_case is not None:
-                finder, haystack = any_case, text
-            searches.append((finder.search, haystack))
-            trigger, rule = triggers[index]
-            first = lower.find(trigger)
+        # The triggers that start alike are looked for together first: one search of
+        # their common start skips them all in a text that holds none.
+        for common, indices in patterns.trigger_groups:
+            first = lower.find(common)
             if first < 0:
                 continue
-            found = finder.search(haystack, first)
-            if found is not None:
-                heap.append(found.start() * count + index)
+            for index in indices:
+                at = lower.find(triggers[index][0], first)
+                if at < 0:
+                    continue
+                finder, as_written, any_case = finders[index]
+                haystack = text if as_written else lower
+                if capitals and any_case is not None:
+                    finder, haystack = any_case, text
+                searches[index] = (finder.search, haystack)
+                found = finder.search(haystack, at)
+                if found is not None:
+                    heap.append(found.start() * count + index)
         if not heap:
             return text
         heapify, heapreplace, heappop = patterns.heap
