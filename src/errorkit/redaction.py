@@ -132,11 +132,12 @@ URL_ONLY_NAMES: Final = frozenset({"key"})
 class _Names:
     """The names added at run time, and the caches that depend on them (swapped whole)."""
 
-    __slots__ = ("added", "verdicts")
+    __slots__ = ("added", "params", "verdicts")
 
     def __init__(self, added: frozenset[str]) -> None:
         self.added = added
-        self.verdicts: dict[str, bool] = {}
+        self.verdicts: dict[str, bool] = {}  # name -> sensitive?
+        self.params: dict[str, bool] = {}  # URL parameter name -> sensitive?
 
 
 _names = _Names(frozenset())
@@ -823,9 +824,17 @@ def _find_first(text: str, chars: str, start: int, end: int | None = None) -> in
 
 def _is_sensitive_param(name: str) -> bool:
     """Tell whether a URL query parameter name (possibly percent-encoded) is sensitive."""
-    # Prose punctuation glued to the name ("?(token=...", "&)sig=...") does not hide it.
-    decoded = _percent_decode(name).lstrip("()[]{}<>,;:!?'\"")
-    return _is_sensitive_name(decoded) or normal_name(decoded) in URL_ONLY_NAMES
+    names = _names
+    verdict = names.params.get(name)
+    if verdict is None:
+        # Prose punctuation glued to the name ("?(token=...", "&)sig=...") does not hide it.
+        decoded = _percent_decode(name).lstrip("()[]{}<>,;:!?'\"")
+        verdict = _is_sensitive_name(decoded) or normal_name(decoded) in URL_ONLY_NAMES
+        if len(name) <= 64:
+            if len(names.params) >= 4096:
+                names.params.clear()
+            names.params[name] = verdict
+    return verdict
 
 
 def _percent_decode(text: str) -> str:
