@@ -475,6 +475,23 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         'https://h/?token=***"https://u:***@h2/',
     ),
     (
+        "url: a URL right after another in a list, its scheme short",
+        "ws://a,ws://u:P@b",
+        "ws://a,ws://u:***@b",
+    ),
+    (
+        "private_key: two keys inside one quoted value",
+        'token="S-----BEGIN PRIVATE KEY-----\nA1\n-----END PRIVATE KEY-----\n'
+        '-----BEGIN PRIVATE KEY-----\nB2\n-----END PRIVATE KEY-----"',
+        'token="***-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----\n'
+        '-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----"',
+    ),
+    (
+        "scheme: a private key's header ends an auth-param's value",
+        'Digest nonce="n-----BEGIN PRIVATE KEY-----\nA1\n-----END PRIVATE KEY-----"',
+        'Digest nonce="***-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----"',
+    ),
+    (
         "idempotence: a private key's header ends a URL's secret",
         "https://h/?token=S3cr3t-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----",
         "https://h/?token=***-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----",
