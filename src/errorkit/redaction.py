@@ -344,11 +344,13 @@ class _Patterns:
         "finders",
         "heap",
         "item_cut",
+        "lengths",
         "line_end",
         "marker",
         "name_gap",
         "name_in_word",
         "name_run",
+        "no_search",
         "overlaps",
         "pair",
         "pair_run",
@@ -358,6 +360,7 @@ class _Patterns:
         "pem_header",
         "plain_after",
         "quoted",
+        "rules",
         "scheme_tail",
         "separators",
         "shape_bodies",
@@ -469,6 +472,9 @@ class _Patterns:
             r"\d+(?: (?:c(?:h(?:a(?:r(?:s)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?\Z"
         )
         self.finders, self.overlaps = self._finders()
+        self.rules = tuple(rule for _, rule in self.triggers)
+        self.lengths = tuple(len(trigger) for trigger, _ in self.triggers)
+        self.no_search = (re.compile("(?!)").search, "")  # the search of an absent trigger
         # The trigger indices grouped by their first two characters; a group of one is
         # looked for by its whole trigger.
         groups: dict[str, list[int]] = {}
@@ -991,7 +997,9 @@ class _Reader:
         triggers = patterns.triggers
         count = len(triggers)
         finders = patterns.finders
-        searches: dict[int, tuple[Callable[[str, int], re.Match[str] | None], str]] = {}
+        searches: list[tuple[Callable[[str, int], re.Match[str] | None], str]] = [
+            patterns.no_search
+        ] * count
         heap: list[int] = []
         capitals = lower != text
         # The triggers that start alike are looked for together first: one search of
@@ -1019,10 +1027,12 @@ class _Reader:
         rules = (self._url, self._private_key, self._shape, self._word)
         self.lower = lower
         overlaps = patterns.overlaps
+        rule_of, lengths = patterns.rules, patterns.lengths
         pos = 0
         while heap:
             start, index = divmod(heap[0], count)
-            trigger, rule = triggers[index]
+            rule = rule_of[index]
+            after = start + lengths[index]
             # A trigger inside a value already read is skipped; a private key's header is
             # read unless a mask covers it (a value that reached it was cut there).
             if start >= pos or (start >= self.last and rule == _PRIVATE_KEY):
@@ -1032,25 +1042,31 @@ class _Reader:
                 if inside > start:  # read as part of a prefix that held no credential
                     pos = inside
                     if rule == _PRIVATE_KEY and start >= self.last:
-                        pos = max(pos, self._private_key(lower, start, start + len(trigger)))
+                        pos = max(pos, self._private_key(lower, start, after))
                 elif rule == _URL and start < self.url_end:
-                    pos = max(pos, start + 3)  # a URL nested in the one just read
+                    pos = max(pos, after)  # a URL nested in the one just read
                 else:
-                    pos = max(pos, rules[rule](lower, start, start + len(trigger)))
+                    end = rules[rule](lower, start, after)
+                    if end > pos:
+                        pos = end
             # Every place before ``resume`` would be skipped as inside a value read (or,
             # for ``://``, inside the URL just read).
-            if rule == _PRIVATE_KEY:
-                resume = min(pos, self.last)
+            if rule in (_WORD, _SHAPE):
+                resume = pos
             elif rule == _URL:
                 resume = max(pos, self.url_end)
             else:
-                resume = pos
-            search, haystack = searches[index]
-            found = search(haystack, max(start + len(trigger), resume))
-            if found is None:
+                resume = min(pos, self.last)
+            if rule == _URL:  # a plain literal: str.find is the faster search
+                at = lower.find("://", resume if resume > after else after)
+            else:
+                search, haystack = searches[index]
+                found = search(haystack, resume if resume > after else after)
+                at = -1 if found is None else found.start()
+            if at < 0:
                 heappop(heap)
             else:
-                heapreplace(heap, found.start() * count + index)
+                heapreplace(heap, at * count + index)
         for pending in self.pending:
             self._write(*pending)
         if not self.out:
@@ -1141,10 +1157,12 @@ class _Reader:
         # URL, and a pair in its path, a credential shape or a scheme word glued to its end
         # ("?:Basic S3cr3t") is read by its own rule, whether the URL held a secret or not.
         # A private key's header ends a URL's secret as it ends every other rule's value.
-        self.pending += [
-            (first, self._private_key_start(first, last) if last - first > 10 else last)
-            for first, last in _url_secrets(text[start:end], start, 0)
-        ]
+        secrets = _url_secrets(text[start:end], start, 0)
+        if secrets:
+            self.pending += [
+                (first, self._private_key_start(first, last) if last - first > 10 else last)
+                for first, last in secrets
+            ]
         return after
 
     def _private_key(self, lower: str, at: int, after: int) -> int:
