@@ -1147,7 +1147,9 @@ class _Reader:
             return after  # "://" with no scheme before it: no URL
         if start < self.url_end:
             return after  # a URL nested in the one just read: redact_url read it
-        if start >= self.span_end:  # else the stretch read for the URL before holds this one
+        if start == 0 and self._is_whole_url(after):
+            self.span_end = len(text)  # the whole text is one URL: read it whole, quotes and all
+        elif start >= self.span_end:  # else the stretch read for the URL before holds this one
             span = patterns.url_end.match(text, start)
             self.span_end = len(text) if span is None else span.end()
         end = _url_item_end(text, after, self.span_end, patterns)
@@ -1164,6 +1166,20 @@ class _Reader:
                 for first, last in secrets
             ]
         return after
+
+    def _is_whole_url(self, after: int) -> bool:
+        """Tell whether the text, which starts with a URL, is that URL alone (a URL value).
+
+        Such a text is read as ``redact_url`` reads a URL, quotes and ``<>`` included: it
+        holds no whitespace, and any other URL in it stands in its query or fragment, where
+        ``redact_url`` reads it. Masking keeps this true (it only replaces values in the
+        query or fragment), so a second reading reads the text the same way.
+        """
+        text = self.text
+        if self.patterns.whitespace.search(text):
+            return False
+        query = _find_first(text, "?#", after)
+        return text.find("://", after, query) < 0
 
     def _private_key(self, lower: str, at: int, after: int) -> int:
         """A PEM private key: its body, up to the matching END line or the end of the text."""
