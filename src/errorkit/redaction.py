@@ -47,7 +47,7 @@ import _thread
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
     from typing import Any, Final
 
 __all__ = [
@@ -132,11 +132,12 @@ URL_ONLY_NAMES: Final = frozenset({"key"})
 class _Names:
     """The names added at run time, and the caches that depend on them (swapped whole)."""
 
-    __slots__ = ("added", "verdicts")
+    __slots__ = ("added", "params", "verdicts")
 
     def __init__(self, added: frozenset[str]) -> None:
         self.added = added
-        self.verdicts: dict[str, bool] = {}
+        self.verdicts: dict[str, bool] = {}  # name -> sensitive?
+        self.params: dict[str, bool] = {}  # URL parameter name -> sensitive?
 
 
 _names = _Names(frozenset())
@@ -334,19 +335,22 @@ class _Patterns:
 
     __slots__ = (
         "auth_param",
+        "auth_params",
         "bare",
         "bracket_stop",
         "camel",
         "credential",
         "double_quoted",
         "finders",
+        "heap",
         "item_cut",
+        "lengths",
         "line_end",
         "marker",
-        "mixed_case",
         "name_gap",
         "name_in_word",
         "name_run",
+        "no_search",
         "overlaps",
         "pair",
         "pair_run",
@@ -356,6 +360,7 @@ class _Patterns:
         "pem_header",
         "plain_after",
         "quoted",
+        "rules",
         "scheme_tail",
         "separators",
         "shape_bodies",
@@ -363,6 +368,7 @@ class _Patterns:
         "shapes",
         "single_quoted",
         "spaces",
+        "trigger_groups",
         "triggers",
         "url_cut",
         "url_end",
@@ -370,11 +376,13 @@ class _Patterns:
         "value_run",
         "whitespace",
         "word_tail",
-        "word_triggers",
     )
 
     def __init__(self) -> None:
+        import heapq
         import re
+
+        self.heap = (heapq.heapify, heapq.heapreplace, heapq.heappop)
 
         self.shape_bodies: dict[str, tuple[re.Pattern[str], bool]] = {
             prefix: (re.compile(shape.body), shape.exact)
@@ -415,8 +423,15 @@ class _Patterns:
         # What may stand between a name and its separator: spacing, quotes, escapes.
 
         token = r"[A-Za-z0-9!#$%&*+.^_|~\-]+"  # an HTTP token (RFC 9110), quotes left out
-        self.auth_param: re.Pattern[str] = re.compile(
-            rf"""({token})[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"?|{token})"""
+        # One auth-param: its name, what stands between name and value, its value.
+        equals = r"[ \t]*=[ \t]*"
+        value = rf"""(?:"[^"\\]*(?:\\.[^"\\]*)*"?|{token})"""
+        self.auth_param: re.Pattern[str] = re.compile(f"({token})({equals})({value})")
+        # A list of them, apart by commas (a comma after the last one too); no group, as
+        # groups in a repeat cost time.
+        param = f"{token}{equals}{value}"
+        self.auth_params: re.Pattern[str] = re.compile(
+            rf"""{param}(?:\s*,\s*{param})*(?:\s*,\s*)?"""
         )
         self.param_comma: re.Pattern[str] = re.compile(r"\s*,\s*")
         # What after a trigger word makes it prose, read by no rule: a character that can
@@ -456,27 +471,38 @@ class _Patterns:
             r"\.(?:\.(?:\.(?:\[(?:t(?:r(?:u(?:n(?:c(?:a(?:t(?:e(?:d(?: (?:"
             r"\d+(?: (?:c(?:h(?:a(?:r(?:s)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?\Z"
         )
-        self.finders, self.mixed_case, self.overlaps = self._finders()
+        self.finders, self.overlaps = self._finders()
+        self.rules = tuple(rule for _, rule in self.triggers)
+        self.lengths = tuple(len(trigger) for trigger, _ in self.triggers)
+        self.no_search = (re.compile("(?!)").search, "")  # the search of an absent trigger
+        # The trigger indices grouped by their first two characters; a group of one is
+        # looked for by its whole trigger.
+        groups: dict[str, list[int]] = {}
+        for index, (trigger, _) in enumerate(self.triggers):
+            groups.setdefault(trigger[:2], []).append(index)
+        self.trigger_groups: tuple[tuple[str, tuple[int, ...]], ...] = tuple(
+            (common if len(indices) > 1 else self.triggers[indices[0]][0], tuple(indices))
+            for common, indices in groups.items()
+        )
         self.pair_run, self.pair = self._pair_patterns()
-        self.word_triggers = tuple(trigger for trigger, rule in self.triggers if rule == _WORD)
 
     def _finders(
         self,
     ) -> tuple[
-        tuple[tuple[Callable[[str, int], Iterator[re.Match[str]]], bool], ...],
-        re.Pattern[str],
+        tuple[tuple[re.Pattern[str], bool, re.Pattern[str] | None], ...],
         tuple[tuple[tuple[int, str, int], ...], ...],
     ]:
         """Derive from the trigger table the searches that find the triggers worth reading.
 
-        Each trigger gets one compiled search (``finditer``, run in C), index-aligned with
-        ``triggers``, with the trigger's own "nothing to read here" test folded in, so a
-        dense run of such triggers costs no Python per trigger:
+        Each trigger gets one compiled search (run in C), index-aligned with ``triggers``,
+        with the trigger's own "nothing to read here" test folded in, so a dense run of such
+        triggers costs no Python per trigger:
 
         - a word trigger is searched in the lower-cased copy and skipped when ``plain_after``
-          matches after it (prose). Lower case hides one thing ``plain_after`` reads, a
-          capital inside the next word; ``mixed_case`` finds those words, and the reader
-          adds back the triggers before them (``_mixed_case_words``);
+          matches after it (prose). A text with capitals is searched as written instead, the
+          trigger in any case (its letters as ASCII classes: ``[Tt][Oo][Kk][Ee][Nn]``, slower
+          to search), as lower case would hide what ``plain_after`` reads there: a capital
+          inside the next word (``Bearer aBcDeF``) makes it no plain word;
         - a credential prefix is searched in the text as written (its case must match), not
           inside a word, and only where its body can follow: the exact shapes' whole body;
           for the others, anything but a run too short for the body with no ``-`` in it
@@ -492,7 +518,9 @@ class _Patterns:
         word = "A-Za-z0-9_"
         plain = self.plain_after.pattern
         by_lower = {prefix.lower(): prefix for prefix in self.shape_bodies}
-        finders: list[tuple[Callable[[str, int], Iterator[re.Match[str]]], bool]] = []
+        # Each trigger's search, whether it reads the text as written (else the lower-cased
+        # copy), and for a word its search in any case, for a text with capitals.
+        finders: list[tuple[re.Pattern[str], bool, re.Pattern[str] | None]] = []
         # A prefix right after another one and a "-" ("-eyJ-eyJ") is read by that one: its
         # body, when it holds "-", goes on over this prefix; when it does not, or when it
         # holds no credential, this prefix is past the end of a run read in vain.
@@ -506,7 +534,17 @@ class _Patterns:
                 same_shape.setdefault(body.pattern, []).append(prefix)
         for trigger, rule in self.triggers:
             if rule == _WORD:
-                finders.append((re.compile(f"{re.escape(trigger)}(?!{plain})").finditer, False))
+                any_case = "".join(
+                    f"[{char}{char.upper()}]" if char.isalpha() else re.escape(char)
+                    for char in trigger
+                )
+                finders.append(
+                    (
+                        re.compile(f"{re.escape(trigger)}(?!{plain})"),
+                        False,
+                        re.compile(f"{any_case}(?!{plain})"),
+                    )
+                )
             elif rule == _SHAPE:
                 prefix = by_lower[trigger]
                 body, exact = self.shape_bodies[prefix]
@@ -523,10 +561,9 @@ class _Patterns:
                     least = int(re.search(r"\{(\d+),", body.pattern).group(1))  # type: ignore[union-attr]
                     can_follow = rf"(?![{word}]{{0,{least - 1}}}(?![{word}\-]))"
                 search = f"{literal}(?<![{word}]{literal}){can_follow}{chained}"
-                finders.append((re.compile(search).finditer, True))
+                finders.append((re.compile(search), True, None))
             else:
-                finders.append((re.compile(re.escape(trigger)).finditer, False))
-        mixed_case = re.compile(r"\s[A-Za-z][a-z]*[A-Z]")
+                finders.append((re.compile(re.escape(trigger)), False, None))
         overlaps = tuple(
             tuple(
                 (back, prefix, index)
@@ -537,7 +574,7 @@ class _Patterns:
             )
             for trigger, _ in self.triggers
         )
-        return tuple(finders), mixed_case, overlaps
+        return tuple(finders), overlaps
 
     def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
         """The pair rule's common case, read in C: ``name=value`` pairs in a row.
@@ -793,9 +830,17 @@ def _find_first(text: str, chars: str, start: int, end: int | None = None) -> in
 
 def _is_sensitive_param(name: str) -> bool:
     """Tell whether a URL query parameter name (possibly percent-encoded) is sensitive."""
-    # Prose punctuation glued to the name ("?(token=...", "&)sig=...") does not hide it.
-    decoded = _percent_decode(name).lstrip("()[]{}<>,;:!?'\"")
-    return _is_sensitive_name(decoded) or normal_name(decoded) in URL_ONLY_NAMES
+    names = _names
+    verdict = names.params.get(name)
+    if verdict is None:
+        # Prose punctuation glued to the name ("?(token=...", "&)sig=...") does not hide it.
+        decoded = _percent_decode(name).lstrip("()[]{}<>,;:!?'\"")
+        verdict = _is_sensitive_name(decoded) or normal_name(decoded) in URL_ONLY_NAMES
+        if len(name) <= 64:
+            if len(names.params) >= 4096:
+                names.params.clear()
+            names.params[name] = verdict
+    return verdict
 
 
 def _percent_decode(text: str) -> str:
@@ -939,90 +984,95 @@ class _Reader:
         self.shape_ends: dict[str, int] = {}
 
     def read(self) -> str:
-        """Run the scanner over the whole text and return the masked text."""
+        """Run the scanner over the whole text and return the masked text.
+
+        The next place of each trigger worth reading waits in a heap, as ``place * count +
+        index``. A trigger is searched for again only once its place has been read, and
+        from where the reading got to: the triggers inside a value already read are never
+        listed, so a dense run of them costs one search in C, not Python each.
+        """
         text = self.text
         lower = _lower(text)
         patterns = self.patterns
         triggers = patterns.triggers
         count = len(triggers)
-        # The places of the triggers worth reading, as one sorted list of
-        # ``place * count + trigger index``.
-        found: list[int] = []
-        hidden = False  # whether a word trigger was skipped as followed by a plain word
-        for index, (finditer, as_written) in enumerate(patterns.finders):
-            trigger, rule = triggers[index]
-            first = lower.find(trigger)
+        finders = patterns.finders
+        searches: list[tuple[Callable[[str, int], re.Match[str] | None], str]] = [
+            patterns.no_search
+        ] * count
+        heap: list[int] = []
+        capitals = lower != text
+        # The triggers that start alike are looked for together first: one search of
+        # their common start skips them all in a text that holds none.
+        for common, indices in patterns.trigger_groups:
+            first = lower.find(common)
             if first < 0:
                 continue
-            places = [
-                match.start() * count + index
-                for match in finditer(text if as_written else lower, first)
-            ]
-            found += places
-            if rule == _WORD and not hidden and len(places) < lower.count(trigger, first):
-                hidden = True
-        if hidden and lower != text:  # no capital, no word with a capital inside
-            found += self._mixed_case_words(lower)
-        if not found:
+            for index in indices:
+                at = lower.find(triggers[index][0], first)
+                if at < 0:
+                    continue
+                finder, as_written, any_case = finders[index]
+                haystack = text if as_written else lower
+                if capitals and any_case is not None:
+                    finder, haystack = any_case, text
+                searches[index] = (finder.search, haystack)
+                found = finder.search(haystack, at)
+                if found is not None:
+                    heap.append(found.start() * count + index)
+        if not heap:
             return text
-        found.sort()
+        heapify, heapreplace, heappop = patterns.heap
+        heapify(heap)
         rules = (self._url, self._private_key, self._shape, self._word)
         self.lower = lower
         overlaps = patterns.overlaps
+        rule_of, lengths = patterns.rules, patterns.lengths
         pos = 0
-        for code in found:
-            start, index = divmod(code, count)
+        while heap:
+            start, index = divmod(heap[0], count)
+            rule = rule_of[index]
+            after = start + lengths[index]
             # A trigger inside a value already read is skipped; a private key's header is
             # read unless a mask covers it (a value that reached it was cut there).
-            if start < pos and (start < self.last or triggers[index][1] != _PRIVATE_KEY):
-                continue
-            trigger, rule = triggers[index]
-            if overlaps[index]:
-                inside = self._inside_prefix(lower, start, pos, overlaps[index])
+            if start >= pos or (start >= self.last and rule == _PRIVATE_KEY):
+                inside = start
+                if overlaps[index]:
+                    inside = self._inside_prefix(lower, start, pos, overlaps[index])
                 if inside > start:  # read as part of a prefix that held no credential
                     pos = inside
-                    if rule != _PRIVATE_KEY or start < self.last:
-                        continue
-            if rule == _URL and start < self.url_end:
-                pos = max(pos, start + 3)  # a URL nested in the one just read
-                continue
-            pos = max(pos, rules[rule](lower, start, start + len(trigger)))
+                    if rule == _PRIVATE_KEY and start >= self.last:
+                        pos = max(pos, self._private_key(lower, start, after))
+                elif rule == _URL and start < self.url_end:
+                    pos = max(pos, after)  # a URL nested in the one just read
+                else:
+                    end = rules[rule](lower, start, after)
+                    if end > pos:
+                        pos = end
+            # Every place before ``resume`` would be skipped as inside a value read (or,
+            # for ``://``, inside the URL just read).
+            if rule in (_WORD, _SHAPE):
+                resume = pos
+            elif rule == _URL:
+                resume = max(pos, self.url_end)
+            else:
+                resume = min(pos, self.last)
+            if rule == _URL:  # a plain literal: str.find is the faster search
+                at = lower.find("://", resume if resume > after else after)
+            else:
+                search, haystack = searches[index]
+                found = search(haystack, resume if resume > after else after)
+                at = -1 if found is None else found.start()
+            if at < 0:
+                heappop(heap)
+            else:
+                heapreplace(heap, at * count + index)
         for pending in self.pending:
             self._write(*pending)
         if not self.out:
             return text
         self.out.append(text[self.last :])
         return "".join(self.out)
-
-    def _mixed_case_words(self, lower: str) -> list[int]:
-        """Word triggers before a word with a capital inside: prose in lower case only.
-
-        The word searches skip a trigger followed by a short plain word, read in the
-        lower-cased copy; a capital after the word's first letter (``Bearer aBcDeF``) makes
-        it no plain word, so those triggers are found here, in the text as written.
-        """
-        patterns = self.patterns
-        triggers = patterns.triggers
-        count = len(triggers)
-        text = self.text
-        plain = patterns.plain_after.match
-        words = patterns.word_triggers
-        added: list[int] = []
-        for word in patterns.mixed_case.finditer(text):
-            gap = word.start() + 1
-            while gap > 0 and text[gap - 1].isspace():
-                gap -= 1
-            if not lower.endswith(words, 0, gap):
-                continue
-            for index, (trigger, rule) in enumerate(triggers):
-                if (
-                    rule == _WORD
-                    and lower.endswith(trigger, 0, gap)
-                    and plain(lower, gap) is not None
-                    and plain(text, gap) is None
-                ):
-                    added.append((gap - len(trigger)) * count + index)
-        return added
 
     def _inside_prefix(
         self, lower: str, start: int, pos: int, overlaps: tuple[tuple[int, str, int], ...]
@@ -1097,7 +1147,7 @@ class _Reader:
             return after  # "://" with no scheme before it: no URL
         if start < self.url_end:
             return after  # a URL nested in the one just read: redact_url read it
-        if start == 0 and not patterns.whitespace.search(text) and text.count("://") == 1:
+        if start == 0 and self._is_whole_url(after):
             self.span_end = len(text)  # the whole text is one URL: read it whole, quotes and all
         elif start >= self.span_end:  # else the stretch read for the URL before holds this one
             span = patterns.url_end.match(text, start)
@@ -1108,8 +1158,28 @@ class _Reader:
         # Its secrets are written when the scan passes them: the scan goes on inside the
         # URL, and a pair in its path, a credential shape or a scheme word glued to its end
         # ("?:Basic S3cr3t") is read by its own rule, whether the URL held a secret or not.
-        self.pending += _url_secrets(text[start:end], start, 0)
+        # A private key's header ends a URL's secret as it ends every other rule's value.
+        secrets = _url_secrets(text[start:end], start, 0)
+        if secrets:
+            self.pending += [
+                (first, self._private_key_start(first, last) if last - first > 10 else last)
+                for first, last in secrets
+            ]
         return after
+
+    def _is_whole_url(self, after: int) -> bool:
+        """Tell whether the text, which starts with a URL, is that URL alone (a URL value).
+
+        Such a text is read as ``redact_url`` reads a URL, quotes and ``<>`` included: it
+        holds no whitespace, and any other URL in it stands in its query or fragment, where
+        ``redact_url`` reads it. Masking keeps this true (it only replaces values in the
+        query or fragment), so a second reading reads the text the same way.
+        """
+        text = self.text
+        if self.patterns.whitespace.search(text):
+            return False
+        query = _find_first(text, "?#", after)
+        return text.find("://", after, query) < 0
 
     def _private_key(self, lower: str, at: int, after: int) -> int:
         """A PEM private key: its body, up to the matching END line or the end of the text."""
@@ -1263,15 +1333,54 @@ class _Reader:
         return self.mask(start, end)
 
     def _auth_params(self, start: int) -> int:
-        """Mask the values of an auth-param list (``name=value, name="value"``), end to end."""
+        """Mask the values of an auth-param list (``name=value, name="value"``), end to end.
+
+        Each value is masked unless its name is one of ``PUBLIC_AUTH_PARAMS`` (the quotes
+        of a quoted value stay). The list is read in C: one match for the whole list, one
+        split into names and values. A private key's header or a pending URL secret inside
+        the list leaves it to ``mask``, value by value, which stops at the one and joins
+        the other.
+        """
+        text = self.text
+        found = self.patterns.auth_params.match(text, start)
+        if found is None:  # pragma: no cover - the scheme rule saw a param there
+            return start
+        end = found.end()
+        segment = found.group()
+        if self.pending or "-----" in segment or start < self.last:
+            return self._mask_params(start)
+        # Between the params, then each param's name, "=" and value, in turns.
+        parts = self.patterns.auth_param.split(segment)
+        values = parts[3::4]
+        masked = [
+            value if _is_public_param(name) else _masked_param(value)
+            for name, value in zip(parts[1::4], values, strict=True)
+        ]
+        last = len(masked) - 1  # the last value masked
+        while last >= 0 and masked[last] is values[last]:
+            last -= 1
+        if last < 0:
+            return end
+        parts[3::4] = masked
+        last = 4 * last + 3  # its index in ``parts``
+        # The text is written up to the end of the last mask (a closing quote stays after
+        # it); what follows is as it was.
+        quote = parts[last] == '"***"'
+        written = "".join(parts[: last + 1])
+        self.out += (text[self.last : start], written[: len(written) - quote])
+        self.last = end - len("".join(parts[last + 1 :])) - quote
+        return end
+
+    def _mask_params(self, start: int) -> int:
+        """``_auth_params`` read value by value, each through ``mask``."""
         text, patterns = self.text, self.patterns
         pos = start
         while (param := patterns.auth_param.match(text, pos)) is not None:
-            name, value = param.group(1, 2)
+            name, value = param.group(1, 3)
             end = param.end()
-            if normal_name(name) not in PUBLIC_AUTH_PARAMS:
+            if not _is_public_param(name):
                 quoted = value[:1] == '"'
-                self.mask(param.start(2) + quoted, end - (quoted and value.endswith('"')))
+                self.mask(param.start(3) + quoted, end - (quoted and value.endswith('"')))
             comma = patterns.param_comma.match(text, end)
             if comma is None:
                 return end
@@ -1505,6 +1614,30 @@ def _trim_prose(text: str, start: int, end: int) -> int:
         else:
             low = middle + 1
     return high
+
+
+_PUBLIC_PARAMS: Final[dict[str, bool]] = {}
+
+
+def _is_public_param(name: str) -> bool:
+    """Tell whether an auth-param's value is public (``realm``), memoising the verdict."""
+    public = _PUBLIC_PARAMS.get(name)
+    if public is None:
+        public = normal_name(name) in PUBLIC_AUTH_PARAMS
+        if len(name) <= 64:
+            if len(_PUBLIC_PARAMS) >= 4096:
+                _PUBLIC_PARAMS.clear()
+            _PUBLIC_PARAMS[name] = public
+    return public
+
+
+def _masked_param(value: str) -> str:
+    """An auth-param's value masked, its quotes kept; the value itself if nothing is left."""
+    if value[:1] != '"':
+        return REDACTED if value.strip("*") else value
+    if len(value) > 1 and value.endswith('"'):
+        return '"***"' if value[1:-1].strip("*") else value
+    return '"***' if value[1:].strip("*") else value
 
 
 def _looks_like_credential(word: str) -> bool:

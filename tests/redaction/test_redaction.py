@@ -452,6 +452,50 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "ftp://h/a#sig-=>?sig",
         "ftp://h/a#sig-=***",
     ),
+    # a text that is one URL alone is read whole, quotes and "<>" included, however many
+    # URLs its query holds: masking one of those keeps it one URL for a second reading
+    (
+        "url: a text that is one URL is read whole, a quote in its query included",
+        'https://h/?q="x"&key=S3cr3t',
+        'https://h/?q="x"&key=***',
+    ),
+    (
+        "idempotence: a URL in the query of a text that is one URL, before a quote",
+        "https://h/?token=S3cr3thttps://x/`tail",
+        "https://h/?token=***",
+    ),
+    (
+        "idempotence: a URL in the query of a text that is one URL, before '>'",
+        "https://h/?token=S3cr3thttp://u:p@h*=>",
+        "https://h/?token=***",
+    ),
+    (
+        "url: a URL after a quote in the path of a text that starts with a URL",
+        'https://h/x"https://u:P4ss@h2/',
+        'https://h/x"https://u:***@h2/',
+    ),
+    (
+        "url: a URL right after another in a list, its scheme short",
+        "ws://a,ws://u:P@b",
+        "ws://a,ws://u:***@b",
+    ),
+    (
+        "private_key: two keys inside one quoted value",
+        'token="S-----BEGIN PRIVATE KEY-----\nA1\n-----END PRIVATE KEY-----\n'
+        '-----BEGIN PRIVATE KEY-----\nB2\n-----END PRIVATE KEY-----"',
+        'token="***-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----\n'
+        '-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----"',
+    ),
+    (
+        "scheme: a private key's header ends an auth-param's value",
+        'Digest nonce="n-----BEGIN PRIVATE KEY-----\nA1\n-----END PRIVATE KEY-----"',
+        'Digest nonce="***-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----"',
+    ),
+    (
+        "idempotence: a private key's header ends a URL's secret",
+        "https://h/?token=S3cr3t-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----",
+        "https://h/?token=***-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----",
+    ),
     (
         "idempotence: a value in a URL's query ends at its fragment for every rule",
         "see http://h?access_token=S3cr3t#top now",
@@ -594,6 +638,9 @@ _PIECES = [
     "sig",
     "->",
     "=>",
+    # a private key's header, which ends every other rule's value
+    "-----BEGIN PRIVATE KEY-----",
+    "`",
 ]
 
 
