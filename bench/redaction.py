@@ -78,6 +78,10 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "adversarial: pairs": _repeat("token=a "),
     "adversarial: auth-params": lambda size: "Digest " + _repeat('nonce="n", ')(size),
     "adversarial: nested brackets": lambda size: "token=" + _repeat("[a]")(size),
+    "adversarial: 'Cookie:' lines": _repeat("Cookie: a=1\n"),
+    "adversarial: 'cookie=' lines": _repeat("cookie=x\n"),
+    "adversarial: 'tokens=' run": _repeat("tokens=1 "),
+    "adversarial: 'API key:' lines": _repeat("API key: x\n"),
 }
 
 

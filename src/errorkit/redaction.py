@@ -959,6 +959,7 @@ class _Reader:
         "out",
         "patterns",
         "pending",
+        "refused",
         "run_end",
         "shape_ends",
         "span_end",
@@ -980,6 +981,10 @@ class _Reader:
         self.url_end = 0  # where the last URL read ends
         self.span_end = 0  # where the stretch of text that URL stood in (no whitespace) ends
         self.run_end = 0  # where the last run of name characters read ends
+        # The name and end of the last run of same-name pairs the pair rule refused (a
+        # header's name, a name that is not sensitive): a later trigger of that name inside
+        # the run would match the rest of it only to refuse it again.
+        self.refused: tuple[str, int] = ("", 0)
         # Per body: credential prefixes before this index cannot start a credential.
         self.shape_ends: dict[str, int] = {}
 
@@ -1203,7 +1208,7 @@ class _Reader:
             start -= 1
         pairs = (
             self.patterns.pair_run.match(text, start)
-            if start >= self.last and start >= self.url_end
+            if start >= self.last and start >= self.url_end and not self._refused(start)
             else None
         )
         if pairs is not None and self.pending:
@@ -1221,6 +1226,7 @@ class _Reader:
                 and _is_sensitive_name(name)
             ):
                 return self._pairs(start, pairs.end())
+            self.refused = (name, pairs.end())
         # The rest of the run, what may stand before a separator, and the separator.
         tail = self.patterns.word_tail.match(text, after)
         if tail is None:  # pragma: no cover - the pattern matches the empty string
@@ -1242,6 +1248,14 @@ class _Reader:
             if masked is not None:
                 return masked
         return after
+
+    def _refused(self, start: int) -> bool:
+        """Tell whether ``start`` begins a pair of the same-name run the pair rule refused."""
+        name, end = self.refused
+        if start >= end:
+            return False
+        found = self.patterns.name_run.match(self.text, start)
+        return found is not None and found.group() == name
 
     def _pairs(self, start: int, end: int) -> int:
         """Mask the values of the pairs in a row that ``pair_run`` read; return ``end``."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import given
@@ -19,6 +19,9 @@ from hypothesis import strategies as st
 import errorkit
 from errorkit import redaction
 from errorkit.redaction import is_sensitive_key, normal_name, redact_text, redact_url
+
+if TYPE_CHECKING:
+    import re
 
 # --------------------------------------------------------------------------- the name table
 
@@ -195,6 +198,21 @@ PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE K
 RULE_ROWS: list[tuple[str, str, str]] = [
     # pair: a sensitive name, a separator, and the whole value
     ("pair: bare", "password=hunter2 next", "password=*** next"),
+    (
+        "attack: a run of Cookie header lines, each its own header",
+        "Cookie: a=1\nCookie: b=2\nCookie: c=3",
+        "Cookie: ***\nCookie: ***\nCookie: ***",
+    ),
+    (
+        "attack: a run of cookie= lines",
+        "cookie=x\ncookie=y\ncookie=z",
+        "cookie=***\ncookie=***\ncookie=***",
+    ),
+    (
+        "attack: a run of a name that is not sensitive",
+        "tokens=1 tokens=2 token=3",
+        "tokens=1 tokens=2 token=***",
+    ),
     ("pair: colon", "Token: abc123 expired", "Token: *** expired"),
     ("pair: fat arrow", '"api_key" => "abc"', '"api_key" => "***"'),
     ("pair: thin arrow", "secret -> abc", "secret -> ***"),
@@ -741,3 +759,35 @@ def test_attack_pairs_as_a_list_are_masked() -> None:
     pairs: Any = [("token", "S3CR3T"), ("q", "x")]  # typed as a mapping; pairs work too
     error = errorkit.APIError("m", status_code=500, request_params=pairs)
     assert error.to_dict()["details"]["request_params"] == [["token", "***"], ["q", "x"]]
+
+
+class _CountingPattern:
+    """A compiled pattern that adds up how many characters its matches cover."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.read = 0
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        """Match as the pattern does, counting the characters the match covers."""
+        found = self.pattern.match(text, pos)
+        if found is not None:
+            self.read += found.end() - found.start()
+        return found
+
+
+@pytest.mark.parametrize("line", ["Cookie: a=1\n", "cookie=x\n", "tokens=1 ", "Set-Cookie: x\n"])
+def test_attack_a_refused_run_of_pairs_is_read_once(line: str) -> None:
+    """A run of same-name pairs the pair rule refuses is matched once, not once per pair."""
+    from errorkit import redaction
+
+    patterns = redaction._patterns()
+    counting = _CountingPattern(patterns.pair_run)
+    text = line * 400 + "end"
+    patterns.pair_run = counting  # type: ignore[assignment]
+    try:
+        masked = redact_text(text)
+    finally:
+        patterns.pair_run = counting.pattern
+    assert masked == redact_text(masked)
+    assert counting.read <= 2 * len(text)
