@@ -183,10 +183,11 @@ def normal_name(name: str) -> str:
     Lower case; ``-``, ``.``, whitespace and camelCase boundaries become ``_`` (runs of them
     one ``_``); surrounding whitespace, quotes and ``_`` are dropped.
     """
-    patterns = _patterns()
+    import re  # cached by re: these two patterns do not depend on the names added
+
     text = name.strip().strip("\"'`").strip()
-    text = patterns.camel.sub("_", text).lower()
-    return patterns.separators.sub("_", text).strip("_")
+    text = re.sub(_CAMEL, "_", text).lower()
+    return re.sub(_SEPARATORS, "_", text).strip("_")
 
 
 def _is_sensitive_normal(normal: str) -> bool:
@@ -312,6 +313,8 @@ _SCHEME_CHARS: Final = frozenset(
 )
 _CREDENTIAL_MARKS: Final = frozenset("0123456789-._~+/=")
 _STRING_PREFIXES: Final = frozenset("bBrRuU")
+_CAMEL: Final = r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"  # camelCase boundaries
+_SEPARATORS: Final = r"[\s\-._]+"  # read as "_" in a name's normal form
 _NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
 _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
 
@@ -338,7 +341,6 @@ class _Patterns:
         "auth_params",
         "bare",
         "bracket_stop",
-        "camel",
         "credential",
         "double_quoted",
         "finders",
@@ -362,7 +364,6 @@ class _Patterns:
         "quoted",
         "rules",
         "scheme_tail",
-        "separators",
         "shape_bodies",
         "shape_runs",
         "shapes",
@@ -400,8 +401,6 @@ class _Patterns:
         }
         # What may stand between "-----BEGIN" and "PRIVATE KEY-----" (lower case).
         self.pem_header: re.Pattern[str] = re.compile(r"[ a-z0-9]*?private key-----")
-        self.camel: re.Pattern[str] = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-        self.separators: re.Pattern[str] = re.compile(r"[\s\-._]+")
         self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
         flat = r"""[^\[\](){}"'\\]*"""  # inside a group: no bracket, quote or escape
         self.value_run: re.Pattern[str] = re.compile(
@@ -646,14 +645,13 @@ def _stems() -> set[str]:
     names = [*SENSITIVE_NAMES, *_names.added, *SENSITIVE_SUFFIXES, *SENSITIVE_WORDS, "key"]
     uncovered = {name.strip("_") for name in names if name.strip("_")}
     candidates = {word for name in uncovered for word in name.split("_") if word}
+    # Which names each word stands in, found once: the greedy choice below only counts.
+    covers = {word: {name for name in uncovered if word in name} for word in sorted(candidates)}
     stems: set[str] = set()
     while uncovered:
-        best = max(
-            sorted(candidates),
-            key=lambda word: (sum(word in name for name in uncovered), len(word)),
-        )
+        best = max(covers, key=lambda word: (len(covers[word] & uncovered), len(word)))
         stems.add(best)
-        uncovered = {name for name in uncovered if best not in name}
+        uncovered -= covers.pop(best)
     return stems
 
 
@@ -1006,17 +1004,21 @@ class _Reader:
             patterns.no_search
         ] * count
         heap: list[int] = []
-        capitals = lower != text
+        capitals = lower != text or (not lower.isascii() and lower.lower() != lower)
         # The triggers that start alike are looked for together first: one search of
         # their common start skips them all in a text that holds none.
         for common, indices in patterns.trigger_groups:
             first = lower.find(common)
             if first < 0:
-                continue
+                if not capitals or common.isascii():
+                    continue
+                first = 0  # an added name beyond ASCII: the copy keeps its capitals
             for index in indices:
                 at = lower.find(triggers[index][0], first)
                 if at < 0:
-                    continue
+                    if not capitals or triggers[index][0].isascii():
+                        continue
+                    at = first
                 finder, as_written, any_case = finders[index]
                 haystack = text if as_written else lower
                 if capitals and any_case is not None:

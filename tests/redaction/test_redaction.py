@@ -791,3 +791,34 @@ def test_attack_a_refused_run_of_pairs_is_read_once(line: str) -> None:
         patterns.pair_run = counting.pattern
     assert masked == redact_text(masked)
     assert counting.read <= 2 * len(text)
+
+
+def test_attack_an_added_name_beyond_ascii_is_masked_in_any_case() -> None:
+    """A name added outside ASCII masks in text written in capitals, as it does as a key."""
+    script = (
+        "import errorkit\n"
+        "errorkit.add_sensitive_keys('пароль')\n"
+        "assert errorkit.redact_text('Пароль: abc123') == 'Пароль: ***'\n"
+        "assert errorkit.redact_text('ПАРОЛЬ=abc123 next') == 'ПАРОЛЬ=*** next'\n"
+        "assert errorkit.redact_text('пароли=abc') == 'пароли=abc'\n"
+        "e = errorkit.Error('m', details={'Пароль': 'abc123'})\n"
+        "assert e.to_dict()['details'] == {'Пароль': '***'}\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
+def test_attack_adding_many_names_stays_cheap() -> None:
+    """Hundreds of names added one call at a time, then a text read: the names all mask.
+
+    Each call once rebuilt every pattern and chose the trigger words in cubic time; the
+    whole script would not finish within the timeout.
+    """
+    script = (
+        "import errorkit\n"
+        "names = [f'tenant_{i:03d}_ref' for i in range(400)]\n"
+        "for name in names:\n"
+        "    errorkit.add_sensitive_keys(name)\n"
+        "text = ' '.join(f'{name}=v{i}' for i, name in enumerate(names))\n"
+        "assert errorkit.redact_text(text).count('=***') == 400\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
