@@ -315,6 +315,7 @@ _CREDENTIAL_MARKS: Final = frozenset("0123456789-._~+/=")
 _STRING_PREFIXES: Final = frozenset("bBrRuU")
 _CAMEL: Final = r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"  # camelCase boundaries
 _SEPARATORS: Final = r"[\s\-._]+"  # read as "_" in a name's normal form
+_WORD_GAP: Final = frozenset(" \t\xa0")  # what may stand between the words of a name
 _NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
 _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
 
@@ -456,8 +457,12 @@ class _Patterns:
         self.url_end: re.Pattern[str] = re.compile(r"""[^\s"'`<>]*""")
         self.url_start: re.Pattern[str] = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
         self.name_run: re.Pattern[str] = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
+        # The rest of a trigger's run of name characters, then the separator after it,
+        # or after one or two more words ("Session ID:", "password hash:").
         self.word_tail: re.Pattern[str] = re.compile(
-            r"""([A-Za-z0-9_.\-]*)[\s"'`\\]*(=|:(?!//)|->)?"""
+            r"""([A-Za-z0-9_.\-]*)(?:"""
+            r"""(?P<words>(?:[ \t\xa0]+[A-Za-z0-9_.\-]+){1,2})[ \t\xa0]*(?P<after>=|:(?!//)|->)"""
+            r"""|[\s"'`\\]*(?P<sep>=|:(?!//)|->)?)"""
         )
         # Per body: the run of the characters its first part is made of.
         self.shape_runs: dict[str, re.Pattern[str]] = {
@@ -1234,10 +1239,15 @@ class _Reader:
         if tail is None:  # pragma: no cover - the pattern matches the empty string
             return after
         end = self.run_end = tail.end(1)
-        separator = tail.start(2)
+        separator = tail.start("sep")
         if separator < 0 and text.startswith(">", tail.end()) and text[end - 1] == "-":
             separator = end - 1  # "secret->x": the run took the "-" of "->"
-        if separator >= 0:
+        scheme = end - start in _SCHEME_LENGTHS and lower[start:end] in SCHEME_WORDS
+        if tail.start("words") >= 0 and not scheme:  # the name read back from the separator
+            masked = self._pair(tail.start("after"))
+            if masked is not None:
+                return masked
+        elif separator >= 0:
             # The run itself, unquoted, is the name most often: no need to read back for it.
             plain = tail.end(1) == tail.start(2) or not _QUOTES.intersection(text[end:separator])
             run = text[start:end]
@@ -1245,7 +1255,7 @@ class _Reader:
             masked = self._pair(separator, run if known else None)
             if masked is not None:
                 return masked
-        if end - start in _SCHEME_LENGTHS and lower[start:end] in SCHEME_WORDS:
+        if scheme:
             masked = self._scheme(end)
             if masked is not None:
                 return masked
@@ -1537,9 +1547,11 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool] | None:
         name = " ".join(reversed(words))
         if _is_sensitive_name(name):
             return name, False
-        if start - 1 <= floor or text[start - 1] != " ":
+        end = start
+        while end > floor and text[end - 1] in _WORD_GAP:  # spaces, tabs, no-break spaces
+            end -= 1
+        if end == start or end <= floor:
             break
-        end = start - 1
     return None
 
 

@@ -199,6 +199,22 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     # pair: a sensitive name, a separator, and the whole value
     ("pair: bare", "password=hunter2 next", "password=*** next"),
     (
+        "attack: a name written as words, the sensitive one first",
+        "Session ID: abc123 next",
+        "Session ID: *** next",
+    ),
+    ("attack: a name of words with secret in it", "secret value: abc123", "secret value: ***"),
+    ("attack: a name of words with password in it", "password hash=abc123", "password hash=***"),
+    ("attack: words apart by two spaces", "API  key: abc123", "API  key: ***"),
+    ("attack: words apart by a tab", "API\tkey: abc123", "API\tkey: ***"),
+    ("attack: words apart by a no-break space", "API\xa0key: abc123", "API\xa0key: ***"),
+    ("attack: words that are not a sensitive name", "token count: 5", "token count: 5"),
+    (
+        "attack: a scheme credential before a pair",
+        "Bearer S3cr3t42 token=abc",
+        "Bearer *** token=***",
+    ),
+    (
         "attack: a run of Cookie header lines, each its own header",
         "Cookie: a=1\nCookie: b=2\nCookie: c=3",
         "Cookie: ***\nCookie: ***\nCookie: ***",
