@@ -405,7 +405,8 @@ class _Patterns:
         self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
         flat = r"""[^\[\](){}"'\\]*"""  # inside a group: no bracket, quote or escape
         self.value_run: re.Pattern[str] = re.compile(
-            rf"""(?:[^\s&;,"'`)\]}}>(\[{{]+|\[{flat}\]|\({flat}\)|\{{{flat}\}})+"""
+            rf"""(?:[^\s&;,"'`)\]}}<>(\[{{]+|\[{flat}\]|\({flat}\)|\{{{flat}\}}"""
+            r"""|[)\]}<>"'`](?=[A-Za-z0-9_]))+"""
         )
         self.credential: re.Pattern[str] = re.compile(r"""[^\s"'`,;<>()\[\]{}]+""")
         self.double_quoted: re.Pattern[str] = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
@@ -1472,8 +1473,9 @@ class _Reader:
     def _value_end(self, start: int) -> int:
         """Return where a bare value ends: words and bracketed groups glued together.
 
-        ``[a]bsecret``, ``ValueError('S')``, ``a[x]@`` are each one value; it ends at
-        whitespace, ``&``, ``;``, ``,``, a quote, or a closing bracket it did not open. A
+        ``[a]bsecret``, ``ValueError('S')``, ``a[x]@``, ``p@ss'w0rd`` are each one value; it
+        ends at whitespace, ``&``, ``;``, ``,``, or at a quote, ``<``, ``>`` or a closing bracket it
+        did not open that no letter, digit or ``_`` follows. A
         value inside a URL ends where a value of the URL ends too: at the URL's end or at
         its fragment's ``#`` (so the pair rule and the URL rule read the same value).
         """

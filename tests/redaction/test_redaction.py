@@ -198,6 +198,12 @@ PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE K
 RULE_ROWS: list[tuple[str, str, str]] = [
     # pair: a sensitive name, a separator, and the whole value
     ("pair: bare", "password=hunter2 next", "password=*** next"),
+    ("attack: a quote inside a bare value", "password=p@ss'w0rd next", "password=*** next"),
+    ("attack: a double quote inside a bare value", 'password=abc"def next', "password=*** next"),
+    ("attack: '>' inside a bare value", "password=abc>def", "password=***"),
+    ("attack: a closing bracket inside a bare value", "password=abc)def", "password=***"),
+    ("attack: a closing bracket after a bare value stays", "(token=abc) x", "(token=***) x"),
+    ("attack: a bare value ends before an HTML tag", "<b>password=abc</b>", "<b>password=***</b>"),
     (
         "attack: a name written as words, the sensitive one first",
         "Session ID: abc123 next",
