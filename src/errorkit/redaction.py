@@ -312,7 +312,7 @@ _SCHEME_CHARS: Final = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-."
 )
 _CREDENTIAL_MARKS: Final = frozenset("0123456789-._~+/=")
-_STRING_PREFIXES: Final = frozenset("bBrRuU")
+_STRING_PREFIXES: Final = frozenset("bBrRuUfF")  # Python string prefixes, up to two
 _CAMEL: Final = r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"  # camelCase boundaries
 _SEPARATORS: Final = r"[\s\-._]+"  # read as "_" in a name's normal form
 _WORD_GAP: Final = frozenset(" \t\xa0")  # what may stand between the words of a name
@@ -401,7 +401,7 @@ class _Patterns:
             for prefix, (body, exact) in self.shape_bodies.items()
         }
         # What may stand between "-----BEGIN" and "PRIVATE KEY-----" (lower case).
-        self.pem_header: re.Pattern[str] = re.compile(r"[ a-z0-9]*?private key-----")
+        self.pem_header: re.Pattern[str] = re.compile(r"[ a-z0-9.]*?private key-----")
         self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
         flat = r"""[^\[\](){}"'\\]*"""  # inside a group: no bracket, quote or escape
         self.value_run: re.Pattern[str] = re.compile(
@@ -767,7 +767,8 @@ def _url_secrets(url: str, offset: int, nesting: int) -> list[tuple[int, int]]:
     """Return the spans of the secrets in a URL, in order, shifted by ``offset``.
 
     The password of the userinfo (or a userinfo that looks like a token), then the values
-    of the sensitive parameters of the query and of the fragment.
+    of the sensitive parameters of the query and of the fragment; a URL nested in the path
+    or standing as the fragment is read the same way.
     """
     if "@" not in url and "?" not in url and "#" not in url:
         return []
@@ -786,10 +787,17 @@ def _url_secrets(url: str, offset: int, nesting: int) -> list[tuple[int, int]]:
         pos = auth_end
     hash_at = url.find("#", pos)
     query_at = url.find("?", pos, hash_at if hash_at >= 0 else len(url))
+    path_end = query_at if query_at >= 0 else hash_at if hash_at >= 0 else len(url)
+    if nesting < _NESTED_URL_DEPTH and url.find("://", pos, path_end) >= 0:
+        # A URL in the path (an archive's copy, a proxy's target): the rest is that URL's.
+        return spans + _nested_url_secrets(url[pos:], offset + pos, nesting + 1)
     if query_at >= 0:
         end = hash_at if hash_at >= 0 else len(url)
         spans += _param_secrets(url[query_at + 1 : end], offset + query_at + 1, nesting)
-    if hash_at >= 0 and "=" in url[hash_at:]:
+    if hash_at >= 0 and "=" not in url[hash_at:] and "://" in url[hash_at:]:
+        if nesting < _NESTED_URL_DEPTH:  # a URL as the fragment
+            spans += _nested_url_secrets(url[hash_at + 1 :], offset + hash_at + 1, nesting + 1)
+    elif hash_at >= 0 and "=" in url[hash_at:]:
         # A fragment may carry parameters too (OAuth's #access_token=..., or a client-side
         # route such as #/callback?token=...): "?" separates groups of "&" parameters.
         group_at = offset + hash_at + 1
@@ -1435,9 +1443,11 @@ class _Reader:
         first = text[start]
         if first == "\\":
             return self._escaped_quoted(start)
-        if first in _STRING_PREFIXES and text[start + 1 : start + 2] in ("'", '"'):
-            start += 1  # a Python bytes or raw string: b'...'
-            first = text[start]
+        if first in _STRING_PREFIXES:  # a Python prefixed string: b'...', f"...", rb'...'
+            width = 2 if text[start + 1 : start + 2] in _STRING_PREFIXES else 1
+            if text[start + width : start + width + 1] in ("'", '"'):
+                start += width
+                first = text[start]
         if first in "\"'`":
             inner = self.patterns.quoted[first].match(text, start + 1)
             end = inner.end() if inner is not None else len(text)

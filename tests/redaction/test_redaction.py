@@ -198,6 +198,28 @@ PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE K
 RULE_ROWS: list[tuple[str, str, str]] = [
     # pair: a sensitive name, a separator, and the whole value
     ("pair: bare", "password=hunter2 next", "password=*** next"),
+    (
+        "attack: a URL in another URL's path",
+        "see https://web.archive.org/web/2020/https://u:pw@h/x ok",
+        "see https://web.archive.org/web/2020/https://u:***@h/x ok",
+    ),
+    (
+        "attack: a URL as another URL's fragment",
+        "https://a/x#https://u:pw@h",
+        "https://a/x#https://u:***@h",
+    ),
+    (
+        "attack: a URL glued after a bracket in a path",
+        "https://a/x(https://u:pw@h)",
+        "https://a/x(https://u:***@h)",
+    ),
+    ("attack: a Python f-string value", 'token=f"6abc" x', 'token=f"***" x'),
+    ("attack: a Python rb-string value", "token=rb'abc' x", "token=rb'***' x"),
+    (
+        "attack: a private key header with a dot",
+        "-----BEGIN X9.42 DH PRIVATE KEY-----\nMIIFabc\n-----END X9.42 DH PRIVATE KEY-----",
+        "-----BEGIN X9.42 DH PRIVATE KEY-----***-----END X9.42 DH PRIVATE KEY-----",
+    ),
     ("attack: a quote inside a bare value", "password=p@ss'w0rd next", "password=*** next"),
     ("attack: a double quote inside a bare value", 'password=abc"def next', "password=*** next"),
     ("attack: '>' inside a bare value", "password=abc>def", "password=***"),
