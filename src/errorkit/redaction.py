@@ -871,8 +871,12 @@ def _percent_decode(text: str) -> str:
 
 
 def _is_masked(value: str) -> bool:
-    """Tell whether a non-empty value consists of asterisks only (already masked)."""
-    return not value.strip("*")
+    """Tell whether a non-empty value is asterisks only (already masked), quotes aside.
+
+    A quote or backslash a masked value keeps (an escaped quote left open before it)
+    does not make a second reading mask it again, swallowing them.
+    """
+    return not value.strip("*\"'`\\")
 
 
 def _param_secrets(params: str, offset: int, nesting: int) -> list[tuple[int, int]]:

@@ -199,6 +199,16 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     # pair: a sensitive name, a separator, and the whole value
     ("pair: bare", "password=hunter2 next", "password=*** next"),
     (
+        "attack: an escaped quote left open before a URL's value",
+        'https://h/?"token=\\"abc x',
+        'https://h/?"token=\\"***',
+    ),
+    (
+        "attack: the same in a fragment, before a tab",
+        'https://h/#"token=\\"abc\t',
+        'https://h/#"token=\\"***',
+    ),
+    (
         "attack: a URL in another URL's path",
         "see https://web.archive.org/web/2020/https://u:pw@h/x ok",
         "see https://web.archive.org/web/2020/https://u:***@h/x ok",
