@@ -1690,5 +1690,7 @@ def _looks_like_credential(word: str) -> bool:
         return False
     if len(word) >= 16 or not _CREDENTIAL_MARKS.isdisjoint(word):
         return True
-    inner = word[1:]  # a capitalised word of prose is not mixed case
-    return inner != inner.lower() and inner != inner.upper()
+    if word == word.lower() or word == word.upper():
+        return False
+    inner = word[1:]  # a capitalised word of prose is not mixed case, "hUNTER" is
+    return not (word[0].isupper() and inner == inner.lower())

@@ -198,6 +198,8 @@ PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE K
 RULE_ROWS: list[tuple[str, str, str]] = [
     # pair: a sensitive name, a separator, and the whole value
     ("pair: bare", "password=hunter2 next", "password=*** next"),
+    ("attack: a scheme credential of mixed case, lower first", "Bearer hUNTER x", "Bearer *** x"),
+    ("attack: a capitalised word after a scheme stays", "Bearer Hunter x", "Bearer Hunter x"),
     (
         "attack: an escaped quote left open before a URL's value",
         'https://h/?"token=\\"abc x',
