@@ -334,15 +334,24 @@ _ABSENT: Final = object()  # a key no dict of headers holds
 _PLANNED: Final = ("x-request-id", "request-id", "retry-after")
 
 
-def _plan(headers: dict[object, object]) -> tuple[object, object, object] | None:
-    """Find and remember the plan (see ``_PLANS``) of a dict's keys."""
-    keys = tuple(headers)
+def _header_keys(keys: tuple[object, ...]) -> dict[str, object]:
+    """The key holding each header errorkit reads, by lower-cased name.
+
+    A name written more than one way is read from its lower-case key.
+    """
     chosen: dict[str, object] = {}
     for key in keys:
         if isinstance(key, str):
             lower = key.lower()
             if lower in _HEADER_NAMES and (key == lower or lower not in chosen):
                 chosen[lower] = key
+    return chosen
+
+
+def _plan(headers: dict[object, object]) -> tuple[object, object, object] | None:
+    """Find and remember the plan (see ``_PLANS``) of a dict's keys."""
+    keys = tuple(headers)
+    chosen = _header_keys(keys)
     plan: tuple[object, object, object] | None = None
     if chosen.keys() <= {*_PLANNED, "content-type"}:
         identity, other_id, wait = (chosen.get(name, _ABSENT) for name in _PLANNED)
@@ -701,13 +710,7 @@ def _from_dict(headers: dict[object, object]) -> _Lowered:
     except Exception:  # a key whose hash or comparison fails: read the pairs
         return _from_pairs(headers.items())
     if layout is None:
-        chosen: dict[str, object] = {}
-        for key in keys:
-            if isinstance(key, str):
-                lower = key.lower()
-                if lower in _HEADER_NAMES and (key == lower or lower not in chosen):
-                    chosen[lower] = key
-        layout = tuple(chosen.items())
+        layout = tuple(_header_keys(keys).items())
         if len(_LAYOUTS) >= _MAX_LAYOUTS:
             _LAYOUTS.clear()
         _LAYOUTS[keys] = layout
