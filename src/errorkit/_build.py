@@ -145,8 +145,11 @@ def _filler(template: str) -> Callable[[Error], str | None]:
         source = "\n    ".join(
             ["def fill(error):", *reads, f"if {plain}: return f'{''.join(pieces)}'", "return None"]
         )
-        exec(source, constants)  # built from identifiers, format specs and constant names
-        fill = constants["fill"]  # type: ignore[assignment]
+        try:
+            exec(source, constants)  # built from identifiers, format specs and constant names
+            fill = constants["fill"]  # type: ignore[assignment]
+        except SyntaxError:  # a field named like a keyword ("{class}")
+            fill = _no_fill
     if len(_FILLERS) >= 1024:  # a ``_message_template`` may make a template per error
         _FILLERS.clear()
     _FILLERS[template] = fill

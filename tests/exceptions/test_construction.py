@@ -582,6 +582,7 @@ TEMPLATE_ROWS = [
     ("positional field keeps the template", "{} {text}", "{} {text}"),
     ("nested spec", "{ratio:{number}}", "    2.5"),
     ("no field", "nothing to fill", "nothing to fill"),
+    ("a field named like a keyword keeps the template", "{class} {text}", "{class} {text}"),
     (
         "attack: int too long for str() fills as its text",
         "{huge} {text}",
