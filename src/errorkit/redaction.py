@@ -1242,7 +1242,7 @@ class _Reader:
             if (
                 len(name) <= _NAME_LIMIT
                 and "-----" not in name
-                and name.lower() not in HEADER_NAMES
+                and (name.lower() not in HEADER_NAMES or text.find(":", start, pairs.end()) < 0)
                 and _is_sensitive_name(name)
             ):
                 return self._pairs(start, pairs.end())
