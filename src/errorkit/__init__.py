@@ -6,6 +6,8 @@ HTTP mapping helpers (``errorkit.http_mapping``) and the redaction helpers.
 
 from __future__ import annotations
 
+import sys
+
 from errorkit._build import _TYPES, typing_names
 from errorkit.exceptions import (
     BUSINESS_CONTEXT_MAX_CHARS,
@@ -68,11 +70,6 @@ from errorkit.exceptions import (
     UnauthorizedError,
     WorkspaceScopeError,
 )
-from errorkit.redaction import (
-    add_sensitive_keys,
-    redact_text,
-    redact_url,
-)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -98,6 +95,7 @@ if TYPE_CHECKING:
         raise_for_status,
         retry_after_from_headers,
     )
+    from errorkit.redaction import add_sensitive_keys, redact_text, redact_url
 
 __version__ = "0.1.0"
 
@@ -188,12 +186,25 @@ __all__ = [
 _typing_names = typing_names(__name__)
 
 
-def __getattr__(name: str) -> object:
-    """Load ``errorkit.http_mapping`` and the typing-only names on first access."""
-    if name == "http_mapping" or (name in __all__ and name not in _TYPES):  # a mapping helper
-        import errorkit.http_mapping as http_mapping  # sets the attribute before it is read
+# Loaded on first access: ``import errorkit`` loads the classes and what building them needs.
+_REDACTION = frozenset({"add_sensitive_keys", "redact_text", "redact_url"})
+_MODULES = frozenset({"http_mapping", "problem", "redaction", "safety"})
 
-        return http_mapping if name == "http_mapping" else getattr(http_mapping, name)
+
+def _submodule(name: str) -> object:
+    """``errorkit.{name}``, imported now if it was not yet."""
+    __import__(f"errorkit.{name}")
+    return sys.modules[f"errorkit.{name}"]
+
+
+def __getattr__(name: str) -> object:
+    """Load a submodule, a mapping or redaction helper, or a typing-only name on first access."""
+    if name in _MODULES:
+        return _submodule(name)
+    if name in _REDACTION:
+        return getattr(_submodule("redaction"), name)
+    if name in __all__ and name not in _TYPES:  # a mapping helper
+        return getattr(_submodule("http_mapping"), name)
     return _typing_names(name)
 
 

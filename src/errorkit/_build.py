@@ -21,7 +21,6 @@ from __future__ import annotations
 import sys
 from _collections_abc import Mapping
 
-from errorkit import redaction as _redaction
 from errorkit._coerce import (
     bool_of,
     dict_of,
@@ -31,9 +30,9 @@ from errorkit._coerce import (
     str_of,
     text_or_none,
 )
-from errorkit.redaction import _NAME_MEMOS, _remember
-from errorkit.redaction import _TEXT_CACHE as _MASKED
-from errorkit.safety import safe_text
+from errorkit._masked import MASKED as _MASKED
+from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
+from errorkit._masked import safe_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -194,7 +193,9 @@ def _with_retry_after(message: str, seconds: float) -> str:
     """Append ``Retry after {n} seconds.`` to a rate-limit message, masked; memoised."""
     text = _SUFFIXED.get((message, seconds))
     if text is None:
-        names = _redaction._names
+        from errorkit.redaction import _names as names
+        from errorkit.redaction import _remember
+
         shown = int(seconds) if seconds.is_integer() else seconds
         unit = "second" if seconds == 1 else "seconds"
         text = safe_text(f"{message.removesuffix('.')}. Retry after {shown} {unit}.")
@@ -397,13 +398,15 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         "else: self.args = (_MASKED.get(message) or _safe_text(message),)",
     ]
     source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(lines)
+    from errorkit.safety import safe_text as masked  # bound itself, not through the loader
+
     namespace: dict[str, Any] = {
         "_defaults": defaults,
         "_judged": _judged,
         "_SUFFIXED": _SUFFIXED,
         "_with_retry_after": _with_retry_after,
         "_MASKED": _MASKED,
-        "_safe_text": safe_text,
+        "_safe_text": masked,
         "_text_or_none": text_or_none,
         "_bool_of": bool_of,
     }

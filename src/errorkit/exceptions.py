@@ -99,8 +99,8 @@ from errorkit._coerce import (
     tuple_or_value,
     wait_seconds,
 )
-from errorkit.redaction import _TEXT_CACHE as _MASKED
-from errorkit.safety import error_dict, error_json, safe_text
+from errorkit._masked import MASKED as _MASKED
+from errorkit._masked import safe_text
 
 # ``typing`` is not imported at run time: it alone costs more than the rest of errorkit.
 # The typing-only support types live in ``errorkit._types``, loaded on first access.
@@ -447,6 +447,8 @@ class Error(Exception):
         Values JSON cannot hold are converted, secrets are masked, and long strings
         are cut, so ``json.dumps(error.to_dict(), allow_nan=False)`` always works.
         """
+        from errorkit.safety import error_dict
+
         return error_dict(self)  # type: ignore[return-value]
 
     def to_json(self) -> str:
@@ -456,6 +458,8 @@ class Error(Exception):
         no long string, only plain JSON values) are encoded as they are, in C; anything
         else takes ``to_dict()``. A subclass that overrides ``to_dict`` gets its output.
         """
+        from errorkit.safety import error_json
+
         return error_json(self, Error.to_dict)
 
     @property

@@ -44,6 +44,7 @@ from _collections_abc import Iterable, Mapping
 
 from errorkit import redaction as _redaction
 from errorkit._coerce import http_status
+from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
 from errorkit.exceptions import (
     DIRECTIVE_UNREACHABLE,
     APIConnectionError,
@@ -66,7 +67,7 @@ from errorkit.exceptions import (
     ServerError,
     UnauthorizedError,
 )
-from errorkit.redaction import _NAME_MEMOS, _remember
+from errorkit.redaction import _remember
 from errorkit.safety import redact_text
 
 # Not imported from typing: at run time this module imports only what it uses (``json``,

@@ -42,8 +42,11 @@ from __future__ import annotations
 
 import _thread
 
-# Not imported from typing: at run time this module imports nothing but ``_thread`` (and
-# ``re``, on first use).
+from errorkit._masked import MASKED as _TEXT_CACHE
+from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
+
+# Not imported from typing: at run time this module imports nothing but ``_thread`` and
+# ``errorkit._masked`` (and ``re``, on first use).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
@@ -671,14 +674,6 @@ def _patterns() -> _Patterns:
     if patterns is None:
         patterns = _PATTERNS = _Patterns()
     return patterns
-
-
-_TEXT_CACHE: dict[str, str] = {}
-_NAME_MEMOS: list[dict[str, Any] | set[str]] = [_TEXT_CACHE]
-"""Memos whose answers depend on the sensitive names; each is emptied when names are added.
-
-A module that memoises a verdict of this engine (``safety``'s key memo) appends its memo here.
-"""
 
 
 def _remember(memo: dict[Any, Any], key: object, value: object, names: object) -> None:

@@ -16,8 +16,8 @@ import sys
 
 from errorkit import redaction as _redaction
 from errorkit._coerce import str_of
+from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
 from errorkit.redaction import (
-    _NAME_MEMOS,
     REDACTED,
     _is_sensitive_name,
     _remember,

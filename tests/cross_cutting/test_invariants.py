@@ -134,6 +134,28 @@ def test_import_loads_no_third_party_module() -> None:
     assert not foreign
 
 
+def test_redaction_loads_with_the_first_message_masked() -> None:
+    """Redaction loads with the first error, not at import; errors built in threads are masked."""
+    code = (
+        "import sys, threading, errorkit; "
+        "loaded = [m for m in ('errorkit.redaction', 'errorkit.safety') if m in sys.modules]; "
+        "texts = []; "
+        "build = [lambda: errorkit.Error('token=abc1'), "
+        "lambda: errorkit.RateLimitError('api_key=abc2', retry_after=2), "
+        "lambda: errorkit.ToolExecutionError(ValueError('password=abc3'))] * 4; "
+        "threads = [threading.Thread(target=lambda b=b: texts.append(str(b()))) for b in build]; "
+        "[t.start() for t in threads]; [t.join(10) for t in threads]; "
+        "print(loaded, len(texts), sorted(set(texts)), errorkit.redact_text('pwd=abc4'), "
+        "errorkit.safety.MAX_DEPTH)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    assert "abc" not in out
+    assert out.startswith("[] 12 [")
+    assert out.endswith(" pwd=*** 64")
+
+
 def test_mapping_helpers_load_on_first_use() -> None:
     """``http_mapping`` loads when one of its names is first read; ``dir`` lists them all."""
     code = (
