@@ -32,7 +32,7 @@ from errorkit._coerce import (
 )
 from errorkit._masked import MASKED as _MASKED
 from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
-from errorkit._masked import safe_text
+from errorkit._masked import safety
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -193,14 +193,14 @@ def _with_retry_after(message: str, seconds: float) -> str:
     """Append ``Retry after {n} seconds.`` to a rate-limit message, masked; memoised."""
     text = _SUFFIXED.get((message, seconds))
     if text is None:
-        from errorkit.redaction import _names as names
-        from errorkit.redaction import _remember
-
+        mask = safety.safe_text  # loads the engine if it had not
+        engine = sys.modules["errorkit.redaction"]
+        names = engine._names  # the table of names before masking (see ``_remember``)
         shown = int(seconds) if seconds.is_integer() else seconds
         unit = "second" if seconds == 1 else "seconds"
-        text = safe_text(f"{message.removesuffix('.')}. Retry after {shown} {unit}.")
+        text = mask(f"{message.removesuffix('.')}. Retry after {shown} {unit}.")
         if len(message) <= 256:
-            _remember(_SUFFIXED, (message, seconds), text, names)
+            engine._remember(_SUFFIXED, (message, seconds), text, names)
     return text
 
 
@@ -398,15 +398,13 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         "else: self.args = (_MASKED.get(message) or _safe_text(message),)",
     ]
     source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(lines)
-    from errorkit.safety import safe_text as masked  # bound itself, not through the loader
-
     namespace: dict[str, Any] = {
         "_defaults": defaults,
         "_judged": _judged,
         "_SUFFIXED": _SUFFIXED,
         "_with_retry_after": _with_retry_after,
         "_MASKED": _MASKED,
-        "_safe_text": masked,
+        "_safe_text": safety.safe_text,  # itself, not through the loader
         "_text_or_none": text_or_none,
         "_bool_of": bool_of,
     }

@@ -19,8 +19,27 @@ A module that memoises a verdict of the engine (``safety``'s key memo) appends i
 """
 
 
+class _Safety:
+    """``errorkit.safety``, imported when a first name is read from it.
+
+    Each name read is then kept as an attribute of this object, so later reads cost what
+    reading a module attribute costs (an ``import`` statement in a function costs microseconds).
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        from errorkit import safety as module
+
+        value = getattr(module, name)
+        object.__setattr__(self, name, value)
+        return value
+
+
+if TYPE_CHECKING:
+    from errorkit import safety as safety
+else:
+    safety = _Safety()
+
+
 def safe_text(text: str) -> str:
     """``safety.safe_text(text)``: masked and cut, loading the engine on the first call."""
-    from errorkit.safety import safe_text as loaded
-
-    return loaded(text)
+    return safety.safe_text(text)

@@ -100,7 +100,7 @@ from errorkit._coerce import (
     wait_seconds,
 )
 from errorkit._masked import MASKED as _MASKED
-from errorkit._masked import safe_text
+from errorkit._masked import safe_text, safety
 
 # ``typing`` is not imported at run time: it alone costs more than the rest of errorkit.
 # The typing-only support types live in ``errorkit._types``, loaded on first access.
@@ -447,9 +447,7 @@ class Error(Exception):
         Values JSON cannot hold are converted, secrets are masked, and long strings
         are cut, so ``json.dumps(error.to_dict(), allow_nan=False)`` always works.
         """
-        from errorkit.safety import error_dict
-
-        return error_dict(self)  # type: ignore[return-value]
+        return safety.error_dict(self)  # type: ignore[return-value]
 
     def to_json(self) -> str:
         """Return ``json.dumps(self.to_dict(), allow_nan=False)``, byte for byte, but faster.
@@ -458,9 +456,7 @@ class Error(Exception):
         no long string, only plain JSON values) are encoded as they are, in C; anything
         else takes ``to_dict()``. A subclass that overrides ``to_dict`` gets its output.
         """
-        from errorkit.safety import error_json
-
-        return error_json(self, Error.to_dict)
+        return safety.error_json(self, Error.to_dict)
 
     @property
     def message(self) -> str:
