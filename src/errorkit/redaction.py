@@ -345,8 +345,10 @@ class _Patterns:
         "credential",
         "double_quoted",
         "finders",
+        "header_run",
         "heap",
         "item_cut",
+        "lead_run",
         "lengths",
         "line_end",
         "marker",
@@ -354,9 +356,12 @@ class _Patterns:
         "name_in_word",
         "name_run",
         "no_search",
+        "other_triggers",
         "overlaps",
         "pair",
+        "pair_bare",
         "pair_run",
+        "pair_runs",
         "param_comma",
         "param_separator",
         "partial_marker",
@@ -490,6 +495,7 @@ class _Patterns:
             for common, indices in groups.items()
         )
         self.pair_run, self.pair = self._pair_patterns()
+        self._run_patterns()
 
     def _finders(
         self,
@@ -581,6 +587,35 @@ class _Patterns:
         )
         return tuple(finders), overlaps
 
+    def _run_patterns(self) -> None:
+        """The patterns that read a run of like firings in C (see ``_Reader._repeated``).
+
+        ``lead_run`` is a run of pairs whose name is two or three words (``API key: x``),
+        each the same text (name, separator, spacing) as the first, each value a bare value
+        the pair rule takes the plain way (``pair_run``'s), apart each time by the same
+        spacing and ``&;,`` (see ``_repeats``). ``header_run`` is the same for header lines
+        (``Cookie: a=1``): each value the rest of its line, not blank, not already masked,
+        holding no ``-----``. ``pair_runs`` caches, per name, the patterns of
+        ``_Reader._quiet_run`` (bounded).
+        """
+        import re
+
+        not_url = r"(?!//)"  # "key://x" is a URL, not a pair
+        words = r"[A-Za-z0-9_.\-]+(?:[ \t\xa0]+[A-Za-z0-9_.\-]+){1,2}"
+        lead = rf"{words}\s*(?:=>|->|=|:{not_url})\s*"
+        value = rf"{not_url}(?:{self.pair_bare})"
+        self.lead_run: re.Pattern[str] = re.compile(_repeats(lead, value))
+        header = r"[A-Za-z0-9_.\-]+[ \t]*:[ \t]*"
+        line = (  # no URL ("Cookie://x"), not blank, not masked, no "-----", to the line's end
+            r"""(?!//)(?![ \t])(?=[*"'`\\]*[^\r\n*"'`\\])"""
+            r"[^\r\n\-]*(?:-(?!----)[^\r\n\-]*)*(?=[\r\n]|\Z)"
+        )
+        self.header_run: re.Pattern[str] = re.compile(_repeats(header, line))
+        self.other_triggers: tuple[str, ...] = tuple(
+            trigger for trigger, rule in self.triggers if rule != _WORD
+        )
+        self.pair_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
     def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
         """The pair rule's common case, read in C: ``name=value`` pairs in a row.
 
@@ -612,6 +647,7 @@ class _Patterns:
         )
         bare = unmasked(r"""[^\s&;,"'`()\[\]{}<>\\\-]""")
         bare += rf"(?=[\s&;,]|\Z){not_scheme}{not_separator}"
+        self.pair_bare: str = bare
         quoted = [
             (quote, unmasked(rf"[^{quote}\\\-]") + f"(?={quote}{not_separator})")
             for quote in "\"'`"
@@ -632,6 +668,19 @@ class _Patterns:
             )
         )
         return pair_run, pair
+
+
+def _repeats(lead: str, value: str) -> str:
+    r"""A pattern for a unit (``lead``, then ``value``) repeated, apart by the same ``gap``.
+
+    ``rest`` is the units after the first: ``gap``, the first unit's very lead, a value,
+    again and again. Each value holds none of ``[\s&;,]`` (a pair's bare value) or ends
+    at a line's end, where a gap starts with ``\r`` or ``\n`` (a header line), so
+    ``gap`` + ``lead`` stands in ``rest`` where the units start and nowhere else: their
+    number is its count.
+    """
+    unit = rf"(?P=gap)(?P=lead){value}"
+    return rf"(?P<lead>{lead}){value}(?P<rest>(?P<gap>[\s&;,]+)(?P=lead){value}(?:{unit})*)"
 
 
 def _first_class(body: str) -> str:
@@ -1228,9 +1277,13 @@ class _Reader:
             start -= 1
         pairs = (
             self.patterns.pair_run.match(text, start)
-            if start >= self.last and start >= self.url_end and not self._refused(start)
+            if start >= self.last
+            and start >= self.url_end
+            and not self._refused(start)
+            and not _is_header_line(lower, start)
             else None
         )
+        quiet: tuple[int, int, str] | None = None
         if pairs is not None and self.pending:
             pending = self.pending
             while pending and pending[0][1] < start:  # the URL secrets before the pairs
@@ -1247,6 +1300,8 @@ class _Reader:
             ):
                 return self._pairs(start, pairs.end())
             self.refused = (name, pairs.end())
+            if not _is_sensitive_name(name):  # the pairs after the first may be read at once
+                quiet = (start, pairs.end(), name)
         # The rest of the run, what may stand before a separator, and the separator.
         tail = self.patterns.word_tail.match(text, after)
         if tail is None:  # pragma: no cover - the pattern matches the empty string
@@ -1257,7 +1312,7 @@ class _Reader:
             separator = end - 1  # "secret->x": the run took the "-" of "->"
         scheme = end - start in _SCHEME_LENGTHS and lower[start:end] in SCHEME_WORDS
         if tail.start("words") >= 0 and not scheme:  # the name read back from the separator
-            masked = self._pair(tail.start("after"))
+            masked = self._pair(tail.start("after"), None, -1)
             if masked is not None:
                 return masked
         elif separator >= 0:
@@ -1265,14 +1320,57 @@ class _Reader:
             plain = tail.end(1) == tail.start(2) or not _QUOTES.intersection(text[end:separator])
             run = text[start:end]
             known = plain and end - start <= _NAME_LIMIT and _is_sensitive_name(run)
-            masked = self._pair(separator, run if known else None)
+            masked = self._pair(separator, run if known else None, start)
             if masked is not None:
                 return masked
         if scheme:
             masked = self._scheme(end)
             if masked is not None:
                 return masked
+        if quiet is not None:
+            return self._quiet_run(*quiet, after)
         return after
+
+    def _quiet_run(self, start: int, end: int, name: str, after: int) -> int:
+        """The end of a refused run of pairs when reading the rest of it would mask nothing.
+
+        The pair rule refused ``text[start:end]``, same-name pairs whose name is not
+        sensitive (``tokens=1 tokens=2``), and its first pair was read and masked nothing.
+        Each later pair would be read the same way, its name alone (not sensitive), or its
+        name and the value's last word before it (``key=api key=x``: ``api key``), which is
+        checked here once per distinct word; and the values would be read by the rules of
+        the triggers they hold. So when the values, spacing and separators hold no trigger
+        at all, the reading skips to ``end``; else it goes on at ``after``, pair by pair.
+        """
+        text, patterns = self.text, self.patterns
+        if len(name) >= _NAME_LIMIT or text.find(name, start + len(name), end) < 0:
+            return after  # a long name, or one pair: nothing to gain
+        if any(trigger in name.lower() for trigger in patterns.other_triggers):
+            return after  # a name holding a credential prefix or a URL: its own rule
+        found = patterns.pair_runs.get(name)
+        if found is None:
+            import re
+
+            # Where the name stands as a pair's name (nothing glued before it, a separator
+            # after it), and the word before it (spacing only between).
+            name_at = rf"(?<![A-Za-z0-9_.\-]){re.escape(name)}(?:=(?!>)|:(?!//))"
+            found = (
+                re.compile(rf"{name_at}\s*"),
+                re.compile(rf"([A-Za-z0-9_.\-]+)[ \t\xa0]+{name_at}"),
+            )
+            if len(patterns.pair_runs) >= 64:
+                patterns.pair_runs.clear()
+            patterns.pair_runs[name] = found
+        names, word_before = found
+        segment = text[start:end]
+        rest = " ".join(names.split(segment)).lower()  # the values, spacing and separators
+        if any(trigger in rest for trigger, _ in patterns.triggers):
+            return after
+        for word in set(word_before.findall(segment)):
+            if _is_sensitive_name(f"{word[-_NAME_LIMIT:]} {name}"):
+                return after
+        self.run_end = end
+        return end
 
     def _refused(self, start: int) -> bool:
         """Tell whether ``start`` begins a pair of the same-name run the pair rule refused."""
@@ -1426,10 +1524,11 @@ class _Reader:
             pos = comma.end()
         return pos
 
-    def _pair(self, separator: int, name: str | None = None) -> int | None:
+    def _pair(self, separator: int, name: str | None, name_start: int) -> int | None:
         """When a sensitive name ends at ``separator``, mask the value after it; else None.
 
-        ``name`` is the unquoted sensitive name there when the caller knows it already.
+        ``name`` is the unquoted sensitive name there, starting at ``name_start``, when the
+        caller knows it already.
         """
         text = self.text
         quoted = False
@@ -1437,10 +1536,11 @@ class _Reader:
             found = _name_before(text, separator, self.last)
             if found is None:
                 return None
-            name, quoted = found
+            name, quoted, name_start = found
         start = separator + (2 if text.startswith(("=>", "->"), separator) else 1)
         if text[separator] == ":" and not quoted and name.lower() in HEADER_NAMES:
-            return self._header(start)
+            end = self._header(start)
+            return self._repeated(name_start, end, self.patterns.header_run)
         start = _skip(self.patterns.spaces, text, start)
         if start >= len(text):
             return start
@@ -1482,7 +1582,35 @@ class _Reader:
             credential = self.patterns.bare.match(text, after)
             if after > end and credential is not None:
                 end = credential.end()
-        return self.mask(start, end)
+        end = self.mask(start, end)
+        if " " in name:  # a name of words: the same pair may follow, again and again
+            return self._repeated(name_start, end, self.patterns.lead_run)
+        return end
+
+    def _repeated(self, lead: int, end: int, run: re.Pattern[str]) -> int:
+        """Mask at once the pairs after the one just masked that repeat it (``run``).
+
+        The pair rule has masked ``text[:end]``, a value after the name and separator
+        starting at ``lead``. When ``run`` reads that pair and, right after it, pairs of
+        the very same name, separator and spacing with the plain values it allows (the
+        same header line again: ``Cookie: a=1`` lines; the same pair of a name of words:
+        ``API key: x`` lines), each of them would be read as that one was: their values are
+        masked in C, the masked run written as one repeated string. Returns where the
+        reading goes on.
+        """
+        if self.last != end or self.pending or lead < self.url_end:
+            return end  # not a plain mask (a private key cut it, a URL secret joined it)
+        text, patterns = self.text, self.patterns
+        found = run.match(text, lead)
+        if found is None or found.start("rest") != end:
+            return end
+        lowered = found.group("lead").lower()
+        if any(trigger in lowered for trigger in patterns.other_triggers):
+            return end  # a name holding a credential prefix: that rule reads it too
+        unit = found.group("gap") + found.group("lead")  # what stands before each value
+        self.out.append((unit + REDACTED) * found.group("rest").count(unit))
+        self.last = self.run_end = found.end()
+        return found.end()
 
     def _value_end(self, start: int) -> int:
         """Return where a bare value ends: words and bracketed groups glued together.
@@ -1530,14 +1658,22 @@ class _Reader:
         return end + len(opener) if close >= 0 else end
 
 
+def _is_header_line(lower: str, start: int) -> bool:
+    """Tell whether a header's name and ``:`` start at ``start``: the pair rule refuses it."""
+    for name in HEADER_NAMES:
+        if lower.startswith(name, start):
+            return lower.startswith(":", start + len(name))
+    return False
+
+
 def _skip(pattern: re.Pattern[str], text: str, pos: int) -> int:
     """Return where ``pattern`` (one that may match nothing) stops matching at ``pos``."""
     found = pattern.match(text, pos)
     return pos if found is None else found.end()
 
 
-def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool] | None:
-    """Return the sensitive name ending at ``sep`` and whether it is quoted, or None.
+def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | None:
+    """Return the sensitive name ending at ``sep``, whether it is quoted, and its start.
 
     The name is a quoted string, a bare word, or up to three words ("Invalid API key").
     """
@@ -1551,7 +1687,7 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool] | None:
             close -= 1
         opening = text.rfind(quote, max(floor, close - _NAME_LIMIT), close)
         name = text[opening + 1 : close].rstrip("\\")
-        return (name, True) if opening >= 0 and _is_sensitive_name(name) else None
+        return (name, True, opening) if opening >= 0 and _is_sensitive_name(name) else None
     words: list[str] = []
     while len(words) < _NAME_WORDS:
         start = end
@@ -1562,7 +1698,7 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool] | None:
         words.append(text[start:end])
         name = " ".join(reversed(words))
         if _is_sensitive_name(name):
-            return name, False
+            return name, False, start
         end = start
         while end > floor and text[end - 1] in _WORD_GAP:  # spaces, tabs, no-break spaces
             end -= 1
