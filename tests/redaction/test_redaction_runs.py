@@ -1,0 +1,202 @@
+"""The redaction engine's run paths: a run of like firings read in C gives the general reading.
+
+Each run path (``_Reader._repeated``: the same header line or pair of a name of words again
+and again; ``_Reader._quiet_run``: a refused run of pairs whose values hold no trigger;
+``_is_header_line``: a header line skips the pair rule's run it would refuse) is checked
+twice: its output equals the reading with the path turned off, on thousands of generated
+texts that mix the shapes, and it is used where it should be (the general rule is entered a
+few times, not once per pair).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from errorkit import redaction
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+_NAMES = [
+    "tokens",
+    "token",
+    "key",
+    "api key",
+    "API key",
+    "Session ID",
+    "cookie",
+    "Cookie",
+    "Set-Cookie",
+    "Authorization",
+    "basic",
+    "secret word",
+    "x",
+    "password hash",
+    "sk-x key",
+    "Invalid API key",
+    "-----BEGIN key",
+]
+_SEPARATORS = ["=", ": ", ":", " = ", "=>", "->", ":  ", ": \t", ":\t"]
+_VALUES = [
+    "1",
+    "x",
+    "api",
+    "***",
+    "a=1",
+    "sk-" + "a" * 24,
+    "Bearer",
+    "b'x'",
+    '"q"',
+    "'s'",
+    "http://u:p@h/",
+    "//x",
+    "a-----b",
+    "-----BEGIN PRIVATE KEY-----",
+    "key",
+    "token",
+    "[a]",
+    "a\\b",
+    "",
+    "tokens=1",
+    "x:tokens=1",
+    "é",
+    "a b",
+    "p@ss",
+    "*",
+]
+_GAPS = [" ", "\n", "\r\n", "&", ";", ", ", "\t", "", "  ", " \n "]
+_BETWEEN = ["prose ", "https://h/?token=x ", "Bearer abc123def ", "\n", "key ", "(", '"']
+
+
+def _texts(count: int, seed: int) -> Iterator[str]:
+    """Texts of runs: a name, separator and value repeated (or with other values), mixed."""
+    rng = random.Random(seed)
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            name, separator, gap = rng.choice(_NAMES), rng.choice(_SEPARATORS), rng.choice(_GAPS)
+            same = rng.random() < 0.6
+            value = rng.choice(_VALUES)
+            for _ in range(rng.randint(1, 6)):
+                parts.append(name + separator + (value if same else rng.choice(_VALUES)) + gap)
+            if rng.random() < 0.3:
+                parts.append(rng.choice(_BETWEEN))
+        yield "".join(parts)
+
+
+def _quiet_off(self: Any, start: int, end: int, name: str, after: int) -> int:
+    """``_quiet_run`` turned off: the reading goes on pair by pair."""
+    return after
+
+
+def _repeated_off(self: Any, lead: int, end: int, run: Any) -> int:
+    """``_repeated`` turned off: the reading goes on pair by pair."""
+    return end
+
+
+def _header_line_off(lower: str, start: int) -> bool:
+    """``_is_header_line`` turned off: the pair rule reads every run."""
+    return False
+
+
+_PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
+    "repeated": (redaction._Reader, "_repeated", _repeated_off),
+    "quiet_run": (redaction._Reader, "_quiet_run", _quiet_off),
+    "header_line": (redaction, "_is_header_line", _header_line_off),
+}
+
+
+@pytest.mark.parametrize("path", sorted(_PATHS))
+def test_a_run_path_reads_as_the_general_path(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each run path gives, on 3,000 generated texts, the output of the reading without it."""
+    texts = list(_texts(3000, seed=sorted(_PATHS).index(path)))
+    fast = [redaction._redact_text(text) for text in texts]
+    owner, attribute, off = _PATHS[path]
+    monkeypatch.setattr(owner, attribute, off)
+    general = [redaction._redact_text(text) for text in texts]
+    differences = [
+        (text, one, other)
+        for text, one, other in zip(texts, fast, general, strict=True)
+        if one != other
+    ]
+    assert differences == []
+
+
+def test_the_generated_texts_reach_every_run_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generated texts take each run path many times, so the comparison above tests it."""
+    calls = dict.fromkeys(["_repeated", "_quiet_run"], 0)
+    for name in calls:
+        original = getattr(redaction._Reader, name)
+
+        def counted(self: Any, *args: Any, _name: str = name, _original: Any = original) -> Any:
+            calls[_name] += 1
+            return _original(self, *args)
+
+        monkeypatch.setattr(redaction._Reader, name, counted)
+    for text in _texts(3000, seed=0):
+        redaction._redact_text(text)
+    assert min(calls.values()) > 100
+
+
+RUNS = [
+    ("API key: x\n", "API key: ***\n"),
+    ("Session ID: s3 ", "Session ID: *** "),
+    ("Cookie: a=1\n", "Cookie: ***\n"),
+    ("Set-Cookie: sid=1; Path=/\r\n", "Set-Cookie: ***\r\n"),
+    ("Authorization: Bearer abc\n", "Authorization: ***\n"),
+    ("tokens=1 ", "tokens=1 "),
+    ("cookie=x\n", "cookie=***\n"),
+]
+
+
+@pytest.mark.parametrize(("unit", "masked"), RUNS, ids=[unit for unit, _ in RUNS])
+def test_a_run_enters_the_general_rule_a_few_times(
+    unit: str, masked: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 like units are masked each as the first, reading the word rule a few times only."""
+    calls = 0
+    original = redaction._Reader._word
+
+    def counted(self: Any, lower: str, at: int, after: int) -> int:
+        nonlocal calls
+        calls += 1
+        return original(self, lower, at, after)
+
+    monkeypatch.setattr(redaction._Reader, "_word", counted)
+    assert redaction._redact_text(unit * 400 + "end") == masked * 400 + "end"
+    assert calls <= 4
+
+
+ROWS = [
+    # a pair of a name of words, again: each value masked, the repeat read at once
+    ("API key: a\nAPI key: b\nAPI key: c", "API key: ***\nAPI key: ***\nAPI key: ***"),
+    # a different gap ends the repeat; the reading goes on pair by pair, the same
+    ("API key: a\nAPI key: b API key: c", "API key: ***\nAPI key: *** API key: ***"),
+    # a value the pair rule reads otherwise (a quoted one) ends the repeat
+    ("API key: a\nAPI key: 'b c'\nAPI key: d", "API key: ***\nAPI key: '***'\nAPI key: ***"),
+    # a header line that is a URL ("Cookie://x") is no header line
+    ("Cookie: a\nCookie: b\nCookie://x", "Cookie: ***\nCookie: ***\nCookie://x"),
+    # a blank or masked header line is left as it is
+    ("Cookie: a\nCookie: ***\nCookie: b", "Cookie: ***\nCookie: ***\nCookie: ***"),
+    # a private key in a header line is read by its own rule
+    (
+        "Cookie: a\nCookie: -----BEGIN PRIVATE KEY-----\nK\n-----END PRIVATE KEY-----",
+        "Cookie: ***\nCookie: -----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----",
+    ),
+    # a refused run: the word before a name can make it sensitive (api key)
+    ("key=api key=x key=y", "key=api key=*** key=y"),
+    # a refused run whose value holds a credential: that rule still reads it
+    ("tokens=1 tokens=sk-" + "a" * 24 + " tokens=3", "tokens=1 tokens=*** tokens=3"),
+    # a refused run whose value holds a sensitive pair: the pair rule reads it
+    ("tokens=1 tokens=x:password=p tokens=3", "tokens=1 tokens=x:password=*** tokens=3"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROWS, ids=[text for text, _ in ROWS])
+def test_run_rows(text: str, expected: str) -> None:
+    """Runs that end, or hold a shape another rule reads, mask as the rows say."""
+    assert redaction._redact_text(text) == expected
+    assert redaction.redact_text(expected) == expected
