@@ -200,3 +200,29 @@ def test_run_rows(text: str, expected: str) -> None:
     """Runs that end, or hold a shape another rule reads, mask as the rows say."""
     assert redaction._redact_text(text) == expected
     assert redaction.redact_text(expected) == expected
+
+
+class _CountingRun:
+    """The pair rule's run pattern, counting the calls of its ``match``."""
+
+    def __init__(self, pattern: Any) -> None:
+        self.pattern = pattern
+        self.calls = 0
+
+    def match(self, text: str, pos: int = 0) -> Any:
+        """Match as the pattern does, counting the call."""
+        self.calls += 1
+        return self.pattern.match(text, pos)
+
+
+@pytest.mark.parametrize("unit", ["Cookie: a=1\n", "set-cookie:x\n", "Proxy-Authorization: B\n"])
+def test_a_header_line_skips_the_pair_run_it_would_refuse(
+    unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A header's name and ``:`` never start the pair rule's run match, which it refuses."""
+    patterns = redaction._patterns()
+    counting = _CountingRun(patterns.pair_run)
+    monkeypatch.setattr(patterns, "pair_run", counting)
+    masked = redaction._redact_text(unit * 50)
+    assert masked.count("***") == 50
+    assert counting.calls == 0
