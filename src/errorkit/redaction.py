@@ -1024,6 +1024,7 @@ class _Reader:
         "out",
         "patterns",
         "pending",
+        "plain_span",
         "refused",
         "run_end",
         "shape_ends",
@@ -1045,6 +1046,7 @@ class _Reader:
         self.url_start = 0  # where the last URL read starts
         self.url_end = 0  # where the last URL read ends
         self.span_end = 0  # where the stretch of text that URL stood in (no whitespace) ends
+        self.plain_span = 0  # where the last stretch tested for ``_plain_urls`` ends
         self.run_end = 0  # where the last run of name characters read ends
         # The name and end of the last run of same-name pairs the pair rule refused (a
         # header's name, a name that is not sensitive): a later trigger of that name inside
@@ -1239,7 +1241,32 @@ class _Reader:
                 (first, self._private_key_start(first, last) if last - first > 10 else last)
                 for first, last in secrets
             ]
+        elif self.span_end - end > 1 and self.plain_span < self.span_end:
+            return self._plain_urls(lower, start, after)
         return after
+
+    def _plain_urls(self, lower: str, start: int, after: int) -> int:
+        """Where the reading of a stretch of URLs that holds no secret goes on.
+
+        A stretch (``https://a,https://b,...``, no whitespace) with no ``@``, ``?`` or ``#``
+        holds no URL secret, and when it holds no trigger but ``://`` either, no rule masks
+        anything in it: the URL rule only notes each URL's bounds, which no other rule asks
+        for there. The reading goes on at its last URL, read as the general path reads it
+        (in the same stretch, so its bounds are found the same way). The stretch is tested
+        once, with one search in C per trigger.
+        """
+        span_end = self.span_end
+        self.plain_span = span_end  # tested once per stretch
+        last = lower.rfind("://", after, span_end)
+        if last < 0:
+            return after
+        stretch = self.text[start:span_end].lower()  # beyond ASCII too: an added name
+        if "@" in stretch or "?" in stretch or "#" in stretch:
+            return after
+        for trigger, rule in self.patterns.triggers:
+            if rule != _URL and trigger in stretch:
+                return after
+        return last
 
     def _is_whole_url(self, after: int) -> bool:
         """Tell whether the text, which starts with a URL, is that URL alone (a URL value).

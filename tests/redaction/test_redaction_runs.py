@@ -69,6 +69,29 @@ _VALUES = [
 ]
 _GAPS = [" ", "\n", "\r\n", "&", ";", ", ", "\t", "", "  ", " \n "]
 _BETWEEN = ["prose ", "https://h/?token=x ", "Bearer abc123def ", "\n", "key ", "(", '"']
+_URL_ITEMS = [
+    "https://h",
+    "redis://h:6379/0",
+    "http://h/a.b",
+    "https://u:p@h",
+    "https://h/?q=1",
+    "http://h#f",
+    "ftp://h/token",
+    "http://h/x)",
+    "://",
+    "a",
+    "sk-" + "a" * 24,
+    "key=v",
+    "https://Пароль.h",
+]
+_URL_GAPS = [",", ";", "&", ", ", ""]
+
+
+def _url_list(rng: random.Random) -> str:
+    """A stretch of URLs (a broker list), mostly alike, now and then another item."""
+    item, gap = rng.choice(_URL_ITEMS[:3]), rng.choice(_URL_GAPS)
+    items = [rng.choice(_URL_ITEMS) if rng.random() < 0.1 else item for _ in range(8)]
+    return gap.join(items) + rng.choice([" ", "\n", "", ". "])
 
 
 def _texts(count: int, seed: int) -> Iterator[str]:
@@ -84,6 +107,8 @@ def _texts(count: int, seed: int) -> Iterator[str]:
                 parts.append(name + separator + (value if same else rng.choice(_VALUES)) + gap)
             if rng.random() < 0.3:
                 parts.append(rng.choice(_BETWEEN))
+            if rng.random() < 0.3:
+                parts.append(_url_list(rng))
         yield "".join(parts)
 
 
@@ -97,6 +122,11 @@ def _repeated_off(self: Any, lead: int, end: int, run: Any) -> int:
     return end
 
 
+def _plain_urls_off(self: Any, lower: str, start: int, after: int) -> int:
+    """``_plain_urls`` turned off: the reading goes on URL by URL."""
+    return after
+
+
 def _header_line_off(lower: str, start: int) -> bool:
     """``_is_header_line`` turned off: the pair rule reads every run."""
     return False
@@ -106,6 +136,7 @@ _PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "repeated": (redaction._Reader, "_repeated", _repeated_off),
     "quiet_run": (redaction._Reader, "_quiet_run", _quiet_off),
     "header_line": (redaction, "_is_header_line", _header_line_off),
+    "plain_urls": (redaction._Reader, "_plain_urls", _plain_urls_off),
 }
 
 
@@ -127,7 +158,7 @@ def test_a_run_path_reads_as_the_general_path(path: str, monkeypatch: pytest.Mon
 
 def test_the_generated_texts_reach_every_run_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """The generated texts take each run path many times, so the comparison above tests it."""
-    calls = dict.fromkeys(["_repeated", "_quiet_run"], 0)
+    calls = dict.fromkeys(["_repeated", "_quiet_run", "_plain_urls"], 0)
     for name in calls:
         original = getattr(redaction._Reader, name)
 
@@ -226,3 +257,22 @@ def test_a_header_line_skips_the_pair_run_it_would_refuse(
     masked = redaction._redact_text(unit * 50)
     assert masked.count("***") == 50
     assert counting.calls == 0
+
+
+@pytest.mark.parametrize("gap", [",", ";", "&"])
+def test_a_stretch_of_plain_urls_is_read_at_its_ends(
+    gap: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 URLs with no secret in one stretch: the URL rule reads the first and the last."""
+    calls = 0
+    original = redaction._Reader._url
+
+    def counted(self: Any, lower: str, at: int, after: int) -> int:
+        nonlocal calls
+        calls += 1
+        return original(self, lower, at, after)
+
+    monkeypatch.setattr(redaction._Reader, "_url", counted)
+    text = gap.join(["https://h:9200/a"] * 400) + " token=abc"
+    assert redaction._redact_text(text) == text.replace("abc", "***")
+    assert calls == 2
