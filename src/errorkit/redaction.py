@@ -345,6 +345,7 @@ class _Patterns:
         "credential",
         "double_quoted",
         "finders",
+        "gap",
         "header_run",
         "heap",
         "item_cut",
@@ -605,6 +606,7 @@ class _Patterns:
         lead = rf"{words}\s*(?:=>|->|=|:{not_url})\s*"
         value = rf"{not_url}(?:{self.pair_bare})"
         self.lead_run: re.Pattern[str] = re.compile(_repeats(lead, value))
+        self.gap: re.Pattern[str] = re.compile(r"[\s&;,]*")
         header = r"[A-Za-z0-9_.\-]+[ \t]*:[ \t]*"
         line = (  # no URL ("Cookie://x"), not blank, not masked, no "-----", to the line's end
             r"""(?!//)(?![ \t])(?=[*"'`\\]*[^\r\n*"'`\\])"""
@@ -1567,7 +1569,7 @@ class _Reader:
         start = separator + (2 if text.startswith(("=>", "->"), separator) else 1)
         if text[separator] == ":" and not quoted and name.lower() in HEADER_NAMES:
             end = self._header(start)
-            return self._repeated(name_start, end, self.patterns.header_run)
+            return self._repeated(name_start, start, end, self.patterns.header_run)
         start = _skip(self.patterns.spaces, text, start)
         if start >= len(text):
             return start
@@ -1611,23 +1613,25 @@ class _Reader:
                 end = credential.end()
         end = self.mask(start, end)
         if " " in name:  # a name of words: the same pair may follow, again and again
-            return self._repeated(name_start, end, self.patterns.lead_run)
+            return self._repeated(name_start, start, end, self.patterns.lead_run)
         return end
 
-    def _repeated(self, lead: int, end: int, run: re.Pattern[str]) -> int:
+    def _repeated(self, lead: int, value: int, end: int, run: re.Pattern[str]) -> int:
         """Mask at once the pairs after the one just masked that repeat it (``run``).
 
         The pair rule has masked ``text[:end]``, a value after the name and separator
-        starting at ``lead``. When ``run`` reads that pair and, right after it, pairs of
-        the very same name, separator and spacing with the plain values it allows (the
-        same header line again: ``Cookie: a=1`` lines; the same pair of a name of words:
-        ``API key: x`` lines), each of them would be read as that one was: their values are
-        masked in C, the masked run written as one repeated string. Returns where the
-        reading goes on.
+        that stand in ``text[lead:value]``. When ``run`` reads that pair and, right after
+        it, pairs of the very same name, separator and spacing with the plain values it
+        allows (the same header line again: ``Cookie: a=1`` lines; the same pair of a name
+        of words: ``API key: x`` lines), each of them would be read as that one was: their
+        values are masked in C, the masked run written as one repeated string. Returns where
+        the reading goes on. A name and separator that do not follow at once cost no match.
         """
         if self.last != end or self.pending or lead < self.url_end:
             return end  # not a plain mask (a private key cut it, a URL secret joined it)
         text, patterns = self.text, self.patterns
+        if not text.startswith(text[lead:value], _skip(patterns.gap, text, end)):
+            return end  # no repeat right after it: not worth the run's match
         found = run.match(text, lead)
         if found is None or found.start("rest") != end:
             return end

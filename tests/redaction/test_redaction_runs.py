@@ -117,7 +117,7 @@ def _quiet_off(self: Any, start: int, end: int, name: str, after: int) -> int:
     return after
 
 
-def _repeated_off(self: Any, lead: int, end: int, run: Any) -> int:
+def _repeated_off(self: Any, lead: int, value: int, end: int, run: Any) -> int:
     """``_repeated`` turned off: the reading goes on pair by pair."""
     return end
 
