@@ -621,17 +621,19 @@ class _Patterns:
     def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
         """The pair rule's common case, read in C: ``name=value`` pairs in a row.
 
-        ``pair`` is one pair whose every step the pair rule takes the plain way: a name of
+        ``pair_run`` is pairs with the same name in a row, apart only by spacing and
+        ``&;,``, each one whose every step the pair rule takes the plain way: a name of
         name characters, ``=`` or ``:`` right after it, maybe spacing, then a bare value of
         plain characters ending at whitespace, ``&``, ``;``, ``,`` or the end, or a quoted
         one without escapes; the value is not yet masked (a character other than ``*``),
         holds no ``-----`` (a private key's rule may read there), does not end in a scheme
         word (whose credential would go too), and is not followed by a separator (it could
-        be the next pair's name). Its groups are what comes before the value: one for a
-        bare value, one per quote for a quoted one (the opening quote included; the
-        closing one is left after the value). ``pair_run`` is such pairs with the same
-        name in a row, apart only by spacing and ``&;,``. Anything else is left to the pair
-        rule's own reading.
+        be the next pair's name). Anything else is left to the pair rule's own reading.
+
+        ``pair`` splits a run ``pair_run`` read: its one group is what stands before a value
+        (the name, the separator, spacing, an opening quote; a closing quote is left after
+        the value), and the value is read the short way, every check made already: to its
+        closing quote, or to whitespace, ``&``, ``;``, ``,`` or the end.
         """
         import re
 
@@ -662,12 +664,8 @@ class _Patterns:
             rf"(?:[\s&;,]*(?P=name){separator}(?:{value}))*"
         )
         pair = re.compile(
-            "|".join(
-                [
-                    f"({name}{separator}){bare}",
-                    *(f"({name}{separator}{quote}){inner}" for quote, inner in quoted),
-                ]
-            )
+            rf"""({name}{separator}["'`]?)"""
+            r"""(?:(?<=")[^"\\]*|(?<=')[^'\\]*|(?<=`)[^`\\]*|[^\s&;,"'`()\[\]{}<>\\]+)"""
         )
         return pair_run, pair
 
@@ -1412,20 +1410,11 @@ class _Reader:
     def _pairs(self, start: int, end: int) -> int:
         """Mask the values of the pairs in a row that ``pair_run`` read; return ``end``."""
         text = self.text
-        # The text between the values, and what stands before each value (one of four
-        # groups), in turns: the values are what the split leaves out.
-        parts: list[str | None] = self.patterns.pair.split(text[start:end])
-        pieces: list[str | None] = parts[::5]
-        before = [
-            (bare or double or single or backtick or "") + REDACTED
-            for bare, double, single, backtick in zip(
-                parts[1::5], parts[2::5], parts[3::5], parts[4::5], strict=True
-            )
-        ]
-        joined: list[str | None] = [None] * (len(pieces) + len(before))
-        joined[::2] = pieces
-        joined[1::2] = before
-        masked = "".join(joined)  # type: ignore[arg-type]
+        # The text between the values, and what stands before each value (the group), in
+        # turns: the values are what the split leaves out.
+        parts: list[str] = self.patterns.pair.split(text[start:end])
+        parts[1::2] = [before + REDACTED for before in parts[1::2]]
+        masked = "".join(parts)
         self.run_end = end
         if text[end - 1] in _QUOTES:  # the closing quote of the last value is not masked
             end -= 1

@@ -1,8 +1,10 @@
 """The redaction engine's run paths: a run of like firings read in C gives the general reading.
 
-Each run path (``_Reader._repeated``: the same header line or pair of a name of words again
-and again; ``_Reader._quiet_run``: a refused run of pairs whose values hold no trigger;
-``_is_header_line``: a header line skips the pair rule's run it would refuse) is checked
+Each run path (``_Reader._pairs``: same-name pairs in a row; ``_Reader._repeated``: the same
+header line or pair of a name of words again and again; ``_Reader._quiet_run``: a refused
+run of pairs whose values hold no trigger; ``_Reader._plain_urls``: a stretch of URLs with
+no secret; ``_is_header_line``: a header line skips the pair rule's run it would refuse) is
+checked
 twice: its output equals the reading with the path turned off, on thousands of generated
 texts that mix the shapes, and it is used where it should be (the general rule is entered a
 few times, not once per pair).
@@ -11,6 +13,7 @@ few times, not once per pair).
 from __future__ import annotations
 
 import random
+import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -140,13 +143,20 @@ _PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
 }
 
 
-@pytest.mark.parametrize("path", sorted(_PATHS))
+@pytest.mark.parametrize("path", [*sorted(_PATHS), "pair_run"])
 def test_a_run_path_reads_as_the_general_path(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each run path gives, on 3,000 generated texts, the output of the reading without it."""
-    texts = list(_texts(3000, seed=sorted(_PATHS).index(path)))
+    """Each run path gives, on 3,000 generated texts, the output of the reading without it.
+
+    ``pair_run`` turned off (it never matches) leaves every pair to the pair rule's own
+    reading: the same-name runs it reads in C (``_Reader._pairs``) are compared too.
+    """
+    texts = list(_texts(3000, seed=[*sorted(_PATHS), "pair_run"].index(path)))
     fast = [redaction._redact_text(text) for text in texts]
-    owner, attribute, off = _PATHS[path]
-    monkeypatch.setattr(owner, attribute, off)
+    if path == "pair_run":
+        monkeypatch.setattr(redaction._patterns(), "pair_run", re.compile("(?!)"))
+    else:
+        owner, attribute, off = _PATHS[path]
+        monkeypatch.setattr(owner, attribute, off)
     general = [redaction._redact_text(text) for text in texts]
     differences = [
         (text, one, other)
@@ -158,7 +168,7 @@ def test_a_run_path_reads_as_the_general_path(path: str, monkeypatch: pytest.Mon
 
 def test_the_generated_texts_reach_every_run_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """The generated texts take each run path many times, so the comparison above tests it."""
-    calls = dict.fromkeys(["_repeated", "_quiet_run", "_plain_urls"], 0)
+    calls = dict.fromkeys(["_repeated", "_quiet_run", "_plain_urls", "_pairs"], 0)
     for name in calls:
         original = getattr(redaction._Reader, name)
 
