@@ -1506,11 +1506,15 @@ class _Reader:
             return self._mask_params(start)
         # Between the params, then each param's name, "=" and value, in turns.
         parts = self.patterns.auth_param.split(segment)
-        values = parts[3::4]
-        masked = [
-            value if _is_public_param(name) else _masked_param(value)
-            for name, value in zip(parts[1::4], values, strict=True)
-        ]
+        names, values = parts[1::4], parts[3::4]
+        if any(map(_is_public_param, set(names))):
+            masked = [
+                value if _is_public_param(name) else _masked_param(value)
+                for name, value in zip(names, values, strict=True)
+            ]
+        else:  # every value masked: each distinct value once, the list mapped in C
+            memo = {value: _masked_param(value) for value in set(values)}
+            masked = list(map(memo.__getitem__, values))
         last = len(masked) - 1  # the last value masked
         while last >= 0 and masked[last] is values[last]:
             last -= 1

@@ -1,6 +1,7 @@
 """The redaction engine's run paths: a run of like firings read in C gives the general reading.
 
-Each run path (``_Reader._pairs``: same-name pairs in a row; ``_Reader._repeated``: the same
+Each run path (``_Reader._pairs``: same-name pairs in a row; ``_Reader._auth_params``: an
+auth-param list; ``_Reader._repeated``: the same
 header line or pair of a name of words again and again; ``_Reader._quiet_run``: a refused
 run of pairs whose values hold no trigger; ``_Reader._plain_urls``: a stretch of URLs with
 no secret; ``_is_header_line``: a header line skips the pair rule's run it would refuse) is
@@ -71,7 +72,19 @@ _VALUES = [
     "*",
 ]
 _GAPS = [" ", "\n", "\r\n", "&", ";", ", ", "\t", "", "  ", " \n "]
-_BETWEEN = ["prose ", "https://h/?token=x ", "Bearer abc123def ", "\n", "key ", "(", '"']
+_BETWEEN = [
+    "prose ",
+    "https://h/?token=x ",
+    "Bearer abc123def ",
+    "\n",
+    "key ",
+    "(",
+    '"',
+    'Digest nonce="n", nonce="n", nonce="n" ',
+    'Digest username="u", nonce="n", response=r1, nc=1, response="r2" ',
+    'Bearer realm="api", error="invalid_token" ',
+    'Digest nonce="***", nonce="n-----BEGIN PRIVATE KEY-----", ',
+]
 _URL_ITEMS = [
     "https://h",
     "redis://h:6379/0",
@@ -130,6 +143,12 @@ def _plain_urls_off(self: Any, lower: str, start: int, after: int) -> int:
     return after
 
 
+def _auth_params_off(self: Any, start: int) -> int:
+    """``_auth_params`` read value by value, each through the general ``mask``."""
+    result: int = self._mask_params(start)
+    return result
+
+
 def _header_line_off(lower: str, start: int) -> bool:
     """``_is_header_line`` turned off: the pair rule reads every run."""
     return False
@@ -140,6 +159,7 @@ _PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "quiet_run": (redaction._Reader, "_quiet_run", _quiet_off),
     "header_line": (redaction, "_is_header_line", _header_line_off),
     "plain_urls": (redaction._Reader, "_plain_urls", _plain_urls_off),
+    "auth_params": (redaction._Reader, "_auth_params", _auth_params_off),
 }
 
 
@@ -286,3 +306,19 @@ def test_a_stretch_of_plain_urls_is_read_at_its_ends(
     text = gap.join(["https://h:9200/a"] * 400) + " token=abc"
     assert redaction._redact_text(text) == text.replace("abc", "***")
     assert calls == 2
+
+
+def test_an_auth_param_list_masks_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """400 auth-params, none public, with one value: the value's mask is worked out once."""
+    calls = 0
+    original = redaction._masked_param
+
+    def counted(value: str) -> str:
+        nonlocal calls
+        calls += 1
+        return original(value)
+
+    monkeypatch.setattr(redaction, "_masked_param", counted)
+    text = "Digest " + 'nonce="n", ' * 400
+    assert redaction._redact_text(text) == "Digest " + 'nonce="***", ' * 400
+    assert calls == 1
