@@ -365,6 +365,7 @@ class _Patterns:
         "pair_runs",
         "param_comma",
         "param_separator",
+        "params_after",
         "partial_marker",
         "pem_header",
         "plain_after",
@@ -455,6 +456,8 @@ class _Patterns:
             rf"""\s+(?:(?P<param>{token}[ \t]*=[ \t]*")"""
             r"""|(?P<quote>["']?)(?P<word>[^\s"'`,;<>()\[\]{}]+))"""
         )
+        # After a URL standing as an auth-param list's first part: the comma and the list.
+        self.params_after: re.Pattern[str] = re.compile(rf"[ \t]*,\s*(?={token}[ \t]*=)")
         self.param_separator: re.Pattern[str] = re.compile(r"(&(?:amp;)?)")
         scheme = r"[A-Za-z][A-Za-z0-9+.\-]*://"
         self.item_cut: re.Pattern[str] = re.compile(
@@ -1459,7 +1462,9 @@ class _Reader:
         looks like one. Parameters that start with a quoted value (``Digest username="bob",
         response="..."``, a ``WWW-Authenticate: Bearer realm="api"`` challenge) are read as
         pairs instead: each value is masked unless its name is one of ``PUBLIC_AUTH_PARAMS``.
-        A bare ``x=y`` first is a credential (``Bearer S3cr3t=...``), not a parameter.
+        A bare ``x=y`` first is a credential (``Bearer S3cr3t=...``), not a parameter. A URL
+        is read by its own rule; when a comma and auth-params follow it (a Digest credential
+        whose first part is a URL), they are read as the list.
         """
         text = self.text
         tail = self.patterns.scheme_tail.match(text, scheme_end)
@@ -1477,7 +1482,7 @@ class _Reader:
             word = word.rstrip(".,:;!?")  # prose punctuation after the word is not part of it
             end = closed = start + len(word)
         if "://" in word and self.patterns.url_start.match(word):
-            return None  # a URL: its own rule reads it
+            return self._params_after_url(start, end)
         name = self.patterns.name_in_word.match(word)
         if (
             not _looks_like_credential(word)
@@ -1486,6 +1491,23 @@ class _Reader:
         ):
             return None  # prose, or the name of a pair ("basic access_token: S"): its rule reads it
         return self.mask(start, end)
+
+    def _params_after_url(self, start: int, end: int) -> int | None:
+        """A URL after a scheme word, then maybe auth-params: ``Digest https://h/x, nonce="n"``.
+
+        The URL is read by its rule, here, before the list (its secrets wait to be written,
+        and ``mask`` writes them first); the list after it is read as an auth-param list.
+        Returns None, leaving the URL to be read where the scan finds it, when no list
+        follows or the URL reaches into it.
+        """
+        params = self.patterns.params_after.match(self.text, end)
+        if params is None:
+            return None
+        colon = self.lower.find("://", start, end)
+        self._url(self.lower, colon, colon + 3)
+        if self.url_end > params.start():
+            return None
+        return self._auth_params(params.end())
 
     def _auth_params(self, start: int) -> int:
         """Mask the values of an auth-param list (``name=value, name="value"``), end to end.
