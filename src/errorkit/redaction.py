@@ -308,6 +308,7 @@ HEADER_NAMES: Final = ("proxy-authorization", "authorization", "set-cookie", "co
 
 _WORD_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _NAME_CHARS: Final = _WORD_CHARS | frozenset("-.")
+_NAME_CHAR_TEXT: Final = "".join(sorted(_NAME_CHARS))
 _SCHEME_CHARS: Final = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-."
 )
@@ -1305,15 +1306,20 @@ class _Reader:
         start = at
         while start > self.last and text[start - 1] in _NAME_CHARS:
             start -= 1
-        pairs = (
-            self.patterns.pair_run.match(text, start)
-            if start >= self.last
-            and start >= self.url_end
-            and not self._refused(start)
-            and not _is_header_line(lower, start)
-            else None
-        )
-        quiet: tuple[int, int, str] | None = None
+        pairs: re.Match[str] | None = None
+        quiet: tuple[int, str] | None = None
+        if start >= self.last and start >= self.url_end and not self._refused(start):
+            # The pair rule's run in C, unless it would be refused for its name: a header's
+            # (``Cookie:``) or one not sensitive, whose pairs the quiet run may read instead.
+            # With URL secrets waiting, the run is matched all the same (it writes them).
+            first = self.patterns.name_run.match(text, start)
+            if self.pending or first is None:
+                pairs = self.patterns.pair_run.match(text, start)
+            elif not _is_header_line(lower, start):
+                if _is_sensitive_name(first.group()):
+                    pairs = self.patterns.pair_run.match(text, start)
+                else:
+                    quiet = (start, first.group())
         if pairs is not None and self.pending:
             pending = self.pending
             while pending and pending[0][1] < start:  # the URL secrets before the pairs
@@ -1330,8 +1336,6 @@ class _Reader:
             ):
                 return self._pairs(start, pairs.end())
             self.refused = (name, pairs.end())
-            if not _is_sensitive_name(name):  # the pairs after the first may be read at once
-                quiet = (start, pairs.end(), name)
         # The rest of the run, what may stand before a separator, and the separator.
         tail = self.patterns.word_tail.match(text, after)
         if tail is None:  # pragma: no cover - the pattern matches the empty string
@@ -1361,44 +1365,53 @@ class _Reader:
             return self._quiet_run(*quiet, after)
         return after
 
-    def _quiet_run(self, start: int, end: int, name: str, after: int) -> int:
-        """The end of a refused run of pairs when reading the rest of it would mask nothing.
+    def _quiet_run(self, start: int, name: str, after: int) -> int:
+        """Where the reading goes on after a run of pairs of a name that is not sensitive.
 
-        The pair rule refused ``text[start:end]``, same-name pairs whose name is not
-        sensitive (``tokens=1 tokens=2``), and its first pair was read and masked nothing.
-        Each later pair would be read the same way, its name alone (not sensitive), or its
-        name and the value's last word before it (``key=api key=x``: ``api key``), which is
-        checked here once per distinct word; and the values would be read by the rules of
-        the triggers they hold. So when the values, spacing and separators hold no trigger
-        at all, the reading skips to ``end``; else it goes on at ``after``, pair by pair.
+        The pair at ``start`` has a name that is not sensitive (``tokens=1 tokens=2``), and
+        its reading masked nothing. Each later pair of that name would be read the same
+        way: its name alone (not sensitive), or its name and the word before it, spacing
+        only between (``key=api key=x``: ``api key``), which is checked here once per
+        distinct word; and everything else would be read by the rules of the triggers it
+        holds. So when the rest of the run (``quiet_run``: such pairs, each value up to
+        spacing or ``&;,``) holds no trigger at all, the reading skips to its end, where no
+        trigger can start before and end after; else it goes on at ``after``.
         """
         text, patterns = self.text, self.patterns
-        if len(name) >= _NAME_LIMIT or text.find(name, start + len(name), end) < 0:
-            return after  # a long name, or one pair: nothing to gain
-        if any(trigger in name.lower() for trigger in patterns.other_triggers):
-            return after  # a name holding a credential prefix or a URL: its own rule
+        if len(name) >= _NAME_LIMIT:
+            return after
         found = patterns.pair_runs.get(name)
         if found is None:
+            if any(trigger in name.lower() for trigger in patterns.other_triggers):
+                return after  # a name holding a credential prefix or a URL: its own rule
             import re
 
             # Where the name stands as a pair's name (nothing glued before it, a separator
-            # after it), and the word before it (spacing only between).
+            # after it), and a run of such pairs.
             name_at = rf"(?<![A-Za-z0-9_.\-]){re.escape(name)}(?:=(?!>)|:(?!//))"
             found = (
                 re.compile(rf"{name_at}\s*"),
-                re.compile(rf"([A-Za-z0-9_.\-]+)[ \t\xa0]+{name_at}"),
+                re.compile(rf"(?:{name_at}\s*[^\s&;,]*(?:[\s&;,]+|\Z))+"),
             )
             if len(patterns.pair_runs) >= 64:
                 patterns.pair_runs.clear()
             patterns.pair_runs[name] = found
-        names, word_before = found
-        segment = text[start:end]
-        rest = " ".join(names.split(segment)).lower()  # the values, spacing and separators
+        names, quiet_run = found
+        run = quiet_run.match(text, start)
+        if run is None or text.find(name, start + len(name), run.end()) < 0:
+            return after  # one pair: nothing to gain
+        end = run.end()
+        # What stands between the names' separators: values, spacing, other text.
+        parts = names.split(text[start:end])
+        rest = " ".join(parts).lower()
         if any(trigger in rest for trigger, _ in patterns.triggers):
             return after
-        for word in set(word_before.findall(segment)):
-            if _is_sensitive_name(f"{word[-_NAME_LIMIT:]} {name}"):
-                return after
+        for part in set(parts[1:-1]):  # each followed by the name
+            word = part.rstrip(" \t\xa0")
+            if len(word) < len(part) and word and word[-1] in _NAME_CHARS:
+                word = word[len(word.rstrip(_NAME_CHAR_TEXT)) :][-_NAME_LIMIT:]
+                if _is_sensitive_name(f"{word} {name}"):
+                    return after
         self.run_end = end
         return end
 

@@ -128,7 +128,7 @@ def _texts(count: int, seed: int) -> Iterator[str]:
         yield "".join(parts)
 
 
-def _quiet_off(self: Any, start: int, end: int, name: str, after: int) -> int:
+def _quiet_off(self: Any, start: int, name: str, after: int) -> int:
     """``_quiet_run`` turned off: the reading goes on pair by pair."""
     return after
 
@@ -251,6 +251,15 @@ ROWS = [
     ("key=api key=x key=y", "key=api key=*** key=y"),
     # a refused run whose value holds a credential: that rule still reads it
     ("tokens=1 tokens=sk-" + "a" * 24 + " tokens=3", "tokens=1 tokens=*** tokens=3"),
+    # a URL secret waiting before a run: written first, so no name is read back into it
+    ("https://h/?token=api key=x key=y", "https://h/?token=*** key=x key=y"),
+    ("https://h/?token=a Cookie: b\nCookie: c", "https://h/?token=*** Cookie: ***\nCookie: ***"),
+    # a name read back over a long word before it: linear, and the word's tail is the name
+    (
+        "tokens=" + "a" * 3000 + "!b tokens=1 tokens=2",
+        "tokens=" + "a" * 3000 + "!b tokens=1 tokens=2",
+    ),
+    ("api key=1 key=2 key=3", "api key=*** key=2 key=3"),
     # a refused run whose value holds a sensitive pair: the pair rule reads it
     ("tokens=1 tokens=x:password=p tokens=3", "tokens=1 tokens=x:password=*** tokens=3"),
 ]
