@@ -1388,7 +1388,8 @@ class _Reader:
 
             # Where the name stands as a pair's name (nothing glued before it, a separator
             # after it), and a run of such pairs.
-            name_at = rf"(?<![A-Za-z0-9_.\-]){re.escape(name)}(?:=(?!>)|:(?!//))"
+            literal = re.escape(name)  # first, so the search skips to it in C
+            name_at = rf"{literal}(?<![A-Za-z0-9_.\-]{literal})(?:=(?!>)|:(?!//))"
             found = (
                 re.compile(rf"{name_at}\s*"),
                 re.compile(rf"(?:{name_at}\s*[^\s&;,]*(?:[\s&;,]+|\Z))+"),
