@@ -1548,9 +1548,10 @@ class ProviderError(ConnectorError, APIError):
 
     def _message_template(self) -> str | None:
         status = self.status_code
-        if isinstance(status, int) and status == 408:
+        status = int.__int__(status) if isinstance(status, int) else None  # never its own ==
+        if status == 408:
             return self.timeout_message
-        if isinstance(status, int) and 500 <= status < 600:
+        if status is not None and 500 <= status < 600:
             return self.server_message
         return self.default_message
 
