@@ -19,7 +19,7 @@ The machinery behind ``errorkit.exceptions``, which holds only the exception cla
 from __future__ import annotations
 
 import sys
-from _collections_abc import Mapping
+from _collections_abc import Iterable, Mapping
 
 from errorkit import redaction as _redaction
 from errorkit._coerce import (
@@ -239,6 +239,62 @@ def _read_payload(payload: object) -> tuple[str, str, Mapping[Any, Any]]:
     if not isinstance(details, Mapping):
         raise ValueError(f"error payload 'details' must be a mapping, not {type(details).__name__}")
     return code, message, details
+
+
+def _rebuilt(cls: type[Error], payload: Mapping[str, Any]) -> Error:
+    """The body of ``Error.from_dict``: the error of ``payload``'s class, its fields restored."""
+    code, message, details = _read_payload(payload)
+    target = cls.class_for_code(code) or cls
+    if not issubclass(target, cls):
+        raise ValueError(
+            f"payload code {code!r} belongs to {target.__name__}, which is not a {cls.__name__}"
+        )
+    error = target.__new__(target)
+    error.code = safe_text(code)
+    error._details = dict(details)
+    error.message = message
+    error._restore_fields()
+    if not message:
+        error.message = error._default_message()
+    return error
+
+
+def _snapshot(error: Error) -> dict[str, Any]:
+    """Build ``details`` from the fields of the error's layout, then the caller's details."""
+    own: dict[Any, Any] = {}
+    for name, stored, optional in _layout_of(type(error)):
+        value = getattr(error, stored, None)
+        if value is not None or not optional:
+            own[name] = value
+    extra = getattr(error, "_extra", None)
+    if extra:
+        for key, value in extra.items():
+            own.setdefault(key, value)
+    return own
+
+
+def _restore_fields(error: Error) -> None:
+    """Set the attributes kept in ``details`` after ``from_dict`` (None when absent)."""
+    details = error.details
+    for name, stored, _ in _layout_of(type(error)):
+        setattr(error, stored, details.get(name))
+
+
+def _register_statuses(cls: type[Any], statuses: Iterable[int], base: type[APIError]) -> None:
+    """Map HTTP error statuses (ints of at least 400, or a range) to ``cls``, an ``APIError``.
+
+    A later class registering a status takes it over from the earlier one.
+    """
+    if not issubclass(cls, base):
+        raise TypeError(f"statuses= registers APIError classes, and {cls.__name__} is not one")
+    if isinstance(statuses, range):
+        base._by_range.insert(0, (statuses, cls))
+        return
+    found = list(statuses) if isinstance(statuses, Iterable) else [statuses]
+    for status in found:
+        if type(status) is not int or status < 400:
+            raise ValueError(f"statuses= takes HTTP error statuses (ints >= 400), not {status!r}")
+    base._by_status.update(dict.fromkeys(found, cls))
 
 
 def _layout_of(cls: type[Error]) -> tuple[tuple[str, str, bool], ...]:
