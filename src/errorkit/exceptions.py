@@ -140,9 +140,7 @@ __all__ = [
 ]
 # fmt: on
 
-# ---------------------------------------------------------------------------
-# Support types and constants
-# ---------------------------------------------------------------------------
+# --- Support types and constants -----------------------------------------------------------------
 
 BUSINESS_CONTEXT_MAX_CHARS = 50_000
 """Largest business-context text accepted, in characters."""
@@ -192,9 +190,7 @@ _VIOLATIONS = ("mutually_exclusive", "no_browser_misuse", "secret_stdin_misuse")
 _INF = float("inf")
 __getattr__ = typing_names(__name__)  # ``ErrorDict`` and the other typing-only names
 
-# ---------------------------------------------------------------------------
-# Base class
-# ---------------------------------------------------------------------------
+# --- Base class ----------------------------------------------------------------------------------
 
 
 class Error(Exception):
@@ -229,12 +225,7 @@ class Error(Exception):
     _by_range: ClassVar[list[tuple[range, type[APIError]]]] = []
 
     def __init_subclass__(cls, *, statuses: Iterable[int] = (), **kwargs: Any) -> None:
-        """Register the class's codes, and ``statuses`` for ``class_for_status`` (APIError only).
-
-        Args:
-            statuses: HTTP statuses mapped to this class; a ``range`` is tried after exact ones.
-            **kwargs: Passed on to ``super().__init_subclass__``.
-        """
+        """Register the class's codes, and its HTTP ``statuses`` (a range last) for an APIError."""
         super().__init_subclass__(**kwargs)
         own = vars(cls)
         for code in ((own["code"],) if "code" in own else ()) + own.get("_other_codes", ()):
@@ -427,9 +418,7 @@ class Error(Exception):
 
 Error._by_code[Error.code] = Error
 
-# ---------------------------------------------------------------------------
-# Configuration errors
-# ---------------------------------------------------------------------------
+# --- Configuration errors ------------------------------------------------------------------------
 
 
 class ConfigError(Error):
@@ -632,9 +621,7 @@ class NoRegisteredProviderError(ConfigError):
         Error.__init__(self, None)
 
 
-# ---------------------------------------------------------------------------
-# HTTP errors: a response came back with a failing status
-# ---------------------------------------------------------------------------
+# --- HTTP errors: a response came back with a failing status -------------------------------------
 
 
 class APIError(Error):
@@ -707,7 +694,7 @@ class APIError(Error):
         super().__init_subclass__(**kwargs)
         cls._class_status = getattr(cls, "status_code", None)
         declared = _declaration(cls)
-        if declared is not None:  # each class compiles its own, named after it
+        if declared is not None:  # compiled on first use; a subclass compiles its own
             cls.__init__ = _lazy(cls, declared)  # type: ignore[method-assign]
         _class_defaults(cls)
 
@@ -896,7 +883,7 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
     status_code = 429
     retryable = True
     project_id: str | None
-    _fields = ("project_id?",)
+    _fields: ClassVar[tuple[str, ...]] = ("project_id?",)
     _says_retry_after = True
 
     @_declared
@@ -1050,9 +1037,7 @@ class ReplayNotFoundError(SessionReplayError):
         )
 
 
-# ---------------------------------------------------------------------------
-# Transport errors: no response came back
-# ---------------------------------------------------------------------------
+# --- Transport errors: no response came back -----------------------------------------------------
 
 
 class APIConnectionError(Error, ConnectionError):
@@ -1111,9 +1096,7 @@ class APITimeoutError(APIConnectionError, TimeoutError):
     default_message = "Request timed out"
 
 
-# ---------------------------------------------------------------------------
-# OAuth, scope and business-context errors
-# ---------------------------------------------------------------------------
+# --- OAuth, scope and business-context errors ----------------------------------------------------
 
 
 class OAuthError(Error):
@@ -1241,9 +1224,7 @@ class BusinessContextValidationError(Error):
         )
 
 
-# ---------------------------------------------------------------------------
-# Connector errors: agent-facing messages ending in a directive
-# ---------------------------------------------------------------------------
+# --- Connector errors: agent-facing messages ending in a directive -------------------------------
 
 
 class ConnectorError(Error):
@@ -1600,9 +1581,7 @@ class CatalogNotFoundError(ConnectorError):
         ConnectorError.__init__(self, text, provider=provider)
 
 
-# ---------------------------------------------------------------------------
-# Tool and feature errors
-# ---------------------------------------------------------------------------
+# --- Tool and feature errors ---------------------------------------------------------------------
 
 
 class ToolError(Error):
