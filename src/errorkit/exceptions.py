@@ -331,6 +331,7 @@ class Error(Exception):
     def details(self, value: Mapping[Any, Any]) -> None:
         self._details = dict_of(value)
 
+    # Plumbing, in ``errorkit._build``: the details snapshot, and the fields ``from_dict`` restores.
     _snapshot = _snapshot
     _restore_fields = _restore_fields
 
