@@ -360,6 +360,7 @@ class _Patterns:
         "name_gap",
         "name_in_word",
         "name_run",
+        "names",
         "no_search",
         "other_triggers",
         "overlaps",
@@ -395,6 +396,7 @@ class _Patterns:
         import heapq
         import re
 
+        self.names = _names  # the table these patterns read: taken before they read it
         self.heap = (heapq.heapify, heapq.heapreplace, heapq.heappop)
 
         self.shape_bodies: dict[str, tuple[re.Pattern[str], bool]] = {
@@ -721,10 +723,14 @@ _PATTERNS: _Patterns | None = None
 
 
 def _patterns() -> _Patterns:
-    """Return the compiled patterns, compiling them once (again after names are added)."""
+    """Return the compiled patterns, compiling them once (again after names are added).
+
+    Patterns compiled from the table that stood before ``add_sensitive_keys`` swapped it (a
+    compile racing the swap may store them after it) are compiled again, not used.
+    """
     global _PATTERNS
     patterns = _PATTERNS
-    if patterns is None:
+    if patterns is None or patterns.names is not _names:
         patterns = _PATTERNS = _Patterns()
     return patterns
 
