@@ -13,6 +13,8 @@ from __future__ import annotations
 # ``_collections_abc`` is what ``collections.abc`` re-exports, without importing ``collections``.
 from _collections_abc import Iterable, Mapping
 
+from errorkit._masked import safe_text
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -129,13 +131,18 @@ def bool_of(value: object) -> bool:
 
 
 def number_or_value(value: object) -> object:
-    """Convert a numeric string to an int or float; return anything else as given."""
+    """Convert a numeric string to an int or float; return anything else as given.
+
+    A ``str`` subclass is read by its text, past its own methods (``int()`` of a text that is
+    not a number calls ``repr``, which a subclass may make raise).
+    """
     if isinstance(value, str):
+        text = value if type(value) is str else str.__str__(value)
         try:
-            return int(value)
+            return int(text)
         except ValueError:
             try:
-                return float(value)
+                return float(text)
             except ValueError:
                 return value
     return value
@@ -163,7 +170,7 @@ def http_status(value: object) -> int:
     status = status_or_value(value)
     if type(status) is int or (isinstance(status, int) and not isinstance(status, bool)):
         return int(status)
-    raise ValueError(f"Invalid HTTP status code {value!r}")
+    raise ValueError(f"Invalid HTTP status code {safe_text(repr_of(value))}")
 
 
 def seconds_or_none(value: object) -> float | None:
@@ -192,7 +199,7 @@ def hint_or_none(value: object) -> bool | None:
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, str):
-        return {"true": True, "false": False}.get(value.strip().lower())
+        return {"true": True, "false": False}.get(str.strip(value).lower())  # past a subclass
     return None
 
 
@@ -200,8 +207,6 @@ def exception_or_none(value: object) -> BaseException | None:
     """A value usable as ``__cause__``: an exception as given, anything else wrapped, masked."""
     if value is None or isinstance(value, BaseException):
         return value
-    from errorkit.safety import safe_text
-
     return Exception(safe_text(str_of(value)))  # errorkit's own stand-in shows no secret
 
 

@@ -539,7 +539,7 @@ class InvalidArgumentError(ConfigError):
             violation: The rule broken: one of the values of ``Violation``.
             detected_auth_type: The kind of credential that was detected, when known.
         """
-        if not isinstance(violation, str) or violation not in _VIOLATIONS:
+        if not isinstance(violation, str) or str.__str__(violation) not in _VIOLATIONS:
             shown = safe_text(repr_of(violation))
             raise ValueError(f"Invalid violation {shown}; must be one of {_VIOLATIONS}.")
         self.violation: Violation = violation
@@ -807,7 +807,7 @@ class JQLSyntaxError(QueryError):
         self.raw_error = raw_error
         self.script = script
         self.request_path = request_path
-        text = raw_error if isinstance(raw_error, str) else str_of(raw_error)
+        text = str.__str__(raw_error) if isinstance(raw_error, str) else str_of(raw_error)
         self.error_type, self.error_message, self.line_info, self.stack_trace = _jql.parse(text)
         response_body: dict[str, Any] = {"error": raw_error}
         if request_path is not None:
