@@ -414,7 +414,13 @@ class Error(Exception):
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         import pickle
 
-        return pickle.loads(pickle.dumps(self, pickle.HIGHEST_PROTOCOL))  # type: ignore[no-any-return]
+        try:
+            return pickle.loads(pickle.dumps(self, pickle.HIGHEST_PROTOCOL))  # type: ignore[no-any-return]
+        except Exception:  # a class pickle cannot name (one defined in a function): its state
+            import copy
+
+            rebuild, arguments = self.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+            return rebuild(*copy.deepcopy(arguments, memo))  # type: ignore[no-any-return]
 
 
 Error._by_code[Error.code] = Error

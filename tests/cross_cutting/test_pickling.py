@@ -200,6 +200,21 @@ def test_unpicklable_cause_becomes_exception() -> None:
     assert str(clone.original_exception) == "_NeedsTwoArgs: a/b"
 
 
+def test_an_error_of_a_class_defined_in_a_function_deep_copies() -> None:
+    """``deepcopy`` of an error whose class pickle cannot name copies its state instead."""
+
+    class LocalError(ek.RateLimitError):
+        code = "LOCAL_RATE_LIMITED"
+
+    error = LocalError("m", retry_after=5.0, original_exception=ValueError("cause"))
+    clone = copy.deepcopy(error)
+    assert type(clone) is LocalError
+    assert clone.to_dict() == error.to_dict()
+    assert clone.retry_after == 5.0
+    assert str(clone.original_exception) == "cause"
+    assert clone.original_exception is not error.original_exception
+
+
 def test_unpicklable_tool_exception_is_described() -> None:
     """A ToolExecutionError whose tool exception cannot round-trip still pickles faithfully."""
     error = ek.ToolExecutionError(_NeedsTwoArgs("a", "b"))
