@@ -246,7 +246,9 @@ def _rebuilt(cls: type[Error], payload: Mapping[str, Any]) -> Error:
     """The body of ``Error.from_dict``: the error of ``payload``'s class, its fields restored."""
     code, message, details = _read_payload(payload)
     target = cls.class_for_code(code) or cls
-    if not issubclass(target, cls):
+    if issubclass(cls, target):  # ``cls`` is that class or a subclass sharing its code
+        target = cls
+    elif not issubclass(target, cls):
         raise ValueError(
             f"payload code {code!r} belongs to {target.__name__}, which is not a {cls.__name__}"
         )

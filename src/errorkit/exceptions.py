@@ -258,7 +258,8 @@ class Error(Exception):
         """Rebuild an error from a ``to_dict()`` payload, e.g. one received as JSON.
 
         The class is the one ``class_for_code`` gives for ``payload["code"]``, else ``cls``
-        keeping that code; message, details and the fields held in them are restored, so
+        keeping that code; ``cls`` itself when it is a subclass of that class (one that
+        shares its code). Message, details and the fields held in them are restored, so
         ``Error.from_dict(e.to_dict()).to_dict() == e.to_dict()``.
 
         Args:

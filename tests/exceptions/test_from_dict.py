@@ -118,6 +118,22 @@ def test_from_dict_on_a_subclass() -> None:
     assert unknown.code == "TEAPOT"
 
 
+def test_a_subclass_sharing_its_parents_code_rebuilds_itself() -> None:
+    """``Sub.from_dict`` gives a ``Sub`` when the payload's code is that of a class above it."""
+
+    class MyNotFoundError(ek.NotFoundError):
+        pass
+
+    error = MyNotFoundError("no such user", request_id="r1")
+    rebuilt = MyNotFoundError.from_dict(error.to_dict())
+    assert type(rebuilt) is MyNotFoundError
+    assert rebuilt.to_dict() == error.to_dict()
+    assert rebuilt.request_id == "r1"
+    assert type(ek.Error.from_dict(error.to_dict())) is ek.NotFoundError  # the code's class
+    probe = ek.RegionProbeError("m", attempts=[("us", 0, "x")], code="OAUTH_TOKEN_ERROR")
+    assert ek.RegionProbeError.from_dict(probe.to_dict()).to_dict() == probe.to_dict()
+
+
 def test_empty_message_falls_back() -> None:
     """A payload with an empty message gets the class default, so ``str()`` is never empty."""
     rebuilt = ek.Error.from_dict({"code": "NOT_FOUND", "message": "", "details": {}})
