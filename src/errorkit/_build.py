@@ -197,8 +197,7 @@ def _with_retry_after(message: str, seconds: float) -> str:
         engine = sys.modules["errorkit.redaction"]
         names = engine._names  # the table of names before masking (see ``_remember``)
         shown = int(seconds) if seconds.is_integer() else seconds
-        unit = "second" if seconds == 1 else "seconds"
-        text = mask(f"{message.removesuffix('.')}. Retry after {shown} {unit}.")
+        text = mask(f"{message.removesuffix('.')}. Retry after {shown} seconds.")
         if len(message) <= 256:
             engine._remember(_SUFFIXED, (message, seconds), text, names)
     return text
