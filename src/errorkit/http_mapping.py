@@ -70,6 +70,9 @@ from errorkit.exceptions import (
 from errorkit.redaction import _remember
 from errorkit.safety import redact_text
 
+# The status registry itself (``Error.class_for_status`` reads it first), read without a call.
+_BY_STATUS: Final = Error._by_status
+
 # Not imported from typing: at run time this module imports only what it uses (``json``,
 # ``datetime``, ``email.utils`` and ``functools`` are imported on first use), so
 # ``import errorkit`` stays cheap.
@@ -194,55 +197,51 @@ def error_for_status(
     Raises:
         ValueError: When the status is below 400 or not a number.
     """
-    status = status_code if type(status_code) is int else http_status(status_code)
-    cls = Error.class_for_status(status)
-    request_id = retry_after = hint = None
-    found: _Lowered | None = None
-    if type(headers) is dict:
-        if headers:
-            try:
-                plan = _PLANS[tuple(headers)]
-            except KeyError:
-                plan = _plan(headers)
-            except Exception:  # a key whose hash or comparison fails: the general reading
-                plan = None
-            if plan is None:
-                found = _from_dict(headers)
+    cls = _BY_STATUS.get(status_code) if type(status_code) is int else None
+    if cls is None:  # a string, an int subclass, a status of a range or none at all
+        status_code = http_status(status_code)
+        cls = Error.class_for_status(status_code)
+    hint = None
+    if type(headers) is dict and headers:
+        try:
+            plan = _PLANS[tuple(headers)]
+        except KeyError:
+            plan = _plan(headers)
+        except Exception:  # a key whose hash or comparison fails: the general reading
+            plan = None
+        if plan is None:
+            request_id, retry_after, hint = _header_facts(_from_dict(headers))
+        else:
+            identity_key, wait_key, other_key = plan
+            identity = headers.get(identity_key)
+            wait = headers.get(wait_key)
+            if (
+                type(wait) is str
+                and other_key is _ABSENT
+                and (identity is None or type(identity) is str)
+            ):  # the usual headers: a Retry-After and maybe a request id, as text
+                request_id = identity or None
+                retry_after = _WAITS.get(wait)
+                if retry_after is None and wait:
+                    retry_after = _retry_after_text(wait)
             else:
-                identity = headers.get(plan[0])
-                other_id = headers.get(plan[1])
-                wait = headers.get(plan[2])
-                if (
-                    (identity is None or type(identity) is str)
-                    and (other_id is None or type(other_id) is str)
-                    and (wait is None or type(wait) is str)
-                ):  # the usual headers: the request id and a Retry-After, as text
-                    request_id = identity or other_id or None
-                    if wait:
-                        retry_after = _WAITS.get(wait)
-                        if retry_after is None:
-                            retry_after = _retry_after_text(wait)
-                else:
-                    found = _from_dict(headers)
+                request_id, retry_after, hint = _planned_facts(
+                    headers, identity, wait, headers.get(other_key)
+                )
     elif headers:
-        found = _lowered_headers(headers)
-    if found:
-        request_id, retry_after, hint = _header_facts(found)
+        request_id, retry_after, hint = _header_facts(_lowered_headers(headers))
+    else:
+        request_id = retry_after = None
     if (
-        response_body is None
-        and hint is None
-        and request_method is None
-        and request_url is None
-        and request_params is None
-        and request_body is None
-        and provider is None
+        response_body is request_method is request_url is request_params is request_body is None
+        and provider is hint is None
     ):  # nothing but what the headers gave: the fewer keywords, the cheaper the call
         build: Callable[..., APIError] = cls
-        text = message or (f"HTTP {status} error" if cls is APIError else None)
-        return build(text, status_code=status, request_id=request_id, retry_after=retry_after)
+        text = message or (f"HTTP {status_code} error" if cls is APIError else None)
+        return build(text, status_code=status_code, request_id=request_id, retry_after=retry_after)
     return _mapped(
         cls,
-        status,
+        status_code,
         message,
         request_id,
         retry_after,
@@ -311,6 +310,24 @@ def _header_facts(headers: _Lowered) -> tuple[str | None, float | None, bool | N
     return request_id, retry_after, _retry_hint(headers)  # a server's own verdict
 
 
+def _planned_facts(
+    headers: dict[object, object], identity: object, wait: object, other_id: object
+) -> tuple[str | None, float | None, bool | None]:
+    """``_header_facts`` for the values a dict's plan found (see ``_PLANS``), whatever they are."""
+    if (
+        (identity is None or type(identity) is str)
+        and (other_id is None or type(other_id) is str)
+        and (wait is None or type(wait) is str)
+    ):
+        retry_after = None
+        if wait:
+            retry_after = _WAITS.get(wait)
+            if retry_after is None:
+                retry_after = _retry_after_text(wait)
+        return identity or other_id or None, retry_after, None
+    return _header_facts(_from_dict(headers))  # a value that is not text: the general reading
+
+
 # ``Retry-After`` values of plain digits read so far (a server sends the same few).
 _WAITS: dict[str, float] = {}
 
@@ -327,12 +344,12 @@ def _retry_after_text(value: str) -> float | None:
 
 
 # For a dict of headers, by its sequence of keys: the keys holding ``x-request-id``,
-# ``request-id`` and ``retry-after`` (``_ABSENT`` for a missing one) when these and
+# ``retry-after`` and ``request-id`` (``_ABSENT`` for a missing one) when these and
 # ``content-type`` are the only names of ``_HEADER_NAMES`` there, else None (the dict is
 # read by ``_from_dict``). Which key answers a name is the choice ``_from_dict`` makes.
 _PLANS: dict[tuple[object, ...], tuple[object, object, object] | None] = {}
 _ABSENT: Final = object()  # a key no dict of headers holds
-_PLANNED: Final = ("x-request-id", "request-id", "retry-after")
+_PLANNED: Final = ("x-request-id", "retry-after", "request-id")
 
 
 def _header_keys(keys: tuple[object, ...]) -> dict[str, object]:
@@ -355,8 +372,8 @@ def _plan(headers: dict[object, object]) -> tuple[object, object, object] | None
     chosen = _header_keys(keys)
     plan: tuple[object, object, object] | None = None
     if chosen.keys() <= {*_PLANNED, "content-type"}:
-        identity, other_id, wait = (chosen.get(name, _ABSENT) for name in _PLANNED)
-        plan = identity, other_id, wait
+        identity, wait, other_id = (chosen.get(name, _ABSENT) for name in _PLANNED)
+        plan = identity, wait, other_id
     if len(_PLANS) >= _MAX_LAYOUTS:
         _PLANS.clear()
     _PLANS[keys] = plan
