@@ -41,6 +41,7 @@ import time
 
 # ``_collections_abc`` is what ``collections.abc`` re-exports, without importing ``collections``.
 from _collections_abc import Iterable, Mapping
+from _operator import itemgetter
 
 from errorkit import redaction as _redaction
 from errorkit._coerce import http_status
@@ -233,8 +234,13 @@ def error_for_status(
     else:
         request_id = retry_after = None
     if (
-        response_body is request_method is request_url is request_params is request_body is None
-        and provider is hint is None
+        response_body is None
+        and hint is None
+        and request_method is None
+        and request_url is None
+        and request_params is None
+        and request_body is None
+        and provider is None
     ):  # nothing but what the headers gave: the fewer keywords, the cheaper the call
         build: Callable[..., APIError] = cls
         text = message or (f"HTTP {status_code} error" if cls is APIError else None)
@@ -544,6 +550,9 @@ def error_from_response(
     """
     kind = type(response)
     if kind.__name__ == "Response" and kind.__module__ == "httpx":
+        error = _httpx_error(response, message, provider)
+        if error is not None:  # the usual response, read in one frame
+            return error
         method, url, headers, body = _read_httpx(response)
     else:
         method, url = _request_info(response)
@@ -560,6 +569,129 @@ def error_from_response(
     return _mapped(
         cls, status, message, request_id, retry_after, hint, body, method, url, None, None, provider
     )
+
+
+def _httpx_error(response: Any, message: str | None, provider: str | None) -> APIError | None:
+    """Build the error for an httpx response of the usual shape in one frame; else None.
+
+    The usual shape: an error status, a request with a method and a URL, headers in httpx's
+    own storage naming, of the headers read here, only the request id (either header),
+    ``Retry-After`` and a ``Content-Type`` that does not say ``problem``, each once; and a
+    body that is empty or an ASCII JSON object, not an errorkit problem document. The error
+    is the one the general reading gives (``_read_httpx`` and the rest of
+    ``error_from_response``); any other response gets None and is read that way.
+    """
+    try:
+        request = response.request
+        method = request.method
+        url = _httpx_url(request.url)
+        headers = response.headers
+        encoding = headers._encoding  # None until httpx works it out from every header
+        raw = headers._list  # httpx's storage: (name, lower-case name, value), as bytes
+        names = tuple(map(_LOWER_NAME, raw)) if not raw or len(raw[0]) == 3 else None
+        content = response.content
+        status = response.status_code
+    except Exception:  # no request (httpx raises RuntimeError), a stream not read, another layout
+        return None
+    if (
+        type(method) is not str
+        or not method
+        or not url
+        or names is None
+        or type(content) is not bytes
+        or type(status) is not int
+        or status < 400
+    ):
+        return None
+    try:
+        plan = _HTTPX_PLANS[names]
+    except KeyError:
+        plan = _httpx_plan(names)
+    if plan is None:
+        return None
+    at_id, at_wait, at_other, at_type = plan
+    request_id = retry_after = None
+    try:
+        if encoding is None:  # ASCII reads alike in every encoding httpx picks on its own
+            encoding = "ascii"
+        if at_id >= 0:
+            request_id = raw[at_id][2].decode(encoding) or None
+        if request_id is None and at_other >= 0:
+            request_id = raw[at_other][2].decode(encoding) or None
+        if at_wait >= 0:
+            wait = raw[at_wait][2].decode(encoding)
+            if wait:
+                retry_after = _WAITS.get(wait)
+                if retry_after is None:
+                    retry_after = _retry_after_text(wait)
+        if at_type >= 0 and "problem" in raw[at_type][2].decode(encoding).lower():
+            return None  # maybe a problem document
+    except UnicodeDecodeError:  # not ASCII: httpx's own choice of encoding decides
+        return None
+    body: Any = None
+    if content:
+        if not (content.startswith(b"{") and content.isascii()):
+            return None
+        try:
+            body = _json_loads(content.decode("ascii"))
+        except (ValueError, RecursionError):  # not JSON after all: ``json()`` and ``text`` decide
+            return None
+        kind = body.get("type")
+        if isinstance(kind, str) and kind.startswith("urn:errorkit:"):
+            return None  # maybe a problem document
+    cls = _BY_STATUS.get(status) or Error.class_for_status(status)
+    text = message
+    if not text and body is not None:
+        text = _CONTENT_MESSAGES.get(content)
+        if text is None:
+            table = _redaction._names
+            text = _body_message(body)
+            if text is not None and len(content) <= _MEMO_CONTENT:
+                if len(_CONTENT_MESSAGES) >= _MAX_LAYOUTS:
+                    _CONTENT_MESSAGES.clear()
+                _remember(_CONTENT_MESSAGES, content, text, table)
+    if not text and cls is APIError:
+        text = f"HTTP {status} error"
+    build: Callable[..., APIError] = cls
+    return build(
+        text or None,
+        status_code=status,
+        response_body=body,
+        request_method=method,
+        request_url=url,
+        request_id=request_id,
+        retry_after=retry_after,
+        provider=provider,
+    )
+
+
+# For httpx's header storage, by its sequence of lower-case names: the positions of
+# ``x-request-id``, ``retry-after``, ``request-id`` and ``content-type`` (-1 for a missing
+# one) when these are the only names of ``_HEADER_NAMES`` there, each at most once; else
+# None (the response is read by ``_read_httpx``).
+_HTTPX_PLANS: dict[tuple[bytes, ...], tuple[int, int, int, int] | None] = {}
+# The message of each short JSON body read so far, by its bytes (a service sends the same
+# few error bodies); emptied with redaction's memos when sensitive names are added.
+_CONTENT_MESSAGES: dict[bytes, str] = {}
+_NAME_MEMOS.append(_CONTENT_MESSAGES)
+_MEMO_CONTENT: Final = 1024  # bytes: a longer body's message is not remembered
+_HTTPX_PLANNED: Final = (b"x-request-id", b"retry-after", b"request-id", b"content-type")
+_LOWER_NAME: Final = itemgetter(1)
+
+
+def _httpx_plan(names: tuple[bytes, ...]) -> tuple[int, int, int, int] | None:
+    """Find and remember the plan (see ``_HTTPX_PLANS``) of httpx's lower-case header names."""
+    read = [name for name in names if name in _RAW_HEADER_NAMES]
+    plan: tuple[int, int, int, int] | None = None
+    if len(set(read)) == len(read) and all(name in _HTTPX_PLANNED for name in read):
+        at_id, at_wait, at_other, at_type = (
+            names.index(name) if name in read else -1 for name in _HTTPX_PLANNED
+        )
+        plan = at_id, at_wait, at_other, at_type
+    if len(_HTTPX_PLANS) >= _MAX_LAYOUTS:
+        _HTTPX_PLANS.clear()
+    _HTTPX_PLANS[names] = plan
+    return plan
 
 
 def _may_be_problem(headers: _Lowered | None, body: object) -> bool:
