@@ -637,3 +637,18 @@ def test_any_httpx_response_gives_the_error_of_the_general_reading(
                 request_url=url,
             )
         same_error(error_from_response(response), general)
+
+
+def test_a_remembered_httpx_body_message_is_masked_once_its_name_is_sensitive() -> None:
+    """A message remembered by an httpx body's bytes is masked again once its key is sensitive."""
+    content = b'{"error": {"message": "httpx_probe_ref=acme456 was refused"}}'
+    request = httpx.Request("GET", _URL_TEXTS[0])
+
+    def message() -> str:
+        return error_from_response(httpx.Response(400, content=content, request=request)).message
+
+    for _ in range(2):  # the second reads the remembered message
+        assert "acme456" in message()
+    errorkit.add_sensitive_keys("httpx_probe_ref")
+    assert "acme456" not in message()
+    assert message() == error_for_status(400, response_body=json.loads(content)).message
