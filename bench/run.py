@@ -16,10 +16,9 @@ informative rows (``not installed`` when missing). ``error_from_response`` is al
 an informative row, with the same error built **by hand** from the same httpx response (its
 body decoded, its headers read), beside its budget row against values already decoded; the
 rows under that budget row give what decoding the body alone costs. The script checks the
-performance budgets
-and prints PASS or OVER for each; it never fails on a budget (timings are not assertions),
-but it stops with an error if a comparison stops being fair (the mapped error no longer
-equals the one built by hand, say).
+performance budgets and prints PASS or OVER for each; it never fails on a budget (timings are
+not assertions), but it stops with an error if a comparison stops being fair (the mapped error
+no longer equals the one built by hand, say).
 """
 
 from __future__ import annotations
