@@ -626,7 +626,7 @@ def _httpx_error(response: Any, message: str | None, provider: str | None) -> AP
                     retry_after = _retry_after_text(wait)
         if at_type >= 0 and "problem" in raw[at_type][2].decode(encoding).lower():
             return None  # maybe a problem document
-    except UnicodeDecodeError:  # not ASCII: httpx's own choice of encoding decides
+    except Exception:  # not ASCII (httpx's own choice of encoding decides), or another layout
         return None
     body: Any = None
     if content:
