@@ -1446,8 +1446,9 @@ class map_exceptions:
       else 500 when there is none), ``ConnectorRateLimitError`` the ``retry_after``
       (else 60.0).
 
-    The exception is read duck-typed: the status from ``status_of(exc)``, else
-    ``exc.status_code``, else ``exc.response.status_code`` (an error status, 400–599);
+    The exception is read duck-typed: the status from ``status_of(exc)`` (when it returns
+    one; a ``status_of`` that raises gives none), else ``exc.status_code``, else
+    ``exc.response.status_code`` (an error status, 400–599);
     ``retry_after`` from ``exc.retry_after``, else ``exc.response.headers``.
 
     Examples:
@@ -1605,7 +1606,10 @@ class map_exceptions:
     def _status(self, exc: Exception) -> int | None:
         """Return the error status ``exc`` carries (see the class docstring), or None."""
         if self.status_of is not None:
-            status = _error_status(self.status_of(exc))
+            try:
+                status = _error_status(self.status_of(exc))
+            except Exception:  # the mapping must not replace the failure it maps
+                status = None
             if status is not None:
                 return status
         status = _error_status(_attribute(exc, "status_code"))
