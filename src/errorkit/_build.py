@@ -505,6 +505,7 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         "_filled": _filled,
         "_SIMPLE": _SIMPLE,
         "_general": object(),  # no template: the general path
+        "_keep": _keep,
     }
     exec(source, namespace)  # the source is built above from parameter names only
     init = namespace["_me"] = _dressed(namespace["__init__"], cls, declared)
@@ -661,13 +662,34 @@ class _Rules:
         if parts is None:
             return [f"message = _filled({self.constant(template)}, self)"]
         reads, plain, text = parts
+        values = [line.partition(" = ")[0] for line in reads]
+        key = ", ".join(f"type({value}), {value}" for value in values)
+        nonzero = " and ".join(f"{value} != 0" for value in values)
+        memo = self.constant({})
         return [
             "try:",
             *(f"    {line}" for line in reads),
-            f"    message = {text} if {plain} else None",
+            f"    if {plain}:",
+            f"        _k = ({key},)",
+            f"        message = {memo}.get(_k)",
+            "        if message is None:",
+            f"            message = {text}",
+            f"            if {nonzero} and len(message) <= 512: _keep({memo}, _k, message)",
+            "    else: message = None",
             "except Exception: message = None",
             f"if message is None: message = _filled({self.constant(template)}, self)",
         ]
+
+
+def _keep(memo: dict[Any, str], key: object, message: str) -> None:
+    """Remember a filled template by its values (their types included), at most 256 of them.
+
+    Only values that are not zero are remembered: ``-0.0 == 0.0``, yet they fill as ``-0``
+    and ``0``. The message is the text before masking, so the memo holds for any names.
+    """
+    if len(memo) >= 256:
+        memo.clear()
+    memo[key] = message
 
 
 def _judged(error: APIError, status_code: object, hint: object, details: object) -> None:
