@@ -142,9 +142,8 @@ def _fill_source(
     ``{prefix}v1``, ...; the literal text goes into ``constants``. None when a field is
     not a plain name with a conversion and a simple format spec (``filled`` then reads it).
     """
-    from keyword import iskeyword
-
     from _string import formatter_parser  # type: ignore[import-not-found]
+    from keyword import iskeyword
 
     reads: list[str] = []
     pieces: list[str] = []
@@ -582,7 +581,7 @@ class _Rules:
             self.prelude += [
                 f"    {value} = {self.read(field)}",
                 f"    {local} = {value} is True or ({value} is not False and {value} is not None"
-                f" and _bool_of({value}))",
+                f" and ({value} != '' if type({value}) is str else _bool_of({value})))",
             ]
         return local
 
