@@ -901,8 +901,7 @@ def _plain_list(
         first = copy[0]
         if type(first) is str and first not in keys and _is_sensitive_name(first):
             raise _NotPlain
-    index = 0
-    for item in copy:  # as in ``_plain_dict``
+    for index, item in enumerate(copy):  # as in ``_plain_dict``
         cls = type(item)
         if cls is str:
             if item not in texts:
@@ -919,5 +918,4 @@ def _plain_list(
                 raise _NotPlain
         elif cls is not bool and item is not None:
             raise _NotPlain
-        index += 1
     return copy

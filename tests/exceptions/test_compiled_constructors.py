@@ -323,3 +323,15 @@ def test_a_repeated_default_error_runs_only_its_constructor(build: Callable[[], 
     """Built again, a compiled class's default error enters no Python function but its own."""
     build()
     assert _python_calls(build) == ["__init__"]
+
+
+def test_the_inline_writer_loads_with_the_first_compiled_constructor() -> None:
+    """``import errorkit`` does not load ``errorkit._inline``; the first HTTP error built does."""
+    import subprocess
+
+    code = (
+        "import sys, errorkit; before = 'errorkit._inline' in sys.modules; "
+        "errorkit.ServerError(); print(before, 'errorkit._inline' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "True"]
