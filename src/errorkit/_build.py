@@ -474,7 +474,7 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         "_general": object(),  # no template: the general path
         "_keep": keep,
     }
-    exec(source, namespace)  # the source is built above from parameter names only
+    exec(source, namespace)  # built from parameter, field and constant names and format specs
     init = namespace["_me"] = _dressed(namespace["__init__"], cls, declared)
     if sys.version_info >= (3, 11):  # the name Python's own TypeErrors quote
         init.__code__ = init.__code__.replace(co_qualname=init.__qualname__)

@@ -41,7 +41,9 @@ def fill_source(
                 pieces.append(f"{{{name}}}")
             if field is None:
                 continue
-            if not field.isidentifier() or iskeyword(field) or not _SAFE_SPEC.issuperset(spec):
+            if not (field.isascii() and field.isidentifier()) or iskeyword(field):
+                return None  # source would read another name (``{class}``, NFKC forms)
+            if not _SAFE_SPEC.issuperset(spec):
                 return None
             if conversion is not None and conversion not in _CONVERSIONS:
                 return None
@@ -52,7 +54,12 @@ def fill_source(
     except ValueError:  # not a valid format string
         return None
     plain = " and ".join(f"type({prefix}v{i}) in _SIMPLE" for i in range(len(reads))) or "True"
-    return reads, plain, f"f'{''.join(pieces)}'"
+    text = f"f'{''.join(pieces)}'"
+    try:
+        compile("\n".join([*reads, text]), "<template>", "exec")
+    except SyntaxError:  # pragma: no cover - the checks above leave none
+        return None
+    return reads, plain, text
 
 
 class Rules:
