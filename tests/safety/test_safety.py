@@ -1297,7 +1297,7 @@ def _plain_tree(draw: Any, depth: int = 0) -> Any:
 
 
 @given(data=st.data())
-@settings(max_examples=300, deadline=None)
+@strategies._settings(150)
 def test_error_dict_equals_the_walker_on_random_payloads(data: st.DataObject) -> None:
     """``to_dict()``'s checked copies equal the safe walker's output, types included."""
     from errorkit import exceptions as ek
