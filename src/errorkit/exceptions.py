@@ -223,6 +223,12 @@ class Error(Exception):
     _by_code: ClassVar[dict[str, type[Error]]] = {}
     _by_status: ClassVar[dict[int, type[APIError]]] = {}
     _by_range: ClassVar[list[tuple[range, type[APIError]]]] = []
+    # The default message's template, chosen from the error's own fields (in this order):
+    # ``(field, attribute)``: the template in ``attribute`` when ``field`` is truthy;
+    # ``((statuses, attribute), ...)``: the first whose statuses hold ``status_code``;
+    # else ``default_message``. Compiled constructors choose the same inline.
+    _message_switch: ClassVar[tuple[str, str] | None] = None
+    _status_messages: ClassVar[tuple[tuple[range, str], ...]] = ()
 
     def __init_subclass__(cls, *, statuses: Iterable[int] = (), **kwargs: Any) -> None:
         """Register the class's codes, and its HTTP ``statuses`` (a range last) for an APIError."""
@@ -338,6 +344,16 @@ class Error(Exception):
 
     def _message_template(self) -> str | None:
         """Return the template of the default message; subclasses may choose one."""
+        switch = self._message_switch
+        if switch is not None and bool_of(getattr(self, switch[0])):
+            return getattr(self, switch[1])  # type: ignore[no-any-return]
+        if self._status_messages:
+            status = getattr(self, "status_code", None)
+            if isinstance(status, int):
+                status = int.__int__(status)  # never its own ==
+                for statuses, name in self._status_messages:
+                    if status in statuses:
+                        return getattr(self, name)  # type: ignore[no-any-return]
         return self.default_message
 
     def _default_message(self) -> str:
@@ -693,6 +709,7 @@ class APIError(Error):
     _class_status: ClassVar[object] = None  # the class's own status, read once per class
     _status_rule: ClassVar[bool] = True  # False when ``_retryable_by_rule`` reads more
     _status_verdict = staticmethod(is_retryable_status)  # ``retryable`` for a status
+    _unretryable_when: ClassVar[str | None] = None  # a field whose truth says "not retryable"
     _says_retry_after: ClassVar[bool] = False  # True: the message ends "Retry after N seconds."
     _no_wait: ClassVar[float | None] = None  # ``retry_after`` when none is given
     _wait_ceiling: ClassVar[float] = _INF  # a float below it is used as it is
@@ -708,6 +725,9 @@ class APIError(Error):
 
     def _retryable_by_rule(self) -> bool:
         """Tell whether this error is transient when the server gave no hint."""
+        flag = self._unretryable_when
+        if flag is not None and bool_of(getattr(self, flag)):
+            return False
         return self._status_verdict(self.status_code)
 
     def _restore_fields(self) -> None:
@@ -1286,6 +1306,7 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
     )
     env_var: str | None
     _fields = ("env_var",)
+    _message_switch = ("env_var", "env_var_message")
 
     @_declared
     def __init__(
@@ -1306,9 +1327,6 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
             status_code: The HTTP status (401, or 403).
             **context: The keywords of ``RequestContext``.
         """
-
-    def _message_template(self) -> str | None:
-        return self.env_var_message if bool_of(self.env_var) else self.default_message
 
 
 class PaymentRequiredError(ConnectorError, APIError):
@@ -1363,6 +1381,8 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
     quota_exhausted: bool
     project_id = None
     _status_rule = False
+    _unretryable_when = "quota_exhausted"  # a quota clears only next billing period
+    _message_switch = ("quota_exhausted", "quota_message")
     _says_retry_after = False
     _no_wait = 0.0
     _wait_ceiling = 86400.0
@@ -1401,12 +1421,6 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
             )
         return wait_seconds(seconds) or 0.0
 
-    def _retryable_by_rule(self) -> bool:
-        return not bool_of(self.quota_exhausted)  # a quota clears only next billing period
-
-    def _message_template(self) -> str | None:
-        return self.quota_message if bool_of(self.quota_exhausted) else self.default_message
-
     @property
     def retry_after(self) -> float:
         """Seconds to wait before retrying (0.0 when the provider gave none)."""
@@ -1430,6 +1444,7 @@ class ProviderError(ConnectorError, APIError):
         "{provider}: server error (HTTP {status_code}); likely transient. " + DIRECTIVE_TRANSIENT
     )
     default_message = "{provider}: request rejected (HTTP {status_code}). " + DIRECTIVE_REJECTED
+    _status_messages = ((range(408, 409), "timeout_message"), (range(500, 600), "server_message"))
 
     @_declared
     def __init__(
@@ -1447,15 +1462,6 @@ class ProviderError(ConnectorError, APIError):
             message: Replaces the default message when truthy.
             **context: The keywords of ``RequestContext``.
         """
-
-    def _message_template(self) -> str | None:
-        status = self.status_code
-        status = int.__int__(status) if isinstance(status, int) else None  # never its own ==
-        if status == 408:
-            return self.timeout_message
-        if status is not None and 500 <= status < 600:
-            return self.server_message
-        return self.default_message
 
 
 class EmptyDataError(ConnectorError):
