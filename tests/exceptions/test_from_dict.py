@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from typing import Any
 
@@ -124,12 +125,17 @@ def test_a_subclass_sharing_its_parents_code_rebuilds_itself() -> None:
     class MyNotFoundError(ek.NotFoundError):
         pass
 
-    error = MyNotFoundError("no such user", request_id="r1")
-    rebuilt = MyNotFoundError.from_dict(error.to_dict())
-    assert type(rebuilt) is MyNotFoundError
-    assert rebuilt.to_dict() == error.to_dict()
-    assert rebuilt.request_id == "r1"
-    assert type(ek.Error.from_dict(error.to_dict())) is ek.NotFoundError  # the code's class
+    error = rebuilt = None
+    try:
+        error = MyNotFoundError("no such user", request_id="r1")
+        rebuilt = MyNotFoundError.from_dict(error.to_dict())
+        assert type(rebuilt) is MyNotFoundError
+        assert rebuilt.to_dict() == error.to_dict()
+        assert rebuilt.request_id == "r1"
+        assert type(ek.Error.from_dict(error.to_dict())) is ek.NotFoundError  # the code's class
+    finally:  # other tests walk ``Error.__subclasses__()``: leave the tree as it was
+        del MyNotFoundError, error, rebuilt
+        gc.collect()
     probe = ek.RegionProbeError("m", attempts=[("us", 0, "x")], code="OAUTH_TOKEN_ERROR")
     assert ek.RegionProbeError.from_dict(probe.to_dict()).to_dict() == probe.to_dict()
 
