@@ -21,18 +21,19 @@ from __future__ import annotations
 import sys
 from _collections_abc import Iterable, Mapping
 
+from errorkit._coerce import MASKED as _MASKED
+from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 from errorkit._coerce import (
     bool_of,
     dict_of,
     hint_or_none,
     quoted,
+    safe_text,
+    safety,
     status_or_value,
     str_of,
     text_or_none,
 )
-from errorkit._masked import MASKED as _MASKED
-from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
-from errorkit._masked import safe_text, safety
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

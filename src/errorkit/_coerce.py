@@ -6,6 +6,9 @@ Each function's name says what it returns. None of them raises on odd input exce
 Seconds to wait have one policy, ``wait_seconds``: a finite, non-negative real number of
 seconds (numeric strings, ``Decimal`` and ``Fraction`` included), else None. Callers only
 decide what None means: "unknown" for ``APIError.retry_after``, 0.0 for a connector's.
+
+Text is made safe by ``safe_text``, which loads the redaction engine on its first call, and
+constructors first look a message up in ``MASKED``, the engine's memo of texts masked before.
 """
 
 from __future__ import annotations
@@ -13,14 +16,50 @@ from __future__ import annotations
 # ``_collections_abc`` is what ``collections.abc`` re-exports, without importing ``collections``.
 from _collections_abc import Iterable, Mapping
 
-from errorkit._masked import safe_text
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
 _INF = float("inf")
 _CONTAINERS: tuple[Any, ...] = (list, tuple, dict, set, frozenset)  # read past a subclass
+
+# --- Text made safe before the redaction engine loads ---------------------------------------
+# ``import errorkit`` does not load ``redaction`` or ``safety``: the first message masked does.
+# Constructors read ``MASKED`` (text -> its masked form) on every call; the engine fills it and
+# empties it, with every memo in ``NAME_MEMOS``, when sensitive names are added.
+
+MASKED: dict[str, str] = {}
+NAME_MEMOS: list[dict[Any, Any] | set[str]] = [MASKED]
+"""Memos whose answers depend on the sensitive names; each is emptied when names are added.
+
+A module that memoises a verdict of the engine (``safety``'s key memo) appends its memo here.
+"""
+
+
+class _Safety:
+    """``errorkit.safety``, imported when a first name is read from it.
+
+    Each name read is then kept as an attribute of this object, so later reads cost what
+    reading a module attribute costs (an ``import`` statement in a function costs microseconds).
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        from errorkit import safety as module
+
+        value = getattr(module, name)
+        object.__setattr__(self, name, value)
+        return value
+
+
+if TYPE_CHECKING:
+    from errorkit import safety as safety
+else:
+    safety = _Safety()
+
+
+def safe_text(text: str) -> str:
+    """``safety.safe_text(text)``: masked and cut, loading the engine on the first call."""
+    return safety.safe_text(text)
 
 
 def str_of(value: object) -> str:

@@ -86,6 +86,7 @@ from errorkit._build import (
     filled,
     typing_names,
 )
+from errorkit._coerce import MASKED as _MASKED
 from errorkit._coerce import (
     bool_of,
     dict_of,
@@ -94,14 +95,14 @@ from errorkit._coerce import (
     is_retryable_status,
     list_of,
     repr_of,
+    safe_text,
+    safety,
     seconds_or_none,
     str_of,
     text_or_none,
     tuple_or_value,
     wait_seconds,
 )
-from errorkit._masked import MASKED as _MASKED
-from errorkit._masked import safe_text, safety
 
 # ``typing`` costs more than the rest of errorkit: the typing-only names load on first use.
 TYPE_CHECKING = False

@@ -44,8 +44,8 @@ from _collections_abc import Iterable, Mapping
 from _operator import itemgetter
 
 from errorkit import redaction as _redaction
+from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 from errorkit._coerce import http_status
-from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
 from errorkit.exceptions import (
     DIRECTIVE_UNREACHABLE,
     APIConnectionError,

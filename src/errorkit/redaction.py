@@ -42,11 +42,11 @@ from __future__ import annotations
 
 import _thread
 
-from errorkit._masked import MASKED as _TEXT_CACHE
-from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
+from errorkit._coerce import MASKED as _TEXT_CACHE
+from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 
 # Not imported from typing: at run time this module imports nothing but ``_thread`` and
-# ``errorkit._masked`` (and ``re``, on first use).
+# ``errorkit._coerce`` (and ``re``, on first use).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re

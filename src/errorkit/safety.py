@@ -15,8 +15,8 @@ from __future__ import annotations
 import sys
 
 from errorkit import redaction as _redaction
+from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 from errorkit._coerce import str_of
-from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
 from errorkit.redaction import (
     REDACTED,
     _is_sensitive_name,
