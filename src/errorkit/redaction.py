@@ -318,9 +318,15 @@ _CREDENTIAL_MARKS: Final = frozenset("0123456789-._~+/=")
 _STRING_PREFIXES: Final = frozenset("bBrRuUfF")  # Python string prefixes, up to two
 _CAMEL: Final = r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"  # camelCase boundaries
 _SEPARATORS: Final = r"[\s\-._]+"  # read as "_" in a name's normal form
+_ESCAPE: Final = r"\\[nrt]"  # an escaped line break or tab, which ends a word
+_ESCAPES: Final = frozenset({"\\n", "\\r", "\\t"})
 _WORD_GAP: Final = frozenset(" \t\xa0")  # what may stand between the words of a name
 _NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
 _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
+_NAME_AHEAD: Final = (  # up to three words and a separator: the next pair's name
+    r"(?P<name>[A-Za-z0-9_.\-]{1,128}(?:[ \t\xa0]+[A-Za-z0-9_.\-]{1,128}){0,2})"
+    r"[ \t\xa0]*(?P<sep>=|:(?!//)|->)"
+)
 
 # --------------------------------------------------------------------------- compiled patterns
 
@@ -353,6 +359,7 @@ class _Patterns:
         "lengths",
         "line_end",
         "marker",
+        "name_ahead",
         "name_gap",
         "name_in_word",
         "name_run",
@@ -421,7 +428,7 @@ class _Patterns:
             "`": backtick_quoted,
         }
         self.bracket_stop: re.Pattern[str] = re.compile(r"""[\[({]+|[\])}]+|["'\\]""")
-        self.line_end: re.Pattern[str] = re.compile(r"[\r\n]")
+        self.line_end: re.Pattern[str] = re.compile(r"[\r\n]|\\[rn]")  # escaped too
         self.whitespace: re.Pattern[str] = re.compile(r"\s")
         self.spaces: re.Pattern[str] = re.compile(r"\s*")
         # What may stand between a name and its separator: spacing, quotes, escapes.
@@ -447,6 +454,8 @@ class _Patterns:
             r"""|[^\sA-Za-z0-9_.\-"'`\\=:]|\Z"""
         )
         self.name_in_word: re.Pattern[str] = re.compile(r"([^=:]+)(?:=|:(?!//)|->)")
+        # A name of one to three words and its separator, where a value would start.
+        self.name_ahead: re.Pattern[str] = re.compile(_NAME_AHEAD)
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
             rf"""\s+(?:(?P<param>{token}[ \t]*=[ \t]*")"""
@@ -568,7 +577,9 @@ class _Patterns:
                 else:
                     least = int(re.search(r"\{(\d+),", body.pattern).group(1))  # type: ignore[union-attr]
                     can_follow = rf"(?![{word}]{{0,{least - 1}}}(?![{word}\-]))"
-                search = f"{literal}(?<![{word}]{literal}){can_follow}{chained}"
+                # Not inside a word, but maybe right after an escape's letter ("\\tsk-").
+                alone = f"(?:(?<![{word}]{literal})|(?<={_ESCAPE}{literal}))"
+                search = f"{literal}{alone}{can_follow}{chained}"
                 finders.append((re.compile(search), True, None))
             else:
                 finders.append((re.compile(re.escape(trigger)), False, None))
@@ -613,7 +624,8 @@ class _Patterns:
         not_scheme = "".join(
             "(?<!{})".format("".join(f"[{c}{c.upper()}]" for c in word)) for word in SCHEME_WORDS
         )
-        bare = unmasked(r"""[^\s&;,"'`()\[\]{}<>\\\-]""")
+        name_ahead = _NAME_AHEAD.replace("?P<name>", "?:").replace("?P<sep>", "?:")
+        bare = f"(?!{name_ahead})" + unmasked(r"""[^\s&;,"'`()\[\]{}<>\\\-]""")
         bare += rf"(?=[\s&;,]|\Z){not_scheme}{not_separator}"
         quoted = [
             (quote, unmasked(rf"[^{quote}\\\-]") + f"(?={quote}{not_separator})")
@@ -1221,6 +1233,7 @@ class _Reader:
         start = at
         while start > self.last and text[start - 1] in _NAME_CHARS:
             start -= 1
+        start = _escape_end(text, start, at)
         pairs = (
             self.patterns.pair_run.match(text, start)
             if start >= self.last and start >= self.url_end and not self._refused(start)
@@ -1309,7 +1322,11 @@ class _Reader:
         if (
             start < self.shape_ends.get(body.pattern, 0)
             or not text.startswith(prefix, start)
-            or (start and text[start - 1] in _WORD_CHARS)
+            or (
+                start
+                and text[start - 1] in _WORD_CHARS
+                and text[start - 2 : start] not in _ESCAPES  # "\\tsk-..." stands alone
+            )
         ):
             return after  # another case ("Sk-"), or inside a word
         found = body.match(text, after)
@@ -1456,6 +1473,8 @@ class _Reader:
             return min(end + 1, len(text))
         if first in "[{(":
             return self.mask(start, self._value_end(start))
+        if self._is_next_pair(start):
+            return start
         end = self._value_end(start)
         if end == start:
             return start
@@ -1509,6 +1528,19 @@ class _Reader:
             after = _skip(self.patterns.spaces, text, after)
         return text.startswith(("=", ":", "->"), after) and _is_sensitive_name(text[start:end])
 
+    def _is_next_pair(self, start: int) -> bool:
+        """Tell whether a bare value is the name of the next pair (``token=`` ``API key: S``).
+
+        The name, up to three words, is the one the pair rule reads back from the
+        separator: ``hunter2 token:`` is a value and the pair ``token:``, not a name.
+        """
+        text = self.text
+        ahead = self.patterns.name_ahead.match(text, start)
+        if ahead is None:
+            return False
+        found = _name_before(text, ahead.start("sep"), start)
+        return found is not None and found[0] == " ".join(ahead.group("name").split())
+
     def _escaped_quoted(self, start: int) -> int:
         r"""A value quoted with escaped quotes (``\"abc\"``, JSON inside a string)."""
         text = self.text
@@ -1552,6 +1584,7 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool] | None:
         start = end
         while start > floor and end - start < _NAME_LIMIT and text[start - 1] in _NAME_CHARS:
             start -= 1
+        start = _escape_end(text, start, end)
         if start == end:
             break
         words.append(text[start:end])
@@ -1564,6 +1597,17 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool] | None:
         if end == start or end <= floor:
             break
     return None
+
+
+def _escape_end(text: str, start: int, end: int) -> int:
+    r"""Return ``start + 1`` when ``text[start]`` (before ``end``) is an escape's letter.
+
+    In text that was escaped (JSON in a message), ``\n``, ``\r`` and ``\t`` end a word:
+    ``line1\npassword=S`` holds the name ``password``, not ``npassword``. Else ``start``.
+    """
+    if 0 < start < end and text[start] in "nrt" and text[start - 1] == "\\":
+        return start + 1
+    return start
 
 
 def _scheme_start(text: str, separator: int, floor: int) -> int:

@@ -632,6 +632,39 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "token=a token=password = x",
         "token=*** token=password = ***",
     ),
+    # a fifth independent attack on the grammar
+    # an empty value: the name of the next pair is that pair, not the value
+    ("attack5: YAML, a nested pair", "secret:\n  password: S", "secret:\n  password: ***"),
+    ("attack5: YAML, a flat pair", "password:\ntoken: S", "password:\ntoken: ***"),
+    ("attack5: a header after an empty value", "token=\nCookie: sid=S", "token=\nCookie: ***"),
+    ("attack5: a name of words after an empty value", "sig= API key: S", "sig= API key: ***"),
+    (
+        "attack5: a header after an empty value and a blank line",
+        "password=\n\nSet-Cookie: a=S",
+        "password=\n\nSet-Cookie: ***",
+    ),
+    ("attack5: a glued name is the next pair", "password=token=S", "password=token=***"),
+    (
+        "attack5: a value before a name of words is a value",
+        "password= hunter2 token: S",
+        "password= *** token: ***",
+    ),
+    ("attack5: a value on the next line stays a value", "password:\n  S", "password:\n  ***"),
+    # JSON-escaped text: an escape's letter is not part of the next word
+    (
+        "attack5: an escaped line break before a pair",
+        '{"msg": "line1\\npassword=S"}',
+        '{"msg": "line1\\npassword=***"}',
+    ),
+    (
+        "attack5: an escaped line break ends a header",
+        '"err\\nCookie: sid=S\\nHost: h"',
+        '"err\\nCookie: ***\\nHost: h"',
+    ),
+    ("attack5: an escaped line break before a scheme", '"x\\nBearer Ab1S"', '"x\\nBearer ***"'),
+    ("attack5: an escaped tab before a shape", '"a\\t' + TOKEN + '"', '"a\\t***"'),
+    ("attack5: an escaped tab before a name of words", "x\\tAPI key: S", "x\\tAPI key: ***"),
+    ("attack5: a backslash before a name is not an escape", "\\token=S", "\\token=***"),
 ]
 
 
