@@ -193,6 +193,11 @@ def normal_name(name: str) -> str:
     return re.sub(_SEPARATORS, "_", text).strip("_")
 
 
+def _is_listed(normal: str) -> bool:
+    """Tell whether a name in normal form is one of the names listed (or added)."""
+    return normal in SENSITIVE_NAMES or normal in _names.added
+
+
 def _is_sensitive_normal(normal: str) -> bool:
     """Apply the three rules of the table to a name already in normal form."""
     if normal in SENSITIVE_NAMES or normal in _names.added or normal.endswith(SENSITIVE_SUFFIXES):
@@ -1473,8 +1478,8 @@ class _Reader:
             return min(end + 1, len(text))
         if first in "[{(":
             return self.mask(start, self._value_end(start))
-        if self._is_next_pair(start):
-            return start
+        if (named := self._next_pair(start)) is not None:
+            return named
         end = self._value_end(start)
         if end == start:
             return start
@@ -1484,7 +1489,11 @@ class _Reader:
             if end == start:
                 return start
         if self._is_next_name(start, end, end):
-            return start
+            # A value that ends in a sensitive name ("SToken : x"): masked, and so is the
+            # value of the pair it names.
+            self.mask(start, end)
+            masked = self._pair(_skip(self.patterns.spaces, text, end), text[start:end])
+            return end if masked is None else masked
         if (
             self.lower.endswith(SCHEME_WORDS, start, end)
             and not text[max(start, end - 7) : max(start, end - 6)].isalnum()
@@ -1528,18 +1537,28 @@ class _Reader:
             after = _skip(self.patterns.spaces, text, after)
         return text.startswith(("=", ":", "->"), after) and _is_sensitive_name(text[start:end])
 
-    def _is_next_pair(self, start: int) -> bool:
-        """Tell whether a bare value is the name of the next pair (``token=`` ``API key: S``).
+    def _next_pair(self, start: int) -> int | None:
+        """Read a bare value that names the next pair; None when it does not.
 
-        The name, up to three words, is the one the pair rule reads back from the
-        separator: ``hunter2 token:`` is a value and the pair ``token:``, not a name.
+        A value whose words, up to a separator, are one of the names listed (in
+        ``SENSITIVE_NAMES`` or added), all of them, is no value: it is the next pair's
+        name (``token=`` ``API key: S``), and ``start`` is returned for that pair to be
+        read. A word that only ends in a sensitive name (``SToken: S``,
+        ``S.password : S``) is a value glued to a name: it is masked with its separator
+        (a second reading finds no name there), and so is the value after it.
         """
         text = self.text
         ahead = self.patterns.name_ahead.match(text, start)
         if ahead is None:
-            return False
-        found = _name_before(text, ahead.start("sep"), start)
-        return found is not None and found[0] == " ".join(ahead.group("name").split())
+            return None
+        words = ahead.group("name").split()
+        name = " ".join(words)
+        if _is_listed(normal_name(name)) or _is_listed(normal_name(name.lower())):
+            return start
+        if len(words) == 1 and _is_sensitive_name(name):
+            self.mask(start, ahead.end())
+            return self._pair(ahead.start("sep"), name)
+        return None
 
     def _escaped_quoted(self, start: int) -> int:
         r"""A value quoted with escaped quotes (``\"abc\"``, JSON inside a string)."""
@@ -1548,8 +1567,9 @@ class _Reader:
         while quote < len(text) and text[quote] == "\\":
             quote += 1
         if quote >= len(text) or text[quote] not in "\"'":
-            bare = self.patterns.bare.match(text, start)
-            return self.mask(start, bare.end()) if bare is not None else start + 1
+            # No escaped quote: a bare value, read whole (an escape and a quote glued to
+            # it, as in "\f"S", are no string's prefix).
+            return self.mask(start, self._value_end(start))
         opener = text[start : quote + 1]
         close = text.find(opener, quote + 1)
         end = len(text) if close < 0 else close

@@ -650,6 +650,21 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "password= *** token: ***",
     ),
     ("attack5: a value on the next line stays a value", "password:\n  S", "password:\n  ***"),
+    (
+        "attack5: a compound name after an empty value goes with its value",
+        "secret:\n  db_password: S",
+        "secret:\n  *** ***",
+    ),
+    # a value glued to a sensitive name: both values go
+    ("attack5: a value glued to a camelCase name", "token=SToken : x", "token=*** ***"),
+    ("attack5: a value glued to a dotted name", "password=S.password : x", "password=*** ***"),
+    ("attack5: a value glued to a name and its colon", "token=SToken: x y", "token=*** *** y"),
+    # an escape, a letter and a quote are no string prefix: the bare word is the value
+    ("attack5: an escape and a quote before a value", 'password=\\f"S', "password=***"),
+    ("attack5: an escape and a quoted value", "password=\\r'S'", "password=***'"),
+    ("attack5: an escaped u before a quoted value", 'password=\\u"S"', 'password=***"'),
+    ("attack5: an escape and a quote, then prose", 'password=\\b"S tail', "password=*** tail"),
+    ("attack5: an escape before a prefixed string", "sig=\\rb'x", "sig=***"),
     # JSON-escaped text: an escape's letter is not part of the next word
     (
         "attack5: an escaped line break before a pair",
@@ -664,6 +679,7 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     ("attack5: an escaped line break before a scheme", '"x\\nBearer Ab1S"', '"x\\nBearer ***"'),
     ("attack5: an escaped tab before a shape", '"a\\t' + TOKEN + '"', '"a\\t***"'),
     ("attack5: an escaped tab before a name of words", "x\\tAPI key: S", "x\\tAPI key: ***"),
+    ("attack5: an escaped line break before words", "x\\nsecret key: S", "x\\nsecret key: ***"),
     ("attack5: a backslash before a name is not an escape", "\\token=S", "\\token=***"),
 ]
 
