@@ -1,4 +1,4 @@
-"""Secret redaction: one table of sensitive names and one grammar for free text.
+r"""Secret redaction: one table of sensitive names and one grammar for free text.
 
 Every question "is this a secret?" asks the same table: mapping keys (``json_safe``), URL
 query parameters (``redact_url``) and ``name=value`` pairs in text (``redact_text``). A name
@@ -29,6 +29,17 @@ scheme      ``Bearer``, ``Basic``, ``Token``, ``Digest`` + whitespace   a creden
 pair        ``=``, ``:``, ``=>`` or ``->`` after a sensitive name       the value
 ==========  ==========================================================  ===================
 
+A pair's value is what follows the separator (spacing and line breaks skipped): a quoted
+string, a bracketed group, or a bare run of words glued together. A bare value is never the
+name of the next pair: words that are, all of them, a listed name (``SENSITIVE_NAMES`` or
+added) followed by ``:``, ``->`` or a spaced ``=`` are that pair (a YAML ``password:`` under
+``secret:``, ``sig= API key: S``), and a word that only ends in a sensitive name
+(``token=SToken : S``) is a value glued to it, masked with its separator and followed by
+that pair's masked value. A backslash and a letter before a quote are no string prefix
+(``password=\f"S`` is one bare value). In escaped text an escape's letter (``\n``, ``\r``,
+``\t``) is not part of the next word, so ``line1\npassword=S`` holds the name ``password``;
+an escaped line break ends a header's line too. A URL is read flat, each ``scheme://`` and
+parameter once, so a URL nested at any depth is masked in linear time.
 A private key's header ends any other rule's value there, so the key's own rule reads it.
 A URL's secrets hide nothing from the other rules: the scan goes on inside the URL, a value
 read there ends where the URL's values end (its end, its fragment's ``#``), and masks that
@@ -330,7 +341,7 @@ _NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
 _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
 _NAME_AHEAD: Final = (  # up to three words and a separator: the next pair's name
     r"(?P<name>[A-Za-z0-9_.\-]{1,128}(?:[ \t\xa0]+[A-Za-z0-9_.\-]{1,128}){0,2})"
-    r"[ \t\xa0]*(?P<sep>=|:(?!//)|->)"
+    r"[ \t\xa0]*(?P<sep>(?<=[ \t\xa0])=|:(?!//)|->)"  # a glued "=" goes on the value
 )
 
 # --------------------------------------------------------------------------- compiled patterns
@@ -374,6 +385,7 @@ class _Patterns:
         "pair_run",
         "param_comma",
         "param_separator",
+        "param_start",
         "partial_marker",
         "pem_header",
         "plain_after",
@@ -389,7 +401,9 @@ class _Patterns:
         "triggers",
         "url_cut",
         "url_end",
+        "url_param",
         "url_start",
+        "value_end",
         "value_run",
         "whitespace",
         "word_tail",
@@ -466,7 +480,11 @@ class _Patterns:
             rf"""\s+(?:(?P<param>{token}[ \t]*=[ \t]*")"""
             r"""|(?P<quote>["']?)(?P<word>[^\s"'`,;<>()\[\]{}]+))"""
         )
-        self.param_separator: re.Pattern[str] = re.compile(r"(&(?:amp;)?)")
+        # A URL's parameters: what starts one, its name and "=", and what ends its value.
+        self.param_separator: re.Pattern[str] = re.compile(r"[?#]|&(?:amp;)?")
+        self.param_start: re.Pattern[str] = re.compile(r"[?#&]")
+        self.url_param: re.Pattern[str] = re.compile(r"([^=?#&]*)=")
+        self.value_end: re.Pattern[str] = re.compile(r"[&#]")
         scheme = r"[A-Za-z][A-Za-z0-9+.\-]*://"
         self.item_cut: re.Pattern[str] = re.compile(
             rf"[,;&](?={scheme}|([A-Za-z0-9_.\-]{{1,128}})[ \t]*[=:])"
@@ -732,9 +750,10 @@ def redact_url(url: str) -> str:
     ``https://<token>@github.com``), and the values of sensitive query parameters (the names
     of the table, plus ``key``, compared after percent-decoding and ignoring prose
     punctuation glued before the name, as in ``?(token=...``) become ``***``. Parameters in
-    an ``&``-separated fragment (OAuth's ``#access_token=...``) and URLs nested unencoded in
-    a parameter (``?next=https://u:p@h/``) are masked the same way. The URL is edited in
-    place rather than re-assembled, so nothing else is normalised.
+    an ``&``-separated fragment (OAuth's ``#access_token=...``) and URLs nested unencoded
+    (``?next=https://u:p@h/``, in the path or the fragment, at any depth) are masked the
+    same way, in one linear reading. The URL is edited in place rather than re-assembled,
+    so nothing else is normalised.
 
     Args:
         url: A URL or URL reference. Text that is not a URL comes back unchanged.
@@ -748,18 +767,17 @@ def redact_url(url: str) -> str:
         except Exception:
             return REDACTED
     try:
-        return _redact_url(url, 0)
+        return _redact_url(url)
     except Exception:  # pragma: no cover - defensive: fail closed rather than raise
         return REDACTED
 
 
-_NESTED_URL_DEPTH: Final = 4
 _HEX: Final = frozenset("0123456789abcdefABCDEF")
 
 
-def _redact_url(url: str, nesting: int) -> str:
+def _redact_url(url: str) -> str:
     """Mask userinfo and sensitive parameters; return ``url`` itself if unchanged."""
-    return _replace(url, _url_secrets(url, 0, nesting))
+    return _replace(url, _url_secrets(url, 0))
 
 
 def _replace(text: str, spans: list[tuple[int, int]]) -> str:
@@ -775,48 +793,71 @@ def _replace(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-def _url_secrets(url: str, offset: int, nesting: int) -> list[tuple[int, int]]:
+def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
     """Return the spans of the secrets in a URL, in order, shifted by ``offset``.
 
-    The password of the userinfo (or a userinfo that looks like a token), then the values
-    of the sensitive parameters of the query and of the fragment; a URL nested in the path
-    or standing as the fragment is read the same way.
+    The URL is read flat, left to right, so a URL nested in another (in its path, in a
+    parameter, as its fragment, at any depth, or right after another scheme) costs only
+    its own characters:
+
+    - every ``scheme://`` starts an authority, as does a ``//`` that starts the URL or a
+      parameter's value: its password (``user:PASS@``), or a userinfo without one that
+      looks like a token, is a secret;
+    - from the first ``?`` or ``#`` on, each ``?``, ``#``, ``&`` or ``&amp;`` starts a
+      parameter: the value of a sensitive one, up to the next ``&`` or ``#``, is a secret.
+
+    Spans that overlap or touch (a password inside a sensitive value) are one span.
     """
     if "@" not in url and "?" not in url and "#" not in url:
         return []
     spans: list[tuple[int, int]] = []
-    auth_start = _authority_start(url)
-    pos = 0
-    if auth_start >= 0:
-        auth_end = _find_first(url, "/?#", auth_start)
-        at = url.rfind("@", auth_start, auth_end)
-        if at >= 0:
-            colon = url.find(":", auth_start, at)
-            secret_start = colon + 1 if colon >= 0 else auth_start
-            secret = url[secret_start:at]
-            if secret and not _is_masked(secret) and (colon >= 0 or _looks_like_token(secret)):
-                spans.append((offset + secret_start, offset + at))
-        pos = auth_end
-    hash_at = url.find("#", pos)
-    query_at = url.find("?", pos, hash_at if hash_at >= 0 else len(url))
-    path_end = query_at if query_at >= 0 else hash_at if hash_at >= 0 else len(url)
-    if nesting < _NESTED_URL_DEPTH and url.find("://", pos, path_end) >= 0:
-        # A URL in the path (an archive's copy, a proxy's target): the rest is that URL's.
-        return spans + _nested_url_secrets(url[pos:], offset + pos, nesting + 1)
-    if query_at >= 0:
-        end = hash_at if hash_at >= 0 else len(url)
-        spans += _param_secrets(url[query_at + 1 : end], offset + query_at + 1, nesting)
-    if hash_at >= 0 and "=" not in url[hash_at:] and "://" in url[hash_at:]:
-        if nesting < _NESTED_URL_DEPTH:  # a URL as the fragment
-            spans += _nested_url_secrets(url[hash_at + 1 :], offset + hash_at + 1, nesting + 1)
-    elif hash_at >= 0 and "=" in url[hash_at:]:
-        # A fragment may carry parameters too (OAuth's #access_token=..., or a client-side
-        # route such as #/callback?token=...): "?" separates groups of "&" parameters.
-        group_at = offset + hash_at + 1
-        for group in url[hash_at + 1 :].split("?"):
-            spans += _param_secrets(group, group_at, nesting)
-            group_at += len(group) + 1
-    return spans
+    if url.startswith("//"):
+        _userinfo_secret(url, 2, spans)
+    floor = 0
+    at = url.find("://") if "@" in url else -1
+    while at >= 0:
+        if _scheme_start(url, at, floor) >= 0:
+            _userinfo_secret(url, at + 3, spans)
+        floor = at + 3
+        at = url.find("://", floor)
+    patterns = _patterns()
+    pos = _find_first(url, "?#", 0)
+    while pos < len(url):
+        separator = patterns.param_separator.match(url, pos)
+        start = pos + 1 if separator is None else separator.end()
+        param = patterns.url_param.match(url, start)  # its name and "="
+        if param is not None and _is_sensitive_param(param.group(1)):
+            value_end = patterns.value_end.search(url, param.end())
+            pos = len(url) if value_end is None else value_end.start()
+            if pos > param.end() and not _is_masked(url[param.end() : pos]):
+                spans.append((param.end(), pos))
+            continue
+        if param is not None and url.startswith("//", param.end()):
+            _userinfo_secret(url, param.end() + 2, spans)  # "?next=//u:p@h/"
+        found = patterns.param_start.search(url, start)
+        pos = len(url) if found is None else found.start()
+    if not spans:
+        return spans
+    spans.sort()
+    joined = [spans[0]]
+    for first, last in spans[1:]:
+        if first <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(last, joined[-1][1]))
+        else:
+            joined.append((first, last))
+    return [(offset + first, offset + last) for first, last in joined]
+
+
+def _userinfo_secret(url: str, start: int, spans: list[tuple[int, int]]) -> None:
+    """Add the span of the secret in the userinfo of the authority at ``start``, if any."""
+    end = _find_first(url, "/?#", start)
+    at = url.rfind("@", start, end)
+    if at >= 0:
+        colon = url.find(":", start, at)
+        secret_start = colon + 1 if colon >= 0 else start
+        secret = url[secret_start:at]
+        if secret and not _is_masked(secret) and (colon >= 0 or _looks_like_token(secret)):
+            spans.append((secret_start, at))
 
 
 def _looks_like_token(userinfo: str) -> bool:
@@ -827,19 +868,6 @@ def _looks_like_token(userinfo: str) -> bool:
         if userinfo.startswith(prefix) and body.fullmatch(userinfo, len(prefix)):
             return True
     return False
-
-
-def _authority_start(url: str) -> int:
-    """Return the index where the URL's authority starts, or -1 when it has none."""
-    if url.startswith("//"):
-        return 2
-    colon = url.find(":")
-    if colon <= 0 or not url.startswith("//", colon + 1):
-        return -1
-    scheme = url[:colon]
-    if not ("a" <= scheme[0].lower() <= "z") or not _SCHEME_CHARS.issuperset(scheme):
-        return -1
-    return colon + 3
 
 
 def _find_first(text: str, chars: str, start: int, end: int | None = None) -> int:
@@ -889,39 +917,6 @@ def _is_masked(value: str) -> bool:
     does not make a second reading mask it again, swallowing them.
     """
     return not value.strip("*\"'`\\")
-
-
-def _param_secrets(params: str, offset: int, nesting: int) -> list[tuple[int, int]]:
-    """Return the spans of the sensitive values of ``&``-separated parameters, shifted.
-
-    ``&amp;``, the HTML escape of ``&`` (a URL copied out of a page), separates them too. A
-    URL nested unencoded in a value is read the same way.
-    """
-    if "=" not in params and "://" not in params:
-        return []
-    spans: list[tuple[int, int]] = []
-    pos = offset
-    for index, part in enumerate(_patterns().param_separator.split(params)):
-        if index % 2 == 0:  # odd indices: the separators
-            eq = part.find("=")
-            name, value = (part[:eq], part[eq + 1 :]) if eq >= 0 else ("", part)
-            if eq >= 0 and _is_sensitive_param(name):
-                if value and not _is_masked(value):
-                    spans.append((pos + eq + 1, pos + len(part)))
-            elif nesting < _NESTED_URL_DEPTH and ("?" in value or "@" in value):
-                spans += _nested_url_secrets(value, pos + eq + 1, nesting + 1)
-        pos += len(part)
-    return spans
-
-
-def _nested_url_secrets(value: str, offset: int, nesting: int) -> list[tuple[int, int]]:
-    """The secrets of a URL held in a parameter, after any punctuation before its scheme."""
-    start = 0
-    if _authority_start(value) <= 0 and "://" in value:
-        start = value.find("://")
-        while start > 0 and value[start - 1] in _SCHEME_CHARS:
-            start -= 1
-    return _url_secrets(value[start:], offset + start, nesting)
 
 
 # --------------------------------------------------------------------------- free text
@@ -1196,7 +1191,7 @@ class _Reader:
         # URL, and a pair in its path, a credential shape or a scheme word glued to its end
         # ("?:Basic S3cr3t") is read by its own rule, whether the URL held a secret or not.
         # A private key's header ends a URL's secret as it ends every other rule's value.
-        secrets = _url_secrets(text[start:end], start, 0)
+        secrets = _url_secrets(text[start:end], start)
         if secrets:
             self.pending += [
                 (first, self._private_key_start(first, last) if last - first > 10 else last)

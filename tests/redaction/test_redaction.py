@@ -643,7 +643,12 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "password=\n\nSet-Cookie: a=S",
         "password=\n\nSet-Cookie: ***",
     ),
-    ("attack5: a glued name is the next pair", "password=token=S", "password=token=***"),
+    ("attack5: a name glued to its = is part of the value", "password=token=S", "password=***"),
+    (
+        "attack5: a name and a spaced = is the next pair",
+        "password=\ntoken = S",
+        "password=\ntoken = ***",
+    ),
     (
         "attack5: a value before a name of words is a value",
         "password= hunter2 token: S",
@@ -681,7 +686,68 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     ("attack5: an escaped tab before a name of words", "x\\tAPI key: S", "x\\tAPI key: ***"),
     ("attack5: an escaped line break before words", "x\\nsecret key: S", "x\\nsecret key: ***"),
     ("attack5: a backslash before a name is not an escape", "\\token=S", "\\token=***"),
+    # URLs nested at any depth, and a scheme right after another
+    (
+        "attack5: a URL nested five deep in paths",
+        "https://a/" + "https://h/" * 4 + "https://u:P@z/",
+        "https://a/" + "https://h/" * 4 + "https://u:***@z/",
+    ),
+    (
+        "attack5: a URL nested five deep in queries",
+        "https://a/?" + "n=https://h/?" * 4 + "n=https://u:P@z/",
+        "https://a/?" + "n=https://h/?" * 4 + "n=https://u:***@z/",
+    ),
+    (
+        "attack5: a URL nested five deep in fragments",
+        "https://a/#" + "https://h/#" * 4 + "https://u:P@z/",
+        "https://a/#" + "https://h/#" * 4 + "https://u:***@z/",
+    ),
+    (
+        "attack5: a URL nested a thousand deep",
+        "https://a/" + "https://h/?n=" * 1000 + "https://u:P@z/?token=S",
+        "https://a/" + "https://h/?n=" * 1000 + "https://u:***@z/?token=***",
+    ),
+    ("attack5: a doubled scheme", "https://https://u:P@h/", "https://https://u:***@h/"),
 ]
+
+URL_ROWS: list[tuple[str, str, str]] = [
+    (
+        "attack5: a URL nested five deep in paths",
+        "https://a/" + "https://h/" * 4 + "https://u:P@z/",
+        "https://a/" + "https://h/" * 4 + "https://u:***@z/",
+    ),
+    (
+        "attack5: a parameter five URLs deep",
+        "https://a/?n=https://b/?n=https://c/?n=https://d/?n=https://e/?n=https://f/?token=P",
+        "https://a/?n=https://b/?n=https://c/?n=https://d/?n=https://e/?n=https://f/?token=***",
+    ),
+    (
+        "attack5: a URL nested a thousand deep in fragments",
+        "https://a/" + "#https://h/" * 1000 + "#https://u:P@z/",
+        "https://a/" + "#https://h/" * 1000 + "#https://u:***@z/",
+    ),
+    ("attack5: a doubled scheme", "https://https://u:P@h/", "https://https://u:***@h/"),
+    (
+        "attack5: a scheme-relative URL in a value",
+        "https://h/?next=//u:P@g/",
+        "https://h/?next=//u:***@g/",
+    ),
+    (
+        "attack5: a sensitive value holding a URL goes whole",
+        "https://h/?token=https://u:P@g/?a=1&b=2",
+        "https://h/?token=***&b=2",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"), [r[1:] for r in URL_ROWS], ids=[r[0] for r in URL_ROWS]
+)
+def test_url_row(url: str, expected: str) -> None:
+    """``redact_url`` masks exactly the secrets of each row, and a second pass changes nothing."""
+    once = redact_url(url)
+    assert once == expected
+    assert redact_url(once) == once
 
 
 @pytest.mark.parametrize(
