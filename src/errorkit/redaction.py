@@ -1221,7 +1221,12 @@ class _Reader:
         footer = "-----end" + lower[after : header.end()]
         end = lower.find(footer, header.end())
         if end < 0:
-            return self.mask(header.end(), len(lower), whole=True)
+            # No footer: the body runs to the end of the text, but for the start of its
+            # footer there, which a cut (truncation) left and a second reading keeps.
+            cut = lower.rfind("-----", header.end())
+            if cut < 0 or not footer.startswith(lower[cut:]):
+                cut = len(lower)
+            return self.mask(header.end(), cut, whole=True)
         self.mask(header.end(), end, whole=True)
         return end + len(footer)
 

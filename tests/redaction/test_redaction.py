@@ -708,6 +708,12 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "https://a/" + "https://h/?n=" * 1000 + "https://u:***@z/?token=***",
     ),
     ("attack5: a doubled scheme", "https://https://u:P@h/", "https://https://u:***@h/"),
+    # a private key whose footer a cut left only the start of
+    (
+        "attack5: the start of a footer ending the text stays",
+        "-----BEGIN RSA PRIVATE KEY-----\nS\n-----END R",
+        "-----BEGIN RSA PRIVATE KEY-----***-----END R",
+    ),
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [
@@ -993,3 +999,15 @@ def test_attack_adding_many_names_stays_cheap() -> None:
         "assert errorkit.redact_text(text).count('=***') == 400\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
+def test_attack5_truncation_through_a_pem_footer_is_stable() -> None:
+    """A message cut inside a private key's footer reads the same after a second pass."""
+    from errorkit.safety import safe_text
+
+    big = "x" * 8124 + " " + PEM + " tail"
+    once = safe_text(big)
+    assert "MIIEpAIBAAKCAQEA" not in once
+    assert safe_text(once) == once
+    error = errorkit.Error("m", details={"d": big})
+    assert errorkit.Error.from_dict(error.to_dict()).to_dict() == error.to_dict()
