@@ -19,7 +19,7 @@ The machinery behind ``errorkit.exceptions``, which holds only the exception cla
 from __future__ import annotations
 
 import sys
-from _collections_abc import Mapping
+from _collections_abc import Iterable, Mapping
 
 from errorkit._coerce import (
     bool_of,
@@ -32,7 +32,7 @@ from errorkit._coerce import (
 )
 from errorkit._masked import MASKED as _MASKED
 from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
-from errorkit._masked import safety
+from errorkit._masked import safe_text, safety
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -242,6 +242,62 @@ def _read_payload(payload: object) -> tuple[str, str, Mapping[Any, Any]]:
     return code, message, details
 
 
+def _rebuilt(cls: type[Error], payload: Mapping[str, Any]) -> Error:
+    """The body of ``Error.from_dict``: the error of ``payload``'s class, its fields restored."""
+    code, message, details = _read_payload(payload)
+    target = cls.class_for_code(code) or cls
+    if not issubclass(target, cls):
+        raise ValueError(
+            f"payload code {code!r} belongs to {target.__name__}, which is not a {cls.__name__}"
+        )
+    error = target.__new__(target)
+    error.code = safe_text(code)
+    error._details = dict(details)
+    error.message = message
+    error._restore_fields()
+    if not message:
+        error.message = error._default_message()
+    return error
+
+
+def _snapshot(error: Error) -> dict[str, Any]:
+    """Build ``details`` from the fields of the error's layout, then the caller's details."""
+    own: dict[Any, Any] = {}
+    for name, stored, optional in _layout_of(type(error)):
+        value = getattr(error, stored, None)
+        if value is not None or not optional:
+            own[name] = value
+    extra = getattr(error, "_extra", None)
+    if extra:
+        for key, value in extra.items():
+            own.setdefault(key, value)
+    return own
+
+
+def _restore_fields(error: Error) -> None:
+    """Set the attributes kept in ``details`` after ``from_dict`` (None when absent)."""
+    details = error.details
+    for name, stored, _ in _layout_of(type(error)):
+        setattr(error, stored, details.get(name))
+
+
+def _register_statuses(cls: type[Any], statuses: Iterable[int], base: type[APIError]) -> None:
+    """Map HTTP error statuses (ints of at least 400, or a range) to ``cls``, an ``APIError``.
+
+    A later class registering a status takes it over from the earlier one.
+    """
+    if not issubclass(cls, base):
+        raise TypeError(f"statuses= registers APIError classes, and {cls.__name__} is not one")
+    if isinstance(statuses, range):
+        base._by_range.insert(0, (statuses, cls))
+        return
+    found = list(statuses) if isinstance(statuses, Iterable) else [statuses]
+    for status in found:
+        if type(status) is not int or status < 400:
+            raise ValueError(f"statuses= takes HTTP error statuses (ints >= 400), not {status!r}")
+    base._by_status.update(dict.fromkeys(found, cls))
+
+
 def _layout_of(cls: type[Error]) -> tuple[tuple[str, str, bool], ...]:
     """``(name, attribute, optional)`` of each field in ``details``, along the MRO; built once."""
     layout = cls.__dict__.get("_layout")
@@ -303,32 +359,42 @@ def _declared(init: _Init) -> _Init:
 
 
 def _declaration(cls: type) -> Callable[..., None] | None:
-    """The signature ``cls``'s constructor is compiled from, or None for a hand-written one.
+    """The class's own ``@_declared`` constructor signature, or None.
 
-    A class's own ``@_declared`` function, else the one its inherited constructor was
-    compiled from; a user's ``__init__`` (even one that ``functools.wraps`` a compiled
-    constructor, copying its marker) is never replaced.
+    A class inheriting a declared constructor gets its own compiled one on first use
+    (``_lazy``, ``_compiled``); a user's ``__init__`` (even one that ``functools.wraps`` a
+    compiled constructor, copying its marker) is never replaced.
     """
     own = cls.__dict__.get("__init__")
-    if own is None:
-        return getattr(getattr(cls, "__init__", None), "_declared", None)
     marked = getattr(own, "_declared", None)
-    return marked if marked is own else None
+    return marked if marked is own and own is not None else None
 
 
 def _lazy(cls: type[Any], declared: Callable[..., None]) -> Callable[..., None]:
-    """A stand-in ``__init__`` that compiles ``cls``'s constructor on first use, then runs it."""
-    compiled: list[Callable[..., None]] = []
+    """A stand-in ``__init__`` that compiles a constructor from ``declared`` on first use.
+
+    Called for a class that inherits it, it compiles that class's own; called through a
+    subclass's own ``__init__`` (``super().__init__``), the one of ``cls``.
+    """
 
     def __init__(self: Error, *args: Any, **kwargs: Any) -> None:
-        if not compiled:
-            compiled.append(_compiled(cls, declared))
-        if cls.__dict__.get("__init__") is stand_in:  # not when wrapped or patched meanwhile
-            type.__setattr__(cls, "__init__", compiled[0])
-        compiled[0](self, *args, **kwargs)
+        target = type(self)
+        if target.__init__ is not stand_in:  # reached from a subclass's own constructor
+            target = cls
+        _adopted(target, declared, stand_in)(self, *args, **kwargs)
 
     stand_in = _dressed(__init__, cls, declared)
     return stand_in
+
+
+def _adopted(
+    cls: type[Any], declared: Callable[..., None], replaced: object = None
+) -> Callable[..., None]:
+    """Compile ``cls``'s constructor and install it, unless ``cls`` has another of its own."""
+    init = _compiled(cls, declared)
+    if cls.__dict__.get("__init__", replaced) is replaced:  # not wrapped or patched meanwhile
+        type.__setattr__(cls, "__init__", init)
+    return init
 
 
 def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..., None]:
@@ -337,7 +403,8 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
     One straight-line function: the class's own fields, the delay read, the request
     context in one tuple, the status and verdict (``_judged`` only when they differ from
     the class's own), the cause, and the masked message (with its delay, for classes that
-    say it). Class settings are read from ``type(self)``, as a subclass may call it.
+    say it). Class settings are read from ``type(self)``, as a subclass may call it; a
+    subclass that inherits it gets its own on its first construction (the first lines).
     """
     code = declared.__code__
     names = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
@@ -351,7 +418,12 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
     params.insert(len(positional), "*")
     params += [f"{name}=None" for name in context]
     known = {*names, *context}
-    lines = ["cls = type(self)"]
+    forwarded = [*positional, *(f"{name}={name}" for name in (*names[len(positional) :], *context))]
+    lines = [
+        "cls = type(self)",
+        "if cls is not _owner and cls.__init__ is _me:  # a subclass inheriting this one",
+        f"    return _adopted(cls, _declared)(self, {', '.join(forwarded)})",
+    ]
     lines += [
         f"self.{_stored(cls, name)} = {name}"
         for name in (*names, *context)
@@ -399,6 +471,9 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
     ]
     source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(lines)
     namespace: dict[str, Any] = {
+        "_owner": cls,
+        "_declared": declared,
+        "_adopted": _adopted,
         "_defaults": defaults,
         "_judged": _judged,
         "_SUFFIXED": _SUFFIXED,
@@ -409,7 +484,7 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         "_bool_of": bool_of,
     }
     exec(source, namespace)  # the source is built above from parameter names only
-    init = _dressed(namespace["__init__"], cls, declared)
+    init = namespace["_me"] = _dressed(namespace["__init__"], cls, declared)
     if sys.version_info >= (3, 11):  # the name Python's own TypeErrors quote
         init.__code__ = init.__code__.replace(co_qualname=init.__qualname__)
     return init
@@ -487,9 +562,12 @@ def _class_defaults(cls: type[APIError]) -> None:
 
     A plain class attribute would hide the property reading the error's own value, so the
     value given to the constructor would be lost; the property now falls back to it.
-    Inherited ``provider`` and ``retry_after`` properties read in one step (``_ONE_STEP``).
+    Inherited ``provider`` and ``retry_after`` properties read in one step (``_ONE_STEP``);
+    a class with one base and none of those names inherits its base's, already fixed.
     """
     own = vars(cls)
+    if len(cls.__bases__) == 1 and own.keys().isdisjoint(_KEPT):
+        return
     for index, name in enumerate(_KEPT):
         if name in own and not isinstance(own[name], property):
             setattr(cls, name, _request_field(index, own[name]))

@@ -24,10 +24,11 @@ import inspect
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from errorkit import __version__, http_mapping
 from errorkit.exceptions import Error
+from errorkit.redaction import redact_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -394,7 +395,9 @@ def _parse_headers(values: Sequence[str], parser: argparse.ArgumentParser) -> di
         form = _WAIT_HEADERS.get(name.lower())
         if form and http_mapping.retry_after_from_headers({name: content}) is None:
             print(
-                f"{parser.prog}: warning: ignoring {name}: {content!r}, which is not {form}",
+                redact_text(
+                    f"{parser.prog}: warning: ignoring {name}: {content!r}, which is not {form}"
+                ),
                 file=sys.stderr,
             )
     return headers
@@ -452,9 +455,17 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors quote the arguments masked, as every output is."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and ``message`` with its secrets masked; exit with status 2."""
+        super().error(redact_text(message))
+
+
 def _parser() -> argparse.ArgumentParser:
     """Build the argument parser; each subcommand's parser is its ``parser`` default."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m errorkit",
         description="Explore the errorkit hierarchy, its codes and the HTTP status mapping.",
     )

@@ -207,6 +207,7 @@ def exception_or_none(value: object) -> BaseException | None:
 
 def is_retryable_status(status: object) -> bool:
     """Tell whether an HTTP status is transient: 408, 425, 429 or a 5xx other than 501."""
-    return isinstance(status, int) and (
-        status in (408, 425, 429) or (500 <= status < 600 and status != 501)
-    )
+    if not isinstance(status, int):
+        return False
+    status = int.__int__(status)  # its int value: a subclass's comparisons may raise
+    return status in (408, 425, 429) or (500 <= status < 600 and status != 501)

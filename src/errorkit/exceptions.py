@@ -69,7 +69,6 @@ The contract, in short:
 from __future__ import annotations
 
 import sys
-from _collections_abc import Iterable, Mapping
 
 from errorkit._build import (
     _KEPT_AS,
@@ -77,11 +76,13 @@ from errorkit._build import (
     _declaration,
     _declared,
     _is_validation_error,
-    _layout_of,
     _lazy,
     _read_in_one_step,
-    _read_payload,
+    _rebuilt,
+    _register_statuses,
     _request_field,
+    _restore_fields,
+    _snapshot,
     filled,
     typing_names,
 )
@@ -102,12 +103,11 @@ from errorkit._coerce import (
 from errorkit._masked import MASKED as _MASKED
 from errorkit._masked import safe_text, safety
 
-# ``typing`` is not imported at run time: it alone costs more than the rest of errorkit.
-# The typing-only support types live in ``errorkit._types``, loaded on first access.
+# ``typing`` costs more than the rest of errorkit: the typing-only names load on first use.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any, ClassVar, SupportsIndex, TypeVar
+    from collections.abc import Iterable, Mapping
+    from typing import Any, ClassVar, SupportsIndex
 
     from typing_extensions import Self, Unpack
 
@@ -118,8 +118,6 @@ if TYPE_CHECKING:
         RequestContext,
         Violation,
     )
-
-    _Init = TypeVar("_Init", bound=Callable[..., None])
 
 # fmt: off
 __all__ = [
@@ -142,14 +140,11 @@ __all__ = [
 ]
 # fmt: on
 
-# ---------------------------------------------------------------------------
-# Support types and constants
-# ---------------------------------------------------------------------------
+# --- Support types and constants -----------------------------------------------------------------
 
 BUSINESS_CONTEXT_MAX_CHARS = 50_000
 """Largest business-context text accepted, in characters."""
 
-# The directives that end the connector messages: an agent loop acts on them.
 DIRECTIVE_CREDENTIALS = "DO NOT retry with different arguments."
 """Ends credential messages: fix the credentials, not the arguments."""
 DIRECTIVE_PLAN = "DO NOT retry; try a different connector or inform the user."
@@ -178,7 +173,6 @@ DIRECTIVE_PARSE = "DO NOT retry; pick a different connector or report."
 DIRECTIVE_CATALOG = "DO NOT retry."
 """Appended to catalog-not-found messages that lack a directive."""
 
-# Process exit codes for command-line tools built on errorkit (``sys.exit(exc.exit_code)``).
 EXIT_FAILURE = 1
 """Exit status for any other failure."""
 EXIT_AUTH = 2
@@ -196,27 +190,7 @@ _VIOLATIONS = ("mutually_exclusive", "no_browser_misuse", "secret_stdin_misuse")
 _INF = float("inf")
 __getattr__ = typing_names(__name__)  # ``ErrorDict`` and the other typing-only names
 
-
-def _register_statuses(cls: type[Error], statuses: Iterable[int]) -> None:
-    """Map HTTP error statuses (ints of at least 400, or a range) to an ``APIError`` class.
-
-    A later class registering a status takes it over from the earlier one.
-    """
-    if not issubclass(cls, APIError):
-        raise TypeError(f"statuses= registers APIError classes, and {cls.__name__} is not one")
-    if isinstance(statuses, range):
-        Error._by_range.insert(0, (statuses, cls))
-        return
-    found = list(statuses) if isinstance(statuses, Iterable) else [statuses]
-    for status in found:
-        if type(status) is not int or status < 400:
-            raise ValueError(f"statuses= takes HTTP error statuses (ints >= 400), not {status!r}")
-    Error._by_status.update(dict.fromkeys(found, cls))
-
-
-# ---------------------------------------------------------------------------
-# Base class
-# ---------------------------------------------------------------------------
+# --- Base class ----------------------------------------------------------------------------------
 
 
 class Error(Exception):
@@ -251,39 +225,25 @@ class Error(Exception):
     _by_range: ClassVar[list[tuple[range, type[APIError]]]] = []
 
     def __init_subclass__(cls, *, statuses: Iterable[int] = (), **kwargs: Any) -> None:
-        """Register the class's codes (and ``statuses``, for APIError classes).
-
-        Args:
-            statuses: The HTTP statuses ``class_for_status`` maps to this class; a
-                ``range`` is looked up after every exact status.
-            **kwargs: Passed on to ``super().__init_subclass__``.
-        """
+        """Register the class's codes, and its HTTP ``statuses`` (a range last) for an APIError."""
         super().__init_subclass__(**kwargs)
         own = vars(cls)
         for code in ((own["code"],) if "code" in own else ()) + own.get("_other_codes", ()):
             Error._by_code.setdefault(code, cls)
         if statuses:
-            _register_statuses(cls, statuses)
+            _register_statuses(cls, statuses, APIError)
         if isinstance(own.get("status_code"), int) and "retryable" not in own:
             cls.retryable = getattr(cls, "_status_verdict", is_retryable_status)(own["status_code"])
-        declared = _declaration(cls)
-        if declared is not None:  # each class compiles its own, named after it
-            cls.__init__ = _lazy(cls, declared)  # type: ignore[method-assign]
 
     def __init__(
-        self,
-        message: str | None,
-        code: str | None = None,
-        details: Mapping[Any, Any] | None = None,
+        self, message: str | None, code: str | None = None, details: Mapping[Any, Any] | None = None
     ) -> None:
         """Create an error.
 
         Args:
-            message: Human-readable text; empty or None falls back to the class's
-                default message, or to the class name.
+            message: Human-readable text; empty or None means the default message.
             code: Machine-readable code; None keeps the class's code.
-            details: Extra structured context, copied. Keys errorkit sets itself
-                win over keys given here.
+            details: Extra structured context, copied; errorkit's own keys win over these.
         """
         if type(message) is not str or not message:
             message = text_or_none(message) or self._default_message()
@@ -297,34 +257,18 @@ class Error(Exception):
     def from_dict(cls, payload: Mapping[str, Any]) -> Self:
         """Rebuild an error from a ``to_dict()`` payload, e.g. one received as JSON.
 
-        The class is the most specific one registered for ``payload["code"]`` (each
-        class's code, plus the alternative codes of ``OAuthError`` and
-        ``WorkspaceScopeError``); an unknown code gives ``cls`` itself keeping that code.
-        The message, details and the attributes held in the details are restored, so
+        The class is the one ``class_for_code`` gives for ``payload["code"]``, else ``cls``
+        keeping that code; message, details and the fields held in them are restored, so
         ``Error.from_dict(e.to_dict()).to_dict() == e.to_dict()``.
 
         Args:
-            payload: A mapping with the keys ``code`` (a non-empty str), ``message`` (a
-                str) and ``details`` (a mapping); other keys are ignored.
+            payload: A mapping with ``code`` (a non-empty str), ``message`` (a str) and
+                ``details`` (a mapping); other keys are ignored.
 
         Raises:
-            ValueError: When the payload is malformed, or its code belongs to a class
-                that is not ``cls`` or one of its subclasses.
+            ValueError: When the payload is malformed, or its code's class is not a ``cls``.
         """
-        code, message, details = _read_payload(payload)
-        target = Error.class_for_code(code) or cls
-        if not issubclass(target, cls):
-            raise ValueError(
-                f"payload code {code!r} belongs to {target.__name__}, which is not a {cls.__name__}"
-            )
-        error = target.__new__(target)
-        error.code = safe_text(code)
-        error._details = dict(details)
-        error.message = message
-        error._restore_fields()
-        if not message:
-            error.message = error._default_message()
-        return error
+        return _rebuilt(cls, payload)  # type: ignore[return-value]
 
     @staticmethod
     def class_for_code(code: str) -> type[Error] | None:
@@ -335,12 +279,8 @@ class Error(Exception):
     def class_for_status(status_code: int) -> type[APIError]:
         """Return the ``APIError`` class for an HTTP error status.
 
-        The exact status first (400 and 422 give ``BadRequestError``, 404
-        ``NotFoundError``, ...), then a range (5xx gives ``ServerError``), then
-        ``APIError``.
-
-        Args:
-            status_code: An HTTP status of at least 400; a numeric string is converted.
+        The exact status first (400 and 422 give ``BadRequestError``), then a range (5xx
+        gives ``ServerError``), then ``APIError``; a numeric string is converted.
 
         Raises:
             ValueError: When the status is below 400 (not an error) or not a number.
@@ -359,9 +299,9 @@ class Error(Exception):
     def to_problem_details(self) -> dict[str, Any]:
         """Return an RFC 9457 ``application/problem+json`` document for this error.
 
-        ``type`` is derived from the code, ``title`` names the kind of error, ``status``
-        is the HTTP status when there is one, ``detail`` is the (masked) message, and
-        ``code`` and the safe ``details`` travel as extension members.
+        ``type`` comes from the code, ``title`` names the kind of error, ``status`` is the
+        HTTP status if any, ``detail`` the masked message; ``code`` and the safe ``details``
+        travel as extension members.
         """
         from errorkit.problem import to_problem_details
 
@@ -369,10 +309,7 @@ class Error(Exception):
 
     @classmethod
     def from_problem_details(cls, document: Mapping[str, Any]) -> Self:
-        """Turn a problem details document received from a server into an errorkit error.
-
-        The class is picked by the ``code`` extension member when present (as
-        ``from_dict`` does), else by ``status``.
+        """Turn a server's problem details document into an error, by ``code`` else ``status``.
 
         Raises:
             ValueError: When the document is not a problem details object.
@@ -394,31 +331,15 @@ class Error(Exception):
     def details(self, value: Mapping[Any, Any]) -> None:
         self._details = dict_of(value)
 
-    def _snapshot(self) -> dict[str, Any]:
-        """Build ``details`` from the fields of ``_layout`` and the caller's details."""
-        own: dict[Any, Any] = {}
-        for name, stored, optional in _layout_of(type(self)):
-            value = getattr(self, stored, None)
-            if value is not None or not optional:
-                own[name] = value
-        extra = getattr(self, "_extra", None)
-        if extra:
-            for key, value in extra.items():
-                own.setdefault(key, value)
-        return own
-
-    def _restore_fields(self) -> None:
-        """Set the attributes kept in ``details`` after ``from_dict`` (None when absent)."""
-        details = self.details
-        for name, stored, _ in _layout_of(type(self)):
-            setattr(self, stored, details.get(name))
+    # Plumbing, in ``errorkit._build``: the details snapshot, and the fields ``from_dict`` restores.
+    _snapshot = _snapshot
+    _restore_fields = _restore_fields
 
     def _message_template(self) -> str | None:
         """Return the template of the default message; subclasses may choose one."""
         return self.default_message
 
     def _default_message(self) -> str:
-        """Fill the default message template from this error's attributes."""
         template = self._message_template()
         return type(self).__name__ if template is None else filled(template, self)
 
@@ -429,12 +350,10 @@ class Error(Exception):
 
     @property
     def original_exception(self) -> BaseException | None:
-        """The exception that caused this one, or None.
+        """The exception that caused this one (``raise error from exc`` too), or None.
 
-        It is stored apart from ``__cause__`` (which it also sets), so it survives a
-        process pool, which replaces ``__cause__`` with the worker's traceback text.
-        Without one, it reflects ``__cause__`` (``raise error from exc``); an error
-        unpickled or copied keeps the cause it had then, None included.
+        Kept apart from ``__cause__``, which a process pool replaces with the worker's
+        traceback text; an error unpickled or copied keeps the cause it had then.
         """
         try:
             return self._original_exception
@@ -444,17 +363,16 @@ class Error(Exception):
     def to_dict(self) -> ErrorDict:
         """Return a new JSON-safe dict with the keys ``code``, ``message``, ``details``.
 
-        Values JSON cannot hold are converted, secrets are masked, and long strings
-        are cut, so ``json.dumps(error.to_dict(), allow_nan=False)`` always works.
+        Secrets are masked, long strings cut and other values converted, so
+        ``json.dumps(error.to_dict(), allow_nan=False)`` always works.
         """
         return safety.error_dict(self)  # type: ignore[return-value]
 
     def to_json(self) -> str:
         """Return ``json.dumps(self.to_dict(), allow_nan=False)``, byte for byte, but faster.
 
-        Code, message and details that hold nothing ``to_dict()`` would change (no secret,
-        no long string, only plain JSON values) are encoded as they are, in C; anything
-        else takes ``to_dict()``. A subclass that overrides ``to_dict`` gets its output.
+        Plain values with nothing to mask or cut are encoded as they are, in C; anything else
+        takes ``to_dict()`` (a subclass's own ``to_dict`` too).
         """
         return safety.error_json(self, Error.to_dict)
 
@@ -462,9 +380,8 @@ class Error(Exception):
     def message(self) -> str:
         """The message, its secrets masked: also ``str(error)`` and ``error.args[0]``.
 
-        Read from ``args``, and masked again on the way out (a memo lookup for text seen
-        before), so text a caller wrote into ``args`` never shows raw either; empty or
-        missing text reads as the default message.
+        Read from ``args`` and masked on the way out, so text written into ``args`` never
+        shows raw; empty or missing text reads as the default message.
         """
         args = self.args
         text = args[0] if args else None
@@ -502,10 +419,7 @@ class Error(Exception):
 
 Error._by_code[Error.code] = Error
 
-
-# ---------------------------------------------------------------------------
-# Configuration errors
-# ---------------------------------------------------------------------------
+# --- Configuration errors ------------------------------------------------------------------------
 
 
 class ConfigError(Error):
@@ -517,7 +431,7 @@ class ConfigError(Error):
     code = "CONFIG_ERROR"
 
     def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
-        """Create a configuration error (its code is always ``CONFIG_ERROR`` or the class's).
+        """Create a configuration error (its code is the class's).
 
         Args:
             message: What is wrong with the configuration.
@@ -539,7 +453,7 @@ class AccountNotFoundError(ConfigError):
     _fields = ("account_name", "available_accounts")
 
     def __init__(self, account_name: str, available_accounts: Iterable[str] | None = None) -> None:
-        """Create the error for an account that is not configured.
+        """Create the error.
 
         Args:
             account_name: The account that was asked for.
@@ -564,7 +478,7 @@ class AccountExistsError(ConfigError):
     _fields = ("account_name",)
 
     def __init__(self, account_name: str) -> None:
-        """Create the error for an account name that is taken.
+        """Create the error.
 
         Args:
             account_name: The account that already exists.
@@ -590,7 +504,7 @@ class AccountInUseError(ConfigError):
     _fields = ("account_name", "referenced_by")
 
     def __init__(self, account_name: str, referenced_by: Iterable[str] | None = None) -> None:
-        """Create the error for an account that targets still reference.
+        """Create the error.
 
         Args:
             account_name: The account that was to be removed.
@@ -618,12 +532,11 @@ class InvalidArgumentError(ConfigError):
     def __init__(
         self, message: str, *, violation: Violation, detected_auth_type: str | None = None
     ) -> None:
-        """Create the error for arguments that cannot be combined.
+        """Create the error.
 
         Args:
             message: What was wrong, for people.
-            violation: Which rule was broken: ``"mutually_exclusive"``, ``"no_browser_misuse"``
-                or ``"secret_stdin_misuse"``.
+            violation: The rule broken: one of the values of ``Violation``.
             detected_auth_type: The kind of credential that was detected, when known.
         """
         if not isinstance(violation, str) or violation not in _VIOLATIONS:
@@ -649,7 +562,7 @@ class ProjectNotFoundError(ConfigError):
     _fields = ("project_id", "available_projects")
 
     def __init__(self, project_id: str, available_projects: Iterable[str] | None = None) -> None:
-        """Create the error for a project that is not accessible.
+        """Create the error.
 
         Args:
             project_id: The project that was asked for.
@@ -675,7 +588,7 @@ class MissingAPIKeyError(ConfigError):
     _fields = ("provider_id", "env_var")
 
     def __init__(self, provider_id: str, env_var: str) -> None:
-        """Create the error for a provider without an API key.
+        """Create the error.
 
         Args:
             provider_id: The provider that needs the key.
@@ -700,7 +613,7 @@ class NoRegisteredProviderError(ConfigError):
     _fields = ("model_id",)
 
     def __init__(self, model_id: str) -> None:
-        """Create the error for a model id no provider serves.
+        """Create the error.
 
         Args:
             model_id: The model id that was asked for.
@@ -709,9 +622,7 @@ class NoRegisteredProviderError(ConfigError):
         Error.__init__(self, None)
 
 
-# ---------------------------------------------------------------------------
-# HTTP errors: a response came back with a failing status
-# ---------------------------------------------------------------------------
+# --- HTTP errors: a response came back with a failing status -------------------------------------
 
 
 class APIError(Error):
@@ -768,9 +679,7 @@ class APIError(Error):
             message: What failed; a default is used when empty.
             status_code: The HTTP status of the response (required).
             code: The error code; None keeps ``API_ERROR``.
-            **context: The keywords of ``HTTPContext``, each kept as the attribute of
-                that name; a negative, NaN or infinite ``retry_after`` means unknown
-                (None), and a ``retryable`` hint wins over the status.
+            **context: The keywords of ``HTTPContext``.
         """
 
     # How the compiled constructor (``errorkit._build``) treats each class:
@@ -785,6 +694,9 @@ class APIError(Error):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._class_status = getattr(cls, "status_code", None)
+        declared = _declaration(cls)
+        if declared is not None:  # compiled on first use; a subclass compiles its own
+            cls.__init__ = _lazy(cls, declared)  # type: ignore[method-assign]
         _class_defaults(cls)
 
     def _retryable_by_rule(self) -> bool:
@@ -808,6 +720,7 @@ class APIError(Error):
         return self._retry_after  # type: ignore[no-any-return]
 
 
+APIError.__init__ = _lazy(APIError, APIError.__init__)  # type: ignore[method-assign]
 for _index, _name in enumerate(_KEPT_AS):  # read and written as plain attributes
     setattr(APIError, _name, _request_field(_index))
 _read_in_one_step(APIError, "provider")
@@ -830,7 +743,7 @@ class _DefaultStatusError(APIError):
         Args:
             message: What failed; None means the class's default message.
             status_code: The HTTP status; None means the class status.
-            **context: The keywords of ``HTTPContext``, each kept as the attribute of that name.
+            **context: The keywords of ``HTTPContext``.
         """
 
 
@@ -902,12 +815,9 @@ class JQLSyntaxError(QueryError):
         message = f"JQL {self.error_type}: {self.error_message}"
         if self.line_info:
             message += f"\n{self.line_info}"
+        body = None if script is None else {"script": script}
         APIError.__init__(
-            self,
-            message,
-            status_code=412,
-            response_body=response_body,
-            request_body=None if script is None else {"script": script},
+            self, message, status_code=412, response_body=response_body, request_body=body
         )
 
 
@@ -989,13 +899,11 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
         """Create the error for a rate-limited request.
 
         Args:
-            message: What was limited; None means the class's default message. When
-                ``retry_after`` is known, ``Retry after {n} seconds.`` is appended
-                (``Retry after 1 second.`` for one second).
+            message: What was limited; None means the default. ``Retry after {n} seconds.``
+                is appended when ``retry_after`` is known.
             project_id: The project whose limit was hit; it prefills ``rate_limit_form_url``.
             status_code: The HTTP status; None means the class status (429).
-            **context: The keywords of ``HTTPContext``, each kept as the attribute of
-                that name; a negative, NaN or infinite ``retry_after`` means unknown.
+            **context: The keywords of ``HTTPContext``.
         """
 
     @staticmethod
@@ -1053,8 +961,7 @@ class SessionReplayError(APIError):
             message: What failed.
             status_code: The HTTP status; None means the class status.
             code: The error code; None means the class code.
-            **context: The keywords of ``HTTPContext``, each kept as the attribute of
-                that name; ``details`` (the replay context) follows the HTTP keys.
+            **context: The keywords of ``HTTPContext``.
         """
 
 
@@ -1131,9 +1038,7 @@ class ReplayNotFoundError(SessionReplayError):
         )
 
 
-# ---------------------------------------------------------------------------
-# Transport errors: no response came back
-# ---------------------------------------------------------------------------
+# --- Transport errors: no response came back -----------------------------------------------------
 
 
 class APIConnectionError(Error, ConnectionError):
@@ -1192,9 +1097,7 @@ class APITimeoutError(APIConnectionError, TimeoutError):
     default_message = "Request timed out"
 
 
-# ---------------------------------------------------------------------------
-# OAuth, scope and business-context errors
-# ---------------------------------------------------------------------------
+# --- OAuth, scope and business-context errors ----------------------------------------------------
 
 
 class OAuthError(Error):
@@ -1233,18 +1136,13 @@ class RegionProbeError(OAuthError):
     code = "OAUTH_REGION_PROBE_FAILED"
 
     def __init__(
-        self,
-        message: str,
-        *,
-        attempts: Iterable[tuple[str, int, str]],
-        code: str | None = None,
+        self, message: str, *, attempts: Iterable[tuple[str, int, str]], code: str | None = None
     ) -> None:
         """Create the error for a region probe that found no region.
 
         Args:
             message: What failed.
-            attempts: One ``(region, status_code, error_body)`` tuple per probe; status 0
-                means the request never reached the server.
+            attempts: One ``(region, status_code, error_body)`` tuple per probe.
             code: The error code; None keeps ``OAUTH_REGION_PROBE_FAILED``.
         """
         self._attempts = [tuple_or_value(a) for a in list_of(attempts)]
@@ -1309,7 +1207,7 @@ class BusinessContextValidationError(Error):
     exit_code = EXIT_INVALID_ARGUMENTS
 
     def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
-        """Create the error for business-context text that failed validation (code fixed).
+        """Create the error (its code is fixed).
 
         Args:
             message: What failed; ``for_length`` builds the canonical message.
@@ -1327,9 +1225,7 @@ class BusinessContextValidationError(Error):
         )
 
 
-# ---------------------------------------------------------------------------
-# Connector errors: agent-facing messages ending in a directive
-# ---------------------------------------------------------------------------
+# --- Connector errors: agent-facing messages ending in a directive -------------------------------
 
 
 class ConnectorError(Error):
@@ -1399,10 +1295,9 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
         Args:
             provider: The connector's provider.
             message: Replaces the default message when truthy.
-            env_var: The environment variable that should hold the key; the default message
-                names it.
+            env_var: The environment variable that should hold the key, named by the message.
             status_code: The HTTP status (401, or 403).
-            **context: The keywords of ``RequestContext``, each kept as the attribute of that name.
+            **context: The keywords of ``RequestContext``.
         """
 
     def _message_template(self) -> str | None:
@@ -1437,7 +1332,7 @@ class PaymentRequiredError(ConnectorError, APIError):
             provider: The connector's provider.
             message: Replaces the default message when truthy.
             status_code: The HTTP status; None means the class status (402).
-            **context: The keywords of ``RequestContext``, each kept as the attribute of that name.
+            **context: The keywords of ``RequestContext``.
         """
 
 
@@ -1485,7 +1380,7 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
             quota_exhausted: True when the billing-period quota is used up, not a burst.
             message: Replaces the default message when truthy.
             status_code: The HTTP status; None means the class status (429).
-            **context: The keywords of ``RequestContext``, each kept as the attribute of that name.
+            **context: The keywords of ``RequestContext``.
         """
 
     @staticmethod
@@ -1543,14 +1438,15 @@ class ProviderError(ConnectorError, APIError):
             provider: The connector's provider.
             status_code: The HTTP status; it picks the default message and ``retryable``.
             message: Replaces the default message when truthy.
-            **context: The keywords of ``RequestContext``, each kept as the attribute of that name.
+            **context: The keywords of ``RequestContext``.
         """
 
     def _message_template(self) -> str | None:
         status = self.status_code
-        if isinstance(status, int) and status == 408:
+        status = int.__int__(status) if isinstance(status, int) else None  # never its own ==
+        if status == 408:
             return self.timeout_message
-        if isinstance(status, int) and 500 <= status < 600:
+        if status is not None and 500 <= status < 600:
             return self.server_message
         return self.default_message
 
@@ -1613,12 +1509,9 @@ class ParseError(ConnectorError):
             message: Replaces the default message when truthy.
             original_exception: The parsing exception; it picks ``retry_message()``'s text.
         """
-        ConnectorError.__init__(
-            self,
-            "" if message is None else message,
-            provider=provider,
-            original_exception=original_exception,
-        )
+        self._provider = provider
+        self._chain(original_exception)
+        Error.__init__(self, message)
 
     @classmethod
     def from_validation_error(cls, provider: str, exc: BaseException) -> Self:
@@ -1689,9 +1582,7 @@ class CatalogNotFoundError(ConnectorError):
         ConnectorError.__init__(self, text, provider=provider)
 
 
-# ---------------------------------------------------------------------------
-# Tool and feature errors
-# ---------------------------------------------------------------------------
+# --- Tool and feature errors ---------------------------------------------------------------------
 
 
 class ToolError(Error):

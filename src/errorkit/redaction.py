@@ -327,6 +327,7 @@ HEADER_NAMES: Final = ("proxy-authorization", "authorization", "set-cookie", "co
 
 _WORD_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _NAME_CHARS: Final = _WORD_CHARS | frozenset("-.")
+_NAME_CHAR_TEXT: Final = "".join(sorted(_NAME_CHARS))
 _SCHEME_CHARS: Final = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-."
 )
@@ -370,8 +371,11 @@ class _Patterns:
         "credential",
         "double_quoted",
         "finders",
+        "gap",
+        "header_run",
         "heap",
         "item_cut",
+        "lead_run",
         "lengths",
         "line_end",
         "marker",
@@ -380,12 +384,16 @@ class _Patterns:
         "name_in_word",
         "name_run",
         "no_search",
+        "other_triggers",
         "overlaps",
         "pair",
+        "pair_bare",
         "pair_run",
+        "pair_runs",
         "param_comma",
         "param_separator",
         "param_start",
+        "params_after",
         "partial_marker",
         "pem_header",
         "plain_after",
@@ -480,6 +488,8 @@ class _Patterns:
             rf"""\s+(?:(?P<param>{token}[ \t]*=[ \t]*")"""
             r"""|(?P<quote>["']?)(?P<word>[^\s"'`,;<>()\[\]{}]+))"""
         )
+        # After a URL standing as an auth-param list's first part: the comma and the list.
+        self.params_after: re.Pattern[str] = re.compile(rf"[ \t]*,\s*(?={token}[ \t]*=)")
         # A URL's parameters: what starts one, its name and "=", and what ends its value.
         self.param_separator: re.Pattern[str] = re.compile(r"[?#]|&(?:amp;)?")
         self.param_start: re.Pattern[str] = re.compile(r"[?#&]")
@@ -525,6 +535,7 @@ class _Patterns:
             for common, indices in groups.items()
         )
         self.pair_run, self.pair = self._pair_patterns()
+        self._run_patterns()
 
     def _finders(
         self,
@@ -618,20 +629,52 @@ class _Patterns:
         )
         return tuple(finders), overlaps
 
+    def _run_patterns(self) -> None:
+        """The patterns that read a run of like firings in C (see ``_Reader._repeated``).
+
+        ``lead_run`` is a run of pairs whose name is two or three words (``API key: x``),
+        each the same text (name, separator, spacing) as the first, each value a bare value
+        the pair rule takes the plain way (``pair_run``'s), apart each time by the same
+        spacing and ``&;,`` (see ``_repeats``). ``header_run`` is the same for header lines
+        (``Cookie: a=1``): each value the rest of its line, not blank, not already masked,
+        holding no ``-----`` and no escaped line break. ``pair_runs`` caches, per name, the
+        patterns of ``_Reader._quiet_run`` (bounded).
+        """
+        import re
+
+        not_url = r"(?!//)"  # "key://x" is a URL, not a pair
+        words = r"[A-Za-z0-9_.\-]+(?:[ \t\xa0]+[A-Za-z0-9_.\-]+){1,2}"
+        lead = rf"{words}\s*(?:=>|->|=|:{not_url})\s*"
+        value = rf"{not_url}(?:{self.pair_bare})"
+        self.lead_run: re.Pattern[str] = re.compile(_repeats(lead, value))
+        self.gap: re.Pattern[str] = re.compile(r"[\s&;,]*")
+        header = r"[A-Za-z0-9_.\-]+[ \t]*:[ \t]*"
+        line = (  # no URL ("Cookie://x"), not blank, not masked, no "-----", to the line's end
+            r"""(?!//)(?![ \t])(?=[*"'`\\]*[^\r\n*"'`\\])"""  # (no escaped \r or \n in it)
+            r"[^\r\n\-\\]*(?:(?:-(?!----)|\\(?![rn]))[^\r\n\-\\]*)*(?=[\r\n]|\Z)"
+        )
+        self.header_run: re.Pattern[str] = re.compile(_repeats(header, line))
+        self.other_triggers: tuple[str, ...] = tuple(
+            trigger for trigger, rule in self.triggers if rule != _WORD
+        )
+        self.pair_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
     def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
         """The pair rule's common case, read in C: ``name=value`` pairs in a row.
 
-        ``pair`` is one pair whose every step the pair rule takes the plain way: a name of
+        ``pair_run`` is pairs with the same name in a row, apart only by spacing and
+        ``&;,``, each one whose every step the pair rule takes the plain way: a name of
         name characters, ``=`` or ``:`` right after it, maybe spacing, then a bare value of
         plain characters ending at whitespace, ``&``, ``;``, ``,`` or the end, or a quoted
         one without escapes; the value is not yet masked (a character other than ``*``),
         holds no ``-----`` (a private key's rule may read there), does not end in a scheme
         word (whose credential would go too), and is not followed by a separator (it could
-        be the next pair's name). Its groups are what comes before the value: one for a
-        bare value, one per quote for a quoted one (the opening quote included; the
-        closing one is left after the value). ``pair_run`` is such pairs with the same
-        name in a row, apart only by spacing and ``&;,``. Anything else is left to the pair
-        rule's own reading.
+        be the next pair's name). Anything else is left to the pair rule's own reading.
+
+        ``pair`` splits a run ``pair_run`` read: its one group is what stands before a value
+        (the name, the separator, spacing, an opening quote; a closing quote is left after
+        the value), and the value is read the short way, every check made already: to its
+        closing quote, or to whitespace, ``&``, ``;``, ``,`` or the end.
         """
         import re
 
@@ -648,8 +691,10 @@ class _Patterns:
             "(?<!{})".format("".join(f"[{c}{c.upper()}]" for c in word)) for word in SCHEME_WORDS
         )
         name_ahead = _NAME_AHEAD.replace("?P<name>", "?:").replace("?P<sep>", "?:")
-        bare = f"(?!{name_ahead})" + unmasked(r"""[^\s&;,"'`()\[\]{}<>\\\-]""")
+        bare = unmasked(r"""[^\s&;,"'`()\[\]{}<>\\\-]""")
         bare += rf"(?=[\s&;,]|\Z){not_scheme}{not_separator}"
+        self.pair_bare: str = bare  # the run of repeats checks the next names itself
+        bare = f"(?!{name_ahead})" + bare  # no value that could be the next pair's name
         quoted = [
             (quote, unmasked(rf"[^{quote}\\\-]") + f"(?={quote}{not_separator})")
             for quote in "\"'`"
@@ -662,14 +707,23 @@ class _Patterns:
             rf"(?:[\s&;,]*(?P=name){separator}(?:{value}))*"
         )
         pair = re.compile(
-            "|".join(
-                [
-                    f"({name}{separator}){bare}",
-                    *(f"({name}{separator}{quote}){inner}" for quote, inner in quoted),
-                ]
-            )
+            rf"""({name}{separator}["'`]?)"""
+            r"""(?:(?<=")[^"\\]*|(?<=')[^'\\]*|(?<=`)[^`\\]*|[^\s&;,"'`()\[\]{}<>\\]+)"""
         )
         return pair_run, pair
+
+
+def _repeats(lead: str, value: str) -> str:
+    r"""A pattern for a unit (``lead``, then ``value``) repeated, apart by the same ``gap``.
+
+    ``rest`` is the units after the first: ``gap``, the first unit's very lead, a value,
+    again and again. Each value holds none of ``[\s&;,]`` (a pair's bare value) or ends
+    at a line's end, where a gap starts with ``\r`` or ``\n`` (a header line), so
+    ``gap`` + ``lead`` stands in ``rest`` where the units start and nowhere else: their
+    number is its count.
+    """
+    unit = rf"(?P=gap)(?P=lead){value}"
+    return rf"(?P<lead>{lead}){value}(?P<rest>(?P<gap>[\s&;,]+)(?P=lead){value}(?:{unit})*)"
 
 
 def _first_class(body: str) -> str:
@@ -982,6 +1036,7 @@ class _Reader:
         "out",
         "patterns",
         "pending",
+        "plain_span",
         "refused",
         "run_end",
         "shape_ends",
@@ -1003,6 +1058,7 @@ class _Reader:
         self.url_start = 0  # where the last URL read starts
         self.url_end = 0  # where the last URL read ends
         self.span_end = 0  # where the stretch of text that URL stood in (no whitespace) ends
+        self.plain_span = 0  # where the last stretch tested for ``_plain_urls`` ends
         self.run_end = 0  # where the last run of name characters read ends
         # The name and end of the last run of same-name pairs the pair rule refused (a
         # header's name, a name that is not sensitive): a later trigger of that name inside
@@ -1197,7 +1253,32 @@ class _Reader:
                 (first, self._private_key_start(first, last) if last - first > 10 else last)
                 for first, last in secrets
             ]
+        elif self.span_end - end > 1 and self.plain_span < self.span_end:
+            return self._plain_urls(lower, start, after)
         return after
+
+    def _plain_urls(self, lower: str, start: int, after: int) -> int:
+        """Where the reading of a stretch of URLs that holds no secret goes on.
+
+        A stretch (``https://a,https://b,...``, no whitespace) with no ``@``, ``?`` or ``#``
+        holds no URL secret, and when it holds no trigger but ``://`` either, no rule masks
+        anything in it: the URL rule only notes each URL's bounds, which no other rule asks
+        for there. The reading goes on at its last URL, read as the general path reads it
+        (in the same stretch, so its bounds are found the same way). The stretch is tested
+        once, with one search in C per trigger.
+        """
+        span_end = self.span_end
+        self.plain_span = span_end  # tested once per stretch
+        last = lower.rfind("://", after, span_end)
+        if last < 0:
+            return after
+        stretch = self.text[start:span_end].lower()  # beyond ASCII too: an added name
+        if "@" in stretch or "?" in stretch or "#" in stretch:
+            return after
+        for trigger, rule in self.patterns.triggers:
+            if rule != _URL and trigger in stretch:
+                return after
+        return last
 
     def _is_whole_url(self, after: int) -> bool:
         """Tell whether the text, which starts with a URL, is that URL alone (a URL value).
@@ -1239,11 +1320,20 @@ class _Reader:
         while start > self.last and text[start - 1] in _NAME_CHARS:
             start -= 1
         start = _escape_end(text, start, at)
-        pairs = (
-            self.patterns.pair_run.match(text, start)
-            if start >= self.last and start >= self.url_end and not self._refused(start)
-            else None
-        )
+        pairs: re.Match[str] | None = None
+        quiet: tuple[int, str] | None = None
+        if start >= self.last and start >= self.url_end and not self._refused(start):
+            # The pair rule's run in C, unless it would be refused for its name: a header's
+            # (``Cookie:``) or one not sensitive, whose pairs the quiet run may read instead.
+            # With URL secrets waiting, the run is matched all the same (it writes them).
+            first = self.patterns.name_run.match(text, start)
+            if self.pending or first is None:
+                pairs = self.patterns.pair_run.match(text, start)
+            elif not _is_header_line(lower, start):
+                if _is_sensitive_name(first.group()):
+                    pairs = self.patterns.pair_run.match(text, start)
+                else:
+                    quiet = (start, first.group())
         if pairs is not None and self.pending:
             pending = self.pending
             while pending and pending[0][1] < start:  # the URL secrets before the pairs
@@ -1270,7 +1360,7 @@ class _Reader:
             separator = end - 1  # "secret->x": the run took the "-" of "->"
         scheme = end - start in _SCHEME_LENGTHS and lower[start:end] in SCHEME_WORDS
         if tail.start("words") >= 0 and not scheme:  # the name read back from the separator
-            masked = self._pair(tail.start("after"))
+            masked = self._pair(tail.start("after"), None, -1)
             if masked is not None:
                 return masked
         elif separator >= 0:
@@ -1278,14 +1368,68 @@ class _Reader:
             plain = tail.end(1) == tail.start(2) or not _QUOTES.intersection(text[end:separator])
             run = text[start:end]
             known = plain and end - start <= _NAME_LIMIT and _is_sensitive_name(run)
-            masked = self._pair(separator, run if known else None)
+            masked = self._pair(separator, run if known else None, start)
             if masked is not None:
                 return masked
         if scheme:
             masked = self._scheme(end)
             if masked is not None:
                 return masked
+        if quiet is not None:
+            return self._quiet_run(*quiet, after)
         return after
+
+    def _quiet_run(self, start: int, name: str, after: int) -> int:
+        """Where the reading goes on after a run of pairs of a name that is not sensitive.
+
+        The pair at ``start`` has a name that is not sensitive (``tokens=1 tokens=2``), and
+        its reading masked nothing. Each later pair of that name would be read the same
+        way: its name alone (not sensitive), or its name and the word before it, spacing
+        only between (``key=api key=x``: ``api key``), which is checked here once per
+        distinct word; and everything else would be read by the rules of the triggers it
+        holds. So when the rest of the run (``quiet_run``: such pairs, each value up to
+        spacing or ``&;,``) holds no trigger at all, the reading skips to its end, where no
+        trigger can start before and end after; else it goes on at ``after``.
+        """
+        text, patterns = self.text, self.patterns
+        if len(name) >= _NAME_LIMIT:
+            return after
+        found = patterns.pair_runs.get(name)
+        if found is None:
+            if any(trigger in name.lower() for trigger in patterns.other_triggers):
+                return after  # a name holding a credential prefix or a URL: its own rule
+            import re
+
+            # Where the name stands as a pair's name (nothing glued before it, a separator
+            # after it), and a run of such pairs.
+            literal = re.escape(name)  # first, so the search skips to it in C
+            name_at = rf"{literal}(?<![A-Za-z0-9_.\-]{literal})(?:=(?!>)|:(?!//))"
+            found = (
+                re.compile(rf"{name_at}\s*"),
+                re.compile(rf"(?:{name_at}\s*[^\s&;,]*(?:[\s&;,]+|\Z))+"),
+            )
+            if len(patterns.pair_runs) >= 64:
+                patterns.pair_runs.clear()
+            patterns.pair_runs[name] = found
+        names, quiet_run = found
+        run = quiet_run.match(text, start)
+        if run is None or text.find(name, start + len(name), run.end()) < 0:
+            return after  # one pair: nothing to gain
+        end = run.end()
+        # What stands between the names' separators: values, spacing, other text.
+        parts = names.split(text[start:end])
+        rest = " ".join(parts).lower()
+        if any(trigger in rest for trigger, _ in patterns.triggers):
+            return after
+        for part in set(parts[1:-1]):  # each followed by the name
+            word = part.rstrip(" \t\xa0")
+            if len(word) < len(part) and word and word[-1] in _NAME_CHARS:
+                first = max(len(word.rstrip(_NAME_CHAR_TEXT)), len(word) - _NAME_LIMIT)
+                word = word[_escape_end(word, first, len(word)) :]  # not an escape's letter
+                if _is_sensitive_name(f"{word} {name}"):
+                    return after
+        self.run_end = end
+        return end
 
     def _refused(self, start: int) -> bool:
         """Tell whether ``start`` begins a pair of the same-name run the pair rule refused."""
@@ -1298,20 +1442,11 @@ class _Reader:
     def _pairs(self, start: int, end: int) -> int:
         """Mask the values of the pairs in a row that ``pair_run`` read; return ``end``."""
         text = self.text
-        # The text between the values, and what stands before each value (one of four
-        # groups), in turns: the values are what the split leaves out.
-        parts: list[str | None] = self.patterns.pair.split(text[start:end])
-        pieces: list[str | None] = parts[::5]
-        before = [
-            (bare or double or single or backtick or "") + REDACTED
-            for bare, double, single, backtick in zip(
-                parts[1::5], parts[2::5], parts[3::5], parts[4::5], strict=True
-            )
-        ]
-        joined: list[str | None] = [None] * (len(pieces) + len(before))
-        joined[::2] = pieces
-        joined[1::2] = before
-        masked = "".join(joined)  # type: ignore[arg-type]
+        # The text between the values, and what stands before each value (the group), in
+        # turns: the values are what the split leaves out.
+        parts: list[str] = self.patterns.pair.split(text[start:end])
+        parts[1::2] = [before + REDACTED for before in parts[1::2]]
+        masked = "".join(parts)
         self.run_end = end
         if text[end - 1] in _QUOTES:  # the closing quote of the last value is not masked
             end -= 1
@@ -1360,7 +1495,9 @@ class _Reader:
         looks like one. Parameters that start with a quoted value (``Digest username="bob",
         response="..."``, a ``WWW-Authenticate: Bearer realm="api"`` challenge) are read as
         pairs instead: each value is masked unless its name is one of ``PUBLIC_AUTH_PARAMS``.
-        A bare ``x=y`` first is a credential (``Bearer S3cr3t=...``), not a parameter.
+        A bare ``x=y`` first is a credential (``Bearer S3cr3t=...``), not a parameter. A URL
+        is read by its own rule; when a comma and auth-params follow it (a Digest credential
+        whose first part is a URL), they are read as the list.
         """
         text = self.text
         tail = self.patterns.scheme_tail.match(text, scheme_end)
@@ -1378,7 +1515,7 @@ class _Reader:
             word = word.rstrip(".,:;!?")  # prose punctuation after the word is not part of it
             end = closed = start + len(word)
         if "://" in word and self.patterns.url_start.match(word):
-            return None  # a URL: its own rule reads it
+            return self._params_after_url(start, end)
         name = self.patterns.name_in_word.match(word)
         if (
             not _looks_like_credential(word)
@@ -1387,6 +1524,23 @@ class _Reader:
         ):
             return None  # prose, or the name of a pair ("basic access_token: S"): its rule reads it
         return self.mask(start, end)
+
+    def _params_after_url(self, start: int, end: int) -> int | None:
+        """A URL after a scheme word, then maybe auth-params: ``Digest https://h/x, nonce="n"``.
+
+        The URL is read by its rule, here, before the list (its secrets wait to be written,
+        and ``mask`` writes them first); the list after it is read as an auth-param list.
+        Returns None, leaving the URL to be read where the scan finds it, when no list
+        follows or the URL reaches into it.
+        """
+        params = self.patterns.params_after.match(self.text, end)
+        if params is None:
+            return None
+        colon = self.lower.find("://", start, end)
+        self._url(self.lower, colon, colon + 3)
+        if self.url_end > params.start():
+            return None
+        return self._auth_params(params.end())
 
     def _auth_params(self, start: int) -> int:
         """Mask the values of an auth-param list (``name=value, name="value"``), end to end.
@@ -1407,11 +1561,15 @@ class _Reader:
             return self._mask_params(start)
         # Between the params, then each param's name, "=" and value, in turns.
         parts = self.patterns.auth_param.split(segment)
-        values = parts[3::4]
-        masked = [
-            value if _is_public_param(name) else _masked_param(value)
-            for name, value in zip(parts[1::4], values, strict=True)
-        ]
+        names, values = parts[1::4], parts[3::4]
+        if any(map(_is_public_param, set(names))):
+            masked = [
+                value if _is_public_param(name) else _masked_param(value)
+                for name, value in zip(names, values, strict=True)
+            ]
+        else:  # every value masked: each distinct value once, the list mapped in C
+            memo = {value: _masked_param(value) for value in set(values)}
+            masked = list(map(memo.__getitem__, values))
         last = len(masked) - 1  # the last value masked
         while last >= 0 and masked[last] is values[last]:
             last -= 1
@@ -1443,10 +1601,11 @@ class _Reader:
             pos = comma.end()
         return pos
 
-    def _pair(self, separator: int, name: str | None = None) -> int | None:
+    def _pair(self, separator: int, name: str | None, name_start: int) -> int | None:
         """When a sensitive name ends at ``separator``, mask the value after it; else None.
 
-        ``name`` is the unquoted sensitive name there when the caller knows it already.
+        ``name`` is the unquoted sensitive name there, starting at ``name_start``, when the
+        caller knows it already.
         """
         text = self.text
         quoted = False
@@ -1454,10 +1613,11 @@ class _Reader:
             found = _name_before(text, separator, self.last)
             if found is None:
                 return None
-            name, quoted = found
+            name, quoted, name_start = found
         start = separator + (2 if text.startswith(("=>", "->"), separator) else 1)
         if text[separator] == ":" and not quoted and name.lower() in HEADER_NAMES:
-            return self._header(start)
+            end = self._header(start)
+            return self._repeated(name_start, start, end, self.patterns.header_run)
         start = _skip(self.patterns.spaces, text, start)
         if start >= len(text):
             return start
@@ -1492,7 +1652,7 @@ class _Reader:
             # A value that ends in a sensitive name ("SToken : x"): masked, and so is the
             # value of the pair it names.
             self.mask(start, end)
-            masked = self._pair(_skip(self.patterns.spaces, text, end), text[start:end])
+            masked = self._pair(_skip(self.patterns.spaces, text, end), text[start:end], start)
             return end if masked is None else masked
         if (
             self.lower.endswith(SCHEME_WORDS, start, end)
@@ -1505,7 +1665,56 @@ class _Reader:
             credential = self.patterns.bare.match(text, after)
             if after > end and credential is not None:
                 end = credential.end()
-        return self.mask(start, end)
+        end = self.mask(start, end)
+        if " " in name:  # a name of words: the same pair may follow, again and again
+            return self._repeated(name_start, start, end, self.patterns.lead_run)
+        return end
+
+    def _repeated(self, lead: int, value: int, end: int, run: re.Pattern[str]) -> int:
+        """Mask at once the pairs after the one just masked that repeat it (``run``).
+
+        The pair rule has masked ``text[:end]``, a value after the name and separator
+        that stand in ``text[lead:value]``. When ``run`` reads that pair and, right after
+        it, pairs of the very same name, separator and spacing with the plain values it
+        allows (the same header line again: ``Cookie: a=1`` lines; the same pair of a name
+        of words: ``API key: x`` lines), each of them would be read as that one was: their
+        values are masked in C, the masked run written as one repeated string. Returns where
+        the reading goes on. A name and separator that do not follow at once cost no match.
+        """
+        if self.last != end or self.pending or lead < self.url_end:
+            return end  # not a plain mask (a private key cut it, a URL secret joined it)
+        text, patterns = self.text, self.patterns
+        if not text.startswith(text[lead:value], _skip(patterns.gap, text, end)):
+            return end  # no repeat right after it: not worth the run's match
+        found = run.match(text, lead)
+        if found is None or found.start("rest") != end:
+            return end
+        lowered = found.group("lead").lower()
+        if any(trigger in lowered for trigger in patterns.other_triggers):
+            return end  # a name holding a credential prefix: that rule reads it too
+        gap = found.group("gap")
+        unit = gap + found.group("lead")  # what stands before each value
+        values = found.group("rest").split(unit)
+        if run is patterns.lead_run and self._names_ahead(gap, unit, values, found.end()):
+            return end
+        self.out.append((unit + REDACTED) * (len(values) - 1))
+        self.last = self.run_end = found.end()
+        return found.end()
+
+    def _names_ahead(self, gap: str, unit: str, values: list[str], end: int) -> bool:
+        """Tell whether a value of a run of repeats would be read as the next pair's name.
+
+        ``values`` are the run's values (after an empty first item), each but the last
+        followed by ``unit`` (``gap`` and the name that repeat), the last ending at ``end``.
+        A value and the words after it may be a name listed (``x`` and ``API key:`` are
+        ``x_api_key``), which the pair rule reads as the next pair (see ``_next_pair``):
+        each distinct value is checked once, with what follows it.
+        """
+        if _ahead_name(self.text, end - len(values[-1])) is not None:
+            return True
+        if gap.strip(" \t\xa0"):
+            return False  # a line break or "&;," between: no value reads on into a name
+        return any(_ahead_name(value + unit, 0) is not None for value in set(values[1:-1]))
 
     def _value_end(self, start: int) -> int:
         """Return where a bare value ends: words and bracketed groups glued together.
@@ -1547,18 +1756,14 @@ class _Reader:
         ``S.password : S``) is a value glued to a name: it is masked with its separator
         (a second reading finds no name there), and so is the value after it.
         """
-        text = self.text
-        ahead = self.patterns.name_ahead.match(text, start)
-        if ahead is None:
+        found = _ahead_name(self.text, start)
+        if found is None:
             return None
-        words = ahead.group("name").split()
-        name = " ".join(words)
-        if _is_listed(normal_name(name)) or _is_listed(normal_name(name.lower())):
+        ahead, name = found
+        if ahead is None:
             return start
-        if len(words) == 1 and _is_sensitive_name(name):
-            self.mask(start, ahead.end())
-            return self._pair(ahead.start("sep"), name)
-        return None
+        self.mask(start, ahead.end())
+        return self._pair(ahead.start("sep"), name, start)
 
     def _escaped_quoted(self, start: int) -> int:
         r"""A value quoted with escaped quotes (``\"abc\"``, JSON inside a string)."""
@@ -1577,14 +1782,41 @@ class _Reader:
         return end + len(opener) if close >= 0 else end
 
 
+def _is_header_line(lower: str, start: int) -> bool:
+    """Tell whether a header's name and ``:`` start at ``start``: the pair rule refuses it."""
+    for name in HEADER_NAMES:
+        if lower.startswith(name, start):
+            return lower.startswith(":", start + len(name))
+    return False
+
+
+def _ahead_name(text: str, start: int) -> tuple[re.Match[str] | None, str] | None:
+    """Read the next pair's name where a bare value would start at ``start``, if one is there.
+
+    Returns ``(None, name)`` for words that are, all of them, a name listed (the value is
+    empty, the name is the next pair's), ``(match, name)`` for one word that ends in a
+    sensitive name (a value glued to a name), and None when the value is a value.
+    """
+    ahead = _patterns().name_ahead.match(text, start)
+    if ahead is None:
+        return None
+    words = ahead.group("name").split()
+    name = " ".join(words)
+    if _is_listed(normal_name(name)) or _is_listed(normal_name(name.lower())):
+        return None, name
+    if len(words) == 1 and _is_sensitive_name(name):
+        return ahead, name
+    return None
+
+
 def _skip(pattern: re.Pattern[str], text: str, pos: int) -> int:
     """Return where ``pattern`` (one that may match nothing) stops matching at ``pos``."""
     found = pattern.match(text, pos)
     return pos if found is None else found.end()
 
 
-def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool] | None:
-    """Return the sensitive name ending at ``sep`` and whether it is quoted, or None.
+def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | None:
+    """Return the sensitive name ending at ``sep``, whether it is quoted, and its start.
 
     The name is a quoted string, a bare word, or up to three words ("Invalid API key").
     """
@@ -1598,7 +1830,7 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool] | None:
             close -= 1
         opening = text.rfind(quote, max(floor, close - _NAME_LIMIT), close)
         name = text[opening + 1 : close].rstrip("\\")
-        return (name, True) if opening >= 0 and _is_sensitive_name(name) else None
+        return (name, True, opening) if opening >= 0 and _is_sensitive_name(name) else None
     words: list[str] = []
     while len(words) < _NAME_WORDS:
         start = end
@@ -1610,7 +1842,7 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool] | None:
         words.append(text[start:end])
         name = " ".join(reversed(words))
         if _is_sensitive_name(name):
-            return name, False
+            return name, False, start
         end = start
         while end > floor and text[end - 1] in _WORD_GAP:  # spaces, tabs, no-break spaces
             end -= 1

@@ -205,6 +205,24 @@ def test_bad_input_is_a_usage_error(args: tuple[str, ...], usage: str, complaint
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("map", "token=Zq7SECRETz"), id="attack5: a secret as STATUS"),
+        pytest.param(("map", "401", "--header", "password=Zq7SECRETz"), id="attack5: --header"),
+        pytest.param(("map", "401", "--header", "Bearer Zq7SECRETz"), id="attack5: a bare scheme"),
+        pytest.param(("map", "401", "--bogus", "token=Zq7SECRETz"), id="attack5: unknown option"),
+        pytest.param(("explain", "api_key=Zq7SECRETz"), id="attack5: explain"),
+        pytest.param(("map", "429", "--header", "Retry-After: token=Zq7SECRETz"), id="warning"),
+    ],
+)
+def test_usage_errors_and_warnings_mask_the_arguments(args: tuple[str, ...]) -> None:
+    """Usage errors and warnings quote the arguments with their secrets masked."""
+    result = run(*args)
+    assert "Zq7SECRETz" not in result.stderr + result.stdout
+    assert "***" in result.stderr
+
+
 def test_map_accepts_the_ends_of_the_error_range() -> None:
     """``map`` accepts 400 and 599, the first and last HTTP error statuses."""
     assert json.loads(run("map", "400", "--json").stdout)["class"] == "BadRequestError"

@@ -120,15 +120,20 @@ def test_package_reexports_every_public_name() -> None:
 # --- the package ------------------------------------------------------------------------
 
 
+def _fresh_output(code: str) -> str:
+    """What ``python -c code`` prints in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+
+
 def test_import_loads_no_third_party_module() -> None:
     """``import errorkit`` imports only the standard library and errorkit itself."""
     code = (
         "import sys; before = set(sys.modules); import errorkit; "
         "print('\\n'.join(sorted(set(sys.modules) - before)))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True
-    ).stdout
+    out = _fresh_output(code)
     top_level = {name.partition(".")[0] for name in out.split()}
     foreign = top_level - set(sys.stdlib_module_names) - {"errorkit", "__main__"}
     assert not foreign
@@ -146,14 +151,12 @@ def test_redaction_loads_with_the_first_message_masked() -> None:
         "threads = [threading.Thread(target=lambda b=b: texts.append(str(b()))) for b in build]; "
         "[t.start() for t in threads]; [t.join(10) for t in threads]; "
         "print(loaded, len(texts), sorted(set(texts)), errorkit.redact_text('pwd=abc4'), "
-        "errorkit.safety.MAX_DEPTH)"
+        "errorkit.safety.MAX_DEPTH, errorkit.problem.__name__)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True
-    ).stdout.strip()
+    out = _fresh_output(code).strip()
     assert "abc" not in out
     assert out.startswith("[] 12 [")
-    assert out.endswith(" pwd=*** 64")
+    assert out.endswith(" pwd=*** 64 errorkit.problem")
 
 
 def test_mapping_helpers_load_on_first_use() -> None:
@@ -165,7 +168,5 @@ def test_mapping_helpers_load_on_first_use() -> None:
         "print(loaded, errorkit.http_mapping.error_for_status is error_for_status, len(names), "
         "set(errorkit.__all__) <= set(dir(errorkit)))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True
-    ).stdout.split()
+    out = _fresh_output(code).split()
     assert out == ["False", "True", str(len(errorkit.__all__)), "True"]

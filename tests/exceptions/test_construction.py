@@ -17,9 +17,15 @@ import pytest
 
 import errorkit as ek
 from errorkit import APIError, Error, RateLimitError
+from errorkit._build import _declared
+from tests.samples import sample
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from typing_extensions import Unpack
+
+    from errorkit import HTTPContext
 
 T = TypeVar("T")
 
@@ -321,33 +327,74 @@ DECLARED = [
 @pytest.mark.parametrize("cls", DECLARED, ids=lambda cls: cls.__name__)
 def test_each_http_class_has_its_own_constructor_named_after_it(cls: type[Error]) -> None:
     """Every HTTP class, inherited constructor or not, runs one compiled for it by name."""
-    init = vars(cls)["__init__"]
-    assert init.__qualname__ == f"{cls.__name__}.__init__"
-    declared = init.__wrapped__
+    declared = inspect.unwrap(cls.__init__)
     assert str(inspect.signature(cls)) == str(
         inspect.signature(declared).replace(
             parameters=list(inspect.signature(declared).parameters.values())[1:]
         )
     )
+    assert type(sample(cls)) is cls
+    init = vars(cls)["__init__"]
+    assert init.__qualname__ == f"{cls.__name__}.__init__"
+    assert init.__wrapped__ is declared
 
 
 def test_a_class_compiles_its_constructor_on_first_use() -> None:
-    """A new class starts with a stand-in, which compiles the flat constructor once and leaves."""
+    """A new class inherits its constructor until its first use compiles its own, once."""
 
     class LazyTeapotError(ek.BadRequestError):
         code = "LAZY_TEAPOT_FOR_TEST"
 
     with module_level(LazyTeapotError) as cls:
-        stand_in = vars(cls)["__init__"]
+        assert "__init__" not in vars(cls)  # nothing built when the class is made
         first = cls("short", request_id="r1")
         compiled = vars(cls)["__init__"]
-        assert compiled is not stand_in
+        assert compiled.__qualname__ == "LazyTeapotError.__init__"
         assert "request_id" in compiled.__code__.co_varnames  # explicit, not **context
         second = cls("short", request_id="r2")
         assert vars(cls)["__init__"] is compiled
         assert (first.request_id, second.request_id) == ("r1", "r2")
-        del first, second, stand_in, compiled
+        del first, second, compiled
     del LazyTeapotError, cls
+    gc.collect()
+
+
+@pytest.mark.parametrize("parent_first", [True, False], ids=["parent-first", "child-first"])
+def test_each_class_of_a_chain_compiles_its_own_whichever_is_built_first(
+    parent_first: bool,
+) -> None:
+    """A subclass built before or after its parent (still a stand-in) gets its own, as does it."""
+
+    class ChainParentError(ek.RateLimitError):
+        code = "CHAIN_PARENT_FOR_TEST"
+
+        @_declared
+        def __init__(
+            self,
+            message: str | None = None,
+            *,
+            project_id: str | None = None,
+            status_code: int | None = None,
+            **context: Unpack[HTTPContext],
+        ) -> None:
+            """Start as a stand-in, as every class declaring its constructor does."""
+
+    class ChainChildError(ChainParentError):
+        code = "CHAIN_CHILD_FOR_TEST"
+        _says_retry_after = False
+
+    with module_level(ChainParentError) as parent, module_level(ChainChildError) as child:
+        order = [parent, child] if parent_first else [child, parent]
+        built = {cls: cls("m", retry_after=2.0, project_id="p") for cls in order}
+        for cls, error in built.items():
+            assert vars(cls)["__init__"].__qualname__ == f"{cls.__name__}.__init__"
+            assert (error.retry_after, error.project_id, error.code) == (2.0, "p", cls.code)
+        assert built[parent].message == "m. Retry after 2 seconds."
+        assert built[child].message == "m"  # the child's own setting, read from its class
+        with pytest.raises(TypeError, match="reqest_id"):
+            child(reqest_id="r")  # type: ignore[call-arg]
+        del built, order, cls, error
+    del ChainParentError, ChainChildError, parent, child
     gc.collect()
 
 

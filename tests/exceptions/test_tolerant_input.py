@@ -82,6 +82,17 @@ def test_numeric_status_is_converted(error: ek.APIError, status: int) -> None:
     assert error.details["status_code"] == status
 
 
+def test_an_int_subclass_status_is_judged_by_its_int_value() -> None:
+    """A status whose own comparisons raise is kept as given and judged by its int value."""
+    status = _UncomparableInt(503)
+    error = ek.APIError("m", status_code=status)
+    assert error.status_code is status
+    assert error.retryable is True
+    provider = ek.ProviderError("acme", _UncomparableInt(503))
+    assert provider.retryable is True
+    assert "server error (HTTP 503)" in provider.message
+
+
 def test_numeric_string_status_drives_provider_error() -> None:
     """A converted status still picks ProviderError's message and retryability."""
     error = ek.ProviderError("p", "503")  # type: ignore[arg-type]
@@ -273,6 +284,30 @@ class _Uniterable:
         return f"password={PLANTED}"
 
 
+class _UncomparableInt(int):
+    """An int whose comparisons raise (so it has no hash either), as a status or a count."""
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("no eq")
+
+    def __ne__(self, other: object) -> bool:
+        raise RuntimeError("no ne")
+
+    def __lt__(self, other: object) -> bool:
+        raise RuntimeError("no lt")
+
+    def __le__(self, other: object) -> bool:
+        raise RuntimeError("no le")
+
+    def __gt__(self, other: object) -> bool:
+        raise RuntimeError("no gt")
+
+    def __ge__(self, other: object) -> bool:
+        raise RuntimeError("no ge")
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class _HostileDict(dict[str, Any]):
     """A dict holding a secret whose length, keys, items, values and iteration raise."""
 
@@ -327,6 +362,7 @@ class _HostileList(list[Any]):
 HOSTILE: dict[str, Callable[[], object]] = {
     "unprintable": _Unprintable,
     "uncomparable": _Uncomparable,
+    "uncomparable int": lambda: _UncomparableInt(503),
     "untruthful": _Untruthful,
     "uniterable": _Uniterable,
     "hostile dict": lambda: _HostileDict(password=PLANTED),

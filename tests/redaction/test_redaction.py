@@ -312,6 +312,21 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     ("scheme: across a line break", "Bearer\n  abc.def", "Bearer\n  ***"),
     ("scheme: basic", "use Basic dXNlcjpwYXNz=", "use Basic ***"),
     ("scheme: digest", "Digest a1b2c3", "Digest ***"),
+    (
+        "leak: a Digest credential whose first part is a URL",
+        'Digest https://u:p@h/x, nonce="n", response="abc"',
+        'Digest https://u:***@h/x, nonce="***", response="***"',
+    ),
+    (
+        "scheme: a URL after a scheme word, then prose, is read by the URL rule alone",
+        "Bearer https://u:p@h/x, see the docs",
+        "Bearer https://u:***@h/x, see the docs",
+    ),
+    (
+        "scheme: a URL after a scheme word, then public auth-params",
+        'Digest https://h/?token=t, realm="r", qop=auth, response=x1',
+        'Digest https://h/?token=***, realm="r", qop=auth, response=***',
+    ),
     ("scheme: prose punctuation kept", "sent Bearer abc123.", "sent Bearer ***."),
     ("over-mask: bearer token expired", "Bearer token expired", "Bearer token expired"),
     ("over-mask: basic plan", "the basic plan.", "the basic plan."),

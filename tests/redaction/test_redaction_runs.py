@@ -1,0 +1,337 @@
+"""The redaction engine's run paths: a run of like firings read in C gives the general reading.
+
+Each run path (``_Reader._pairs``: same-name pairs in a row; ``_Reader._auth_params``: an
+auth-param list; ``_Reader._repeated``: the same
+header line or pair of a name of words again and again; ``_Reader._quiet_run``: a refused
+run of pairs whose values hold no trigger; ``_Reader._plain_urls``: a stretch of URLs with
+no secret; ``_is_header_line``: a header line skips the pair rule's run it would refuse) is
+checked
+twice: its output equals the reading with the path turned off, on thousands of generated
+texts that mix the shapes, and it is used where it should be (the general rule is entered a
+few times, not once per pair).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from errorkit import redaction
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+_NAMES = [
+    "tokens",
+    "token",
+    "key",
+    "api key",
+    "API key",
+    "Session ID",
+    "cookie",
+    "Cookie",
+    "Set-Cookie",
+    "Authorization",
+    "basic",
+    "secret word",
+    "x",
+    "password hash",
+    "sk-x key",
+    "Invalid API key",
+    "-----BEGIN key",
+    "api_key",
+    "x API",
+]
+_SEPARATORS = ["=", ": ", ":", " = ", "=>", "->", ":  ", ": \t", ":\t"]
+_VALUES = [
+    "1",
+    "x",
+    "api",
+    "***",
+    "a=1",
+    "sk-" + "a" * 24,
+    "Bearer",
+    "b'x'",
+    '"q"',
+    "'s'",
+    "http://u:p@h/",
+    "//x",
+    "a-----b",
+    "-----BEGIN PRIVATE KEY-----",
+    "key",
+    "token",
+    "[a]",
+    "a\\b",
+    "",
+    "tokens=1",
+    "x:tokens=1",
+    "é",
+    "a b",
+    "p@ss",
+    "*",
+    "a\\nb",
+    "x api_key",
+]
+_GAPS = [" ", "\n", "\r\n", "&", ";", ", ", "\t", "", "  ", " \n ", "\\n", " \xa0"]
+_BETWEEN = [
+    "prose ",
+    "https://h/?token=x ",
+    "Bearer abc123def ",
+    "\n",
+    "key ",
+    "(",
+    '"',
+    'Digest nonce="n", nonce="n", nonce="n" ',
+    'Digest username="u", nonce="n", response=r1, nc=1, response="r2" ',
+    'Bearer realm="api", error="invalid_token" ',
+    'Digest nonce="***", nonce="n-----BEGIN PRIVATE KEY-----", ',
+]
+_URL_ITEMS = [
+    "https://h",
+    "redis://h:6379/0",
+    "http://h/a.b",
+    "https://u:p@h",
+    "https://h/?q=1",
+    "http://h#f",
+    "ftp://h/token",
+    "http://h/x)",
+    "://",
+    "a",
+    "sk-" + "a" * 24,
+    "key=v",
+    "https://Пароль.h",
+]
+_URL_GAPS = [",", ";", "&", ", ", ""]
+
+
+def _url_list(rng: random.Random) -> str:
+    """A stretch of URLs (a broker list), mostly alike, now and then another item."""
+    item, gap = rng.choice(_URL_ITEMS[:3]), rng.choice(_URL_GAPS)
+    items = [rng.choice(_URL_ITEMS) if rng.random() < 0.1 else item for _ in range(8)]
+    return gap.join(items) + rng.choice([" ", "\n", "", ". "])
+
+
+def _texts(count: int, seed: int) -> Iterator[str]:
+    """Texts of runs: a name, separator and value repeated (or with other values), mixed."""
+    rng = random.Random(seed)
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            name, separator, gap = rng.choice(_NAMES), rng.choice(_SEPARATORS), rng.choice(_GAPS)
+            same = rng.random() < 0.6
+            value = rng.choice(_VALUES)
+            for _ in range(rng.randint(1, 6)):
+                parts.append(name + separator + (value if same else rng.choice(_VALUES)) + gap)
+            if rng.random() < 0.3:
+                parts.append(rng.choice(_BETWEEN))
+            if rng.random() < 0.3:
+                parts.append(_url_list(rng))
+        yield "".join(parts)
+
+
+def _quiet_off(self: Any, start: int, name: str, after: int) -> int:
+    """``_quiet_run`` turned off: the reading goes on pair by pair."""
+    return after
+
+
+def _repeated_off(self: Any, lead: int, value: int, end: int, run: Any) -> int:
+    """``_repeated`` turned off: the reading goes on pair by pair."""
+    return end
+
+
+def _plain_urls_off(self: Any, lower: str, start: int, after: int) -> int:
+    """``_plain_urls`` turned off: the reading goes on URL by URL."""
+    return after
+
+
+def _auth_params_off(self: Any, start: int) -> int:
+    """``_auth_params`` read value by value, each through the general ``mask``."""
+    result: int = self._mask_params(start)
+    return result
+
+
+def _header_line_off(lower: str, start: int) -> bool:
+    """``_is_header_line`` turned off: the pair rule reads every run."""
+    return False
+
+
+_PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
+    "repeated": (redaction._Reader, "_repeated", _repeated_off),
+    "quiet_run": (redaction._Reader, "_quiet_run", _quiet_off),
+    "header_line": (redaction, "_is_header_line", _header_line_off),
+    "plain_urls": (redaction._Reader, "_plain_urls", _plain_urls_off),
+    "auth_params": (redaction._Reader, "_auth_params", _auth_params_off),
+}
+
+
+@pytest.mark.parametrize("path", [*sorted(_PATHS), "pair_run"])
+def test_a_run_path_reads_as_the_general_path(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each run path gives, on 3,000 generated texts, the output of the reading without it.
+
+    ``pair_run`` turned off (it never matches) leaves every pair to the pair rule's own
+    reading: the same-name runs it reads in C (``_Reader._pairs``) are compared too.
+    """
+    texts = list(_texts(3000, seed=[*sorted(_PATHS), "pair_run"].index(path)))
+    fast = [redaction._redact_text(text) for text in texts]
+    if path == "pair_run":
+        monkeypatch.setattr(redaction._patterns(), "pair_run", re.compile("(?!)"))
+    else:
+        owner, attribute, off = _PATHS[path]
+        monkeypatch.setattr(owner, attribute, off)
+    general = [redaction._redact_text(text) for text in texts]
+    differences = [
+        (text, one, other)
+        for text, one, other in zip(texts, fast, general, strict=True)
+        if one != other
+    ]
+    assert differences == []
+
+
+def test_the_generated_texts_reach_every_run_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generated texts take each run path many times, so the comparison above tests it."""
+    calls = dict.fromkeys(["_repeated", "_quiet_run", "_plain_urls", "_pairs"], 0)
+    for name in calls:
+        original = getattr(redaction._Reader, name)
+
+        def counted(self: Any, *args: Any, _name: str = name, _original: Any = original) -> Any:
+            calls[_name] += 1
+            return _original(self, *args)
+
+        monkeypatch.setattr(redaction._Reader, name, counted)
+    for text in _texts(3000, seed=0):
+        redaction._redact_text(text)
+    assert min(calls.values()) > 100
+
+
+RUNS = [
+    ("API key: x\n", "API key: ***\n"),
+    ("Session ID: s3 ", "Session ID: *** "),
+    ("Cookie: a=1\n", "Cookie: ***\n"),
+    ("Set-Cookie: sid=1; Path=/\r\n", "Set-Cookie: ***\r\n"),
+    ("Authorization: Bearer abc\n", "Authorization: ***\n"),
+    ("tokens=1 ", "tokens=1 "),
+    ("cookie=x\n", "cookie=***\n"),
+]
+
+
+@pytest.mark.parametrize(("unit", "masked"), RUNS, ids=[unit for unit, _ in RUNS])
+def test_a_run_enters_the_general_rule_a_few_times(
+    unit: str, masked: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 like units are masked each as the first, reading the word rule a few times only."""
+    calls = 0
+    original = redaction._Reader._word
+
+    def counted(self: Any, lower: str, at: int, after: int) -> int:
+        nonlocal calls
+        calls += 1
+        return original(self, lower, at, after)
+
+    monkeypatch.setattr(redaction._Reader, "_word", counted)
+    assert redaction._redact_text(unit * 400 + "end") == masked * 400 + "end"
+    assert calls <= 4
+
+
+ROWS = [
+    # a pair of a name of words, again: each value masked, the repeat read at once
+    ("API key: a\nAPI key: b\nAPI key: c", "API key: ***\nAPI key: ***\nAPI key: ***"),
+    # a different gap ends the repeat; the reading goes on pair by pair, the same
+    ("API key: a\nAPI key: b API key: c", "API key: ***\nAPI key: *** API key: ***"),
+    # a value the pair rule reads otherwise (a quoted one) ends the repeat
+    ("API key: a\nAPI key: 'b c'\nAPI key: d", "API key: ***\nAPI key: '***'\nAPI key: ***"),
+    # a header line that is a URL ("Cookie://x") is no header line
+    ("Cookie: a\nCookie: b\nCookie://x", "Cookie: ***\nCookie: ***\nCookie://x"),
+    # a blank or masked header line is left as it is
+    ("Cookie: a\nCookie: ***\nCookie: b", "Cookie: ***\nCookie: ***\nCookie: ***"),
+    # a private key in a header line is read by its own rule
+    (
+        "Cookie: a\nCookie: -----BEGIN PRIVATE KEY-----\nK\n-----END PRIVATE KEY-----",
+        "Cookie: ***\nCookie: -----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----",
+    ),
+    # a refused run: the word before a name can make it sensitive (api key)
+    ("key=api key=x key=y", "key=api key=*** key=y"),
+    # a refused run whose value holds a credential: that rule still reads it
+    ("tokens=1 tokens=sk-" + "a" * 24 + " tokens=3", "tokens=1 tokens=*** tokens=3"),
+    # a URL secret waiting before a run: written first, so no name is read back into it
+    ("https://h/?token=api key=x key=y", "https://h/?token=*** key=x key=y"),
+    ("https://h/?token=a Cookie: b\nCookie: c", "https://h/?token=*** Cookie: ***\nCookie: ***"),
+    # a name read back over a long word before it: linear, and the word's tail is the name
+    (
+        "tokens=" + "a" * 3000 + "!b tokens=1 tokens=2",
+        "tokens=" + "a" * 3000 + "!b tokens=1 tokens=2",
+    ),
+    ("api key=1 key=2 key=3", "api key=*** key=2 key=3"),
+    # a refused run whose value holds a sensitive pair: the pair rule reads it
+    ("tokens=1 tokens=x:password=p tokens=3", "tokens=1 tokens=x:password=*** tokens=3"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROWS, ids=[text for text, _ in ROWS])
+def test_run_rows(text: str, expected: str) -> None:
+    """Runs that end, or hold a shape another rule reads, mask as the rows say."""
+    assert redaction._redact_text(text) == expected
+    assert redaction.redact_text(expected) == expected
+
+
+class _CountingRun:
+    """The pair rule's run pattern, counting the calls of its ``match``."""
+
+    def __init__(self, pattern: Any) -> None:
+        self.pattern = pattern
+        self.calls = 0
+
+    def match(self, text: str, pos: int = 0) -> Any:
+        """Match as the pattern does, counting the call."""
+        self.calls += 1
+        return self.pattern.match(text, pos)
+
+
+@pytest.mark.parametrize("unit", ["Cookie: a=1\n", "set-cookie:x\n", "Proxy-Authorization: B\n"])
+def test_a_header_line_skips_the_pair_run_it_would_refuse(
+    unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A header's name and ``:`` never start the pair rule's run match, which it refuses."""
+    patterns = redaction._patterns()
+    counting = _CountingRun(patterns.pair_run)
+    monkeypatch.setattr(patterns, "pair_run", counting)
+    masked = redaction._redact_text(unit * 50)
+    assert masked.count("***") == 50
+    assert counting.calls == 0
+
+
+@pytest.mark.parametrize("gap", [",", ";", "&"])
+def test_a_stretch_of_plain_urls_is_read_at_its_ends(
+    gap: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 URLs with no secret in one stretch: the URL rule reads the first and the last."""
+    calls = 0
+    original = redaction._Reader._url
+
+    def counted(self: Any, lower: str, at: int, after: int) -> int:
+        nonlocal calls
+        calls += 1
+        return original(self, lower, at, after)
+
+    monkeypatch.setattr(redaction._Reader, "_url", counted)
+    text = gap.join(["https://h:9200/a"] * 400) + " token=abc"
+    assert redaction._redact_text(text) == text.replace("abc", "***")
+    assert calls == 2
+
+
+def test_an_auth_param_list_masks_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """400 auth-params, none public, with one value: the value's mask is worked out once."""
+    calls = 0
+    original = redaction._masked_param
+
+    def counted(value: str) -> str:
+        nonlocal calls
+        calls += 1
+        return original(value)
+
+    monkeypatch.setattr(redaction, "_masked_param", counted)
+    text = "Digest " + 'nonce="n", ' * 400
+    assert redaction._redact_text(text) == "Digest " + 'nonce="***", ' * 400
+    assert calls == 1
