@@ -52,12 +52,13 @@ the very same object.
 from __future__ import annotations
 
 import _thread
+from collections import deque
 
 from errorkit._masked import MASKED as _TEXT_CACHE
 from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
 
-# Not imported from typing: at run time this module imports nothing but ``_thread`` and
-# ``errorkit._masked`` (and ``re``, on first use).
+# Not imported from typing: at run time this module imports nothing but ``_thread``,
+# ``collections`` (which ``re`` loads too) and ``errorkit._masked`` (and ``re``, on first use).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
@@ -146,11 +147,12 @@ URL_ONLY_NAMES: Final = frozenset({"key"})
 class _Names:
     """The names added at run time, and the caches that depend on them (swapped whole)."""
 
-    __slots__ = ("added", "params", "verdicts")
+    __slots__ = ("added", "listed", "params", "verdicts")
 
     def __init__(self, added: frozenset[str]) -> None:
         self.added = added
         self.verdicts: dict[str, bool] = {}  # name -> sensitive?
+        self.listed: dict[str, bool] = {}  # name -> listed (all of it) or added?
         self.params: dict[str, bool] = {}  # URL parameter name -> sensitive?
 
 
@@ -204,9 +206,24 @@ def normal_name(name: str) -> str:
     return re.sub(_SEPARATORS, "_", text).strip("_")
 
 
-def _is_listed(normal: str) -> bool:
-    """Tell whether a name in normal form is one of the names listed (or added)."""
-    return normal in SENSITIVE_NAMES or normal in _names.added
+def _is_listed(name: str) -> bool:
+    """Tell whether a name is one of the names listed (or added), memoising short names.
+
+    Like ``_is_sensitive_name``, the name is read in normal form and also without its
+    camelCase boundaries.
+    """
+    names = _names
+    verdict = names.listed.get(name)
+    if verdict is None:
+        verdict = any(
+            normal in SENSITIVE_NAMES or normal in names.added
+            for normal in (normal_name(name), normal_name(name.lower()))
+        )
+        if len(name) <= 64:
+            if len(names.listed) >= 4096:
+                names.listed.clear()
+            names.listed[name] = verdict
+    return verdict
 
 
 def _is_sensitive_normal(normal: str) -> bool:
@@ -389,6 +406,7 @@ class _Patterns:
         "pair",
         "pair_bare",
         "pair_run",
+        "pair_run_checked",
         "pair_runs",
         "param_comma",
         "param_separator",
@@ -410,6 +428,7 @@ class _Patterns:
         "url_cut",
         "url_end",
         "url_param",
+        "url_params",
         "url_start",
         "value_end",
         "value_run",
@@ -494,6 +513,7 @@ class _Patterns:
         self.param_separator: re.Pattern[str] = re.compile(r"[?#]|&(?:amp;)?")
         self.param_start: re.Pattern[str] = re.compile(r"[?#&]")
         self.url_param: re.Pattern[str] = re.compile(r"([^=?#&]*)=")
+        self.url_params: re.Pattern[str] = re.compile(r"(?:[?#]|&(?:amp;)?)([^=?#&]*)=")
         self.value_end: re.Pattern[str] = re.compile(r"[&#]")
         scheme = r"[A-Za-z][A-Za-z0-9+.\-]*://"
         self.item_cut: re.Pattern[str] = re.compile(
@@ -534,7 +554,7 @@ class _Patterns:
             (common if len(indices) > 1 else self.triggers[indices[0]][0], tuple(indices))
             for common, indices in groups.items()
         )
-        self.pair_run, self.pair = self._pair_patterns()
+        self.pair_run, self.pair_run_checked, self.pair = self._pair_patterns()
         self._run_patterns()
 
     def _finders(
@@ -612,7 +632,7 @@ class _Patterns:
                     least = int(re.search(r"\{(\d+),", body.pattern).group(1))  # type: ignore[union-attr]
                     can_follow = rf"(?![{word}]{{0,{least - 1}}}(?![{word}\-]))"
                 # Not inside a word, but maybe right after an escape's letter ("\\tsk-").
-                alone = f"(?:(?<![{word}]{literal})|(?<={_ESCAPE}{literal}))"
+                alone = f"(?<![{word}](?<!{_ESCAPE}){literal})"  # one test, no branch
                 search = f"{literal}{alone}{can_follow}{chained}"
                 finders.append((re.compile(search), True, None))
             else:
@@ -659,7 +679,7 @@ class _Patterns:
         )
         self.pair_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
-    def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         """The pair rule's common case, read in C: ``name=value`` pairs in a row.
 
         ``pair_run`` is pairs with the same name in a row, apart only by spacing and
@@ -670,6 +690,12 @@ class _Patterns:
         holds no ``-----`` (a private key's rule may read there), does not end in a scheme
         word (whose credential would go too), and is not followed by a separator (it could
         be the next pair's name). Anything else is left to the pair rule's own reading.
+        Its group ``last`` is the last value, when that one is bare (see ``_Reader._pair_run``).
+
+        A value may also be, with the words after it, the next pair's name (``_next_pair``):
+        ``pair_run_checked`` is ``pair_run`` with no bare value where ``name_ahead`` matches.
+        Only a ``:`` in the run (``token: a token: b``) or the text after its last value can
+        make such a name (see ``_Reader._pair_run``), so the check is made only then.
 
         ``pair`` splits a run ``pair_run`` read: its one group is what stands before a value
         (the name, the separator, spacing, an opening quote; a closing quote is left after
@@ -694,23 +720,27 @@ class _Patterns:
         bare = unmasked(r"""[^\s&;,"'`()\[\]{}<>\\\-]""")
         bare += rf"(?=[\s&;,]|\Z){not_scheme}{not_separator}"
         self.pair_bare: str = bare  # the run of repeats checks the next names itself
-        bare = f"(?!{name_ahead})" + bare  # no value that could be the next pair's name
         quoted = [
             (quote, unmasked(rf"[^{quote}\\\-]") + f"(?={quote}{not_separator})")
             for quote in "\"'`"
         ]
         name = r"[A-Za-z0-9_.\-]+"
         separator = r"(?:=(?!>)|:(?!//))\s*"
-        value = "|".join([bare, *(f"{quote}{inner}{quote}" for quote, inner in quoted)])
+        quoted_value = "|".join(f"{quote}{inner}{quote}" for quote, inner in quoted)
+        checked = f"(?!{name_ahead}){bare}"  # no value that is the next pair's name
+        pair_run_checked = re.compile(
+            rf"(?P<name>{name}){separator}(?:{checked}|{quoted_value})"
+            rf"(?:[\s&;,]*(?P=name){separator}(?:{checked}|{quoted_value}))*"
+        )
         pair_run = re.compile(
-            rf"(?P<name>{name}){separator}(?:{value})"
-            rf"(?:[\s&;,]*(?P=name){separator}(?:{value}))*"
+            rf"(?P<name>{name}){separator}(?:(?P<first>{bare})|{quoted_value})"
+            rf"(?:[\s&;,]*(?P=name){separator}(?:(?P<last>{bare})|{quoted_value}))*"
         )
         pair = re.compile(
             rf"""({name}{separator}["'`]?)"""
             r"""(?:(?<=")[^"\\]*|(?<=')[^'\\]*|(?<=`)[^`\\]*|[^\s&;,"'`()\[\]{}<>\\]+)"""
         )
-        return pair_run, pair
+        return pair_run, pair_run_checked, pair
 
 
 def _repeats(lead: str, value: str) -> str:
@@ -876,7 +906,10 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
         at = url.find("://", floor)
     patterns = _patterns()
     pos = _find_first(url, "?#", 0)
+    plain = 0  # parameters read in a row that hold no secret
     while pos < len(url):
+        if plain == 8 and not _sensitive_params(url, pos, patterns):
+            break  # none of the rest holds one either (tested once per URL)
         separator = patterns.param_separator.match(url, pos)
         start = pos + 1 if separator is None else separator.end()
         param = patterns.url_param.match(url, start)  # its name and "="
@@ -886,6 +919,7 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
             if pos > param.end() and not _is_masked(url[param.end() : pos]):
                 spans.append((param.end(), pos))
             continue
+        plain += 1
         if param is not None and url.startswith("//", param.end()):
             _userinfo_secret(url, param.end() + 2, spans)  # "?next=//u:p@h/"
         found = patterns.param_start.search(url, start)
@@ -900,6 +934,18 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
         else:
             joined.append((first, last))
     return [(offset + first, offset + last) for first, last in joined]
+
+
+def _sensitive_params(url: str, pos: int, patterns: _Patterns) -> bool:
+    """Tell whether the parameters from ``pos`` on may hold a secret, in one reading in C.
+
+    Every ``?``, ``#``, ``&`` or ``&amp;`` is taken as a parameter's start (as the reading
+    of parameters does until it meets a sensitive one): each distinct name is looked up
+    once, and a value that starts with ``//`` (an authority) may hold a secret too.
+    """
+    if url.find("=//", pos) >= 0:
+        return True
+    return any(map(_is_sensitive_param, set(patterns.url_params.findall(url, pos))))
 
 
 def _userinfo_secret(url: str, start: int, spans: list[tuple[int, int]]) -> None:
@@ -1031,6 +1077,7 @@ class _Reader:
     """One left-to-right reading of a text: each rule masks a span and moves on past it."""
 
     __slots__ = (
+        "checked_end",
         "last",
         "lower",
         "out",
@@ -1053,12 +1100,13 @@ class _Reader:
         self.out: list[str] = []
         # The secrets of the URLs read, not yet written to ``out``: the other rules read on
         # inside a URL, and a mask of theirs that meets one of these joins it.
-        self.pending: list[tuple[int, int]] = []
+        self.pending: deque[tuple[int, int]] = deque()  # first out first, in O(1)
         self.last = 0  # text[:last] has been copied (or masked) into ``out``
         self.url_start = 0  # where the last URL read starts
         self.url_end = 0  # where the last URL read ends
         self.span_end = 0  # where the stretch of text that URL stood in (no whitespace) ends
         self.plain_span = 0  # where the last stretch tested for ``_plain_urls`` ends
+        self.checked_end = 0  # where the last run of pairs ``_pair_run`` checked ends
         self.run_end = 0  # where the last run of name characters read ends
         # The name and end of the last run of same-name pairs the pair rule refused (a
         # header's name, a name that is not sensitive): a later trigger of that name inside
@@ -1208,7 +1256,7 @@ class _Reader:
         """
         pending = self.pending
         while pending and pending[0][0] <= end:
-            first, last = pending.pop(0)
+            first, last = pending.popleft()
             if last < start:
                 self._write(first, last)
             else:
@@ -1328,16 +1376,16 @@ class _Reader:
             # With URL secrets waiting, the run is matched all the same (it writes them).
             first = self.patterns.name_run.match(text, start)
             if self.pending or first is None:
-                pairs = self.patterns.pair_run.match(text, start)
+                pairs = self._pair_run(start)
             elif not _is_header_line(lower, start):
                 if _is_sensitive_name(first.group()):
-                    pairs = self.patterns.pair_run.match(text, start)
+                    pairs = self._pair_run(start)
                 else:
                     quiet = (start, first.group())
         if pairs is not None and self.pending:
             pending = self.pending
             while pending and pending[0][1] < start:  # the URL secrets before the pairs
-                self._write(*pending.pop(0))
+                self._write(*pending.popleft())
             if pending and pending[0][0] <= pairs.end():
                 pairs = None  # a URL secret among the pairs: the pair rule joins the masks
         if pairs is not None:
@@ -1378,6 +1426,34 @@ class _Reader:
         if quiet is not None:
             return self._quiet_run(*quiet, after)
         return after
+
+    def _pair_run(self, start: int) -> re.Match[str] | None:
+        """The pair rule's run at ``start`` (``pair_run``), checked for the next pair's name.
+
+        A bare value is, with the words after it, the next pair's name only across a ``:``
+        or ``->`` (a glued ``=`` is no separator there, and a run holds no ``>`` outside
+        quotes): with no ``:`` in the run, only its last value, which the text after it
+        follows, can be one. Else the run is matched again, every value checked, and so is
+        any run that starts before its end (each character is read once by the first match).
+        """
+        text, patterns = self.text, self.patterns
+        if start < self.checked_end:  # in a run found to need the check: not read twice
+            return patterns.pair_run_checked.match(text, start)
+        found = patterns.pair_run.match(text, start)
+        if found is None:
+            return None
+        end = found.end()
+        if text.find(":", start, end) < 0:
+            if found.end("last") == end:
+                last = found.start("last")
+            elif found.end("first") == end:
+                last = found.start("first")
+            else:
+                return found  # the last value is quoted
+            if _ahead_name(text, last) is None:
+                return found
+        self.checked_end = end
+        return patterns.pair_run_checked.match(text, start)
 
     def _quiet_run(self, start: int, name: str, after: int) -> int:
         """Where the reading goes on after a run of pairs of a name that is not sensitive.
@@ -1726,18 +1802,22 @@ class _Reader:
         its fragment's ``#`` (so the pair rule and the URL rule read the same value).
         """
         text, patterns = self.text, self.patterns
-        pos = start
-        while True:
-            run = patterns.value_run.match(text, pos)  # words and flat groups, in one step
-            if run is not None:
-                pos = run.end()
-            if pos >= len(text) or text[pos] not in "([{":
-                break
-            pos = _bracket_end(text, pos, patterns)  # a group holding groups or quotes
+        limit = len(text)
         if self.url_start <= start < self.url_end:
             fragment = text.find("#", start, self.url_end)
-            pos = min(pos, self.url_end if fragment < 0 else fragment)
-        return pos
+            limit = self.url_end if fragment < 0 else fragment
+        # Read no further than one character past the limit: what lies beyond is cut off
+        # anyway, and a value of each of many parameters must not read to the text's end.
+        stop = min(limit + 1, len(text))
+        pos = start
+        while True:
+            run = patterns.value_run.match(text, pos, stop)  # words and flat groups, in C
+            if run is not None:
+                pos = run.end()
+            if pos >= stop or text[pos] not in "([{":
+                break
+            pos = _bracket_end(text, pos, patterns, stop)  # a group holding groups or quotes
+        return min(pos, limit)
 
     def _is_next_name(self, start: int, end: int, after: int) -> bool:
         """Tell whether a value is the sensitive name of the next pair ("token: password=x")."""
@@ -1802,7 +1882,7 @@ def _ahead_name(text: str, start: int) -> tuple[re.Match[str] | None, str] | Non
         return None
     words = ahead.group("name").split()
     name = " ".join(words)
-    if _is_listed(normal_name(name)) or _is_listed(normal_name(name.lower())):
+    if _is_listed(name):
         return None, name
     if len(words) == 1 and _is_sensitive_name(name):
         return ahead, name
@@ -1872,12 +1952,13 @@ def _scheme_start(text: str, separator: int, floor: int) -> int:
     return start if start < separator else -1
 
 
-def _bracket_end(text: str, start: int, patterns: _Patterns) -> int:
-    """Return the end of the bracketed value opened at ``start`` (or the end of the text)."""
+def _bracket_end(text: str, start: int, patterns: _Patterns, stop: int | None = None) -> int:
+    """Return the end of the bracketed value opened at ``start`` (or ``stop``, the end)."""
+    stop = len(text) if stop is None else stop
     stack: list[str] = []  # the closing brackets awaited, innermost last
     pos = start
     search = patterns.bracket_stop.search
-    while (found := search(text, pos)) is not None:
+    while (found := search(text, pos, stop)) is not None:
         char = found.group()
         pos = found.end()
         if char[0] in "[{(":  # a run of opening brackets, taken in one step
@@ -1890,12 +1971,12 @@ def _bracket_end(text: str, start: int, patterns: _Patterns) -> int:
                         return found.start() + offset + 1
         elif char in "\"'":
             quoted = (patterns.double_quoted if char == '"' else patterns.single_quoted).match(
-                text, pos
+                text, pos, stop
             )
-            pos = (quoted.end() if quoted is not None else len(text)) + 1
+            pos = (quoted.end() if quoted is not None else stop) + 1
         else:  # a backslash escapes the next character
             pos += 1
-    return len(text)
+    return stop
 
 
 def _url_item_end(text: str, after_scheme: int, span_end: int, patterns: _Patterns) -> int:
