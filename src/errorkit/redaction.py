@@ -1770,27 +1770,30 @@ class _Reader:
             return end  # a name holding a credential prefix: that rule reads it too
         gap = found.group("gap")
         unit = gap + found.group("lead")  # what stands before each value
-        values = found.group("rest").split(unit)
-        if run is patterns.lead_run and self._names_ahead(gap, unit, values, found.end()):
+        rest = found.group("rest")
+        if run is patterns.lead_run and self._names_ahead(gap, unit, rest, found.end()):
             return end
-        self.out.append((unit + REDACTED) * (len(values) - 1))
+        self.out.append((unit + REDACTED) * rest.count(unit))
         self.last = self.run_end = found.end()
         return found.end()
 
-    def _names_ahead(self, gap: str, unit: str, values: list[str], end: int) -> bool:
+    def _names_ahead(self, gap: str, unit: str, rest: str, end: int) -> bool:
         """Tell whether a value of a run of repeats would be read as the next pair's name.
 
-        ``values`` are the run's values (after an empty first item), each but the last
-        followed by ``unit`` (``gap`` and the name that repeat), the last ending at ``end``.
-        A value and the words after it may be a name listed (``x`` and ``API key:`` are
-        ``x_api_key``), which the pair rule reads as the next pair (see ``_next_pair``):
-        each distinct value is checked once, with what follows it.
+        ``rest`` is the run's units after the first, each ``unit`` (``gap`` and the name
+        that repeat) and a value, the last value ending at ``end``. A value and the words
+        after it may be a name listed (``x`` and ``API key:`` are ``x_api_key``), which the
+        pair rule reads as the next pair (see ``_next_pair``): the last value is checked
+        with the text after it, and when only spacing stands between a value and the name
+        after it, each distinct value is checked once with that name.
         """
-        if _ahead_name(self.text, end - len(values[-1])) is not None:
+        last = len(rest) - rest.rfind(unit) - len(unit)
+        if _ahead_name(self.text, end - last) is not None:
             return True
         if gap.strip(" \t\xa0"):
             return False  # a line break or "&;," between: no value reads on into a name
-        return any(_ahead_name(value + unit, 0) is not None for value in set(values[1:-1]))
+        values = set(rest.split(unit)[1:-1])
+        return any(_ahead_name(value + unit, 0) is not None for value in values)
 
     def _value_end(self, start: int) -> int:
         """Return where a bare value ends: words and bracketed groups glued together.
