@@ -18,15 +18,16 @@ by plain prose and a credential prefix no body can follow:
 rule        what starts it                                              what becomes ``***``
 ==========  ==========================================================  ===================
 url         ``scheme://``                                               through ``redact_url``
-private_key ``-----BEGIN … PRIVATE KEY-----``                           the key body
+private_key ``-----BEGIN … PRIVATE KEY-----`` (or ``KEY BLOCK-----``)   the key body
 shape       a known credential prefix (``CREDENTIAL_SHAPES``)           the whole credential
 header      ``Authorization:``, ``Proxy-Authorization:``, ``Cookie:``,  the rest of the line
-            ``Set-Cookie:``
+            ``Set-Cookie:``; ``Cookie=`` (any separator) + a pair
 scheme      ``Bearer``, ``Basic``, ``Token``, ``Digest`` + whitespace   a credential-like word,
                                                                         or the values of an
                                                                         auth-param list but
                                                                         the public ones
-pair        ``=``, ``:``, ``=>`` or ``->`` after a sensitive name       the value
+pair        ``=``, ``:``, ``:=``, ``=>`` or ``->`` after a sensitive    the value
+            name
 ==========  ==========================================================  ===================
 
 A pair's value is what follows the separator (spacing and line breaks skipped): a quoted
@@ -38,7 +39,10 @@ added) followed by ``:``, ``->`` or a spaced ``=`` are that pair (a YAML ``passw
 that pair's masked value. A backslash and a letter before a quote are no string prefix
 (``password=\f"S`` is one bare value). In escaped text an escape's letter (``\n``, ``\r``,
 ``\t``) is not part of the next word, so ``line1\npassword=S`` holds the name ``password``;
-an escaped line break ends a header's line too. A URL is read flat, each ``scheme://`` and
+an escaped line break ends a header's line too. The words of a name may stand apart by
+any space that is no line break (a tab, a no-break, thin or ideographic space). A header's
+name with ``=``, ``:=``, ``=>`` or ``->`` is read as the header when a cookie's name and
+``=`` follow (``Cookie=a=1; sid=S``), else as a pair. A URL is read flat, each ``scheme://`` and
 parameter once, so a URL nested at any depth is masked in linear time.
 A private key's header ends any other rule's value there, so the key's own rule reads it.
 A URL's secrets hide nothing from the other rules: the scan goes on inside the URL, a value
@@ -354,12 +358,18 @@ _CAMEL: Final = r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"  # camelCase 
 _SEPARATORS: Final = r"[\s\-._]+"  # read as "_" in a name's normal form
 _ESCAPE: Final = r"\\[nrt]"  # an escaped line break or tab, which ends a word
 _ESCAPES: Final = frozenset({"\\n", "\\r", "\\t"})
-_WORD_GAP: Final = frozenset(" \t\xa0")  # what may stand between the words of a name
+# What may stand between the words of a name: a space or tab, no-break and thin spaces, and
+# every other Unicode space that is no line break.
+_GAP_CHARS: Final = (
+    " \t\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+)
+_GAP: Final = f"[{_GAP_CHARS}]"
+_WORD_GAP: Final = frozenset(_GAP_CHARS)
 _NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
 _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
 _NAME_AHEAD: Final = (  # up to three words and a separator: the next pair's name
-    r"(?P<name>[A-Za-z0-9_.\-]{1,128}(?:[ \t\xa0]+[A-Za-z0-9_.\-]{1,128}){0,2})"
-    r"[ \t\xa0]*(?P<sep>(?<=[ \t\xa0])=|:(?!//)|->)"  # a glued "=" goes on the value
+    rf"(?P<name>[A-Za-z0-9_.\-]{{1,128}}(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}){{0,2}})"
+    rf"{_GAP}*(?P<sep>(?<={_GAP})=|:(?!//)|->)"  # a glued "=" goes on the value
 )
 
 # --------------------------------------------------------------------------- compiled patterns
@@ -385,6 +395,8 @@ class _Patterns:
         "auth_params",
         "bare",
         "bracket_stop",
+        "cookie_pair",
+        "cookie_value",
         "credential",
         "double_quoted",
         "finders",
@@ -456,8 +468,9 @@ class _Patterns:
             prefix.lower(): (prefix, body, exact)
             for prefix, (body, exact) in self.shape_bodies.items()
         }
-        # What may stand between "-----BEGIN" and "PRIVATE KEY-----" (lower case).
-        self.pem_header: re.Pattern[str] = re.compile(r"[ a-z0-9.]*?private key-----")
+        # What may stand between "-----BEGIN" and "PRIVATE KEY-----" (lower case); a PGP
+        # key's armour ends "PRIVATE KEY BLOCK-----".
+        self.pem_header: re.Pattern[str] = re.compile(r"[ a-z0-9.]*?private key(?: block)?-----")
         self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
         flat = r"""[^\[\](){}"'\\]*"""  # inside a group: no bracket, quote or escape
         self.value_run: re.Pattern[str] = re.compile(
@@ -475,6 +488,10 @@ class _Patterns:
         }
         self.bracket_stop: re.Pattern[str] = re.compile(r"""[\[({]+|[\])}]+|["'\\]""")
         self.line_end: re.Pattern[str] = re.compile(r"[\r\n]|\\[rn]")  # escaped too
+        # A cookie's name and "=": a header's name with "=" or "=>" before it is the header.
+        cookie = r"[A-Za-z0-9_.\-!#$%*+^|~]+="
+        self.cookie_pair: re.Pattern[str] = re.compile(rf"[ \t]*{cookie}(?!>)")
+        self.cookie_value: re.Pattern[str] = re.compile(rf"=\s*{cookie}")  # in a run of pairs
         self.whitespace: re.Pattern[str] = re.compile(r"\s")
         self.spaces: re.Pattern[str] = re.compile(r"\s*")
         # What may stand between a name and its separator: spacing, quotes, escapes.
@@ -527,7 +544,7 @@ class _Patterns:
         # or after one or two more words ("Session ID:", "password hash:").
         self.word_tail: re.Pattern[str] = re.compile(
             r"""([A-Za-z0-9_.\-]*)(?:"""
-            r"""(?P<words>(?:[ \t\xa0]+[A-Za-z0-9_.\-]+){1,2})[ \t\xa0]*(?P<after>=|:(?!//)|->)"""
+            rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}}){_GAP}*(?P<after>=|:(?!//)|->)"""
             r"""|[\s"'`\\]*(?P<sep>=|:(?!//)|->)?)"""
         )
         # Per body: the run of the characters its first part is made of.
@@ -663,8 +680,8 @@ class _Patterns:
         import re
 
         not_url = r"(?!//)"  # "key://x" is a URL, not a pair
-        words = r"[A-Za-z0-9_.\-]+(?:[ \t\xa0]+[A-Za-z0-9_.\-]+){1,2}"
-        lead = rf"{words}\s*(?:=>|->|=|:{not_url})\s*"
+        words = rf"[A-Za-z0-9_.\-]+(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}}"
+        lead = rf"{words}\s*(?:=>|->|:=|=|:{not_url})\s*"
         value = rf"{not_url}(?:{self.pair_bare})"
         self.lead_run: re.Pattern[str] = re.compile(_repeats(lead, value))
         self.gap: re.Pattern[str] = re.compile(r"[\s&;,]*")
@@ -725,7 +742,7 @@ class _Patterns:
             for quote in "\"'`"
         ]
         name = r"[A-Za-z0-9_.\-]+"
-        separator = r"(?:=(?!>)|:(?!//))\s*"
+        separator = r"(?:=(?!>)|:(?!//|=))\s*"
         quoted_value = "|".join(f"{quote}{inner}{quote}" for quote, inner in quoted)
         checked = f"(?!{name_ahead}){bare}"  # no value that is the next pair's name
         pair_run_checked = re.compile(
@@ -1343,7 +1360,7 @@ class _Reader:
         return text.find("://", after, query) < 0
 
     def _private_key(self, lower: str, at: int, after: int) -> int:
-        """A PEM private key: its body, up to the matching END line or the end of the text."""
+        """A PEM (or PGP) private key: its body, to the matching END line or the text's end."""
         header = self.patterns.pem_header.match(lower, after)
         if header is None:
             return after  # another kind of PEM block (a certificate): not a secret
@@ -1393,7 +1410,10 @@ class _Reader:
             if (
                 len(name) <= _NAME_LIMIT
                 and "-----" not in name
-                and (name.lower() not in HEADER_NAMES or text.find(":", start, pairs.end()) < 0)
+                and (
+                    name.lower() not in HEADER_NAMES
+                    or _no_header(text, start, pairs.end(), self.patterns)
+                )
                 and _is_sensitive_name(name)
             ):
                 return self._pairs(start, pairs.end())
@@ -1498,7 +1518,7 @@ class _Reader:
         if any(trigger in rest for trigger, _ in patterns.triggers):
             return after
         for part in set(parts[1:-1]):  # each followed by the name
-            word = part.rstrip(" \t\xa0")
+            word = part.rstrip(_GAP_CHARS)
             if len(word) < len(part) and word and word[-1] in _NAME_CHARS:
                 first = max(len(word.rstrip(_NAME_CHAR_TEXT)), len(word) - _NAME_LIMIT)
                 word = word[_escape_end(word, first, len(word)) :]  # not an escape's letter
@@ -1690,10 +1710,15 @@ class _Reader:
             if found is None:
                 return None
             name, quoted, name_start = found
-        start = separator + (2 if text.startswith(("=>", "->"), separator) else 1)
-        if text[separator] == ":" and not quoted and name.lower() in HEADER_NAMES:
-            end = self._header(start)
-            return self._repeated(name_start, start, end, self.patterns.header_run)
+        start = separator + (2 if text.startswith(("=>", "->", ":="), separator) else 1)
+        if not quoted and name.lower() in HEADER_NAMES:
+            if text[separator] == ":":
+                end = self._header(start)
+                return self._repeated(name_start, start, end, self.patterns.header_run)
+            if self.patterns.cookie_pair.match(text, start) and not (
+                self.url_start <= start < self.url_end
+            ):
+                return self._header(start)  # "Cookie=a=1; b=2": the header, every pair
         start = _skip(self.patterns.spaces, text, start)
         if start >= len(text):
             return start
@@ -1790,7 +1815,7 @@ class _Reader:
         last = len(rest) - rest.rfind(unit) - len(unit)
         if _ahead_name(self.text, end - last) is not None:
             return True
-        if gap.strip(" \t\xa0"):
+        if gap.strip(_GAP_CHARS):
             return False  # a line break or "&;," between: no value reads on into a name
         values = set(rest.split(unit)[1:-1])
         return any(_ahead_name(value + unit, 0) is not None for value in values)
@@ -1865,6 +1890,15 @@ class _Reader:
         return end + len(opener) if close >= 0 else end
 
 
+def _no_header(text: str, start: int, end: int, patterns: _Patterns) -> bool:
+    """Tell whether a run of pairs under a header's name holds no header.
+
+    No ``:``, and no ``=`` with a cookie's name and ``=`` after it: a value that starts
+    with a pair (``Cookie=a=1``) makes the name a header's, read to the end of its line.
+    """
+    return text.find(":", start, end) < 0 and patterns.cookie_value.search(text, start, end) is None
+
+
 def _is_header_line(lower: str, start: int) -> bool:
     """Tell whether a header's name and ``:`` start at ``start``: the pair rule refuses it."""
     for name in HEADER_NAMES:
@@ -1927,7 +1961,7 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | Non
         if _is_sensitive_name(name):
             return name, False, start
         end = start
-        while end > floor and text[end - 1] in _WORD_GAP:  # spaces, tabs, no-break spaces
+        while end > floor and text[end - 1] in _WORD_GAP:  # spaces, tabs, Unicode spaces
             end -= 1
         if end == start or end <= floor:
             break

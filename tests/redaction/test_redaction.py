@@ -729,6 +729,53 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "-----BEGIN RSA PRIVATE KEY-----\nS\n-----END R",
         "-----BEGIN RSA PRIVATE KEY-----***-----END R",
     ),
+    # a PGP private key's armour is a private key's block
+    (
+        "attack5: a PGP private key block",
+        "-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: 1\n\nS\n=ab\n"
+        "-----END PGP PRIVATE KEY BLOCK-----\ntail",
+        "-----BEGIN PGP PRIVATE KEY BLOCK-----***-----END PGP PRIVATE KEY BLOCK-----\ntail",
+    ),
+    (
+        "attack5: a PGP private key block with no footer",
+        "x -----BEGIN PGP PRIVATE KEY BLOCK-----\nS\nT",
+        "x -----BEGIN PGP PRIVATE KEY BLOCK-----***",
+    ),
+    (
+        "attack5: a PGP public key block stays",
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\nP\n-----END PGP PUBLIC KEY BLOCK-----",
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\nP\n-----END PGP PUBLIC KEY BLOCK-----",
+    ),
+    # ":=" is a separator (Go, Pascal, Python's walrus)
+    ("attack5: a spaced := separator", "password := S", "password := ***"),
+    ("attack5: a glued := separator", "password:=S x", "password:=*** x"),
+    ("attack5: := after a name of words", "API key := S", "API key := ***"),
+    # a Unicode space between the words of a name
+    ("attack5: a thin space in a name of words", "API\u2009key: S", "API\u2009key: ***"),
+    ("attack5: an ideographic space in a name", "API\u3000key: S", "API\u3000key: ***"),
+    ("attack5: a narrow no-break space in a name", "Session\u202fID: S", "Session\u202fID: ***"),
+    ("attack5: a no-break space in a name", "API\xa0key: S", "API\xa0key: ***"),
+    (
+        "attack5: thin spaces in a name of three words",
+        "Invalid\u2009API\u2009key: S",
+        "Invalid\u2009API\u2009key: ***",
+    ),
+    ("attack5: a line separator is no space in a name", "API\u2028key: S", "API\u2028key: S"),
+    # a header's name written with "=" or "=>" and a cookie pair: the header, every pair
+    ("attack5: Cookie= and cookie pairs", "Cookie=a=1; sid=S", "Cookie=***"),
+    ("attack5: cookie => and cookie pairs", "cookie => a=1; b=S", "cookie => ***"),
+    ("attack5: Set-Cookie= and cookie pairs", "Set-Cookie=a=1; b=S\nnext", "Set-Cookie=***\nnext"),
+    (
+        "attack5: cookie= and one value is a pair",
+        "cookie=x\ncookie=a=1; b=S",
+        "cookie=***\ncookie=***",
+    ),
+    ("attack5: cookie= and a plain value stays a pair", "cookie=x; y", "cookie=***; y"),
+    (
+        "attack5: a cookie parameter in a URL ends with the URL's value",
+        "https://h/?cookie=a=1&b=2 x",
+        "https://h/?cookie=***&b=2 x",
+    ),
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [
