@@ -1031,9 +1031,12 @@ def _is_masked(value: str) -> bool:
     """Tell whether a non-empty value is asterisks only (already masked), quotes aside.
 
     A quote or backslash a masked value keeps (an escaped quote left open before it)
-    does not make a second reading mask it again, swallowing them.
+    does not make a second reading mask it again, swallowing them; nor does a ``<`` or
+    ``>`` after a mask, which ends a URL in text but not a text that is one URL (where a
+    mask that took a space, ``?token=***>``, can leave it).
     """
-    return not value.strip("*\"'`\\")
+    rest = value.strip("*\"'`\\")
+    return not rest or ("*" in value and not rest.strip("<>"))
 
 
 # --------------------------------------------------------------------------- free text
@@ -1292,21 +1295,25 @@ class _Reader:
 
     # ---- rules
 
-    def _url(self, lower: str, at: int, after: int) -> int:
-        """A URL: up to whitespace, a quote or ``<>``, or a ``,;&`` that starts a new item."""
+    def _url(self, lower: str, at: int, after: int, limit: int | None = None) -> int:
+        """A URL: up to whitespace, a quote or ``<>``, or a ``,;&`` that starts a new item.
+
+        ``limit``, when given, is where the URL ends at the latest (an auth-param list's
+        comma after it).
+        """
         text, patterns = self.text, self.patterns
         start = _scheme_start(text, at, self.last)
         if start < 0:
             return after  # "://" with no scheme before it: no URL
         if start < self.url_end:
             return after  # a URL nested in the one just read: redact_url read it
-        if start == 0 and self._is_whole_url(after):
+        if start == 0 and self._is_whole_url():
             self.span_end = len(text)  # the whole text is one URL: read it whole, quotes and all
         elif start >= self.span_end:  # else the stretch read for the URL before holds this one
             span = patterns.url_end.match(text, start)
             self.span_end = len(text) if span is None else span.end()
         end = _url_item_end(text, after, self.span_end, patterns)
-        end = _trim_prose(text, start, end)
+        end = _trim_prose(text, start, end if limit is None else min(end, limit))
         self.url_start, self.url_end = start, end
         # Its secrets are written when the scan passes them: the scan goes on inside the
         # URL, and a pair in its path, a credential shape or a scheme word glued to its end
@@ -1345,19 +1352,14 @@ class _Reader:
                 return after
         return last
 
-    def _is_whole_url(self, after: int) -> bool:
+    def _is_whole_url(self) -> bool:
         """Tell whether the text, which starts with a URL, is that URL alone (a URL value).
 
         Such a text is read as ``redact_url`` reads a URL, quotes and ``<>`` included: it
-        holds no whitespace, and any other URL in it stands in its query or fragment, where
-        ``redact_url`` reads it. Masking keeps this true (it only replaces values in the
-        query or fragment), so a second reading reads the text the same way.
+        holds no whitespace. ``redact_url`` reads every URL nested in it, wherever it
+        stands, so a mask that takes a nested URL away leaves a text read the same way.
         """
-        text = self.text
-        if self.patterns.whitespace.search(text):
-            return False
-        query = _find_first(text, "?#", after)
-        return text.find("://", after, query) < 0
+        return self.patterns.whitespace.search(self.text) is None
 
     def _private_key(self, lower: str, at: int, after: int) -> int:
         """A PEM (or PGP) private key: its body, to the matching END line or the text's end."""
@@ -1633,7 +1635,7 @@ class _Reader:
         if params is None:
             return None
         colon = self.lower.find("://", start, end)
-        self._url(self.lower, colon, colon + 3)
+        self._url(self.lower, colon, colon + 3, params.start())  # the comma ends it
         if self.url_end > params.start():
             return None
         return self._auth_params(params.end())

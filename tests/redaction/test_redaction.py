@@ -771,6 +771,22 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "cookie=***\ncookie=***",
     ),
     ("attack5: cookie= and a plain value stays a pair", "cookie=x; y", "cookie=***; y"),
+    # idempotence: a second pass finds nothing more to mask
+    (
+        "attack5: a text that is one URL, a URL nested in its authority",
+        "http://sig=http://-`;u:p@abcdefgh.",
+        "http://sig=***`;u:***@abcdefgh.",
+    ),
+    (
+        "attack5: a mask that takes a space leaves a text that is one URL",
+        "https://h/?token=x=K@Bearer basic>.",
+        "https://h/?token=***>.",
+    ),
+    (
+        "attack5: a Digest URL and auth-params after a comma, no space",
+        'Digest https://u:p@h/x,nonce="n",response=abc',
+        'Digest https://u:***@h/x,nonce="***",response=***',
+    ),
     (
         "attack5: a cookie parameter in a URL ends with the URL's value",
         "https://h/?cookie=a=1&b=2 x",
