@@ -42,8 +42,11 @@ that pair's masked value. A backslash and a letter before a quote are no string 
 an escaped line break ends a header's line too. The words of a name may stand apart by
 any space that is no line break (a tab, a no-break, thin or ideographic space). A header's
 name with ``=``, ``:=``, ``=>`` or ``->`` is read as the header when a cookie's name and
-``=`` follow (``Cookie=a=1; sid=S``), else as a pair. A URL is read flat, each ``scheme://`` and
-parameter once, so a URL nested at any depth is masked in linear time.
+``=`` follow (``Cookie=a=1; sid=S``), else as a pair. A name added beyond the name
+alphabet (a letter outside ASCII, punctuation: ``clé_api``, ``X-AUTH!``) is read whole
+around its trigger, as far as no space, quote, bracket or separator ends it. A URL is
+read flat, each ``scheme://`` and parameter once, so a URL nested at any depth is masked
+in linear time.
 A private key's header ends any other rule's value there, so the key's own rule reads it.
 A URL's secrets hide nothing from the other rules: the scan goes on inside the URL, a value
 read there ends where the URL's values end (its end, its fragment's ``#``), and masks that
@@ -365,6 +368,7 @@ _GAP_CHARS: Final = (
 )
 _GAP: Final = f"[{_GAP_CHARS}]"
 _WORD_GAP: Final = frozenset(_GAP_CHARS)
+_STRETCH_END: Final = frozenset("\"'`=:<>()[]{},;&") | frozenset(map(chr, range(33)))
 _NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
 _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
 _NAME_AHEAD: Final = (  # up to three words and a separator: the next pair's name
@@ -445,6 +449,7 @@ class _Patterns:
         "value_end",
         "value_run",
         "whitespace",
+        "wide_tail",
         "word_tail",
     )
 
@@ -464,6 +469,14 @@ class _Patterns:
         triggers.update(dict.fromkeys(map(str.lower, self.shape_bodies), _SHAPE))
         triggers.update(dict.fromkeys([*SCHEME_WORDS, *_stems()], _WORD))
         self.triggers: tuple[tuple[str, int], ...] = tuple(sorted(triggers.items()))
+        # A name added beyond the name alphabet (letters outside ASCII, punctuation) is read
+        # whole around its trigger: the stretch of what no value, quote or space ends.
+        wide = any(re.fullmatch("[a-z0-9_]+", name) is None for name in _names.added)
+        self.wide_tail: re.Pattern[str] | None = (
+            re.compile(rf"""[^\s"'`=:<>()\[\]{{}},;&]*{_GAP}*(?P<sep>=|:(?!//)|->)""")
+            if wide
+            else None
+        )
         self.shapes: dict[str, tuple[str, re.Pattern[str], bool]] = {
             prefix.lower(): (prefix, body, exact)
             for prefix, (body, exact) in self.shape_bodies.items()
@@ -514,7 +527,9 @@ class _Patterns:
         # (never a credential: "Bearer token expired").
         self.plain_after: re.Pattern[str] = re.compile(
             r"""\s+[A-Za-z][a-z]{0,14}(?![ \t]*=)(?=[\s"'`,;<>()\[\]{}]|\Z)"""
-            r"""|[^\sA-Za-z0-9_.\-"'`\\=:]|\Z"""
+            # a character no name holds (any can, in a name added beyond the alphabet)
+            + (r"""|[^\sA-Za-z0-9_.\-"'`\\=:]""" if self.wide_tail is None else "")
+            + r"|\Z"
         )
         self.name_in_word: re.Pattern[str] = re.compile(r"([^=:]+)(?:=|:(?!//)|->)")
         # A name of one to three words and its separator, where a value would start.
@@ -1382,6 +1397,10 @@ class _Reader:
         """A trigger word: its run of name characters (read once) as a name or a scheme."""
         if at < self.run_end:
             return after
+        if self.patterns.wide_tail is not None:
+            masked = self._wide_name(at)
+            if masked is not None:
+                return masked
         text = self.text
         start = at
         while start > self.last and text[start - 1] in _NAME_CHARS:
@@ -1448,6 +1467,27 @@ class _Reader:
         if quiet is not None:
             return self._quiet_run(*quiet, after)
         return after
+
+    def _wide_name(self, at: int) -> int | None:
+        """An added name beyond the name alphabet (``clé_api``, ``X-AUTH!``) and its pair.
+
+        The stretch around the trigger at ``at`` that no space, quote, bracket, value
+        separator or ``=``/``:`` ends, up to a separator, is read as a name: when it is one
+        of the names added, its value is masked. Else (None) the trigger is read as a word.
+        """
+        text = self.text
+        start = at
+        while (
+            start > self.last and at - start < _NAME_LIMIT and text[start - 1] not in _STRETCH_END
+        ):
+            start -= 1
+        tail = self.patterns.wide_tail.match(text, at)  # type: ignore[union-attr]
+        if tail is None or tail.start("sep") - start > _NAME_LIMIT:
+            return None
+        name = text[start : tail.start("sep")].rstrip(_GAP_CHARS)
+        if not _is_listed(name):
+            return None
+        return self._pair(tail.start("sep"), name, start)
 
     def _pair_run(self, start: int) -> re.Match[str] | None:
         """The pair rule's run at ``start`` (``pair_run``), checked for the next pair's name.

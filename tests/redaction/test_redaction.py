@@ -1062,6 +1062,32 @@ def test_attack_an_added_name_beyond_ascii_is_masked_in_any_case() -> None:
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
 
 
+ADDED_ROWS: list[tuple[str, str, str]] = [
+    ("attack5: an added name with a letter beyond ASCII", "clé_api=S x", "clé_api=*** x"),
+    ("attack5: an added name beyond ASCII in capitals", "Ünïcode_Kéy: S", "Ünïcode_Kéy: ***"),
+    ("attack5: an added name holding punctuation", "X-AUTH!: S", "X-AUTH!: ***"),
+    ("attack5: an added name and =>", "x-auth! => S", "x-auth! => ***"),
+    ("attack5: an added name after a word", "my clé_api: S", "my clé_api: ***"),
+    ("attack5: a longer word is not the added name", "clé_apis=S", "clé_apis=S"),
+    ("attack5: an added name's word alone stays", "auth! S", "auth! S"),
+]
+
+
+def test_attack5_names_added_beyond_the_alphabet_mask_in_text() -> None:
+    """Names added with letters beyond ASCII or punctuation mask in text, as keys do."""
+    rows = [(text, expected) for _, text, expected in ADDED_ROWS]
+    script = (
+        "import errorkit\n"
+        "errorkit.add_sensitive_keys('clé_api', 'Ünïcode_Kéy', 'X-AUTH!')\n"
+        f"rows = {rows!r}\n"
+        "for text, expected in rows:\n"
+        "    once = errorkit.redact_text(text)\n"
+        "    assert once == expected, (text, once)\n"
+        "    assert errorkit.redact_text(once) == once, text\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
 def test_attack_adding_many_names_stays_cheap() -> None:
     """Hundreds of names added one call at a time, then a text read: the names all mask.
 
