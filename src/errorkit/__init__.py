@@ -202,10 +202,13 @@ def __getattr__(name: str) -> object:
     if name in _MODULES:
         return _submodule(name)
     if name in _REDACTION:
-        return getattr(_submodule("redaction"), name)
-    if name in __all__ and name not in _TYPES:  # a mapping helper
-        return getattr(_submodule("http_mapping"), name)
-    return _typing_names(name)
+        value = getattr(_submodule("redaction"), name)
+    elif name in __all__ and name not in _TYPES:  # a mapping helper
+        value = getattr(_submodule("http_mapping"), name)
+    else:
+        value = _typing_names(name)
+    globals()[name] = value  # kept: later reads are plain attribute reads, not this call
+    return value
 
 
 def __dir__() -> list[str]:

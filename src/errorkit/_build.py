@@ -21,18 +21,19 @@ from __future__ import annotations
 import sys
 from _collections_abc import Iterable, Mapping
 
+from errorkit._coerce import MASKED as _MASKED
+from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 from errorkit._coerce import (
     bool_of,
     dict_of,
     hint_or_none,
     quoted,
+    safe_text,
+    safety,
     status_or_value,
     str_of,
     text_or_none,
 )
-from errorkit._masked import MASKED as _MASKED
-from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
-from errorkit._masked import safe_text, safety
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -116,39 +117,19 @@ def _filler(template: str) -> Callable[[Error], str | None]:
     Only plain fields (``{name}``, with a conversion and a simple format spec) compile;
     any other template gets a function that always returns None.
     """
-    from _string import formatter_parser  # type: ignore[import-not-found]
+    from errorkit._inline import fill_source
 
     constants: dict[str, object] = {"_SIMPLE": _SIMPLE}
-    reads: list[str] = []
-    pieces: list[str] = []
-    try:
-        for literal, field, spec, conversion in formatter_parser(template):
-            if literal:
-                constants[f"_l{len(constants)}"] = literal
-                pieces.append(f"{{_l{len(constants) - 1}}}")
-            if field is None:
-                continue
-            if not field.isidentifier() or not _SAFE_SPEC.issuperset(spec):
-                raise ValueError(field)
-            if conversion is not None and conversion not in _CONVERSIONS:
-                raise ValueError(conversion)
-            value = f"v{len(reads)}"
-            reads.append(f"{value} = error.{field}")
-            convert = _CONVERSIONS.get(conversion or "", "")
-            pieces.append(f"{{{value}{convert}{':' + spec if spec else ''}}}")
-    except ValueError:  # a field this does not compile: ``_filled`` reads it
-        reads, pieces = [], []
+    parts = fill_source(template, "error.{}".format, "_l", constants)
+    if parts is None:  # a field this does not compile: ``_filled`` reads it
         fill = _no_fill
     else:
-        plain = " and ".join(f"type(v{i}) in _SIMPLE" for i in range(len(reads))) or "True"
+        reads, plain, text = parts
         source = "\n    ".join(
-            ["def fill(error):", *reads, f"if {plain}: return f'{''.join(pieces)}'", "return None"]
+            ["def fill(error):", *reads, f"if {plain}: return {text}", "return None"]
         )
-        try:
-            exec(source, constants)  # built from identifiers, format specs and constant names
-            fill = constants["fill"]  # type: ignore[assignment]
-        except SyntaxError:  # a field named like a keyword ("{class}")
-            fill = _no_fill
+        exec(source, constants)  # built from identifiers, format specs and constant names
+        fill = constants["fill"]  # type: ignore[assignment]
     if len(_FILLERS) >= 1024:  # a ``_message_template`` may make a template per error
         _FILLERS.clear()
     _FILLERS[template] = fill
@@ -197,8 +178,7 @@ def _with_retry_after(message: str, seconds: float) -> str:
         engine = sys.modules["errorkit.redaction"]
         names = engine._names  # the table of names before masking (see ``_remember``)
         shown = int(seconds) if seconds.is_integer() else seconds
-        unit = "second" if seconds == 1 else "seconds"
-        text = mask(f"{message.removesuffix('.')}. Retry after {shown} {unit}.")
+        text = mask(f"{message.removesuffix('.')}. Retry after {shown} seconds.")
         if len(message) <= 256:
             engine._remember(_SUFFIXED, (message, seconds), text, names)
     return text
@@ -246,7 +226,9 @@ def _rebuilt(cls: type[Error], payload: Mapping[str, Any]) -> Error:
     """The body of ``Error.from_dict``: the error of ``payload``'s class, its fields restored."""
     code, message, details = _read_payload(payload)
     target = cls.class_for_code(code) or cls
-    if not issubclass(target, cls):
+    if issubclass(cls, target):  # ``cls`` is that class or a subclass sharing its code
+        target = cls
+    elif not issubclass(target, cls):
         raise ValueError(
             f"payload code {code!r} belongs to {target.__name__}, which is not a {cls.__name__}"
         )
@@ -441,18 +423,24 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         lines.append("retry_after = cls._no_wait")
     kept = ", ".join(name if name in known else "None" for name in _KEPT)
     lines.append(f"self._request = ({kept})")  # an exception's attributes are slow to store
+    from errorkit._inline import Rules, keep
+
+    namespace: dict[str, Any] = {}
+    rules = Rules(cls, known, namespace)
     given_hint = "retryable" if "retryable" in known else "None"
     given_details = "details" if "details" in known else "None"
     differs = [f"{name} is not None" for name in ("retryable", "details") if name in known]
-    differs += [
+    differs.append(
         "status_code is None or (status_code is not cls._class_status and"
-        " (type(status_code) is not int or status_code != cls._class_status))",
-        "(not cls._status_rule and self._retryable_by_rule() is not cls.retryable)",
-    ]
-    lines += [
-        f"if {' or '.join(differs)}:",
-        f"    _judged(self, status_code, {given_hint}, {given_details})",
-    ]
+        " (type(status_code) is not int or status_code != cls._class_status))"
+    )
+    message = rules.default_message()
+    lines += rules.lines(
+        [
+            f"if {' or '.join(differs)}:",
+            f"    _judged(self, status_code, {given_hint}, {given_details})",
+        ]
+    )
     if "original_exception" in known:
         lines.append("if original_exception is not None: self._chain(original_exception)")
     if "code" in known:
@@ -461,7 +449,8 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
             " self.code = _safe_text(code) if type(code) is str else code"
         )
     lines += [
-        "if message is None: message = self._default_message()",
+        "if message is None:",
+        *(f"    {line}" for line in message),
         "elif type(message) is not str or not message:",
         "    message = _text_or_none(message) or self._default_message()",
         "if retry_after is not None and cls._says_retry_after:",
@@ -470,7 +459,7 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         "else: self.args = (_MASKED.get(message) or _safe_text(message),)",
     ]
     source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(lines)
-    namespace: dict[str, Any] = {
+    namespace |= {
         "_owner": cls,
         "_declared": declared,
         "_adopted": _adopted,
@@ -482,8 +471,12 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         "_safe_text": safety.safe_text,  # itself, not through the loader
         "_text_or_none": text_or_none,
         "_bool_of": bool_of,
+        "_filled": _filled,
+        "_SIMPLE": _SIMPLE,
+        "_general": object(),  # no template: the general path
+        "_keep": keep,
     }
-    exec(source, namespace)  # the source is built above from parameter names only
+    exec(source, namespace)  # built from parameter, field and constant names and format specs
     init = namespace["_me"] = _dressed(namespace["__init__"], cls, declared)
     if sys.version_info >= (3, 11):  # the name Python's own TypeErrors quote
         init.__code__ = init.__code__.replace(co_qualname=init.__qualname__)
@@ -534,6 +527,8 @@ def _request_field(
         except AttributeError:  # made without its constructor
             return default
         return default if value is None else value
+
+    get.__dict__["_field"] = (index, default)  # what a compiled constructor reads instead
 
     def put(error: APIError, value: object) -> None:
         fields = list(error.__dict__.get("_request", _NO_REQUEST))

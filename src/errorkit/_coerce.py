@@ -6,6 +6,9 @@ Each function's name says what it returns. None of them raises on odd input exce
 Seconds to wait have one policy, ``wait_seconds``: a finite, non-negative real number of
 seconds (numeric strings, ``Decimal`` and ``Fraction`` included), else None. Callers only
 decide what None means: "unknown" for ``APIError.retry_after``, 0.0 for a connector's.
+
+Text is made safe by ``safe_text``, which loads the redaction engine on its first call, and
+constructors first look a message up in ``MASKED``, the engine's memo of texts masked before.
 """
 
 from __future__ import annotations
@@ -19,6 +22,44 @@ if TYPE_CHECKING:
 
 _INF = float("inf")
 _CONTAINERS: tuple[Any, ...] = (list, tuple, dict, set, frozenset)  # read past a subclass
+
+# --- Text made safe before the redaction engine loads ---------------------------------------
+# ``import errorkit`` does not load ``redaction`` or ``safety``: the first message masked does.
+# Constructors read ``MASKED`` (text -> its masked form) on every call; the engine fills it and
+# empties it, with every memo in ``NAME_MEMOS``, when sensitive names are added.
+
+MASKED: dict[str, str] = {}
+NAME_MEMOS: list[dict[Any, Any] | set[str]] = [MASKED]
+"""Memos whose answers depend on the sensitive names; each is emptied when names are added.
+
+A module that memoises a verdict of the engine (``safety``'s key memo) appends its memo here.
+"""
+
+
+class _Safety:
+    """``errorkit.safety``, imported when a first name is read from it.
+
+    Each name read is then kept as an attribute of this object, so later reads cost what
+    reading a module attribute costs (an ``import`` statement in a function costs microseconds).
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        from errorkit import safety as module
+
+        value = getattr(module, name)
+        object.__setattr__(self, name, value)
+        return value
+
+
+if TYPE_CHECKING:
+    from errorkit import safety as safety
+else:
+    safety = _Safety()
+
+
+def safe_text(text: str) -> str:
+    """``safety.safe_text(text)``: masked and cut, loading the engine on the first call."""
+    return safety.safe_text(text)
 
 
 def str_of(value: object) -> str:
@@ -129,13 +170,18 @@ def bool_of(value: object) -> bool:
 
 
 def number_or_value(value: object) -> object:
-    """Convert a numeric string to an int or float; return anything else as given."""
+    """Convert a numeric string to an int or float; return anything else as given.
+
+    A ``str`` subclass is read by its text, past its own methods (``int()`` of a text that is
+    not a number calls ``repr``, which a subclass may make raise).
+    """
     if isinstance(value, str):
+        text = value if type(value) is str else str.__str__(value)
         try:
-            return int(value)
+            return int(text)
         except ValueError:
             try:
-                return float(value)
+                return float(text)
             except ValueError:
                 return value
     return value
@@ -163,7 +209,7 @@ def http_status(value: object) -> int:
     status = status_or_value(value)
     if type(status) is int or (isinstance(status, int) and not isinstance(status, bool)):
         return int(status)
-    raise ValueError(f"Invalid HTTP status code {value!r}")
+    raise ValueError(f"Invalid HTTP status code {safe_text(repr_of(value))}")
 
 
 def seconds_or_none(value: object) -> float | None:
@@ -192,7 +238,7 @@ def hint_or_none(value: object) -> bool | None:
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, str):
-        return {"true": True, "false": False}.get(value.strip().lower())
+        return {"true": True, "false": False}.get(str.strip(value).lower())  # past a subclass
     return None
 
 
@@ -200,8 +246,6 @@ def exception_or_none(value: object) -> BaseException | None:
     """A value usable as ``__cause__``: an exception as given, anything else wrapped, masked."""
     if value is None or isinstance(value, BaseException):
         return value
-    from errorkit.safety import safe_text
-
     return Exception(safe_text(str_of(value)))  # errorkit's own stand-in shows no secret
 
 

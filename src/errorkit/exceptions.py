@@ -86,6 +86,7 @@ from errorkit._build import (
     filled,
     typing_names,
 )
+from errorkit._coerce import MASKED as _MASKED
 from errorkit._coerce import (
     bool_of,
     dict_of,
@@ -94,14 +95,14 @@ from errorkit._coerce import (
     is_retryable_status,
     list_of,
     repr_of,
+    safe_text,
+    safety,
     seconds_or_none,
     str_of,
     text_or_none,
     tuple_or_value,
     wait_seconds,
 )
-from errorkit._masked import MASKED as _MASKED
-from errorkit._masked import safe_text, safety
 
 # ``typing`` costs more than the rest of errorkit: the typing-only names load on first use.
 TYPE_CHECKING = False
@@ -223,6 +224,12 @@ class Error(Exception):
     _by_code: ClassVar[dict[str, type[Error]]] = {}
     _by_status: ClassVar[dict[int, type[APIError]]] = {}
     _by_range: ClassVar[list[tuple[range, type[APIError]]]] = []
+    # The default message's template, chosen from the error's own fields (in this order):
+    # ``(field, attribute)``: the template in ``attribute`` when ``field`` is truthy;
+    # ``((statuses, attribute), ...)``: the first whose statuses hold ``status_code``;
+    # else ``default_message``. Compiled constructors choose the same inline.
+    _message_switch: ClassVar[tuple[str, str] | None] = None
+    _status_messages: ClassVar[tuple[tuple[range, str], ...]] = ()
 
     def __init_subclass__(cls, *, statuses: Iterable[int] = (), **kwargs: Any) -> None:
         """Register the class's codes, and its HTTP ``statuses`` (a range last) for an APIError."""
@@ -258,7 +265,8 @@ class Error(Exception):
         """Rebuild an error from a ``to_dict()`` payload, e.g. one received as JSON.
 
         The class is the one ``class_for_code`` gives for ``payload["code"]``, else ``cls``
-        keeping that code; message, details and the fields held in them are restored, so
+        keeping that code; ``cls`` itself when it is a subclass of that class (one that
+        shares its code). Message, details and the fields held in them are restored, so
         ``Error.from_dict(e.to_dict()).to_dict() == e.to_dict()``.
 
         Args:
@@ -337,6 +345,16 @@ class Error(Exception):
 
     def _message_template(self) -> str | None:
         """Return the template of the default message; subclasses may choose one."""
+        switch = self._message_switch
+        if switch is not None and bool_of(getattr(self, switch[0])):
+            return getattr(self, switch[1])  # type: ignore[no-any-return]
+        if self._status_messages:
+            status = getattr(self, "status_code", None)
+            if isinstance(status, int):
+                status = int.__int__(status)  # never its own ==
+                for statuses, name in self._status_messages:
+                    if status in statuses:
+                        return getattr(self, name)  # type: ignore[no-any-return]
         return self.default_message
 
     def _default_message(self) -> str:
@@ -414,7 +432,13 @@ class Error(Exception):
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         import pickle
 
-        return pickle.loads(pickle.dumps(self, pickle.HIGHEST_PROTOCOL))  # type: ignore[no-any-return]
+        try:
+            return pickle.loads(pickle.dumps(self, pickle.HIGHEST_PROTOCOL))  # type: ignore[no-any-return]
+        except Exception:  # a class pickle cannot name (one defined in a function): its state
+            import copy
+
+            rebuild, arguments = self.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+            return rebuild(*copy.deepcopy(arguments, memo))  # type: ignore[no-any-return]
 
 
 Error._by_code[Error.code] = Error
@@ -539,7 +563,7 @@ class InvalidArgumentError(ConfigError):
             violation: The rule broken: one of the values of ``Violation``.
             detected_auth_type: The kind of credential that was detected, when known.
         """
-        if not isinstance(violation, str) or violation not in _VIOLATIONS:
+        if not isinstance(violation, str) or str.__str__(violation) not in _VIOLATIONS:
             shown = safe_text(repr_of(violation))
             raise ValueError(f"Invalid violation {shown}; must be one of {_VIOLATIONS}.")
         self.violation: Violation = violation
@@ -686,6 +710,7 @@ class APIError(Error):
     _class_status: ClassVar[object] = None  # the class's own status, read once per class
     _status_rule: ClassVar[bool] = True  # False when ``_retryable_by_rule`` reads more
     _status_verdict = staticmethod(is_retryable_status)  # ``retryable`` for a status
+    _unretryable_when: ClassVar[str | None] = None  # a field whose truth says "not retryable"
     _says_retry_after: ClassVar[bool] = False  # True: the message ends "Retry after N seconds."
     _no_wait: ClassVar[float | None] = None  # ``retry_after`` when none is given
     _wait_ceiling: ClassVar[float] = _INF  # a float below it is used as it is
@@ -701,6 +726,9 @@ class APIError(Error):
 
     def _retryable_by_rule(self) -> bool:
         """Tell whether this error is transient when the server gave no hint."""
+        flag = self._unretryable_when
+        if flag is not None and bool_of(getattr(self, flag)):
+            return False
         return self._status_verdict(self.status_code)
 
     def _restore_fields(self) -> None:
@@ -807,7 +835,7 @@ class JQLSyntaxError(QueryError):
         self.raw_error = raw_error
         self.script = script
         self.request_path = request_path
-        text = raw_error if isinstance(raw_error, str) else str_of(raw_error)
+        text = str.__str__(raw_error) if isinstance(raw_error, str) else str_of(raw_error)
         self.error_type, self.error_message, self.line_info, self.stack_trace = _jql.parse(text)
         response_body: dict[str, Any] = {"error": raw_error}
         if request_path is not None:
@@ -1279,6 +1307,7 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
     )
     env_var: str | None
     _fields = ("env_var",)
+    _message_switch = ("env_var", "env_var_message")
 
     @_declared
     def __init__(
@@ -1299,9 +1328,6 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
             status_code: The HTTP status (401, or 403).
             **context: The keywords of ``RequestContext``.
         """
-
-    def _message_template(self) -> str | None:
-        return self.env_var_message if bool_of(self.env_var) else self.default_message
 
 
 class PaymentRequiredError(ConnectorError, APIError):
@@ -1356,6 +1382,8 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
     quota_exhausted: bool
     project_id = None
     _status_rule = False
+    _unretryable_when = "quota_exhausted"  # a quota clears only next billing period
+    _message_switch = ("quota_exhausted", "quota_message")
     _says_retry_after = False
     _no_wait = 0.0
     _wait_ceiling = 86400.0
@@ -1394,12 +1422,6 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
             )
         return wait_seconds(seconds) or 0.0
 
-    def _retryable_by_rule(self) -> bool:
-        return not bool_of(self.quota_exhausted)  # a quota clears only next billing period
-
-    def _message_template(self) -> str | None:
-        return self.quota_message if bool_of(self.quota_exhausted) else self.default_message
-
     @property
     def retry_after(self) -> float:
         """Seconds to wait before retrying (0.0 when the provider gave none)."""
@@ -1423,6 +1445,7 @@ class ProviderError(ConnectorError, APIError):
         "{provider}: server error (HTTP {status_code}); likely transient. " + DIRECTIVE_TRANSIENT
     )
     default_message = "{provider}: request rejected (HTTP {status_code}). " + DIRECTIVE_REJECTED
+    _status_messages = ((range(408, 409), "timeout_message"), (range(500, 600), "server_message"))
 
     @_declared
     def __init__(
@@ -1440,15 +1463,6 @@ class ProviderError(ConnectorError, APIError):
             message: Replaces the default message when truthy.
             **context: The keywords of ``RequestContext``.
         """
-
-    def _message_template(self) -> str | None:
-        status = self.status_code
-        status = int.__int__(status) if isinstance(status, int) else None  # never its own ==
-        if status == 408:
-            return self.timeout_message
-        if status is not None and 500 <= status < 600:
-            return self.server_message
-        return self.default_message
 
 
 class EmptyDataError(ConnectorError):

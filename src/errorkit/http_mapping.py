@@ -41,10 +41,11 @@ import time
 
 # ``_collections_abc`` is what ``collections.abc`` re-exports, without importing ``collections``.
 from _collections_abc import Iterable, Mapping
+from _operator import itemgetter
 
 from errorkit import redaction as _redaction
+from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 from errorkit._coerce import http_status
-from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
 from errorkit.exceptions import (
     DIRECTIVE_UNREACHABLE,
     APIConnectionError,
@@ -69,6 +70,9 @@ from errorkit.exceptions import (
 )
 from errorkit.redaction import _remember
 from errorkit.safety import redact_text
+
+# The status registry itself (``Error.class_for_status`` reads it first), read without a call.
+_BY_STATUS: Final = Error._by_status
 
 # Not imported from typing: at run time this module imports only what it uses (``json``,
 # ``datetime``, ``email.utils`` and ``functools`` are imported on first use), so
@@ -194,40 +198,41 @@ def error_for_status(
     Raises:
         ValueError: When the status is below 400 or not a number.
     """
-    status = status_code if type(status_code) is int else http_status(status_code)
-    cls = Error.class_for_status(status)
-    request_id = retry_after = hint = None
-    found: _Lowered | None = None
-    if type(headers) is dict:
-        if headers:
-            try:
-                plan = _PLANS[tuple(headers)]
-            except KeyError:
-                plan = _plan(headers)
-            except Exception:  # a key whose hash or comparison fails: the general reading
-                plan = None
-            if plan is None:
-                found = _from_dict(headers)
+    cls = _BY_STATUS.get(status_code) if type(status_code) is int else None
+    if cls is None:  # a string, an int subclass, a status of a range or none at all
+        status_code = http_status(status_code)
+        cls = Error.class_for_status(status_code)
+    hint = None
+    if type(headers) is dict and headers:
+        try:
+            plan = _PLANS[tuple(headers)]
+        except KeyError:
+            plan = _plan(headers)
+        except Exception:  # a key whose hash or comparison fails: the general reading
+            plan = None
+        if plan is None:
+            request_id, retry_after, hint = _header_facts(_from_dict(headers))
+        else:
+            identity_key, wait_key, other_key = plan
+            identity = headers.get(identity_key)
+            wait = headers.get(wait_key)
+            if (
+                type(wait) is str
+                and other_key is _ABSENT
+                and (identity is None or type(identity) is str)
+            ):  # the usual headers: a Retry-After and maybe a request id, as text
+                request_id = identity or None
+                retry_after = _WAITS.get(wait)
+                if retry_after is None and wait:
+                    retry_after = _retry_after_text(wait)
             else:
-                identity = headers.get(plan[0])
-                other_id = headers.get(plan[1])
-                wait = headers.get(plan[2])
-                if (
-                    (identity is None or type(identity) is str)
-                    and (other_id is None or type(other_id) is str)
-                    and (wait is None or type(wait) is str)
-                ):  # the usual headers: the request id and a Retry-After, as text
-                    request_id = identity or other_id or None
-                    if wait:
-                        retry_after = _WAITS.get(wait)
-                        if retry_after is None:
-                            retry_after = _retry_after_text(wait)
-                else:
-                    found = _from_dict(headers)
+                request_id, retry_after, hint = _planned_facts(
+                    headers, identity, wait, headers.get(other_key)
+                )
     elif headers:
-        found = _lowered_headers(headers)
-    if found:
-        request_id, retry_after, hint = _header_facts(found)
+        request_id, retry_after, hint = _header_facts(_lowered_headers(headers))
+    else:
+        request_id = retry_after = None
     if (
         response_body is None
         and hint is None
@@ -238,11 +243,11 @@ def error_for_status(
         and provider is None
     ):  # nothing but what the headers gave: the fewer keywords, the cheaper the call
         build: Callable[..., APIError] = cls
-        text = message or (f"HTTP {status} error" if cls is APIError else None)
-        return build(text, status_code=status, request_id=request_id, retry_after=retry_after)
+        text = message or (f"HTTP {status_code} error" if cls is APIError else None)
+        return build(text, status_code=status_code, request_id=request_id, retry_after=retry_after)
     return _mapped(
         cls,
-        status,
+        status_code,
         message,
         request_id,
         retry_after,
@@ -311,6 +316,24 @@ def _header_facts(headers: _Lowered) -> tuple[str | None, float | None, bool | N
     return request_id, retry_after, _retry_hint(headers)  # a server's own verdict
 
 
+def _planned_facts(
+    headers: dict[object, object], identity: object, wait: object, other_id: object
+) -> tuple[str | None, float | None, bool | None]:
+    """``_header_facts`` for the values a dict's plan found (see ``_PLANS``), whatever they are."""
+    if (
+        (identity is None or type(identity) is str)
+        and (other_id is None or type(other_id) is str)
+        and (wait is None or type(wait) is str)
+    ):
+        retry_after = None
+        if wait:
+            retry_after = _WAITS.get(wait)
+            if retry_after is None:
+                retry_after = _retry_after_text(wait)
+        return identity or other_id or None, retry_after, None
+    return _header_facts(_from_dict(headers))  # a value that is not text: the general reading
+
+
 # ``Retry-After`` values of plain digits read so far (a server sends the same few).
 _WAITS: dict[str, float] = {}
 
@@ -327,12 +350,12 @@ def _retry_after_text(value: str) -> float | None:
 
 
 # For a dict of headers, by its sequence of keys: the keys holding ``x-request-id``,
-# ``request-id`` and ``retry-after`` (``_ABSENT`` for a missing one) when these and
+# ``retry-after`` and ``request-id`` (``_ABSENT`` for a missing one) when these and
 # ``content-type`` are the only names of ``_HEADER_NAMES`` there, else None (the dict is
 # read by ``_from_dict``). Which key answers a name is the choice ``_from_dict`` makes.
 _PLANS: dict[tuple[object, ...], tuple[object, object, object] | None] = {}
 _ABSENT: Final = object()  # a key no dict of headers holds
-_PLANNED: Final = ("x-request-id", "request-id", "retry-after")
+_PLANNED: Final = ("x-request-id", "retry-after", "request-id")
 
 
 def _header_keys(keys: tuple[object, ...]) -> dict[str, object]:
@@ -355,8 +378,8 @@ def _plan(headers: dict[object, object]) -> tuple[object, object, object] | None
     chosen = _header_keys(keys)
     plan: tuple[object, object, object] | None = None
     if chosen.keys() <= {*_PLANNED, "content-type"}:
-        identity, other_id, wait = (chosen.get(name, _ABSENT) for name in _PLANNED)
-        plan = identity, other_id, wait
+        identity, wait, other_id = (chosen.get(name, _ABSENT) for name in _PLANNED)
+        plan = identity, wait, other_id
     if len(_PLANS) >= _MAX_LAYOUTS:
         _PLANS.clear()
     _PLANS[keys] = plan
@@ -527,6 +550,9 @@ def error_from_response(
     """
     kind = type(response)
     if kind.__name__ == "Response" and kind.__module__ == "httpx":
+        error = _httpx_error(response, message, provider)
+        if error is not None:  # the usual response, read in one frame
+            return error
         method, url, headers, body = _read_httpx(response)
     else:
         method, url = _request_info(response)
@@ -543,6 +569,129 @@ def error_from_response(
     return _mapped(
         cls, status, message, request_id, retry_after, hint, body, method, url, None, None, provider
     )
+
+
+def _httpx_error(response: Any, message: str | None, provider: str | None) -> APIError | None:
+    """Build the error for an httpx response of the usual shape in one frame; else None.
+
+    The usual shape: an error status, a request with a method and a URL, headers in httpx's
+    own storage naming, of the headers read here, only the request id (either header),
+    ``Retry-After`` and a ``Content-Type`` that does not say ``problem``, each once; and a
+    body that is empty or an ASCII JSON object, not an errorkit problem document. The error
+    is the one the general reading gives (``_read_httpx`` and the rest of
+    ``error_from_response``); any other response gets None and is read that way.
+    """
+    try:
+        request = response.request
+        method = request.method
+        url = _httpx_url(request.url)
+        headers = response.headers
+        encoding = headers._encoding  # None until httpx works it out from every header
+        raw = headers._list  # httpx's storage: (name, lower-case name, value), as bytes
+        names = tuple(map(_LOWER_NAME, raw)) if not raw or len(raw[0]) == 3 else None
+        content = response.content
+        status = response.status_code
+    except Exception:  # no request (httpx raises RuntimeError), a stream not read, another layout
+        return None
+    if (
+        type(method) is not str
+        or not method
+        or not url
+        or names is None
+        or type(content) is not bytes
+        or type(status) is not int
+        or status < 400
+    ):
+        return None
+    try:
+        plan = _HTTPX_PLANS[names]
+    except KeyError:
+        plan = _httpx_plan(names)
+    if plan is None:
+        return None
+    at_id, at_wait, at_other, at_type = plan
+    request_id = retry_after = None
+    try:
+        if encoding is None:  # ASCII reads alike in every encoding httpx picks on its own
+            encoding = "ascii"
+        if at_id >= 0:
+            request_id = raw[at_id][2].decode(encoding) or None
+        if request_id is None and at_other >= 0:
+            request_id = raw[at_other][2].decode(encoding) or None
+        if at_wait >= 0:
+            wait = raw[at_wait][2].decode(encoding)
+            if wait:
+                retry_after = _WAITS.get(wait)
+                if retry_after is None:
+                    retry_after = _retry_after_text(wait)
+        if at_type >= 0 and "problem" in raw[at_type][2].decode(encoding).lower():
+            return None  # maybe a problem document
+    except Exception:  # not ASCII (httpx's own choice of encoding decides), or another layout
+        return None
+    body: Any = None
+    if content:
+        if not (content.startswith(b"{") and content.isascii()):
+            return None
+        try:
+            body = _json_loads(content.decode("ascii"))
+        except (ValueError, RecursionError):  # not JSON after all: ``json()`` and ``text`` decide
+            return None
+        kind = body.get("type")
+        if isinstance(kind, str) and kind.startswith("urn:errorkit:"):
+            return None  # maybe a problem document
+    cls = _BY_STATUS.get(status) or Error.class_for_status(status)
+    text = message
+    if not text and body is not None:
+        text = _CONTENT_MESSAGES.get(content)
+        if text is None:
+            table = _redaction._names
+            text = _body_message(body)
+            if text is not None and len(content) <= _MEMO_CONTENT:
+                if len(_CONTENT_MESSAGES) >= _MAX_LAYOUTS:
+                    _CONTENT_MESSAGES.clear()
+                _remember(_CONTENT_MESSAGES, content, text, table)
+    if not text and cls is APIError:
+        text = f"HTTP {status} error"
+    build: Callable[..., APIError] = cls
+    return build(
+        text or None,
+        status_code=status,
+        response_body=body,
+        request_method=method,
+        request_url=url,
+        request_id=request_id,
+        retry_after=retry_after,
+        provider=provider,
+    )
+
+
+# For httpx's header storage, by its sequence of lower-case names: the positions of
+# ``x-request-id``, ``retry-after``, ``request-id`` and ``content-type`` (-1 for a missing
+# one) when these are the only names of ``_HEADER_NAMES`` there, each at most once; else
+# None (the response is read by ``_read_httpx``).
+_HTTPX_PLANS: dict[tuple[bytes, ...], tuple[int, int, int, int] | None] = {}
+# The message of each short JSON body read so far, by its bytes (a service sends the same
+# few error bodies); emptied with redaction's memos when sensitive names are added.
+_CONTENT_MESSAGES: dict[bytes, str] = {}
+_NAME_MEMOS.append(_CONTENT_MESSAGES)
+_MEMO_CONTENT: Final = 1024  # bytes: a longer body's message is not remembered
+_HTTPX_PLANNED: Final = (b"x-request-id", b"retry-after", b"request-id", b"content-type")
+_LOWER_NAME: Final = itemgetter(1)
+
+
+def _httpx_plan(names: tuple[bytes, ...]) -> tuple[int, int, int, int] | None:
+    """Find and remember the plan (see ``_HTTPX_PLANS``) of httpx's lower-case header names."""
+    read = [name for name in names if name in _RAW_HEADER_NAMES]
+    plan: tuple[int, int, int, int] | None = None
+    if len(set(read)) == len(read) and all(name in _HTTPX_PLANNED for name in read):
+        at_id, at_wait, at_other, at_type = (
+            names.index(name) if name in read else -1 for name in _HTTPX_PLANNED
+        )
+        plan = at_id, at_wait, at_other, at_type
+    if len(_HTTPX_PLANS) >= _MAX_LAYOUTS:
+        _HTTPX_PLANS.clear()
+    _HTTPX_PLANS[names] = plan
+    return plan
 
 
 def _may_be_problem(headers: _Lowered | None, body: object) -> bool:
@@ -1297,8 +1446,9 @@ class map_exceptions:
       else 500 when there is none), ``ConnectorRateLimitError`` the ``retry_after``
       (else 60.0).
 
-    The exception is read duck-typed: the status from ``status_of(exc)``, else
-    ``exc.status_code``, else ``exc.response.status_code`` (an error status, 400–599);
+    The exception is read duck-typed: the status from ``status_of(exc)`` (when it returns
+    one; a ``status_of`` that raises gives none), else ``exc.status_code``, else
+    ``exc.response.status_code`` (an error status, 400–599);
     ``retry_after`` from ``exc.retry_after``, else ``exc.response.headers``.
 
     Examples:
@@ -1456,7 +1606,10 @@ class map_exceptions:
     def _status(self, exc: Exception) -> int | None:
         """Return the error status ``exc`` carries (see the class docstring), or None."""
         if self.status_of is not None:
-            status = _error_status(self.status_of(exc))
+            try:
+                status = _error_status(self.status_of(exc))
+            except Exception:  # the mapping must not replace the failure it maps
+                status = None
             if status is not None:
                 return status
         status = _error_status(_attribute(exc, "status_code"))

@@ -61,11 +61,11 @@ from __future__ import annotations
 import _thread
 from collections import deque
 
-from errorkit._masked import MASKED as _TEXT_CACHE
-from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
+from errorkit._coerce import MASKED as _TEXT_CACHE
+from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 
 # Not imported from typing: at run time this module imports nothing but ``_thread``,
-# ``collections`` (which ``re`` loads too) and ``errorkit._masked`` (and ``re``, on first use).
+# ``collections`` (which ``re`` loads too) and ``errorkit._coerce`` (and ``re``, on first use).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
@@ -416,6 +416,7 @@ class _Patterns:
         "name_gap",
         "name_in_word",
         "name_run",
+        "names",
         "no_search",
         "other_triggers",
         "overlaps",
@@ -457,6 +458,7 @@ class _Patterns:
         import heapq
         import re
 
+        self.names = _names  # the table these patterns read: taken before they read it
         self.heap = (heapq.heapify, heapq.heapreplace, heapq.heappop)
 
         self.shape_bodies: dict[str, tuple[re.Pattern[str], bool]] = {
@@ -471,7 +473,7 @@ class _Patterns:
         self.triggers: tuple[tuple[str, int], ...] = tuple(sorted(triggers.items()))
         # A name added beyond the name alphabet (letters outside ASCII, punctuation) is read
         # whole around its trigger: the stretch of what no value, quote or space ends.
-        wide = any(re.fullmatch("[a-z0-9_]+", name) is None for name in _names.added)
+        wide = any(re.fullmatch("[a-z0-9_]+", name) is None for name in self.names.added)
         self.wide_tail: re.Pattern[str] | None = (
             re.compile(rf"""[^\s"'`=:<>()\[\]{{}},;&]*{_GAP}*(?P<sep>=|:(?!//)|->)""")
             if wide
@@ -819,10 +821,14 @@ _PATTERNS: _Patterns | None = None
 
 
 def _patterns() -> _Patterns:
-    """Return the compiled patterns, compiling them once (again after names are added)."""
+    """Return the compiled patterns, compiling them once (again after names are added).
+
+    Patterns compiled from the table that stood before ``add_sensitive_keys`` swapped it (a
+    compile racing the swap may store them after it) are compiled again, not used.
+    """
     global _PATTERNS
     patterns = _PATTERNS
-    if patterns is None:
+    if patterns is None or patterns.names is not _names:
         patterns = _PATTERNS = _Patterns()
     return patterns
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import sys
 
 from errorkit import redaction as _redaction
+from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 from errorkit._coerce import str_of
-from errorkit._masked import NAME_MEMOS as _NAME_MEMOS
 from errorkit.redaction import (
     REDACTED,
     _is_sensitive_name,
@@ -705,9 +705,6 @@ class _NotPlain(Exception):
     """A value ``to_dict()`` would change: the payload takes the safe walker instead."""
 
 
-_PLAIN_SCALARS: Final = frozenset({int, float, bool, type(None)})
-
-
 _MEMO_LIMIT: Final = 4096  # entries per memo before it starts over
 _MEMO_TEXT_LENGTH: Final = 256  # longest text remembered (the engine memoises as far)
 # The texts and keys the redaction engine left as they are, remembered for the table of
@@ -865,21 +862,21 @@ def _plain_dict(
     for key, item in copy.items():
         if type(key) is not str or key not in keys:
             _check_key(key, texts, keys)
-        cls = type(item)
+        cls = type(item)  # by exact type, most frequent first; a subclass is not plain
         if cls is str:
             if item not in texts:
                 _check_text(item, texts)
-        elif cls in _PLAIN_SCALARS:
-            if numbers and (
-                (cls is float and item - item != 0.0)
-                or (cls is int and not _NEGATIVE_SMALL_INT < item < _SMALL_INT)
-            ):
-                raise _NotPlain  # NaN, an infinity or a huge int: the walker names them
         elif cls is dict:
             copy[key] = _plain_dict(item, depth + 1, texts, keys, numbers)
         elif cls is list or cls is tuple:
             copy[key] = _plain_list(item, depth + 1, texts, keys, False, numbers)
-        else:
+        elif cls is int:
+            if numbers and not _NEGATIVE_SMALL_INT < item < _SMALL_INT:
+                raise _NotPlain  # an int too long for ``str()``: the walker names it
+        elif cls is float:
+            if numbers and item - item != 0.0:
+                raise _NotPlain  # NaN or an infinity: the walker names it
+        elif cls is not bool and item is not None:
             raise _NotPlain
     return copy
 
@@ -900,29 +897,25 @@ def _plain_list(
     if depth > MAX_DEPTH:
         raise _NotPlain
     copy = list(value)  # one atomic read, as for a dict
-    first = copy[0] if pair and len(copy) == 2 else None
-    if type(first) is str and first not in keys and _is_sensitive_name(first):
-        raise _NotPlain
-    nested = False
-    for item in copy:  # texts and scalars first: most lists hold nothing else
+    if pair and len(copy) == 2:
+        first = copy[0]
+        if type(first) is str and first not in keys and _is_sensitive_name(first):
+            raise _NotPlain
+    for index, item in enumerate(copy):  # as in ``_plain_dict``
         cls = type(item)
         if cls is str:
             if item not in texts:
                 _check_text(item, texts)
-        elif cls not in _PLAIN_SCALARS:
-            nested = True
-        elif numbers and (
-            (cls is float and item - item != 0.0)
-            or (cls is int and not _NEGATIVE_SMALL_INT < item < _SMALL_INT)
-        ):
-            raise _NotPlain
-    if nested:
-        for index, item in enumerate(copy):
-            cls = type(item)
-            if cls is dict:
-                copy[index] = _plain_dict(item, depth + 1, texts, keys, numbers)
-            elif cls is list or cls is tuple:
-                copy[index] = _plain_list(item, depth + 1, texts, keys, True, numbers)
-            elif cls is not str and cls not in _PLAIN_SCALARS:
+        elif cls is dict:
+            copy[index] = _plain_dict(item, depth + 1, texts, keys, numbers)
+        elif cls is list or cls is tuple:
+            copy[index] = _plain_list(item, depth + 1, texts, keys, True, numbers)
+        elif cls is int:
+            if numbers and not _NEGATIVE_SMALL_INT < item < _SMALL_INT:
                 raise _NotPlain
+        elif cls is float:
+            if numbers and item - item != 0.0:
+                raise _NotPlain
+        elif cls is not bool and item is not None:
+            raise _NotPlain
     return copy

@@ -170,3 +170,15 @@ def test_mapping_helpers_load_on_first_use() -> None:
     )
     out = _fresh_output(code).split()
     assert out == ["False", "True", str(len(errorkit.__all__)), "True"]
+
+
+def test_a_name_loaded_on_first_use_is_kept() -> None:
+    """A name served on first use is stored in the package: later reads skip ``__getattr__``."""
+    code = (
+        "import errorkit; "
+        "first = [errorkit.error_for_status, errorkit.redact_text, errorkit.HTTPContext]; "
+        "names = ('error_for_status', 'redact_text', 'HTTPContext'); "
+        "kept = [vars(errorkit).get(name) for name in names]; "
+        "print(all(a is b for a, b in zip(first, kept, strict=True)))"
+    )
+    assert _fresh_output(code).strip() == "True"

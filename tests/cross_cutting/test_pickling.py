@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import copy
+import gc
 import json
 import multiprocessing
 import pickle
@@ -198,6 +199,26 @@ def test_unpicklable_cause_becomes_exception() -> None:
     clone = pickle.loads(pickle.dumps(error))
     assert type(clone.original_exception) is Exception
     assert str(clone.original_exception) == "_NeedsTwoArgs: a/b"
+
+
+def test_an_error_of_a_class_defined_in_a_function_deep_copies() -> None:
+    """``deepcopy`` of an error whose class pickle cannot name copies its state instead."""
+
+    class LocalError(ek.RateLimitError):
+        pass
+
+    error = clone = None
+    try:
+        error = LocalError("m", retry_after=5.0, original_exception=ValueError("cause"))
+        clone = copy.deepcopy(error)
+        assert type(clone) is LocalError
+        assert clone.to_dict() == error.to_dict()
+        assert clone.retry_after == 5.0
+        assert str(clone.original_exception) == "cause"
+        assert clone.original_exception is not error.original_exception
+    finally:  # other tests walk ``Error.__subclasses__()``: leave the tree as it was
+        del LocalError, error, clone
+        gc.collect()
 
 
 def test_unpicklable_tool_exception_is_described() -> None:

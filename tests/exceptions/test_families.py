@@ -602,10 +602,10 @@ class TestAPIErrors:
                 {"retry_after": 0}, "Rate limit exceeded. Retry after 0 seconds.", 0.0, id="zero"
             ),
             pytest.param(
-                {"retry_after": 1}, "Rate limit exceeded. Retry after 1 second.", 1.0, id="one"
+                {"retry_after": 1}, "Rate limit exceeded. Retry after 1 seconds.", 1.0, id="one"
             ),
             pytest.param(
-                {"retry_after": "1.0"}, "Rate limit exceeded. Retry after 1 second.", 1.0, id="1.0"
+                {"retry_after": "1.0"}, "Rate limit exceeded. Retry after 1 seconds.", 1.0, id="1.0"
             ),
             pytest.param(
                 {"message": "Too many requests.", "retry_after": 60},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from typing import Any
 
@@ -116,6 +117,27 @@ def test_from_dict_on_a_subclass() -> None:
     unknown = ek.APIError.from_dict({"code": "TEAPOT", "message": "m", "details": {}})
     assert type(unknown) is ek.APIError
     assert unknown.code == "TEAPOT"
+
+
+def test_a_subclass_sharing_its_parents_code_rebuilds_itself() -> None:
+    """``Sub.from_dict`` gives a ``Sub`` when the payload's code is that of a class above it."""
+
+    class MyNotFoundError(ek.NotFoundError):
+        pass
+
+    error = rebuilt = None
+    try:
+        error = MyNotFoundError("no such user", request_id="r1")
+        rebuilt = MyNotFoundError.from_dict(error.to_dict())
+        assert type(rebuilt) is MyNotFoundError
+        assert rebuilt.to_dict() == error.to_dict()
+        assert rebuilt.request_id == "r1"
+        assert type(ek.Error.from_dict(error.to_dict())) is ek.NotFoundError  # the code's class
+    finally:  # other tests walk ``Error.__subclasses__()``: leave the tree as it was
+        del MyNotFoundError, error, rebuilt
+        gc.collect()
+    probe = ek.RegionProbeError("m", attempts=[("us", 0, "x")], code="OAUTH_TOKEN_ERROR")
+    assert ek.RegionProbeError.from_dict(probe.to_dict()).to_dict() == probe.to_dict()
 
 
 def test_empty_message_falls_back() -> None:

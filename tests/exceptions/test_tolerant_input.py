@@ -359,6 +359,35 @@ class _HostileList(list[Any]):
         raise RuntimeError("no getitem")
 
 
+class _HostileStr(str):
+    """A text holding a secret whose repr, comparisons, hash, format, strip and lower raise.
+
+    ``int()`` of a text that is not a number builds its error message with ``repr``, so a
+    constructor that reads it as a number must read its plain text instead.
+    """
+
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr")
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("no eq")
+
+    def __ne__(self, other: object) -> bool:
+        raise RuntimeError("no ne")
+
+    def __hash__(self) -> int:
+        raise RuntimeError("no hash")
+
+    def __format__(self, spec: str) -> str:
+        raise RuntimeError("no format")
+
+    def strip(self, chars: str | None = None) -> str:
+        raise RuntimeError("no strip")
+
+    def lower(self) -> str:
+        raise RuntimeError("no lower")
+
+
 HOSTILE: dict[str, Callable[[], object]] = {
     "unprintable": _Unprintable,
     "uncomparable": _Uncomparable,
@@ -374,6 +403,7 @@ HOSTILE: dict[str, Callable[[], object]] = {
     "Decimal sNaN": lambda: Decimal("sNaN"),
     "bytes": lambda: f"password={PLANTED}".encode(),
     "object": object,
+    "hostile str": lambda: _HostileStr(f"password={PLANTED}"),
 }
 """Each hostile value, built fresh for each case."""
 
@@ -459,3 +489,9 @@ def test_every_parameter_takes_every_hostile_value(
         assert clone.to_dict() == error.to_dict()
     for text in (str(error), repr(error), payload, shown, *map(repr, clones)):
         assert PLANTED not in text
+
+
+def test_a_listed_violation_in_a_hostile_str_is_accepted() -> None:
+    """A ``str`` subclass holding a listed violation is read by its text, past its ``==``."""
+    error = ek.InvalidArgumentError("m", violation=_HostileStr("mutually_exclusive"))  # type: ignore[arg-type]
+    assert error.to_dict()["details"] == {"violation": "mutually_exclusive"}

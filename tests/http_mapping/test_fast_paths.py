@@ -8,7 +8,9 @@ headers naming only the request id and ``Retry-After`` is read through a plan of
 digits ``Retry-After`` and a short body message are remembered; an httpx response is read in
 one frame (its headers from httpx's own storage, its URL text remembered by its parsed parts);
 the usual error bodies give their message directly; a body is checked as a problem document
-only when it may be one. Each test here compares a fast path with a plain or general reading.
+only when it may be one; an httpx response of the usual shape is read and built in one frame,
+its body's message remembered by its bytes. Each test here compares a fast path with a plain or
+general reading.
 """
 
 from __future__ import annotations
@@ -564,3 +566,89 @@ def test_a_remembered_body_message_is_masked_once_its_name_is_sensitive() -> Non
     message = error_for_status(400, response_body=body).message
     assert "acme123" not in message
     assert message == error_for_status(400, response_body=[body]).message  # walked, not remembered
+
+
+_HTTPX_VALUES = st.one_of(
+    _ASCII,
+    st.sampled_from(
+        [
+            "30",
+            "0",
+            "86401",
+            "1.5",
+            "",
+            "req_1",
+            "true",
+            "application/json",
+            "application/problem+json",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+            "réq".encode(),
+            b"\xff",
+        ]
+    ),
+)
+_HTTPX_BODIES = st.one_of(
+    st.sampled_from(_BODIES),
+    st.sampled_from([b"", b"{not json", b'{"error": "caf\xc3\xa9"}', b"[1]", b" {}", b"{}"]),
+    st.dictionaries(st.sampled_from(["error", "message", "detail", "type"]), _MESSAGE_VALUES),
+)
+
+
+@given(
+    st.sampled_from([400, 404, 418, 422, 429, 500, 503, 504]),
+    st.lists(st.tuples(spellings(), _HTTPX_VALUES), max_size=6),
+    _HTTPX_BODIES,
+    st.sampled_from(["request", "no-request", "empty-method"]),
+)
+@example(429, [("Retry-After", "30"), ("X-Request-ID", "req_1")], _BODIES[0], "request")
+@example(429, [("x-request-id", ""), ("Request-ID", "req_2")], {"message": "m"}, "request")
+@example(503, [("Retry-After", "5"), ("retry-after", "6")], None, "request")
+@example(429, [("X-Request-ID", "réq".encode()), ("Retry-After", "9")], None, "request")
+@example(429, [("Content-Type", "application/problem+json")], _BODIES[3], "request")
+@SMALL
+def test_any_httpx_response_gives_the_error_of_the_general_reading(
+    status: int, pairs: list[tuple[str, Any]], body: Any, request_kind: str
+) -> None:
+    """``error_from_response`` on any httpx response equals the general helpers' error.
+
+    Whether or not the response has the usual shape read in one frame; called twice, so the
+    second call reads the plans and messages remembered by the first.
+    """
+    request = httpx.Request("" if request_kind == "empty-method" else "GET", _URL_TEXTS[0])
+    kwargs: dict[str, Any] = {"headers": pairs}
+    if request_kind != "no-request":
+        kwargs["request"] = request
+    if isinstance(body, bytes):
+        kwargs["content"] = body
+    elif isinstance(body, str):
+        kwargs["text"] = body
+    elif body is not None:
+        kwargs["json"] = body
+    for _ in range(2):
+        response = httpx.Response(status, **kwargs)
+        method, url, found, decoded = general_reading(response)
+        general = http_mapping._problem_error(status, found, decoded, None, method, url, None)
+        if general is None:
+            general = error_for_status(
+                status,
+                headers=found,
+                response_body=decoded,
+                request_method=method,
+                request_url=url,
+            )
+        same_error(error_from_response(response), general)
+
+
+def test_a_remembered_httpx_body_message_is_masked_once_its_name_is_sensitive() -> None:
+    """A message remembered by an httpx body's bytes is masked again once its key is sensitive."""
+    content = b'{"error": {"message": "httpx_probe_ref=acme456 was refused"}}'
+    request = httpx.Request("GET", _URL_TEXTS[0])
+
+    def message() -> str:
+        return error_from_response(httpx.Response(400, content=content, request=request)).message
+
+    for _ in range(2):  # the second reads the remembered message
+        assert "acme456" in message()
+    errorkit.add_sensitive_keys("httpx_probe_ref")
+    assert "acme456" not in message()
+    assert message() == error_for_status(400, response_body=json.loads(content)).message

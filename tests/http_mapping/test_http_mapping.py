@@ -985,6 +985,19 @@ def test_map_exceptions_subclass_status_defaults_to_class_status() -> None:
     assert err.status_code == 404
 
 
+def test_map_exceptions_a_status_of_that_raises_gives_no_status() -> None:
+    """A ``status_of`` that raises reads as no status: the SDK failure is still mapped."""
+
+    def broken(exc: BaseException) -> int:
+        raise ZeroDivisionError("bug in the caller's reader")
+
+    exc = SDKStatusError("boom", 418)
+    err = raise_in(map_exceptions({SDKError: APIError}, provider="sdk", status_of=broken), exc)
+    assert type(err) is APIError
+    assert err.status_code == 418  # read duck-typed from ``exc.status_code`` instead
+    assert err.original_exception is exc
+
+
 def test_map_exceptions_empty_message_uses_class_default() -> None:
     """An exception with empty text gives the class default, so ``str`` is never empty."""
     err = raise_in(map_exceptions({SDKError: ServerError}, provider="sdk"), SDKError())

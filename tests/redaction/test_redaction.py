@@ -165,6 +165,24 @@ def test_attack_a_name_added_while_a_text_is_read_is_not_forgotten() -> None:
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
 
 
+def test_attack_patterns_compiled_before_a_name_was_added_are_not_kept() -> None:
+    """Patterns compiled from the old names and stored after a name was added are recompiled.
+
+    The interleaving of a first masking racing ``add_sensitive_keys`` is forced: patterns
+    compiled before the name came are stored after the swap, as a racing compile does.
+    """
+    script = (
+        "import errorkit\n"
+        "from errorkit import redaction\n"
+        "stale = redaction._Patterns()\n"
+        "errorkit.add_sensitive_keys('tenant_ref')\n"
+        "redaction._PATTERNS = stale  # the racing compile stores its result last\n"
+        "assert errorkit.redact_text('x tenant_ref=abc y') == 'x tenant_ref=*** y'\n"
+        "assert str(errorkit.Error('tenant_ref=abc')) == 'tenant_ref=***'\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
 def test_a_key_seen_before_it_was_added_is_masked_after() -> None:
     """Names added later reach keys and texts already seen: no memo keeps an old verdict."""
     script = (

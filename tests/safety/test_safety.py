@@ -32,6 +32,7 @@ from errorkit.safety import (
     safe_text,
     truncate,
 )
+from tests import strategies
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -1256,3 +1257,56 @@ def test_a_secret_pair_in_a_tuple_subclass_is_masked() -> None:
     assert json_safe({"a": [_Pair("TOKEN", None)]}) == {"a": [["TOKEN", "***"]]}
     assert json_safe({"a": [("TOKEN", None)]}) == {"a": [["TOKEN", "***"]]}
     assert json_safe({"a": [_Pair("size", 3)]}) == {"a": [["size", 3]]}
+
+
+# --------------------------------------------------------------------------- error_dict
+
+
+def _same(left: Any, right: Any) -> bool:
+    """Equal, and of the same type at every level (``1``, ``1.0``, ``True`` and ``-0.0`` differ)."""
+    if type(left) is not type(right):
+        return False
+    if type(left) is dict:
+        return list(left) == list(right) and all(_same(left[k], right[k]) for k in left)
+    if type(left) is list:
+        return len(left) == len(right) and all(map(_same, left, right))
+    if type(left) is float:
+        return repr(left) == repr(right)
+    return bool(left == right)
+
+
+def _plain_tree(draw: Any, depth: int = 0) -> Any:
+    """A JSON-like tree mixing plain values, tuples, secrets, sensitive keys and odd values."""
+    leaves = st.one_of(
+        strategies.plain_values,
+        strategies.plain_keys,
+        strategies.secrets,
+        st.sampled_from([-0.0, 0.0, 1, 1.0, True, 10**5000, math.nan, math.inf, b"x"]),
+        strategies.small_hostile,
+    )
+    if depth >= 3 or draw(st.booleans()):
+        return draw(leaves)
+    keys = st.one_of(strategies.plain_keys, strategies.sensitive_keys, st.integers(0, 3))
+    kind = draw(st.sampled_from(["dict", "list", "tuple", "pair"]))
+    items = [_plain_tree(draw, depth + 1) for _ in range(draw(st.integers(0, 4)))]
+    if kind == "dict":
+        return {draw(keys): item for item in items}
+    if kind == "pair":
+        return [draw(st.one_of(strategies.plain_keys, strategies.sensitive_keys)), *items[:1]]
+    return items if kind == "list" else tuple(items)
+
+
+@given(data=st.data())
+@strategies._settings(150)
+def test_error_dict_equals_the_walker_on_random_payloads(data: st.DataObject) -> None:
+    """``to_dict()``'s checked copies equal the safe walker's output, types included."""
+    from errorkit import exceptions as ek
+
+    details: dict[Any, Any] = {}
+    for _ in range(data.draw(st.integers(0, 6))):
+        details[data.draw(st.one_of(strategies.plain_keys, strategies.sensitive_keys))] = (
+            _plain_tree(data.draw)
+        )
+    error = ek.Error(data.draw(strategies.messages), "CUSTOM_CODE", details)
+    for _ in range(2):  # the second time, every text and key is remembered
+        assert _same(safety.error_dict(error), safety._walked(error))
