@@ -397,6 +397,7 @@ class _Patterns:
     __slots__ = (
         "auth_param",
         "auth_params",
+        "authority_end",
         "bare",
         "bracket_stop",
         "cookie_pair",
@@ -432,6 +433,7 @@ class _Patterns:
         "partial_marker",
         "pem_header",
         "plain_after",
+        "query_start",
         "quoted",
         "rules",
         "scheme_tail",
@@ -546,6 +548,8 @@ class _Patterns:
         # A URL's parameters: what starts one, its name and "=", and what ends its value.
         self.param_separator: re.Pattern[str] = re.compile(r"[?#]|&(?:amp;)?")
         self.param_start: re.Pattern[str] = re.compile(r"[?#&]")
+        self.query_start: re.Pattern[str] = re.compile(r"[?#]")
+        self.authority_end: re.Pattern[str] = re.compile(r"[/?#]")
         self.url_param: re.Pattern[str] = re.compile(r"([^=?#&]*)=")
         self.url_params: re.Pattern[str] = re.compile(r"(?:[?#]|&(?:amp;)?)([^=?#&]*)=")
         self.value_end: re.Pattern[str] = re.compile(r"[&#]")
@@ -933,17 +937,18 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
     if "@" not in url and "?" not in url and "#" not in url:
         return []
     spans: list[tuple[int, int]] = []
+    patterns = _patterns()
     if url.startswith("//"):
-        _userinfo_secret(url, 2, spans)
+        _userinfo_secret(url, 2, spans, patterns)
     floor = 0
     at = url.find("://") if "@" in url else -1
     while at >= 0:
         if _scheme_start(url, at, floor) >= 0:
-            _userinfo_secret(url, at + 3, spans)
+            _userinfo_secret(url, at + 3, spans, patterns)
         floor = at + 3
         at = url.find("://", floor)
-    patterns = _patterns()
-    pos = _find_first(url, "?#", 0)
+    found = patterns.query_start.search(url)
+    pos = len(url) if found is None else found.start()
     plain = 0  # parameters read in a row that hold no secret
     while pos < len(url):
         if plain == 8 and not _sensitive_params(url, pos, patterns):
@@ -959,10 +964,10 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
             continue
         plain += 1
         if param is not None and url.startswith("//", param.end()):
-            _userinfo_secret(url, param.end() + 2, spans)  # "?next=//u:p@h/"
+            _userinfo_secret(url, param.end() + 2, spans, patterns)  # "?next=//u:p@h/"
         found = patterns.param_start.search(url, start)
         pos = len(url) if found is None else found.start()
-    if not spans:
+    if not spans or (offset == 0 and len(spans) == 1):
         return spans
     spans.sort()
     joined = [spans[0]]
@@ -986,9 +991,12 @@ def _sensitive_params(url: str, pos: int, patterns: _Patterns) -> bool:
     return any(map(_is_sensitive_param, set(patterns.url_params.findall(url, pos))))
 
 
-def _userinfo_secret(url: str, start: int, spans: list[tuple[int, int]]) -> None:
+def _userinfo_secret(
+    url: str, start: int, spans: list[tuple[int, int]], patterns: _Patterns
+) -> None:
     """Add the span of the secret in the userinfo of the authority at ``start``, if any."""
-    end = _find_first(url, "/?#", start)
+    found = patterns.authority_end.search(url, start)
+    end = len(url) if found is None else found.start()
     at = url.rfind("@", start, end)
     if at >= 0:
         colon = url.find(":", start, at)
