@@ -82,6 +82,15 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "adversarial: 'cookie=' lines": _repeat("cookie=x\n"),
     "adversarial: 'tokens=' run": _repeat("tokens=1 "),
     "adversarial: 'API key:' lines": _repeat("API key: x\n"),
+    "adversarial: '#token=' run": lambda size: "https://a/" + _repeat("#token=a")(size),
+    "adversarial: '&token=' run": lambda size: "https://a/?" + _repeat("&token=a")(size),
+    "adversarial: '?a=' chain": lambda size: "https://a/" + _repeat("?a=")(size),
+    "adversarial: nested userinfo": _repeat("https://u:p@"),
+    "adversarial: 'next=' URLs": _repeat("https://h/?next="),
+    "adversarial: 'token: ' chain": _repeat("token: "),
+    "adversarial: 'secret:' lines": _repeat("secret:\n"),
+    "adversarial: 'x api key: ' run": _repeat("x api key: "),
+    "adversarial: unclosed '[' in URL": lambda size: "https://a/?" + _repeat("token=[#")(size),
 }
 
 

@@ -1,4 +1,4 @@
-"""Secret redaction: one table of sensitive names and one grammar for free text.
+r"""Secret redaction: one table of sensitive names and one grammar for free text.
 
 Every question "is this a secret?" asks the same table: mapping keys (``json_safe``), URL
 query parameters (``redact_url``) and ``name=value`` pairs in text (``redact_text``). A name
@@ -18,17 +18,35 @@ by plain prose and a credential prefix no body can follow:
 rule        what starts it                                              what becomes ``***``
 ==========  ==========================================================  ===================
 url         ``scheme://``                                               through ``redact_url``
-private_key ``-----BEGIN … PRIVATE KEY-----``                           the key body
+private_key ``-----BEGIN … PRIVATE KEY-----`` (or ``KEY BLOCK-----``)   the key body
 shape       a known credential prefix (``CREDENTIAL_SHAPES``)           the whole credential
 header      ``Authorization:``, ``Proxy-Authorization:``, ``Cookie:``,  the rest of the line
-            ``Set-Cookie:``
+            ``Set-Cookie:``; ``Cookie=`` (any separator) + a pair
 scheme      ``Bearer``, ``Basic``, ``Token``, ``Digest`` + whitespace   a credential-like word,
                                                                         or the values of an
                                                                         auth-param list but
                                                                         the public ones
-pair        ``=``, ``:``, ``=>`` or ``->`` after a sensitive name       the value
+pair        ``=``, ``:``, ``:=``, ``=>`` or ``->`` after a sensitive    the value
+            name
 ==========  ==========================================================  ===================
 
+A pair's value is what follows the separator (spacing and line breaks skipped): a quoted
+string, a bracketed group, or a bare run of words glued together. A bare value is never the
+name of the next pair: words that are, all of them, a listed name (``SENSITIVE_NAMES`` or
+added) followed by ``:``, ``->`` or a spaced ``=`` are that pair (a YAML ``password:`` under
+``secret:``, ``sig= API key: S``), and a word that only ends in a sensitive name
+(``token=SToken : S``) is a value glued to it, masked with its separator and followed by
+that pair's masked value. A backslash and a letter before a quote are no string prefix
+(``password=\f"S`` is one bare value). In escaped text an escape's letter (``\n``, ``\r``,
+``\t``) is not part of the next word, so ``line1\npassword=S`` holds the name ``password``;
+an escaped line break ends a header's line too. The words of a name may stand apart by
+any space that is no line break (a tab, a no-break, thin or ideographic space). A header's
+name with ``=``, ``:=``, ``=>`` or ``->`` is read as the header when a cookie's name and
+``=`` follow (``Cookie=a=1; sid=S``), else as a pair. A name added beyond the name
+alphabet (a letter outside ASCII, punctuation: ``clé_api``, ``X-AUTH!``) is read whole
+around its trigger, as far as no space, quote, bracket or separator ends it. A URL is
+read flat, each ``scheme://`` and parameter once, so a URL nested at any depth is masked
+in linear time.
 A private key's header ends any other rule's value there, so the key's own rule reads it.
 A URL's secrets hide nothing from the other rules: the scan goes on inside the URL, a value
 read there ends where the URL's values end (its end, its fragment's ``#``), and masks that
@@ -41,12 +59,13 @@ the very same object.
 from __future__ import annotations
 
 import _thread
+from collections import deque
 
 from errorkit._coerce import MASKED as _TEXT_CACHE
 from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 
-# Not imported from typing: at run time this module imports nothing but ``_thread`` and
-# ``errorkit._coerce`` (and ``re``, on first use).
+# Not imported from typing: at run time this module imports nothing but ``_thread``,
+# ``collections`` (which ``re`` loads too) and ``errorkit._coerce`` (and ``re``, on first use).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
@@ -135,11 +154,12 @@ URL_ONLY_NAMES: Final = frozenset({"key"})
 class _Names:
     """The names added at run time, and the caches that depend on them (swapped whole)."""
 
-    __slots__ = ("added", "params", "verdicts")
+    __slots__ = ("added", "listed", "params", "verdicts")
 
     def __init__(self, added: frozenset[str]) -> None:
         self.added = added
         self.verdicts: dict[str, bool] = {}  # name -> sensitive?
+        self.listed: dict[str, bool] = {}  # name -> listed (all of it) or added?
         self.params: dict[str, bool] = {}  # URL parameter name -> sensitive?
 
 
@@ -191,6 +211,26 @@ def normal_name(name: str) -> str:
     text = name.strip().strip("\"'`").strip()
     text = re.sub(_CAMEL, "_", text).lower()
     return re.sub(_SEPARATORS, "_", text).strip("_")
+
+
+def _is_listed(name: str) -> bool:
+    """Tell whether a name is one of the names listed (or added), memoising short names.
+
+    Like ``_is_sensitive_name``, the name is read in normal form and also without its
+    camelCase boundaries.
+    """
+    names = _names
+    verdict = names.listed.get(name)
+    if verdict is None:
+        verdict = any(
+            normal in SENSITIVE_NAMES or normal in names.added
+            for normal in (normal_name(name), normal_name(name.lower()))
+        )
+        if len(name) <= 64:
+            if len(names.listed) >= 4096:
+                names.listed.clear()
+            names.listed[name] = verdict
+    return verdict
 
 
 def _is_sensitive_normal(normal: str) -> bool:
@@ -319,9 +359,22 @@ _CREDENTIAL_MARKS: Final = frozenset("0123456789-._~+/=")
 _STRING_PREFIXES: Final = frozenset("bBrRuUfF")  # Python string prefixes, up to two
 _CAMEL: Final = r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"  # camelCase boundaries
 _SEPARATORS: Final = r"[\s\-._]+"  # read as "_" in a name's normal form
-_WORD_GAP: Final = frozenset(" \t\xa0")  # what may stand between the words of a name
+_ESCAPE: Final = r"\\[nrt]"  # an escaped line break or tab, which ends a word
+_ESCAPES: Final = frozenset({"\\n", "\\r", "\\t"})
+# What may stand between the words of a name: a space or tab, no-break and thin spaces, and
+# every other Unicode space that is no line break.
+_GAP_CHARS: Final = (
+    " \t\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+)
+_GAP: Final = f"[{_GAP_CHARS}]"
+_WORD_GAP: Final = frozenset(_GAP_CHARS)
+_STRETCH_END: Final = frozenset("\"'`=:<>()[]{},;&") | frozenset(map(chr, range(33)))
 _NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
 _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
+_NAME_AHEAD: Final = (  # up to three words and a separator: the next pair's name
+    rf"(?P<name>[A-Za-z0-9_.\-]{{1,128}}(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}){{0,2}})"
+    rf"{_GAP}*(?P<sep>(?<={_GAP})=|:(?!//)|->)"  # a glued "=" goes on the value
+)
 
 # --------------------------------------------------------------------------- compiled patterns
 
@@ -344,8 +397,11 @@ class _Patterns:
     __slots__ = (
         "auth_param",
         "auth_params",
+        "authority_end",
         "bare",
         "bracket_stop",
+        "cookie_pair",
+        "cookie_value",
         "credential",
         "double_quoted",
         "finders",
@@ -357,6 +413,7 @@ class _Patterns:
         "lengths",
         "line_end",
         "marker",
+        "name_ahead",
         "name_gap",
         "name_in_word",
         "name_run",
@@ -367,13 +424,16 @@ class _Patterns:
         "pair",
         "pair_bare",
         "pair_run",
+        "pair_run_checked",
         "pair_runs",
         "param_comma",
         "param_separator",
+        "param_start",
         "params_after",
         "partial_marker",
         "pem_header",
         "plain_after",
+        "query_start",
         "quoted",
         "rules",
         "scheme_tail",
@@ -386,9 +446,13 @@ class _Patterns:
         "triggers",
         "url_cut",
         "url_end",
+        "url_param",
+        "url_params",
         "url_start",
+        "value_end",
         "value_run",
         "whitespace",
+        "wide_tail",
         "word_tail",
     )
 
@@ -409,12 +473,21 @@ class _Patterns:
         triggers.update(dict.fromkeys(map(str.lower, self.shape_bodies), _SHAPE))
         triggers.update(dict.fromkeys([*SCHEME_WORDS, *_stems()], _WORD))
         self.triggers: tuple[tuple[str, int], ...] = tuple(sorted(triggers.items()))
+        # A name added beyond the name alphabet (letters outside ASCII, punctuation) is read
+        # whole around its trigger: the stretch of what no value, quote or space ends.
+        wide = any(re.fullmatch("[a-z0-9_]+", name) is None for name in self.names.added)
+        self.wide_tail: re.Pattern[str] | None = (
+            re.compile(rf"""[^\s"'`=:<>()\[\]{{}},;&]*{_GAP}*(?P<sep>=|:(?!//)|->)""")
+            if wide
+            else None
+        )
         self.shapes: dict[str, tuple[str, re.Pattern[str], bool]] = {
             prefix.lower(): (prefix, body, exact)
             for prefix, (body, exact) in self.shape_bodies.items()
         }
-        # What may stand between "-----BEGIN" and "PRIVATE KEY-----" (lower case).
-        self.pem_header: re.Pattern[str] = re.compile(r"[ a-z0-9.]*?private key-----")
+        # What may stand between "-----BEGIN" and "PRIVATE KEY-----" (lower case); a PGP
+        # key's armour ends "PRIVATE KEY BLOCK-----".
+        self.pem_header: re.Pattern[str] = re.compile(r"[ a-z0-9.]*?private key(?: block)?-----")
         self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
         flat = r"""[^\[\](){}"'\\]*"""  # inside a group: no bracket, quote or escape
         self.value_run: re.Pattern[str] = re.compile(
@@ -431,7 +504,11 @@ class _Patterns:
             "`": backtick_quoted,
         }
         self.bracket_stop: re.Pattern[str] = re.compile(r"""[\[({]+|[\])}]+|["'\\]""")
-        self.line_end: re.Pattern[str] = re.compile(r"[\r\n]")
+        self.line_end: re.Pattern[str] = re.compile(r"[\r\n]|\\[rn]")  # escaped too
+        # A cookie's name and "=": a header's name with "=" or "=>" before it is the header.
+        cookie = r"[A-Za-z0-9_.\-!#$%*+^|~]+="
+        self.cookie_pair: re.Pattern[str] = re.compile(rf"[ \t]*{cookie}(?!>)")
+        self.cookie_value: re.Pattern[str] = re.compile(rf"=\s*{cookie}")  # in a run of pairs
         self.whitespace: re.Pattern[str] = re.compile(r"\s")
         self.spaces: re.Pattern[str] = re.compile(r"\s*")
         # What may stand between a name and its separator: spacing, quotes, escapes.
@@ -454,9 +531,13 @@ class _Patterns:
         # (never a credential: "Bearer token expired").
         self.plain_after: re.Pattern[str] = re.compile(
             r"""\s+[A-Za-z][a-z]{0,14}(?![ \t]*=)(?=[\s"'`,;<>()\[\]{}]|\Z)"""
-            r"""|[^\sA-Za-z0-9_.\-"'`\\=:]|\Z"""
+            # a character no name holds (any can, in a name added beyond the alphabet)
+            + (r"""|[^\sA-Za-z0-9_.\-"'`\\=:]""" if self.wide_tail is None else "")
+            + r"|\Z"
         )
         self.name_in_word: re.Pattern[str] = re.compile(r"([^=:]+)(?:=|:(?!//)|->)")
+        # A name of one to three words and its separator, where a value would start.
+        self.name_ahead: re.Pattern[str] = re.compile(_NAME_AHEAD)
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
             rf"""\s+(?:(?P<param>{token}[ \t]*=[ \t]*")"""
@@ -464,7 +545,14 @@ class _Patterns:
         )
         # After a URL standing as an auth-param list's first part: the comma and the list.
         self.params_after: re.Pattern[str] = re.compile(rf"[ \t]*,\s*(?={token}[ \t]*=)")
-        self.param_separator: re.Pattern[str] = re.compile(r"(&(?:amp;)?)")
+        # A URL's parameters: what starts one, its name and "=", and what ends its value.
+        self.param_separator: re.Pattern[str] = re.compile(r"[?#]|&(?:amp;)?")
+        self.param_start: re.Pattern[str] = re.compile(r"[?#&]")
+        self.query_start: re.Pattern[str] = re.compile(r"[?#]")
+        self.authority_end: re.Pattern[str] = re.compile(r"[/?#]")
+        self.url_param: re.Pattern[str] = re.compile(r"([^=?#&]*)=")
+        self.url_params: re.Pattern[str] = re.compile(r"(?:[?#]|&(?:amp;)?)([^=?#&]*)=")
+        self.value_end: re.Pattern[str] = re.compile(r"[&#]")
         scheme = r"[A-Za-z][A-Za-z0-9+.\-]*://"
         self.item_cut: re.Pattern[str] = re.compile(
             rf"[,;&](?={scheme}|([A-Za-z0-9_.\-]{{1,128}})[ \t]*[=:])"
@@ -477,7 +565,7 @@ class _Patterns:
         # or after one or two more words ("Session ID:", "password hash:").
         self.word_tail: re.Pattern[str] = re.compile(
             r"""([A-Za-z0-9_.\-]*)(?:"""
-            r"""(?P<words>(?:[ \t\xa0]+[A-Za-z0-9_.\-]+){1,2})[ \t\xa0]*(?P<after>=|:(?!//)|->)"""
+            rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}}){_GAP}*(?P<after>=|:(?!//)|->)"""
             r"""|[\s"'`\\]*(?P<sep>=|:(?!//)|->)?)"""
         )
         # Per body: the run of the characters its first part is made of.
@@ -504,7 +592,7 @@ class _Patterns:
             (common if len(indices) > 1 else self.triggers[indices[0]][0], tuple(indices))
             for common, indices in groups.items()
         )
-        self.pair_run, self.pair = self._pair_patterns()
+        self.pair_run, self.pair_run_checked, self.pair = self._pair_patterns()
         self._run_patterns()
 
     def _finders(
@@ -581,7 +669,9 @@ class _Patterns:
                 else:
                     least = int(re.search(r"\{(\d+),", body.pattern).group(1))  # type: ignore[union-attr]
                     can_follow = rf"(?![{word}]{{0,{least - 1}}}(?![{word}\-]))"
-                search = f"{literal}(?<![{word}]{literal}){can_follow}{chained}"
+                # Not inside a word, but maybe right after an escape's letter ("\\tsk-").
+                alone = f"(?<![{word}](?<!{_ESCAPE}){literal})"  # one test, no branch
+                search = f"{literal}{alone}{can_follow}{chained}"
                 finders.append((re.compile(search), True, None))
             else:
                 finders.append((re.compile(re.escape(trigger)), False, None))
@@ -605,21 +695,21 @@ class _Patterns:
         the pair rule takes the plain way (``pair_run``'s), apart each time by the same
         spacing and ``&;,`` (see ``_repeats``). ``header_run`` is the same for header lines
         (``Cookie: a=1``): each value the rest of its line, not blank, not already masked,
-        holding no ``-----``. ``pair_runs`` caches, per name, the patterns of
-        ``_Reader._quiet_run`` (bounded).
+        holding no ``-----`` and no escaped line break. ``pair_runs`` caches, per name, the
+        patterns of ``_Reader._quiet_run`` (bounded).
         """
         import re
 
         not_url = r"(?!//)"  # "key://x" is a URL, not a pair
-        words = r"[A-Za-z0-9_.\-]+(?:[ \t\xa0]+[A-Za-z0-9_.\-]+){1,2}"
-        lead = rf"{words}\s*(?:=>|->|=|:{not_url})\s*"
+        words = rf"[A-Za-z0-9_.\-]+(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}}"
+        lead = rf"{words}\s*(?:=>|->|:=|=|:{not_url})\s*"
         value = rf"{not_url}(?:{self.pair_bare})"
         self.lead_run: re.Pattern[str] = re.compile(_repeats(lead, value))
         self.gap: re.Pattern[str] = re.compile(r"[\s&;,]*")
         header = r"[A-Za-z0-9_.\-]+[ \t]*:[ \t]*"
         line = (  # no URL ("Cookie://x"), not blank, not masked, no "-----", to the line's end
-            r"""(?!//)(?![ \t])(?=[*"'`\\]*[^\r\n*"'`\\])"""
-            r"[^\r\n\-]*(?:-(?!----)[^\r\n\-]*)*(?=[\r\n]|\Z)"
+            r"""(?!//)(?![ \t])(?=[*"'`\\]*[^\r\n*"'`\\])"""  # (no escaped \r or \n in it)
+            r"[^\r\n\-\\]*(?:(?:-(?!----)|\\(?![rn]))[^\r\n\-\\]*)*(?=[\r\n]|\Z)"
         )
         self.header_run: re.Pattern[str] = re.compile(_repeats(header, line))
         self.other_triggers: tuple[str, ...] = tuple(
@@ -627,7 +717,7 @@ class _Patterns:
         )
         self.pair_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
-    def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         """The pair rule's common case, read in C: ``name=value`` pairs in a row.
 
         ``pair_run`` is pairs with the same name in a row, apart only by spacing and
@@ -638,6 +728,12 @@ class _Patterns:
         holds no ``-----`` (a private key's rule may read there), does not end in a scheme
         word (whose credential would go too), and is not followed by a separator (it could
         be the next pair's name). Anything else is left to the pair rule's own reading.
+        Its group ``last`` is the last value, when that one is bare (see ``_Reader._pair_run``).
+
+        A value may also be, with the words after it, the next pair's name (``_next_pair``):
+        ``pair_run_checked`` is ``pair_run`` with no bare value where ``name_ahead`` matches.
+        Only a ``:`` in the run (``token: a token: b``) or the text after its last value can
+        make such a name (see ``_Reader._pair_run``), so the check is made only then.
 
         ``pair`` splits a run ``pair_run`` read: its one group is what stands before a value
         (the name, the separator, spacing, an opening quote; a closing quote is left after
@@ -658,25 +754,31 @@ class _Patterns:
         not_scheme = "".join(
             "(?<!{})".format("".join(f"[{c}{c.upper()}]" for c in word)) for word in SCHEME_WORDS
         )
+        name_ahead = _NAME_AHEAD.replace("?P<name>", "?:").replace("?P<sep>", "?:")
         bare = unmasked(r"""[^\s&;,"'`()\[\]{}<>\\\-]""")
         bare += rf"(?=[\s&;,]|\Z){not_scheme}{not_separator}"
-        self.pair_bare: str = bare
+        self.pair_bare: str = bare  # the run of repeats checks the next names itself
         quoted = [
             (quote, unmasked(rf"[^{quote}\\\-]") + f"(?={quote}{not_separator})")
             for quote in "\"'`"
         ]
         name = r"[A-Za-z0-9_.\-]+"
-        separator = r"(?:=(?!>)|:(?!//))\s*"
-        value = "|".join([bare, *(f"{quote}{inner}{quote}" for quote, inner in quoted)])
+        separator = r"(?:=(?!>)|:(?!//|=))\s*"
+        quoted_value = "|".join(f"{quote}{inner}{quote}" for quote, inner in quoted)
+        checked = f"(?!{name_ahead}){bare}"  # no value that is the next pair's name
+        pair_run_checked = re.compile(
+            rf"(?P<name>{name}){separator}(?:{checked}|{quoted_value})"
+            rf"(?:[\s&;,]*(?P=name){separator}(?:{checked}|{quoted_value}))*"
+        )
         pair_run = re.compile(
-            rf"(?P<name>{name}){separator}(?:{value})"
-            rf"(?:[\s&;,]*(?P=name){separator}(?:{value}))*"
+            rf"(?P<name>{name}){separator}(?:(?P<first>{bare})|{quoted_value})"
+            rf"(?:[\s&;,]*(?P=name){separator}(?:(?P<last>{bare})|{quoted_value}))*"
         )
         pair = re.compile(
             rf"""({name}{separator}["'`]?)"""
             r"""(?:(?<=")[^"\\]*|(?<=')[^'\\]*|(?<=`)[^`\\]*|[^\s&;,"'`()\[\]{}<>\\]+)"""
         )
-        return pair_run, pair
+        return pair_run, pair_run_checked, pair
 
 
 def _repeats(lead: str, value: str) -> str:
@@ -774,9 +876,10 @@ def redact_url(url: str) -> str:
     ``https://<token>@github.com``), and the values of sensitive query parameters (the names
     of the table, plus ``key``, compared after percent-decoding and ignoring prose
     punctuation glued before the name, as in ``?(token=...``) become ``***``. Parameters in
-    an ``&``-separated fragment (OAuth's ``#access_token=...``) and URLs nested unencoded in
-    a parameter (``?next=https://u:p@h/``) are masked the same way. The URL is edited in
-    place rather than re-assembled, so nothing else is normalised.
+    an ``&``-separated fragment (OAuth's ``#access_token=...``) and URLs nested unencoded
+    (``?next=https://u:p@h/``, in the path or the fragment, at any depth) are masked the
+    same way, in one linear reading. The URL is edited in place rather than re-assembled,
+    so nothing else is normalised.
 
     Args:
         url: A URL or URL reference. Text that is not a URL comes back unchanged.
@@ -790,18 +893,17 @@ def redact_url(url: str) -> str:
         except Exception:
             return REDACTED
     try:
-        return _redact_url(url, 0)
+        return _redact_url(url)
     except Exception:  # pragma: no cover - defensive: fail closed rather than raise
         return REDACTED
 
 
-_NESTED_URL_DEPTH: Final = 4
 _HEX: Final = frozenset("0123456789abcdefABCDEF")
 
 
-def _redact_url(url: str, nesting: int) -> str:
+def _redact_url(url: str) -> str:
     """Mask userinfo and sensitive parameters; return ``url`` itself if unchanged."""
-    return _replace(url, _url_secrets(url, 0, nesting))
+    return _replace(url, _url_secrets(url, 0))
 
 
 def _replace(text: str, spans: list[tuple[int, int]]) -> str:
@@ -817,48 +919,91 @@ def _replace(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-def _url_secrets(url: str, offset: int, nesting: int) -> list[tuple[int, int]]:
+def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
     """Return the spans of the secrets in a URL, in order, shifted by ``offset``.
 
-    The password of the userinfo (or a userinfo that looks like a token), then the values
-    of the sensitive parameters of the query and of the fragment; a URL nested in the path
-    or standing as the fragment is read the same way.
+    The URL is read flat, left to right, so a URL nested in another (in its path, in a
+    parameter, as its fragment, at any depth, or right after another scheme) costs only
+    its own characters:
+
+    - every ``scheme://`` starts an authority, as does a ``//`` that starts the URL or a
+      parameter's value: its password (``user:PASS@``), or a userinfo without one that
+      looks like a token, is a secret;
+    - from the first ``?`` or ``#`` on, each ``?``, ``#``, ``&`` or ``&amp;`` starts a
+      parameter: the value of a sensitive one, up to the next ``&`` or ``#``, is a secret.
+
+    Spans that overlap or touch (a password inside a sensitive value) are one span.
     """
     if "@" not in url and "?" not in url and "#" not in url:
         return []
     spans: list[tuple[int, int]] = []
-    auth_start = _authority_start(url)
-    pos = 0
-    if auth_start >= 0:
-        auth_end = _find_first(url, "/?#", auth_start)
-        at = url.rfind("@", auth_start, auth_end)
-        if at >= 0:
-            colon = url.find(":", auth_start, at)
-            secret_start = colon + 1 if colon >= 0 else auth_start
-            secret = url[secret_start:at]
-            if secret and not _is_masked(secret) and (colon >= 0 or _looks_like_token(secret)):
-                spans.append((offset + secret_start, offset + at))
-        pos = auth_end
-    hash_at = url.find("#", pos)
-    query_at = url.find("?", pos, hash_at if hash_at >= 0 else len(url))
-    path_end = query_at if query_at >= 0 else hash_at if hash_at >= 0 else len(url)
-    if nesting < _NESTED_URL_DEPTH and url.find("://", pos, path_end) >= 0:
-        # A URL in the path (an archive's copy, a proxy's target): the rest is that URL's.
-        return spans + _nested_url_secrets(url[pos:], offset + pos, nesting + 1)
-    if query_at >= 0:
-        end = hash_at if hash_at >= 0 else len(url)
-        spans += _param_secrets(url[query_at + 1 : end], offset + query_at + 1, nesting)
-    if hash_at >= 0 and "=" not in url[hash_at:] and "://" in url[hash_at:]:
-        if nesting < _NESTED_URL_DEPTH:  # a URL as the fragment
-            spans += _nested_url_secrets(url[hash_at + 1 :], offset + hash_at + 1, nesting + 1)
-    elif hash_at >= 0 and "=" in url[hash_at:]:
-        # A fragment may carry parameters too (OAuth's #access_token=..., or a client-side
-        # route such as #/callback?token=...): "?" separates groups of "&" parameters.
-        group_at = offset + hash_at + 1
-        for group in url[hash_at + 1 :].split("?"):
-            spans += _param_secrets(group, group_at, nesting)
-            group_at += len(group) + 1
-    return spans
+    patterns = _patterns()
+    if url.startswith("//"):
+        _userinfo_secret(url, 2, spans, patterns)
+    floor = 0
+    at = url.find("://") if "@" in url else -1
+    while at >= 0:
+        if _scheme_start(url, at, floor) >= 0:
+            _userinfo_secret(url, at + 3, spans, patterns)
+        floor = at + 3
+        at = url.find("://", floor)
+    found = patterns.query_start.search(url)
+    pos = len(url) if found is None else found.start()
+    plain = 0  # parameters read in a row that hold no secret
+    while pos < len(url):
+        if plain == 8 and not _sensitive_params(url, pos, patterns):
+            break  # none of the rest holds one either (tested once per URL)
+        separator = patterns.param_separator.match(url, pos)
+        start = pos + 1 if separator is None else separator.end()
+        param = patterns.url_param.match(url, start)  # its name and "="
+        if param is not None and _is_sensitive_param(param.group(1)):
+            value_end = patterns.value_end.search(url, param.end())
+            pos = len(url) if value_end is None else value_end.start()
+            if pos > param.end() and not _is_masked(url[param.end() : pos]):
+                spans.append((param.end(), pos))
+            continue
+        plain += 1
+        if param is not None and url.startswith("//", param.end()):
+            _userinfo_secret(url, param.end() + 2, spans, patterns)  # "?next=//u:p@h/"
+        found = patterns.param_start.search(url, start)
+        pos = len(url) if found is None else found.start()
+    if not spans or (offset == 0 and len(spans) == 1):
+        return spans
+    spans.sort()
+    joined = [spans[0]]
+    for first, last in spans[1:]:
+        if first <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(last, joined[-1][1]))
+        else:
+            joined.append((first, last))
+    return [(offset + first, offset + last) for first, last in joined]
+
+
+def _sensitive_params(url: str, pos: int, patterns: _Patterns) -> bool:
+    """Tell whether the parameters from ``pos`` on may hold a secret, in one reading in C.
+
+    Every ``?``, ``#``, ``&`` or ``&amp;`` is taken as a parameter's start (as the reading
+    of parameters does until it meets a sensitive one): each distinct name is looked up
+    once, and a value that starts with ``//`` (an authority) may hold a secret too.
+    """
+    if url.find("=//", pos) >= 0:
+        return True
+    return any(map(_is_sensitive_param, set(patterns.url_params.findall(url, pos))))
+
+
+def _userinfo_secret(
+    url: str, start: int, spans: list[tuple[int, int]], patterns: _Patterns
+) -> None:
+    """Add the span of the secret in the userinfo of the authority at ``start``, if any."""
+    found = patterns.authority_end.search(url, start)
+    end = len(url) if found is None else found.start()
+    at = url.rfind("@", start, end)
+    if at >= 0:
+        colon = url.find(":", start, at)
+        secret_start = colon + 1 if colon >= 0 else start
+        secret = url[secret_start:at]
+        if secret and not _is_masked(secret) and (colon >= 0 or _looks_like_token(secret)):
+            spans.append((secret_start, at))
 
 
 def _looks_like_token(userinfo: str) -> bool:
@@ -869,19 +1014,6 @@ def _looks_like_token(userinfo: str) -> bool:
         if userinfo.startswith(prefix) and body.fullmatch(userinfo, len(prefix)):
             return True
     return False
-
-
-def _authority_start(url: str) -> int:
-    """Return the index where the URL's authority starts, or -1 when it has none."""
-    if url.startswith("//"):
-        return 2
-    colon = url.find(":")
-    if colon <= 0 or not url.startswith("//", colon + 1):
-        return -1
-    scheme = url[:colon]
-    if not ("a" <= scheme[0].lower() <= "z") or not _SCHEME_CHARS.issuperset(scheme):
-        return -1
-    return colon + 3
 
 
 def _find_first(text: str, chars: str, start: int, end: int | None = None) -> int:
@@ -928,42 +1060,12 @@ def _is_masked(value: str) -> bool:
     """Tell whether a non-empty value is asterisks only (already masked), quotes aside.
 
     A quote or backslash a masked value keeps (an escaped quote left open before it)
-    does not make a second reading mask it again, swallowing them.
+    does not make a second reading mask it again, swallowing them; nor does a ``<`` or
+    ``>`` after a mask, which ends a URL in text but not a text that is one URL (where a
+    mask that took a space, ``?token=***>``, can leave it).
     """
-    return not value.strip("*\"'`\\")
-
-
-def _param_secrets(params: str, offset: int, nesting: int) -> list[tuple[int, int]]:
-    """Return the spans of the sensitive values of ``&``-separated parameters, shifted.
-
-    ``&amp;``, the HTML escape of ``&`` (a URL copied out of a page), separates them too. A
-    URL nested unencoded in a value is read the same way.
-    """
-    if "=" not in params and "://" not in params:
-        return []
-    spans: list[tuple[int, int]] = []
-    pos = offset
-    for index, part in enumerate(_patterns().param_separator.split(params)):
-        if index % 2 == 0:  # odd indices: the separators
-            eq = part.find("=")
-            name, value = (part[:eq], part[eq + 1 :]) if eq >= 0 else ("", part)
-            if eq >= 0 and _is_sensitive_param(name):
-                if value and not _is_masked(value):
-                    spans.append((pos + eq + 1, pos + len(part)))
-            elif nesting < _NESTED_URL_DEPTH and ("?" in value or "@" in value):
-                spans += _nested_url_secrets(value, pos + eq + 1, nesting + 1)
-        pos += len(part)
-    return spans
-
-
-def _nested_url_secrets(value: str, offset: int, nesting: int) -> list[tuple[int, int]]:
-    """The secrets of a URL held in a parameter, after any punctuation before its scheme."""
-    start = 0
-    if _authority_start(value) <= 0 and "://" in value:
-        start = value.find("://")
-        while start > 0 and value[start - 1] in _SCHEME_CHARS:
-            start -= 1
-    return _url_secrets(value[start:], offset + start, nesting)
+    rest = value.strip("*\"'`\\")
+    return not rest or ("*" in value and not rest.strip("<>"))
 
 
 # --------------------------------------------------------------------------- free text
@@ -1024,6 +1126,7 @@ class _Reader:
     """One left-to-right reading of a text: each rule masks a span and moves on past it."""
 
     __slots__ = (
+        "checked_end",
         "last",
         "lower",
         "out",
@@ -1046,12 +1149,13 @@ class _Reader:
         self.out: list[str] = []
         # The secrets of the URLs read, not yet written to ``out``: the other rules read on
         # inside a URL, and a mask of theirs that meets one of these joins it.
-        self.pending: list[tuple[int, int]] = []
+        self.pending: deque[tuple[int, int]] = deque()  # first out first, in O(1)
         self.last = 0  # text[:last] has been copied (or masked) into ``out``
         self.url_start = 0  # where the last URL read starts
         self.url_end = 0  # where the last URL read ends
         self.span_end = 0  # where the stretch of text that URL stood in (no whitespace) ends
         self.plain_span = 0  # where the last stretch tested for ``_plain_urls`` ends
+        self.checked_end = 0  # where the last run of pairs ``_pair_run`` checked ends
         self.run_end = 0  # where the last run of name characters read ends
         # The name and end of the last run of same-name pairs the pair rule refused (a
         # header's name, a name that is not sensitive): a later trigger of that name inside
@@ -1201,7 +1305,7 @@ class _Reader:
         """
         pending = self.pending
         while pending and pending[0][0] <= end:
-            first, last = pending.pop(0)
+            first, last = pending.popleft()
             if last < start:
                 self._write(first, last)
             else:
@@ -1220,27 +1324,31 @@ class _Reader:
 
     # ---- rules
 
-    def _url(self, lower: str, at: int, after: int) -> int:
-        """A URL: up to whitespace, a quote or ``<>``, or a ``,;&`` that starts a new item."""
+    def _url(self, lower: str, at: int, after: int, limit: int | None = None) -> int:
+        """A URL: up to whitespace, a quote or ``<>``, or a ``,;&`` that starts a new item.
+
+        ``limit``, when given, is where the URL ends at the latest (an auth-param list's
+        comma after it).
+        """
         text, patterns = self.text, self.patterns
         start = _scheme_start(text, at, self.last)
         if start < 0:
             return after  # "://" with no scheme before it: no URL
         if start < self.url_end:
             return after  # a URL nested in the one just read: redact_url read it
-        if start == 0 and self._is_whole_url(after):
+        if start == 0 and self._is_whole_url():
             self.span_end = len(text)  # the whole text is one URL: read it whole, quotes and all
         elif start >= self.span_end:  # else the stretch read for the URL before holds this one
             span = patterns.url_end.match(text, start)
             self.span_end = len(text) if span is None else span.end()
         end = _url_item_end(text, after, self.span_end, patterns)
-        end = _trim_prose(text, start, end)
+        end = _trim_prose(text, start, end if limit is None else min(end, limit))
         self.url_start, self.url_end = start, end
         # Its secrets are written when the scan passes them: the scan goes on inside the
         # URL, and a pair in its path, a credential shape or a scheme word glued to its end
         # ("?:Basic S3cr3t") is read by its own rule, whether the URL held a secret or not.
         # A private key's header ends a URL's secret as it ends every other rule's value.
-        secrets = _url_secrets(text[start:end], start, 0)
+        secrets = _url_secrets(text[start:end], start)
         if secrets:
             self.pending += [
                 (first, self._private_key_start(first, last) if last - first > 10 else last)
@@ -1273,29 +1381,29 @@ class _Reader:
                 return after
         return last
 
-    def _is_whole_url(self, after: int) -> bool:
+    def _is_whole_url(self) -> bool:
         """Tell whether the text, which starts with a URL, is that URL alone (a URL value).
 
         Such a text is read as ``redact_url`` reads a URL, quotes and ``<>`` included: it
-        holds no whitespace, and any other URL in it stands in its query or fragment, where
-        ``redact_url`` reads it. Masking keeps this true (it only replaces values in the
-        query or fragment), so a second reading reads the text the same way.
+        holds no whitespace. ``redact_url`` reads every URL nested in it, wherever it
+        stands, so a mask that takes a nested URL away leaves a text read the same way.
         """
-        text = self.text
-        if self.patterns.whitespace.search(text):
-            return False
-        query = _find_first(text, "?#", after)
-        return text.find("://", after, query) < 0
+        return self.patterns.whitespace.search(self.text) is None
 
     def _private_key(self, lower: str, at: int, after: int) -> int:
-        """A PEM private key: its body, up to the matching END line or the end of the text."""
+        """A PEM (or PGP) private key: its body, to the matching END line or the text's end."""
         header = self.patterns.pem_header.match(lower, after)
         if header is None:
             return after  # another kind of PEM block (a certificate): not a secret
         footer = "-----end" + lower[after : header.end()]
         end = lower.find(footer, header.end())
         if end < 0:
-            return self.mask(header.end(), len(lower), whole=True)
+            # No footer: the body runs to the end of the text, but for the start of its
+            # footer there, which a cut (truncation) left and a second reading keeps.
+            cut = lower.rfind("-----", header.end())
+            if cut < 0 or not footer.startswith(lower[cut:]):
+                cut = len(lower)
+            return self.mask(header.end(), cut, whole=True)
         self.mask(header.end(), end, whole=True)
         return end + len(footer)
 
@@ -1303,10 +1411,15 @@ class _Reader:
         """A trigger word: its run of name characters (read once) as a name or a scheme."""
         if at < self.run_end:
             return after
+        if self.patterns.wide_tail is not None:
+            masked = self._wide_name(at)
+            if masked is not None:
+                return masked
         text = self.text
         start = at
         while start > self.last and text[start - 1] in _NAME_CHARS:
             start -= 1
+        start = _escape_end(text, start, at)
         pairs: re.Match[str] | None = None
         quiet: tuple[int, str] | None = None
         if start >= self.last and start >= self.url_end and not self._refused(start):
@@ -1315,16 +1428,16 @@ class _Reader:
             # With URL secrets waiting, the run is matched all the same (it writes them).
             first = self.patterns.name_run.match(text, start)
             if self.pending or first is None:
-                pairs = self.patterns.pair_run.match(text, start)
+                pairs = self._pair_run(start)
             elif not _is_header_line(lower, start):
                 if _is_sensitive_name(first.group()):
-                    pairs = self.patterns.pair_run.match(text, start)
+                    pairs = self._pair_run(start)
                 else:
                     quiet = (start, first.group())
         if pairs is not None and self.pending:
             pending = self.pending
             while pending and pending[0][1] < start:  # the URL secrets before the pairs
-                self._write(*pending.pop(0))
+                self._write(*pending.popleft())
             if pending and pending[0][0] <= pairs.end():
                 pairs = None  # a URL secret among the pairs: the pair rule joins the masks
         if pairs is not None:
@@ -1332,7 +1445,10 @@ class _Reader:
             if (
                 len(name) <= _NAME_LIMIT
                 and "-----" not in name
-                and (name.lower() not in HEADER_NAMES or text.find(":", start, pairs.end()) < 0)
+                and (
+                    name.lower() not in HEADER_NAMES
+                    or _no_header(text, start, pairs.end(), self.patterns)
+                )
                 and _is_sensitive_name(name)
             ):
                 return self._pairs(start, pairs.end())
@@ -1365,6 +1481,55 @@ class _Reader:
         if quiet is not None:
             return self._quiet_run(*quiet, after)
         return after
+
+    def _wide_name(self, at: int) -> int | None:
+        """An added name beyond the name alphabet (``clé_api``, ``X-AUTH!``) and its pair.
+
+        The stretch around the trigger at ``at`` that no space, quote, bracket, value
+        separator or ``=``/``:`` ends, up to a separator, is read as a name: when it is one
+        of the names added, its value is masked. Else (None) the trigger is read as a word.
+        """
+        text = self.text
+        start = at
+        while (
+            start > self.last and at - start < _NAME_LIMIT and text[start - 1] not in _STRETCH_END
+        ):
+            start -= 1
+        tail = self.patterns.wide_tail.match(text, at)  # type: ignore[union-attr]
+        if tail is None or tail.start("sep") - start > _NAME_LIMIT:
+            return None
+        name = text[start : tail.start("sep")].rstrip(_GAP_CHARS)
+        if not _is_listed(name):
+            return None
+        return self._pair(tail.start("sep"), name, start)
+
+    def _pair_run(self, start: int) -> re.Match[str] | None:
+        """The pair rule's run at ``start`` (``pair_run``), checked for the next pair's name.
+
+        A bare value is, with the words after it, the next pair's name only across a ``:``
+        or ``->`` (a glued ``=`` is no separator there, and a run holds no ``>`` outside
+        quotes): with no ``:`` in the run, only its last value, which the text after it
+        follows, can be one. Else the run is matched again, every value checked, and so is
+        any run that starts before its end (each character is read once by the first match).
+        """
+        text, patterns = self.text, self.patterns
+        if start < self.checked_end:  # in a run found to need the check: not read twice
+            return patterns.pair_run_checked.match(text, start)
+        found = patterns.pair_run.match(text, start)
+        if found is None:
+            return None
+        end = found.end()
+        if text.find(":", start, end) < 0:
+            if found.end("last") == end:
+                last = found.start("last")
+            elif found.end("first") == end:
+                last = found.start("first")
+            else:
+                return found  # the last value is quoted
+            if _ahead_name(text, last) is None:
+                return found
+        self.checked_end = end
+        return patterns.pair_run_checked.match(text, start)
 
     def _quiet_run(self, start: int, name: str, after: int) -> int:
         """Where the reading goes on after a run of pairs of a name that is not sensitive.
@@ -1409,9 +1574,10 @@ class _Reader:
         if any(trigger in rest for trigger, _ in patterns.triggers):
             return after
         for part in set(parts[1:-1]):  # each followed by the name
-            word = part.rstrip(" \t\xa0")
+            word = part.rstrip(_GAP_CHARS)
             if len(word) < len(part) and word and word[-1] in _NAME_CHARS:
-                word = word[len(word.rstrip(_NAME_CHAR_TEXT)) :][-_NAME_LIMIT:]
+                first = max(len(word.rstrip(_NAME_CHAR_TEXT)), len(word) - _NAME_LIMIT)
+                word = word[_escape_end(word, first, len(word)) :]  # not an escape's letter
                 if _is_sensitive_name(f"{word} {name}"):
                     return after
         self.run_end = end
@@ -1448,7 +1614,11 @@ class _Reader:
         if (
             start < self.shape_ends.get(body.pattern, 0)
             or not text.startswith(prefix, start)
-            or (start and text[start - 1] in _WORD_CHARS)
+            or (
+                start
+                and text[start - 1] in _WORD_CHARS
+                and text[start - 2 : start] not in _ESCAPES  # "\\tsk-..." stands alone
+            )
         ):
             return after  # another case ("Sk-"), or inside a word
         found = body.match(text, after)
@@ -1519,7 +1689,7 @@ class _Reader:
         if params is None:
             return None
         colon = self.lower.find("://", start, end)
-        self._url(self.lower, colon, colon + 3)
+        self._url(self.lower, colon, colon + 3, params.start())  # the comma ends it
         if self.url_end > params.start():
             return None
         return self._auth_params(params.end())
@@ -1596,10 +1766,15 @@ class _Reader:
             if found is None:
                 return None
             name, quoted, name_start = found
-        start = separator + (2 if text.startswith(("=>", "->"), separator) else 1)
-        if text[separator] == ":" and not quoted and name.lower() in HEADER_NAMES:
-            end = self._header(start)
-            return self._repeated(name_start, start, end, self.patterns.header_run)
+        start = separator + (2 if text.startswith(("=>", "->", ":="), separator) else 1)
+        if not quoted and name.lower() in HEADER_NAMES:
+            if text[separator] == ":":
+                end = self._header(start)
+                return self._repeated(name_start, start, end, self.patterns.header_run)
+            if self.patterns.cookie_pair.match(text, start) and not (
+                self.url_start <= start < self.url_end
+            ):
+                return self._header(start)  # "Cookie=a=1; b=2": the header, every pair
         start = _skip(self.patterns.spaces, text, start)
         if start >= len(text):
             return start
@@ -1620,6 +1795,8 @@ class _Reader:
             return min(end + 1, len(text))
         if first in "[{(":
             return self.mask(start, self._value_end(start))
+        if (named := self._next_pair(start)) is not None:
+            return named
         end = self._value_end(start)
         if end == start:
             return start
@@ -1629,7 +1806,11 @@ class _Reader:
             if end == start:
                 return start
         if self._is_next_name(start, end, end):
-            return start
+            # A value that ends in a sensitive name ("SToken : x"): masked, and so is the
+            # value of the pair it names.
+            self.mask(start, end)
+            masked = self._pair(_skip(self.patterns.spaces, text, end), text[start:end], start)
+            return end if masked is None else masked
         if (
             self.lower.endswith(SCHEME_WORDS, start, end)
             and not text[max(start, end - 7) : max(start, end - 6)].isalnum()
@@ -1668,10 +1849,32 @@ class _Reader:
         lowered = found.group("lead").lower()
         if any(trigger in lowered for trigger in patterns.other_triggers):
             return end  # a name holding a credential prefix: that rule reads it too
-        unit = found.group("gap") + found.group("lead")  # what stands before each value
-        self.out.append((unit + REDACTED) * found.group("rest").count(unit))
+        gap = found.group("gap")
+        unit = gap + found.group("lead")  # what stands before each value
+        rest = found.group("rest")
+        if run is patterns.lead_run and self._names_ahead(gap, unit, rest, found.end()):
+            return end
+        self.out.append((unit + REDACTED) * rest.count(unit))
         self.last = self.run_end = found.end()
         return found.end()
+
+    def _names_ahead(self, gap: str, unit: str, rest: str, end: int) -> bool:
+        """Tell whether a value of a run of repeats would be read as the next pair's name.
+
+        ``rest`` is the run's units after the first, each ``unit`` (``gap`` and the name
+        that repeat) and a value, the last value ending at ``end``. A value and the words
+        after it may be a name listed (``x`` and ``API key:`` are ``x_api_key``), which the
+        pair rule reads as the next pair (see ``_next_pair``): the last value is checked
+        with the text after it, and when only spacing stands between a value and the name
+        after it, each distinct value is checked once with that name.
+        """
+        last = len(rest) - rest.rfind(unit) - len(unit)
+        if _ahead_name(self.text, end - last) is not None:
+            return True
+        if gap.strip(_GAP_CHARS):
+            return False  # a line break or "&;," between: no value reads on into a name
+        values = set(rest.split(unit)[1:-1])
+        return any(_ahead_name(value + unit, 0) is not None for value in values)
 
     def _value_end(self, start: int) -> int:
         """Return where a bare value ends: words and bracketed groups glued together.
@@ -1683,18 +1886,22 @@ class _Reader:
         its fragment's ``#`` (so the pair rule and the URL rule read the same value).
         """
         text, patterns = self.text, self.patterns
-        pos = start
-        while True:
-            run = patterns.value_run.match(text, pos)  # words and flat groups, in one step
-            if run is not None:
-                pos = run.end()
-            if pos >= len(text) or text[pos] not in "([{":
-                break
-            pos = _bracket_end(text, pos, patterns)  # a group holding groups or quotes
+        limit = len(text)
         if self.url_start <= start < self.url_end:
             fragment = text.find("#", start, self.url_end)
-            pos = min(pos, self.url_end if fragment < 0 else fragment)
-        return pos
+            limit = self.url_end if fragment < 0 else fragment
+        # Read no further than one character past the limit: what lies beyond is cut off
+        # anyway, and a value of each of many parameters must not read to the text's end.
+        stop = min(limit + 1, len(text))
+        pos = start
+        while True:
+            run = patterns.value_run.match(text, pos, stop)  # words and flat groups, in C
+            if run is not None:
+                pos = run.end()
+            if pos >= stop or text[pos] not in "([{":
+                break
+            pos = _bracket_end(text, pos, patterns, stop)  # a group holding groups or quotes
+        return min(pos, limit)
 
     def _is_next_name(self, start: int, end: int, after: int) -> bool:
         """Tell whether a value is the sensitive name of the next pair ("token: password=x")."""
@@ -1703,6 +1910,25 @@ class _Reader:
             after = _skip(self.patterns.spaces, text, after)
         return text.startswith(("=", ":", "->"), after) and _is_sensitive_name(text[start:end])
 
+    def _next_pair(self, start: int) -> int | None:
+        """Read a bare value that names the next pair; None when it does not.
+
+        A value whose words, up to a separator, are one of the names listed (in
+        ``SENSITIVE_NAMES`` or added), all of them, is no value: it is the next pair's
+        name (``token=`` ``API key: S``), and ``start`` is returned for that pair to be
+        read. A word that only ends in a sensitive name (``SToken: S``,
+        ``S.password : S``) is a value glued to a name: it is masked with its separator
+        (a second reading finds no name there), and so is the value after it.
+        """
+        found = _ahead_name(self.text, start)
+        if found is None:
+            return None
+        ahead, name = found
+        if ahead is None:
+            return start
+        self.mask(start, ahead.end())
+        return self._pair(ahead.start("sep"), name, start)
+
     def _escaped_quoted(self, start: int) -> int:
         r"""A value quoted with escaped quotes (``\"abc\"``, JSON inside a string)."""
         text = self.text
@@ -1710,13 +1936,23 @@ class _Reader:
         while quote < len(text) and text[quote] == "\\":
             quote += 1
         if quote >= len(text) or text[quote] not in "\"'":
-            bare = self.patterns.bare.match(text, start)
-            return self.mask(start, bare.end()) if bare is not None else start + 1
+            # No escaped quote: a bare value, read whole (an escape and a quote glued to
+            # it, as in "\f"S", are no string's prefix).
+            return self.mask(start, self._value_end(start))
         opener = text[start : quote + 1]
         close = text.find(opener, quote + 1)
         end = len(text) if close < 0 else close
         self.mask(quote + 1, end)
         return end + len(opener) if close >= 0 else end
+
+
+def _no_header(text: str, start: int, end: int, patterns: _Patterns) -> bool:
+    """Tell whether a run of pairs under a header's name holds no header.
+
+    No ``:``, and no ``=`` with a cookie's name and ``=`` after it: a value that starts
+    with a pair (``Cookie=a=1``) makes the name a header's, read to the end of its line.
+    """
+    return text.find(":", start, end) < 0 and patterns.cookie_value.search(text, start, end) is None
 
 
 def _is_header_line(lower: str, start: int) -> bool:
@@ -1725,6 +1961,25 @@ def _is_header_line(lower: str, start: int) -> bool:
         if lower.startswith(name, start):
             return lower.startswith(":", start + len(name))
     return False
+
+
+def _ahead_name(text: str, start: int) -> tuple[re.Match[str] | None, str] | None:
+    """Read the next pair's name where a bare value would start at ``start``, if one is there.
+
+    Returns ``(None, name)`` for words that are, all of them, a name listed (the value is
+    empty, the name is the next pair's), ``(match, name)`` for one word that ends in a
+    sensitive name (a value glued to a name), and None when the value is a value.
+    """
+    ahead = _patterns().name_ahead.match(text, start)
+    if ahead is None:
+        return None
+    words = ahead.group("name").split()
+    name = " ".join(words)
+    if _is_listed(name):
+        return None, name
+    if len(words) == 1 and _is_sensitive_name(name):
+        return ahead, name
+    return None
 
 
 def _skip(pattern: re.Pattern[str], text: str, pos: int) -> int:
@@ -1754,6 +2009,7 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | Non
         start = end
         while start > floor and end - start < _NAME_LIMIT and text[start - 1] in _NAME_CHARS:
             start -= 1
+        start = _escape_end(text, start, end)
         if start == end:
             break
         words.append(text[start:end])
@@ -1761,11 +2017,22 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | Non
         if _is_sensitive_name(name):
             return name, False, start
         end = start
-        while end > floor and text[end - 1] in _WORD_GAP:  # spaces, tabs, no-break spaces
+        while end > floor and text[end - 1] in _WORD_GAP:  # spaces, tabs, Unicode spaces
             end -= 1
         if end == start or end <= floor:
             break
     return None
+
+
+def _escape_end(text: str, start: int, end: int) -> int:
+    r"""Return ``start + 1`` when ``text[start]`` (before ``end``) is an escape's letter.
+
+    In text that was escaped (JSON in a message), ``\n``, ``\r`` and ``\t`` end a word:
+    ``line1\npassword=S`` holds the name ``password``, not ``npassword``. Else ``start``.
+    """
+    if 0 < start < end and text[start] in "nrt" and text[start - 1] == "\\":
+        return start + 1
+    return start
 
 
 def _scheme_start(text: str, separator: int, floor: int) -> int:
@@ -1778,12 +2045,13 @@ def _scheme_start(text: str, separator: int, floor: int) -> int:
     return start if start < separator else -1
 
 
-def _bracket_end(text: str, start: int, patterns: _Patterns) -> int:
-    """Return the end of the bracketed value opened at ``start`` (or the end of the text)."""
+def _bracket_end(text: str, start: int, patterns: _Patterns, stop: int | None = None) -> int:
+    """Return the end of the bracketed value opened at ``start`` (or ``stop``, the end)."""
+    stop = len(text) if stop is None else stop
     stack: list[str] = []  # the closing brackets awaited, innermost last
     pos = start
     search = patterns.bracket_stop.search
-    while (found := search(text, pos)) is not None:
+    while (found := search(text, pos, stop)) is not None:
         char = found.group()
         pos = found.end()
         if char[0] in "[{(":  # a run of opening brackets, taken in one step
@@ -1796,12 +2064,12 @@ def _bracket_end(text: str, start: int, patterns: _Patterns) -> int:
                         return found.start() + offset + 1
         elif char in "\"'":
             quoted = (patterns.double_quoted if char == '"' else patterns.single_quoted).match(
-                text, pos
+                text, pos, stop
             )
-            pos = (quoted.end() if quoted is not None else len(text)) + 1
+            pos = (quoted.end() if quoted is not None else stop) + 1
         else:  # a backslash escapes the next character
             pos += 1
-    return len(text)
+    return stop
 
 
 def _url_item_end(text: str, after_scheme: int, span_end: int, patterns: _Patterns) -> int:

@@ -665,7 +665,191 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "token=a token=password = x",
         "token=*** token=password = ***",
     ),
+    # a fifth independent attack on the grammar
+    # an empty value: the name of the next pair is that pair, not the value
+    ("attack5: YAML, a nested pair", "secret:\n  password: S", "secret:\n  password: ***"),
+    ("attack5: YAML, a flat pair", "password:\ntoken: S", "password:\ntoken: ***"),
+    ("attack5: a header after an empty value", "token=\nCookie: sid=S", "token=\nCookie: ***"),
+    ("attack5: a name of words after an empty value", "sig= API key: S", "sig= API key: ***"),
+    (
+        "attack5: a header after an empty value and a blank line",
+        "password=\n\nSet-Cookie: a=S",
+        "password=\n\nSet-Cookie: ***",
+    ),
+    ("attack5: a name glued to its = is part of the value", "password=token=S", "password=***"),
+    (
+        "attack5: a name and a spaced = is the next pair",
+        "password=\ntoken = S",
+        "password=\ntoken = ***",
+    ),
+    (
+        "attack5: a value before a name of words is a value",
+        "password= hunter2 token: S",
+        "password= *** token: ***",
+    ),
+    ("attack5: a value on the next line stays a value", "password:\n  S", "password:\n  ***"),
+    (
+        "attack5: a compound name after an empty value goes with its value",
+        "secret:\n  db_password: S",
+        "secret:\n  *** ***",
+    ),
+    # a value glued to a sensitive name: both values go
+    ("attack5: a value glued to a camelCase name", "token=SToken : x", "token=*** ***"),
+    ("attack5: a value glued to a dotted name", "password=S.password : x", "password=*** ***"),
+    ("attack5: a value glued to a name and its colon", "token=SToken: x y", "token=*** *** y"),
+    # an escape, a letter and a quote are no string prefix: the bare word is the value
+    ("attack5: an escape and a quote before a value", 'password=\\f"S', "password=***"),
+    ("attack5: an escape and a quoted value", "password=\\r'S'", "password=***'"),
+    ("attack5: an escaped u before a quoted value", 'password=\\u"S"', 'password=***"'),
+    ("attack5: an escape and a quote, then prose", 'password=\\b"S tail', "password=*** tail"),
+    ("attack5: an escape before a prefixed string", "sig=\\rb'x", "sig=***"),
+    # JSON-escaped text: an escape's letter is not part of the next word
+    (
+        "attack5: an escaped line break before a pair",
+        '{"msg": "line1\\npassword=S"}',
+        '{"msg": "line1\\npassword=***"}',
+    ),
+    (
+        "attack5: an escaped line break ends a header",
+        '"err\\nCookie: sid=S\\nHost: h"',
+        '"err\\nCookie: ***\\nHost: h"',
+    ),
+    ("attack5: an escaped line break before a scheme", '"x\\nBearer Ab1S"', '"x\\nBearer ***"'),
+    ("attack5: an escaped tab before a shape", '"a\\t' + TOKEN + '"', '"a\\t***"'),
+    ("attack5: an escaped tab before a name of words", "x\\tAPI key: S", "x\\tAPI key: ***"),
+    ("attack5: an escaped line break before words", "x\\nsecret key: S", "x\\nsecret key: ***"),
+    ("attack5: a backslash before a name is not an escape", "\\token=S", "\\token=***"),
+    # URLs nested at any depth, and a scheme right after another
+    (
+        "attack5: a URL nested five deep in paths",
+        "https://a/" + "https://h/" * 4 + "https://u:P@z/",
+        "https://a/" + "https://h/" * 4 + "https://u:***@z/",
+    ),
+    (
+        "attack5: a URL nested five deep in queries",
+        "https://a/?" + "n=https://h/?" * 4 + "n=https://u:P@z/",
+        "https://a/?" + "n=https://h/?" * 4 + "n=https://u:***@z/",
+    ),
+    (
+        "attack5: a URL nested five deep in fragments",
+        "https://a/#" + "https://h/#" * 4 + "https://u:P@z/",
+        "https://a/#" + "https://h/#" * 4 + "https://u:***@z/",
+    ),
+    (
+        "attack5: a URL nested a thousand deep",
+        "https://a/" + "https://h/?n=" * 1000 + "https://u:P@z/?token=S",
+        "https://a/" + "https://h/?n=" * 1000 + "https://u:***@z/?token=***",
+    ),
+    ("attack5: a doubled scheme", "https://https://u:P@h/", "https://https://u:***@h/"),
+    # a private key whose footer a cut left only the start of
+    (
+        "attack5: the start of a footer ending the text stays",
+        "-----BEGIN RSA PRIVATE KEY-----\nS\n-----END R",
+        "-----BEGIN RSA PRIVATE KEY-----***-----END R",
+    ),
+    # a PGP private key's armour is a private key's block
+    (
+        "attack5: a PGP private key block",
+        "-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: 1\n\nS\n=ab\n"
+        "-----END PGP PRIVATE KEY BLOCK-----\ntail",
+        "-----BEGIN PGP PRIVATE KEY BLOCK-----***-----END PGP PRIVATE KEY BLOCK-----\ntail",
+    ),
+    (
+        "attack5: a PGP private key block with no footer",
+        "x -----BEGIN PGP PRIVATE KEY BLOCK-----\nS\nT",
+        "x -----BEGIN PGP PRIVATE KEY BLOCK-----***",
+    ),
+    (
+        "attack5: a PGP public key block stays",
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\nP\n-----END PGP PUBLIC KEY BLOCK-----",
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\nP\n-----END PGP PUBLIC KEY BLOCK-----",
+    ),
+    # ":=" is a separator (Go, Pascal, Python's walrus)
+    ("attack5: a spaced := separator", "password := S", "password := ***"),
+    ("attack5: a glued := separator", "password:=S x", "password:=*** x"),
+    ("attack5: := after a name of words", "API key := S", "API key := ***"),
+    # a Unicode space between the words of a name
+    ("attack5: a thin space in a name of words", "API\u2009key: S", "API\u2009key: ***"),
+    ("attack5: an ideographic space in a name", "API\u3000key: S", "API\u3000key: ***"),
+    ("attack5: a narrow no-break space in a name", "Session\u202fID: S", "Session\u202fID: ***"),
+    ("attack5: a no-break space in a name", "API\xa0key: S", "API\xa0key: ***"),
+    (
+        "attack5: thin spaces in a name of three words",
+        "Invalid\u2009API\u2009key: S",
+        "Invalid\u2009API\u2009key: ***",
+    ),
+    ("attack5: a line separator is no space in a name", "API\u2028key: S", "API\u2028key: S"),
+    # a header's name written with "=" or "=>" and a cookie pair: the header, every pair
+    ("attack5: Cookie= and cookie pairs", "Cookie=a=1; sid=S", "Cookie=***"),
+    ("attack5: cookie => and cookie pairs", "cookie => a=1; b=S", "cookie => ***"),
+    ("attack5: Set-Cookie= and cookie pairs", "Set-Cookie=a=1; b=S\nnext", "Set-Cookie=***\nnext"),
+    (
+        "attack5: cookie= and one value is a pair",
+        "cookie=x\ncookie=a=1; b=S",
+        "cookie=***\ncookie=***",
+    ),
+    ("attack5: cookie= and a plain value stays a pair", "cookie=x; y", "cookie=***; y"),
+    # idempotence: a second pass finds nothing more to mask
+    (
+        "attack5: a text that is one URL, a URL nested in its authority",
+        "http://sig=http://-`;u:p@abcdefgh.",
+        "http://sig=***`;u:***@abcdefgh.",
+    ),
+    (
+        "attack5: a mask that takes a space leaves a text that is one URL",
+        "https://h/?token=x=K@Bearer basic>.",
+        "https://h/?token=***>.",
+    ),
+    (
+        "attack5: a Digest URL and auth-params after a comma, no space",
+        'Digest https://u:p@h/x,nonce="n",response=abc',
+        'Digest https://u:***@h/x,nonce="***",response=***',
+    ),
+    (
+        "attack5: a cookie parameter in a URL ends with the URL's value",
+        "https://h/?cookie=a=1&b=2 x",
+        "https://h/?cookie=***&b=2 x",
+    ),
 ]
+
+URL_ROWS: list[tuple[str, str, str]] = [
+    (
+        "attack5: a URL nested five deep in paths",
+        "https://a/" + "https://h/" * 4 + "https://u:P@z/",
+        "https://a/" + "https://h/" * 4 + "https://u:***@z/",
+    ),
+    (
+        "attack5: a parameter five URLs deep",
+        "https://a/?n=https://b/?n=https://c/?n=https://d/?n=https://e/?n=https://f/?token=P",
+        "https://a/?n=https://b/?n=https://c/?n=https://d/?n=https://e/?n=https://f/?token=***",
+    ),
+    (
+        "attack5: a URL nested a thousand deep in fragments",
+        "https://a/" + "#https://h/" * 1000 + "#https://u:P@z/",
+        "https://a/" + "#https://h/" * 1000 + "#https://u:***@z/",
+    ),
+    ("attack5: a doubled scheme", "https://https://u:P@h/", "https://https://u:***@h/"),
+    (
+        "attack5: a scheme-relative URL in a value",
+        "https://h/?next=//u:P@g/",
+        "https://h/?next=//u:***@g/",
+    ),
+    (
+        "attack5: a sensitive value holding a URL goes whole",
+        "https://h/?token=https://u:P@g/?a=1&b=2",
+        "https://h/?token=***&b=2",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"), [r[1:] for r in URL_ROWS], ids=[r[0] for r in URL_ROWS]
+)
+def test_url_row(url: str, expected: str) -> None:
+    """``redact_url`` masks exactly the secrets of each row, and a second pass changes nothing."""
+    once = redact_url(url)
+    assert once == expected
+    assert redact_url(once) == once
 
 
 @pytest.mark.parametrize(
@@ -896,6 +1080,32 @@ def test_attack_an_added_name_beyond_ascii_is_masked_in_any_case() -> None:
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
 
 
+ADDED_ROWS: list[tuple[str, str, str]] = [
+    ("attack5: an added name with a letter beyond ASCII", "clé_api=S x", "clé_api=*** x"),
+    ("attack5: an added name beyond ASCII in capitals", "Ünïcode_Kéy: S", "Ünïcode_Kéy: ***"),
+    ("attack5: an added name holding punctuation", "X-AUTH!: S", "X-AUTH!: ***"),
+    ("attack5: an added name and =>", "x-auth! => S", "x-auth! => ***"),
+    ("attack5: an added name after a word", "my clé_api: S", "my clé_api: ***"),
+    ("attack5: a longer word is not the added name", "clé_apis=S", "clé_apis=S"),
+    ("attack5: an added name's word alone stays", "auth! S", "auth! S"),
+]
+
+
+def test_attack5_names_added_beyond_the_alphabet_mask_in_text() -> None:
+    """Names added with letters beyond ASCII or punctuation mask in text, as keys do."""
+    rows = [(text, expected) for _, text, expected in ADDED_ROWS]
+    script = (
+        "import errorkit\n"
+        "errorkit.add_sensitive_keys('clé_api', 'Ünïcode_Kéy', 'X-AUTH!')\n"
+        f"rows = {rows!r}\n"
+        "for text, expected in rows:\n"
+        "    once = errorkit.redact_text(text)\n"
+        "    assert once == expected, (text, once)\n"
+        "    assert errorkit.redact_text(once) == once, text\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
 def test_attack_adding_many_names_stays_cheap() -> None:
     """Hundreds of names added one call at a time, then a text read: the names all mask.
 
@@ -911,3 +1121,15 @@ def test_attack_adding_many_names_stays_cheap() -> None:
         "assert errorkit.redact_text(text).count('=***') == 400\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
+def test_attack5_truncation_through_a_pem_footer_is_stable() -> None:
+    """A message cut inside a private key's footer reads the same after a second pass."""
+    from errorkit.safety import safe_text
+
+    big = "x" * 8124 + " " + PEM + " tail"
+    once = safe_text(big)
+    assert "MIIEpAIBAAKCAQEA" not in once
+    assert safe_text(once) == once
+    error = errorkit.Error("m", details={"d": big})
+    assert errorkit.Error.from_dict(error.to_dict()).to_dict() == error.to_dict()

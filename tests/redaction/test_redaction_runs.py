@@ -4,8 +4,10 @@ Each run path (``_Reader._pairs``: same-name pairs in a row; ``_Reader._auth_par
 auth-param list; ``_Reader._repeated``: the same
 header line or pair of a name of words again and again; ``_Reader._quiet_run``: a refused
 run of pairs whose values hold no trigger; ``_Reader._plain_urls``: a stretch of URLs with
-no secret; ``_is_header_line``: a header line skips the pair rule's run it would refuse) is
-checked
+no secret; ``_is_header_line``: a header line skips the pair rule's run it would refuse;
+``_sensitive_params``: a URL's parameters left unread when none can hold a secret;
+``_Reader._pair_run``: a run's values checked for a next pair's name only where one can
+be) is checked
 twice: its output equals the reading with the path turned off, on thousands of generated
 texts that mix the shapes, and it is used where it should be (the general rule is entered a
 few times, not once per pair).
@@ -42,6 +44,8 @@ _NAMES = [
     "sk-x key",
     "Invalid API key",
     "-----BEGIN key",
+    "api_key",
+    "x API",
 ]
 _SEPARATORS = ["=", ": ", ":", " = ", "=>", "->", ":  ", ": \t", ":\t"]
 _VALUES = [
@@ -70,8 +74,10 @@ _VALUES = [
     "a b",
     "p@ss",
     "*",
+    "a\\nb",
+    "x api_key",
 ]
-_GAPS = [" ", "\n", "\r\n", "&", ";", ", ", "\t", "", "  ", " \n "]
+_GAPS = [" ", "\n", "\r\n", "&", ";", ", ", "\t", "", "  ", " \n ", "\\n", " \xa0"]
 _BETWEEN = [
     "prose ",
     "https://h/?token=x ",
@@ -99,6 +105,9 @@ _URL_ITEMS = [
     "sk-" + "a" * 24,
     "key=v",
     "https://Пароль.h",
+    "https://h/?a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&token=x&j=//u:p@h",
+    "https://h/?a=1?b=2#c=3&d=4&amp;e=5&f=6&g=7&h=8&i=9&j=%74oken",
+    "https://h/?a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=//h&k=(sig=x",
 ]
 _URL_GAPS = [",", ";", "&", ", ", ""]
 
@@ -149,6 +158,16 @@ def _auth_params_off(self: Any, start: int) -> int:
     return result
 
 
+def _sensitive_params_off(url: str, pos: int, patterns: Any) -> bool:
+    """``_sensitive_params`` turned off: every parameter of a URL is read one by one."""
+    return True
+
+
+def _pair_run_checked(self: Any, start: int) -> Any:
+    """``_pair_run`` without its shortcut: every bare value of the run checked in the match."""
+    return self.patterns.pair_run_checked.match(self.text, start)
+
+
 def _header_line_off(lower: str, start: int) -> bool:
     """``_is_header_line`` turned off: the pair rule reads every run."""
     return False
@@ -160,6 +179,8 @@ _PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "header_line": (redaction, "_is_header_line", _header_line_off),
     "plain_urls": (redaction._Reader, "_plain_urls", _plain_urls_off),
     "auth_params": (redaction._Reader, "_auth_params", _auth_params_off),
+    "sensitive_params": (redaction, "_sensitive_params", _sensitive_params_off),
+    "pair_run_checked": (redaction._Reader, "_pair_run", _pair_run_checked),
 }
 
 
@@ -331,3 +352,19 @@ def test_an_auth_param_list_masks_each_distinct_value_once(monkeypatch: pytest.M
     text = "Digest " + 'nonce="n", ' * 400
     assert redaction._redact_text(text) == "Digest " + 'nonce="***", ' * 400
     assert calls == 1
+
+
+def test_a_url_of_many_plain_parameters_is_read_once_in_c(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A URL of 400 parameters, none sensitive, has its parameter names looked up once each."""
+    calls = 0
+    original = redaction._is_sensitive_param
+
+    def counted(name: str) -> bool:
+        nonlocal calls
+        calls += 1
+        return original(name)
+
+    monkeypatch.setattr(redaction, "_is_sensitive_param", counted)
+    text = "https://h/" + "?a=1&b=2" * 200 + " token=x"
+    assert redaction._redact_text(text) == text.replace("token=x", "token=***")
+    assert calls <= 8 + 2
