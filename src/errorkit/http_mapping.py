@@ -650,18 +650,8 @@ def _httpx_error(response: Any, message: str | None, provider: str | None) -> AP
                 if len(_CONTENT_MESSAGES) >= _MAX_LAYOUTS:
                     _CONTENT_MESSAGES.clear()
                 _remember(_CONTENT_MESSAGES, content, text, table)
-    if not text and cls is APIError:
-        text = f"HTTP {status} error"
-    build: Callable[..., APIError] = cls
-    return build(
-        text or None,
-        status_code=status,
-        response_body=body,
-        request_method=method,
-        request_url=url,
-        request_id=request_id,
-        retry_after=retry_after,
-        provider=provider,
+    return _mapped(
+        cls, status, text, request_id, retry_after, None, body, method, url, None, None, provider
     )
 
 
