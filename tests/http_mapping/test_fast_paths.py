@@ -409,6 +409,17 @@ def general_reading(response: httpx.Response) -> tuple[Any, Any, Any, Any]:
     return method, url, headers, http_mapping._response_body(response)
 
 
+def general_error(status: int, response: httpx.Response) -> APIError:
+    """The error the general reading of ``response`` gives, past every fast path."""
+    method, url, found, decoded = general_reading(response)
+    general = http_mapping._problem_error(status, found, decoded, None, method, url, None)
+    if general is None:
+        general = error_for_status(
+            status, headers=found, response_body=decoded, request_method=method, request_url=url
+        )
+    return general
+
+
 _URL_TEXTS = [
     "https://api.example.com/v1/chat/completions?model=gpt-4o&stream=false",
     "https://user:pass@api.example.com:8443/v1/x?token=abc#frag",
@@ -476,17 +487,7 @@ def test_an_httpx_response_reads_as_the_general_helpers_read_it(
         response = httpx.Response(status, **kwargs)
         reading = http_mapping._read_httpx(response)
         assert reading == general_reading(response)
-        method, url, found, decoded = general_reading(response)
-        general = http_mapping._problem_error(status, found, decoded, None, method, url, None)
-        if general is None:
-            general = error_for_status(
-                status,
-                headers=found,
-                response_body=decoded,
-                request_method=method,
-                request_url=url,
-            )
-        same_error(error_from_response(response), general)
+        same_error(error_from_response(response), general_error(status, response))
 
 
 _MESSAGE_VALUES = st.one_of(
@@ -626,17 +627,7 @@ def test_any_httpx_response_gives_the_error_of_the_general_reading(
         kwargs["json"] = body
     for _ in range(2):
         response = httpx.Response(status, **kwargs)
-        method, url, found, decoded = general_reading(response)
-        general = http_mapping._problem_error(status, found, decoded, None, method, url, None)
-        if general is None:
-            general = error_for_status(
-                status,
-                headers=found,
-                response_body=decoded,
-                request_method=method,
-                request_url=url,
-            )
-        same_error(error_from_response(response), general)
+        same_error(error_from_response(response), general_error(status, response))
 
 
 def test_a_remembered_httpx_body_message_is_masked_once_its_name_is_sensitive() -> None:
