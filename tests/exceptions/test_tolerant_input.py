@@ -248,8 +248,8 @@ PLANTED = "hunter2"
 """The secret each hostile value carries where it has any text."""
 
 
-class _Uncomparable:
-    """An object whose ``==``, ``!=`` and ``hash()`` raise; its repr holds a secret."""
+class _Incomparable:
+    """A base whose ``==``, ``!=`` and ``hash()`` raise."""
 
     def __eq__(self, other: object) -> bool:
         raise RuntimeError("no eq")
@@ -259,6 +259,10 @@ class _Uncomparable:
 
     def __hash__(self) -> int:
         raise RuntimeError("no hash")
+
+
+class _Uncomparable(_Incomparable):
+    """An object whose ``==``, ``!=`` and ``hash()`` raise; its repr holds a secret."""
 
     def __repr__(self) -> str:
         return f"password={PLANTED}"
@@ -359,7 +363,7 @@ class _HostileList(list[Any]):
         raise RuntimeError("no getitem")
 
 
-class _HostileStr(str):
+class _HostileStr(_Incomparable, str):
     """A text holding a secret whose repr, comparisons, hash, format, strip and lower raise.
 
     ``int()`` of a text that is not a number builds its error message with ``repr``, so a
@@ -368,15 +372,6 @@ class _HostileStr(str):
 
     def __repr__(self) -> str:
         raise RuntimeError("no repr")
-
-    def __eq__(self, other: object) -> bool:
-        raise RuntimeError("no eq")
-
-    def __ne__(self, other: object) -> bool:
-        raise RuntimeError("no ne")
-
-    def __hash__(self) -> int:
-        raise RuntimeError("no hash")
 
     def __format__(self, spec: str) -> str:
         raise RuntimeError("no format")
