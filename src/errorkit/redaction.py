@@ -59,18 +59,20 @@ the very same object.
 from __future__ import annotations
 
 import _thread
-from collections import deque
 
 from errorkit._coerce import MASKED as _TEXT_CACHE
 from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 
 # Not imported from typing: at run time this module imports nothing but ``_thread``,
-# ``collections`` (which ``re`` loads too) and ``errorkit._coerce`` (and ``re``, on first use).
+# ``_collections`` and ``errorkit._coerce`` (and ``re``, on first use).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
+    from collections import deque
     from collections.abc import Callable
     from typing import Any, Final
+else:  # the same deque, without importing ``collections``
+    from _collections import deque
 
 __all__ = [
     "CREDENTIAL_SHAPES",
