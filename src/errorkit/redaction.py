@@ -1127,6 +1127,7 @@ class _Reader:
 
     __slots__ = (
         "checked_end",
+        "fragment",
         "last",
         "lower",
         "out",
@@ -1157,6 +1158,8 @@ class _Reader:
         self.plain_span = 0  # where the last stretch tested for ``_plain_urls`` ends
         self.checked_end = 0  # where the last run of pairs ``_pair_run`` checked ends
         self.run_end = 0  # where the last run of name characters read ends
+        # The URL end, start and result of the last search for a fragment's "#" in a URL.
+        self.fragment = (-1, 0, -1)
         # The name and end of the last run of same-name pairs the pair rule refused (a
         # header's name, a name that is not sensitive): a later trigger of that name inside
         # the run would match the rest of it only to refuse it again.
@@ -1888,7 +1891,7 @@ class _Reader:
         text, patterns = self.text, self.patterns
         limit = len(text)
         if self.url_start <= start < self.url_end:
-            fragment = text.find("#", start, self.url_end)
+            fragment = self._fragment(start)
             limit = self.url_end if fragment < 0 else fragment
         # Read no further than one character past the limit: what lies beyond is cut off
         # anyway, and a value of each of many parameters must not read to the text's end.
@@ -1902,6 +1905,19 @@ class _Reader:
                 break
             pos = _bracket_end(text, pos, patterns, stop)  # a group holding groups or quotes
         return min(pos, limit)
+
+    def _fragment(self, start: int) -> int:
+        """Return the first ``#`` in the URL just read at or after ``start`` (-1 for none).
+
+        The values of a URL's many parameters ask in turn, each from further on: the answer
+        found for an earlier start stands while it lies at or after this one (no ``#`` lies
+        between), so the URL is searched once, not once per value.
+        """
+        end, searched, found = self.fragment
+        if end != self.url_end or start < searched or 0 <= found < start:
+            found = self.text.find("#", start, self.url_end)
+            self.fragment = (self.url_end, start, found)
+        return found
 
     def _is_next_name(self, start: int, end: int, after: int) -> bool:
         """Tell whether a value is the sensitive name of the next pair ("token: password=x")."""
