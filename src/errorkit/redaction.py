@@ -446,7 +446,11 @@ class _Patterns:
         "triggers",
         "url_cut",
         "url_end",
+        "url_pair",
+        "url_pair_run",
+        "url_pair_value",
         "url_param",
+        "url_param_runs",
         "url_params",
         "url_start",
         "value_end",
@@ -553,6 +557,18 @@ class _Patterns:
         self.url_param: re.Pattern[str] = re.compile(r"([^=?#&]*)=")
         self.url_params: re.Pattern[str] = re.compile(r"(?:[?#]|&(?:amp;)?)([^=?#&]*)=")
         self.value_end: re.Pattern[str] = re.compile(r"[&#]")
+        # A run of a URL's parameters of one name, each value plain and ended by "&" or "#"
+        # (see ``_Reader._url_pairs``); one of them, its value a group; the same, masked.
+        url_pair = r"[A-Za-z0-9_.\-]{1,128}="
+        url_value = r"[A-Za-z0-9_.~%+]+"
+        after = "(?:&amp;|[&#])"
+        self.url_pair_run: re.Pattern[str] = re.compile(
+            rf"(?P<name>{url_pair[:-1]})={url_value}{after}(?:(?P=name)={url_value}{after})*"
+        )
+        self.url_pair_value: re.Pattern[str] = re.compile(rf"{url_pair}({url_value}){after}")
+        # Per name, the patterns of ``_same_params``.
+        self.url_param_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+        self.url_pair: re.Pattern[str] = re.compile(rf"(?<==){url_value}(?=[&#]|\Z)")
         scheme = r"[A-Za-z][A-Za-z0-9+.\-]*://"
         self.item_cut: re.Pattern[str] = re.compile(
             rf"[,;&](?={scheme}|([A-Za-z0-9_.\-]{{1,128}})[ \t]*[=:])"
@@ -961,6 +977,7 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
             pos = len(url) if value_end is None else value_end.start()
             if pos > param.end() and not _is_masked(url[param.end() : pos]):
                 spans.append((param.end(), pos))
+                pos = _same_params(url, pos, param.group(1), spans, patterns)
             continue
         plain += 1
         if param is not None and url.startswith("//", param.end()):
@@ -977,6 +994,35 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
         else:
             joined.append((first, last))
     return [(offset + first, offset + last) for first, last in joined]
+
+
+def _same_params(
+    url: str, pos: int, name: str, spans: list[tuple[int, int]], patterns: _Patterns
+) -> int:
+    """Read at once the parameters of the sensitive ``name`` that follow at ``pos``.
+
+    Each one (``&name=``, ``&amp;name=`` or ``#name=`` and a value up to the next ``&`` or
+    ``#``, not empty, with no ``*``, quote or backslash, so not masked) is read as the
+    loop of ``_url_secrets`` reads it: its value is a secret. Their spans are added, found
+    in C, and where the reading goes on is returned (``pos`` when none follows).
+    """
+    found = patterns.url_param_runs.get(name)
+    if found is None:
+        import re
+
+        one = rf"(?:&amp;|&(?!amp;)|#){re.escape(name)}=([^&#*\"'`\\]+)(?=[&#]|\Z)"
+        found = (re.compile(f"(?:{one})+"), re.compile(one))
+        if len(patterns.url_param_runs) >= 64:
+            patterns.url_param_runs.clear()
+        patterns.url_param_runs[name] = found
+    runs, param = found
+    run = runs.match(url, pos)
+    if run is None:
+        return pos
+    from operator import methodcaller
+
+    spans += map(methodcaller("span", 1), param.finditer(url, pos, run.end()))
+    return run.end()
 
 
 def _sensitive_params(url: str, pos: int, patterns: _Patterns) -> bool:
@@ -1423,6 +1469,10 @@ class _Reader:
         while start > self.last and text[start - 1] in _NAME_CHARS:
             start -= 1
         start = _escape_end(text, start, at)
+        if self.pending and self.url_start <= start < self.url_end:
+            masked = self._url_pairs(start)
+            if masked is not None:
+                return masked
         pairs: re.Match[str] | None = None
         quiet: tuple[int, str] | None = None
         if start >= self.last and start >= self.url_end and not self._refused(start):
@@ -1484,6 +1534,56 @@ class _Reader:
         if quiet is not None:
             return self._quiet_run(*quiet, after)
         return after
+
+    def _url_pairs(self, start: int) -> int | None:
+        """Mask at once a run of a URL's parameters of one sensitive name; None for no run.
+
+        Inside a URL read, ``name=value`` pairs of one sensitive name in a row, each value
+        plain (no quote, bracket, space, ``-``, ``*`` or separator in it) and ended by ``&``,
+        ``&amp;`` or ``#`` (``&token=a&token=b#token=c``), are each read by the pair rule as the URL
+        reading read them: the value, to the ``&`` or ``#``, is masked, joined with the URL
+        secret waiting there, which is that very span. When the secrets waiting are those
+        spans, they are written at once, in C; else (and for a name a header's, a name or a
+        value holding another rule's trigger) the pairs are left to the pair rule.
+        """
+        text, patterns = self.text, self.patterns
+        if patterns.wide_tail is not None:
+            return None
+        found = patterns.url_pair_run.match(text, start, self.url_end)
+        if found is None:
+            return None
+        name = found.group("name")
+        end = found.end()
+        lowered = text[start:end].lower()
+        if (
+            name.lower() in HEADER_NAMES
+            or not _is_sensitive_name(name)
+            or any(trigger in lowered for trigger in patterns.other_triggers)
+        ):
+            return None
+        from itertools import islice
+        from operator import methodcaller
+
+        pending = self.pending
+        while pending and pending[0][1] < start:  # the URL secrets before the pairs
+            self._write(*pending.popleft())
+        spans = list(
+            map(methodcaller("span", 1), patterns.url_pair_value.finditer(text, start, end))
+        )
+        count = len(spans)
+        if (
+            len(pending) < count
+            or list(islice(pending, count)) != spans
+            or (len(pending) > count and pending[count][0] <= spans[-1][1])
+        ):
+            return None
+        for _ in range(count):
+            pending.popleft()
+        end = spans[-1][1]  # the last value's end
+        self.out += (text[self.last : start], patterns.url_pair.sub(REDACTED, text[start:end]))
+        self.last = end
+        self.run_end = spans[-1][0] - 1  # the last name's end, as the pair rule's reading sets it
+        return end
 
     def _wide_name(self, at: int) -> int | None:
         """An added name beyond the name alphabet (``clé_api``, ``X-AUTH!``) and its pair.
