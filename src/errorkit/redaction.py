@@ -417,6 +417,7 @@ class _Patterns:
         "name_gap",
         "name_in_word",
         "name_run",
+        "named_run",
         "names",
         "no_search",
         "other_triggers",
@@ -557,6 +558,10 @@ class _Patterns:
         self.url_param: re.Pattern[str] = re.compile(r"([^=?#&]*)=")
         self.url_params: re.Pattern[str] = re.compile(r"(?:[?#]|&(?:amp;)?)([^=?#&]*)=")
         self.value_end: re.Pattern[str] = re.compile(r"[&#]")
+        # The same pair, empty, again and again: a name, ":" and spacing (``_named_run``).
+        self.named_run: re.Pattern[str] = re.compile(
+            r"(?P<unit>(?P<name>[A-Za-z0-9_]{1,128}):(?P<gap>[ \t\r\n]+))(?P=unit)+"
+        )
         # A run of a URL's parameters of one name, each value plain and ended by "&" or "#"
         # (see ``_Reader._url_pairs``); one of them, its value a group; the same, masked.
         url_pair = r"[A-Za-z0-9_.\-]{1,128}="
@@ -1473,6 +1478,10 @@ class _Reader:
             masked = self._url_pairs(start)
             if masked is not None:
                 return masked
+        elif not self.pending and start >= self.url_end and start >= self.refused[1]:
+            named = self._named_run(start)
+            if named is not None:
+                return named
         pairs: re.Match[str] | None = None
         quiet: tuple[int, str] | None = None
         if start >= self.last and start >= self.url_end and not self._refused(start):
@@ -1584,6 +1593,35 @@ class _Reader:
         self.last = end
         self.run_end = spans[-1][0] - 1  # the last name's end, as the pair rule's reading sets it
         return end
+
+    def _named_run(self, start: int) -> int | None:
+        """Skip a run of pairs each empty, its value the next pair's name; None for no run.
+
+        ``token: token: token: x`` or ``secret:`` lines: the same unit again and again, a
+        name listed (a word, no header's), ``:`` and spacing. The pair rule reads each
+        unit's value as the next unit's name (``_next_pair``), so it masks nothing and goes
+        on at the next unit, each time the same way, whatever stood before the first. The
+        reading goes on at the last unit, read as the general path reads it (what follows
+        it may be its value). Found in C, its name checked once.
+        """
+        patterns = self.patterns
+        if patterns.wide_tail is not None:
+            return None
+        found = patterns.named_run.match(self.text, start)
+        if found is None:
+            return None
+        name, unit = found.group("name", "unit")
+        lowered = (unit + unit).lower()
+        if (
+            name.lower() in HEADER_NAMES
+            or not _is_listed(name)
+            or not _is_sensitive_name(name)
+            or any(trigger in lowered for trigger in patterns.other_triggers)
+        ):
+            return None
+        last = found.end() - len(unit)  # where the last unit starts
+        self.run_end = last - len(unit) + len(name)  # as the reading of the one before sets it
+        return last
 
     def _wide_name(self, at: int) -> int | None:
         """An added name beyond the name alphabet (``clé_api``, ``X-AUTH!``) and its pair.

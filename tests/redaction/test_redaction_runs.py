@@ -138,6 +138,18 @@ def _url_run(rng: random.Random) -> str:
     return "".join(parts)
 
 
+_CHAIN_NAMES = ["token", "secret", "Token", "cookie", "tokens", "pwd", "my_token", "x", "sk"]
+_CHAIN_GAPS = [" ", "\n", "\r\n", "  ", "\t", " \n"]
+_CHAIN_ENDS = ["", "S", " ", "//x", "token: S", "=x", "'q'", "\\n", "sk-" + "a" * 24]
+
+
+def _chain(rng: random.Random) -> str:
+    """A pair again and again with an empty value (``token: token: ``), then an ending."""
+    unit = rng.choice(_CHAIN_NAMES) + ":" + rng.choice(_CHAIN_GAPS)
+    lead = rng.choice(["", "a", "\\", " ", "https://h/?token=x "])
+    return lead + unit * rng.randint(1, 6) + rng.choice(_CHAIN_ENDS)
+
+
 def _texts(count: int, seed: int) -> Iterator[str]:
     """Texts of runs: a name, separator and value repeated (or with other values), mixed."""
     rng = random.Random(seed)
@@ -155,6 +167,8 @@ def _texts(count: int, seed: int) -> Iterator[str]:
                 parts.append(_url_list(rng))
             if rng.random() < 0.3:
                 parts.append(_url_run(rng))
+            if rng.random() < 0.3:
+                parts.append(_chain(rng))
         yield "".join(parts)
 
 
@@ -199,6 +213,11 @@ def _same_params_off(url: str, pos: int, name: str, spans: Any, patterns: Any) -
     return pos
 
 
+def _named_run_off(self: Any, start: int) -> int | None:
+    """``_named_run`` turned off: the pair rule reads each empty pair of a chain."""
+    return None
+
+
 def _header_line_off(lower: str, start: int) -> bool:
     """``_is_header_line`` turned off: the pair rule reads every run."""
     return False
@@ -214,6 +233,7 @@ _PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "pair_run_checked": (redaction._Reader, "_pair_run", _pair_run_checked),
     "url_pairs": (redaction._Reader, "_url_pairs", _url_pairs_off),
     "same_params": (redaction, "_same_params", _same_params_off),
+    "named_run": (redaction._Reader, "_named_run", _named_run_off),
 }
 
 
@@ -242,7 +262,17 @@ def test_a_run_path_reads_as_the_general_path(path: str, monkeypatch: pytest.Mon
 
 def test_the_generated_texts_reach_every_run_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """The generated texts take each run path many times, so the comparison above tests it."""
-    calls = dict.fromkeys(["_repeated", "_quiet_run", "_plain_urls", "_pairs", "_url_pairs"], 0)
+    calls = dict.fromkeys(
+        [
+            "_repeated",
+            "_quiet_run",
+            "_plain_urls",
+            "_pairs",
+            "_url_pairs",
+            "_named_run",
+        ],
+        0,
+    )
     for name in calls:
         original = getattr(redaction._Reader, name)
 
@@ -457,3 +487,22 @@ def test_url_run_rows(text: str, expected: str) -> None:
     """A URL's runs of one parameter that end, or hold a shape another rule reads, mask so."""
     assert redaction._redact_text(text) == expected
     assert redaction.redact_text(expected) == expected
+
+
+@pytest.mark.parametrize("unit", ["token: ", "secret:\n", "pwd:\r\n"])
+def test_a_chain_of_empty_pairs_is_skipped_at_once(
+    unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 empty pairs, each value the next one's name: the pair rule reads a few of them."""
+    calls = 0
+    original = redaction._Reader._pair
+
+    def counted(self: Any, separator: int, name: str | None, name_start: int) -> int | None:
+        nonlocal calls
+        calls += 1
+        return original(self, separator, name, name_start)
+
+    monkeypatch.setattr(redaction._Reader, "_pair", counted)
+    assert redaction._redact_text(unit * 400) == unit * 400
+    assert redaction._redact_text(unit * 400 + "S") == unit * 400 + "***"
+    assert calls <= 4
