@@ -562,18 +562,20 @@ class _Patterns:
         self.named_run: re.Pattern[str] = re.compile(
             r"(?P<unit>(?P<name>[A-Za-z0-9_]{1,128}):(?P<gap>[ \t\r\n]+))(?P=unit)+"
         )
-        # A run of a URL's parameters of one name, each value plain and ended by "&" or "#"
-        # (see ``_Reader._url_pairs``); one of them, its value a group; the same, masked.
+        # A run of a URL's parameters of one name, each value plain and ended by "&",
+        # "&amp;" or "#", or brackets opened and never closed, then "#" (see
+        # ``_Reader._url_pairs``); one of them, its value a group; the same, masked.
         url_pair = r"[A-Za-z0-9_.\-]{1,128}="
-        url_value = r"[A-Za-z0-9_.~%+]+"
-        after = "(?:&amp;|[&#])"
+        plain = r"[A-Za-z0-9_.~%+]"
+        url_value = rf"{plain}+|[\[({{][\[({{]*{plain}*"  # no closing bracket in it
+        value_after = rf"(?:{plain}+(?:&amp;|[&#])|[\[({{][\[({{]*{plain}*#)"
         self.url_pair_run: re.Pattern[str] = re.compile(
-            rf"(?P<name>{url_pair[:-1]})={url_value}{after}(?:(?P=name)={url_value}{after})*"
+            rf"(?P<name>{url_pair[:-1]})={value_after}(?:(?P=name)={value_after})*"
         )
-        self.url_pair_value: re.Pattern[str] = re.compile(rf"{url_pair}({url_value}){after}")
+        self.url_pair_value: re.Pattern[str] = re.compile(rf"{url_pair}({url_value})(?:&amp;|[&#])")
         # Per name, the patterns of ``_same_params``.
         self.url_param_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
-        self.url_pair: re.Pattern[str] = re.compile(rf"(?<==){url_value}(?=[&#]|\Z)")
+        self.url_pair: re.Pattern[str] = re.compile(rf"(?<==)(?:{url_value})(?=[&#]|\Z)")
         scheme = r"[A-Za-z][A-Za-z0-9+.\-]*://"
         self.item_cut: re.Pattern[str] = re.compile(
             rf"[,;&](?={scheme}|([A-Za-z0-9_.\-]{{1,128}})[ \t]*[=:])"
