@@ -560,7 +560,8 @@ class _Patterns:
         self.value_end: re.Pattern[str] = re.compile(r"[&#]")
         # The same pair, empty, again and again: a name, ":" and spacing (``_named_run``).
         self.named_run: re.Pattern[str] = re.compile(
-            r"(?P<unit>(?P<name>[A-Za-z0-9_]{1,128}):(?P<gap>[ \t\r\n]+))(?P=unit)+"
+            r"(?P<unit>(?P<name>[A-Za-z0-9_]{1,128}(?: [A-Za-z0-9_]{1,128}){0,2})"
+            r":(?P<gap>[ \t\r\n]+))(?P=unit)+"
         )
         # A run of a URL's parameters of one name, each value plain and ended by "&",
         # "&amp;" or "#", or brackets opened and never closed, then "#" (see
@@ -1599,23 +1600,30 @@ class _Reader:
     def _named_run(self, start: int) -> int | None:
         """Skip a run of pairs each empty, its value the next pair's name; None for no run.
 
-        ``token: token: token: x`` or ``secret:`` lines: the same unit again and again, a
-        name listed (a word, no header's), ``:`` and spacing. The pair rule reads each
+        ``token: token: token: x``, ``secret:`` lines or ``x api key: x api key: ``: the
+        same unit again and again, a name listed (one to three words one space apart, no
+        header's, no scheme word before its last), ``:`` and spacing. The pair rule reads each
         unit's value as the next unit's name (``_next_pair``), so it masks nothing and goes
         on at the next unit, each time the same way, whatever stood before the first. The
         reading goes on at the last unit, read as the general path reads it (what follows
         it may be its value). Found in C, its name checked once.
         """
-        patterns = self.patterns
+        text, patterns = self.text, self.patterns
         if patterns.wide_tail is not None:
             return None
-        found = patterns.named_run.match(self.text, start)
-        if found is None:
+        found = None
+        for first in self._words_before(start):  # the name may start a word or two before
+            found = patterns.named_run.match(text, first)
+            if found is not None and start < found.end("name"):
+                break
+        else:
             return None
         name, unit = found.group("name", "unit")
         lowered = (unit + unit).lower()
+        words = name.lower().split()
         if (
-            name.lower() in HEADER_NAMES
+            any(word in HEADER_NAMES or word in SCHEME_WORDS for word in words[:-1])
+            or words[-1] in HEADER_NAMES
             or not _is_listed(name)
             or not _is_sensitive_name(name)
             or any(trigger in lowered for trigger in patterns.other_triggers)
@@ -1624,6 +1632,25 @@ class _Reader:
         last = found.end() - len(unit)  # where the last unit starts
         self.run_end = last - len(unit) + len(name)  # as the reading of the one before sets it
         return last
+
+    def _words_before(self, start: int) -> list[int]:
+        """Where the word at ``start`` and the one or two before it (one space apart) start.
+
+        The earliest first; none reaches before the text read.
+        """
+        text = self.text
+        starts = [start]
+        for _ in range(_NAME_WORDS - 1):
+            end = starts[0] - 1
+            if end <= self.last or text[end] != " ":
+                break
+            first = end
+            while first > self.last and text[first - 1] in _WORD_CHARS:
+                first -= 1
+            if first == end:
+                break
+            starts.insert(0, first)
+        return starts
 
     def _wide_name(self, at: int) -> int | None:
         """An added name beyond the name alphabet (``clé_api``, ``X-AUTH!``) and its pair.

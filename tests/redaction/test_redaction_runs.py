@@ -154,7 +154,11 @@ def _url_run(rng: random.Random) -> str:
     return "".join(parts)
 
 
-_CHAIN_NAMES = ["token", "secret", "Token", "cookie", "tokens", "pwd", "my_token", "x", "sk"]
+_CHAIN_NAMES = [
+    *["token", "secret", "Token", "cookie", "tokens", "pwd", "my_token", "x", "sk"],
+    *["x api key", "API key", "Session ID", "my secret", "x API", "key", "api token"],
+    *["basic auth", "x cookie", "a b c d", "Invalid API key"],
+]
 _CHAIN_GAPS = [" ", "\n", "\r\n", "  ", "\t", " \n"]
 _CHAIN_ENDS = ["", "S", " ", "//x", "token: S", "=x", "'q'", "\\n", "sk-" + "a" * 24]
 
@@ -505,7 +509,7 @@ def test_url_run_rows(text: str, expected: str) -> None:
     assert redaction.redact_text(expected) == expected
 
 
-@pytest.mark.parametrize("unit", ["token: ", "secret:\n", "pwd:\r\n"])
+@pytest.mark.parametrize("unit", ["token: ", "secret:\n", "pwd:\r\n", "x api key: "])
 def test_a_chain_of_empty_pairs_is_skipped_at_once(
     unit: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
