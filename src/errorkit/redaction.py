@@ -1579,9 +1579,8 @@ class _Reader:
         pending = self.pending
         while pending and pending[0][1] < start:  # the URL secrets before the pairs
             self._write(*pending.popleft())
-        spans = list(
-            map(methodcaller("span", 1), patterns.url_pair_value.finditer(text, start, end))
-        )
+        found_spans = patterns.url_pair_value.finditer(text, start, end)
+        spans: list[tuple[int, int]] = list(map(methodcaller("span", 1), found_spans))
         count = len(spans)
         if (
             len(pending) < count
