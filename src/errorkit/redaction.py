@@ -419,6 +419,7 @@ class _Patterns:
         "name_gap",
         "name_in_word",
         "name_run",
+        "named_run",
         "names",
         "no_search",
         "other_triggers",
@@ -448,7 +449,11 @@ class _Patterns:
         "triggers",
         "url_cut",
         "url_end",
+        "url_pair",
+        "url_pair_run",
+        "url_pair_value",
         "url_param",
+        "url_param_runs",
         "url_params",
         "url_start",
         "value_end",
@@ -555,6 +560,25 @@ class _Patterns:
         self.url_param: re.Pattern[str] = re.compile(r"([^=?#&]*)=")
         self.url_params: re.Pattern[str] = re.compile(r"(?:[?#]|&(?:amp;)?)([^=?#&]*)=")
         self.value_end: re.Pattern[str] = re.compile(r"[&#]")
+        # The same pair, empty, again and again: a name, ":" and spacing (``_named_run``).
+        self.named_run: re.Pattern[str] = re.compile(
+            r"(?P<unit>(?P<name>[A-Za-z0-9_]{1,128}(?: [A-Za-z0-9_]{1,128}){0,2})"
+            r":(?P<gap>[ \t\r\n]+))(?P=unit)+"
+        )
+        # A run of a URL's parameters of one name, each value plain and ended by "&",
+        # "&amp;" or "#", or brackets opened and never closed, then "#" (see
+        # ``_Reader._url_pairs``); one of them, its value a group; the same, masked.
+        url_pair = r"[A-Za-z0-9_.\-]{1,128}="
+        plain = r"[A-Za-z0-9_.~%+]"
+        url_value = rf"{plain}+|[\[({{][\[({{]*{plain}*"  # no closing bracket in it
+        value_after = rf"(?:{plain}+(?:&amp;|[&#])|[\[({{][\[({{]*{plain}*#)"
+        self.url_pair_run: re.Pattern[str] = re.compile(
+            rf"(?P<name>{url_pair[:-1]})={value_after}(?:(?P=name)={value_after})*"
+        )
+        self.url_pair_value: re.Pattern[str] = re.compile(rf"{url_pair}({url_value})(?:&amp;|[&#])")
+        # Per name, the patterns of ``_same_params``.
+        self.url_param_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+        self.url_pair: re.Pattern[str] = re.compile(rf"(?<==)(?:{url_value})(?=[&#]|\Z)")
         scheme = r"[A-Za-z][A-Za-z0-9+.\-]*://"
         self.item_cut: re.Pattern[str] = re.compile(
             rf"[,;&](?={scheme}|([A-Za-z0-9_.\-]{{1,128}})[ \t]*[=:])"
@@ -963,6 +987,7 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
             pos = len(url) if value_end is None else value_end.start()
             if pos > param.end() and not _is_masked(url[param.end() : pos]):
                 spans.append((param.end(), pos))
+                pos = _same_params(url, pos, param.group(1), spans, patterns)
             continue
         plain += 1
         if param is not None and url.startswith("//", param.end()):
@@ -979,6 +1004,35 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
         else:
             joined.append((first, last))
     return [(offset + first, offset + last) for first, last in joined]
+
+
+def _same_params(
+    url: str, pos: int, name: str, spans: list[tuple[int, int]], patterns: _Patterns
+) -> int:
+    """Read at once the parameters of the sensitive ``name`` that follow at ``pos``.
+
+    Each one (``&name=``, ``&amp;name=`` or ``#name=`` and a value up to the next ``&`` or
+    ``#``, not empty, with no ``*``, quote or backslash, so not masked) is read as the
+    loop of ``_url_secrets`` reads it: its value is a secret. Their spans are added, found
+    in C, and where the reading goes on is returned (``pos`` when none follows).
+    """
+    found = patterns.url_param_runs.get(name)
+    if found is None:
+        import re
+
+        one = rf"(?:&amp;|&(?!amp;)|#){re.escape(name)}=([^&#*\"'`\\]+)(?=[&#]|\Z)"
+        found = (re.compile(f"(?:{one})+"), re.compile(one))
+        if len(patterns.url_param_runs) >= 64:
+            patterns.url_param_runs.clear()
+        patterns.url_param_runs[name] = found
+    runs, param = found
+    run = runs.match(url, pos)
+    if run is None:
+        return pos
+    from operator import methodcaller
+
+    spans += map(methodcaller("span", 1), param.finditer(url, pos, run.end()))
+    return run.end()
 
 
 def _sensitive_params(url: str, pos: int, patterns: _Patterns) -> bool:
@@ -1129,6 +1183,7 @@ class _Reader:
 
     __slots__ = (
         "checked_end",
+        "fragment",
         "last",
         "lower",
         "out",
@@ -1159,6 +1214,8 @@ class _Reader:
         self.plain_span = 0  # where the last stretch tested for ``_plain_urls`` ends
         self.checked_end = 0  # where the last run of pairs ``_pair_run`` checked ends
         self.run_end = 0  # where the last run of name characters read ends
+        # The URL end, start and result of the last search for a fragment's "#" in a URL.
+        self.fragment = (-1, 0, -1)
         # The name and end of the last run of same-name pairs the pair rule refused (a
         # header's name, a name that is not sensitive): a later trigger of that name inside
         # the run would match the rest of it only to refuse it again.
@@ -1422,6 +1479,14 @@ class _Reader:
         while start > self.last and text[start - 1] in _NAME_CHARS:
             start -= 1
         start = _escape_end(text, start, at)
+        if self.pending and self.url_start <= start < self.url_end:
+            masked = self._url_pairs(start)
+            if masked is not None:
+                return masked
+        elif not self.pending and start >= self.url_end and start >= self.refused[1]:
+            named = self._named_run(start)
+            if named is not None:
+                return named
         pairs: re.Match[str] | None = None
         quiet: tuple[int, str] | None = None
         if start >= self.last and start >= self.url_end and not self._refused(start):
@@ -1483,6 +1548,110 @@ class _Reader:
         if quiet is not None:
             return self._quiet_run(*quiet, after)
         return after
+
+    def _url_pairs(self, start: int) -> int | None:
+        """Mask at once a run of a URL's parameters of one sensitive name; None for no run.
+
+        Inside a URL read, ``name=value`` pairs of one sensitive name in a row, each value
+        plain (no quote, bracket, space, ``-``, ``*`` or separator in it) and ended by ``&``,
+        ``&amp;`` or ``#`` (``&token=a&token=b#token=c``), are each read by the pair rule as the URL
+        reading read them: the value, to the ``&`` or ``#``, is masked, joined with the URL
+        secret waiting there, which is that very span. When the secrets waiting are those
+        spans, they are written at once, in C; else (and for a name a header's, a name or a
+        value holding another rule's trigger) the pairs are left to the pair rule.
+        """
+        text, patterns = self.text, self.patterns
+        if patterns.wide_tail is not None:
+            return None
+        found = patterns.url_pair_run.match(text, start, self.url_end)
+        if found is None:
+            return None
+        name = found.group("name")
+        end = found.end()
+        lowered = text[start:end].lower()
+        if (
+            name.lower() in HEADER_NAMES
+            or not _is_sensitive_name(name)
+            or any(trigger in lowered for trigger in patterns.other_triggers)
+        ):
+            return None
+        from itertools import islice
+        from operator import methodcaller
+
+        pending = self.pending
+        while pending and pending[0][1] < start:  # the URL secrets before the pairs
+            self._write(*pending.popleft())
+        found_spans = patterns.url_pair_value.finditer(text, start, end)
+        spans: list[tuple[int, int]] = list(map(methodcaller("span", 1), found_spans))
+        count = len(spans)
+        if (
+            len(pending) < count
+            or list(islice(pending, count)) != spans
+            or (len(pending) > count and pending[count][0] <= spans[-1][1])
+        ):
+            return None
+        for _ in range(count):
+            pending.popleft()
+        end = spans[-1][1]  # the last value's end
+        self.out += (text[self.last : start], patterns.url_pair.sub(REDACTED, text[start:end]))
+        self.last = end
+        self.run_end = spans[-1][0] - 1  # the last name's end, as the pair rule's reading sets it
+        return end
+
+    def _named_run(self, start: int) -> int | None:
+        """Skip a run of pairs each empty, its value the next pair's name; None for no run.
+
+        ``token: token: token: x``, ``secret:`` lines or ``x api key: x api key: ``: the
+        same unit again and again, a name listed (one to three words one space apart, no
+        header's, no scheme word before its last), ``:`` and spacing. The pair rule reads each
+        unit's value as the next unit's name (``_next_pair``), so it masks nothing and goes
+        on at the next unit, each time the same way, whatever stood before the first. The
+        reading goes on at the last unit, read as the general path reads it (what follows
+        it may be its value). Found in C, its name checked once.
+        """
+        text, patterns = self.text, self.patterns
+        if patterns.wide_tail is not None:
+            return None
+        found = None
+        for first in self._words_before(start):  # the name may start a word or two before
+            found = patterns.named_run.match(text, first)
+            if found is not None and start < found.end("name"):
+                break
+        else:
+            return None
+        name, unit = found.group("name", "unit")
+        lowered = (unit + unit).lower()
+        words = name.lower().split()
+        if (
+            any(word in HEADER_NAMES or word in SCHEME_WORDS for word in words[:-1])
+            or words[-1] in HEADER_NAMES
+            or not _is_listed(name)
+            or not _is_sensitive_name(name)
+            or any(trigger in lowered for trigger in patterns.other_triggers)
+        ):
+            return None
+        last = found.end() - len(unit)  # where the last unit starts
+        self.run_end = last - len(unit) + len(name)  # as the reading of the one before sets it
+        return last
+
+    def _words_before(self, start: int) -> list[int]:
+        """Where the word at ``start`` and the one or two before it (one space apart) start.
+
+        The earliest first; none reaches before the text read.
+        """
+        text = self.text
+        starts = [start]
+        for _ in range(_NAME_WORDS - 1):
+            end = starts[0] - 1
+            if end <= self.last or text[end] != " ":
+                break
+            first = end
+            while first > self.last and text[first - 1] in _WORD_CHARS:
+                first -= 1
+            if first == end:
+                break
+            starts.insert(0, first)
+        return starts
 
     def _wide_name(self, at: int) -> int | None:
         """An added name beyond the name alphabet (``clé_api``, ``X-AUTH!``) and its pair.
@@ -1890,7 +2059,7 @@ class _Reader:
         text, patterns = self.text, self.patterns
         limit = len(text)
         if self.url_start <= start < self.url_end:
-            fragment = text.find("#", start, self.url_end)
+            fragment = self._fragment(start)
             limit = self.url_end if fragment < 0 else fragment
         # Read no further than one character past the limit: what lies beyond is cut off
         # anyway, and a value of each of many parameters must not read to the text's end.
@@ -1904,6 +2073,19 @@ class _Reader:
                 break
             pos = _bracket_end(text, pos, patterns, stop)  # a group holding groups or quotes
         return min(pos, limit)
+
+    def _fragment(self, start: int) -> int:
+        """Return the first ``#`` in the URL just read at or after ``start`` (-1 for none).
+
+        The values of a URL's many parameters ask in turn, each from further on: the answer
+        found for an earlier start stands while it lies at or after this one (no ``#`` lies
+        between), so the URL is searched once, not once per value.
+        """
+        end, searched, found = self.fragment
+        if end != self.url_end or start < searched or 0 <= found < start:
+            found = self.text.find("#", start, self.url_end)
+            self.fragment = (self.url_end, start, found)
+        return found
 
     def _is_next_name(self, start: int, end: int, after: int) -> bool:
         """Tell whether a value is the sensitive name of the next pair ("token: password=x")."""

@@ -119,6 +119,57 @@ def _url_list(rng: random.Random) -> str:
     return gap.join(items) + rng.choice([" ", "\n", "", ". "])
 
 
+_URL_NAMES = ["token", "Token", "api_key", "key", "amp;token", "tokens", "cookie", "x"]
+_URL_SEPARATORS = ["&", "#", "&amp;", "?", "&&", ";"]
+_URL_VALUES = [
+    "a",
+    "x1",
+    "%41",
+    "***",
+    "a-b",
+    "",
+    "Bearer",
+    "a*b",
+    "[#",
+    "//u:p@h",
+    "a+b~",
+    "[",
+    "(a",
+    "{[",
+    "[a]",
+]
+
+
+def _url_run(rng: random.Random) -> str:
+    """A URL whose parameters repeat one name (a sensitive one or not), now and then another."""
+    name = rng.choice(_URL_NAMES)
+    parts = [rng.choice(["https://h/?", "https://u:p@h/", "http://h/p#", "https://h/"])]
+    for _ in range(rng.randint(1, 8)):
+        other = rng.random() < 0.15
+        value = rng.choice(_URL_VALUES) if rng.random() < 0.3 else "v"
+        parts.append(
+            rng.choice(_URL_SEPARATORS) + (rng.choice(_URL_NAMES) if other else name) + "=" + value
+        )
+    parts.append(rng.choice([" ", "", " token: x", "\n", " Bearer abc", "-----BEGIN"]))
+    return "".join(parts)
+
+
+_CHAIN_NAMES = [
+    *["token", "secret", "Token", "cookie", "tokens", "pwd", "my_token", "x", "sk"],
+    *["x api key", "API key", "Session ID", "my secret", "x API", "key", "api token"],
+    *["basic auth", "x cookie", "a b c d", "Invalid API key"],
+]
+_CHAIN_GAPS = [" ", "\n", "\r\n", "  ", "\t", " \n"]
+_CHAIN_ENDS = ["", "S", " ", "//x", "token: S", "=x", "'q'", "\\n", "sk-" + "a" * 24]
+
+
+def _chain(rng: random.Random) -> str:
+    """A pair again and again with an empty value (``token: token: ``), then an ending."""
+    unit = rng.choice(_CHAIN_NAMES) + ":" + rng.choice(_CHAIN_GAPS)
+    lead = rng.choice(["", "a", "\\", " ", "https://h/?token=x "])
+    return lead + unit * rng.randint(1, 6) + rng.choice(_CHAIN_ENDS)
+
+
 def _texts(count: int, seed: int) -> Iterator[str]:
     """Texts of runs: a name, separator and value repeated (or with other values), mixed."""
     rng = random.Random(seed)
@@ -134,6 +185,10 @@ def _texts(count: int, seed: int) -> Iterator[str]:
                 parts.append(rng.choice(_BETWEEN))
             if rng.random() < 0.3:
                 parts.append(_url_list(rng))
+            if rng.random() < 0.3:
+                parts.append(_url_run(rng))
+            if rng.random() < 0.3:
+                parts.append(_chain(rng))
         yield "".join(parts)
 
 
@@ -168,6 +223,21 @@ def _pair_run_checked(self: Any, start: int) -> Any:
     return self.patterns.pair_run_checked.match(self.text, start)
 
 
+def _url_pairs_off(self: Any, start: int) -> int | None:
+    """``_url_pairs`` turned off: the pair rule reads a URL's parameters one by one."""
+    return None
+
+
+def _same_params_off(url: str, pos: int, name: str, spans: Any, patterns: Any) -> int:
+    """``_same_params`` turned off: the URL reading reads each parameter in its loop."""
+    return pos
+
+
+def _named_run_off(self: Any, start: int) -> int | None:
+    """``_named_run`` turned off: the pair rule reads each empty pair of a chain."""
+    return None
+
+
 def _header_line_off(lower: str, start: int) -> bool:
     """``_is_header_line`` turned off: the pair rule reads every run."""
     return False
@@ -181,6 +251,9 @@ _PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "auth_params": (redaction._Reader, "_auth_params", _auth_params_off),
     "sensitive_params": (redaction, "_sensitive_params", _sensitive_params_off),
     "pair_run_checked": (redaction._Reader, "_pair_run", _pair_run_checked),
+    "url_pairs": (redaction._Reader, "_url_pairs", _url_pairs_off),
+    "same_params": (redaction, "_same_params", _same_params_off),
+    "named_run": (redaction._Reader, "_named_run", _named_run_off),
 }
 
 
@@ -209,7 +282,17 @@ def test_a_run_path_reads_as_the_general_path(path: str, monkeypatch: pytest.Mon
 
 def test_the_generated_texts_reach_every_run_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """The generated texts take each run path many times, so the comparison above tests it."""
-    calls = dict.fromkeys(["_repeated", "_quiet_run", "_plain_urls", "_pairs"], 0)
+    calls = dict.fromkeys(
+        [
+            "_repeated",
+            "_quiet_run",
+            "_plain_urls",
+            "_pairs",
+            "_url_pairs",
+            "_named_run",
+        ],
+        0,
+    )
     for name in calls:
         original = getattr(redaction._Reader, name)
 
@@ -368,3 +451,94 @@ def test_a_url_of_many_plain_parameters_is_read_once_in_c(monkeypatch: pytest.Mo
     text = "https://h/" + "?a=1&b=2" * 200 + " token=x"
     assert redaction._redact_text(text) == text.replace("token=x", "token=***")
     assert calls <= 8 + 2
+
+
+@pytest.mark.parametrize("separator", ["&", "#", "&amp;"])
+def test_a_url_of_one_sensitive_parameter_again_and_again_is_read_at_once(
+    separator: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 ``token=`` parameters in a URL: each read once in C, not by the word rule each."""
+    words = 0
+    names = 0
+    original_word = redaction._Reader._word
+    original_param = redaction._is_sensitive_param
+
+    def counted_word(self: Any, lower: str, at: int, after: int) -> int:
+        nonlocal words
+        words += 1
+        return original_word(self, lower, at, after)
+
+    def counted_param(name: str) -> bool:
+        nonlocal names
+        names += 1
+        return original_param(name)
+
+    monkeypatch.setattr(redaction._Reader, "_word", counted_word)
+    monkeypatch.setattr(redaction, "_is_sensitive_param", counted_param)
+    unit = separator + "token="
+    text = "https://h/?" + (unit + "a") * 400 + " end"
+    assert redaction._redact_text(text) == "https://h/?" + (unit + "***") * 400 + " end"
+    assert words <= 4
+    assert names <= 4
+
+
+URL_RUNS = [
+    # a masked value ends the run: it is left as it is, the rest masked
+    ("https://h/?token=a&token=***&token=b", "https://h/?token=***&token=***&token=***"),
+    # "&amp;" then a name: the name is the one after "amp;"
+    (
+        "https://h/?token=a&amp;token=b&amp;token=c",
+        "https://h/?token=***&amp;token=***&amp;token=***",
+    ),
+    # a parameter "amp;token" after "#" is no URL secret; the pair rule reads "token=b"
+    ("https://h/#token=a#amp;token=b", "https://h/#token=***#amp;token=***"),
+    # the last value ends in a scheme word: its credential after the URL goes too
+    ("https://h/?token=a&token=bearer abc", "https://h/?token=***&token=***"),
+    # a private key's header in a value ends the run; its rule reads it
+    (
+        "https://h/?token=a&token=b-----BEGIN PRIVATE KEY-----K",
+        "https://h/?token=***&token=***-----BEGIN PRIVATE KEY-----***",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), URL_RUNS, ids=[text for text, _ in URL_RUNS])
+def test_url_run_rows(text: str, expected: str) -> None:
+    """A URL's runs of one parameter that end, or hold a shape another rule reads, mask so."""
+    assert redaction._redact_text(text) == expected
+    assert redaction.redact_text(expected) == expected
+
+
+@pytest.mark.parametrize("unit", ["token: ", "secret:\n", "pwd:\r\n", "x api key: "])
+def test_a_chain_of_empty_pairs_is_skipped_at_once(
+    unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 empty pairs, each value the next one's name: the pair rule reads a few of them."""
+    calls = 0
+    original = redaction._Reader._pair
+
+    def counted(self: Any, separator: int, name: str | None, name_start: int) -> int | None:
+        nonlocal calls
+        calls += 1
+        return original(self, separator, name, name_start)
+
+    monkeypatch.setattr(redaction._Reader, "_pair", counted)
+    assert redaction._redact_text(unit * 400) == unit * 400
+    assert redaction._redact_text(unit * 400 + "S") == unit * 400 + "***"
+    assert calls <= 4
+
+
+def test_a_url_of_unclosed_brackets_is_read_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """400 ``token=[#`` parameters in a URL: each bracket masked, the word rule read a few times."""
+    calls = 0
+    original = redaction._Reader._word
+
+    def counted(self: Any, lower: str, at: int, after: int) -> int:
+        nonlocal calls
+        calls += 1
+        return original(self, lower, at, after)
+
+    monkeypatch.setattr(redaction._Reader, "_word", counted)
+    text = "https://h/?" + "token=[#" * 400 + " end"
+    assert redaction._redact_text(text) == "https://h/?" + "token=***#" * 400 + " end"
+    assert calls <= 4
