@@ -1072,16 +1072,6 @@ def _looks_like_token(userinfo: str) -> bool:
     return False
 
 
-def _find_first(text: str, chars: str, start: int, end: int | None = None) -> int:
-    """Return the index of the first of ``chars`` in ``text[start:end]``, or ``end``."""
-    end = len(text) if end is None else end
-    for char in chars:
-        found = text.find(char, start, end)
-        if found >= 0:
-            end = found
-    return end
-
-
 def _is_sensitive_param(name: str) -> bool:
     """Tell whether a URL query parameter name (possibly percent-encoded) is sensitive."""
     names = _names
