@@ -222,7 +222,7 @@ def error_for_status(
                 and (identity is None or type(identity) is str)
             ):  # the usual headers: a Retry-After and maybe a request id, as text
                 request_id = identity or None
-                retry_after = _WAITS.get(wait)
+                retry_after = _WAITS.get(wait)  # ``_retry_after_text``'s memo, without a call
                 if retry_after is None and wait:
                     retry_after = _retry_after_text(wait)
             else:
@@ -301,14 +301,7 @@ def _header_facts(headers: _Lowered) -> tuple[str | None, float | None, bool | N
     """Return the request id, the seconds to wait and the server's retry verdict."""
     request_id = headers.get("x-request-id") or headers.get("request-id")
     value = headers.get("retry-after")
-    if value is None:
-        retry_after = None
-    elif type(value) is str:
-        retry_after = _WAITS.get(value)
-        if retry_after is None:
-            retry_after = _retry_after_text(value)
-    else:
-        retry_after = _retry_after_text(value)
+    retry_after = None if value is None else _retry_after_text(value)
     if retry_after is None:
         retry_after = _retry_after(headers, None)
     if headers.keys().isdisjoint(_RETRY_HINT_HEADERS):
@@ -327,9 +320,7 @@ def _planned_facts(
     ):
         retry_after = None
         if wait:
-            retry_after = _WAITS.get(wait)
-            if retry_after is None:
-                retry_after = _retry_after_text(wait)
+            retry_after = _retry_after_text(wait)
         return identity or other_id or None, retry_after, None
     return _header_facts(_from_dict(headers))  # a value that is not text: the general reading
 
@@ -339,7 +330,14 @@ _WAITS: dict[str, float] = {}
 
 
 def _retry_after_text(value: str) -> float | None:
-    """Read a ``Retry-After`` header value as ``parse_retry_after`` does, digits first."""
+    """Read a ``Retry-After`` header value as ``parse_retry_after`` does: remembered, digits first.
+
+    ``error_for_status`` looks a value up in ``_WAITS`` itself before calling this.
+    """
+    if type(value) is str:
+        seconds = _WAITS.get(value)
+        if seconds is not None:
+            return seconds
     if value.isdigit() and value.isascii() and len(value) < 6:  # "30": the usual form
         seconds = float(value)
         if seconds <= _MAX_WAIT:
@@ -621,9 +619,7 @@ def _httpx_error(response: Any, message: str | None, provider: str | None) -> AP
         if at_wait >= 0:
             wait = raw[at_wait][2].decode(encoding)
             if wait:
-                retry_after = _WAITS.get(wait)
-                if retry_after is None:
-                    retry_after = _retry_after_text(wait)
+                retry_after = _retry_after_text(wait)
         if at_type >= 0 and "problem" in raw[at_type][2].decode(encoding).lower():
             return None  # maybe a problem document
     except Exception:  # not ASCII (httpx's own choice of encoding decides), or another layout
