@@ -207,6 +207,11 @@ class Error(Exception):
     show in it.
 
     What to do: Read ``code`` and ``details``; catch a narrower class when you can act on it.
+
+    Args:
+        message: Human-readable text; empty or None means the default message.
+        code: Machine-readable code; None keeps the class's code.
+        details: Extra structured context, copied; errorkit's own keys win over these.
     """
 
     code: str = "UNKNOWN_ERROR"
@@ -245,13 +250,6 @@ class Error(Exception):
     def __init__(
         self, message: str | None, code: str | None = None, details: Mapping[Any, Any] | None = None
     ) -> None:
-        """Create an error.
-
-        Args:
-            message: Human-readable text; empty or None means the default message.
-            code: Machine-readable code; None keeps the class's code.
-            details: Extra structured context, copied; errorkit's own keys win over these.
-        """
         if type(message) is not str or not message:
             message = text_or_none(message) or self._default_message()
         self.args = (_MASKED.get(message) or safe_text(message),)  # memo: a message seen before
@@ -455,12 +453,6 @@ class ConfigError(Error):
     code = "CONFIG_ERROR"
 
     def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
-        """Create a configuration error (its code is the class's).
-
-        Args:
-            message: What is wrong with the configuration.
-            details: Extra structured context, copied.
-        """
         Error.__init__(self, message, None, details)
 
 
@@ -468,6 +460,10 @@ class AccountNotFoundError(ConfigError):
     """The named account is not configured; ``available_accounts`` lists those that are.
 
     What to do: Use one of ``available_accounts``, or add the account first.
+
+    Args:
+        account_name: The account that was asked for.
+        available_accounts: The accounts that are configured; None means none.
     """
 
     code = "ACCOUNT_NOT_FOUND"
@@ -477,12 +473,6 @@ class AccountNotFoundError(ConfigError):
     _fields = ("account_name", "available_accounts")
 
     def __init__(self, account_name: str, available_accounts: Iterable[str] | None = None) -> None:
-        """Create the error.
-
-        Args:
-            account_name: The account that was asked for.
-            available_accounts: The accounts that are configured; None means none.
-        """
         self.account_name = account_name
         self.available_accounts: list[str] = list_of(available_accounts)
         Error.__init__(self, None)
@@ -495,6 +485,9 @@ class AccountExistsError(ConfigError):
     """An account with this name already exists.
 
     What to do: Pick another name, or remove the existing account first.
+
+    Args:
+        account_name: The account that already exists.
     """
 
     code = "ACCOUNT_EXISTS"
@@ -502,11 +495,6 @@ class AccountExistsError(ConfigError):
     _fields = ("account_name",)
 
     def __init__(self, account_name: str) -> None:
-        """Create the error.
-
-        Args:
-            account_name: The account that already exists.
-        """
         self.account_name = account_name
         Error.__init__(self, None)
 
@@ -515,6 +503,10 @@ class AccountInUseError(ConfigError):
     """The account is referenced by targets; pass ``force=True`` to remove it anyway.
 
     What to do: Remove or repoint the targets in ``referenced_by``, or pass ``force=True``.
+
+    Args:
+        account_name: The account that was to be removed.
+        referenced_by: The targets that reference it; None means none are known.
     """
 
     code = "ACCOUNT_IN_USE"
@@ -528,12 +520,6 @@ class AccountInUseError(ConfigError):
     _fields = ("account_name", "referenced_by")
 
     def __init__(self, account_name: str, referenced_by: Iterable[str] | None = None) -> None:
-        """Create the error.
-
-        Args:
-            account_name: The account that was to be removed.
-            referenced_by: The targets that reference it; None means none are known.
-        """
         self.account_name = account_name
         self.referenced_by: list[str] = list_of(referenced_by)
         Error.__init__(self, None)
@@ -547,6 +533,10 @@ class InvalidArgumentError(ConfigError):
 
     What to do: Drop one of the conflicting arguments named by ``violation``; retrying the same
     call fails again.
+
+    Args:
+        violation: The rule broken: one of the values of ``Violation``.
+        detected_auth_type: The kind of credential that was detected, when known.
     """
 
     code = "INVALID_ARGUMENT"
@@ -556,13 +546,6 @@ class InvalidArgumentError(ConfigError):
     def __init__(
         self, message: str, *, violation: Violation, detected_auth_type: str | None = None
     ) -> None:
-        """Create the error.
-
-        Args:
-            message: What was wrong, for people.
-            violation: The rule broken: one of the values of ``Violation``.
-            detected_auth_type: The kind of credential that was detected, when known.
-        """
         if not isinstance(violation, str) or str.__str__(violation) not in _VIOLATIONS:
             shown = safe_text(repr_of(violation))
             raise ValueError(f"Invalid violation {shown}; must be one of {_VIOLATIONS}.")
@@ -575,6 +558,10 @@ class ProjectNotFoundError(ConfigError):
     """The project is not accessible; ``available_projects`` lists those that are.
 
     What to do: Use one of ``available_projects``, or ask for access to the project.
+
+    Args:
+        project_id: The project that was asked for.
+        available_projects: The projects that are accessible; None means none.
     """
 
     code = "PROJECT_NOT_FOUND"
@@ -586,12 +573,6 @@ class ProjectNotFoundError(ConfigError):
     _fields = ("project_id", "available_projects")
 
     def __init__(self, project_id: str, available_projects: Iterable[str] | None = None) -> None:
-        """Create the error.
-
-        Args:
-            project_id: The project that was asked for.
-            available_projects: The projects that are accessible; None means none.
-        """
         self.project_id = project_id
         self.available_projects: list[str] = list_of(available_projects)
         Error.__init__(self, None)
@@ -604,6 +585,10 @@ class MissingAPIKeyError(ConfigError):
     """No API key is available for a provider: set the named environment variable.
 
     What to do: Export the environment variable named by ``env_var`` and run again.
+
+    Args:
+        provider_id: The provider that needs the key.
+        env_var: The environment variable that should hold it.
     """
 
     code = "MISSING_API_KEY"
@@ -612,12 +597,6 @@ class MissingAPIKeyError(ConfigError):
     _fields = ("provider_id", "env_var")
 
     def __init__(self, provider_id: str, env_var: str) -> None:
-        """Create the error.
-
-        Args:
-            provider_id: The provider that needs the key.
-            env_var: The environment variable that should hold it.
-        """
         self.provider_id = provider_id
         self.env_var = env_var
         Error.__init__(self, None)
@@ -627,6 +606,9 @@ class NoRegisteredProviderError(ConfigError):
     """No provider is registered for the requested model id.
 
     What to do: Register a provider for the model's prefix, or correct the model id.
+
+    Args:
+        model_id: The model id that was asked for.
     """
 
     code = "NO_REGISTERED_PROVIDER"
@@ -637,11 +619,6 @@ class NoRegisteredProviderError(ConfigError):
     _fields = ("model_id",)
 
     def __init__(self, model_id: str) -> None:
-        """Create the error.
-
-        Args:
-            model_id: The model id that was asked for.
-        """
         self.model_id = model_id
         Error.__init__(self, None)
 
@@ -662,6 +639,12 @@ class APIError(Error):
 
     What to do: Inspect ``status_code`` and ``response_body``; retry only when ``retryable`` is
     true, after ``retry_after`` seconds when the server sent one.
+
+    Args:
+        status_code: The HTTP status of the response: required here; in a subclass, None (the
+            default) means the class status.
+        **context: The request context: the keywords of the TypedDict the signature unpacks
+            (``HTTPContext``, or ``RequestContext`` for a connector's HTTP failures).
     """
 
     code = "API_ERROR"
@@ -696,15 +679,7 @@ class APIError(Error):
         status_code: int,
         code: str | None = None,
         **context: Unpack[HTTPContext],
-    ) -> None:
-        """Create an HTTP error.
-
-        Args:
-            message: What failed; a default is used when empty.
-            status_code: The HTTP status of the response (required).
-            code: The error code; None keeps ``API_ERROR``.
-            **context: The keywords of ``HTTPContext``.
-        """
+    ) -> None: ...
 
     # How the compiled constructor (``errorkit._build``) treats each class:
     _class_status: ClassVar[object] = None  # the class's own status, read once per class
@@ -765,14 +740,7 @@ class _DefaultStatusError(APIError):
         *,
         status_code: int | None = None,
         **context: Unpack[HTTPContext],
-    ) -> None:
-        """Create the error.
-
-        Args:
-            message: What failed; None means the class's default message.
-            status_code: The HTTP status; None means the class status.
-            **context: The keywords of ``HTTPContext``.
-        """
+    ) -> None: ...
 
 
 class BadRequestError(_DefaultStatusError, statuses=(400, 422)):
@@ -806,6 +774,11 @@ class JQLSyntaxError(QueryError):
 
     What to do: Fix the script at ``line_info`` (see ``error_type`` and ``error_message``), then
     rerun.
+
+    Args:
+        raw_error: The error text Mixpanel returned; it is parsed into the attributes.
+        script: The JQL script that ran, when known.
+        request_path: The API path that ran it, when known.
     """
 
     code = "JQL_SYNTAX_ERROR"
@@ -823,13 +796,6 @@ class JQLSyntaxError(QueryError):
     def __init__(
         self, raw_error: str, script: str | None = None, request_path: str | None = None
     ) -> None:
-        """Create the error from the text of a failed JQL run.
-
-        Args:
-            raw_error: The error text Mixpanel returned; it is parsed into the attributes.
-            script: The JQL script that ran, when known.
-            request_path: The API path that ran it, when known.
-        """
         from errorkit import _jql
 
         self.raw_error = raw_error
@@ -904,6 +870,11 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
 
     What to do: Wait ``retry_after`` seconds (back off when it is None), then retry;
     ``rate_limit_form_url`` requests a higher limit.
+
+    Args:
+        message: What was limited; None means the default. ``Retry after {n} seconds.`` is
+            appended when ``retry_after`` is known.
+        project_id: The project whose limit was hit; it prefills ``rate_limit_form_url``.
     """
 
     code = "RATE_LIMITED"
@@ -923,16 +894,7 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
         project_id: str | None = None,
         status_code: int | None = None,
         **context: Unpack[HTTPContext],
-    ) -> None:
-        """Create the error for a rate-limited request.
-
-        Args:
-            message: What was limited; None means the default. ``Retry after {n} seconds.``
-                is appended when ``retry_after`` is known.
-            project_id: The project whose limit was hit; it prefills ``rate_limit_form_url``.
-            status_code: The HTTP status; None means the class status (429).
-            **context: The keywords of ``HTTPContext``.
-        """
+    ) -> None: ...
 
     @staticmethod
     def _status_verdict(status_code: object) -> bool:
@@ -982,15 +944,7 @@ class SessionReplayError(APIError):
         status_code: int | None = None,
         code: str | None = None,
         **context: Unpack[HTTPContext],
-    ) -> None:
-        """Create a session-replay error.
-
-        Args:
-            message: What failed.
-            status_code: The HTTP status; None means the class status.
-            code: The error code; None means the class code.
-            **context: The keywords of ``HTTPContext``.
-        """
+    ) -> None: ...
 
 
 class SessionReplayAccessError(SessionReplayError):
@@ -1073,6 +1027,12 @@ class APIConnectionError(Error, ConnectionError):
     """The request never got a response: DNS, TLS, refused or dropped connection.
 
     What to do: Check network access to the host, then retry with backoff.
+
+    Args:
+        request_method: The HTTP method of the request, when known.
+        request_url: The URL of the request, when known; ``to_dict()`` masks its secrets.
+        provider: The provider that was called, when known.
+        original_exception: The transport exception that caused this one.
     """
 
     code = "CONNECTION_ERROR"
@@ -1091,15 +1051,6 @@ class APIConnectionError(Error, ConnectionError):
         provider: str | None = None,
         original_exception: BaseException | None = None,
     ) -> None:
-        """Create the error for a request that got no response.
-
-        Args:
-            message: What failed; None means the class's default message.
-            request_method: The HTTP method of the request, when known.
-            request_url: The URL of the request, when known; ``to_dict()`` masks its secrets.
-            provider: The provider that was called, when known.
-            original_exception: The transport exception that caused this one.
-        """
         self.request_method = request_method
         self.request_url = request_url
         self._provider = provider
@@ -1159,6 +1110,9 @@ class RegionProbeError(OAuthError):
 
     What to do: Check the credential and the region list in ``attempts``; log in again with a
     valid credential.
+
+    Args:
+        attempts: One ``(region, status_code, error_body)`` tuple per probe.
     """
 
     code = "OAUTH_REGION_PROBE_FAILED"
@@ -1166,13 +1120,6 @@ class RegionProbeError(OAuthError):
     def __init__(
         self, message: str, *, attempts: Iterable[tuple[str, int, str]], code: str | None = None
     ) -> None:
-        """Create the error for a region probe that found no region.
-
-        Args:
-            message: What failed.
-            attempts: One ``(region, status_code, error_body)`` tuple per probe.
-            code: The error code; None keeps ``OAUTH_REGION_PROBE_FAILED``.
-        """
         self._attempts = [tuple_or_value(a) for a in list_of(attempts)]
         listed = [list(a) if isinstance(a, tuple) else a for a in self._attempts]
         Error.__init__(self, message, code, {"attempts": listed})
@@ -1203,12 +1150,6 @@ class RegionProbeNetworkError(RegionProbeError):
     exit_code = EXIT_FAILURE
 
     def __init__(self, message: str, *, attempts: Iterable[tuple[str, int, str]]) -> None:
-        """Create the error for region probes that all failed offline (its code is fixed).
-
-        Args:
-            message: What failed.
-            attempts: One ``(region, status_code, error_body)`` tuple per probe.
-        """
         RegionProbeError.__init__(self, message, attempts=attempts)
 
 
@@ -1229,18 +1170,15 @@ class BusinessContextValidationError(Error):
     """Business-context text failed validation before it was sent (too long).
 
     What to do: Shorten the text to at most 50,000 characters and send it again.
+
+    Args:
+        message: What failed; ``for_length`` builds the canonical message.
     """
 
     code = "BUSINESS_CONTEXT_TOO_LONG"
     exit_code = EXIT_INVALID_ARGUMENTS
 
     def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
-        """Create the error (its code is fixed).
-
-        Args:
-            message: What failed; ``for_length`` builds the canonical message.
-            details: Extra structured context, copied.
-        """
         Error.__init__(self, message, None, details)
 
     @classmethod
@@ -1263,6 +1201,12 @@ class ConnectorError(Error):
     message; a truthy ``message`` replaces it verbatim.
 
     What to do: Read ``provider`` and the message; its directive says whether to retry.
+
+    Args:
+        message: What failed, for an agent or a person; in a typed subclass, it replaces the
+            default message when truthy.
+        provider: The connector's provider.
+        original_exception: The exception that caused this one.
     """
 
     code = "CONNECTOR_ERROR"
@@ -1272,13 +1216,6 @@ class ConnectorError(Error):
     def __init__(
         self, message: str, *, provider: str, original_exception: BaseException | None = None
     ) -> None:
-        """Create a connector error.
-
-        Args:
-            message: What failed, for an agent or a person.
-            provider: The connector's provider.
-            original_exception: The exception that caused this one.
-        """
         self._provider = provider
         self._chain(original_exception)
         Error.__init__(self, message)
@@ -1297,6 +1234,10 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
 
     What to do: Set the environment variable named by ``env_var`` (and export it); do not retry
     with other arguments.
+
+    Args:
+        env_var: The environment variable that should hold the key, named by the message.
+        status_code: The HTTP status (401, or 403).
     """
 
     code = "PROVIDER_UNAUTHORIZED"
@@ -1318,16 +1259,7 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
         env_var: str | None = None,
         status_code: int = 401,
         **context: Unpack[RequestContext],
-    ) -> None:
-        """Create the error for credentials a provider rejected or lacks.
-
-        Args:
-            provider: The connector's provider.
-            message: Replaces the default message when truthy.
-            env_var: The environment variable that should hold the key, named by the message.
-            status_code: The HTTP status (401, or 403).
-            **context: The keywords of ``RequestContext``.
-        """
+    ) -> None: ...
 
 
 class PaymentRequiredError(ConnectorError, APIError):
@@ -1351,15 +1283,7 @@ class PaymentRequiredError(ConnectorError, APIError):
         *,
         status_code: int | None = None,
         **context: Unpack[RequestContext],
-    ) -> None:
-        """Create the error for data the user's plan does not include.
-
-        Args:
-            provider: The connector's provider.
-            message: Replaces the default message when truthy.
-            status_code: The HTTP status; None means the class status (402).
-            **context: The keywords of ``RequestContext``.
-        """
+    ) -> None: ...
 
 
 class ConnectorRateLimitError(ConnectorError, RateLimitError):
@@ -1370,6 +1294,10 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
 
     What to do: Do not retry this tool immediately: pick another connector, ask the user, or
     stop (quota errors clear only next billing cycle).
+
+    Args:
+        retry_after: Seconds to wait (0 to 86400); negative, NaN or None means 0.0.
+        quota_exhausted: True when the billing-period quota is used up, not a burst.
     """
 
     code = "PROVIDER_RATE_LIMITED"
@@ -1399,17 +1327,7 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
         message: str | None = None,
         status_code: int | None = None,
         **context: Unpack[RequestContext],
-    ) -> None:
-        """Create the error for a provider's rate limit or exhausted quota.
-
-        Args:
-            provider: The connector's provider.
-            retry_after: Seconds to wait (0 to 86400); negative, NaN or None means 0.0.
-            quota_exhausted: True when the billing-period quota is used up, not a burst.
-            message: Replaces the default message when truthy.
-            status_code: The HTTP status; None means the class status (429).
-            **context: The keywords of ``RequestContext``.
-        """
+    ) -> None: ...
 
     @staticmethod
     def _read_wait(value: object) -> float:
@@ -1437,6 +1355,9 @@ class ProviderError(ConnectorError, APIError):
 
     What to do: Follow the message's directive: pick another connector for timeouts and 5xx,
     change the parameters for other 4xx.
+
+    Args:
+        status_code: The HTTP status (required); it picks the default message and ``retryable``.
     """
 
     code = "PROVIDER_ERROR"
@@ -1454,21 +1375,16 @@ class ProviderError(ConnectorError, APIError):
         status_code: int,
         message: str | None = None,
         **context: Unpack[RequestContext],
-    ) -> None:
-        """Create the error for any other HTTP failure of a provider.
-
-        Args:
-            provider: The connector's provider.
-            status_code: The HTTP status; it picks the default message and ``retryable``.
-            message: Replaces the default message when truthy.
-            **context: The keywords of ``RequestContext``.
-        """
+    ) -> None: ...
 
 
 class EmptyDataError(ConnectorError):
     """The call succeeded but returned no rows: adjust the parameters.
 
     What to do: Adjust the parameters in ``query_params`` or try a different connector.
+
+    Args:
+        query_params: The parameters of the call; None means ``{}``.
     """
 
     code = "EMPTY_DATA"
@@ -1484,13 +1400,6 @@ class EmptyDataError(ConnectorError):
         message: str | None = None,
         query_params: Mapping[str, Any] | None = None,
     ) -> None:
-        """Create the error for a call that returned no rows.
-
-        Args:
-            provider: The connector's provider.
-            message: Replaces the default message when truthy.
-            query_params: The parameters of the call; None means ``{}``.
-        """
         self._provider = provider
         self.query_params: dict[Any, Any] = dict_of(query_params)
         Error.__init__(self, message)
@@ -1501,6 +1410,9 @@ class ParseError(ConnectorError):
 
     What to do: Do not retry; report the schema drift, or send ``retry_message()`` back to the
     LLM that produced the output.
+
+    Args:
+        original_exception: The parsing exception; it picks ``retry_message()``'s text.
     """
 
     code = "PARSE_ERROR"
@@ -1516,13 +1428,6 @@ class ParseError(ConnectorError):
         *,
         original_exception: BaseException | None = None,
     ) -> None:
-        """Create the error for a response or an output that could not be parsed.
-
-        Args:
-            provider: The connector's provider.
-            message: Replaces the default message when truthy.
-            original_exception: The parsing exception; it picks ``retry_message()``'s text.
-        """
         self._provider = provider
         self._chain(original_exception)
         Error.__init__(self, message)
@@ -1558,18 +1463,15 @@ class InvalidParameterError(ConnectorError, ValueError):
     """A call-time argument is invalid; the message is used verbatim.
 
     What to do: Fix the argument the message names before calling again.
+
+    Args:
+        message: What is wrong with the argument, used verbatim.
     """
 
     code = "INVALID_PARAMETER"
     exit_code = EXIT_INVALID_ARGUMENTS
 
     def __init__(self, provider: str, message: str) -> None:
-        """Create the error for an invalid call-time argument.
-
-        Args:
-            provider: The connector's provider.
-            message: What is wrong with the argument, used verbatim.
-        """
         ConnectorError.__init__(self, message, provider=provider)
 
 
@@ -1577,6 +1479,9 @@ class CatalogNotFoundError(ConnectorError):
     """A catalog bundle is missing or unreachable; the message always says not to retry.
 
     What to do: Check the catalog location in the message; do not retry the same location.
+
+    Args:
+        message: What is missing; ``DO NOT retry.`` is appended unless present.
     """
 
     code = "CATALOG_NOT_FOUND"
@@ -1584,12 +1489,6 @@ class CatalogNotFoundError(ConnectorError):
     default_message = "Catalog bundle not found"
 
     def __init__(self, message: str, *, provider: str = "catalog") -> None:
-        """Create the error for a missing catalog bundle.
-
-        Args:
-            message: What is missing; ``DO NOT retry.`` is appended unless present.
-            provider: The catalog's provider.
-        """
         text = text_or_none(message) or self._default_message()
         if "DO NOT retry" not in text:
             text = f"{text.removesuffix('.')}. {DIRECTIVE_CATALOG}"
@@ -1608,11 +1507,6 @@ class ToolError(Error):
     code = "TOOL_ERROR"
 
     def __init__(self, message: str) -> None:
-        """Create a tool error (message only: its code is the class's).
-
-        Args:
-            message: What failed.
-        """
         Error.__init__(self, message)
 
 
@@ -1621,6 +1515,9 @@ class ToolExecutionError(ToolError):
 
     What to do: Inspect ``tool_exception`` (and its traceback through ``__cause__``) and fix the
     tool or its input.
+
+    Args:
+        tool_exception: What the tool raised; a string becomes a ``ValueError``.
     """
 
     code = "TOOL_EXECUTION_ERROR"
@@ -1629,11 +1526,6 @@ class ToolExecutionError(ToolError):
     _fields = ("tool_exception_type",)
 
     def __init__(self, tool_exception: BaseException | str) -> None:
-        """Create the error for a tool that raised.
-
-        Args:
-            tool_exception: What the tool raised; a string becomes a ``ValueError``.
-        """
         message = str_of(tool_exception)
         self.tool_exception: BaseException = (
             tool_exception
@@ -1653,6 +1545,9 @@ class ToolNotFoundError(ToolError):
     """A tool call named a tool that is not registered.
 
     What to do: Register the tool named by ``tool_name``, or correct the tool call.
+
+    Args:
+        tool_name: The tool the call named.
     """
 
     code = "TOOL_NOT_FOUND"
@@ -1661,11 +1556,6 @@ class ToolNotFoundError(ToolError):
     _fields = ("tool_name",)
 
     def __init__(self, tool_name: str) -> None:
-        """Create the error for a tool that is not registered.
-
-        Args:
-            tool_name: The tool the call named.
-        """
         self.tool_name = tool_name
         Error.__init__(self, None)
 
@@ -1675,6 +1565,11 @@ class FeatureNotSupportedError(Error):
 
     What to do: Use a provider or model that supports the feature, or drop the feature from the
     call.
+
+    Args:
+        feature: The feature that was asked for.
+        provider_id: The provider that lacks it.
+        model_id: The model that lacks it, when it is model-specific.
     """
 
     code = "FEATURE_NOT_SUPPORTED"
@@ -1688,14 +1583,6 @@ class FeatureNotSupportedError(Error):
         model_id: str | None = None,
         message: str | None = None,
     ) -> None:
-        """Create the error for a feature a provider does not support.
-
-        Args:
-            feature: The feature that was asked for.
-            provider_id: The provider that lacks it.
-            model_id: The model that lacks it, when it is model-specific.
-            message: Replaces the default message when truthy.
-        """
         self.feature = feature
         self.provider_id = provider_id
         self.model_id = model_id
