@@ -27,6 +27,8 @@ from errorkit._coerce import (
     bool_of,
     dict_of,
     hint_or_none,
+    http_status,
+    is_retryable_status,
     quoted,
     safe_text,
     safety,
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     from errorkit.exceptions import APIError, Error
 
     _Init = TypeVar("_Init", bound=Callable[..., None])
+    _E = TypeVar("_E", bound=Error)
 
 
 # The keywords of ``RequestContext`` and ``HTTPContext``, in order (a test keeps them in step).
@@ -261,6 +264,75 @@ def _restore_fields(error: Error) -> None:
     details = error.details
     for name, stored, _ in _layout_of(type(error)):
         setattr(error, stored, details.get(name))
+
+
+def _subclassed(cls: type[Error], statuses: Iterable[int]) -> None:
+    """Register a new class's codes and HTTP ``statuses``; set up what its status decides.
+
+    ``retryable`` follows the class's own status; an ``APIError`` also gets its compiled
+    constructor (on first use) and its field defaults.
+    """
+    own = vars(cls)
+    for code in ((own["code"],) if "code" in own else ()) + own.get("_other_codes", ()):
+        cls._by_code.setdefault(code, cls)
+    if statuses:
+        _register_statuses(cls, statuses, sys.modules["errorkit.exceptions"].APIError)
+    if isinstance(own.get("status_code"), int) and "retryable" not in own:
+        cls.retryable = getattr(cls, "_status_verdict", is_retryable_status)(own["status_code"])
+    if hasattr(cls, "_class_status"):  # an ``APIError``
+        type.__setattr__(cls, "_class_status", getattr(cls, "status_code", None))
+        declared = _declaration(cls)
+        if declared is not None:  # compiled on first use; a subclass compiles its own
+            type.__setattr__(cls, "__init__", _lazy(cls, declared))
+        _class_defaults(cls)  # type: ignore[arg-type]
+
+
+def _class_for_status(status_code: int) -> type[APIError]:
+    """The body of ``Error.class_for_status``: the exact status, then a range, then APIError."""
+    from errorkit.exceptions import APIError
+
+    found = APIError._by_status.get(status_code) if type(status_code) is int else None
+    if found is not None:  # a registered int status: the common case
+        return found
+    status = http_status(status_code)
+    if status < 400:
+        raise ValueError(f"HTTP status {status} is not an error status (expected >= 400)")
+    found = APIError._by_status.get(status)
+    if found is None:
+        found = next((cls for span, cls in APIError._by_range if status in span), APIError)
+    return found
+
+
+def _message_template(error: Error) -> str | None:
+    """``Error._message_template``: the default message's template, from the declarations.
+
+    The template of ``_message_switch`` when its field is truthy, then the first of
+    ``_status_messages`` holding the status, else ``default_message``.
+    """
+    switch = error._message_switch
+    if switch is not None and bool_of(getattr(error, switch[0])):
+        return getattr(error, switch[1])  # type: ignore[no-any-return]
+    if error._status_messages:
+        status = getattr(error, "status_code", None)
+        if isinstance(status, int):
+            status = int.__int__(status)  # never its own ==
+            for statuses, name in error._status_messages:
+                if status in statuses:
+                    return getattr(error, name)  # type: ignore[no-any-return]
+    return error.default_message
+
+
+def _deepcopied(error: _E, memo: dict[int, Any]) -> _E:
+    """``Error.__deepcopy__``: a pickle round trip, else a deep copy of the pickled state."""
+    import pickle
+
+    try:
+        return pickle.loads(pickle.dumps(error, pickle.HIGHEST_PROTOCOL))  # type: ignore[no-any-return]
+    except Exception:  # a class pickle cannot name (one defined in a function): its state
+        import copy
+
+        rebuild, arguments = error.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+        return rebuild(*copy.deepcopy(arguments, memo))  # type: ignore[no-any-return]
 
 
 def _register_statuses(cls: type[Any], statuses: Iterable[int], base: type[APIError]) -> None:

@@ -72,17 +72,17 @@ import sys
 
 from errorkit._build import (
     _KEPT_AS,
-    _class_defaults,
-    _declaration,
+    _class_for_status,
     _declared,
+    _deepcopied,
     _is_validation_error,
-    _lazy,
+    _message_template,
     _read_in_one_step,
     _rebuilt,
-    _register_statuses,
     _request_field,
     _restore_fields,
     _snapshot,
+    _subclassed,
     filled,
     typing_names,
 )
@@ -91,7 +91,6 @@ from errorkit._coerce import (
     bool_of,
     dict_of,
     exception_or_none,
-    http_status,
     is_retryable_status,
     list_of,
     repr_of,
@@ -239,13 +238,7 @@ class Error(Exception):
     def __init_subclass__(cls, *, statuses: Iterable[int] = (), **kwargs: Any) -> None:
         """Register the class's codes, and its HTTP ``statuses`` (a range last) for an APIError."""
         super().__init_subclass__(**kwargs)
-        own = vars(cls)
-        for code in ((own["code"],) if "code" in own else ()) + own.get("_other_codes", ()):
-            Error._by_code.setdefault(code, cls)
-        if statuses:
-            _register_statuses(cls, statuses, APIError)
-        if isinstance(own.get("status_code"), int) and "retryable" not in own:
-            cls.retryable = getattr(cls, "_status_verdict", is_retryable_status)(own["status_code"])
+        _subclassed(cls, statuses)
 
     def __init__(
         self, message: str | None, code: str | None = None, details: Mapping[Any, Any] | None = None
@@ -291,16 +284,7 @@ class Error(Exception):
         Raises:
             ValueError: When the status is below 400 (not an error) or not a number.
         """
-        found = Error._by_status.get(status_code) if type(status_code) is int else None
-        if found is not None:  # a registered int status: the common case
-            return found
-        status = http_status(status_code)
-        if status < 400:
-            raise ValueError(f"HTTP status {status} is not an error status (expected >= 400)")
-        found = Error._by_status.get(status)
-        if found is None:
-            found = next((cls for span, cls in Error._by_range if status in span), APIError)
-        return found
+        return _class_for_status(status_code)
 
     def to_problem_details(self) -> dict[str, Any]:
         """Return an RFC 9457 ``application/problem+json`` document for this error.
@@ -337,23 +321,12 @@ class Error(Exception):
     def details(self, value: Mapping[Any, Any]) -> None:
         self._details = dict_of(value)
 
-    # Plumbing, in ``errorkit._build``: the details snapshot, and the fields ``from_dict`` restores.
+    # Plumbing, in ``errorkit._build``: the details snapshot, the fields ``from_dict`` restores,
+    # the default message's template (subclasses may choose one) and the deep copy.
     _snapshot = _snapshot
     _restore_fields = _restore_fields
-
-    def _message_template(self) -> str | None:
-        """Return the template of the default message; subclasses may choose one."""
-        switch = self._message_switch
-        if switch is not None and bool_of(getattr(self, switch[0])):
-            return getattr(self, switch[1])  # type: ignore[no-any-return]
-        if self._status_messages:
-            status = getattr(self, "status_code", None)
-            if isinstance(status, int):
-                status = int.__int__(status)  # never its own ==
-                for statuses, name in self._status_messages:
-                    if status in statuses:
-                        return getattr(self, name)  # type: ignore[no-any-return]
-        return self.default_message
+    _message_template = _message_template
+    __deepcopy__ = _deepcopied
 
     def _default_message(self) -> str:
         template = self._message_template()
@@ -426,17 +399,6 @@ class Error(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return self.__reduce_ex__(2)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
-        import pickle
-
-        try:
-            return pickle.loads(pickle.dumps(self, pickle.HIGHEST_PROTOCOL))  # type: ignore[no-any-return]
-        except Exception:  # a class pickle cannot name (one defined in a function): its state
-            import copy
-
-            rebuild, arguments = self.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
-            return rebuild(*copy.deepcopy(arguments, memo))  # type: ignore[no-any-return]
 
 
 Error._by_code[Error.code] = Error
@@ -691,14 +653,6 @@ class APIError(Error):
     _wait_ceiling: ClassVar[float] = _INF  # a float below it is used as it is
     _read_wait = staticmethod(wait_seconds)  # reads any other ``retry_after``
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._class_status = getattr(cls, "status_code", None)
-        declared = _declaration(cls)
-        if declared is not None:  # compiled on first use; a subclass compiles its own
-            cls.__init__ = _lazy(cls, declared)  # type: ignore[method-assign]
-        _class_defaults(cls)
-
     def _retryable_by_rule(self) -> bool:
         """Tell whether this error is transient when the server gave no hint."""
         flag = self._unretryable_when
@@ -723,7 +677,6 @@ class APIError(Error):
         return self._retry_after  # type: ignore[no-any-return]
 
 
-APIError.__init__ = _lazy(APIError, APIError.__init__)  # type: ignore[method-assign]
 for _index, _name in enumerate(_KEPT_AS):  # read and written as plain attributes
     setattr(APIError, _name, _request_field(_index))
 _read_in_one_step(APIError, "provider")
