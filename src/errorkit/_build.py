@@ -30,11 +30,14 @@ from errorkit._coerce import (
     http_status,
     is_retryable_status,
     quoted,
+    repr_of,
     safe_text,
     safety,
+    seconds_or_none,
     status_or_value,
     str_of,
     text_or_none,
+    wait_seconds,
 )
 
 TYPE_CHECKING = False
@@ -42,7 +45,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from typing import Any, TypeVar
 
-    from errorkit.exceptions import APIError, Error
+    from errorkit.exceptions import APIError, Error, ParseError
 
     _Init = TypeVar("_Init", bound=Callable[..., None])
     _E = TypeVar("_E", bound=Error)
@@ -306,12 +309,16 @@ def _class_for_status(status_code: int) -> type[APIError]:
 def _message_template(error: Error) -> str | None:
     """``Error._message_template``: the default message's template, from the declarations.
 
-    The template of ``_message_switch`` when its field is truthy, then the first of
-    ``_status_messages`` holding the status, else ``default_message``.
+    The template of ``_message_switch`` when its field is truthy (its third template, if
+    any, when not), then the first of ``_status_messages`` holding the status, else
+    ``default_message``.
     """
     switch = error._message_switch
-    if switch is not None and bool_of(getattr(error, switch[0])):
-        return getattr(error, switch[1])  # type: ignore[no-any-return]
+    if switch is not None:
+        if bool_of(getattr(error, switch[0])):
+            return getattr(error, switch[1])  # type: ignore[no-any-return]
+        if len(switch) > 2:
+            return getattr(error, switch[2])  # type: ignore[no-any-return]
     if error._status_messages:
         status = getattr(error, "status_code", None)
         if isinstance(status, int):
@@ -320,6 +327,62 @@ def _message_template(error: Error) -> str | None:
                 if status in statuses:
                     return getattr(error, name)  # type: ignore[no-any-return]
     return error.default_message
+
+
+def _retryable_by_rule(error: APIError) -> bool:
+    """``APIError._retryable_by_rule``: whether the error is transient, with no server hint.
+
+    Not when the class's ``_unretryable_when`` field is truthy; else as its status says.
+    """
+    flag = error._unretryable_when
+    if flag is not None and bool_of(getattr(error, flag)):
+        return False
+    return error._status_verdict(error.status_code)
+
+
+def _restore_http_fields(error: APIError) -> None:
+    """``APIError._restore_fields``: the fields, then the delay and the verdict, read again."""
+    _restore_fields(error)
+    error._retry_after = wait_seconds(error._retry_after)  # a caller's key may stand there
+    hint = error.details.get("retryable")
+    error.retryable = hint if isinstance(hint, bool) else error._retryable_by_rule()
+
+
+def _duration(value: object) -> float:
+    """A ``ConnectorRateLimitError``'s delay: at most a day; 0.0 when not a usable number.
+
+    Raises:
+        ValueError: When the delay is over a day: an epoch timestamp, most likely.
+    """
+    seconds = seconds_or_none(value)
+    if seconds is not None and seconds > 86400:
+        raise ValueError(
+            f"retry_after={safe_text(repr_of(value))} is more than 86400 seconds; it looks "
+            "like a Unix epoch timestamp, not a duration. Pass the number of seconds to wait."
+        )
+    return wait_seconds(seconds) or 0.0
+
+
+def _retry_message(error: ParseError) -> str:
+    """The body of ``ParseError.retry_message``, chosen by the type of the cause."""
+    cause = error.original_exception
+    if _is_validation_error(cause):
+        return (
+            f"Your response failed schema validation:\n{safe_text(str_of(cause))}\n\n"
+            "Please correct these issues and respond again."
+        )
+    json_module = sys.modules.get("json")
+    if json_module is not None and isinstance(cause, json_module.JSONDecodeError):
+        return (
+            "Your response could not be parsed because no valid JSON object was found. "
+            "Please ensure your response contains a JSON object with opening '{' and "
+            "closing '}' braces."
+        )
+    reason = error.message if cause is None else safe_text(str_of(cause))
+    return (
+        f"Your response could not be parsed: {reason}\n\n"
+        "Please ensure your response matches the expected format."
+    )
 
 
 def _deepcopied(error: _E, memo: dict[int, Any]) -> _E:

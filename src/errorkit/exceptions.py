@@ -68,19 +68,20 @@ The contract, in short:
 
 from __future__ import annotations
 
-import sys
-
 from errorkit._build import (
     _KEPT_AS,
     _class_for_status,
     _declared,
     _deepcopied,
-    _is_validation_error,
+    _duration,
     _message_template,
     _read_in_one_step,
     _rebuilt,
     _request_field,
     _restore_fields,
+    _restore_http_fields,
+    _retry_message,
+    _retryable_by_rule,
     _snapshot,
     _subclassed,
     filled,
@@ -96,7 +97,6 @@ from errorkit._coerce import (
     repr_of,
     safe_text,
     safety,
-    seconds_or_none,
     str_of,
     text_or_none,
     tuple_or_value,
@@ -230,9 +230,10 @@ class Error(Exception):
     _by_range: ClassVar[list[tuple[range, type[APIError]]]] = []
     # The default message's template, chosen from the error's own fields (in this order):
     # ``(field, attribute)``: the template in ``attribute`` when ``field`` is truthy;
+    # ``(field, attribute, otherwise)``: the same, else the template in ``otherwise``;
     # ``((statuses, attribute), ...)``: the first whose statuses hold ``status_code``;
     # else ``default_message``. Compiled constructors choose the same inline.
-    _message_switch: ClassVar[tuple[str, str] | None] = None
+    _message_switch: ClassVar[tuple[str, ...] | None] = None
     _status_messages: ClassVar[tuple[tuple[range, str], ...]] = ()
 
     def __init_subclass__(cls, *, statuses: Iterable[int] = (), **kwargs: Any) -> None:
@@ -433,14 +434,12 @@ class AccountNotFoundError(ConfigError):
     default_message = "Account '{account_name}' not found. Available accounts: {available_accounts}"
     empty_message: ClassVar[str] = "Account '{account_name}' not found. No accounts configured."
     _fields = ("account_name", "available_accounts")
+    _message_switch = ("available_accounts", "default_message", "empty_message")
 
     def __init__(self, account_name: str, available_accounts: Iterable[str] | None = None) -> None:
         self.account_name = account_name
         self.available_accounts: list[str] = list_of(available_accounts)
         Error.__init__(self, None)
-
-    def _message_template(self) -> str:
-        return self.default_message if self.available_accounts else self.empty_message
 
 
 class AccountExistsError(ConfigError):
@@ -480,14 +479,12 @@ class AccountInUseError(ConfigError):
         "Account '{account_name}' is in use. Pass `force=True` to remove."
     )
     _fields = ("account_name", "referenced_by")
+    _message_switch = ("referenced_by", "default_message", "empty_message")
 
     def __init__(self, account_name: str, referenced_by: Iterable[str] | None = None) -> None:
         self.account_name = account_name
         self.referenced_by: list[str] = list_of(referenced_by)
         Error.__init__(self, None)
-
-    def _message_template(self) -> str:
-        return self.default_message if self.referenced_by else self.empty_message
 
 
 class InvalidArgumentError(ConfigError):
@@ -533,14 +530,12 @@ class ProjectNotFoundError(ConfigError):
         "Project '{project_id}' not found. No accessible projects discovered."
     )
     _fields = ("project_id", "available_projects")
+    _message_switch = ("available_projects", "default_message", "empty_message")
 
     def __init__(self, project_id: str, available_projects: Iterable[str] | None = None) -> None:
         self.project_id = project_id
         self.available_projects: list[str] = list_of(available_projects)
         Error.__init__(self, None)
-
-    def _message_template(self) -> str:
-        return self.default_message if self.available_projects else self.empty_message
 
 
 class MissingAPIKeyError(ConfigError):
@@ -591,7 +586,8 @@ class NoRegisteredProviderError(ConfigError):
 class APIError(Error):
     """An HTTP request failed with a status; carries the request and response context.
 
-    ``status_code`` is required here; the subclasses default it. Every keyword of
+    ``status_code`` is required here; the subclasses default it (None means the class
+    status). Every keyword of
     ``HTTPContext`` becomes an attribute of the same name, and each one that is not
     None is listed in ``details`` after ``status_code``, then the server's
     ``retry_after`` and ``retryable`` hints, then the caller's own ``details``.
@@ -603,8 +599,7 @@ class APIError(Error):
     true, after ``retry_after`` seconds when the server sent one.
 
     Args:
-        status_code: The HTTP status of the response: required here; in a subclass, None (the
-            default) means the class status.
+        status_code: The HTTP status of the response.
         **context: The request context: the keywords of the TypedDict the signature unpacks
             (``HTTPContext``, or ``RequestContext`` for a connector's HTTP failures).
     """
@@ -653,18 +648,10 @@ class APIError(Error):
     _wait_ceiling: ClassVar[float] = _INF  # a float below it is used as it is
     _read_wait = staticmethod(wait_seconds)  # reads any other ``retry_after``
 
-    def _retryable_by_rule(self) -> bool:
-        """Tell whether this error is transient when the server gave no hint."""
-        flag = self._unretryable_when
-        if flag is not None and bool_of(getattr(self, flag)):
-            return False
-        return self._status_verdict(self.status_code)
-
-    def _restore_fields(self) -> None:
-        super()._restore_fields()
-        self._retry_after = wait_seconds(self._retry_after)  # a caller's key may stand there
-        hint = self.details.get("retryable")
-        self.retryable = hint if isinstance(hint, bool) else self._retryable_by_rule()
+    # Plumbing, in ``errorkit._build``: ``retryable`` when the server gave no hint, by the
+    # declarations above, and the fields ``from_dict`` restores (the delay and the verdict too).
+    _retryable_by_rule = _retryable_by_rule
+    _restore_fields = _restore_http_fields
 
     @property
     def provider(self) -> str | None:
@@ -729,7 +716,7 @@ class JQLSyntaxError(QueryError):
     rerun.
 
     Args:
-        raw_error: The error text Mixpanel returned; it is parsed into the attributes.
+        raw_error: The error text Mixpanel returned.
         script: The JQL script that ran, when known.
         request_path: The API path that ran it, when known.
     """
@@ -818,8 +805,6 @@ class ConflictError(_DefaultStatusError, statuses=(409,)):
 
 class RateLimitError(_DefaultStatusError, statuses=(429,)):
     """Too many requests (HTTP 429): wait ``retry_after`` seconds when it is known.
-
-    ``rate_limit_form_url`` links to the form for requesting a higher limit.
 
     What to do: Wait ``retry_after`` seconds (back off when it is None), then retry;
     ``rate_limit_form_url`` requests a higher limit.
@@ -1156,8 +1141,7 @@ class ConnectorError(Error):
     What to do: Read ``provider`` and the message; its directive says whether to retry.
 
     Args:
-        message: What failed, for an agent or a person; in a typed subclass, it replaces the
-            default message when truthy.
+        message: What failed, for an agent or a person.
         provider: The connector's provider.
         original_exception: The exception that caused this one.
     """
@@ -1249,8 +1233,8 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
     stop (quota errors clear only next billing cycle).
 
     Args:
-        retry_after: Seconds to wait (0 to 86400); negative, NaN or None means 0.0.
-        quota_exhausted: True when the billing-period quota is used up, not a burst.
+        retry_after: Seconds to wait; negative, NaN or None means 0.0, above 86400 is an error.
+        quota_exhausted: True when the quota is used up.
     """
 
     code = "PROVIDER_RATE_LIMITED"
@@ -1282,16 +1266,7 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
         **context: Unpack[RequestContext],
     ) -> None: ...
 
-    @staticmethod
-    def _read_wait(value: object) -> float:
-        """Read a duration of at most a day; 0.0 when it is not a usable number."""
-        seconds = seconds_or_none(value)
-        if seconds is not None and seconds > 86400:
-            raise ValueError(
-                f"retry_after={safe_text(repr_of(value))} is more than 86400 seconds; it looks "
-                "like a Unix epoch timestamp, not a duration. Pass the number of seconds to wait."
-            )
-        return wait_seconds(seconds) or 0.0
+    _read_wait = staticmethod(_duration)  # at most a day; 0.0 when not a usable number
 
     @property
     def retry_after(self) -> float:
@@ -1391,25 +1366,12 @@ class ParseError(ConnectorError):
         return cls(provider, original_exception=exc)
 
     def retry_message(self) -> str:
-        """Return text to send back to an LLM so it can correct its output."""
-        cause = self.original_exception
-        if _is_validation_error(cause):
-            return (
-                f"Your response failed schema validation:\n{safe_text(str_of(cause))}\n\n"
-                "Please correct these issues and respond again."
-            )
-        json_module = sys.modules.get("json")
-        if json_module is not None and isinstance(cause, json_module.JSONDecodeError):
-            return (
-                "Your response could not be parsed because no valid JSON object was found. "
-                "Please ensure your response contains a JSON object with opening '{' and "
-                "closing '}' braces."
-            )
-        reason = self.message if cause is None else safe_text(str_of(cause))
-        return (
-            f"Your response could not be parsed: {reason}\n\n"
-            "Please ensure your response matches the expected format."
-        )
+        """Return text to send back to an LLM so it can correct its output.
+
+        The text depends on ``original_exception``: a pydantic ``ValidationError`` (its
+        corrections quoted), a ``json.JSONDecodeError``, or anything else (its text).
+        """
+        return _retry_message(self)
 
 
 class InvalidParameterError(ConnectorError, ValueError):

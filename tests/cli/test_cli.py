@@ -132,10 +132,10 @@ def test_explain_rate_limit_facts() -> None:
 
 def test_explain_leaves_out_the_constructor_arguments() -> None:
     """``explain`` shows the class docstring's prose, not its ``Args:`` section."""
-    result = run("explain", "RATE_LIMITED")
-    assert "rate_limit_form_url` links to the form" in result.stdout
+    result = run("explain", "PROVIDER_RATE_LIMITED")
+    assert "`retry_after` is a duration in seconds" in result.stdout
     assert "Args:" not in result.stdout
-    assert "project_id:" not in result.stdout
+    assert "quota_exhausted: True" not in result.stdout
 
 
 def test_explain_unknown_code_is_a_usage_error() -> None:
