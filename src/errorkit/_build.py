@@ -272,8 +272,8 @@ def _restore_fields(error: Error) -> None:
 def _subclassed(cls: type[Error], statuses: Iterable[int]) -> None:
     """Register a new class's codes and HTTP ``statuses``; set up what its status decides.
 
-    ``retryable`` follows the class's own status; an ``APIError`` also gets its compiled
-    constructor (on first use) and its field defaults.
+    ``retryable`` follows the class's own status; a class with a declared constructor gets
+    it compiled on first use, and an ``APIError`` gets its field defaults.
     """
     own = vars(cls)
     for code in ((own["code"],) if "code" in own else ()) + own.get("_other_codes", ()):
@@ -282,11 +282,13 @@ def _subclassed(cls: type[Error], statuses: Iterable[int]) -> None:
         _register_statuses(cls, statuses, sys.modules["errorkit.exceptions"].APIError)
     if isinstance(own.get("status_code"), int) and "retryable" not in own:
         cls.retryable = getattr(cls, "_status_verdict", is_retryable_status)(own["status_code"])
-    if hasattr(cls, "_class_status"):  # an ``APIError``
+    http = hasattr(cls, "_class_status")  # an ``APIError``
+    declared = _declaration(cls)
+    if declared is not None:  # compiled on first use; a subclass compiles its own
+        declared.__dict__.setdefault("_plain", not http)
+        type.__setattr__(cls, "__init__", _lazy(cls, declared))
+    if http:
         type.__setattr__(cls, "_class_status", getattr(cls, "status_code", None))
-        declared = _declaration(cls)
-        if declared is not None:  # compiled on first use; a subclass compiles its own
-            type.__setattr__(cls, "__init__", _lazy(cls, declared))
         _class_defaults(cls)  # type: ignore[arg-type]
 
 
@@ -508,7 +510,7 @@ def _adopted(
     cls: type[Any], declared: Callable[..., None], replaced: object = None
 ) -> Callable[..., None]:
     """Compile ``cls``'s constructor and install it, unless ``cls`` has another of its own."""
-    init = _compiled(cls, declared)
+    init = (_plain if declared.__dict__.get("_plain") else _compiled)(cls, declared)
     if cls.__dict__.get("__init__", replaced) is replaced:  # not wrapped or patched meanwhile
         type.__setattr__(cls, "__init__", init)
     return init
@@ -523,12 +525,7 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
     say it). Class settings are read from ``type(self)``, as a subclass may call it; a
     subclass that inherits it gets its own on its first construction (the first lines).
     """
-    code = declared.__code__
-    names = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
-    positional = names[: code.co_argcount - 1]
-    given = declared.__defaults__ or ()
-    defaults = dict(zip(positional[len(positional) - len(given) :], given, strict=True))
-    defaults.update(declared.__kwdefaults__ or {})
+    names, positional, defaults = _signature(declared)
     hint = str(declared.__annotations__.get("context", ""))
     context = _HTTP_KEYWORDS if "HTTP" in hint else _REQUEST_KEYWORDS if hint else ()
     params = [f"{name}=_defaults[{name!r}]" if name in defaults else name for name in names]
@@ -611,11 +608,76 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         "_general": object(),  # no template: the general path
         "_keep": keep,
     }
+    return _defined(source, namespace, cls, declared)
+
+
+def _signature(declared: Callable[..., None]) -> tuple[tuple[str, ...], tuple[str, ...], Any]:
+    """The parameters of a declared constructor but ``self``, its positional ones, its defaults."""
+    code = declared.__code__
+    names = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
+    positional = names[: code.co_argcount - 1]
+    given = declared.__defaults__ or ()
+    defaults = dict(zip(positional[len(positional) - len(given) :], given, strict=True))
+    defaults.update(declared.__kwdefaults__ or {})
+    return names, positional, defaults
+
+
+def _defined(
+    source: str, namespace: dict[str, Any], cls: type[Error], declared: Callable[..., None]
+) -> Callable[..., None]:
+    """Run the source of a compiled constructor and dress the function it defines."""
     exec(source, namespace)  # built from parameter, field and constant names and format specs
     init = namespace["_me"] = _dressed(namespace["__init__"], cls, declared)
     if sys.version_info >= (3, 11):  # the name Python's own TypeErrors quote
         init.__code__ = init.__code__.replace(co_qualname=init.__qualname__)
     return init
+
+
+# Arguments ``Error.__init__`` or ``Error._chain`` take, not stored by a plain constructor.
+_BASE_ARGUMENTS = ("message", "code", "details", "original_exception")
+
+
+def _plain(cls: type[Error], declared: Callable[..., None]) -> Callable[..., None]:
+    """Compile the constructor of a class outside ``APIError`` from ``declared``'s signature.
+
+    One straight-line function: each argument but those of ``_BASE_ARGUMENTS`` stored in
+    the attribute of its name (``_name`` behind a read-only property), read through the
+    class's ``_converters`` entry for it when there is one; the cause chained; then
+    ``Error.__init__`` with the message (None without one), the code and the details.
+    """
+    from errorkit.exceptions import Error
+
+    names, positional, defaults = _signature(declared)
+    params = [f"{name}=_defaults[{name!r}]" if name in defaults else name for name in names]
+    if len(positional) < len(names):
+        params.insert(len(positional), "*")
+    forwarded = [*positional, *(f"{name}={name}" for name in names[len(positional) :])]
+    converters = dict(cls._converters)
+    lines = [
+        "cls = type(self)",
+        "if cls is not _owner and cls.__init__ is _me:  # a subclass inheriting this one",
+        f"    return _adopted(cls, _declared)(self, {', '.join(forwarded)})",
+    ]
+    lines += [
+        f"self.{_stored(cls, name)} = "
+        + (f"_converters[{name!r}]({name})" if name in converters else name)
+        for name in names
+        if name not in _BASE_ARGUMENTS
+    ]
+    if "original_exception" in names:
+        lines.append("if original_exception is not None: self._chain(original_exception)")
+    given = ", ".join(name if name in names else "None" for name in _BASE_ARGUMENTS[:3])
+    lines.append(f"_init(self, {given})")
+    source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(lines)
+    namespace = {
+        "_owner": cls,
+        "_declared": declared,
+        "_adopted": _adopted,
+        "_defaults": defaults,
+        "_converters": converters,
+        "_init": Error.__init__,
+    }
+    return _defined(source, namespace, cls, declared)
 
 
 def _judged(error: APIError, status_code: object, hint: object, details: object) -> None:

@@ -106,7 +106,7 @@ from errorkit._coerce import (
 # ``typing`` costs more than the rest of errorkit: the typing-only names load on first use.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
     from typing import Any, ClassVar, SupportsIndex
 
     from typing_extensions import Self, Unpack
@@ -235,6 +235,8 @@ class Error(Exception):
     # else ``default_message``. Compiled constructors choose the same inline.
     _message_switch: ClassVar[tuple[str, ...] | None] = None
     _status_messages: ClassVar[tuple[tuple[range, str], ...]] = ()
+    # ``(argument, reader)``: how a declared constructor reads an argument before storing it.
+    _converters: ClassVar[tuple[tuple[str, Callable[[Any], Any]], ...]] = ()
 
     def __init_subclass__(cls, *, statuses: Iterable[int] = (), **kwargs: Any) -> None:
         """Register the class's codes, and its HTTP ``statuses`` (a range last) for an APIError."""
@@ -415,8 +417,8 @@ class ConfigError(Error):
 
     code = "CONFIG_ERROR"
 
-    def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
-        Error.__init__(self, message, None, details)
+    @_declared
+    def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None: ...
 
 
 class AccountNotFoundError(ConfigError):
@@ -431,15 +433,18 @@ class AccountNotFoundError(ConfigError):
 
     code = "ACCOUNT_NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
+    account_name: str
+    available_accounts: list[str]
     default_message = "Account '{account_name}' not found. Available accounts: {available_accounts}"
     empty_message: ClassVar[str] = "Account '{account_name}' not found. No accounts configured."
     _fields = ("account_name", "available_accounts")
     _message_switch = ("available_accounts", "default_message", "empty_message")
+    _converters = (("available_accounts", list_of),)
 
-    def __init__(self, account_name: str, available_accounts: Iterable[str] | None = None) -> None:
-        self.account_name = account_name
-        self.available_accounts: list[str] = list_of(available_accounts)
-        Error.__init__(self, None)
+    @_declared
+    def __init__(
+        self, account_name: str, available_accounts: Iterable[str] | None = None
+    ) -> None: ...
 
 
 class AccountExistsError(ConfigError):
@@ -453,11 +458,11 @@ class AccountExistsError(ConfigError):
 
     code = "ACCOUNT_EXISTS"
     default_message = "Account '{account_name}' already exists."
+    account_name: str
     _fields = ("account_name",)
 
-    def __init__(self, account_name: str) -> None:
-        self.account_name = account_name
-        Error.__init__(self, None)
+    @_declared
+    def __init__(self, account_name: str) -> None: ...
 
 
 class AccountInUseError(ConfigError):
@@ -478,13 +483,14 @@ class AccountInUseError(ConfigError):
     empty_message: ClassVar[str] = (
         "Account '{account_name}' is in use. Pass `force=True` to remove."
     )
+    account_name: str
+    referenced_by: list[str]
     _fields = ("account_name", "referenced_by")
     _message_switch = ("referenced_by", "default_message", "empty_message")
+    _converters = (("referenced_by", list_of),)
 
-    def __init__(self, account_name: str, referenced_by: Iterable[str] | None = None) -> None:
-        self.account_name = account_name
-        self.referenced_by: list[str] = list_of(referenced_by)
-        Error.__init__(self, None)
+    @_declared
+    def __init__(self, account_name: str, referenced_by: Iterable[str] | None = None) -> None: ...
 
 
 class InvalidArgumentError(ConfigError):
@@ -529,13 +535,16 @@ class ProjectNotFoundError(ConfigError):
     empty_message: ClassVar[str] = (
         "Project '{project_id}' not found. No accessible projects discovered."
     )
+    project_id: str
+    available_projects: list[str]
     _fields = ("project_id", "available_projects")
     _message_switch = ("available_projects", "default_message", "empty_message")
+    _converters = (("available_projects", list_of),)
 
-    def __init__(self, project_id: str, available_projects: Iterable[str] | None = None) -> None:
-        self.project_id = project_id
-        self.available_projects: list[str] = list_of(available_projects)
-        Error.__init__(self, None)
+    @_declared
+    def __init__(
+        self, project_id: str, available_projects: Iterable[str] | None = None
+    ) -> None: ...
 
 
 class MissingAPIKeyError(ConfigError):
@@ -551,12 +560,12 @@ class MissingAPIKeyError(ConfigError):
     code = "MISSING_API_KEY"
     exit_code = EXIT_AUTH
     default_message = "No API key found for {provider_id}. Set the {env_var} environment variable."
+    provider_id: str
+    env_var: str
     _fields = ("provider_id", "env_var")
 
-    def __init__(self, provider_id: str, env_var: str) -> None:
-        self.provider_id = provider_id
-        self.env_var = env_var
-        Error.__init__(self, None)
+    @_declared
+    def __init__(self, provider_id: str, env_var: str) -> None: ...
 
 
 class NoRegisteredProviderError(ConfigError):
@@ -573,11 +582,11 @@ class NoRegisteredProviderError(ConfigError):
         "No provider registered for model '{model_id}'. "
         "Register a provider for this model's prefix, or check the model id for a typo."
     )
+    model_id: str
     _fields = ("model_id",)
 
-    def __init__(self, model_id: str) -> None:
-        self.model_id = model_id
-        Error.__init__(self, None)
+    @_declared
+    def __init__(self, model_id: str) -> None: ...
 
 
 # --- HTTP errors: a response came back with a failing status -------------------------------------
@@ -977,9 +986,12 @@ class APIConnectionError(Error, ConnectionError):
     default_message = "Connection failed"
     retryable = True
     status_code: int | None = None
+    request_method: str | None
+    request_url: str | None
     _provider: Any
     _fields = ("request_method?", "request_url?", "provider?")
 
+    @_declared
     def __init__(
         self,
         message: str | None = None,
@@ -988,12 +1000,7 @@ class APIConnectionError(Error, ConnectionError):
         request_url: str | None = None,
         provider: str | None = None,
         original_exception: BaseException | None = None,
-    ) -> None:
-        self.request_method = request_method
-        self.request_url = request_url
-        self._provider = provider
-        self._chain(original_exception)
-        Error.__init__(self, message)
+    ) -> None: ...
 
     @property
     def provider(self) -> str | None:
@@ -1116,8 +1123,8 @@ class BusinessContextValidationError(Error):
     code = "BUSINESS_CONTEXT_TOO_LONG"
     exit_code = EXIT_INVALID_ARGUMENTS
 
-    def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
-        Error.__init__(self, message, None, details)
+    @_declared
+    def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None: ...
 
     @classmethod
     def for_length(cls, length: int) -> Self:
@@ -1150,12 +1157,10 @@ class ConnectorError(Error):
     _provider: Any
     _fields: ClassVar[tuple[str, ...]] = ("provider",)
 
+    @_declared
     def __init__(
         self, message: str, *, provider: str, original_exception: BaseException | None = None
-    ) -> None:
-        self._provider = provider
-        self._chain(original_exception)
-        Error.__init__(self, message)
+    ) -> None: ...
 
     @property
     def provider(self) -> str:
@@ -1320,17 +1325,17 @@ class EmptyDataError(ConnectorError):
         "{provider}: no data returned for the given parameters. "
         "Adjust parameters or try a different connector."
     )
+    query_params: dict[Any, Any]
     _fields = ("query_params",)
+    _converters = (("query_params", dict_of),)
 
+    @_declared
     def __init__(
         self,
         provider: str,
         message: str | None = None,
         query_params: Mapping[str, Any] | None = None,
-    ) -> None:
-        self._provider = provider
-        self.query_params: dict[Any, Any] = dict_of(query_params)
-        Error.__init__(self, message)
+    ) -> None: ...
 
 
 class ParseError(ConnectorError):
@@ -1349,16 +1354,14 @@ class ParseError(ConnectorError):
         "retrying will not help. " + DIRECTIVE_PARSE
     )
 
+    @_declared
     def __init__(
         self,
         provider: str,
         message: str | None = None,
         *,
         original_exception: BaseException | None = None,
-    ) -> None:
-        self._provider = provider
-        self._chain(original_exception)
-        Error.__init__(self, message)
+    ) -> None: ...
 
     @classmethod
     def from_validation_error(cls, provider: str, exc: BaseException) -> Self:
@@ -1386,8 +1389,8 @@ class InvalidParameterError(ConnectorError, ValueError):
     code = "INVALID_PARAMETER"
     exit_code = EXIT_INVALID_ARGUMENTS
 
-    def __init__(self, provider: str, message: str) -> None:
-        ConnectorError.__init__(self, message, provider=provider)
+    @_declared
+    def __init__(self, provider: str, message: str) -> None: ...
 
 
 class CatalogNotFoundError(ConnectorError):
@@ -1421,8 +1424,8 @@ class ToolError(Error):
 
     code = "TOOL_ERROR"
 
-    def __init__(self, message: str) -> None:
-        Error.__init__(self, message)
+    @_declared
+    def __init__(self, message: str) -> None: ...
 
 
 class ToolExecutionError(ToolError):
@@ -1468,11 +1471,11 @@ class ToolNotFoundError(ToolError):
     code = "TOOL_NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
     default_message = "Tool '{tool_name}' not found in registered tools"
+    tool_name: str
     _fields = ("tool_name",)
 
-    def __init__(self, tool_name: str) -> None:
-        self.tool_name = tool_name
-        Error.__init__(self, None)
+    @_declared
+    def __init__(self, tool_name: str) -> None: ...
 
 
 class FeatureNotSupportedError(Error):
@@ -1489,19 +1492,19 @@ class FeatureNotSupportedError(Error):
 
     code = "FEATURE_NOT_SUPPORTED"
     default_message = "Feature '{feature}' is not supported by provider '{provider_id}'"
+    feature: str
+    provider_id: str
+    model_id: str | None
     _fields = ("feature", "provider_id", "model_id?")
 
+    @_declared
     def __init__(
         self,
         feature: str,
         provider_id: str,
         model_id: str | None = None,
         message: str | None = None,
-    ) -> None:
-        self.feature = feature
-        self.provider_id = provider_id
-        self.model_id = model_id
-        Error.__init__(self, message)
+    ) -> None: ...
 
     def _message_template(self) -> str | None:
         if self.model_id is None:
