@@ -10,10 +10,17 @@ The machinery behind ``errorkit.exceptions``, which holds only the exception cla
   the status and the verdict, and masks the message, with no call in between unless
   something differs from the class's defaults. Forwarding ``**context`` from frame to
   frame cost more than the whole of such a constructor.
+  A class outside ``APIError`` declares its constructor the same way, and ``_plain``
+  compiles it: each argument stored (through the class's ``_converters`` reader, such as
+  ``list_of``), the cause chained, then ``Error.__init__``.
 * **Default messages.** Each template compiles on first use into an f-string over the
   error's fields (``_filler``); a value that is not a plain str, int or float takes the
   general path (``_Fields``).
 * **Details.** ``_layout_of`` merges the ``_fields`` each class declares along the MRO.
+* **Method bodies.** The classes' methods keep their signatures and docstrings and call the
+  bodies here: setting up a subclass (``_subclassed``), ``from_dict`` (``_rebuilt``),
+  ``class_for_status``, the template chooser, ``__deepcopy__``, ``APIError``'s verdict and
+  restore, the connector delay reader and ``ParseError.retry_message``.
 """
 
 from __future__ import annotations

@@ -596,10 +596,9 @@ class APIError(Error):
     """An HTTP request failed with a status; carries the request and response context.
 
     ``status_code`` is required here; the subclasses default it (None means the class
-    status). Every keyword of
-    ``HTTPContext`` becomes an attribute of the same name, and each one that is not
-    None is listed in ``details`` after ``status_code``, then the server's
-    ``retry_after`` and ``retryable`` hints, then the caller's own ``details``.
+    status). Every keyword of ``HTTPContext`` becomes an attribute of the same name, and
+    each one that is not None is listed in ``details`` after ``status_code``, then the
+    server's ``retry_after`` and ``retryable`` hints, then the caller's own ``details``.
 
     ``retryable`` follows the status: 408, 425, 429 and every 5xx but 501 are
     transient. A ``retryable=`` hint (a server's ``x-should-retry`` header) wins.
