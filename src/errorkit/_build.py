@@ -403,8 +403,11 @@ def _deepcopied(error: _E, memo: dict[int, Any]) -> _E:
     except Exception:  # a class pickle cannot name (one defined in a function): its state
         import copy
 
-        rebuild, arguments = error.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
-        return rebuild(*copy.deepcopy(arguments, memo))  # type: ignore[no-any-return]
+        rebuild, arguments, *state = error.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+        copied = memo[id(error)] = rebuild(*copy.deepcopy(arguments, memo))
+        if state:  # the state comes after the error is made and kept: it may hold the error
+            copied.__setstate__(copy.deepcopy(state[0], memo))
+        return copied  # type: ignore[no-any-return]
 
 
 def _register_statuses(cls: type[Any], statuses: Iterable[int], base: type[APIError]) -> None:

@@ -1,7 +1,8 @@
 """How an error's state travels through pickle, ``copy`` and ``deepcopy``.
 
-``Error.__reduce_ex__`` hands ``restore`` the class, the state and the cause. Each value
-travels as it is when it survives pickling faithfully, else as its JSON-safe form (an
+``Error.__reduce_ex__`` hands ``rebuild`` the class, and ``Error.__setstate__`` the state and
+the cause, so errors that hold each other in their details pickle as any cycle does. Each
+value travels as it is when it survives pickling faithfully, else as its JSON-safe form (an
 exception where an exception is expected becomes ``Exception("{Type}: {message}")``), so
 pickling never raises and the rebuilt error has the same ``to_dict()``.
 
@@ -43,7 +44,7 @@ def reduce(error: Error, protocol: SupportsIndex, base: type[Error]) -> tuple[An
         ]
         return (restore_chain, (links,))
     cls, state, cause, _, _ = _portable_state(error, protocol, base, None)
-    return (restore, (cls, state, cause))
+    return (rebuild, (cls,), (state, cause))
 
 
 def _chain(error: Error, base: type[Error]) -> list[Error]:
@@ -114,13 +115,28 @@ def _unlooped(cause: object, error: Error, base: type[Error]) -> object:
     return cause
 
 
-def restore(cls: type[Error], state: dict[str, Any], cause: BaseException | None) -> Error:
-    """Rebuild a pickled or copied error without calling its constructor."""
-    error = cls.__new__(cls)
-    for name, value in state.items():
+def rebuild(cls: type[Error]) -> Error:
+    """Make an empty error of ``cls``, without calling its constructor, for ``set_state``.
+
+    Pickle keeps it before it reads the state, so an error met again inside its own state
+    (``a.details["peer"] = b`` and ``b.details["peer"] = a``) is this very object.
+    """
+    return cls.__new__(cls)
+
+
+def set_state(error: Error, state: tuple[dict[str, Any], BaseException | None]) -> None:
+    """``Error.__setstate__``: put back the state and the cause ``reduce`` made portable."""
+    values, cause = state
+    for name, value in values.items():
         object.__setattr__(error, name, value)
     if cause is not None:
         error.__cause__ = cause
+
+
+def restore(cls: type[Error], state: dict[str, Any], cause: BaseException | None) -> Error:
+    """Rebuild an error in one step (a link of a flat chain, or an error pickled by 0.1)."""
+    error = rebuild(cls)
+    set_state(error, (state, cause))
     return error
 
 

@@ -403,6 +403,11 @@ class Error(Exception):
     def __reduce__(self) -> tuple[Any, ...]:
         return self.__reduce_ex__(2)
 
+    def __setstate__(self, state: Any) -> None:
+        from errorkit._pickling import set_state
+
+        set_state(self, state)
+
 
 Error._by_code[Error.code] = Error
 

@@ -221,6 +221,60 @@ def test_an_error_of_a_class_defined_in_a_function_deep_copies() -> None:
         gc.collect()
 
 
+def _peers() -> ek.Error:
+    """Two errors holding each other in their details."""
+    first, second = ek.ToolError("first"), ek.NotFoundError("second")
+    first.details["peer"] = second
+    second.details["peer"] = first
+    return first
+
+
+def _holds_itself() -> ek.Error:
+    """An error holding itself in its details."""
+    error = ek.ToolError("self")
+    error.details["self"] = error
+    return error
+
+
+def _cause_holds_the_error() -> ek.Error:
+    """An error whose cause holds it in its details."""
+    cause = ek.ToolError("inner")
+    error = ek.ConnectorError("outer", provider="p", original_exception=cause)
+    cause.details["outer"] = error
+    return error
+
+
+CYCLE_ROWS: list[tuple[str, Callable[[], ek.Error], Callable[[Any], Any]]] = [
+    (
+        "attack8: two errors holding each other in details",
+        _peers,
+        lambda error: error.details["peer"].details["peer"],
+    ),
+    ("attack8: an error holding itself in details", _holds_itself, lambda e: e.details["self"]),
+    (
+        "attack8: a cause holding its error in details",
+        _cause_holds_the_error,
+        lambda error: error.original_exception.details["outer"],
+    ),
+]
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+@pytest.mark.parametrize(
+    ("make", "way_back"), [row[1:] for row in CYCLE_ROWS], ids=[row[0] for row in CYCLE_ROWS]
+)
+def test_errors_met_again_in_their_details_pickle_as_cycles(
+    make: Callable[[], ek.Error], way_back: Callable[[Any], Any], protocol: int
+) -> None:
+    """Errors that reach themselves through details pickle and deep-copy, the cycle kept."""
+    error = make()
+    assert way_back(error) is error
+    for clone in (pickle.loads(pickle.dumps(error, protocol)), copy.deepcopy(error)):
+        assert type(clone) is type(error)
+        assert clone.to_dict() == error.to_dict()
+        assert way_back(clone) is clone
+
+
 def test_unpicklable_tool_exception_is_described() -> None:
     """A ToolExecutionError whose tool exception cannot round-trip still pickles faithfully."""
     error = ek.ToolExecutionError(_NeedsTwoArgs("a", "b"))
