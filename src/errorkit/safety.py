@@ -730,10 +730,21 @@ def _walked(error: Any) -> dict[str, Any]:
     """``error_dict`` by the safe walker."""
     code, details = error.code, json_safe(error.details)
     return {
-        "code": safe_text(code if type(code) is str else str_of(code)),
+        "code": safe_text(code if type(code) is str else _code_text(code)),
         "message": safe_text(error.message),
         "details": details if type(details) is dict else {"value": details},
     }
+
+
+def _code_text(code: object) -> str:
+    """A code that is not a str, as text: an Enum member's value when it is text, else ``str``."""
+    import enum
+
+    if isinstance(code, enum.Enum):
+        value = json_safe(code, redact=False)
+        if type(value) is str:
+            return value
+    return str_of(code)
 
 
 def error_json(error: Any, base_to_dict: object) -> str:

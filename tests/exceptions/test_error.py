@@ -7,6 +7,7 @@ details, codes, causes, ``retryable``, strict keywords and tolerated odd input.
 
 from __future__ import annotations
 
+import enum
 import json
 import re
 from typing import Any
@@ -108,6 +109,31 @@ def test_code_defaults_to_class_code() -> None:
     assert ek.WorkspaceScopeError("m", code="ORGANIZATION_AMBIGUOUS").code == (
         "ORGANIZATION_AMBIGUOUS"
     )
+
+
+class _StrCode(str, enum.Enum):
+    REVOKED = "OAUTH_REFRESH_REVOKED"
+
+
+class _PlainCode(enum.Enum):
+    TIMEOUT = "OAUTH_TIMEOUT"
+
+
+@pytest.mark.parametrize("code", [_StrCode.REVOKED, _PlainCode.TIMEOUT], ids=["str Enum", "Enum"])
+def test_attack8_an_enum_code_serializes_as_its_value(code: enum.Enum) -> None:
+    """An Enum member as ``code`` is kept as given, and its value is the code in ``to_dict()``.
+
+    Its ``str()`` (``_StrCode.REVOKED``) stood there before, so ``from_dict`` lost the class.
+    """
+    error = ek.OAuthError("m", code=code)  # type: ignore[arg-type]
+    kept: object = error.code
+    assert kept is code
+    payload = error.to_dict()
+    assert payload["code"] == code.value
+    assert error.to_json() == json.dumps(payload, allow_nan=False)
+    rebuilt = ek.Error.from_dict(payload)
+    assert type(rebuilt) is ek.OAuthError
+    assert rebuilt.to_dict() == payload
 
 
 def test_message_is_masked_at_construction() -> None:
