@@ -248,9 +248,10 @@ def _rebuilt(cls: type[Error], payload: Mapping[str, Any]) -> Error:
     error = target.__new__(target)
     error.code = safe_text(code)
     error._details = dict(details)
-    error.message = message
+    if message:
+        error.message = message
     error._restore_fields()
-    if not message:
+    if not message:  # the default message reads the fields just restored
         error.message = error._default_message()
     return error
 

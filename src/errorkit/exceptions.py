@@ -385,6 +385,8 @@ class Error(Exception):
 
     @message.setter
     def message(self, text: str) -> None:
+        if type(text) is not str or not text:  # as the constructor reads it
+            text = text_or_none(text) or self._default_message()
         self.args = (safe_text(text),)
 
     def __str__(self) -> str:

@@ -711,6 +711,7 @@ _MEMO_TEXT_LENGTH: Final = 256  # longest text remembered (the engine memoises a
 # sensitive names they were checked against (``add_sensitive_keys`` swaps that table).
 _plain_memo: tuple[object, set[str], set[str]] = (None, set(), set())
 _encode: Callable[[object], str] | None = None
+_MESSAGE: object = None
 
 
 def error_dict(error: Any) -> dict[str, Any]:
@@ -824,8 +825,16 @@ def _plain_payload(error: Any, *, numbers: bool = False) -> dict[str, Any]:
     if memo[0] is not names:  # names were added: every verdict may have changed
         memo = _plain_memo = (names, set(), set())
     _, texts, keys = memo
-    args = error.args  # the message as stored; checked below like any text
-    message = args[0] if len(args) == 1 and type(args[0]) is str and args[0] else error.message
+    args = error.args  # the message as stored, unless a class reads it its own way
+    if (
+        len(args) == 1
+        and type(args[0]) is str
+        and args[0]
+        and type(error).message is (_MESSAGE or _message())
+    ):
+        message = args[0]
+    else:
+        message = error.message
     code, details = error.code, error.details
     if type(code) is not str or code not in texts:
         _check_text(code, texts)
@@ -838,6 +847,14 @@ def _plain_payload(error: Any, *, numbers: bool = False) -> dict[str, Any]:
         "message": message,
         "details": _plain_dict(details, 1, texts, keys, numbers),
     }
+
+
+def _message() -> object:
+    """``Error.message``, the property that reads the message from ``args``."""
+    global _MESSAGE
+    if _MESSAGE is None:
+        _MESSAGE = sys.modules["errorkit.exceptions"].Error.__dict__["message"]
+    return _MESSAGE
 
 
 def _check_text(text: object, texts: set[str]) -> None:

@@ -8,6 +8,7 @@ details, codes, causes, ``retryable``, strict keywords and tolerated odd input.
 from __future__ import annotations
 
 import enum
+import gc
 import json
 import re
 from typing import Any
@@ -134,6 +135,39 @@ def test_attack8_an_enum_code_serializes_as_its_value(code: enum.Enum) -> None:
     rebuilt = ek.Error.from_dict(payload)
     assert type(rebuilt) is ek.OAuthError
     assert rebuilt.to_dict() == payload
+
+
+@pytest.mark.parametrize("text", ["", None], ids=["empty", "None"])
+def test_attack8_a_message_set_empty_reads_as_the_default(text: Any) -> None:
+    """Setting ``message`` to nothing gives the default message, as the constructor does."""
+    error = ek.ToolNotFoundError("search")
+    error.message = text
+    assert error.message == "Tool 'search' not found in registered tools"
+    assert error.args == (error.message,)
+    assert error.to_dict()["message"] == error.message
+
+
+def test_attack8_a_subclass_reading_its_message_its_own_way_serializes_it() -> None:
+    """``to_dict()`` and ``to_json()`` take the message a subclass's ``message`` gives.
+
+    They read ``args`` directly when nothing needed masking, whatever the class's property.
+    """
+
+    class Tagged(ek.ToolError):
+        @property  # type: ignore[misc]  # read-only here: the test only reads it
+        def message(self) -> str:
+            return f"[tool] {self.args[0]}"
+
+    try:
+        for details in (None, {"raw": b"bytes"}):  # the plain path, then the safe walker
+            error = Tagged("boom")
+            if details:
+                error.details.update(details)
+            assert error.to_dict()["message"] == "[tool] boom" == str(error)
+            assert json.loads(error.to_json())["message"] == "[tool] boom"
+    finally:  # other tests walk ``Error.__subclasses__()``: leave the tree as it was
+        del Tagged
+        gc.collect()
 
 
 def test_message_is_masked_at_construction() -> None:
