@@ -408,8 +408,10 @@ class _Patterns:
         "double_quoted",
         "finders",
         "gap",
+        "group_span",
         "header_run",
         "heap",
+        "islice",
         "item_cut",
         "lead_run",
         "lengths",
@@ -420,6 +422,7 @@ class _Patterns:
         "name_in_word",
         "name_run",
         "named_run",
+        "named_tail",
         "names",
         "no_search",
         "other_triggers",
@@ -466,9 +469,13 @@ class _Patterns:
     def __init__(self) -> None:
         import heapq
         import re
+        from itertools import islice
+        from operator import methodcaller
 
         self.names = _names  # the table these patterns read: taken before they read it
         self.heap = (heapq.heapify, heapq.heapreplace, heapq.heappop)
+        self.islice = islice
+        self.group_span = methodcaller("span", 1)  # a match's first group's span
 
         self.shape_bodies: dict[str, tuple[re.Pattern[str], bool]] = {
             prefix: (re.compile(shape.body), shape.exact)
@@ -564,6 +571,12 @@ class _Patterns:
         self.named_run: re.Pattern[str] = re.compile(
             r"(?P<unit>(?P<name>[A-Za-z0-9_]{1,128}(?: [A-Za-z0-9_]{1,128}){0,2})"
             r":(?P<gap>[ \t\r\n]+))(?P=unit)+"
+        )
+        # What such a run holds from any word of its first name on: the rest of the unit,
+        # the words before that word again, and the rest again (one test in C, no loop).
+        self.named_tail: re.Pattern[str] = re.compile(
+            r"(?P<tail>[A-Za-z0-9_]{1,128}(?: [A-Za-z0-9_]{1,128}){0,2}:[ \t\r\n]+)"
+            r"(?:[A-Za-z0-9_]{1,128} ){0,2}(?P=tail)"
         )
         # A run of a URL's parameters of one name, each value plain and ended by "&",
         # "&amp;" or "#", or brackets opened and never closed, then "#" (see
@@ -738,8 +751,9 @@ class _Patterns:
             r"[^\r\n\-\\]*(?:(?:-(?!----)|\\(?![rn]))[^\r\n\-\\]*)*(?=[\r\n]|\Z)"
         )
         self.header_run: re.Pattern[str] = re.compile(_repeats(header, line))
-        self.other_triggers: tuple[str, ...] = tuple(
-            trigger for trigger, rule in self.triggers if rule != _WORD
+        # Any trigger but a word's, found in one search in C (a URL, a key, a credential).
+        self.other_triggers: re.Pattern[str] = re.compile(
+            "|".join(re.escape(trigger) for trigger, rule in self.triggers if rule != _WORD)
         )
         self.pair_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
@@ -1029,9 +1043,7 @@ def _same_params(
     run = runs.match(url, pos)
     if run is None:
         return pos
-    from operator import methodcaller
-
-    spans += map(methodcaller("span", 1), param.finditer(url, pos, run.end()))
+    spans += map(patterns.group_span, param.finditer(url, pos, run.end()))
     return run.end()
 
 
@@ -1562,21 +1574,18 @@ class _Reader:
         if (
             name.lower() in HEADER_NAMES
             or not _is_sensitive_name(name)
-            or any(trigger in lowered for trigger in patterns.other_triggers)
+            or patterns.other_triggers.search(lowered)
         ):
             return None
-        from itertools import islice
-        from operator import methodcaller
-
         pending = self.pending
         while pending and pending[0][1] < start:  # the URL secrets before the pairs
             self._write(*pending.popleft())
         found_spans = patterns.url_pair_value.finditer(text, start, end)
-        spans: list[tuple[int, int]] = list(map(methodcaller("span", 1), found_spans))
+        spans: list[tuple[int, int]] = list(map(patterns.group_span, found_spans))
         count = len(spans)
         if (
             len(pending) < count
-            or list(islice(pending, count)) != spans
+            or list(patterns.islice(pending, count)) != spans
             or (len(pending) > count and pending[count][0] <= spans[-1][1])
         ):
             return None
@@ -1600,8 +1609,8 @@ class _Reader:
         it may be its value). Found in C, its name checked once.
         """
         text, patterns = self.text, self.patterns
-        if patterns.wide_tail is not None:
-            return None
+        if patterns.wide_tail is not None or patterns.named_tail.match(text, start) is None:
+            return None  # no unit repeated from this word on: no run holds it
         found = None
         for first in self._words_before(start):  # the name may start a word or two before
             found = patterns.named_run.match(text, first)
@@ -1617,7 +1626,7 @@ class _Reader:
             or words[-1] in HEADER_NAMES
             or not _is_listed(name)
             or not _is_sensitive_name(name)
-            or any(trigger in lowered for trigger in patterns.other_triggers)
+            or patterns.other_triggers.search(lowered)
         ):
             return None
         last = found.end() - len(unit)  # where the last unit starts
@@ -1709,7 +1718,7 @@ class _Reader:
             return after
         found = patterns.pair_runs.get(name)
         if found is None:
-            if any(trigger in name.lower() for trigger in patterns.other_triggers):
+            if patterns.other_triggers.search(name.lower()):
                 return after  # a name holding a credential prefix or a URL: its own rule
             import re
 
@@ -2008,7 +2017,7 @@ class _Reader:
         if found is None or found.start("rest") != end:
             return end
         lowered = found.group("lead").lower()
-        if any(trigger in lowered for trigger in patterns.other_triggers):
+        if patterns.other_triggers.search(lowered):
             return end  # a name holding a credential prefix: that rule reads it too
         gap = found.group("gap")
         unit = gap + found.group("lead")  # what stands before each value
