@@ -397,11 +397,13 @@ class _Patterns:
     """The compiled patterns, built on first use (``re`` is not imported with errorkit)."""
 
     __slots__ = (
+        "add",
         "auth_param",
         "auth_params",
         "authority_end",
         "bare",
         "bracket_stop",
+        "chain",
         "cookie_pair",
         "cookie_value",
         "credential",
@@ -416,6 +418,7 @@ class _Patterns:
         "lead_run",
         "lengths",
         "line_end",
+        "lower_than",
         "marker",
         "name_ahead",
         "name_gap",
@@ -469,12 +472,15 @@ class _Patterns:
     def __init__(self) -> None:
         import heapq
         import re
-        from itertools import islice
-        from operator import methodcaller
+        from itertools import chain, islice
+        from operator import add, lt, methodcaller
 
         self.names = _names  # the table these patterns read: taken before they read it
         self.heap = (heapq.heapify, heapq.heapreplace, heapq.heappop)
         self.islice = islice
+        self.chain = chain.from_iterable
+        self.lower_than = lt
+        self.add = add
         self.group_span = methodcaller("span", 1)  # a match's first group's span
 
         self.shape_bodies: dict[str, tuple[re.Pattern[str], bool]] = {
@@ -1008,16 +1014,25 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
             _userinfo_secret(url, param.end() + 2, spans, patterns)  # "?next=//u:p@h/"
         found = patterns.param_start.search(url, start)
         pos = len(url) if found is None else found.start()
-    if not spans or (offset == 0 and len(spans) == 1):
+    if not spans:
         return spans
-    spans.sort()
-    joined = [spans[0]]
-    for first, last in spans[1:]:
-        if first <= joined[-1][1]:
-            joined[-1] = (joined[-1][0], max(last, joined[-1][1]))
-        else:
-            joined.append((first, last))
-    return [(offset + first, offset + last) for first, last in joined]
+    chain, lower_than = patterns.chain, patterns.lower_than
+    bounds = list(chain(spans))  # first, last, first, last, ...
+    # Read in order and apart most often (each span ends before the next starts): as they are.
+    if not all(map(lower_than, bounds[1:-1:2], bounds[2::2])):
+        spans.sort()
+        joined = [spans[0]]
+        for first, last in spans[1:]:
+            if first <= joined[-1][1]:
+                joined[-1] = (joined[-1][0], max(last, joined[-1][1]))
+            else:
+                joined.append((first, last))
+        spans = joined
+        bounds = list(chain(spans))
+    if not offset:
+        return spans
+    shifted = map(offset.__add__, bounds)
+    return list(zip(shifted, shifted, strict=True))  # the bounds shifted, paired again, in C
 
 
 def _same_params(
@@ -1411,10 +1426,13 @@ class _Reader:
         # A private key's header ends a URL's secret as it ends every other rule's value.
         secrets = _url_secrets(text[start:end], start)
         if secrets:
-            self.pending += [
-                (first, self._private_key_start(first, last) if last - first > 10 else last)
-                for first, last in secrets
-            ]
+            if lower.find("-----begin", secrets[0][0], secrets[-1][1]) < 0:
+                self.pending += secrets  # no private key's header in any of them
+            else:
+                self.pending += [
+                    (first, self._private_key_start(first, last) if last - first > 10 else last)
+                    for first, last in secrets
+                ]
         elif self.span_end - end > 1 and self.plain_span < self.span_end:
             return self._plain_urls(lower, start, after)
         return after
@@ -1589,8 +1607,11 @@ class _Reader:
             or (len(pending) > count and pending[count][0] <= spans[-1][1])
         ):
             return None
-        for _ in range(count):
-            pending.popleft()
+        if len(pending) == count:
+            pending.clear()
+        else:
+            for _ in range(count):
+                pending.popleft()
         end = spans[-1][1]  # the last value's end
         self.out += (text[self.last : start], patterns.url_pair.sub(REDACTED, text[start:end]))
         self.last = end
@@ -1767,8 +1788,9 @@ class _Reader:
         # The text between the values, and what stands before each value (the group), in
         # turns: the values are what the split leaves out.
         parts: list[str] = self.patterns.pair.split(text[start:end])
-        parts[1::2] = [before + REDACTED for before in parts[1::2]]
-        masked = "".join(parts)
+        # Each stretch up to a value ("between" + "before"), glued in C, then "***" after each.
+        heads = map(self.patterns.add, parts[0:-1:2], parts[1::2])
+        masked = REDACTED.join(heads) + REDACTED + parts[-1]
         self.run_end = end
         if text[end - 1] in _QUOTES:  # the closing quote of the last value is not masked
             end -= 1
