@@ -994,26 +994,28 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
         floor = at + 3
         at = url.find("://", floor)
     found = patterns.query_start.search(url)
-    pos = len(url) if found is None else found.start()
+    # Each "?", "#", "&" or "&amp;", a name and "=" from the query on (one search in C each),
+    # but those inside a value read: a sensitive value reads on over "?" to "&" or "#".
+    params = () if found is None else patterns.url_params.finditer(url, found.start())
+    read = 0  # where the value read last ends
     plain = 0  # parameters read in a row that hold no secret
-    while pos < len(url):
-        if plain == 8 and not _sensitive_params(url, pos, patterns):
+    for param in params:
+        if param.start() < read:
+            continue
+        if plain == 8 and not _sensitive_params(url, param.start(), patterns):
             break  # none of the rest holds one either (tested once per URL)
-        separator = patterns.param_separator.match(url, pos)
-        start = pos + 1 if separator is None else separator.end()
-        param = patterns.url_param.match(url, start)  # its name and "="
-        if param is not None and _is_sensitive_param(param.group(1)):
-            value_end = patterns.value_end.search(url, param.end())
-            pos = len(url) if value_end is None else value_end.start()
-            if pos > param.end() and not _is_masked(url[param.end() : pos]):
-                spans.append((param.end(), pos))
-                pos = _same_params(url, pos, param.group(1), spans, patterns)
+        name = param.group(1)
+        start = param.end()
+        if _is_sensitive_param(name):
+            value_end = patterns.value_end.search(url, start)
+            read = len(url) if value_end is None else value_end.start()
+            if read > start and not _is_masked(url[start:read]):
+                spans.append((start, read))
+                read = _same_params(url, read, name, spans, patterns)
             continue
         plain += 1
-        if param is not None and url.startswith("//", param.end()):
-            _userinfo_secret(url, param.end() + 2, spans, patterns)  # "?next=//u:p@h/"
-        found = patterns.param_start.search(url, start)
-        pos = len(url) if found is None else found.start()
+        if url.startswith("//", start):
+            _userinfo_secret(url, start + 2, spans, patterns)  # "?next=//u:p@h/"
     if not spans:
         return spans
     chain, lower_than = patterns.chain, patterns.lower_than
