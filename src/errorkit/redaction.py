@@ -949,7 +949,7 @@ _HEX: Final = frozenset("0123456789abcdefABCDEF")
 
 def _redact_url(url: str) -> str:
     """Mask userinfo and sensitive parameters; return ``url`` itself if unchanged."""
-    return _replace(url, _url_secrets(url, 0))
+    return _replace(url, _url_secrets(url, 0, _patterns()))
 
 
 def _replace(text: str, spans: list[tuple[int, int]]) -> str:
@@ -965,7 +965,7 @@ def _replace(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
+def _url_secrets(url: str, offset: int, patterns: _Patterns) -> list[tuple[int, int]]:
     """Return the spans of the secrets in a URL, in order, shifted by ``offset``.
 
     The URL is read flat, left to right, so a URL nested in another (in its path, in a
@@ -983,7 +983,6 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
     if "@" not in url and "?" not in url and "#" not in url:
         return []
     spans: list[tuple[int, int]] = []
-    patterns = _patterns()
     if url.startswith("//"):
         _userinfo_secret(url, 2, spans, patterns)
     floor = 0
@@ -994,28 +993,28 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
         floor = at + 3
         at = url.find("://", floor)
     found = patterns.query_start.search(url)
-    # Each "?", "#", "&" or "&amp;", a name and "=" from the query on (one search in C each),
-    # but those inside a value read: a sensitive value reads on over "?" to "&" or "#".
-    params = () if found is None else patterns.url_params.finditer(url, found.start())
-    read = 0  # where the value read last ends
+    # Each "?", "#", "&" or "&amp;", a name and "=" from the query on, found by one search in
+    # C, but inside a sensitive value: that value reads on over "?" to the next "&" or "#".
+    search = patterns.url_params.search
+    param = None if found is None else search(url, found.start())
     plain = 0  # parameters read in a row that hold no secret
-    for param in params:
-        if param.start() < read:
-            continue
+    while param is not None:
         if plain == 8 and not _sensitive_params(url, param.start(), patterns):
             break  # none of the rest holds one either (tested once per URL)
         name = param.group(1)
         start = param.end()
         if _is_sensitive_param(name):
             value_end = patterns.value_end.search(url, start)
-            read = len(url) if value_end is None else value_end.start()
-            if read > start and not _is_masked(url[start:read]):
-                spans.append((start, read))
-                read = _same_params(url, read, name, spans, patterns)
+            end = len(url) if value_end is None else value_end.start()
+            if end > start and not _is_masked(url[start:end]):
+                spans.append((start, end))
+                end = _same_params(url, end, name, spans, patterns)
+            param = search(url, end)
             continue
         plain += 1
         if url.startswith("//", start):
             _userinfo_secret(url, start + 2, spans, patterns)  # "?next=//u:p@h/"
+        param = search(url, start)
     if not spans:
         return spans
     chain, lower_than = patterns.chain, patterns.lower_than
@@ -1426,7 +1425,7 @@ class _Reader:
         # URL, and a pair in its path, a credential shape or a scheme word glued to its end
         # ("?:Basic S3cr3t") is read by its own rule, whether the URL held a secret or not.
         # A private key's header ends a URL's secret as it ends every other rule's value.
-        secrets = _url_secrets(text[start:end], start)
+        secrets = _url_secrets(text[start:end], start, patterns)
         if secrets:
             if lower.find("-----begin", secrets[0][0], secrets[-1][1]) < 0:
                 self.pending += secrets  # no private key's header in any of them
@@ -1590,11 +1589,10 @@ class _Reader:
             return None
         name = found.group("name")
         end = found.end()
-        lowered = text[start:end].lower()
         if (
             name.lower() in HEADER_NAMES
             or not _is_sensitive_name(name)
-            or patterns.other_triggers.search(lowered)
+            or patterns.other_triggers.search(self.lower, start, end)  # the run is ASCII
         ):
             return None
         pending = self.pending
