@@ -442,6 +442,7 @@ class _Patterns:
         "partial_marker",
         "pem_header",
         "plain_after",
+        "possessive",
         "query_start",
         "quoted",
         "rules",
@@ -476,6 +477,10 @@ class _Patterns:
         from operator import add, lt, methodcaller
 
         self.names = _names  # the table these patterns read: taken before they read it
+        # A run matched to its end never needs a unit back: its repeat is possessive where
+        # ``re`` has them (Python 3.11 on), so no state is kept per unit to backtrack into
+        # (a run of a megabyte was read at twice the cost per KB of one of 100 KB).
+        self.possessive = _possessive(re)
         self.heap = (heapq.heapify, heapq.heapreplace, heapq.heappop)
         self.islice = islice
         self.chain = chain.from_iterable
@@ -512,7 +517,7 @@ class _Patterns:
         flat = r"""[^\[\](){}"'\\]*"""  # inside a group: no bracket, quote or escape
         self.value_run: re.Pattern[str] = re.compile(
             rf"""(?:[^\s&;,"'`)\]}}<>(\[{{]+|\[{flat}\]|\({flat}\)|\{{{flat}\}}"""
-            r"""|[)\]}<>"'`](?=[A-Za-z0-9_]))+"""
+            r"""|[)\]}<>"'`](?=[A-Za-z0-9_]))+""" + self.possessive
         )
         self.credential: re.Pattern[str] = re.compile(r"""[^\s"'`,;<>()\[\]{}]+""")
         self.double_quoted: re.Pattern[str] = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
@@ -542,7 +547,7 @@ class _Patterns:
         # groups in a repeat cost time.
         param = f"{token}{equals}{value}"
         self.auth_params: re.Pattern[str] = re.compile(
-            rf"""{param}(?:\s*,\s*{param})*(?:\s*,\s*)?"""
+            rf"""{param}(?:\s*,\s*{param})*{self.possessive}(?:\s*,\s*)?"""
         )
         self.param_comma: re.Pattern[str] = re.compile(r"\s*,\s*")
         # What after a trigger word makes it prose, read by no rule: a character that can
@@ -576,7 +581,7 @@ class _Patterns:
         # The same pair, empty, again and again: a name, ":" and spacing (``_named_run``).
         self.named_run: re.Pattern[str] = re.compile(
             r"(?P<unit>(?P<name>[A-Za-z0-9_]{1,128}(?: [A-Za-z0-9_]{1,128}){0,2})"
-            r":(?P<gap>[ \t\r\n]+))(?P=unit)+"
+            r":(?P<gap>[ \t\r\n]+))(?P=unit)+" + self.possessive
         )
         # What such a run holds from any word of its first name on: the rest of the unit,
         # the words before that word again, and the rest again (one test in C, no loop).
@@ -593,6 +598,7 @@ class _Patterns:
         value_after = rf"(?:{plain}+(?:&amp;|[&#])|[\[({{][\[({{]*{plain}*#)"
         self.url_pair_run: re.Pattern[str] = re.compile(
             rf"(?P<name>{url_pair[:-1]})={value_after}(?:(?P=name)={value_after})*"
+            + self.possessive
         )
         self.url_pair_value: re.Pattern[str] = re.compile(rf"{url_pair}({url_value})(?:&amp;|[&#])")
         # Per name, the patterns of ``_same_params``.
@@ -749,14 +755,14 @@ class _Patterns:
         words = rf"[A-Za-z0-9_.\-]+(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}}"
         lead = rf"{words}\s*(?:=>|->|:=|=|:{not_url})\s*"
         value = rf"{not_url}(?:{self.pair_bare})"
-        self.lead_run: re.Pattern[str] = re.compile(_repeats(lead, value))
+        self.lead_run: re.Pattern[str] = re.compile(_repeats(lead, value, self.possessive))
         self.gap: re.Pattern[str] = re.compile(r"[\s&;,]*")
         header = r"[A-Za-z0-9_.\-]+[ \t]*:[ \t]*"
         line = (  # no URL ("Cookie://x"), not blank, not masked, no "-----", to the line's end
             r"""(?!//)(?![ \t])(?=[*"'`\\]*[^\r\n*"'`\\])"""  # (no escaped \r or \n in it)
             r"[^\r\n\-\\]*(?:(?:-(?!----)|\\(?![rn]))[^\r\n\-\\]*)*(?=[\r\n]|\Z)"
         )
-        self.header_run: re.Pattern[str] = re.compile(_repeats(header, line))
+        self.header_run: re.Pattern[str] = re.compile(_repeats(header, line, self.possessive))
         # Any trigger but a word's, found in one search in C (a URL, a key, a credential).
         self.other_triggers: re.Pattern[str] = re.compile(
             "|".join(re.escape(trigger) for trigger, rule in self.triggers if rule != _WORD)
@@ -814,7 +820,7 @@ class _Patterns:
         checked = f"(?!{name_ahead}){bare}"  # no value that is the next pair's name
         pair_run_checked = re.compile(
             rf"(?P<name>{name}){separator}(?:{checked}|{quoted_value})"
-            rf"(?:[\s&;,]*(?P=name){separator}(?:{checked}|{quoted_value}))*"
+            rf"(?:[\s&;,]*(?P=name){separator}(?:{checked}|{quoted_value}))*{self.possessive}"
         )
         pair_run = re.compile(
             rf"(?P<name>{name}){separator}(?:(?P<first>{bare})|{quoted_value})"
@@ -827,17 +833,33 @@ class _Patterns:
         return pair_run, pair_run_checked, pair
 
 
-def _repeats(lead: str, value: str) -> str:
+def _repeats(lead: str, value: str, possessive: str) -> str:
     r"""A pattern for a unit (``lead``, then ``value``) repeated, apart by the same ``gap``.
 
     ``rest`` is the units after the first: ``gap``, the first unit's very lead, a value,
     again and again. Each value holds none of ``[\s&;,]`` (a pair's bare value) or ends
     at a line's end, where a gap starts with ``\r`` or ``\n`` (a header line), so
     ``gap`` + ``lead`` stands in ``rest`` where the units start and nowhere else: their
-    number is its count.
+    number is its count. ``possessive`` follows the repeat (see ``_possessive``).
     """
     unit = rf"(?P=gap)(?P=lead){value}"
-    return rf"(?P<lead>{lead}){value}(?P<rest>(?P<gap>[\s&;,]+)(?P=lead){value}(?:{unit})*)"
+    rest = rf"(?P<gap>[\s&;,]+)(?P=lead){value}(?:{unit})*{possessive}"
+    return rf"(?P<lead>{lead}){value}(?P<rest>{rest})"
+
+
+def _possessive(re: Any) -> str:
+    """``+``, which makes a repeat before it possessive, where ``re`` reads it; else nothing.
+
+    Only a repeat that ends its pattern (or is followed by what may match nothing) is made
+    possessive: the greedy reading never gives back a unit of it, so both match the same.
+    And only one that holds no capturing group: ``re`` may fail on a group inside a
+    possessive repeat (CPython issue 101955, fixed in 3.12.8 and 3.13.1).
+    """
+    try:
+        re.compile("a*+")
+    except re.error:  # pragma: no cover - Python 3.10
+        return ""
+    return "+"
 
 
 def _first_class(body: str) -> str:
@@ -1749,7 +1771,7 @@ class _Reader:
             name_at = rf"{literal}(?<![A-Za-z0-9_.\-]{literal})(?:=(?!>)|:(?!//))"
             found = (
                 re.compile(rf"{name_at}\s*"),
-                re.compile(rf"(?:{name_at}\s*[^\s&;,]*(?:[\s&;,]+|\Z))+"),
+                re.compile(rf"(?:{name_at}\s*[^\s&;,]*(?:[\s&;,]+|\Z))+{patterns.possessive}"),
             )
             if len(patterns.pair_runs) >= 64:
                 patterns.pair_runs.clear()
