@@ -780,7 +780,7 @@ class _Patterns:
         holds no ``-----`` (a private key's rule may read there), does not end in a scheme
         word (whose credential would go too), and is not followed by a separator (it could
         be the next pair's name). Anything else is left to the pair rule's own reading.
-        Its group ``last`` is the last value, when that one is bare (see ``_Reader._pair_run``).
+        It holds no group but the name, so its repeat may be possessive (``_possessive``).
 
         A value may also be, with the words after it, the next pair's name (``_next_pair``):
         ``pair_run_checked`` is ``pair_run`` with no bare value where ``name_ahead`` matches.
@@ -823,8 +823,8 @@ class _Patterns:
             rf"(?:[\s&;,]*(?P=name){separator}(?:{checked}|{quoted_value}))*{self.possessive}"
         )
         pair_run = re.compile(
-            rf"(?P<name>{name}){separator}(?:(?P<first>{bare})|{quoted_value})"
-            rf"(?:[\s&;,]*(?P=name){separator}(?:(?P<last>{bare})|{quoted_value}))*"
+            rf"(?P<name>{name}){separator}(?:{bare}|{quoted_value})"
+            rf"(?:[\s&;,]*(?P=name){separator}(?:{bare}|{quoted_value}))*{self.possessive}"
         )
         pair = re.compile(
             rf"""({name}{separator}["'`]?)"""
@@ -1724,6 +1724,12 @@ class _Reader:
         quotes): with no ``:`` in the run, only its last value, which the text after it
         follows, can be one. Else the run is matched again, every value checked, and so is
         any run that starts before its end (each character is read once by the first match).
+
+        A bare last value can start a name only when it is all name characters, one word
+        (it holds no space and no ``:``, and ``=`` ends a name only after a space): then it
+        is the run of name characters that ends the run of pairs, as no separator or space
+        holds one. When the value holds another character, that run starts inside it and
+        is read in vain: at worst the run is matched again, every value checked, the same.
         """
         text, patterns = self.text, self.patterns
         if start < self.checked_end:  # in a run found to need the check: not read twice
@@ -1733,13 +1739,11 @@ class _Reader:
             return None
         end = found.end()
         if text.find(":", start, end) < 0:
-            if found.end("last") == end:
-                last = found.start("last")
-            elif found.end("first") == end:
-                last = found.start("first")
-            else:
+            if text[end - 1] in _QUOTES:
                 return found  # the last value is quoted
-            if _ahead_name(text, last) is None:
+            # A name's first word is at most _NAME_LIMIT characters: no more is read back.
+            tail = text[max(start, end - _NAME_LIMIT - 1) : end]
+            if _ahead_name(text, end - len(tail) + len(tail.rstrip(_NAME_CHAR_TEXT))) is None:
                 return found
         self.checked_end = end
         return patterns.pair_run_checked.match(text, start)
