@@ -1072,8 +1072,11 @@ def _same_params(
     if found is None:
         import re
 
-        one = rf"(?:&amp;|&(?!amp;)|#){re.escape(name)}=([^&#*\"'`\\]+)(?=[&#]|\Z)"
-        found = (re.compile(f"(?:{one})+"), re.compile(one))
+        lead = rf"(?:&amp;|&(?!amp;)|#){re.escape(name)}="
+        value = r"[^&#*\"'`\\]+"
+        # The run holds no group, so its repeat may be possessive (``_possessive``).
+        run = rf"(?:{lead}{value}(?=[&#]|\Z))+{patterns.possessive}"
+        found = (re.compile(run), re.compile(rf"{lead}({value})(?=[&#]|\Z)"))
         if len(patterns.url_param_runs) >= 64:
             patterns.url_param_runs.clear()
         patterns.url_param_runs[name] = found
@@ -1629,8 +1632,8 @@ class _Reader:
             or (len(pending) > count and pending[count][0] <= spans[-1][1])
         ):
             return None
-        if len(pending) == count:
-            pending.clear()
+        if len(pending) <= 2 * count:  # most of them: the rest copied, in C
+            self.pending = deque(patterns.islice(pending, count, None))
         else:
             for _ in range(count):
                 pending.popleft()
