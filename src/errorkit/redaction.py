@@ -1283,6 +1283,9 @@ class _Reader:
         searches: list[tuple[Callable[[str, int], re.Match[str] | None], str]] = [
             patterns.no_search
         ] * count
+        # Per trigger searched in any case in the text as written (slower, with no literal
+        # to skip to), the trigger itself: its next place in the copy is found first.
+        literals = [""] * count
         heap: list[int] = []
         capitals = lower != text or (not lower.isascii() and lower.lower() != lower)
         # The triggers that start alike are looked for together first: one search of
@@ -1303,6 +1306,8 @@ class _Reader:
                 haystack = text if as_written else lower
                 if capitals and any_case is not None:
                     finder, haystack = any_case, text
+                    if triggers[index][0].isascii():  # the copy holds it wherever it stands
+                        literals[index] = triggers[index][0]
                 searches[index] = (finder.search, haystack)
                 found = finder.search(haystack, at)
                 if found is not None:
@@ -1348,7 +1353,10 @@ class _Reader:
                 at = lower.find("://", resume if resume > after else after)
             else:
                 search, haystack = searches[index]
-                found = search(haystack, resume if resume > after else after)
+                at = resume if resume > after else after
+                if literals[index]:
+                    at = lower.find(literals[index], at)  # no match can start before
+                found = None if at < 0 else search(haystack, at)
                 at = -1 if found is None else found.start()
             if at < 0:
                 heappop(heap)
