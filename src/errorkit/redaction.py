@@ -590,17 +590,19 @@ class _Patterns:
             r"(?:[A-Za-z0-9_]{1,128} ){0,2}(?P=tail)"
         )
         # A run of a URL's parameters of one name, each value plain and ended by "&",
-        # "&amp;" or "#", or brackets opened and never closed, then "#" (see
+        # "&amp;", "#" or the URL's end, or brackets opened and never closed, then "#" (see
         # ``_Reader._url_pairs``); one of them, its value a group; the same, masked.
         url_pair = r"[A-Za-z0-9_.\-]{1,128}="
         plain = r"[A-Za-z0-9_.~%+]"
         url_value = rf"{plain}+|[\[({{][\[({{]*{plain}*"  # no closing bracket in it
-        value_after = rf"(?:{plain}+(?:&amp;|[&#])|[\[({{][\[({{]*{plain}*#)"
+        value_after = rf"(?:{plain}+(?:&amp;|[&#]|\Z)|[\[({{][\[({{]*{plain}*#)"
         self.url_pair_run: re.Pattern[str] = re.compile(
             rf"(?P<name>{url_pair[:-1]})={value_after}(?:(?P=name)={value_after})*"
             + self.possessive
         )
-        self.url_pair_value: re.Pattern[str] = re.compile(rf"{url_pair}({url_value})(?:&amp;|[&#])")
+        self.url_pair_value: re.Pattern[str] = re.compile(
+            rf"{url_pair}({url_value})(?:&amp;|[&#]|\Z)"
+        )
         # Per name, the patterns of ``_same_params``.
         self.url_param_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
         self.url_pair: re.Pattern[str] = re.compile(rf"(?<==)(?:{url_value})(?=[&#]|\Z)")
@@ -1608,11 +1610,14 @@ class _Reader:
 
         Inside a URL read, ``name=value`` pairs of one sensitive name in a row, each value
         plain (no quote, bracket, space, ``-``, ``*`` or separator in it) and ended by ``&``,
-        ``&amp;`` or ``#`` (``&token=a&token=b#token=c``), are each read by the pair rule as the URL
-        reading read them: the value, to the ``&`` or ``#``, is masked, joined with the URL
-        secret waiting there, which is that very span. When the secrets waiting are those
-        spans, they are written at once, in C; else (and for a name a header's, a name or a
-        value holding another rule's trigger) the pairs are left to the pair rule.
+        ``&amp;``, ``#`` or the URL's end (``&token=a&token=b#token=c``), are each read by the
+        pair rule as the URL reading read them: the value, to the ``&`` or ``#``, is masked,
+        joined with the URL secret waiting there, which is that very span. When the secrets
+        waiting are those spans, they are written at once, in C; else (and for a name a
+        header's, a name or a value holding another rule's trigger) the pairs are left to
+        the pair rule. So is a last value that the text after the URL may read on: a quote
+        after it (``b'x'``), a scheme word ending it (its credential follows), or a name that
+        it starts or is (``token=api key: S``, ``token=password: S``).
         """
         text, patterns = self.text, self.patterns
         if patterns.wide_tail is not None:
@@ -1628,6 +1633,15 @@ class _Reader:
             or patterns.other_triggers.search(self.lower, start, end)  # the run is ASCII
         ):
             return None
+        if text[end - 1] not in "&#;":  # the last value runs to the URL's end
+            value = text.rfind("=", start, end) + 1
+            if (
+                text[end : end + 1] in _QUOTES
+                or self.lower.endswith(SCHEME_WORDS, value, end)
+                or _ahead_name(text, value) is not None
+                or self._is_next_name(value, end, end)
+            ):
+                return None
         pending = self.pending
         while pending and pending[0][1] < start:  # the URL secrets before the pairs
             self._write(*pending.popleft())

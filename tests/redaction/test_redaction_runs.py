@@ -153,7 +153,8 @@ def _url_run(rng: random.Random) -> str:
         parts.append(
             rng.choice(_URL_SEPARATORS) + (rng.choice(_URL_NAMES) if other else name) + "=" + value
         )
-    parts.append(rng.choice([" ", "", " token: x", "\n", " Bearer abc", "-----BEGIN"]))
+    endings = [" ", "", " token: x", "\n", " Bearer abc", "-----BEGIN", "'x'", " key: S", ": S"]
+    parts.append(rng.choice(endings))
     return "".join(parts)
 
 
@@ -477,6 +478,15 @@ URL_RUNS = [
     # a parameter "amp;token" after "#" is no URL secret; the pair rule reads "token=b"
     ("https://h/#token=a#amp;token=b", "https://h/#token=***#amp;token=***"),
     # the last value ends in a scheme word: its credential after the URL goes too
+    ("https://h/?token=a&token=bearer abc", "https://h/?token=***&token=***"),
+    # the last value runs to the URL's end: read at once too
+    ("https://h/?token=a&token=b x", "https://h/?token=***&token=*** x"),
+    # a last value the text after the URL reads on: a string's prefix, a name, a scheme
+    ("https://h/?token=b'x' y", "https://h/?token=***'***' y"),
+    ("https://h/?token=api key: S", "https://h/?token=*** key: S"),
+    ("https://h/?token=password: S", "https://h/?token=***: ***"),
+    ("https://h/?token=password\n: S", "https://h/?token=***\n: ***"),
+    ("https://h/?token=Session ID: S", "https://h/?token=*** ID: ***"),
     ("https://h/?token=a&token=bearer abc", "https://h/?token=***&token=***"),
     # a private key's header in a value ends the run; its rule reads it
     (
