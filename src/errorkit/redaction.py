@@ -1077,8 +1077,8 @@ def _same_params(
         lead = rf"(?:&amp;|&(?!amp;)|#){re.escape(name)}="
         value = r"[^&#*\"'`\\]+"
         # The run holds no group, so its repeat may be possessive (``_possessive``).
-        run = rf"(?:{lead}{value}(?=[&#]|\Z))+{patterns.possessive}"
-        found = (re.compile(run), re.compile(rf"{lead}({value})(?=[&#]|\Z)"))
+        repeat = rf"(?:{lead}{value}(?=[&#]|\Z))+{patterns.possessive}"
+        found = (re.compile(repeat), re.compile(rf"{lead}({value})(?=[&#]|\Z)"))
         if len(patterns.url_param_runs) >= 64:
             patterns.url_param_runs.clear()
         patterns.url_param_runs[name] = found
