@@ -1654,7 +1654,9 @@ class _Reader:
             or (len(pending) > count and pending[count][0] <= spans[-1][1])
         ):
             return None
-        if len(pending) <= 2 * count:  # most of them: the rest copied, in C
+        if len(pending) == count:
+            pending.clear()
+        elif len(pending) <= 2 * count:  # most of them: the rest copied, in C
             self.pending = deque(patterns.islice(pending, count, None))
         else:
             for _ in range(count):

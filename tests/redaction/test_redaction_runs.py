@@ -564,7 +564,7 @@ def test_the_run_patterns_repeat_possessively_where_re_can() -> None:
         assert patterns.possessive == ""
         return
     assert patterns.possessive == "+"
-    runs = ["pair_run_checked", "lead_run", "header_run", "named_run", "url_pair_run"]
+    runs = ["pair_run", "pair_run_checked", "lead_run", "header_run", "named_run", "url_pair_run"]
     for name in [*runs, "auth_params", "value_run"]:
         assert (
             ")*+" in getattr(patterns, name).pattern or ")++" in getattr(patterns, name).pattern
