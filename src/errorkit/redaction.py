@@ -404,29 +404,35 @@ class _Patterns:
     """The compiled patterns, built on first use (``re`` is not imported with errorkit)."""
 
     __slots__ = (
+        "add",
         "auth_param",
         "auth_params",
         "authority_end",
         "bare",
         "bracket_stop",
+        "chain",
         "cookie_pair",
         "cookie_value",
         "credential",
         "double_quoted",
         "finders",
         "gap",
+        "group_span",
         "header_run",
         "heap",
+        "islice",
         "item_cut",
         "lead_run",
         "lengths",
         "line_end",
+        "lower_than",
         "marker",
         "name_ahead",
         "name_gap",
         "name_in_word",
         "name_run",
         "named_run",
+        "named_tail",
         "names",
         "no_search",
         "other_triggers",
@@ -443,6 +449,7 @@ class _Patterns:
         "partial_marker",
         "pem_header",
         "plain_after",
+        "possessive",
         "query_start",
         "quoted",
         "rules",
@@ -473,9 +480,20 @@ class _Patterns:
     def __init__(self) -> None:
         import heapq
         import re
+        from itertools import chain, islice
+        from operator import add, lt, methodcaller
 
         self.names = _names  # the table these patterns read: taken before they read it
+        # A run matched to its end never needs a unit back: its repeat is possessive where
+        # ``re`` has them (Python 3.11 on), so no state is kept per unit to backtrack into
+        # (a run of a megabyte was read at twice the cost per KB of one of 100 KB).
+        self.possessive = _possessive(re)
         self.heap = (heapq.heapify, heapq.heapreplace, heapq.heappop)
+        self.islice = islice
+        self.chain = chain.from_iterable
+        self.lower_than = lt
+        self.add = add
+        self.group_span = methodcaller("span", 1)  # a match's first group's span
 
         self.shape_bodies: dict[str, tuple[re.Pattern[str], bool]] = {
             prefix: (re.compile(shape.body), shape.exact)
@@ -508,7 +526,7 @@ class _Patterns:
         flat = r"""[^\[\](){}"'\\]*"""  # inside a group: no bracket, quote or escape
         self.value_run: re.Pattern[str] = re.compile(
             rf"""(?:[^\s&;,"'`)\]}}<>(\[{{]+|\[{flat}\]|\({flat}\)|\{{{flat}\}}"""
-            r"""|[)\]}<>"'`](?=[A-Za-z0-9_]))+"""
+            r"""|[)\]}<>"'`](?=[A-Za-z0-9_]))+""" + self.possessive
         )
         self.credential: re.Pattern[str] = re.compile(r"""[^\s"'`,;<>()\[\]{}]+""")
         self.double_quoted: re.Pattern[str] = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
@@ -538,7 +556,7 @@ class _Patterns:
         # groups in a repeat cost time.
         param = f"{token}{equals}{value}"
         self.auth_params: re.Pattern[str] = re.compile(
-            rf"""{param}(?:\s*,\s*{param})*(?:\s*,\s*)?"""
+            rf"""{param}(?:\s*,\s*{param})*{self.possessive}(?:\s*,\s*)?"""
         )
         self.param_comma: re.Pattern[str] = re.compile(r"\s*,\s*")
         # What after a trigger word makes it prose, read by no rule: a character that can
@@ -572,19 +590,28 @@ class _Patterns:
         # The same pair, empty, again and again: a name, ":" and spacing (``_named_run``).
         self.named_run: re.Pattern[str] = re.compile(
             r"(?P<unit>(?P<name>[A-Za-z0-9_]{1,128}(?: [A-Za-z0-9_]{1,128}){0,2})"
-            r":(?P<gap>[ \t\r\n]+))(?P=unit)+"
+            r":(?P<gap>[ \t\r\n]+))(?P=unit)+" + self.possessive
+        )
+        # What such a run holds from any word of its first name on: the rest of the unit,
+        # the words before that word again, and the rest again (one test in C, no loop).
+        self.named_tail: re.Pattern[str] = re.compile(
+            r"(?P<tail>[A-Za-z0-9_]{1,128}(?: [A-Za-z0-9_]{1,128}){0,2}:[ \t\r\n]+)"
+            r"(?:[A-Za-z0-9_]{1,128} ){0,2}(?P=tail)"
         )
         # A run of a URL's parameters of one name, each value plain and ended by "&",
-        # "&amp;" or "#", or brackets opened and never closed, then "#" (see
+        # "&amp;", "#" or the URL's end, or brackets opened and never closed, then "#" (see
         # ``_Reader._url_pairs``); one of them, its value a group; the same, masked.
         url_pair = r"[A-Za-z0-9_.\-]{1,128}="
         plain = r"[A-Za-z0-9_.~%+]"
         url_value = rf"{plain}+|[\[({{][\[({{]*{plain}*"  # no closing bracket in it
-        value_after = rf"(?:{plain}+(?:&amp;|[&#])|[\[({{][\[({{]*{plain}*#)"
+        value_after = rf"(?:{plain}+(?:&amp;|[&#]|\Z)|[\[({{][\[({{]*{plain}*#)"
         self.url_pair_run: re.Pattern[str] = re.compile(
             rf"(?P<name>{url_pair[:-1]})={value_after}(?:(?P=name)={value_after})*"
+            + self.possessive
         )
-        self.url_pair_value: re.Pattern[str] = re.compile(rf"{url_pair}({url_value})(?:&amp;|[&#])")
+        self.url_pair_value: re.Pattern[str] = re.compile(
+            rf"{url_pair}({url_value})(?:&amp;|[&#]|\Z)"
+        )
         # Per name, the patterns of ``_same_params``.
         self.url_param_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
         self.url_pair: re.Pattern[str] = re.compile(rf"(?<==)(?:{url_value})(?=[&#]|\Z)")
@@ -741,16 +768,17 @@ class _Patterns:
         words = rf"[A-Za-z0-9_.\-]+(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}}"
         lead = rf"{words}\s*(?:=>|->|:=|=|:{not_url})\s*"
         value = rf"{not_url}(?:{self.pair_bare})"
-        self.lead_run: re.Pattern[str] = re.compile(_repeats(lead, value))
+        self.lead_run: re.Pattern[str] = re.compile(_repeats(lead, value, self.possessive))
         self.gap: re.Pattern[str] = re.compile(r"[\s&;,]*")
         header = r"[A-Za-z0-9_.\-]+[ \t]*:[ \t]*"
         line = (  # no URL ("Cookie://x"), not blank, not masked, no "-----", to the line's end
             r"""(?!//)(?![ \t])(?=[*"'`\\]*[^\r\n*"'`\\])"""  # (no escaped \r or \n in it)
             r"[^\r\n\-\\]*(?:(?:-(?!----)|\\(?![rn]))[^\r\n\-\\]*)*(?=[\r\n]|\Z)"
         )
-        self.header_run: re.Pattern[str] = re.compile(_repeats(header, line))
-        self.other_triggers: tuple[str, ...] = tuple(
-            trigger for trigger, rule in self.triggers if rule != _WORD
+        self.header_run: re.Pattern[str] = re.compile(_repeats(header, line, self.possessive))
+        # Any trigger but a word's, found in one search in C (a URL, a key, a credential).
+        self.other_triggers: re.Pattern[str] = re.compile(
+            "|".join(re.escape(trigger) for trigger, rule in self.triggers if rule != _WORD)
         )
         self.pair_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
@@ -765,7 +793,7 @@ class _Patterns:
         holds no ``-----`` (a private key's rule may read there), does not end in a scheme
         word (whose credential would go too), and is not followed by a separator (it could
         be the next pair's name). Anything else is left to the pair rule's own reading.
-        Its group ``last`` is the last value, when that one is bare (see ``_Reader._pair_run``).
+        It holds no group but the name, so its repeat may be possessive (``_possessive``).
 
         A value may also be, with the words after it, the next pair's name (``_next_pair``):
         ``pair_run_checked`` is ``pair_run`` with no bare value where ``name_ahead`` matches.
@@ -805,11 +833,11 @@ class _Patterns:
         checked = f"(?!{name_ahead}){bare}"  # no value that is the next pair's name
         pair_run_checked = re.compile(
             rf"(?P<name>{name}){separator}(?:{checked}|{quoted_value})"
-            rf"(?:[\s&;,]*(?P=name){separator}(?:{checked}|{quoted_value}))*"
+            rf"(?:[\s&;,]*(?P=name){separator}(?:{checked}|{quoted_value}))*{self.possessive}"
         )
         pair_run = re.compile(
-            rf"(?P<name>{name}){separator}(?:(?P<first>{bare})|{quoted_value})"
-            rf"(?:[\s&;,]*(?P=name){separator}(?:(?P<last>{bare})|{quoted_value}))*"
+            rf"(?P<name>{name}){separator}(?:{bare}|{quoted_value})"
+            rf"(?:[\s&;,]*(?P=name){separator}(?:{bare}|{quoted_value}))*{self.possessive}"
         )
         pair = re.compile(
             rf"""({name}{separator}["'`]?)"""
@@ -818,17 +846,33 @@ class _Patterns:
         return pair_run, pair_run_checked, pair
 
 
-def _repeats(lead: str, value: str) -> str:
+def _repeats(lead: str, value: str, possessive: str) -> str:
     r"""A pattern for a unit (``lead``, then ``value``) repeated, apart by the same ``gap``.
 
     ``rest`` is the units after the first: ``gap``, the first unit's very lead, a value,
     again and again. Each value holds none of ``[\s&;,]`` (a pair's bare value) or ends
     at a line's end, where a gap starts with ``\r`` or ``\n`` (a header line), so
     ``gap`` + ``lead`` stands in ``rest`` where the units start and nowhere else: their
-    number is its count.
+    number is its count. ``possessive`` follows the repeat (see ``_possessive``).
     """
     unit = rf"(?P=gap)(?P=lead){value}"
-    return rf"(?P<lead>{lead}){value}(?P<rest>(?P<gap>[\s&;,]+)(?P=lead){value}(?:{unit})*)"
+    rest = rf"(?P<gap>[\s&;,]+)(?P=lead){value}(?:{unit})*{possessive}"
+    return rf"(?P<lead>{lead}){value}(?P<rest>{rest})"
+
+
+def _possessive(re: Any) -> str:
+    """``+``, which makes a repeat before it possessive, where ``re`` reads it; else nothing.
+
+    Only a repeat that ends its pattern (or is followed by what may match nothing) is made
+    possessive: the greedy reading never gives back a unit of it, so both match the same.
+    And only one that holds no capturing group: ``re`` may fail on a group inside a
+    possessive repeat (CPython issue 101955, fixed in 3.12.8 and 3.13.1).
+    """
+    try:
+        re.compile("a*+")
+    except re.error:  # pragma: no cover - Python 3.10
+        return ""
+    return "+"
 
 
 def _first_class(body: str) -> str:
@@ -940,7 +984,7 @@ _HEX: Final = frozenset("0123456789abcdefABCDEF")
 
 def _redact_url(url: str) -> str:
     """Mask userinfo and sensitive parameters; return ``url`` itself if unchanged."""
-    return _replace(url, _url_secrets(url, 0))
+    return _replace(url, _url_secrets(url, 0, _patterns()))
 
 
 def _replace(text: str, spans: list[tuple[int, int]]) -> str:
@@ -956,7 +1000,7 @@ def _replace(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
+def _url_secrets(url: str, offset: int, patterns: _Patterns) -> list[tuple[int, int]]:
     """Return the spans of the secrets in a URL, in order, shifted by ``offset``.
 
     The URL is read flat, left to right, so a URL nested in another (in its path, in a
@@ -974,7 +1018,6 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
     if "@" not in url and "?" not in url and "#" not in url:
         return []
     spans: list[tuple[int, int]] = []
-    patterns = _patterns()
     if url.startswith("//"):
         _userinfo_secret(url, 2, spans, patterns)
     floor = 0
@@ -985,36 +1028,47 @@ def _url_secrets(url: str, offset: int) -> list[tuple[int, int]]:
         floor = at + 3
         at = url.find("://", floor)
     found = patterns.query_start.search(url)
-    pos = len(url) if found is None else found.start()
+    # Each "?", "#", "&" or "&amp;", a name and "=" from the query on, found by one search in
+    # C, but inside a sensitive value: that value reads on over "?" to the next "&" or "#".
+    search = patterns.url_params.search
+    param = None if found is None else search(url, found.start())
     plain = 0  # parameters read in a row that hold no secret
-    while pos < len(url):
-        if plain == 8 and not _sensitive_params(url, pos, patterns):
+    while param is not None:
+        if plain == 8 and not _sensitive_params(url, param.start(), patterns):
             break  # none of the rest holds one either (tested once per URL)
-        separator = patterns.param_separator.match(url, pos)
-        start = pos + 1 if separator is None else separator.end()
-        param = patterns.url_param.match(url, start)  # its name and "="
-        if param is not None and _is_sensitive_param(param.group(1)):
-            value_end = patterns.value_end.search(url, param.end())
-            pos = len(url) if value_end is None else value_end.start()
-            if pos > param.end() and not _is_masked(url[param.end() : pos]):
-                spans.append((param.end(), pos))
-                pos = _same_params(url, pos, param.group(1), spans, patterns)
+        name = param.group(1)
+        start = param.end()
+        if _is_sensitive_param(name):
+            value_end = patterns.value_end.search(url, start)
+            end = len(url) if value_end is None else value_end.start()
+            if end > start and not _is_masked(url[start:end]):
+                spans.append((start, end))
+                end = _same_params(url, end, name, spans, patterns)
+            param = search(url, end)
             continue
         plain += 1
-        if param is not None and url.startswith("//", param.end()):
-            _userinfo_secret(url, param.end() + 2, spans, patterns)  # "?next=//u:p@h/"
-        found = patterns.param_start.search(url, start)
-        pos = len(url) if found is None else found.start()
-    if not spans or (offset == 0 and len(spans) == 1):
+        if url.startswith("//", start):
+            _userinfo_secret(url, start + 2, spans, patterns)  # "?next=//u:p@h/"
+        param = search(url, start)
+    if not spans:
         return spans
-    spans.sort()
-    joined = [spans[0]]
-    for first, last in spans[1:]:
-        if first <= joined[-1][1]:
-            joined[-1] = (joined[-1][0], max(last, joined[-1][1]))
-        else:
-            joined.append((first, last))
-    return [(offset + first, offset + last) for first, last in joined]
+    chain, lower_than = patterns.chain, patterns.lower_than
+    bounds = list(chain(spans))  # first, last, first, last, ...
+    # Read in order and apart most often (each span ends before the next starts): as they are.
+    if not all(map(lower_than, bounds[1:-1:2], bounds[2::2])):
+        spans.sort()
+        joined = [spans[0]]
+        for first, last in spans[1:]:
+            if first <= joined[-1][1]:
+                joined[-1] = (joined[-1][0], max(last, joined[-1][1]))
+            else:
+                joined.append((first, last))
+        spans = joined
+        bounds = list(chain(spans))
+    if not offset:
+        return spans
+    shifted = map(offset.__add__, bounds)
+    return list(zip(shifted, shifted, strict=True))  # the bounds shifted, paired again, in C
 
 
 def _same_params(
@@ -1031,8 +1085,11 @@ def _same_params(
     if found is None:
         import re
 
-        one = rf"(?:&amp;|&(?!amp;)|#){re.escape(name)}=([^&#*\"'`\\]+)(?=[&#]|\Z)"
-        found = (re.compile(f"(?:{one})+"), re.compile(one))
+        lead = rf"(?:&amp;|&(?!amp;)|#){re.escape(name)}="
+        value = r"[^&#*\"'`\\]+"
+        # The run holds no group, so its repeat may be possessive (``_possessive``).
+        repeat = rf"(?:{lead}{value}(?=[&#]|\Z))+{patterns.possessive}"
+        found = (re.compile(repeat), re.compile(rf"{lead}({value})(?=[&#]|\Z)"))
         if len(patterns.url_param_runs) >= 64:
             patterns.url_param_runs.clear()
         patterns.url_param_runs[name] = found
@@ -1040,9 +1097,7 @@ def _same_params(
     run = runs.match(url, pos)
     if run is None:
         return pos
-    from operator import methodcaller
-
-    spans += map(methodcaller("span", 1), param.finditer(url, pos, run.end()))
+    spans += map(patterns.group_span, param.finditer(url, pos, run.end()))
     return run.end()
 
 
@@ -1241,6 +1296,9 @@ class _Reader:
         searches: list[tuple[Callable[[str, int], re.Match[str] | None], str]] = [
             patterns.no_search
         ] * count
+        # Per trigger searched in any case in the text as written (slower, with no literal
+        # to skip to), the trigger itself: its next place in the copy is found first.
+        literals = [""] * count
         heap: list[int] = []
         capitals = lower != text or (not lower.isascii() and lower.lower() != lower)
         # The triggers that start alike are looked for together first: one search of
@@ -1261,6 +1319,8 @@ class _Reader:
                 haystack = text if as_written else lower
                 if capitals and any_case is not None:
                     finder, haystack = any_case, text
+                    if triggers[index][0].isascii():  # the copy holds it wherever it stands
+                        literals[index] = triggers[index][0]
                 searches[index] = (finder.search, haystack)
                 found = finder.search(haystack, at)
                 if found is not None:
@@ -1306,7 +1366,10 @@ class _Reader:
                 at = lower.find("://", resume if resume > after else after)
             else:
                 search, haystack = searches[index]
-                found = search(haystack, resume if resume > after else after)
+                at = resume if resume > after else after
+                if literals[index]:
+                    at = lower.find(literals[index], at)  # no match can start before
+                found = None if at < 0 else search(haystack, at)
                 at = -1 if found is None else found.start()
             if at < 0:
                 heappop(heap)
@@ -1408,12 +1471,15 @@ class _Reader:
         # URL, and a pair in its path, a credential shape or a scheme word glued to its end
         # ("?:Basic S3cr3t") is read by its own rule, whether the URL held a secret or not.
         # A private key's header ends a URL's secret as it ends every other rule's value.
-        secrets = _url_secrets(text[start:end], start)
+        secrets = _url_secrets(text[start:end], start, patterns)
         if secrets:
-            self.pending += [
-                (first, self._private_key_start(first, last) if last - first > 10 else last)
-                for first, last in secrets
-            ]
+            if lower.find("-----begin", secrets[0][0], secrets[-1][1]) < 0:
+                self.pending += secrets  # no private key's header in any of them
+            else:
+                self.pending += [
+                    (first, self._private_key_start(first, last) if last - first > 10 else last)
+                    for first, last in secrets
+                ]
         elif self.span_end - end > 1 and self.plain_span < self.span_end:
             return self._plain_urls(lower, start, after)
         return after
@@ -1555,11 +1621,14 @@ class _Reader:
 
         Inside a URL read, ``name=value`` pairs of one sensitive name in a row, each value
         plain (no quote, bracket, space, ``-``, ``*`` or separator in it) and ended by ``&``,
-        ``&amp;`` or ``#`` (``&token=a&token=b#token=c``), are each read by the pair rule as the URL
-        reading read them: the value, to the ``&`` or ``#``, is masked, joined with the URL
-        secret waiting there, which is that very span. When the secrets waiting are those
-        spans, they are written at once, in C; else (and for a name a header's, a name or a
-        value holding another rule's trigger) the pairs are left to the pair rule.
+        ``&amp;``, ``#`` or the URL's end (``&token=a&token=b#token=c``), are each read by the
+        pair rule as the URL reading read them: the value, to the ``&`` or ``#``, is masked,
+        joined with the URL secret waiting there, which is that very span. When the secrets
+        waiting are those spans, they are written at once, in C; else (and for a name a
+        header's, a name or a value holding another rule's trigger) the pairs are left to
+        the pair rule. So is a last value that the text after the URL may read on: a quote
+        after it (``b'x'``), a scheme word ending it (its credential follows), or a name that
+        it starts or is (``token=api key: S``, ``token=password: S``).
         """
         text, patterns = self.text, self.patterns
         if patterns.wide_tail is not None:
@@ -1569,30 +1638,40 @@ class _Reader:
             return None
         name = found.group("name")
         end = found.end()
-        lowered = text[start:end].lower()
         if (
             name.lower() in HEADER_NAMES
             or not _is_sensitive_name(name)
-            or any(trigger in lowered for trigger in patterns.other_triggers)
+            or patterns.other_triggers.search(self.lower, start, end)  # the run is ASCII
         ):
             return None
-        from itertools import islice
-        from operator import methodcaller
-
+        if text[end - 1] not in "&#;":  # the last value runs to the URL's end
+            value = text.rfind("=", start, end) + 1
+            if (
+                text[end : end + 1] in _QUOTES
+                or self.lower.endswith(SCHEME_WORDS, value, end)
+                or _ahead_name(text, value) is not None
+                or self._is_next_name(value, end, end)
+            ):
+                return None
         pending = self.pending
         while pending and pending[0][1] < start:  # the URL secrets before the pairs
             self._write(*pending.popleft())
         found_spans = patterns.url_pair_value.finditer(text, start, end)
-        spans: list[tuple[int, int]] = list(map(methodcaller("span", 1), found_spans))
+        spans: list[tuple[int, int]] = list(map(patterns.group_span, found_spans))
         count = len(spans)
         if (
             len(pending) < count
-            or list(islice(pending, count)) != spans
+            or list(patterns.islice(pending, count)) != spans
             or (len(pending) > count and pending[count][0] <= spans[-1][1])
         ):
             return None
-        for _ in range(count):
-            pending.popleft()
+        if len(pending) == count:
+            pending.clear()
+        elif len(pending) <= 2 * count:  # most of them: the rest copied, in C
+            self.pending = deque(patterns.islice(pending, count, None))
+        else:
+            for _ in range(count):
+                pending.popleft()
         end = spans[-1][1]  # the last value's end
         self.out += (text[self.last : start], patterns.url_pair.sub(REDACTED, text[start:end]))
         self.last = end
@@ -1611,8 +1690,8 @@ class _Reader:
         it may be its value). Found in C, its name checked once.
         """
         text, patterns = self.text, self.patterns
-        if patterns.wide_tail is not None:
-            return None
+        if patterns.wide_tail is not None or patterns.named_tail.match(text, start) is None:
+            return None  # no unit repeated from this word on: no run holds it
         found = None
         for first in self._words_before(start):  # the name may start a word or two before
             found = patterns.named_run.match(text, first)
@@ -1628,7 +1707,7 @@ class _Reader:
             or words[-1] in HEADER_NAMES
             or not _is_listed(name)
             or not _is_sensitive_name(name)
-            or any(trigger in lowered for trigger in patterns.other_triggers)
+            or patterns.other_triggers.search(lowered)
         ):
             return None
         last = found.end() - len(unit)  # where the last unit starts
@@ -1683,6 +1762,12 @@ class _Reader:
         quotes): with no ``:`` in the run, only its last value, which the text after it
         follows, can be one. Else the run is matched again, every value checked, and so is
         any run that starts before its end (each character is read once by the first match).
+
+        A bare last value can start a name only when it is all name characters, one word
+        (it holds no space and no ``:``, and ``=`` ends a name only after a space): then it
+        is the run of name characters that ends the run of pairs, as no separator or space
+        holds one. When the value holds another character, that run starts inside it and
+        is read in vain: at worst the run is matched again, every value checked, the same.
         """
         text, patterns = self.text, self.patterns
         if start < self.checked_end:  # in a run found to need the check: not read twice
@@ -1692,13 +1777,11 @@ class _Reader:
             return None
         end = found.end()
         if text.find(":", start, end) < 0:
-            if found.end("last") == end:
-                last = found.start("last")
-            elif found.end("first") == end:
-                last = found.start("first")
-            else:
+            if text[end - 1] in _QUOTES:
                 return found  # the last value is quoted
-            if _ahead_name(text, last) is None:
+            # A name's first word is at most _NAME_LIMIT characters: no more is read back.
+            tail = text[max(start, end - _NAME_LIMIT - 1) : end]
+            if _ahead_name(text, end - len(tail) + len(tail.rstrip(_NAME_CHAR_TEXT))) is None:
                 return found
         self.checked_end = end
         return patterns.pair_run_checked.match(text, start)
@@ -1720,7 +1803,7 @@ class _Reader:
             return after
         found = patterns.pair_runs.get(name)
         if found is None:
-            if any(trigger in name.lower() for trigger in patterns.other_triggers):
+            if patterns.other_triggers.search(name.lower()):
                 return after  # a name holding a credential prefix or a URL: its own rule
             import re
 
@@ -1730,7 +1813,7 @@ class _Reader:
             name_at = rf"{literal}(?<![A-Za-z0-9_.\-]{literal})(?:=(?!>)|:(?!//))"
             found = (
                 re.compile(rf"{name_at}\s*"),
-                re.compile(rf"(?:{name_at}\s*[^\s&;,]*(?:[\s&;,]+|\Z))+"),
+                re.compile(rf"(?:{name_at}\s*[^\s&;,]*(?:[\s&;,]+|\Z))+{patterns.possessive}"),
             )
             if len(patterns.pair_runs) >= 64:
                 patterns.pair_runs.clear()
@@ -1769,8 +1852,9 @@ class _Reader:
         # The text between the values, and what stands before each value (the group), in
         # turns: the values are what the split leaves out.
         parts: list[str] = self.patterns.pair.split(text[start:end])
-        parts[1::2] = [before + REDACTED for before in parts[1::2]]
-        masked = "".join(parts)
+        # Each stretch up to a value ("between" + "before"), glued in C, then "***" after each.
+        heads = map(self.patterns.add, parts[0:-1:2], parts[1::2])
+        masked = REDACTED.join(heads) + REDACTED + parts[-1]
         self.run_end = end
         if text[end - 1] in _QUOTES:  # the closing quote of the last value is not masked
             end -= 1
@@ -2019,7 +2103,7 @@ class _Reader:
         if found is None or found.start("rest") != end:
             return end
         lowered = found.group("lead").lower()
-        if any(trigger in lowered for trigger in patterns.other_triggers):
+        if patterns.other_triggers.search(lowered):
             return end  # a name holding a credential prefix: that rule reads it too
         gap = found.group("gap")
         unit = gap + found.group("lead")  # what stands before each value

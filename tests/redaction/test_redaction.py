@@ -839,6 +839,11 @@ URL_ROWS: list[tuple[str, str, str]] = [
         "https://h/?token=https://u:P@g/?a=1&b=2",
         "https://h/?token=***&b=2",
     ),
+    (
+        "a '?' in a sensitive value starts no parameter, so no authority after it",
+        "https://h/?token=a?b=//x&c=u:p@h",
+        "https://h/?token=***&c=u:p@h",
+    ),
 ]
 
 

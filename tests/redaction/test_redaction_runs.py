@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from errorkit import redaction
 
@@ -150,7 +153,8 @@ def _url_run(rng: random.Random) -> str:
         parts.append(
             rng.choice(_URL_SEPARATORS) + (rng.choice(_URL_NAMES) if other else name) + "=" + value
         )
-    parts.append(rng.choice([" ", "", " token: x", "\n", " Bearer abc", "-----BEGIN"]))
+    endings = [" ", "", " token: x", "\n", " Bearer abc", "-----BEGIN", "'x'", " key: S", ": S"]
+    parts.append(rng.choice(endings))
     return "".join(parts)
 
 
@@ -475,6 +479,15 @@ URL_RUNS = [
     ("https://h/#token=a#amp;token=b", "https://h/#token=***#amp;token=***"),
     # the last value ends in a scheme word: its credential after the URL goes too
     ("https://h/?token=a&token=bearer abc", "https://h/?token=***&token=***"),
+    # the last value runs to the URL's end: read at once too
+    ("https://h/?token=a&token=b x", "https://h/?token=***&token=*** x"),
+    # a last value the text after the URL reads on: a string's prefix, a name, a scheme
+    ("https://h/?token=b'x' y", "https://h/?token=***'***' y"),
+    ("https://h/?token=api key: S", "https://h/?token=*** key: S"),
+    ("https://h/?token=password: S", "https://h/?token=***: ***"),
+    ("https://h/?token=password\n: S", "https://h/?token=***\n: ***"),
+    ("https://h/?token=Session ID: S", "https://h/?token=*** ID: ***"),
+    ("https://h/?token=a&token=bearer abc", "https://h/?token=***&token=***"),
     # a private key's header in a value ends the run; its rule reads it
     (
         "https://h/?token=a&token=b-----BEGIN PRIVATE KEY-----K",
@@ -507,3 +520,113 @@ def test_a_url_of_unclosed_brackets_is_read_at_once(monkeypatch: pytest.MonkeyPa
     text = "https://h/?" + "token=[#" * 400 + " end"
     assert redaction._redact_text(text) == "https://h/?" + "token=***#" * 400 + " end"
     assert len(calls) <= 4
+
+
+def _greedy_patterns() -> Any:
+    """The engine's patterns compiled with every repeat greedy (as ``re`` before 3.11 reads)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(redaction, "_possessive", lambda re: "")
+        return redaction._Patterns()
+
+
+_GREEDY = _greedy_patterns()
+
+# Words of every rule, for texts that mix them: names, separators, values, schemes, URLs,
+# credential shapes, private keys, headers, quotes, brackets and escapes.
+_MIXED = [
+    *_NAMES,
+    *_SEPARATORS,
+    *_VALUES,
+    *_GAPS,
+    *_BETWEEN,
+    *_URL_ITEMS,
+    "https://u:p@h/?token=a&token=b#token=c",
+    "&token=",
+    "#token=[",
+    'Digest nonce="n", ',
+    "Cookie: a=1\n",
+    "token: ",
+    "secret:\n",
+    "x api key: ",
+    "eyJabcdefgh.ijklmnopq.rstuvwxyz",
+    "AKIA" + "A" * 16,
+    "-----END PRIVATE KEY-----",
+    "\\",
+    "(",
+    ")",
+]
+
+
+def test_the_run_patterns_repeat_possessively_where_re_can() -> None:
+    """On Python 3.11 and later the run patterns hold possessive repeats, so the next test bites."""
+    patterns = redaction._patterns()
+    if sys.version_info < (3, 11):
+        assert patterns.possessive == ""
+        return
+    assert patterns.possessive == "+"
+    runs = ["pair_run", "pair_run_checked", "lead_run", "header_run", "named_run", "url_pair_run"]
+    for name in [*runs, "auth_params", "value_run"]:
+        assert (
+            ")*+" in getattr(patterns, name).pattern or ")++" in getattr(patterns, name).pattern
+        ), name
+
+
+def test_no_possessive_repeat_holds_a_capturing_group() -> None:
+    """A group inside a possessive repeat can make ``re`` raise (CPython 101955): none has one."""
+    try:
+        from re import _constants as constants  # type: ignore[attr-defined]
+        from re import _parser as parser  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_constants as constants
+        import sre_parse as parser
+    possessive = getattr(constants, "POSSESSIVE_REPEAT", None)
+
+    def nodes(pattern: Any) -> Iterator[tuple[Any, Any]]:
+        """Every (opcode, argument) of a parsed pattern, nested ones too."""
+        for op, av in pattern:
+            yield op, av
+            for item in av if isinstance(av, list | tuple) else [av]:
+                for sub in item if isinstance(item, list | tuple) else [item]:
+                    if isinstance(sub, parser.SubPattern):
+                        yield from nodes(sub)
+
+    patterns = redaction._patterns()
+    redaction._redact_text("tokens=1 tokens=2 https://h/?token=a&token=b")  # per-name patterns
+    compiled = [getattr(patterns, slot, None) for slot in redaction._Patterns.__slots__]
+    compiled += [run for pair in patterns.pair_runs.values() for run in pair]
+    compiled += [run for pair in patterns.url_param_runs.values() for run in pair]
+    repeats = 0
+    for pattern in compiled:
+        if not isinstance(pattern, re.Pattern):
+            continue
+        for op, av in nodes(parser.parse(pattern.pattern)):
+            if possessive is not None and op is possessive:
+                repeats += 1
+                groups = [
+                    arg[0]
+                    for inner, arg in nodes(av[2])
+                    if inner is constants.SUBPATTERN and arg[0] is not None
+                ]
+                assert groups == [], pattern.pattern
+    assert repeats >= (8 if sys.version_info >= (3, 11) else 0)
+
+
+def test_possessive_runs_read_as_greedy_ones() -> None:
+    """On 3,000 generated run texts, the reading with possessive repeats equals the greedy one."""
+    differences = [
+        text
+        for text in _texts(3000, seed=99)
+        if redaction._Reader(text, redaction._patterns()).read()
+        != redaction._Reader(text, _GREEDY).read()
+    ]
+    assert differences == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MIXED), max_size=24).map("".join), st.integers(1, 6))
+def test_possessive_runs_read_as_greedy_ones_on_mixed_text(text: str, repeat: int) -> None:
+    """Text mixing every rule, repeated, reads the same with possessive or greedy repeats."""
+    text *= repeat
+    assert redaction._Reader(text, redaction._patterns()).read() == (
+        redaction._Reader(text, _GREEDY).read()
+    )
