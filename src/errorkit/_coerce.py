@@ -200,6 +200,26 @@ def status_or_value(value: object) -> Any:
     return number
 
 
+def real_or_value(value: object) -> Any:
+    """Convert a real number (``"1.5"``, ``Decimal``, ``Fraction``) to an int or float.
+
+    Anything else is returned as given.
+    """
+    number = number_or_value(value)
+    if type(number) is int or type(number) is float or isinstance(number, bool | str | bytes):
+        return number
+    seconds = seconds_or_none(number)
+    return number if seconds is None else seconds
+
+
+def attempt_of(value: object) -> Any:
+    """A region probe attempt as a tuple, its status (the second of three items) an int."""
+    attempt = tuple_or_value(value)
+    if type(attempt) is tuple and len(attempt) == 3:
+        return (attempt[0], status_or_value(attempt[1]), attempt[2])
+    return attempt
+
+
 def http_status(value: object) -> int:
     """Return an HTTP status as an int (numeric strings and integral reals converted).
 

@@ -89,17 +89,19 @@ from errorkit._build import (
 )
 from errorkit._coerce import MASKED as _MASKED
 from errorkit._coerce import (
+    attempt_of,
     bool_of,
     dict_of,
     exception_or_none,
     is_retryable_status,
     list_of,
+    real_or_value,
     repr_of,
     safe_text,
     safety,
+    status_or_value,
     str_of,
     text_or_none,
-    tuple_or_value,
     wait_seconds,
 )
 
@@ -258,9 +260,9 @@ class Error(Exception):
     def from_dict(cls, payload: Mapping[str, Any]) -> Self:
         """Rebuild an error from a ``to_dict()`` payload, e.g. one received as JSON.
 
-        The class is the one ``class_for_code`` gives for ``payload["code"]``, else ``cls``
-        keeping that code; ``cls`` itself when it is a subclass of that class (one that
-        shares its code). Message, details and the fields held in them are restored, so
+        The class is the one ``class_for_code`` gives for ``payload["code"]``, else
+        (``RegionProbeError`` for a payload with ``attempts``, or) ``cls`` keeping that code;
+        ``cls`` itself when it is a subclass of that class (one that shares its code). Message, details and the fields held in them are restored, so
         ``Error.from_dict(e.to_dict()).to_dict() == e.to_dict()``.
 
         Args:
@@ -943,7 +945,11 @@ class SignedURLExpiredError(SessionReplayError):
             f"Signed URL for replay {str_of(replay_id)} expired (5-minute TTL). Re-sign with "
             f"sign_replay({repr_of(replay_id)}) or use the default re_sign_on_expiry=True on "
             "stream_replay.",
-            details={"replay_id": replay_id, "signed_at": signed_at, "expired_at": expired_at},
+            details={
+                "replay_id": replay_id,
+                "signed_at": real_or_value(signed_at),
+                "expired_at": real_or_value(expired_at),
+            },
         )
 
 
@@ -961,13 +967,14 @@ class ReplayNotFoundError(SessionReplayError):
     @classmethod
     def for_replay(cls, replay_id: str, retention_days: int, cdn_url_prefix: str) -> Self:
         """Build the canonical error for a replay that is not on the CDN."""
+        days = status_or_value(retention_days)  # a whole number, however it was written
         return cls(
             f"Replay {str_of(replay_id)} not found on CDN. The replay may have aged out of its "
-            f"retention window ({str_of(retention_days)} days), never been recorded, or been "
+            f"retention window ({str_of(days)} days), never been recorded, or been "
             "deleted.",
             details={
                 "replay_id": replay_id,
-                "retention_days": retention_days,
+                "retention_days": days,
                 "cdn_url_prefix": cdn_url_prefix,
             },
         )
@@ -1071,7 +1078,7 @@ class RegionProbeError(OAuthError):
     def __init__(
         self, message: str, *, attempts: Iterable[tuple[str, int, str]], code: str | None = None
     ) -> None:
-        self._attempts = [tuple_or_value(a) for a in list_of(attempts)]
+        self._attempts = [attempt_of(a) for a in list_of(attempts)]
         listed = [list(a) if isinstance(a, tuple) else a for a in self._attempts]
         Error.__init__(self, message, code, {"attempts": listed})
 
@@ -1135,6 +1142,7 @@ class BusinessContextValidationError(Error):
     @classmethod
     def for_length(cls, length: int) -> Self:
         """Build the canonical error for text of ``length`` characters."""
+        length = status_or_value(length)  # a whole number, however it was written
         return cls(
             f"content exceeds maximum length of {BUSINESS_CONTEXT_MAX_CHARS} characters "
             f"(got {str_of(length)})",

@@ -108,6 +108,23 @@ def test_unknown_code_gives_base_error_keeping_it() -> None:
     assert rebuilt.to_dict() == payload
 
 
+def test_attack8_a_region_probe_with_its_own_code_rebuilds_as_one() -> None:
+    """A payload with top-level ``attempts`` and an unlisted code is a ``RegionProbeError``.
+
+    It came back as a plain ``Error``, whose ``to_dict()`` lacks ``attempts``.
+    """
+    error = ek.RegionProbeError(
+        "no region", attempts=[("us", 401, "denied")], code="OAUTH_REGION_PROBE_TIMEOUT"
+    )
+    payload = error.to_dict()
+    for base in (ek.Error, ek.OAuthError, ek.RegionProbeError):
+        rebuilt = base.from_dict(payload)
+        assert type(rebuilt) is ek.RegionProbeError
+        assert rebuilt.to_dict() == payload
+        assert rebuilt.attempts == [("us", 401, "denied")]
+    assert type(ek.ToolError.from_dict({**payload, "code": "TOOL_NEW"})) is ek.ToolError
+
+
 def test_from_dict_on_a_subclass() -> None:
     """On a subclass, a matching payload builds that class; a foreign code is a ValueError."""
     payload = ek.ServerError(status_code=502).to_dict()

@@ -213,6 +213,63 @@ def test_a_string_attempt_is_one_item() -> None:
     assert list(error.to_dict()["attempts"]) == attempts
 
 
+NUMBER_ROWS: list[tuple[str, Callable[[], ek.Error], str, object]] = [
+    (
+        "attack8: a numeric string length",
+        lambda: ek.BusinessContextValidationError.for_length("60000"),  # type: ignore[arg-type]
+        "length",
+        60000,
+    ),
+    (
+        "attack8: a Decimal length",
+        lambda: ek.BusinessContextValidationError.for_length(Decimal(60000)),  # type: ignore[arg-type]
+        "length",
+        60000,
+    ),
+    (
+        "attack8: a numeric string retention",
+        lambda: ek.ReplayNotFoundError.for_replay("r", "30", "https://cdn/"),  # type: ignore[arg-type]
+        "retention_days",
+        30,
+    ),
+    (
+        "attack8: a numeric string signing time",
+        lambda: ek.SignedURLExpiredError.for_replay("r", "1.5", 2.0),  # type: ignore[arg-type]
+        "signed_at",
+        1.5,
+    ),
+    (
+        "attack8: a Fraction expiry time",
+        lambda: ek.SignedURLExpiredError.for_replay("r", 1.0, Fraction(5, 2)),  # type: ignore[arg-type]
+        "expired_at",
+        2.5,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("build", "key", "number"),
+    [row[1:] for row in NUMBER_ROWS],
+    ids=[row[0] for row in NUMBER_ROWS],
+)
+def test_canonical_classmethods_read_numbers_however_written(
+    build: Callable[[], ek.Error], key: str, number: object
+) -> None:
+    """A numeric string or another real number where a number is expected is that number."""
+    error = build()
+    assert error.details[key] == number
+    assert type(error.details[key]) is type(number)
+    assert error.to_dict()["details"][key] == number
+
+
+def test_attack8_an_attempt_status_written_as_text_is_a_number() -> None:
+    """A probe attempt's status given as a numeric string is an int, in ``attempts`` and JSON."""
+    attempts: Any = [("us", "401", "denied"), ("eu", Decimal(0), "offline")]
+    error = ek.RegionProbeError("probe failed", attempts=attempts)
+    assert error.attempts == [("us", 401, "denied"), ("eu", 0, "offline")]
+    assert error.to_dict()["attempts"] == [["us", 401, "denied"], ["eu", 0, "offline"]]
+
+
 HUGE = 10**5000
 
 
