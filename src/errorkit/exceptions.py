@@ -262,7 +262,8 @@ class Error(Exception):
 
         The class is the one ``class_for_code`` gives for ``payload["code"]``, else
         (``RegionProbeError`` for a payload with ``attempts``, or) ``cls`` keeping that code;
-        ``cls`` itself when it is a subclass of that class (one that shares its code). Message, details and the fields held in them are restored, so
+        ``cls`` itself when it is a subclass of that class (one that shares its code).
+        Message, details and the fields held in them are restored, so
         ``Error.from_dict(e.to_dict()).to_dict() == e.to_dict()``.
 
         Args:

@@ -16,7 +16,7 @@ import sys
 
 from errorkit import redaction as _redaction
 from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
-from errorkit._coerce import str_of
+from errorkit._coerce import items_or_none, str_of
 from errorkit.redaction import (
     REDACTED,
     _is_sensitive_name,
@@ -482,6 +482,14 @@ def _convert_list(
                     append(converted)
         return out
     except Exception:
+        if tracked:
+            path.discard(ident)
+            tracked = False
+        # A subclass of list or tuple whose own iteration raises: the items it holds, which
+        # the pair rule reads as it reads any list's (its repr would show them unmasked).
+        stored = items_or_none(container) if items is container else None
+        if stored is not None:
+            return _convert_list(container, stored, depth, redact, path)
         return _as_text(_fallback_repr(container), redact)
     finally:
         if tracked:

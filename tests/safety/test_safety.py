@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from errorkit import redaction, safety
+from errorkit import Error, redaction, safety
 from errorkit.safety import (
     MAX_DEPTH,
     MAX_STRING_LENGTH,
@@ -754,6 +754,54 @@ def test_generator_becomes_its_repr() -> None:
     out = json_safe(_gen())
     assert isinstance(out, str)
     assert out.startswith("<generator object")
+
+
+class _UnreadableList(list[Any]):
+    """A list whose own iteration raises."""
+
+    def __iter__(self) -> Any:
+        raise RuntimeError("no iteration")
+
+
+class _UnreadableTuple(tuple[Any, ...]):
+    """A tuple whose own iteration raises."""
+
+    def __iter__(self) -> Any:
+        raise RuntimeError("no iteration")
+
+
+UNREADABLE_ROWS: list[tuple[str, object, object]] = [
+    (
+        "attack8: pairs in a list whose iteration raises",
+        _UnreadableList([("token", SECRET), ("page", 2)]),
+        [["token", "***"], ["page", 2]],
+    ),
+    (
+        "attack8: pairs in a tuple whose iteration raises",
+        _UnreadableTuple((("password", SECRET),)),
+        [["password", "***"]],
+    ),
+    (
+        "attack8: such a list inside a list",
+        [_UnreadableList([("api_key", SECRET)])],
+        [[["api_key", "***"]]],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [row[1:] for row in UNREADABLE_ROWS],
+    ids=[row[0] for row in UNREADABLE_ROWS],
+)
+def test_a_list_whose_iteration_raises_is_read_by_the_items_it_holds(
+    value: object, expected: object
+) -> None:
+    """Its items are converted, pairs masked; its repr, which shows them raw, is not used."""
+    assert json_safe(value) == expected
+    error = Error("m", details={"value": value})
+    assert error.to_dict()["details"]["value"] == expected
+    assert SECRET not in error.to_json()
 
 
 def test_dataclass_instance_is_shallow_and_nested() -> None:
