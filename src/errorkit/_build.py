@@ -273,6 +273,23 @@ def _snapshot(error: Error) -> dict[str, Any]:
     return own
 
 
+def _fields_from_details(error: Error) -> None:
+    """Read each optional field left None from the caller's details key of its name.
+
+    ``details`` lists that key where the field would stand, and ``from_dict`` reads it back
+    as the field, so the error built and the error rebuilt agree.
+    """
+    extra = error._extra
+    for name, stored, optional in _layout_of(type(error)):
+        if optional and getattr(error, stored, None) is None:
+            try:
+                value = extra.get(name)
+            except Exception:  # a key whose comparison raises: no field read from it
+                continue
+            if value is not None:
+                setattr(error, stored, value)
+
+
 def _restore_fields(error: Error) -> None:
     """Set the attributes kept in ``details`` after ``from_dict`` (None when absent)."""
     details = error.details
@@ -585,6 +602,7 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         [
             f"if {' or '.join(differs)}:",
             f"    _judged(self, status_code, {given_hint}, {given_details})",
+            "    retry_after = self._retry_after  # the caller's details may have named it",
         ]
     )
     if "original_exception" in known:
@@ -706,15 +724,26 @@ def _judged(error: APIError, status_code: object, hint: object, details: object)
         error.status_code = status_code  # type: ignore[assignment]
     if hint is not None and type(hint) is not bool:
         hint = hint_or_none(hint)  # a header string ("true") is read too
+    extra = None if details is None else dict_of(details)
+    if extra:  # a caller's key naming a field stands for it, as ``from_dict`` reads it
+        error._extra = extra
+        _fields_from_details(error)
+        error._retry_after = wait_seconds(error._retry_after)
+        if hint is None:
+            try:
+                hint = extra.get("retryable")
+            except Exception:  # a key whose comparison raises
+                hint = None
+            hint = hint if type(hint) is bool else None
     if hint is None:
-        if details is not None:
-            error._extra = dict_of(details)
+        if extra is not None:
+            error._extra = extra
         if not is_class_status or not cls._status_rule:
             hint = error._retryable_by_rule()
         else:  # the class's own value, which the rule gave for the class's status
             hint = cls.retryable
     else:  # the server's hint: kept in ``details``, before the caller's keys, and winning
-        own = dict_of(details)
+        own = extra or {}
         own.pop("retryable", None)
         error._extra = {"retryable": hint, **own}
     if hint is not cls.retryable:  # the class's value is read from the class

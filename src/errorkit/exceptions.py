@@ -74,6 +74,7 @@ from errorkit._build import (
     _declared,
     _deepcopied,
     _duration,
+    _fields_from_details,
     _message_template,
     _read_in_one_step,
     _rebuilt,
@@ -205,7 +206,9 @@ class Error(Exception):
     ``details`` is built on first read, as a snapshot of the error's fields (each class
     puts its own keys in a fixed order, before the caller's; an optional key is left out
     when its value is None); it is then kept, so later changes to the attributes do not
-    show in it.
+    show in it. A key of the caller's details that names an optional field left out
+    (``retry_after``, ``retryable``, ``provider``...) stands for that field, as
+    ``from_dict`` reads it back.
 
     What to do: Read ``code`` and ``details``; catch a narrower class when you can act on it.
 
@@ -255,6 +258,7 @@ class Error(Exception):
             self.code = safe_text(code) if type(code) is str else code
         if details is not None:
             self._extra = dict_of(details)
+            _fields_from_details(self)  # a caller's key naming a field left out stands for it
 
     @classmethod
     def from_dict(cls, payload: Mapping[str, Any]) -> Self:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import gc
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 import errorkit
 from errorkit import exceptions as ek
 from tests.samples import all_error_classes, sample
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 CLASSES = all_error_classes()
 
@@ -123,6 +126,65 @@ def test_attack8_a_region_probe_with_its_own_code_rebuilds_as_one() -> None:
         assert rebuilt.to_dict() == payload
         assert rebuilt.attempts == [("us", 401, "denied")]
     assert type(ek.ToolError.from_dict({**payload, "code": "TOOL_NEW"})) is ek.ToolError
+
+
+FIELD_KEY_ROWS: list[tuple[str, Callable[[], ek.Error], str, object]] = [
+    (
+        "attack8: a caller's retryable key is the hint",
+        lambda: ek.ServerError(details={"retryable": False}),
+        "retryable",
+        False,
+    ),
+    (
+        "attack8: a caller's retry_after key is the delay",
+        lambda: ek.NotFoundError(details={"retry_after": 5}),
+        "retry_after",
+        5.0,
+    ),
+    (
+        "attack8: a caller's provider key is the provider",
+        lambda: ek.APIError("m", status_code=500, details={"provider": "other"}),
+        "provider",
+        "other",
+    ),
+    (
+        "attack8: a caller's project_id key is the project",
+        lambda: ek.RateLimitError(details={"project_id": "p1"}),
+        "project_id",
+        "p1",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("build", "field", "value"),
+    [row[1:] for row in FIELD_KEY_ROWS],
+    ids=[row[0] for row in FIELD_KEY_ROWS],
+)
+def test_a_details_key_naming_a_field_left_out_stands_for_it(
+    build: Callable[[], ek.Error], field: str, value: object
+) -> None:
+    """The error built and the one ``from_dict`` rebuilds read the same field from that key.
+
+    ``details`` lists the caller's key where the field would stand; the error rebuilt read
+    it as the field while the error built did not (``retryable`` True, then False).
+    """
+    error = build()
+    assert getattr(error, field) == value
+    payload = error.to_dict()
+    assert payload["details"][field] == value
+    rebuilt = ek.Error.from_dict(payload)
+    assert getattr(rebuilt, field) == value
+    assert rebuilt.retryable is error.retryable
+    assert rebuilt.to_dict() == payload
+
+
+def test_a_delay_named_in_details_is_said_in_the_message() -> None:
+    """A rate limit's delay read from the caller's details ends its message, as a keyword's does."""
+    error = ek.RateLimitError(details={"retry_after": 5})
+    assert str(error) == "Rate limit exceeded. Retry after 5 seconds."
+    kept = ek.RateLimitError(retry_after=7, details={"retry_after": 5})  # the keyword wins
+    assert (kept.retry_after, kept.details["retry_after"]) == (7.0, 7.0)
 
 
 def test_from_dict_on_a_subclass() -> None:
