@@ -557,6 +557,8 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
     subclass that inherits it gets its own on its first construction (the first lines).
     """
     names, positional, defaults = _signature(declared)
+    if type(defaults.get("status_code")) is int:  # its class's status (a subclass's its own)
+        defaults = {**defaults, "status_code": None}
     hint = str(declared.__annotations__.get("context", ""))
     context = _HTTP_KEYWORDS if "HTTP" in hint else _REQUEST_KEYWORDS if hint else ()
     params = [f"{name}=_defaults[{name!r}]" if name in defaults else name for name in names]

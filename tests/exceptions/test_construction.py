@@ -597,6 +597,25 @@ def test_attack_a_rate_limit_subclass_with_another_status_is_retryable() -> None
     gc.collect()
 
 
+def test_attack8_a_subclass_status_is_the_default_of_a_status_keyword_with_one() -> None:
+    """A subclass's own status is the default where the signature names one (``status_code=401``).
+
+    ``UnauthorizedError``'s signature defaults to 401; a subclass declaring 403 got 401.
+    """
+
+    class ForbiddenError(ek.UnauthorizedError):
+        code = "FORBIDDEN_FOR_TEST"
+        status_code = 403
+
+    with module_level(ForbiddenError) as cls:
+        assert cls("acme").status_code == 403
+        assert cls("acme", status_code=401).status_code == 401
+        assert cls("acme").to_dict()["details"]["status_code"] == 403
+        assert ek.UnauthorizedError("acme").status_code == 401
+    del ForbiddenError, cls
+    gc.collect()
+
+
 class _Holder:
     """Attributes for template rows: plain, odd, and one whose read fails."""
 
