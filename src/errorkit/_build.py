@@ -10,10 +10,17 @@ The machinery behind ``errorkit.exceptions``, which holds only the exception cla
   the status and the verdict, and masks the message, with no call in between unless
   something differs from the class's defaults. Forwarding ``**context`` from frame to
   frame cost more than the whole of such a constructor.
+  A class outside ``APIError`` declares its constructor the same way, and ``_plain``
+  compiles it: each argument stored (through the class's ``_converters`` reader, such as
+  ``list_of``), the cause chained, then ``Error.__init__``.
 * **Default messages.** Each template compiles on first use into an f-string over the
   error's fields (``_filler``); a value that is not a plain str, int or float takes the
   general path (``_Fields``).
 * **Details.** ``_layout_of`` merges the ``_fields`` each class declares along the MRO.
+* **Method bodies.** The classes' methods keep their signatures and docstrings and call the
+  bodies here: setting up a subclass (``_subclassed``), ``from_dict`` (``_rebuilt``),
+  ``class_for_status``, the template chooser, ``__deepcopy__``, ``APIError``'s verdict and
+  restore, the connector delay reader and ``ParseError.retry_message``.
 """
 
 from __future__ import annotations
@@ -27,12 +34,17 @@ from errorkit._coerce import (
     bool_of,
     dict_of,
     hint_or_none,
+    http_status,
+    is_retryable_status,
     quoted,
+    repr_of,
     safe_text,
     safety,
+    seconds_or_none,
     status_or_value,
     str_of,
     text_or_none,
+    wait_seconds,
 )
 
 TYPE_CHECKING = False
@@ -40,9 +52,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from typing import Any, TypeVar
 
-    from errorkit.exceptions import APIError, Error
+    from errorkit.exceptions import APIError, Error, ParseError
 
     _Init = TypeVar("_Init", bound=Callable[..., None])
+    _E = TypeVar("_E", bound=Error)
 
 
 # The keywords of ``RequestContext`` and ``HTTPContext``, in order (a test keeps them in step).
@@ -263,6 +276,137 @@ def _restore_fields(error: Error) -> None:
         setattr(error, stored, details.get(name))
 
 
+def _subclassed(cls: type[Error], statuses: Iterable[int]) -> None:
+    """Register a new class's codes and HTTP ``statuses``; set up what its status decides.
+
+    ``retryable`` follows the class's own status; a class with a declared constructor gets
+    it compiled on first use, and an ``APIError`` gets its field defaults.
+    """
+    own = vars(cls)
+    for code in ((own["code"],) if "code" in own else ()) + own.get("_other_codes", ()):
+        cls._by_code.setdefault(code, cls)
+    if statuses:
+        _register_statuses(cls, statuses, sys.modules["errorkit.exceptions"].APIError)
+    if isinstance(own.get("status_code"), int) and "retryable" not in own:
+        cls.retryable = getattr(cls, "_status_verdict", is_retryable_status)(own["status_code"])
+    http = hasattr(cls, "_class_status")  # an ``APIError``
+    declared = _declaration(cls)
+    if declared is not None:  # compiled on first use; a subclass compiles its own
+        declared.__dict__.setdefault("_plain", not http)
+        type.__setattr__(cls, "__init__", _lazy(cls, declared))
+    if http:
+        type.__setattr__(cls, "_class_status", getattr(cls, "status_code", None))
+        _class_defaults(cls)  # type: ignore[arg-type]
+
+
+def _class_for_status(status_code: int) -> type[APIError]:
+    """The body of ``Error.class_for_status``: the exact status, then a range, then APIError."""
+    from errorkit.exceptions import APIError
+
+    found = APIError._by_status.get(status_code) if type(status_code) is int else None
+    if found is not None:  # a registered int status: the common case
+        return found
+    status = http_status(status_code)
+    if status < 400:
+        raise ValueError(f"HTTP status {status} is not an error status (expected >= 400)")
+    found = APIError._by_status.get(status)
+    if found is None:
+        found = next((cls for span, cls in APIError._by_range if status in span), APIError)
+    return found
+
+
+def _message_template(error: Error) -> str | None:
+    """``Error._message_template``: the default message's template, from the declarations.
+
+    The template of ``_message_switch`` when its field is truthy (its third template, if
+    any, when not), then the first of ``_status_messages`` holding the status, else
+    ``default_message``.
+    """
+    switch = error._message_switch
+    if switch is not None:
+        if bool_of(getattr(error, switch[0])):
+            return getattr(error, switch[1])  # type: ignore[no-any-return]
+        if len(switch) > 2:
+            return getattr(error, switch[2])  # type: ignore[no-any-return]
+    if error._status_messages:
+        status = getattr(error, "status_code", None)
+        if isinstance(status, int):
+            status = int.__int__(status)  # never its own ==
+            for statuses, name in error._status_messages:
+                if status in statuses:
+                    return getattr(error, name)  # type: ignore[no-any-return]
+    return error.default_message
+
+
+def _retryable_by_rule(error: APIError) -> bool:
+    """``APIError._retryable_by_rule``: whether the error is transient, with no server hint.
+
+    Not when the class's ``_unretryable_when`` field is truthy; else as its status says.
+    """
+    flag = error._unretryable_when
+    if flag is not None and bool_of(getattr(error, flag)):
+        return False
+    return error._status_verdict(error.status_code)
+
+
+def _restore_http_fields(error: APIError) -> None:
+    """``APIError._restore_fields``: the fields, then the delay and the verdict, read again."""
+    _restore_fields(error)
+    error._retry_after = wait_seconds(error._retry_after)  # a caller's key may stand there
+    hint = error.details.get("retryable")
+    error.retryable = hint if isinstance(hint, bool) else error._retryable_by_rule()
+
+
+def _duration(value: object) -> float:
+    """A ``ConnectorRateLimitError``'s delay: at most a day; 0.0 when not a usable number.
+
+    Raises:
+        ValueError: When the delay is over a day: an epoch timestamp, most likely.
+    """
+    seconds = seconds_or_none(value)
+    if seconds is not None and seconds > 86400:
+        raise ValueError(
+            f"retry_after={safe_text(repr_of(value))} is more than 86400 seconds; it looks "
+            "like a Unix epoch timestamp, not a duration. Pass the number of seconds to wait."
+        )
+    return wait_seconds(seconds) or 0.0
+
+
+def _retry_message(error: ParseError) -> str:
+    """The body of ``ParseError.retry_message``, chosen by the type of the cause."""
+    cause = error.original_exception
+    if _is_validation_error(cause):
+        return (
+            f"Your response failed schema validation:\n{safe_text(str_of(cause))}\n\n"
+            "Please correct these issues and respond again."
+        )
+    json_module = sys.modules.get("json")
+    if json_module is not None and isinstance(cause, json_module.JSONDecodeError):
+        return (
+            "Your response could not be parsed because no valid JSON object was found. "
+            "Please ensure your response contains a JSON object with opening '{' and "
+            "closing '}' braces."
+        )
+    reason = error.message if cause is None else safe_text(str_of(cause))
+    return (
+        f"Your response could not be parsed: {reason}\n\n"
+        "Please ensure your response matches the expected format."
+    )
+
+
+def _deepcopied(error: _E, memo: dict[int, Any]) -> _E:
+    """``Error.__deepcopy__``: a pickle round trip, else a deep copy of the pickled state."""
+    import pickle
+
+    try:
+        return pickle.loads(pickle.dumps(error, pickle.HIGHEST_PROTOCOL))  # type: ignore[no-any-return]
+    except Exception:  # a class pickle cannot name (one defined in a function): its state
+        import copy
+
+        rebuild, arguments = error.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+        return rebuild(*copy.deepcopy(arguments, memo))  # type: ignore[no-any-return]
+
+
 def _register_statuses(cls: type[Any], statuses: Iterable[int], base: type[APIError]) -> None:
     """Map HTTP error statuses (ints of at least 400, or a range) to ``cls``, an ``APIError``.
 
@@ -373,7 +517,7 @@ def _adopted(
     cls: type[Any], declared: Callable[..., None], replaced: object = None
 ) -> Callable[..., None]:
     """Compile ``cls``'s constructor and install it, unless ``cls`` has another of its own."""
-    init = _compiled(cls, declared)
+    init = (_plain if declared.__dict__.get("_plain") else _compiled)(cls, declared)
     if cls.__dict__.get("__init__", replaced) is replaced:  # not wrapped or patched meanwhile
         type.__setattr__(cls, "__init__", init)
     return init
@@ -388,12 +532,7 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
     say it). Class settings are read from ``type(self)``, as a subclass may call it; a
     subclass that inherits it gets its own on its first construction (the first lines).
     """
-    code = declared.__code__
-    names = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
-    positional = names[: code.co_argcount - 1]
-    given = declared.__defaults__ or ()
-    defaults = dict(zip(positional[len(positional) - len(given) :], given, strict=True))
-    defaults.update(declared.__kwdefaults__ or {})
+    names, positional, defaults = _signature(declared)
     hint = str(declared.__annotations__.get("context", ""))
     context = _HTTP_KEYWORDS if "HTTP" in hint else _REQUEST_KEYWORDS if hint else ()
     params = [f"{name}=_defaults[{name!r}]" if name in defaults else name for name in names]
@@ -476,11 +615,76 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         "_general": object(),  # no template: the general path
         "_keep": keep,
     }
+    return _defined(source, namespace, cls, declared)
+
+
+def _signature(declared: Callable[..., None]) -> tuple[tuple[str, ...], tuple[str, ...], Any]:
+    """The parameters of a declared constructor but ``self``, its positional ones, its defaults."""
+    code = declared.__code__
+    names = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
+    positional = names[: code.co_argcount - 1]
+    given = declared.__defaults__ or ()
+    defaults = dict(zip(positional[len(positional) - len(given) :], given, strict=True))
+    defaults.update(declared.__kwdefaults__ or {})
+    return names, positional, defaults
+
+
+def _defined(
+    source: str, namespace: dict[str, Any], cls: type[Error], declared: Callable[..., None]
+) -> Callable[..., None]:
+    """Run the source of a compiled constructor and dress the function it defines."""
     exec(source, namespace)  # built from parameter, field and constant names and format specs
     init = namespace["_me"] = _dressed(namespace["__init__"], cls, declared)
     if sys.version_info >= (3, 11):  # the name Python's own TypeErrors quote
         init.__code__ = init.__code__.replace(co_qualname=init.__qualname__)
     return init
+
+
+# Arguments ``Error.__init__`` or ``Error._chain`` take, not stored by a plain constructor.
+_BASE_ARGUMENTS = ("message", "code", "details", "original_exception")
+
+
+def _plain(cls: type[Error], declared: Callable[..., None]) -> Callable[..., None]:
+    """Compile the constructor of a class outside ``APIError`` from ``declared``'s signature.
+
+    One straight-line function: each argument but those of ``_BASE_ARGUMENTS`` stored in
+    the attribute of its name (``_name`` behind a read-only property), read through the
+    class's ``_converters`` entry for it when there is one; the cause chained; then
+    ``Error.__init__`` with the message (None without one), the code and the details.
+    """
+    from errorkit.exceptions import Error
+
+    names, positional, defaults = _signature(declared)
+    params = [f"{name}=_defaults[{name!r}]" if name in defaults else name for name in names]
+    if len(positional) < len(names):
+        params.insert(len(positional), "*")
+    forwarded = [*positional, *(f"{name}={name}" for name in names[len(positional) :])]
+    converters = dict(cls._converters)
+    lines = [
+        "cls = type(self)",
+        "if cls is not _owner and cls.__init__ is _me:  # a subclass inheriting this one",
+        f"    return _adopted(cls, _declared)(self, {', '.join(forwarded)})",
+    ]
+    lines += [
+        f"self.{_stored(cls, name)} = "
+        + (f"_converters[{name!r}]({name})" if name in converters else name)
+        for name in names
+        if name not in _BASE_ARGUMENTS
+    ]
+    if "original_exception" in names:
+        lines.append("if original_exception is not None: self._chain(original_exception)")
+    given = ", ".join(name if name in names else "None" for name in _BASE_ARGUMENTS[:3])
+    lines.append(f"_init(self, {given})")
+    source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(lines)
+    namespace = {
+        "_owner": cls,
+        "_declared": declared,
+        "_adopted": _adopted,
+        "_defaults": defaults,
+        "_converters": converters,
+        "_init": Error.__init__,
+    }
+    return _defined(source, namespace, cls, declared)
 
 
 def _judged(error: APIError, status_code: object, hint: object, details: object) -> None:

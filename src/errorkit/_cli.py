@@ -107,13 +107,15 @@ def tree_lines(root: type[Error] = Error) -> list[str]:
 
 
 def _doc_parts(cls: type[Error]) -> tuple[str, str, str]:
-    """Split a class docstring into (summary line, body, what to do)."""
+    """Split a class docstring into (summary line, body, what to do), leaving out ``Args:``."""
     doc = inspect.cleandoc(cls.__doc__ or "").replace("``", "`")
     summary, _, rest = doc.partition("\n")
     paragraphs = [p.strip() for p in rest.strip().split("\n\n") if p.strip()]
     remedy = ""
     body = []
     for paragraph in paragraphs:
+        if paragraph.startswith("Args:"):  # the constructor's arguments, for the reference
+            continue
         if paragraph.startswith("What to do:"):
             remedy = " ".join(paragraph.removeprefix("What to do:").split())
         else:

@@ -84,9 +84,13 @@ class Rules:
         self.truths: dict[str, str] = {}  # field -> the local holding its truth
         self.prelude: list[str] = []  # the lines computing those truths
         plain_reads = cls.__getattribute__ is Exception.__getattribute__
-        self.message_inline = plain_reads and all(
-            getattr(cls, name) is vars(Error)[name]
-            for name in ("_message_template", "_default_message")
+        self.message_inline = (
+            plain_reads
+            and len(cls._message_switch or ()) < 3  # an ``otherwise`` template: the method
+            and all(
+                getattr(cls, name) is vars(Error)[name]
+                for name in ("_message_template", "_default_message")
+            )
         )
         self.verdict_inline = plain_reads and (
             cls._retryable_by_rule is vars(APIError)["_retryable_by_rule"]

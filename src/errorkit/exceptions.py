@@ -68,21 +68,22 @@ The contract, in short:
 
 from __future__ import annotations
 
-import sys
-
 from errorkit._build import (
     _KEPT_AS,
-    _class_defaults,
-    _declaration,
+    _class_for_status,
     _declared,
-    _is_validation_error,
-    _lazy,
+    _deepcopied,
+    _duration,
+    _message_template,
     _read_in_one_step,
     _rebuilt,
-    _register_statuses,
     _request_field,
     _restore_fields,
+    _restore_http_fields,
+    _retry_message,
+    _retryable_by_rule,
     _snapshot,
+    _subclassed,
     filled,
     typing_names,
 )
@@ -91,13 +92,11 @@ from errorkit._coerce import (
     bool_of,
     dict_of,
     exception_or_none,
-    http_status,
     is_retryable_status,
     list_of,
     repr_of,
     safe_text,
     safety,
-    seconds_or_none,
     str_of,
     text_or_none,
     tuple_or_value,
@@ -107,7 +106,7 @@ from errorkit._coerce import (
 # ``typing`` costs more than the rest of errorkit: the typing-only names load on first use.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
     from typing import Any, ClassVar, SupportsIndex
 
     from typing_extensions import Self, Unpack
@@ -207,6 +206,11 @@ class Error(Exception):
     show in it.
 
     What to do: Read ``code`` and ``details``; catch a narrower class when you can act on it.
+
+    Args:
+        message: Human-readable text; empty or None means the default message.
+        code: Machine-readable code; None keeps the class's code.
+        details: Extra structured context, copied; errorkit's own keys win over these.
     """
 
     code: str = "UNKNOWN_ERROR"
@@ -226,32 +230,22 @@ class Error(Exception):
     _by_range: ClassVar[list[tuple[range, type[APIError]]]] = []
     # The default message's template, chosen from the error's own fields (in this order):
     # ``(field, attribute)``: the template in ``attribute`` when ``field`` is truthy;
+    # ``(field, attribute, otherwise)``: the same, else the template in ``otherwise``;
     # ``((statuses, attribute), ...)``: the first whose statuses hold ``status_code``;
     # else ``default_message``. Compiled constructors choose the same inline.
-    _message_switch: ClassVar[tuple[str, str] | None] = None
+    _message_switch: ClassVar[tuple[str, ...] | None] = None
     _status_messages: ClassVar[tuple[tuple[range, str], ...]] = ()
+    # ``(argument, reader)``: how a declared constructor reads an argument before storing it.
+    _converters: ClassVar[tuple[tuple[str, Callable[[Any], Any]], ...]] = ()
 
     def __init_subclass__(cls, *, statuses: Iterable[int] = (), **kwargs: Any) -> None:
         """Register the class's codes, and its HTTP ``statuses`` (a range last) for an APIError."""
         super().__init_subclass__(**kwargs)
-        own = vars(cls)
-        for code in ((own["code"],) if "code" in own else ()) + own.get("_other_codes", ()):
-            Error._by_code.setdefault(code, cls)
-        if statuses:
-            _register_statuses(cls, statuses, APIError)
-        if isinstance(own.get("status_code"), int) and "retryable" not in own:
-            cls.retryable = getattr(cls, "_status_verdict", is_retryable_status)(own["status_code"])
+        _subclassed(cls, statuses)
 
     def __init__(
         self, message: str | None, code: str | None = None, details: Mapping[Any, Any] | None = None
     ) -> None:
-        """Create an error.
-
-        Args:
-            message: Human-readable text; empty or None means the default message.
-            code: Machine-readable code; None keeps the class's code.
-            details: Extra structured context, copied; errorkit's own keys win over these.
-        """
         if type(message) is not str or not message:
             message = text_or_none(message) or self._default_message()
         self.args = (_MASKED.get(message) or safe_text(message),)  # memo: a message seen before
@@ -293,16 +287,7 @@ class Error(Exception):
         Raises:
             ValueError: When the status is below 400 (not an error) or not a number.
         """
-        found = Error._by_status.get(status_code) if type(status_code) is int else None
-        if found is not None:  # a registered int status: the common case
-            return found
-        status = http_status(status_code)
-        if status < 400:
-            raise ValueError(f"HTTP status {status} is not an error status (expected >= 400)")
-        found = Error._by_status.get(status)
-        if found is None:
-            found = next((cls for span, cls in Error._by_range if status in span), APIError)
-        return found
+        return _class_for_status(status_code)
 
     def to_problem_details(self) -> dict[str, Any]:
         """Return an RFC 9457 ``application/problem+json`` document for this error.
@@ -339,23 +324,12 @@ class Error(Exception):
     def details(self, value: Mapping[Any, Any]) -> None:
         self._details = dict_of(value)
 
-    # Plumbing, in ``errorkit._build``: the details snapshot, and the fields ``from_dict`` restores.
+    # Plumbing, in ``errorkit._build``: the details snapshot, the fields ``from_dict`` restores,
+    # the default message's template (subclasses may choose one) and the deep copy.
     _snapshot = _snapshot
     _restore_fields = _restore_fields
-
-    def _message_template(self) -> str | None:
-        """Return the template of the default message; subclasses may choose one."""
-        switch = self._message_switch
-        if switch is not None and bool_of(getattr(self, switch[0])):
-            return getattr(self, switch[1])  # type: ignore[no-any-return]
-        if self._status_messages:
-            status = getattr(self, "status_code", None)
-            if isinstance(status, int):
-                status = int.__int__(status)  # never its own ==
-                for statuses, name in self._status_messages:
-                    if status in statuses:
-                        return getattr(self, name)  # type: ignore[no-any-return]
-        return self.default_message
+    _message_template = _message_template
+    __deepcopy__ = _deepcopied
 
     def _default_message(self) -> str:
         template = self._message_template()
@@ -429,17 +403,6 @@ class Error(Exception):
     def __reduce__(self) -> tuple[Any, ...]:
         return self.__reduce_ex__(2)
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
-        import pickle
-
-        try:
-            return pickle.loads(pickle.dumps(self, pickle.HIGHEST_PROTOCOL))  # type: ignore[no-any-return]
-        except Exception:  # a class pickle cannot name (one defined in a function): its state
-            import copy
-
-            rebuild, arguments = self.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
-            return rebuild(*copy.deepcopy(arguments, memo))  # type: ignore[no-any-return]
-
 
 Error._by_code[Error.code] = Error
 
@@ -454,67 +417,62 @@ class ConfigError(Error):
 
     code = "CONFIG_ERROR"
 
-    def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
-        """Create a configuration error (its code is the class's).
-
-        Args:
-            message: What is wrong with the configuration.
-            details: Extra structured context, copied.
-        """
-        Error.__init__(self, message, None, details)
+    @_declared
+    def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None: ...
 
 
 class AccountNotFoundError(ConfigError):
     """The named account is not configured; ``available_accounts`` lists those that are.
 
     What to do: Use one of ``available_accounts``, or add the account first.
+
+    Args:
+        account_name: The account that was asked for.
+        available_accounts: The accounts that are configured; None means none.
     """
 
     code = "ACCOUNT_NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
+    account_name: str
+    available_accounts: list[str]
     default_message = "Account '{account_name}' not found. Available accounts: {available_accounts}"
     empty_message: ClassVar[str] = "Account '{account_name}' not found. No accounts configured."
     _fields = ("account_name", "available_accounts")
+    _message_switch = ("available_accounts", "default_message", "empty_message")
+    _converters = (("available_accounts", list_of),)
 
-    def __init__(self, account_name: str, available_accounts: Iterable[str] | None = None) -> None:
-        """Create the error.
-
-        Args:
-            account_name: The account that was asked for.
-            available_accounts: The accounts that are configured; None means none.
-        """
-        self.account_name = account_name
-        self.available_accounts: list[str] = list_of(available_accounts)
-        Error.__init__(self, None)
-
-    def _message_template(self) -> str:
-        return self.default_message if self.available_accounts else self.empty_message
+    @_declared
+    def __init__(
+        self, account_name: str, available_accounts: Iterable[str] | None = None
+    ) -> None: ...
 
 
 class AccountExistsError(ConfigError):
     """An account with this name already exists.
 
     What to do: Pick another name, or remove the existing account first.
+
+    Args:
+        account_name: The account that already exists.
     """
 
     code = "ACCOUNT_EXISTS"
     default_message = "Account '{account_name}' already exists."
+    account_name: str
     _fields = ("account_name",)
 
-    def __init__(self, account_name: str) -> None:
-        """Create the error.
-
-        Args:
-            account_name: The account that already exists.
-        """
-        self.account_name = account_name
-        Error.__init__(self, None)
+    @_declared
+    def __init__(self, account_name: str) -> None: ...
 
 
 class AccountInUseError(ConfigError):
     """The account is referenced by targets; pass ``force=True`` to remove it anyway.
 
     What to do: Remove or repoint the targets in ``referenced_by``, or pass ``force=True``.
+
+    Args:
+        account_name: The account that was to be removed.
+        referenced_by: The targets that reference it; None means none are known.
     """
 
     code = "ACCOUNT_IN_USE"
@@ -525,21 +483,14 @@ class AccountInUseError(ConfigError):
     empty_message: ClassVar[str] = (
         "Account '{account_name}' is in use. Pass `force=True` to remove."
     )
+    account_name: str
+    referenced_by: list[str]
     _fields = ("account_name", "referenced_by")
+    _message_switch = ("referenced_by", "default_message", "empty_message")
+    _converters = (("referenced_by", list_of),)
 
-    def __init__(self, account_name: str, referenced_by: Iterable[str] | None = None) -> None:
-        """Create the error.
-
-        Args:
-            account_name: The account that was to be removed.
-            referenced_by: The targets that reference it; None means none are known.
-        """
-        self.account_name = account_name
-        self.referenced_by: list[str] = list_of(referenced_by)
-        Error.__init__(self, None)
-
-    def _message_template(self) -> str:
-        return self.default_message if self.referenced_by else self.empty_message
+    @_declared
+    def __init__(self, account_name: str, referenced_by: Iterable[str] | None = None) -> None: ...
 
 
 class InvalidArgumentError(ConfigError):
@@ -547,6 +498,10 @@ class InvalidArgumentError(ConfigError):
 
     What to do: Drop one of the conflicting arguments named by ``violation``; retrying the same
     call fails again.
+
+    Args:
+        violation: The rule broken: one of the values of ``Violation``.
+        detected_auth_type: The kind of credential that was detected, when known.
     """
 
     code = "INVALID_ARGUMENT"
@@ -556,13 +511,6 @@ class InvalidArgumentError(ConfigError):
     def __init__(
         self, message: str, *, violation: Violation, detected_auth_type: str | None = None
     ) -> None:
-        """Create the error.
-
-        Args:
-            message: What was wrong, for people.
-            violation: The rule broken: one of the values of ``Violation``.
-            detected_auth_type: The kind of credential that was detected, when known.
-        """
         if not isinstance(violation, str) or str.__str__(violation) not in _VIOLATIONS:
             shown = safe_text(repr_of(violation))
             raise ValueError(f"Invalid violation {shown}; must be one of {_VIOLATIONS}.")
@@ -575,6 +523,10 @@ class ProjectNotFoundError(ConfigError):
     """The project is not accessible; ``available_projects`` lists those that are.
 
     What to do: Use one of ``available_projects``, or ask for access to the project.
+
+    Args:
+        project_id: The project that was asked for.
+        available_projects: The projects that are accessible; None means none.
     """
 
     code = "PROJECT_NOT_FOUND"
@@ -583,50 +535,46 @@ class ProjectNotFoundError(ConfigError):
     empty_message: ClassVar[str] = (
         "Project '{project_id}' not found. No accessible projects discovered."
     )
+    project_id: str
+    available_projects: list[str]
     _fields = ("project_id", "available_projects")
+    _message_switch = ("available_projects", "default_message", "empty_message")
+    _converters = (("available_projects", list_of),)
 
-    def __init__(self, project_id: str, available_projects: Iterable[str] | None = None) -> None:
-        """Create the error.
-
-        Args:
-            project_id: The project that was asked for.
-            available_projects: The projects that are accessible; None means none.
-        """
-        self.project_id = project_id
-        self.available_projects: list[str] = list_of(available_projects)
-        Error.__init__(self, None)
-
-    def _message_template(self) -> str:
-        return self.default_message if self.available_projects else self.empty_message
+    @_declared
+    def __init__(
+        self, project_id: str, available_projects: Iterable[str] | None = None
+    ) -> None: ...
 
 
 class MissingAPIKeyError(ConfigError):
     """No API key is available for a provider: set the named environment variable.
 
     What to do: Export the environment variable named by ``env_var`` and run again.
+
+    Args:
+        provider_id: The provider that needs the key.
+        env_var: The environment variable that should hold it.
     """
 
     code = "MISSING_API_KEY"
     exit_code = EXIT_AUTH
     default_message = "No API key found for {provider_id}. Set the {env_var} environment variable."
+    provider_id: str
+    env_var: str
     _fields = ("provider_id", "env_var")
 
-    def __init__(self, provider_id: str, env_var: str) -> None:
-        """Create the error.
-
-        Args:
-            provider_id: The provider that needs the key.
-            env_var: The environment variable that should hold it.
-        """
-        self.provider_id = provider_id
-        self.env_var = env_var
-        Error.__init__(self, None)
+    @_declared
+    def __init__(self, provider_id: str, env_var: str) -> None: ...
 
 
 class NoRegisteredProviderError(ConfigError):
     """No provider is registered for the requested model id.
 
     What to do: Register a provider for the model's prefix, or correct the model id.
+
+    Args:
+        model_id: The model id that was asked for.
     """
 
     code = "NO_REGISTERED_PROVIDER"
@@ -634,16 +582,11 @@ class NoRegisteredProviderError(ConfigError):
         "No provider registered for model '{model_id}'. "
         "Register a provider for this model's prefix, or check the model id for a typo."
     )
+    model_id: str
     _fields = ("model_id",)
 
-    def __init__(self, model_id: str) -> None:
-        """Create the error.
-
-        Args:
-            model_id: The model id that was asked for.
-        """
-        self.model_id = model_id
-        Error.__init__(self, None)
+    @_declared
+    def __init__(self, model_id: str) -> None: ...
 
 
 # --- HTTP errors: a response came back with a failing status -------------------------------------
@@ -652,16 +595,21 @@ class NoRegisteredProviderError(ConfigError):
 class APIError(Error):
     """An HTTP request failed with a status; carries the request and response context.
 
-    ``status_code`` is required here; the subclasses default it. Every keyword of
-    ``HTTPContext`` becomes an attribute of the same name, and each one that is not
-    None is listed in ``details`` after ``status_code``, then the server's
-    ``retry_after`` and ``retryable`` hints, then the caller's own ``details``.
+    ``status_code`` is required here; the subclasses default it (None means the class
+    status). Every keyword of ``HTTPContext`` becomes an attribute of the same name, and
+    each one that is not None is listed in ``details`` after ``status_code``, then the
+    server's ``retry_after`` and ``retryable`` hints, then the caller's own ``details``.
 
     ``retryable`` follows the status: 408, 425, 429 and every 5xx but 501 are
     transient. A ``retryable=`` hint (a server's ``x-should-retry`` header) wins.
 
     What to do: Inspect ``status_code`` and ``response_body``; retry only when ``retryable`` is
     true, after ``retry_after`` seconds when the server sent one.
+
+    Args:
+        status_code: The HTTP status of the response.
+        **context: The request context: the keywords of the TypedDict the signature unpacks
+            (``HTTPContext``, or ``RequestContext`` for a connector's HTTP failures).
     """
 
     code = "API_ERROR"
@@ -696,15 +644,7 @@ class APIError(Error):
         status_code: int,
         code: str | None = None,
         **context: Unpack[HTTPContext],
-    ) -> None:
-        """Create an HTTP error.
-
-        Args:
-            message: What failed; a default is used when empty.
-            status_code: The HTTP status of the response (required).
-            code: The error code; None keeps ``API_ERROR``.
-            **context: The keywords of ``HTTPContext``.
-        """
+    ) -> None: ...
 
     # How the compiled constructor (``errorkit._build``) treats each class:
     _class_status: ClassVar[object] = None  # the class's own status, read once per class
@@ -716,26 +656,10 @@ class APIError(Error):
     _wait_ceiling: ClassVar[float] = _INF  # a float below it is used as it is
     _read_wait = staticmethod(wait_seconds)  # reads any other ``retry_after``
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._class_status = getattr(cls, "status_code", None)
-        declared = _declaration(cls)
-        if declared is not None:  # compiled on first use; a subclass compiles its own
-            cls.__init__ = _lazy(cls, declared)  # type: ignore[method-assign]
-        _class_defaults(cls)
-
-    def _retryable_by_rule(self) -> bool:
-        """Tell whether this error is transient when the server gave no hint."""
-        flag = self._unretryable_when
-        if flag is not None and bool_of(getattr(self, flag)):
-            return False
-        return self._status_verdict(self.status_code)
-
-    def _restore_fields(self) -> None:
-        super()._restore_fields()
-        self._retry_after = wait_seconds(self._retry_after)  # a caller's key may stand there
-        hint = self.details.get("retryable")
-        self.retryable = hint if isinstance(hint, bool) else self._retryable_by_rule()
+    # Plumbing, in ``errorkit._build``: ``retryable`` when the server gave no hint, by the
+    # declarations above, and the fields ``from_dict`` restores (the delay and the verdict too).
+    _retryable_by_rule = _retryable_by_rule
+    _restore_fields = _restore_http_fields
 
     @property
     def provider(self) -> str | None:
@@ -748,7 +672,6 @@ class APIError(Error):
         return self._retry_after  # type: ignore[no-any-return]
 
 
-APIError.__init__ = _lazy(APIError, APIError.__init__)  # type: ignore[method-assign]
 for _index, _name in enumerate(_KEPT_AS):  # read and written as plain attributes
     setattr(APIError, _name, _request_field(_index))
 _read_in_one_step(APIError, "provider")
@@ -765,14 +688,7 @@ class _DefaultStatusError(APIError):
         *,
         status_code: int | None = None,
         **context: Unpack[HTTPContext],
-    ) -> None:
-        """Create the error.
-
-        Args:
-            message: What failed; None means the class's default message.
-            status_code: The HTTP status; None means the class status.
-            **context: The keywords of ``HTTPContext``.
-        """
+    ) -> None: ...
 
 
 class BadRequestError(_DefaultStatusError, statuses=(400, 422)):
@@ -806,6 +722,11 @@ class JQLSyntaxError(QueryError):
 
     What to do: Fix the script at ``line_info`` (see ``error_type`` and ``error_message``), then
     rerun.
+
+    Args:
+        raw_error: The error text Mixpanel returned.
+        script: The JQL script that ran, when known.
+        request_path: The API path that ran it, when known.
     """
 
     code = "JQL_SYNTAX_ERROR"
@@ -823,13 +744,6 @@ class JQLSyntaxError(QueryError):
     def __init__(
         self, raw_error: str, script: str | None = None, request_path: str | None = None
     ) -> None:
-        """Create the error from the text of a failed JQL run.
-
-        Args:
-            raw_error: The error text Mixpanel returned; it is parsed into the attributes.
-            script: The JQL script that ran, when known.
-            request_path: The API path that ran it, when known.
-        """
         from errorkit import _jql
 
         self.raw_error = raw_error
@@ -900,10 +814,13 @@ class ConflictError(_DefaultStatusError, statuses=(409,)):
 class RateLimitError(_DefaultStatusError, statuses=(429,)):
     """Too many requests (HTTP 429): wait ``retry_after`` seconds when it is known.
 
-    ``rate_limit_form_url`` links to the form for requesting a higher limit.
-
     What to do: Wait ``retry_after`` seconds (back off when it is None), then retry;
     ``rate_limit_form_url`` requests a higher limit.
+
+    Args:
+        message: What was limited; None means the default. ``Retry after {n} seconds.`` is
+            appended when ``retry_after`` is known.
+        project_id: The project whose limit was hit; it prefills ``rate_limit_form_url``.
     """
 
     code = "RATE_LIMITED"
@@ -923,16 +840,7 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
         project_id: str | None = None,
         status_code: int | None = None,
         **context: Unpack[HTTPContext],
-    ) -> None:
-        """Create the error for a rate-limited request.
-
-        Args:
-            message: What was limited; None means the default. ``Retry after {n} seconds.``
-                is appended when ``retry_after`` is known.
-            project_id: The project whose limit was hit; it prefills ``rate_limit_form_url``.
-            status_code: The HTTP status; None means the class status (429).
-            **context: The keywords of ``HTTPContext``.
-        """
+    ) -> None: ...
 
     @staticmethod
     def _status_verdict(status_code: object) -> bool:
@@ -982,15 +890,7 @@ class SessionReplayError(APIError):
         status_code: int | None = None,
         code: str | None = None,
         **context: Unpack[HTTPContext],
-    ) -> None:
-        """Create a session-replay error.
-
-        Args:
-            message: What failed.
-            status_code: The HTTP status; None means the class status.
-            code: The error code; None means the class code.
-            **context: The keywords of ``HTTPContext``.
-        """
+    ) -> None: ...
 
 
 class SessionReplayAccessError(SessionReplayError):
@@ -1073,15 +973,24 @@ class APIConnectionError(Error, ConnectionError):
     """The request never got a response: DNS, TLS, refused or dropped connection.
 
     What to do: Check network access to the host, then retry with backoff.
+
+    Args:
+        request_method: The HTTP method of the request, when known.
+        request_url: The URL of the request, when known; ``to_dict()`` masks its secrets.
+        provider: The provider that was called, when known.
+        original_exception: The transport exception that caused this one.
     """
 
     code = "CONNECTION_ERROR"
     default_message = "Connection failed"
     retryable = True
     status_code: int | None = None
+    request_method: str | None
+    request_url: str | None
     _provider: Any
     _fields = ("request_method?", "request_url?", "provider?")
 
+    @_declared
     def __init__(
         self,
         message: str | None = None,
@@ -1090,21 +999,7 @@ class APIConnectionError(Error, ConnectionError):
         request_url: str | None = None,
         provider: str | None = None,
         original_exception: BaseException | None = None,
-    ) -> None:
-        """Create the error for a request that got no response.
-
-        Args:
-            message: What failed; None means the class's default message.
-            request_method: The HTTP method of the request, when known.
-            request_url: The URL of the request, when known; ``to_dict()`` masks its secrets.
-            provider: The provider that was called, when known.
-            original_exception: The transport exception that caused this one.
-        """
-        self.request_method = request_method
-        self.request_url = request_url
-        self._provider = provider
-        self._chain(original_exception)
-        Error.__init__(self, message)
+    ) -> None: ...
 
     @property
     def provider(self) -> str | None:
@@ -1159,6 +1054,9 @@ class RegionProbeError(OAuthError):
 
     What to do: Check the credential and the region list in ``attempts``; log in again with a
     valid credential.
+
+    Args:
+        attempts: One ``(region, status_code, error_body)`` tuple per probe.
     """
 
     code = "OAUTH_REGION_PROBE_FAILED"
@@ -1166,13 +1064,6 @@ class RegionProbeError(OAuthError):
     def __init__(
         self, message: str, *, attempts: Iterable[tuple[str, int, str]], code: str | None = None
     ) -> None:
-        """Create the error for a region probe that found no region.
-
-        Args:
-            message: What failed.
-            attempts: One ``(region, status_code, error_body)`` tuple per probe.
-            code: The error code; None keeps ``OAUTH_REGION_PROBE_FAILED``.
-        """
         self._attempts = [tuple_or_value(a) for a in list_of(attempts)]
         listed = [list(a) if isinstance(a, tuple) else a for a in self._attempts]
         Error.__init__(self, message, code, {"attempts": listed})
@@ -1203,12 +1094,6 @@ class RegionProbeNetworkError(RegionProbeError):
     exit_code = EXIT_FAILURE
 
     def __init__(self, message: str, *, attempts: Iterable[tuple[str, int, str]]) -> None:
-        """Create the error for region probes that all failed offline (its code is fixed).
-
-        Args:
-            message: What failed.
-            attempts: One ``(region, status_code, error_body)`` tuple per probe.
-        """
         RegionProbeError.__init__(self, message, attempts=attempts)
 
 
@@ -1229,19 +1114,16 @@ class BusinessContextValidationError(Error):
     """Business-context text failed validation before it was sent (too long).
 
     What to do: Shorten the text to at most 50,000 characters and send it again.
+
+    Args:
+        message: What failed; ``for_length`` builds the canonical message.
     """
 
     code = "BUSINESS_CONTEXT_TOO_LONG"
     exit_code = EXIT_INVALID_ARGUMENTS
 
-    def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None:
-        """Create the error (its code is fixed).
-
-        Args:
-            message: What failed; ``for_length`` builds the canonical message.
-            details: Extra structured context, copied.
-        """
-        Error.__init__(self, message, None, details)
+    @_declared
+    def __init__(self, message: str, details: Mapping[Any, Any] | None = None) -> None: ...
 
     @classmethod
     def for_length(cls, length: int) -> Self:
@@ -1263,25 +1145,21 @@ class ConnectorError(Error):
     message; a truthy ``message`` replaces it verbatim.
 
     What to do: Read ``provider`` and the message; its directive says whether to retry.
+
+    Args:
+        message: What failed, for an agent or a person.
+        provider: The connector's provider.
+        original_exception: The exception that caused this one.
     """
 
     code = "CONNECTOR_ERROR"
     _provider: Any
     _fields: ClassVar[tuple[str, ...]] = ("provider",)
 
+    @_declared
     def __init__(
         self, message: str, *, provider: str, original_exception: BaseException | None = None
-    ) -> None:
-        """Create a connector error.
-
-        Args:
-            message: What failed, for an agent or a person.
-            provider: The connector's provider.
-            original_exception: The exception that caused this one.
-        """
-        self._provider = provider
-        self._chain(original_exception)
-        Error.__init__(self, message)
+    ) -> None: ...
 
     @property
     def provider(self) -> str:
@@ -1297,6 +1175,10 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
 
     What to do: Set the environment variable named by ``env_var`` (and export it); do not retry
     with other arguments.
+
+    Args:
+        env_var: The environment variable that should hold the key, named by the message.
+        status_code: The HTTP status (401, or 403).
     """
 
     code = "PROVIDER_UNAUTHORIZED"
@@ -1318,16 +1200,7 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
         env_var: str | None = None,
         status_code: int = 401,
         **context: Unpack[RequestContext],
-    ) -> None:
-        """Create the error for credentials a provider rejected or lacks.
-
-        Args:
-            provider: The connector's provider.
-            message: Replaces the default message when truthy.
-            env_var: The environment variable that should hold the key, named by the message.
-            status_code: The HTTP status (401, or 403).
-            **context: The keywords of ``RequestContext``.
-        """
+    ) -> None: ...
 
 
 class PaymentRequiredError(ConnectorError, APIError):
@@ -1351,15 +1224,7 @@ class PaymentRequiredError(ConnectorError, APIError):
         *,
         status_code: int | None = None,
         **context: Unpack[RequestContext],
-    ) -> None:
-        """Create the error for data the user's plan does not include.
-
-        Args:
-            provider: The connector's provider.
-            message: Replaces the default message when truthy.
-            status_code: The HTTP status; None means the class status (402).
-            **context: The keywords of ``RequestContext``.
-        """
+    ) -> None: ...
 
 
 class ConnectorRateLimitError(ConnectorError, RateLimitError):
@@ -1370,6 +1235,10 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
 
     What to do: Do not retry this tool immediately: pick another connector, ask the user, or
     stop (quota errors clear only next billing cycle).
+
+    Args:
+        retry_after: Seconds to wait; negative, NaN or None means 0.0, above 86400 is an error.
+        quota_exhausted: True when the quota is used up.
     """
 
     code = "PROVIDER_RATE_LIMITED"
@@ -1399,28 +1268,9 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
         message: str | None = None,
         status_code: int | None = None,
         **context: Unpack[RequestContext],
-    ) -> None:
-        """Create the error for a provider's rate limit or exhausted quota.
+    ) -> None: ...
 
-        Args:
-            provider: The connector's provider.
-            retry_after: Seconds to wait (0 to 86400); negative, NaN or None means 0.0.
-            quota_exhausted: True when the billing-period quota is used up, not a burst.
-            message: Replaces the default message when truthy.
-            status_code: The HTTP status; None means the class status (429).
-            **context: The keywords of ``RequestContext``.
-        """
-
-    @staticmethod
-    def _read_wait(value: object) -> float:
-        """Read a duration of at most a day; 0.0 when it is not a usable number."""
-        seconds = seconds_or_none(value)
-        if seconds is not None and seconds > 86400:
-            raise ValueError(
-                f"retry_after={safe_text(repr_of(value))} is more than 86400 seconds; it looks "
-                "like a Unix epoch timestamp, not a duration. Pass the number of seconds to wait."
-            )
-        return wait_seconds(seconds) or 0.0
+    _read_wait = staticmethod(_duration)  # at most a day; 0.0 when not a usable number
 
     @property
     def retry_after(self) -> float:
@@ -1437,6 +1287,9 @@ class ProviderError(ConnectorError, APIError):
 
     What to do: Follow the message's directive: pick another connector for timeouts and 5xx,
     change the parameters for other 4xx.
+
+    Args:
+        status_code: The HTTP status (required); it picks the default message and ``retryable``.
     """
 
     code = "PROVIDER_ERROR"
@@ -1454,21 +1307,16 @@ class ProviderError(ConnectorError, APIError):
         status_code: int,
         message: str | None = None,
         **context: Unpack[RequestContext],
-    ) -> None:
-        """Create the error for any other HTTP failure of a provider.
-
-        Args:
-            provider: The connector's provider.
-            status_code: The HTTP status; it picks the default message and ``retryable``.
-            message: Replaces the default message when truthy.
-            **context: The keywords of ``RequestContext``.
-        """
+    ) -> None: ...
 
 
 class EmptyDataError(ConnectorError):
     """The call succeeded but returned no rows: adjust the parameters.
 
     What to do: Adjust the parameters in ``query_params`` or try a different connector.
+
+    Args:
+        query_params: The parameters of the call; None means ``{}``.
     """
 
     code = "EMPTY_DATA"
@@ -1476,24 +1324,17 @@ class EmptyDataError(ConnectorError):
         "{provider}: no data returned for the given parameters. "
         "Adjust parameters or try a different connector."
     )
+    query_params: dict[Any, Any]
     _fields = ("query_params",)
+    _converters = (("query_params", dict_of),)
 
+    @_declared
     def __init__(
         self,
         provider: str,
         message: str | None = None,
         query_params: Mapping[str, Any] | None = None,
-    ) -> None:
-        """Create the error for a call that returned no rows.
-
-        Args:
-            provider: The connector's provider.
-            message: Replaces the default message when truthy.
-            query_params: The parameters of the call; None means ``{}``.
-        """
-        self._provider = provider
-        self.query_params: dict[Any, Any] = dict_of(query_params)
-        Error.__init__(self, message)
+    ) -> None: ...
 
 
 class ParseError(ConnectorError):
@@ -1501,6 +1342,9 @@ class ParseError(ConnectorError):
 
     What to do: Do not retry; report the schema drift, or send ``retry_message()`` back to the
     LLM that produced the output.
+
+    Args:
+        original_exception: The parsing exception; it picks ``retry_message()``'s text.
     """
 
     code = "PARSE_ERROR"
@@ -1509,23 +1353,14 @@ class ParseError(ConnectorError):
         "retrying will not help. " + DIRECTIVE_PARSE
     )
 
+    @_declared
     def __init__(
         self,
         provider: str,
         message: str | None = None,
         *,
         original_exception: BaseException | None = None,
-    ) -> None:
-        """Create the error for a response or an output that could not be parsed.
-
-        Args:
-            provider: The connector's provider.
-            message: Replaces the default message when truthy.
-            original_exception: The parsing exception; it picks ``retry_message()``'s text.
-        """
-        self._provider = provider
-        self._chain(original_exception)
-        Error.__init__(self, message)
+    ) -> None: ...
 
     @classmethod
     def from_validation_error(cls, provider: str, exc: BaseException) -> Self:
@@ -1533,50 +1368,37 @@ class ParseError(ConnectorError):
         return cls(provider, original_exception=exc)
 
     def retry_message(self) -> str:
-        """Return text to send back to an LLM so it can correct its output."""
-        cause = self.original_exception
-        if _is_validation_error(cause):
-            return (
-                f"Your response failed schema validation:\n{safe_text(str_of(cause))}\n\n"
-                "Please correct these issues and respond again."
-            )
-        json_module = sys.modules.get("json")
-        if json_module is not None and isinstance(cause, json_module.JSONDecodeError):
-            return (
-                "Your response could not be parsed because no valid JSON object was found. "
-                "Please ensure your response contains a JSON object with opening '{' and "
-                "closing '}' braces."
-            )
-        reason = self.message if cause is None else safe_text(str_of(cause))
-        return (
-            f"Your response could not be parsed: {reason}\n\n"
-            "Please ensure your response matches the expected format."
-        )
+        """Return text to send back to an LLM so it can correct its output.
+
+        The text depends on ``original_exception``: a pydantic ``ValidationError`` (its
+        corrections quoted), a ``json.JSONDecodeError``, or anything else (its text).
+        """
+        return _retry_message(self)
 
 
 class InvalidParameterError(ConnectorError, ValueError):
     """A call-time argument is invalid; the message is used verbatim.
 
     What to do: Fix the argument the message names before calling again.
+
+    Args:
+        message: What is wrong with the argument, used verbatim.
     """
 
     code = "INVALID_PARAMETER"
     exit_code = EXIT_INVALID_ARGUMENTS
 
-    def __init__(self, provider: str, message: str) -> None:
-        """Create the error for an invalid call-time argument.
-
-        Args:
-            provider: The connector's provider.
-            message: What is wrong with the argument, used verbatim.
-        """
-        ConnectorError.__init__(self, message, provider=provider)
+    @_declared
+    def __init__(self, provider: str, message: str) -> None: ...
 
 
 class CatalogNotFoundError(ConnectorError):
     """A catalog bundle is missing or unreachable; the message always says not to retry.
 
     What to do: Check the catalog location in the message; do not retry the same location.
+
+    Args:
+        message: What is missing; ``DO NOT retry.`` is appended unless present.
     """
 
     code = "CATALOG_NOT_FOUND"
@@ -1584,12 +1406,6 @@ class CatalogNotFoundError(ConnectorError):
     default_message = "Catalog bundle not found"
 
     def __init__(self, message: str, *, provider: str = "catalog") -> None:
-        """Create the error for a missing catalog bundle.
-
-        Args:
-            message: What is missing; ``DO NOT retry.`` is appended unless present.
-            provider: The catalog's provider.
-        """
         text = text_or_none(message) or self._default_message()
         if "DO NOT retry" not in text:
             text = f"{text.removesuffix('.')}. {DIRECTIVE_CATALOG}"
@@ -1607,13 +1423,8 @@ class ToolError(Error):
 
     code = "TOOL_ERROR"
 
-    def __init__(self, message: str) -> None:
-        """Create a tool error (message only: its code is the class's).
-
-        Args:
-            message: What failed.
-        """
-        Error.__init__(self, message)
+    @_declared
+    def __init__(self, message: str) -> None: ...
 
 
 class ToolExecutionError(ToolError):
@@ -1621,6 +1432,9 @@ class ToolExecutionError(ToolError):
 
     What to do: Inspect ``tool_exception`` (and its traceback through ``__cause__``) and fix the
     tool or its input.
+
+    Args:
+        tool_exception: What the tool raised; a string becomes a ``ValueError``.
     """
 
     code = "TOOL_EXECUTION_ERROR"
@@ -1629,11 +1443,6 @@ class ToolExecutionError(ToolError):
     _fields = ("tool_exception_type",)
 
     def __init__(self, tool_exception: BaseException | str) -> None:
-        """Create the error for a tool that raised.
-
-        Args:
-            tool_exception: What the tool raised; a string becomes a ``ValueError``.
-        """
         message = str_of(tool_exception)
         self.tool_exception: BaseException = (
             tool_exception
@@ -1653,21 +1462,19 @@ class ToolNotFoundError(ToolError):
     """A tool call named a tool that is not registered.
 
     What to do: Register the tool named by ``tool_name``, or correct the tool call.
+
+    Args:
+        tool_name: The tool the call named.
     """
 
     code = "TOOL_NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
     default_message = "Tool '{tool_name}' not found in registered tools"
+    tool_name: str
     _fields = ("tool_name",)
 
-    def __init__(self, tool_name: str) -> None:
-        """Create the error for a tool that is not registered.
-
-        Args:
-            tool_name: The tool the call named.
-        """
-        self.tool_name = tool_name
-        Error.__init__(self, None)
+    @_declared
+    def __init__(self, tool_name: str) -> None: ...
 
 
 class FeatureNotSupportedError(Error):
@@ -1675,31 +1482,28 @@ class FeatureNotSupportedError(Error):
 
     What to do: Use a provider or model that supports the feature, or drop the feature from the
     call.
+
+    Args:
+        feature: The feature that was asked for.
+        provider_id: The provider that lacks it.
+        model_id: The model that lacks it, when it is model-specific.
     """
 
     code = "FEATURE_NOT_SUPPORTED"
     default_message = "Feature '{feature}' is not supported by provider '{provider_id}'"
+    feature: str
+    provider_id: str
+    model_id: str | None
     _fields = ("feature", "provider_id", "model_id?")
 
+    @_declared
     def __init__(
         self,
         feature: str,
         provider_id: str,
         model_id: str | None = None,
         message: str | None = None,
-    ) -> None:
-        """Create the error for a feature a provider does not support.
-
-        Args:
-            feature: The feature that was asked for.
-            provider_id: The provider that lacks it.
-            model_id: The model that lacks it, when it is model-specific.
-            message: Replaces the default message when truthy.
-        """
-        self.feature = feature
-        self.provider_id = provider_id
-        self.model_id = model_id
-        Error.__init__(self, message)
+    ) -> None: ...
 
     def _message_template(self) -> str | None:
         if self.model_id is None:

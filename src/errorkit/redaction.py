@@ -390,7 +390,14 @@ _URL: Final = 0
 _PRIVATE_KEY: Final = 1
 _SHAPE: Final = 2
 _WORD: Final = 3
-_ASCII_LOWER: Final = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+# The two characters beyond ASCII whose lower case holds an ASCII letter (a test checks all
+# of Unicode): the Kelvin sign, whose lower case is "k", and "İ", whose lower case is "i" and a
+# combining dot. Both read as their ASCII letter in the lower-cased copy, one for one.
+_CAPITALS_BEYOND_ASCII: Final = {"k": "\u212a", "i": "\u0130"}
+_ASCII_LOWER: Final = {
+    **{code: chr(code + 32) for code in range(ord("A"), ord("Z") + 1)},
+    **{ord(capital): letter for letter, capital in _CAPITALS_BEYOND_ASCII.items()},
+}
 
 
 class _Patterns:
@@ -496,7 +503,9 @@ class _Patterns:
         # Each trigger (lower case) and its rule; a shape's trigger is its prefix, lower-cased.
         triggers = {"://": _URL, "-----begin": _PRIVATE_KEY}
         triggers.update(dict.fromkeys(map(str.lower, self.shape_bodies), _SHAPE))
-        triggers.update(dict.fromkeys([*SCHEME_WORDS, *_stems()], _WORD))
+        stems = _stems()  # "İ" reads as "i" in the copy: a stem holding its lower case, as "i"
+        stems |= {stem.replace("i\u0307", "i") for stem in stems if "i\u0307" in stem}
+        triggers.update(dict.fromkeys([*SCHEME_WORDS, *stems], _WORD))
         self.triggers: tuple[tuple[str, int], ...] = tuple(sorted(triggers.items()))
         # A name added beyond the name alphabet (letters outside ASCII, punctuation) is read
         # whole around its trigger: the stretch of what no value, quote or space ends.
@@ -695,7 +704,9 @@ class _Patterns:
         for trigger, rule in self.triggers:
             if rule == _WORD:
                 any_case = "".join(
-                    f"[{char}{char.upper()}]" if char.isalpha() else re.escape(char)
+                    f"[{char}{char.upper()}{_CAPITALS_BEYOND_ASCII.get(char, '')}]"
+                    if char.isalpha()
+                    else re.escape(char)
                     for char in trigger
                 )
                 finders.append(

@@ -130,6 +130,14 @@ def test_explain_rate_limit_facts() -> None:
     assert result.stdout.splitlines()[1] == "HTTP status 429 · retryable: yes · exit code 5"
 
 
+def test_explain_leaves_out_the_constructor_arguments() -> None:
+    """``explain`` shows the class docstring's prose, not its ``Args:`` section."""
+    result = run("explain", "PROVIDER_RATE_LIMITED")
+    assert "`retry_after` is a duration in seconds" in result.stdout
+    assert "Args:" not in result.stdout
+    assert "quota_exhausted: True" not in result.stdout
+
+
 def test_explain_unknown_code_is_a_usage_error() -> None:
     """An unknown code exits 2 with a message on stderr."""
     result = run("explain", "NO_SUCH_CODE")

@@ -11,8 +11,9 @@
   run, and checked, together with the blocks it continues. Fence a block as ``text`` or
   ``console`` to keep it out.
 * Every ``>>>`` example in the docstrings of the errorkit modules runs.
-* The docstring of every constructor lists exactly the arguments it accepts, and so does every
-  public function's or method's ``Args:`` section.
+* Every constructor argument is documented in the ``Args:`` of its class's docstring or of a
+  base class's (a shared one once, by the base); a class documents only arguments it accepts.
+  Every public function's or method's ``Args:`` section lists exactly its parameters.
 * The README's tree names every class; the README and the docs index say where each family
   from the Mixpanel client comes from.
 * No file names a document outside the repository: ``docs/guarantees.md`` is the contract.
@@ -523,13 +524,67 @@ def test_documented_args_are_read() -> None:
     assert _accepted_args(_documented_args) == ["doc"]
 
 
-@pytest.mark.parametrize("cls", all_error_classes(), ids=lambda cls: cls.__name__)
-def test_constructor_docstring_lists_exactly_its_arguments(cls: type[Error]) -> None:
-    """The ``Args:`` that ``help(cls)`` shows for the constructor name exactly its parameters."""
-    documented = _documented_args(inspect.getdoc(cls.__init__))
-    assert documented == _accepted_args(cls.__init__), (
-        f"{cls.__name__}.__init__ documents {documented}, accepts {_accepted_args(cls.__init__)}"
+def _class_args(cls: type) -> list[str]:
+    """The arguments the ``Args:`` of a class's own docstring names (none without one)."""
+    return _documented_args(vars(cls).get("__doc__")) or []
+
+
+def _undocumented_args(cls: type[Any]) -> tuple[list[str], list[str]]:
+    """The constructor's arguments no class of the MRO documents, and those documented in vain.
+
+    A class documents the arguments it adds, or says differently, in the ``Args:`` of its own
+    docstring; an argument it shares with a base (``message``, ``provider``, ``**context``) is
+    documented once, by the base that takes it.
+    """
+    accepted = _accepted_args(cls.__init__)
+    documented = {name for klass in cls.__mro__ for name in _class_args(klass)}
+    return (
+        [name for name in accepted if name not in documented],
+        [name for name in _class_args(cls) if name not in accepted],
     )
+
+
+@pytest.mark.parametrize("cls", all_error_classes(), ids=lambda cls: cls.__name__)
+def test_constructor_arguments_are_documented_once(cls: type[Error]) -> None:
+    """Every constructor argument is in the ``Args:`` of its class or of a base, and no other."""
+    missing, unknown = _undocumented_args(cls)
+    assert not missing, f"{cls.__name__} accepts {missing}, documented by no class of its MRO"
+    assert not unknown, f"{cls.__name__} documents {unknown}, which its constructor does not take"
+    init = vars(cls).get("__init__")
+    assert _documented_args(getattr(init, "__doc__", None)) is None, (
+        f"{cls.__name__}.__init__ has an Args: section: document the arguments in the class"
+    )
+
+
+def test_undocumented_and_unknown_arguments_are_found() -> None:
+    """The check names an argument documented nowhere, and one documented but not taken."""
+
+    class _Base:
+        """Documents what it takes.
+
+        Args:
+            message: The text.
+        """
+
+        def __init__(self, message: str) -> None:
+            self.message = message
+
+    class _Missing(_Base):
+        """Takes a field no docstring names."""
+
+        def __init__(self, message: str, *, field: int) -> None:
+            super().__init__(message)
+
+    class _Unknown(_Base):
+        """Documents a field it does not take.
+
+        Args:
+            field: Not an argument.
+        """
+
+    assert _undocumented_args(_Missing) == (["field"], [])
+    assert _undocumented_args(_Unknown) == ([], ["field"])
+    assert _undocumented_args(Error) == ([], [])
 
 
 def _modules() -> list[str]:

@@ -6,6 +6,10 @@ and fills the template with an f-string. A subclass whose own ``__init__`` runs 
 constructor takes the general path (``_default_message``, ``_retryable_by_rule``), so the
 two are compared here on random and odd arguments, and the message is also compared with
 the templates as the classes chose them before they were declared as data.
+
+The classes outside ``APIError`` compile a plain constructor from their declared signature:
+each argument stored through the class's ``_converters`` reader, then ``Error.__init__``;
+the last tests pin it, and what a subclass inheriting it gets.
 """
 
 from __future__ import annotations
@@ -335,3 +339,75 @@ def test_the_inline_writer_loads_with_the_first_compiled_constructor() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain declared constructors: the classes outside APIError
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_plain_constructor_reads_each_argument_through_its_declared_reader() -> None:
+    """A declared ``_converters`` reader runs on its argument; other arguments are kept as given."""
+    accounts = ["dev"]
+    error = ek.AccountNotFoundError("prod", accounts)
+    assert error.available_accounts == ["dev"]
+    assert error.available_accounts is not accounts  # ``list_of`` copies
+    assert ek.ProjectNotFoundError("1", ("2", "3")).available_projects == ["2", "3"]
+    assert ek.AccountInUseError("prod", "t1").referenced_by == ["t1"]
+    pairs: Any = [("q", 1)]  # odd input, read as ``dict_of`` reads it
+    assert ek.EmptyDataError("acme", query_params=pairs).query_params == {"q": 1}
+    name = _Text("prod")
+    assert ek.AccountExistsError(name).account_name is name
+
+
+def test_a_plain_constructor_keeps_its_signature_and_chains_the_cause() -> None:
+    """Missing and unknown arguments raise TypeError naming the class; a cause is chained."""
+    with pytest.raises(TypeError, match=r"MissingAPIKeyError\.__init__\(\) missing"):
+        ek.MissingAPIKeyError("openai")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'code'"):
+        ek.ConfigError("m", code="X")  # type: ignore[call-arg]
+    cause = OSError("refused")
+    error = ek.APITimeoutError(provider="acme", original_exception=cause)
+    assert (error.provider, error.original_exception, error.__cause__) == ("acme", cause, cause)
+    assert error.message == "Request timed out"
+    assert ek.ConnectorError("m", provider="acme").original_exception is None
+
+
+def test_a_subclass_inheriting_a_plain_constructor_compiles_its_own() -> None:
+    """A subclass's own readers and read-only properties are used by the constructor it inherits."""
+
+    class ShoutingToolNotFoundError(ek.ToolNotFoundError):
+        _converters = (("tool_name", str.upper),)
+
+    class TaggedToolNotFoundError(ek.ToolNotFoundError):
+        _tool_name: str
+
+        @property
+        def tool_name(self) -> str:  # type: ignore[override]
+            return f"tool:{self._tool_name}"
+
+    assert ek.ToolNotFoundError("lookup").tool_name == "lookup"  # the base's, compiled first
+    assert ShoutingToolNotFoundError("lookup").tool_name == "LOOKUP"
+    assert "__init__" in vars(ShoutingToolNotFoundError)
+    assert ek.ToolNotFoundError("lookup").tool_name == "lookup"
+    tagged = TaggedToolNotFoundError("lookup")
+    assert (tagged.tool_name, tagged.message) == (
+        "tool:lookup",
+        "Tool 'tool:lookup' not found in registered tools",
+    )
+    del ShoutingToolNotFoundError, TaggedToolNotFoundError, tagged
+    gc.collect()
+
+
+def test_a_subclass_with_its_own_constructor_runs_the_plain_one_through_super() -> None:
+    """A user's ``__init__`` calling ``super().__init__`` gets the base's fields and message."""
+
+    class CountedToolError(ek.ToolError):
+        def __init__(self, message: str, count: int) -> None:
+            self.count = count
+            super().__init__(message)
+
+    error = CountedToolError("broke", 3)
+    assert (error.count, error.message, error.code) == (3, "broke", "TOOL_ERROR")
+    del CountedToolError, error
+    gc.collect()

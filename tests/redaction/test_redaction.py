@@ -1093,6 +1093,10 @@ ADDED_ROWS: list[tuple[str, str, str]] = [
     ("attack5: an added name after a word", "my clé_api: S", "my clé_api: ***"),
     ("attack5: a longer word is not the added name", "clé_apis=S", "clé_apis=S"),
     ("attack5: an added name's word alone stays", "auth! S", "auth! S"),
+    ("an added name whose capital lowers to two characters", "İd=S x", "İd=*** x"),
+    ("the same name written in lower case", "i\u0307d: S", "i\u0307d: ***"),
+    ("the same name in capitals", "my İD => S", "my İD => ***"),
+    ("its ASCII look-alike is another name", "id=S", "id=S"),
 ]
 
 
@@ -1101,7 +1105,7 @@ def test_attack5_names_added_beyond_the_alphabet_mask_in_text() -> None:
     rows = [(text, expected) for _, text, expected in ADDED_ROWS]
     script = (
         "import errorkit\n"
-        "errorkit.add_sensitive_keys('clé_api', 'Ünïcode_Kéy', 'X-AUTH!')\n"
+        "errorkit.add_sensitive_keys('clé_api', 'Ünïcode_Kéy', 'X-AUTH!', 'İd')\n"
         f"rows = {rows!r}\n"
         "for text, expected in rows:\n"
         "    once = errorkit.redact_text(text)\n"
@@ -1109,6 +1113,42 @@ def test_attack5_names_added_beyond_the_alphabet_mask_in_text() -> None:
         "    assert errorkit.redact_text(once) == once, text\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
+KELVIN_ROWS: list[tuple[str, str, str]] = [
+    ("a Kelvin sign for k in a name", "to\u212aen=S x", "to\u212aen=*** x"),
+    ("a Kelvin sign in a quoted name", '"to\u212aen": "S"', '"to\u212aen": "***"'),
+    (
+        "a Kelvin sign in a URL parameter",
+        "https://h/?to\u212aen=S&a=1",
+        "https://h/?to\u212aen=***&a=1",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [row[1:] for row in KELVIN_ROWS], ids=[row[0] for row in KELVIN_ROWS]
+)
+def test_a_name_written_with_a_kelvin_sign_masks_in_text(text: str, expected: str) -> None:
+    """A name whose normal form is sensitive masks in text as it does as a key (K is "k")."""
+    assert errorkit.redact_text(text) == expected
+    assert errorkit.redact_text(expected) == expected
+
+
+def test_the_characters_beyond_ascii_that_lower_to_ascii_are_all_known() -> None:
+    """Every character beyond ASCII whose lower case holds an ASCII letter is in the table.
+
+    Such a character writes a sensitive name that the lower-cased copy the engine searches
+    must read as its ASCII letter; a Unicode update adding one would fail here.
+    """
+    from errorkit.redaction import _CAPITALS_BEYOND_ASCII
+
+    found = {}
+    for code in range(0x80, sys.maxunicode + 1):
+        letters = [char for char in chr(code).lower() if char.isascii()]
+        if letters:
+            found[letters[0]] = chr(code)
+    assert found == _CAPITALS_BEYOND_ASCII
 
 
 def test_attack_adding_many_names_stays_cheap() -> None:

@@ -60,6 +60,16 @@ def handle() -> str:
         assert_type(exc.to_dict()["attempts"], list[list[Any]])
     except errorkit.ParseError as exc:
         return exc.retry_message()
+    except errorkit.EmptyDataError as exc:
+        assert_type(exc.query_params, dict[Any, Any])
+    except errorkit.AccountNotFoundError as exc:
+        assert_type(exc.account_name, str)
+        assert_type(exc.available_accounts, list[str])
+    except errorkit.FeatureNotSupportedError as exc:
+        assert_type(exc.model_id, str | None)
+    except errorkit.APIConnectionError as exc:
+        assert_type(exc.request_method, str | None)
+        assert_type(exc.provider, str | None)
     except errorkit.Error as exc:
         payload = exc.to_dict()
         assert_type(payload, errorkit.ErrorDict)
@@ -132,6 +142,10 @@ def misuse() -> None:
     errorkit.EmptyDataError()  # type: ignore[call-arg]
     errorkit.ServerError(retryable="yes")  # type: ignore[arg-type]
     errorkit.ProviderError("p", 503, retryable=True)  # type: ignore[call-arg]
+    errorkit.ConfigError("m", code="X")  # type: ignore[call-arg]
+    errorkit.ToolNotFoundError()  # type: ignore[call-arg]
+    errorkit.AccountNotFoundError("a", available_acounts=["b"])  # type: ignore[call-arg]
+    errorkit.APIConnectionError(request_url=3)  # type: ignore[arg-type]
 
     @http_mapping.map_exceptions({TimeoutError: errorkit.APITimeoutError}, provider="x")
     async def fetch(n: int) -> str:
