@@ -1086,8 +1086,8 @@ def _same_params(
         lead = rf"(?:&amp;|&(?!amp;)|#){re.escape(name)}="
         value = r"[^&#*\"'`\\]+"
         # The run holds no group, so its repeat may be possessive (``_possessive``).
-        run = rf"(?:{lead}{value}(?=[&#]|\Z))+{patterns.possessive}"
-        found = (re.compile(run), re.compile(rf"{lead}({value})(?=[&#]|\Z)"))
+        repeat = rf"(?:{lead}{value}(?=[&#]|\Z))+{patterns.possessive}"
+        found = (re.compile(repeat), re.compile(rf"{lead}({value})(?=[&#]|\Z)"))
         if len(patterns.url_param_runs) >= 64:
             patterns.url_param_runs.clear()
         patterns.url_param_runs[name] = found
@@ -1270,9 +1270,10 @@ class _Reader:
         self.run_end = 0  # where the last run of name characters read ends
         # The URL end, start and result of the last search for a fragment's "#" in a URL.
         self.fragment = (-1, 0, -1)
-        # The name and end of the last run of same-name pairs the pair rule refused (a
-        # header's name, a name that is not sensitive): a later trigger of that name inside
-        # the run would match the rest of it only to refuse it again.
+        # The name and end of the last run of same-name pairs the pair rule (or, in a URL,
+        # ``_url_pairs``) refused (a header's name, a name that is not sensitive): a later
+        # trigger of that name inside the run would match the rest of it only to refuse it
+        # again.
         self.refused: tuple[str, int] = ("", 0)
         # Per body: credential prefixes before this index cannot start a credential.
         self.shape_ends: dict[str, int] = {}
@@ -1613,23 +1614,24 @@ class _Reader:
         plain (no quote, bracket, space, ``-``, ``*`` or separator in it) and ended by ``&``,
         ``&amp;`` or ``#`` (``&token=a&token=b#token=c``), are each read by the pair rule as the URL
         reading read them: the value, to the ``&`` or ``#``, is masked, joined with the URL
-        secret waiting there, which is that very span. When the secrets waiting are those
-        spans, they are written at once, in C; else (and for a name a header's, a name or a
-        value holding another rule's trigger) the pairs are left to the pair rule.
+        secret waiting there, which is that very span (a name sensitive only in URLs,
+        ``&key=a``, masks that span alone). When the secrets waiting are those spans, they
+        are written at once, in C; else (and for a name a header's, a name or a value
+        holding another rule's trigger) the pairs are left to the pair rule. A run refused
+        for its name is not matched again from a later name inside it.
         """
         text, patterns = self.text, self.patterns
-        if patterns.wide_tail is not None:
-            return None
+        if patterns.wide_tail is not None or self._refused(start):
+            return None  # the rest of a run refused for its name would be refused again
         found = patterns.url_pair_run.match(text, start, self.url_end)
         if found is None:
             return None
         name = found.group("name")
         end = found.end()
-        if (
-            name.lower() in HEADER_NAMES
-            or not _is_sensitive_name(name)
-            or patterns.other_triggers.search(self.lower, start, end)  # the run is ASCII
-        ):
+        if name.lower() in HEADER_NAMES or not _is_sensitive_param(name):
+            self.refused = (name, end)
+            return None
+        if patterns.other_triggers.search(self.lower, start, end):  # the run is ASCII
             return None
         pending = self.pending
         while pending and pending[0][1] < start:  # the URL secrets before the pairs
@@ -1815,7 +1817,7 @@ class _Reader:
         return end
 
     def _refused(self, start: int) -> bool:
-        """Tell whether ``start`` begins a pair of the same-name run the pair rule refused."""
+        """Tell whether ``start`` begins a pair of the same-name run last refused."""
         name, end = self.refused
         if start >= end:
             return False

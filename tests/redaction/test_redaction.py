@@ -810,6 +810,22 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "https://h/?cookie=a=1&b=2 x",
         "https://h/?cookie=***&b=2 x",
     ),
+    # rows of an independent attack read against the contract (attack7)
+    (
+        "attack7: a URL's run of key=",
+        "https://h/?&key=a&KEY=b#key=c x",
+        "https://h/?&key=***&KEY=***#key=*** x",
+    ),
+    (
+        "attack7: a URL's run of key= and token= in turns",
+        "https://h/?&token=a&key=b&token=c&key=d",
+        "https://h/?&token=***&key=***&token=***&key=***",
+    ),
+    (
+        "attack7: a URL's run of a name not sensitive, then a secret",
+        "https://h/?&tokens=1&tokens=2&token=x",
+        "https://h/?&tokens=1&tokens=2&token=***",
+    ),
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [
