@@ -2049,13 +2049,14 @@ class _Reader:
             self.lower.endswith(SCHEME_WORDS, start, end)
             and not text[max(start, end - 7) : max(start, end - 6)].isalnum()
         ):
-            # "token=Bearer abc", "api_key=bearer abc": the scheme's credential goes too.
+            # "token=Bearer abc", "api_key=bearer abc": the scheme's credential goes too,
+            # read as a bare value is ("token: Bearer abc->S" masks "abc->S").
             after = end
             while after < len(text) and text[after] in " \t":
                 after += 1
             credential = self.patterns.bare.match(text, after)
             if after > end and credential is not None:
-                end = credential.end()
+                end = self._value_end(after)
         end = self.mask(start, end)
         if " " in name:  # a name of words: the same pair may follow, again and again
             return self._repeated(name_start, start, end, self.patterns.lead_run)

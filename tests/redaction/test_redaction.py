@@ -826,6 +826,14 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "https://h/?&tokens=1&tokens=2&token=x",
         "https://h/?&tokens=1&tokens=2&token=***",
     ),
+    # a scheme word as a pair's value: its credential goes as far as a bare value would
+    ("attack7: a scheme credential as a value, then '->'", "token: Bearer abc->S", "token: ***"),
+    ("attack7: the same, then '=>'", "password=Bearer abcdef=>S x", "password=*** x"),
+    ("attack7: the same after a name of words", "x api key: Bearer a->S", "x api key: ***"),
+    ("attack7: the same, then a quote", "token: Bearer abc'S rest", "token: *** rest"),
+    ("attack7: the same, then a double quote", 'token: Bearer abc"S rest', "token: *** rest"),
+    ("attack7: the same, then a closing bracket", "token: Bearer abc)S rest", "token: *** rest"),
+    ("attack7: the same, then a closing brace", "token: Bearer abc}S rest", "token: *** rest"),
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [
