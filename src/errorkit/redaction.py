@@ -669,8 +669,9 @@ class _Patterns:
 
         - a word trigger is searched in the lower-cased copy and skipped when ``plain_after``
           matches after it (prose). A text with capitals is searched as written instead, the
-          trigger in any case (its letters as ASCII classes: ``[Tt][Oo][Kk][Ee][Nn]``, slower
-          to search), as lower case would hide what ``plain_after`` reads there: a capital
+          trigger in any case (its letters as ASCII classes: ``[Tt][Oo][Kk][Ee][Nn]``, a
+          letter beyond ASCII read without case, so ``ẞ`` for ``ß``; slower to search), as
+          lower case would hide what ``plain_after`` reads there: a capital
           inside the next word (``Bearer aBcDeF``) makes it no plain word;
         - a credential prefix is searched in the text as written (its case must match), not
           inside a word, and only where its body can follow: the exact shapes' whole body;
@@ -705,7 +706,11 @@ class _Patterns:
             if rule == _WORD:
                 any_case = "".join(
                     f"[{char}{char.upper()}{_CAPITALS_BEYOND_ASCII.get(char, '')}]"
-                    if char.isalpha()
+                    if char.isascii() and char.isalpha()
+                    # beyond ASCII, every character of the same case-insensitive reading
+                    # ("ß" and "ẞ", whose upper case is no one character; "ς" and "Σ")
+                    else f"(?i:{re.escape(char)})"
+                    if not char.isascii()
                     else re.escape(char)
                     for char in trigger
                 )

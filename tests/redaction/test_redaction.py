@@ -1139,6 +1139,39 @@ def test_attack5_names_added_beyond_the_alphabet_mask_in_text() -> None:
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
 
 
+ATTACK7_ADDED_ROWS: list[tuple[str, str, str]] = [
+    # a capital whose lower case is the added name's letter, though that letter's upper
+    # case is two letters ("ß".upper() is "SS")
+    ("attack7: an added name with ß, written with ẞ", "STRAẞE=S x", "STRAẞE=*** x"),
+    ("attack7: the same before ':'", "STRAẞE: S", "STRAẞE: ***"),
+    ("attack7: the same quoted", '"STRAẞE": "S"', '"STRAẞE": "***"'),
+    (
+        "attack7: the same as a URL parameter",
+        "https://h/?STRAẞE=S&a=1",
+        "https://h/?STRAẞE=***&a=1",
+    ),
+    ("attack7: 'SS' for ß is another name", "STRASSE=S", "STRASSE=S"),
+    ("attack7: an added name ending in Σ, read as ς", "ΣΟΦΟΣ=S x", "ΣΟΦΟΣ=*** x"),
+    ("attack7: σ for ς is another name", "σοφοσ=S", "σοφοσ=S"),
+    ("attack7: an added name with the ligature ﬁ", "ﬁLE_NUM: S", "ﬁLE_NUM: ***"),
+]
+
+
+def test_attack7_added_names_read_as_they_are_in_normal_form() -> None:
+    """Added names beyond ASCII mask in text in every case whose normal form is theirs."""
+    rows = [(text, expected) for _, text, expected in ATTACK7_ADDED_ROWS]
+    script = (
+        "import errorkit\n"
+        "errorkit.add_sensitive_keys('straße', 'ΣΟΦΟΣ', 'ﬁle_num', 'clé', 'İd_tag')\n"
+        f"rows = {rows!r}\n"
+        "for text, expected in rows:\n"
+        "    once = errorkit.redact_text(text)\n"
+        "    assert once == expected, (text, once)\n"
+        "    assert errorkit.redact_text(once) == once, text\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
 KELVIN_ROWS: list[tuple[str, str, str]] = [
     ("a Kelvin sign for k in a name", "to\u212aen=S x", "to\u212aen=*** x"),
     ("a Kelvin sign in a quoted name", '"to\u212aen": "S"', '"to\u212aen": "***"'),
