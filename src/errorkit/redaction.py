@@ -44,7 +44,8 @@ any space that is no line break (a tab, a no-break, thin or ideographic space). 
 name with ``=``, ``:=``, ``=>`` or ``->`` is read as the header when a cookie's name and
 ``=`` follow (``Cookie=a=1; sid=S``), else as a pair. A name added beyond the name
 alphabet (a letter outside ASCII, punctuation: ``clé_api``, ``X-AUTH!``) is read whole
-around its trigger, as far as no space, quote, bracket or separator ends it. A URL is
+around its trigger, as far as no space, quote, bracket or separator ends it, and so is a
+word where a value would start (``token: clé: S`` is an empty pair, then ``clé``'s). A URL is
 read flat, each ``scheme://`` and parameter once, so a URL nested at any depth is masked
 in linear time.
 A private key's header ends any other rule's value there, so the key's own rule reads it.
@@ -570,8 +571,13 @@ class _Patterns:
             + r"|\Z"
         )
         self.name_in_word: re.Pattern[str] = re.compile(r"([^=:]+)(?:=|:(?!//)|->)")
-        # A name of one to three words and its separator, where a value would start.
-        self.name_ahead: re.Pattern[str] = re.compile(_NAME_AHEAD)
+        # A name of one to three words and its separator, where a value would start; with
+        # names added beyond the name alphabet, its words are the stretches they are read as.
+        self.name_ahead: re.Pattern[str] = re.compile(
+            _NAME_AHEAD
+            if self.wide_tail is None
+            else _NAME_AHEAD.replace(r"[A-Za-z0-9_.\-]", r"""[^\s"'`=:<>()\[\]{},;&]""")
+        )
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
             rf"""\s+(?:(?P<param>{token}[ \t]*=[ \t]*")"""
@@ -822,7 +828,7 @@ class _Patterns:
         not_scheme = "".join(
             "(?<!{})".format("".join(f"[{c}{c.upper()}]" for c in word)) for word in SCHEME_WORDS
         )
-        name_ahead = _NAME_AHEAD.replace("?P<name>", "?:").replace("?P<sep>", "?:")
+        name_ahead = self.name_ahead.pattern.replace("?P<name>", "?:").replace("?P<sep>", "?:")
         bare = unmasked(r"""[^\s&;,"'`()\[\]{}<>\\\-]""")
         bare += rf"(?=[\s&;,]|\Z){not_scheme}{not_separator}"
         self.pair_bare: str = bare  # the run of repeats checks the next names itself

@@ -1154,6 +1154,16 @@ ATTACK7_ADDED_ROWS: list[tuple[str, str, str]] = [
     ("attack7: an added name ending in Σ, read as ς", "ΣΟΦΟΣ=S x", "ΣΟΦΟΣ=*** x"),
     ("attack7: σ for ς is another name", "σοφοσ=S", "σοφοσ=S"),
     ("attack7: an added name with the ligature ﬁ", "ﬁLE_NUM: S", "ﬁLE_NUM: ***"),
+    # an added name beyond ASCII where a value would start is the next pair's name
+    ("attack7: an added name after an empty pair", "token: clé: S", "token: clé: ***"),
+    ("attack7: an added name after itself", "clé: clé: S", "clé: clé: ***"),
+    ("attack7: a chain of an added name", "clé: " * 5 + "S", "clé: " * 5 + "***"),
+    ("attack7: an added name with İ after an empty pair", "token: İd_tag: S", "token: İd_tag: ***"),
+    (
+        "attack7: an added name with ẞ after an empty pair",
+        "secret:\nSTRAẞE: S",
+        "secret:\nSTRAẞE: ***",
+    ),
 ]
 
 
