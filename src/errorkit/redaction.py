@@ -563,9 +563,12 @@ class _Patterns:
         # What after a trigger word makes it prose, read by no rule: a character that can
         # neither go on a name nor lead to a separator, or whitespace and a plain word
         # shorter than 16 letters, lower case but maybe its first, not an auth-param's name
+        # nor a word of a name before its separator, however spaced ("session id -> S")
         # (never a credential: "Bearer token expired").
         self.plain_after: re.Pattern[str] = re.compile(
-            r"""\s+[A-Za-z][a-z]{0,14}(?![ \t]*=)(?=[\s"'`,;<>()\[\]{}]|\Z)"""
+            r"""\s+[A-Za-z][a-z]{0,14}"""
+            rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}})?{_GAP}*(?:=|:(?!//)|->))"""
+            r"""(?=[\s"'`,;<>()\[\]{}]|\Z)"""
             # a character no name holds (any can, in a name added beyond the alphabet)
             + (r"""|[^\sA-Za-z0-9_.\-"'`\\=:]""" if self.wide_tail is None else "")
             + r"|\Z"

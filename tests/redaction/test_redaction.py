@@ -834,6 +834,25 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     ("attack7: the same, then a double quote", 'token: Bearer abc"S rest', "token: *** rest"),
     ("attack7: the same, then a closing bracket", "token: Bearer abc)S rest", "token: *** rest"),
     ("attack7: the same, then a closing brace", "token: Bearer abc}S rest", "token: *** rest"),
+    # a name of words before a separator, however spaced
+    ("attack7: a name of words, then a spaced '->'", "session id -> S x", "session id -> *** x"),
+    ("attack7: the same, the sensitive word first", "password hash -> S", "password hash -> ***"),
+    ("attack7: a name of words, then a spaced ':'", "session id : S", "session id : ***"),
+    (
+        "attack7: a name of three words, then ':'",
+        "password hash value: S",
+        "password hash value: ***",
+    ),
+    (
+        "attack7: a chain of a name of words, then a spaced '->'",
+        "session id: " * 3 + "session id -> S",
+        "session id: " * 3 + "session id -> ***",
+    ),
+    (
+        "attack7: prose with an arrow stays",
+        "the session ended -> retry",
+        "the session ended -> retry",
+    ),
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [
