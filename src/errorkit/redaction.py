@@ -1896,8 +1896,9 @@ class _Reader:
         response="..."``, a ``WWW-Authenticate: Bearer realm="api"`` challenge) are read as
         pairs instead: each value is masked unless its name is one of ``PUBLIC_AUTH_PARAMS``.
         A bare ``x=y`` first is a credential (``Bearer S3cr3t=...``), not a parameter. A URL
-        is read by its own rule; when a comma and auth-params follow it (a Digest credential
-        whose first part is a URL), they are read as the list.
+        (whose scheme holds no credential prefix) is read by its own rule; when a comma and
+        auth-params follow it (a Digest credential whose first part is a URL), they are read
+        as the list.
         """
         text = self.text
         tail = self.patterns.scheme_tail.match(text, scheme_end)
@@ -1914,7 +1915,12 @@ class _Reader:
         else:
             word = word.rstrip(".,:;!?")  # prose punctuation after the word is not part of it
             end = closed = start + len(word)
-        if "://" in word and self.patterns.url_start.match(word):
+        url = self.patterns.url_start.match(word) if "://" in word else None
+        # A scheme holding a credential prefix is read by the shape rule first, which leaves
+        # no URL there: the word is the credential ("Bearer sk-…://h/S").
+        if url is not None and not self.patterns.other_triggers.search(
+            self.lower, start, start + url.end() - 3
+        ):
             return self._params_after_url(start, end)
         name = self.patterns.name_in_word.match(word)
         if (

@@ -853,6 +853,18 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "the session ended -> retry",
         "the session ended -> retry",
     ),
+    # a scheme's credential shaped as a URL whose scheme is a credential: masked whole
+    (
+        "attack7: a credential shape as a URL's scheme after Bearer",
+        "Bearer sk-" + "a" * 22 + "://c/S x",
+        "Bearer *** x",
+    ),
+    ("attack7: the same after Token", "Token sk-" + "a" * 22 + "https://c/#", "Token ***"),
+    (
+        "attack7: a URL after Bearer stays a URL",
+        "Bearer https://u:p@h/x",
+        "Bearer https://u:***@h/x",
+    ),
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [
