@@ -2259,7 +2259,9 @@ def _skip(pattern: re.Pattern[str], text: str, pos: int) -> int:
 def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | None:
     """Return the sensitive name ending at ``sep``, whether it is quoted, and its start.
 
-    The name is a quoted string, a bare word, or up to three words ("Invalid API key").
+    The name is a quoted string, a bare word, or up to three words ("Invalid API key"). A
+    closing quote with no opening one (a body cut inside a name: ``access_token": "S"``)
+    ends the quoted name's characters.
     """
     end = sep
     while end > floor and text[end - 1].isspace():
@@ -2270,8 +2272,17 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | Non
         while close > floor and text[close - 1] == "\\":
             close -= 1
         opening = text.rfind(quote, max(floor, close - _NAME_LIMIT), close)
+        if opening < 0:  # no opening quote: the name characters before the closing one
+            opening = close
+            while (
+                opening > floor
+                and close - opening < _NAME_LIMIT
+                and text[opening - 1] in _NAME_CHARS
+            ):
+                opening -= 1
+            opening -= 1  # where the opening quote would stand
         name = text[opening + 1 : close].rstrip("\\")
-        return (name, True, opening) if opening >= 0 and _is_sensitive_name(name) else None
+        return (name, True, opening) if name and _is_sensitive_name(name) else None
     words: list[str] = []
     while len(words) < _NAME_WORDS:
         start = end

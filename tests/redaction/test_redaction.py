@@ -860,6 +860,13 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "Bearer *** x",
     ),
     ("attack7: the same after Token", "Token sk-" + "a" * 22 + "https://c/#", "Token ***"),
+    # a JSON body cut inside a quoted name: the name's characters before its closing quote
+    (
+        "attack7: a quoted name cut before its opening quote",
+        'access_token": "S", "x": 1',
+        'access_token": "***", "x": 1',
+    ),
+    ("attack7: the same, a name not sensitive stays", 'tokens": "S"', 'tokens": "S"'),
     (
         "attack7: a URL after Bearer stays a URL",
         "Bearer https://u:p@h/x",
