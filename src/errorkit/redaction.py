@@ -1632,7 +1632,8 @@ class _Reader:
         ``&key=a``, masks that span alone). When the secrets waiting are those spans, they
         are written at once, in C; else (and for a name a header's, a name or a value
         holding another rule's trigger) the pairs are left to the pair rule. A run refused
-        for its name is not matched again from a later name inside it.
+        for its name is not matched again from a later name inside it; when that name is
+        not sensitive and the run holds no other rule's trigger, the run is skipped.
         """
         text, patterns = self.text, self.patterns
         if patterns.wide_tail is not None or self._refused(start):
@@ -1642,9 +1643,14 @@ class _Reader:
             return None
         name = found.group("name")
         end = found.end()
-        if name.lower() in HEADER_NAMES or not _is_sensitive_param(name):
+        sensitive = _is_sensitive_param(name)
+        if not sensitive or name.lower() in HEADER_NAMES:
             self.refused = (name, end)
-            return None
+            # A name not sensitive: no value of the run is a secret, and a word in it starts
+            # no rule that masks (no space in a URL, no separator after a value): skipped.
+            if sensitive or patterns.other_triggers.search(self.lower, start, end):
+                return None
+            return end
         if patterns.other_triggers.search(self.lower, start, end):  # the run is ASCII
             return None
         pending = self.pending

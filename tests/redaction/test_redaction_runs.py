@@ -511,6 +511,17 @@ def test_attack7_a_url_run_is_matched_once_whatever_its_name(
     assert counting.read <= 2 * len(text)
 
 
+@pytest.mark.parametrize("unit", ["&tokens=1", "#x=a", "&amp;keys=1", "#x=[", "&tokens=Bearer"])
+def test_attack7_a_url_run_of_a_name_not_sensitive_is_skipped_at_once(
+    unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 parameters of a name not sensitive before a URL secret: the word rule reads a few."""
+    calls = _count_calls(monkeypatch, redaction._Reader, "_word")
+    text = "https://h/?" + unit * 400 + "&token=x end"
+    assert redaction._redact_text(text) == "https://h/?" + unit * 400 + "&token=*** end"
+    assert len(calls) <= 4
+
+
 URL_RUNS = [
     # a masked value ends the run: it is left as it is, the rest masked
     ("https://h/?token=a&token=***&token=b", "https://h/?token=***&token=***&token=***"),
