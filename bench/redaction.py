@@ -91,6 +91,10 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "adversarial: 'secret:' lines": _repeat("secret:\n"),
     "adversarial: 'x api key: ' run": _repeat("x api key: "),
     "adversarial: unclosed '[' in URL": lambda size: "https://a/?" + _repeat("token=[#")(size),
+    "adversarial: '&key=' run": lambda size: "https://a/?" + _repeat("&key=a")(size),
+    "adversarial: '&tokens=' run, then a secret": lambda size: (
+        "https://a/?" + _repeat("&tokens=1")(size) + "&token=x"
+    ),
 }
 
 

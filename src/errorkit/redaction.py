@@ -44,7 +44,8 @@ any space that is no line break (a tab, a no-break, thin or ideographic space). 
 name with ``=``, ``:=``, ``=>`` or ``->`` is read as the header when a cookie's name and
 ``=`` follow (``Cookie=a=1; sid=S``), else as a pair. A name added beyond the name
 alphabet (a letter outside ASCII, punctuation: ``clé_api``, ``X-AUTH!``) is read whole
-around its trigger, as far as no space, quote, bracket or separator ends it. A URL is
+around its trigger, as far as no space, quote, bracket or separator ends it, and so is a
+word where a value would start (``token: clé: S`` is an empty pair, then ``clé``'s). A URL is
 read flat, each ``scheme://`` and parameter once, so a URL nested at any depth is masked
 in linear time.
 A private key's header ends any other rule's value there, so the key's own rule reads it.
@@ -562,16 +563,24 @@ class _Patterns:
         # What after a trigger word makes it prose, read by no rule: a character that can
         # neither go on a name nor lead to a separator, or whitespace and a plain word
         # shorter than 16 letters, lower case but maybe its first, not an auth-param's name
+        # nor a word of a name before its separator, however spaced ("session id -> S")
         # (never a credential: "Bearer token expired").
         self.plain_after: re.Pattern[str] = re.compile(
-            r"""\s+[A-Za-z][a-z]{0,14}(?![ \t]*=)(?=[\s"'`,;<>()\[\]{}]|\Z)"""
+            r"""\s+[A-Za-z][a-z]{0,14}"""
+            rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}})?{_GAP}*(?:=|:(?!//)|->))"""
+            r"""(?=[\s"'`,;<>()\[\]{}]|\Z)"""
             # a character no name holds (any can, in a name added beyond the alphabet)
             + (r"""|[^\sA-Za-z0-9_.\-"'`\\=:]""" if self.wide_tail is None else "")
             + r"|\Z"
         )
         self.name_in_word: re.Pattern[str] = re.compile(r"([^=:]+)(?:=|:(?!//)|->)")
-        # A name of one to three words and its separator, where a value would start.
-        self.name_ahead: re.Pattern[str] = re.compile(_NAME_AHEAD)
+        # A name of one to three words and its separator, where a value would start; with
+        # names added beyond the name alphabet, its words are the stretches they are read as.
+        self.name_ahead: re.Pattern[str] = re.compile(
+            _NAME_AHEAD
+            if self.wide_tail is None
+            else _NAME_AHEAD.replace(r"[A-Za-z0-9_.\-]", r"""[^\s"'`=:<>()\[\]{},;&]""")
+        )
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
             rf"""\s+(?:(?P<param>{token}[ \t]*=[ \t]*")"""
@@ -671,8 +680,9 @@ class _Patterns:
 
         - a word trigger is searched in the lower-cased copy and skipped when ``plain_after``
           matches after it (prose). A text with capitals is searched as written instead, the
-          trigger in any case (its letters as ASCII classes: ``[Tt][Oo][Kk][Ee][Nn]``, slower
-          to search), as lower case would hide what ``plain_after`` reads there: a capital
+          trigger in any case (its letters as ASCII classes: ``[Tt][Oo][Kk][Ee][Nn]``, a
+          letter beyond ASCII read without case, so ``ẞ`` for ``ß``; slower to search), as
+          lower case would hide what ``plain_after`` reads there: a capital
           inside the next word (``Bearer aBcDeF``) makes it no plain word;
         - a credential prefix is searched in the text as written (its case must match), not
           inside a word, and only where its body can follow: the exact shapes' whole body;
@@ -707,7 +717,11 @@ class _Patterns:
             if rule == _WORD:
                 any_case = "".join(
                     f"[{char}{char.upper()}{_CAPITALS_BEYOND_ASCII.get(char, '')}]"
-                    if char.isalpha()
+                    if char.isascii() and char.isalpha()
+                    # beyond ASCII, every character of the same case-insensitive reading
+                    # ("ß" and "ẞ", whose upper case is no one character; "ς" and "Σ")
+                    else f"(?i:{re.escape(char)})"
+                    if not char.isascii()
                     else re.escape(char)
                     for char in trigger
                 )
@@ -819,7 +833,7 @@ class _Patterns:
         not_scheme = "".join(
             "(?<!{})".format("".join(f"[{c}{c.upper()}]" for c in word)) for word in SCHEME_WORDS
         )
-        name_ahead = _NAME_AHEAD.replace("?P<name>", "?:").replace("?P<sep>", "?:")
+        name_ahead = self.name_ahead.pattern.replace("?P<name>", "?:").replace("?P<sep>", "?:")
         bare = unmasked(r"""[^\s&;,"'`()\[\]{}<>\\\-]""")
         bare += rf"(?=[\s&;,]|\Z){not_scheme}{not_separator}"
         self.pair_bare: str = bare  # the run of repeats checks the next names itself
@@ -1272,9 +1286,10 @@ class _Reader:
         self.run_end = 0  # where the last run of name characters read ends
         # The URL end, start and result of the last search for a fragment's "#" in a URL.
         self.fragment = (-1, 0, -1)
-        # The name and end of the last run of same-name pairs the pair rule refused (a
-        # header's name, a name that is not sensitive): a later trigger of that name inside
-        # the run would match the rest of it only to refuse it again.
+        # The name and end of the last run of same-name pairs the pair rule (or, in a URL,
+        # ``_url_pairs``) refused (a header's name, a name that is not sensitive): a later
+        # trigger of that name inside the run would match the rest of it only to refuse it
+        # again.
         self.refused: tuple[str, int] = ("", 0)
         # Per body: credential prefixes before this index cannot start a credential.
         self.shape_ends: dict[str, int] = {}
@@ -1623,26 +1638,33 @@ class _Reader:
         plain (no quote, bracket, space, ``-``, ``*`` or separator in it) and ended by ``&``,
         ``&amp;``, ``#`` or the URL's end (``&token=a&token=b#token=c``), are each read by the
         pair rule as the URL reading read them: the value, to the ``&`` or ``#``, is masked,
-        joined with the URL secret waiting there, which is that very span. When the secrets
-        waiting are those spans, they are written at once, in C; else (and for a name a
-        header's, a name or a value holding another rule's trigger) the pairs are left to
-        the pair rule. So is a last value that the text after the URL may read on: a quote
-        after it (``b'x'``), a scheme word ending it (its credential follows), or a name that
-        it starts or is (``token=api key: S``, ``token=password: S``).
+        joined with the URL secret waiting there, which is that very span (a name sensitive
+        only in URLs, ``&key=a``, masks that span alone). When the secrets waiting are those
+        spans, they are written at once, in C; else (and for a name a header's, a name or a
+        value holding another rule's trigger) the pairs are left to the pair rule. So is a
+        last value that the text after the URL may read on: a quote after it (``b'x'``), a
+        scheme word ending it (its credential follows), or a name that it starts or is
+        (``token=api key: S``, ``token=password: S``). A run refused for its name is not
+        matched again from a later name inside it; when that name is not sensitive and the
+        run holds no other rule's trigger, the run is skipped.
         """
         text, patterns = self.text, self.patterns
-        if patterns.wide_tail is not None:
-            return None
+        if patterns.wide_tail is not None or self._refused(start):
+            return None  # the rest of a run refused for its name would be refused again
         found = patterns.url_pair_run.match(text, start, self.url_end)
         if found is None:
             return None
         name = found.group("name")
         end = found.end()
-        if (
-            name.lower() in HEADER_NAMES
-            or not _is_sensitive_name(name)
-            or patterns.other_triggers.search(self.lower, start, end)  # the run is ASCII
-        ):
+        sensitive = _is_sensitive_param(name)
+        if not sensitive or name.lower() in HEADER_NAMES:
+            self.refused = (name, end)
+            # A name not sensitive: no value of the run is a secret, and a word in it starts
+            # no rule that masks (no space in a URL, no separator after a value): skipped.
+            if sensitive or patterns.other_triggers.search(self.lower, start, end):
+                return None
+            return end
+        if patterns.other_triggers.search(self.lower, start, end):  # the run is ASCII
             return None
         if text[end - 1] not in "&#;":  # the last value runs to the URL's end
             value = text.rfind("=", start, end) + 1
@@ -1839,7 +1861,7 @@ class _Reader:
         return end
 
     def _refused(self, start: int) -> bool:
-        """Tell whether ``start`` begins a pair of the same-name run the pair rule refused."""
+        """Tell whether ``start`` begins a pair of the same-name run last refused."""
         name, end = self.refused
         if start >= end:
             return False
@@ -1904,8 +1926,9 @@ class _Reader:
         response="..."``, a ``WWW-Authenticate: Bearer realm="api"`` challenge) are read as
         pairs instead: each value is masked unless its name is one of ``PUBLIC_AUTH_PARAMS``.
         A bare ``x=y`` first is a credential (``Bearer S3cr3t=...``), not a parameter. A URL
-        is read by its own rule; when a comma and auth-params follow it (a Digest credential
-        whose first part is a URL), they are read as the list.
+        (whose scheme holds no credential prefix) is read by its own rule; when a comma and
+        auth-params follow it (a Digest credential whose first part is a URL), they are read
+        as the list.
         """
         text = self.text
         tail = self.patterns.scheme_tail.match(text, scheme_end)
@@ -1922,7 +1945,12 @@ class _Reader:
         else:
             word = word.rstrip(".,:;!?")  # prose punctuation after the word is not part of it
             end = closed = start + len(word)
-        if "://" in word and self.patterns.url_start.match(word):
+        url = self.patterns.url_start.match(word) if "://" in word else None
+        # A scheme holding a credential prefix is read by the shape rule first, which leaves
+        # no URL there: the word is the credential ("Bearer sk-…://h/S").
+        if url is not None and not self.patterns.other_triggers.search(
+            self.lower, start, start + url.end() - 3
+        ):
             return self._params_after_url(start, end)
         name = self.patterns.name_in_word.match(word)
         if (
@@ -2071,13 +2099,14 @@ class _Reader:
             self.lower.endswith(SCHEME_WORDS, start, end)
             and not text[max(start, end - 7) : max(start, end - 6)].isalnum()
         ):
-            # "token=Bearer abc", "api_key=bearer abc": the scheme's credential goes too.
+            # "token=Bearer abc", "api_key=bearer abc": the scheme's credential goes too,
+            # read as a bare value is ("token: Bearer abc->S" masks "abc->S").
             after = end
             while after < len(text) and text[after] in " \t":
                 after += 1
             credential = self.patterns.bare.match(text, after)
             if after > end and credential is not None:
-                end = credential.end()
+                end = self._value_end(after)
         end = self.mask(start, end)
         if " " in name:  # a name of words: the same pair may follow, again and again
             return self._repeated(name_start, start, end, self.patterns.lead_run)
@@ -2260,7 +2289,9 @@ def _skip(pattern: re.Pattern[str], text: str, pos: int) -> int:
 def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | None:
     """Return the sensitive name ending at ``sep``, whether it is quoted, and its start.
 
-    The name is a quoted string, a bare word, or up to three words ("Invalid API key").
+    The name is a quoted string, a bare word, or up to three words ("Invalid API key"). A
+    closing quote with no opening one (a body cut inside a name: ``access_token": "S"``)
+    ends the quoted name's characters.
     """
     end = sep
     while end > floor and text[end - 1].isspace():
@@ -2271,8 +2302,17 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | Non
         while close > floor and text[close - 1] == "\\":
             close -= 1
         opening = text.rfind(quote, max(floor, close - _NAME_LIMIT), close)
+        if opening < 0:  # no opening quote: the name characters before the closing one
+            opening = close
+            while (
+                opening > floor
+                and close - opening < _NAME_LIMIT
+                and text[opening - 1] in _NAME_CHARS
+            ):
+                opening -= 1
+            opening -= 1  # where the opening quote would stand
         name = text[opening + 1 : close].rstrip("\\")
-        return (name, True, opening) if opening >= 0 and _is_sensitive_name(name) else None
+        return (name, True, opening) if name and _is_sensitive_name(name) else None
     words: list[str] = []
     while len(words) < _NAME_WORDS:
         start = end

@@ -810,6 +810,68 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "https://h/?cookie=a=1&b=2 x",
         "https://h/?cookie=***&b=2 x",
     ),
+    # rows of an independent attack read against the contract (attack7)
+    (
+        "attack7: a URL's run of key=",
+        "https://h/?&key=a&KEY=b#key=c x",
+        "https://h/?&key=***&KEY=***#key=*** x",
+    ),
+    (
+        "attack7: a URL's run of key= and token= in turns",
+        "https://h/?&token=a&key=b&token=c&key=d",
+        "https://h/?&token=***&key=***&token=***&key=***",
+    ),
+    (
+        "attack7: a URL's run of a name not sensitive, then a secret",
+        "https://h/?&tokens=1&tokens=2&token=x",
+        "https://h/?&tokens=1&tokens=2&token=***",
+    ),
+    # a scheme word as a pair's value: its credential goes as far as a bare value would
+    ("attack7: a scheme credential as a value, then '->'", "token: Bearer abc->S", "token: ***"),
+    ("attack7: the same, then '=>'", "password=Bearer abcdef=>S x", "password=*** x"),
+    ("attack7: the same after a name of words", "x api key: Bearer a->S", "x api key: ***"),
+    ("attack7: the same, then a quote", "token: Bearer abc'S rest", "token: *** rest"),
+    ("attack7: the same, then a double quote", 'token: Bearer abc"S rest', "token: *** rest"),
+    ("attack7: the same, then a closing bracket", "token: Bearer abc)S rest", "token: *** rest"),
+    ("attack7: the same, then a closing brace", "token: Bearer abc}S rest", "token: *** rest"),
+    # a name of words before a separator, however spaced
+    ("attack7: a name of words, then a spaced '->'", "session id -> S x", "session id -> *** x"),
+    ("attack7: the same, the sensitive word first", "password hash -> S", "password hash -> ***"),
+    ("attack7: a name of words, then a spaced ':'", "session id : S", "session id : ***"),
+    (
+        "attack7: a name of three words, then ':'",
+        "password hash value: S",
+        "password hash value: ***",
+    ),
+    (
+        "attack7: a chain of a name of words, then a spaced '->'",
+        "session id: " * 3 + "session id -> S",
+        "session id: " * 3 + "session id -> ***",
+    ),
+    (
+        "attack7: prose with an arrow stays",
+        "the session ended -> retry",
+        "the session ended -> retry",
+    ),
+    # a scheme's credential shaped as a URL whose scheme is a credential: masked whole
+    (
+        "attack7: a credential shape as a URL's scheme after Bearer",
+        "Bearer sk-" + "a" * 22 + "://c/S x",
+        "Bearer *** x",
+    ),
+    ("attack7: the same after Token", "Token sk-" + "a" * 22 + "https://c/#", "Token ***"),
+    # a JSON body cut inside a quoted name: the name's characters before its closing quote
+    (
+        "attack7: a quoted name cut before its opening quote",
+        'access_token": "S", "x": 1',
+        'access_token": "***", "x": 1',
+    ),
+    ("attack7: the same, a name not sensitive stays", 'tokens": "S"', 'tokens": "S"'),
+    (
+        "attack7: a URL after Bearer stays a URL",
+        "Bearer https://u:p@h/x",
+        "Bearer https://u:***@h/x",
+    ),
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [
@@ -1106,6 +1168,49 @@ def test_attack5_names_added_beyond_the_alphabet_mask_in_text() -> None:
     script = (
         "import errorkit\n"
         "errorkit.add_sensitive_keys('clé_api', 'Ünïcode_Kéy', 'X-AUTH!', 'İd')\n"
+        f"rows = {rows!r}\n"
+        "for text, expected in rows:\n"
+        "    once = errorkit.redact_text(text)\n"
+        "    assert once == expected, (text, once)\n"
+        "    assert errorkit.redact_text(once) == once, text\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
+ATTACK7_ADDED_ROWS: list[tuple[str, str, str]] = [
+    # a capital whose lower case is the added name's letter, though that letter's upper
+    # case is two letters ("ß".upper() is "SS")
+    ("attack7: an added name with ß, written with ẞ", "STRAẞE=S x", "STRAẞE=*** x"),
+    ("attack7: the same before ':'", "STRAẞE: S", "STRAẞE: ***"),
+    ("attack7: the same quoted", '"STRAẞE": "S"', '"STRAẞE": "***"'),
+    (
+        "attack7: the same as a URL parameter",
+        "https://h/?STRAẞE=S&a=1",
+        "https://h/?STRAẞE=***&a=1",
+    ),
+    ("attack7: 'SS' for ß is another name", "STRASSE=S", "STRASSE=S"),
+    ("attack7: an added name ending in Σ, read as ς", "ΣΟΦΟΣ=S x", "ΣΟΦΟΣ=*** x"),
+    ("attack7: σ for ς is another name", "σοφοσ=S", "σοφοσ=S"),
+    ("attack7: an added name with the ligature ﬁ", "ﬁLE_NUM: S", "ﬁLE_NUM: ***"),
+    # an added name beyond ASCII where a value would start is the next pair's name
+    ("attack7: an added name after an empty pair", "token: clé: S", "token: clé: ***"),
+    ("attack7: an added name after itself", "clé: clé: S", "clé: clé: ***"),
+    ("attack7: a chain of an added name", "clé: " * 5 + "S", "clé: " * 5 + "***"),
+    ("attack7: an added name with İ after an empty pair", "token: İd_tag: S", "token: İd_tag: ***"),
+    (
+        "attack7: an added name with ẞ after an empty pair",
+        "secret:\nSTRAẞE: S",
+        "secret:\nSTRAẞE: ***",
+    ),
+]
+
+
+def test_attack7_added_names_read_as_they_are_in_normal_form() -> None:
+    """Added names beyond ASCII mask in text in every case whose normal form is theirs."""
+    rows = [(text, expected) for _, text, expected in ATTACK7_ADDED_ROWS]
+    script = (
+        "import errorkit\n"
+        "errorkit.add_sensitive_keys('straße', 'ΣΟΦΟΣ', 'ﬁle_num', 'clé', 'İd_tag')\n"
         f"rows = {rows!r}\n"
         "for text, expected in rows:\n"
         "    once = errorkit.redact_text(text)\n"

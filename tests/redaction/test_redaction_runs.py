@@ -392,10 +392,15 @@ class _CountingRun:
         self.pattern = pattern
         self.calls = 0
 
-    def match(self, text: str, pos: int = 0) -> Any:
-        """Match as the pattern does, counting the call."""
+        self.read = 0
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Any:
+        """Match as the pattern does, counting the call and the characters it covers."""
         self.calls += 1
-        return self.pattern.match(text, pos)
+        found = self.pattern.match(text, pos, endpos)
+        if found is not None:
+            self.read += found.end() - found.start()
+        return found
 
 
 @pytest.mark.parametrize("unit", ["Cookie: a=1\n", "set-cookie:x\n", "Proxy-Authorization: B\n"])
@@ -465,6 +470,57 @@ def test_a_url_of_one_sensitive_parameter_again_and_again_is_read_at_once(
     assert redaction._redact_text(text) == "https://h/?" + (unit + "***") * 400 + " end"
     assert words <= 4
     assert names <= 4
+
+
+@pytest.mark.parametrize("unit", ["&key=a", "#key=a", "&KEY=a", "&amp;key=a"])
+def test_attack7_a_url_run_of_a_name_sensitive_only_in_urls_is_read_at_once(
+    unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 ``key=`` parameters in a URL are masked at once in C, not by the word rule each."""
+    calls = _count_calls(monkeypatch, redaction._Reader, "_word")
+    text = "https://h/?" + unit * 400 + " end"
+    masked = "https://h/?" + unit.replace("=a", "=***") * 400 + " end"
+    assert redaction._redact_text(text) == masked
+    assert len(calls) <= 4
+    assert redaction._redact_text(masked) == masked
+
+
+@pytest.mark.parametrize(
+    ("unit", "masked"),
+    [
+        ("&tokens=1", "&tokens=1"),
+        ("&cookie=1", "&cookie=***"),
+        ("&keys=1", "&keys=1"),
+        ("&key=a", "&key=***"),
+    ],
+)
+def test_attack7_a_url_run_is_matched_once_whatever_its_name(
+    unit: str, masked: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A URL's run of 400 parameters of one name is matched once, not from each name on.
+
+    A run refused for its name (not sensitive, or a header's) was matched again from each
+    of its names while a URL secret waited after it: quadratic time.
+    """
+    patterns = redaction._patterns()
+    counting = _CountingRun(patterns.url_pair_run)
+    monkeypatch.setattr(patterns, "url_pair_run", counting)
+    text = "https://h/?" + unit * 400 + "&token=x end"
+    expected = "https://h/?" + masked * 400 + "&token=*** end"
+    assert redaction._redact_text(text) == expected
+    assert redaction._redact_text(expected) == expected
+    assert counting.read <= 2 * len(text)
+
+
+@pytest.mark.parametrize("unit", ["&tokens=1", "#x=a", "&amp;keys=1", "#x=[", "&tokens=Bearer"])
+def test_attack7_a_url_run_of_a_name_not_sensitive_is_skipped_at_once(
+    unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 parameters of a name not sensitive before a URL secret: the word rule reads a few."""
+    calls = _count_calls(monkeypatch, redaction._Reader, "_word")
+    text = "https://h/?" + unit * 400 + "&token=x end"
+    assert redaction._redact_text(text) == "https://h/?" + unit * 400 + "&token=*** end"
+    assert len(calls) <= 4
 
 
 URL_RUNS = [
