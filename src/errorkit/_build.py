@@ -322,17 +322,16 @@ def _subclassed(cls: type[Error], statuses: Iterable[int]) -> None:
 
 def _class_for_status(status_code: int) -> type[APIError]:
     """The body of ``Error.class_for_status``: the exact status, then a range, then APIError."""
-    from errorkit.exceptions import APIError
-
-    found = APIError._by_status.get(status_code) if type(status_code) is int else None
+    base: type[APIError] = sys.modules["errorkit.exceptions"].APIError  # no import per call
+    found = base._by_status.get(status_code) if type(status_code) is int else None
     if found is not None:  # a registered int status: the common case
         return found
     status = http_status(status_code)
     if status < 400:
         raise ValueError(f"HTTP status {status} is not an error status (expected >= 400)")
-    found = APIError._by_status.get(status)
+    found = base._by_status.get(status)
     if found is None:
-        found = next((cls for span, cls in APIError._by_range if status in span), APIError)
+        found = next((cls for span, cls in base._by_range if status in span), base)
     return found
 
 

@@ -201,15 +201,14 @@ def status_or_value(value: object) -> Any:
 
 
 def real_or_value(value: object) -> Any:
-    """Convert a real number (``"1.5"``, ``Decimal``, ``Fraction``) to an int or float.
+    """Read a real number written otherwise (``"1.5"``, ``Decimal``, ``Fraction``) as a float.
 
-    Anything else is returned as given.
+    An int or a float, and anything that is not a real number, is returned as given.
     """
-    number = number_or_value(value)
-    if type(number) is int or type(number) is float or isinstance(number, bool | str | bytes):
-        return number
-    seconds = seconds_or_none(number)
-    return number if seconds is None else seconds
+    if type(value) is int or type(value) is float:
+        return value
+    seconds = seconds_or_none(value)
+    return value if seconds is None else seconds
 
 
 def attempt_of(value: object) -> Any:
