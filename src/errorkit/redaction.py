@@ -372,7 +372,6 @@ _GAP_CHARS: Final = (
 _GAP: Final = f"[{_GAP_CHARS}]"
 _WORD_GAP: Final = frozenset(_GAP_CHARS)
 _STRETCH_END: Final = frozenset("\"'`=:<>()[]{},;&") | frozenset(map(chr, range(33)))
-_NAME_CHAR: Final = r"(?:[A-Za-z0-9_.]|-(?!>))"  # of the name alphabet; a "-" before ">" is "->"
 _NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
 _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
 _NAME_AHEAD: Final = (  # up to three words and a separator: the next pair's name
@@ -568,7 +567,9 @@ class _Patterns:
         # (never a credential: "Bearer token expired").
         self.plain_after: re.Pattern[str] = re.compile(
             r"""\s+[A-Za-z][a-z]{0,14}"""
-            rf"""(?!(?:{_GAP}+{_NAME_CHAR}{{1,128}}{self.possessive})?{_GAP}*(?:=|:(?!//)|->))"""
+            # (a word ending in "-" before ">" ends in the "->" separator)
+            rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}{self.possessive})?"""
+            rf"""(?:{_GAP}*(?:=|:(?!//)|->)|(?<=-)>))"""
             r"""(?=[\s"'`,;<>()\[\]{}]|\Z)"""
             # a character no name holds (any can, in a name added beyond the alphabet)
             + (r"""|[^\sA-Za-z0-9_.\-"'`\\=:]""" if self.wide_tail is None else "")

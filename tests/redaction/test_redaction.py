@@ -844,6 +844,11 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "password hash value: ***",
     ),
     (
+        "a name of three words, then a glued '->'",
+        "secret word other->S x",
+        "secret word other->*** x",
+    ),
+    (
         "attack7: a chain of a name of words, then a spaced '->'",
         "session id: " * 3 + "session id -> S",
         "session id: " * 3 + "session id -> ***",
