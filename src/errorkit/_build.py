@@ -206,6 +206,7 @@ def typing_names(module: str) -> Callable[[str], object]:
     """A module ``__getattr__`` loading the typing-only names of ``errorkit._types`` on use.
 
     ``import errorkit`` does not import ``typing``, which costs more than the rest of it.
+    ``_restore`` is where pickles made by errorkit 0.1 find their loader.
     """
 
     def __getattr__(name: str) -> object:
@@ -213,6 +214,10 @@ def typing_names(module: str) -> Callable[[str], object]:
             from errorkit import _types
 
             return getattr(_types, name)
+        if name == "_restore":
+            from errorkit._pickling import restore
+
+            return restore
         raise AttributeError(f"module {module!r} has no attribute {name!r}")
 
     return __getattr__

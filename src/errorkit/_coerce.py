@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 _INF = float("inf")
 _CONTAINERS: tuple[Any, ...] = (list, tuple, dict, set, frozenset)  # read past a subclass
+_ONE_ITEM: tuple[type, ...] = (str, bytes, bytearray, memoryview)  # iterable, yet one value
 
 # --- Text made safe before the redaction engine loads ---------------------------------------
 # ``import errorkit`` does not load ``redaction`` or ``safety``: the first message masked does.
@@ -141,13 +142,15 @@ def items_or_none(value: Any) -> list[Any] | None:
 def list_of(value: object) -> list[Any]:
     """Copy a list-like argument into a new list; None gives ``[]``, a string one item.
 
+    So is ``bytes``, ``bytearray`` or ``memoryview``: binary data is one value, not its bytes.
+
     A value that is not iterable, or whose items cannot be read, is the one item.
     """
     if type(value) is list:
         return value.copy()
     if value is None:
         return []
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+    if isinstance(value, _ONE_ITEM) or not isinstance(value, Iterable):
         return [value]
     items = items_or_none(value)
     return [value] if items is None else items
@@ -155,7 +158,7 @@ def list_of(value: object) -> list[Any]:
 
 def tuple_or_value(value: object) -> Any:
     """Copy an iterable (not a string) into a tuple; anything else, or unreadable, as given."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+    if isinstance(value, _ONE_ITEM) or not isinstance(value, Iterable):
         return value
     items = items_or_none(value)
     return value if items is None else tuple(items)

@@ -7,9 +7,11 @@ exception where an exception is expected becomes ``Exception("{Type}: {message}"
 pickling never raises and the rebuilt error has the same ``to_dict()``.
 
 A cause that is an errorkit error is pickled inside its error, one level deeper each link.
-A chain of more than ``CHAIN_DEPTH`` such causes travels flat instead (``restore_chain``):
-one list holding each link's class, state and cause, rebuilt from the innermost link out,
-so a chain of any length pickles, every link kept, within a fixed depth of recursion.
+A chain of more than ``CHAIN_DEPTH`` such causes travels flat instead: the outermost error
+as any error does, with one list holding each link below it (its class, state and cause),
+rebuilt from the innermost link out (``restore_chain``), so a chain of any length pickles,
+every link kept, within a fixed depth of recursion. A link whose class pickle cannot find
+by name (one defined in a function) ends the chain: it travels as a cause's stand-in.
 """
 
 from __future__ import annotations
@@ -35,24 +37,28 @@ def reduce(error: Error, protocol: SupportsIndex, base: type[Error]) -> tuple[An
     travels as a stand-in, so a cycle of causes ends there (``base`` is ``Error``). A chain
     of more than ``CHAIN_DEPTH`` errorkit causes travels flat (``restore_chain``).
     """
-    chain = _chain(error, base)
+    chain = _chain(error, base, protocol)
     if len(chain) > CHAIN_DEPTH + 1:
         below = [*chain[1:], None]
         links = [
             _portable_state(link, protocol, base, next_link)
             for link, next_link in zip(chain, below, strict=True)
         ]
-        return (restore_chain, (links,))
+        # The outermost error is made before its state is read, as any error is, so the
+        # links below that hold it (in their details) hold this very object.
+        cls, state, cause, keys, cause_linked = links[0]
+        return (rebuild, (cls,), (state, cause, keys, cause_linked, links[1:]))
     cls, state, cause, _, _ = _portable_state(error, protocol, base, None)
     return (rebuild, (cls,), (state, cause))
 
 
-def _chain(error: Error, base: type[Error]) -> list[Error]:
+def _chain(error: Error, base: type[Error], protocol: SupportsIndex) -> list[Error]:
     """``error``, then each errorkit error its causes lead to, in order.
 
     Each link continues with its original exception, else its ``__cause__``. A chain that
     loops ends at the first link met again: its cause, which leads back to it, travels as
-    a stand-in (``_unlooped``), as it does in a short chain.
+    a stand-in (``_unlooped``), as it does in a short chain. So does a chain whose next
+    link's class pickle cannot find by name: that link travels as a cause does.
     """
     chain = [error]
     seen = {id(error): 0}
@@ -61,13 +67,26 @@ def _chain(error: Error, base: type[Error]) -> list[Error]:
         cause = link.__dict__.get("_original_exception")
         if not isinstance(cause, base):
             cause = link.__cause__
-        if not isinstance(cause, base):
+        if not isinstance(cause, base) or not _named_class(type(cause), protocol):
             return chain
         if id(cause) in seen:
             return chain[: seen[id(cause)] + 1]
         seen[id(cause)] = len(chain)
         chain.append(cause)
         link = cause
+
+
+def _named_class(cls: type, protocol: SupportsIndex) -> bool:
+    """Tell whether pickle finds ``cls`` by its module and name."""
+    if cls.__module__ == "errorkit.exceptions":
+        return True
+    import pickle
+
+    try:
+        pickle.dumps(cls, int(protocol))
+    except Exception:  # defined in a function, or its name no longer leads to it
+        return False
+    return True
 
 
 def _portable_state(
@@ -124,11 +143,27 @@ def rebuild(cls: type[Error]) -> Error:
     return cls.__new__(cls)
 
 
-def set_state(error: Error, state: tuple[dict[str, Any], BaseException | None]) -> None:
-    """``Error.__setstate__``: put back the state and the cause ``reduce`` made portable."""
-    values, cause = state
+def set_state(error: Error, state: tuple[Any, ...]) -> None:
+    """``Error.__setstate__``: put back the state and the cause ``reduce`` made portable.
+
+    ``state`` is ``(values, cause)``, or for the outermost error of a flat chain
+    ``(values, cause, keys, cause_linked, links)``: the chain below is rebuilt from
+    ``links``, then goes under ``keys``, and is the cause when ``cause_linked``. A value
+    under the name of a field now read through a property (pickled before the field was)
+    goes where the property reads it.
+    """
+    values, cause, *flat = state
+    if flat:
+        keys, cause_linked, links = flat
+        below = restore_chain(links)
+        values.update(dict.fromkeys(keys, below))
+        if cause_linked:
+            cause = below
     for name, value in values.items():
-        object.__setattr__(error, name, value)
+        try:
+            object.__setattr__(error, name, value)
+        except AttributeError:  # a read-only property: its field is stored as ``_{name}``
+            object.__setattr__(error, f"_{name}", value)
     if cause is not None:
         error.__cause__ = cause
 

@@ -485,9 +485,10 @@ def _convert_list(
         if tracked:
             path.discard(ident)
             tracked = False
-        # A subclass of list or tuple whose own iteration raises: the items it holds, which
-        # the pair rule reads as it reads any list's (its repr would show them unmasked).
-        stored = items_or_none(container) if items is container else None
+        # A subclass of list or tuple whose own iteration (or length) raises: the items it
+        # holds, which the pair rule reads as it reads any list's (its repr would show them
+        # unmasked). Items already read that way are not read again.
+        stored = items_or_none(container) if items is container or type(items) is not list else None
         if stored is not None:
             return _convert_list(container, stored, depth, redact, path)
         return _as_text(_fallback_repr(container), redact)

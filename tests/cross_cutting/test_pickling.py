@@ -244,6 +244,20 @@ def _cause_holds_the_error() -> ek.Error:
     return error
 
 
+def _long_chain_holding_itself() -> ek.Error:
+    """An error over 33 errorkit causes (pickled flat), holding itself in its details."""
+    error = _chain(_pickling.CHAIN_DEPTH + 1)
+    error.details["self"] = error
+    return error
+
+
+def _long_chain_whose_link_holds_the_top() -> ek.Error:
+    """An error over 1,000 errorkit causes, the 500th of which holds it in its details."""
+    error = _chain(1000)
+    _links(error)[500].details["root"] = error  # type: ignore[attr-defined]
+    return error
+
+
 CYCLE_ROWS: list[tuple[str, Callable[[], ek.Error], Callable[[Any], Any]]] = [
     (
         "attack8: two errors holding each other in details",
@@ -255,6 +269,16 @@ CYCLE_ROWS: list[tuple[str, Callable[[], ek.Error], Callable[[Any], Any]]] = [
         "attack8: a cause holding its error in details",
         _cause_holds_the_error,
         lambda error: error.original_exception.details["outer"],
+    ),
+    (
+        "attack10: an error over a long chain, holding itself in details",
+        _long_chain_holding_itself,
+        lambda error: error.details["self"],
+    ),
+    (
+        "attack10: a link of a long chain holding the top error in details",
+        _long_chain_whose_link_holds_the_top,
+        lambda error: _links(error)[500].details["root"],  # type: ignore[attr-defined]
     ),
 ]
 
@@ -393,6 +417,67 @@ def test_a_link_of_a_long_chain_pickled_again_arrives_as_a_copy() -> None:
         clone, inner_clone = pickle.loads(pickle.dumps([error, inner]))
         assert inner_clone.to_dict() == clone.original_exception.to_dict() == inner.to_dict()
         assert (clone.original_exception is inner_clone) is (links == 3)
+
+
+@pytest.mark.parametrize("links", [3, _pickling.CHAIN_DEPTH, _pickling.CHAIN_DEPTH + 1, 100])
+def test_a_chain_through_a_class_pickle_cannot_name_ends_in_a_stand_in(links: int) -> None:
+    """attack10: a link of a class defined in a function ends a chain of any length."""
+
+    class LocalError(ek.Error):
+        pass
+
+    error = clone = None
+    try:
+        error = ek.ConnectorError("top", provider="p", original_exception=LocalError("inner"))
+        for index in range(links):
+            error = ek.ConnectorError(f"e{index}", provider="p", original_exception=error)
+        clone = pickle.loads(pickle.dumps(error))
+        clones = _links(clone)
+        assert [str(link) for link in clones[:-1]] == [str(link) for link in _links(error)[:-1]]
+        assert type(clones[-1]) is Exception
+        assert str(clones[-1]) == "LocalError: inner"
+    finally:  # other tests walk ``Error.__subclasses__()``: leave the tree as it was
+        del LocalError, error, clone
+        gc.collect()
+
+
+# Pickles made by earlier versions: 0.1.0 named its loader ``errorkit.exceptions._restore``;
+# later ones stored ``provider`` of a connection error, now a read-only property.
+OLD_PICKLES = [
+    (
+        "attack10: a ToolError pickled by 0.1.0",
+        "gAJjZXJyb3JraXQuZXhjZXB0aW9ucwpfcmVzdG9yZQpxAGNlcnJvcmtpdC5leGNlcHRpb25zClRvb2xFcnJvcgpxAX1xAihYBwAAAG1lc3NhZ2VxA1gEAAAAYm9vbXEEWAcAAABkZXRhaWxzcQV9cQZ1TodxB1JxCC4=",
+        ek.ToolError,
+        "boom",
+    ),
+    (
+        "attack10: an APIConnectionError with its provider",
+        "gAJjZXJyb3JraXQuX3BpY2tsaW5nCnJlc3RvcmUKcQBjZXJyb3JraXQuZXhjZXB0aW9ucwpBUElDb25uZWN0aW9uRXJyb3IKcQF9cQIoWA4AAAByZXF1ZXN0X21ldGhvZHEDTlgLAAAAcmVxdWVzdF91cmxxBE5YCAAAAHByb3ZpZGVycQVYAQAAAHBxBlgHAAAAbWVzc2FnZXEHWBEAAABDb25uZWN0aW9uIGZhaWxlZHEIWBMAAABfb3JpZ2luYWxfZXhjZXB0aW9ucQlOdU6HcQpScQsu",
+        ek.APIConnectionError,
+        "Connection failed",
+    ),
+    (
+        "attack10: an APITimeoutError with its provider",
+        "gAJjZXJyb3JraXQuX3BpY2tsaW5nCnJlc3RvcmUKcQBjZXJyb3JraXQuZXhjZXB0aW9ucwpBUElUaW1lb3V0RXJyb3IKcQF9cQIoWA4AAAByZXF1ZXN0X21ldGhvZHEDTlgLAAAAcmVxdWVzdF91cmxxBE5YCAAAAHByb3ZpZGVycQVOWAcAAABtZXNzYWdlcQZYEQAAAFJlcXVlc3QgdGltZWQgb3V0cQdYEwAAAF9vcmlnaW5hbF9leGNlcHRpb25xCE51TodxCVJxCi4=",
+        ek.APITimeoutError,
+        "Request timed out",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("encoded", "cls", "message"), [row[1:] for row in OLD_PICKLES], ids=[r[0] for r in OLD_PICKLES]
+)
+def test_pickles_of_earlier_versions_load(encoded: str, cls: type[ek.Error], message: str) -> None:
+    """An error pickled by an earlier version loads as its class, with its message."""
+    import base64
+
+    error = pickle.loads(base64.b64decode(encoded))
+    assert type(error) is cls
+    assert error.message == message
+    assert error.to_dict()["message"] == message
+    if isinstance(error, ek.APIConnectionError):
+        assert error.provider == ("p" if cls is ek.APIConnectionError else None)
 
 
 def test_a_long_chain_under_a_second_long_chain_pickles() -> None:

@@ -60,6 +60,18 @@ def test_any_iterable_where_a_list_is_expected(
     assert error.details[attribute] == expected
 
 
+@pytest.mark.parametrize(
+    "value",
+    [b"xy", bytearray(b"xy"), memoryview(b"xy")],
+    ids=["bytes", "attack10: bytearray", "attack10: memoryview"],
+)
+def test_binary_data_where_a_list_is_expected_is_one_item(value: Any) -> None:
+    """``bytes``, ``bytearray`` and ``memoryview`` are one item, not a list of byte values."""
+    error = ek.AccountNotFoundError("a", value)
+    assert error.available_accounts == [value]
+    assert error.to_dict()["details"]["available_accounts"] == ["xy"]
+
+
 def test_attempts_as_lists_become_tuples() -> None:
     """Region-probe attempts given as lists are kept as tuples."""
     error = ek.RegionProbeError("m", attempts=[["us", 401, "no"]])  # type: ignore[list-item]

@@ -770,6 +770,20 @@ class _UnreadableTuple(tuple[Any, ...]):
         raise RuntimeError("no iteration")
 
 
+class _UnreadableSizedList(_UnreadableList):
+    """A list whose own iteration and length both raise."""
+
+    def __len__(self) -> int:
+        raise RuntimeError("no length")
+
+
+class _UnreadableSizedTuple(_UnreadableTuple):
+    """A tuple whose own iteration and length both raise."""
+
+    def __len__(self) -> int:
+        raise RuntimeError("no length")
+
+
 UNREADABLE_ROWS: list[tuple[str, object, object]] = [
     (
         "attack8: pairs in a list whose iteration raises",
@@ -785,6 +799,16 @@ UNREADABLE_ROWS: list[tuple[str, object, object]] = [
         "attack8: such a list inside a list",
         [_UnreadableList([("api_key", SECRET)])],
         [[["api_key", "***"]]],
+    ),
+    (
+        "attack10: pairs in a list whose iteration and length raise",
+        _UnreadableSizedList([("password", SECRET)]),
+        [["password", "***"]],
+    ),
+    (
+        "attack10: pairs in a tuple whose iteration and length raise",
+        _UnreadableSizedTuple((("token", SECRET), ("page", 2))),
+        [["token", "***"], ["page", 2]],
     ),
 ]
 
