@@ -349,7 +349,7 @@ def _message_template(error: Error) -> str | None:
     """
     switch = error._message_switch
     if switch is not None:
-        if bool_of(getattr(error, switch[0])):
+        if bool_of(getattr(error, switch[0], None)):  # unset: a constructor skipped
             return getattr(error, switch[1])  # type: ignore[no-any-return]
         if len(switch) > 2:
             return getattr(error, switch[2])  # type: ignore[no-any-return]
@@ -582,6 +582,8 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
     ]
     if "status_code" in defaults:  # an optional status: None means the class status
         lines.append("if status_code is None: status_code = self.status_code")
+    else:  # required, yet None given: a subclass's own status, if it declares one
+        lines.append("if status_code is None: status_code = cls._class_status")
     if "retry_after" in known:
         lines += [
             "if retry_after is None: retry_after = cls._no_wait",

@@ -1099,7 +1099,9 @@ class RegionProbeError(OAuthError):
     def to_dict(self) -> RegionProbeErrorDict:
         """Return the base dict plus ``attempts`` at the top level."""
         base = super().to_dict()
-        attempts = base["details"].get("attempts", [])
+        attempts = base["details"].get("attempts")  # JSON-safe, whatever was stored there
+        if type(attempts) is not list:
+            attempts = [] if attempts is None else [attempts]
         return {**base, "attempts": [list(a) if type(a) is list else a for a in attempts]}
 
 
@@ -1526,6 +1528,6 @@ class FeatureNotSupportedError(Error):
     ) -> None: ...
 
     def _message_template(self) -> str | None:
-        if self.model_id is None:
+        if getattr(self, "model_id", None) is None:  # unset: a subclass skipped the constructor
             return self.default_message
         return f"{self.default_message} for model '{{model_id}}'"

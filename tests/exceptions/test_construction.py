@@ -616,6 +616,61 @@ def test_attack8_a_subclass_status_is_the_default_of_a_status_keyword_with_one()
     gc.collect()
 
 
+def test_attack10_a_status_none_on_a_direct_apierror_subclass_is_its_own_status() -> None:
+    """``status_code=None`` to an ``APIError`` subclass declaring a status gives that status."""
+
+    class SlowError(ek.APIError):
+        code = "SLOW_FOR_TEST"
+        status_code = 408
+
+    with module_level(SlowError) as cls:
+        error = cls("m", status_code=None)  # type: ignore[arg-type]
+        assert error.status_code == 408
+        assert error.retryable is True
+        assert error.to_dict()["details"]["status_code"] == 408
+        unset = ek.APIError("m", status_code=None)  # type: ignore[arg-type]
+        status: object = unset.status_code
+        assert status is None  # APIError has no status of its own
+    del SlowError, cls, error, unset, status
+    gc.collect()
+
+
+def test_attack10_a_subclass_skipping_the_constructor_still_has_a_message() -> None:
+    """A subclass whose ``__init__`` never calls its base's still has a message and a dict."""
+
+    class SilentAccountError(ek.AccountNotFoundError):
+        code = "SILENT_ACCOUNT_FOR_TEST"
+
+        def __init__(self) -> None:
+            pass
+
+    class SilentRateError(ek.ConnectorRateLimitError):
+        code = "SILENT_RATE_FOR_TEST"
+
+        def __init__(self) -> None:
+            pass
+
+    class SilentFeatureError(ek.FeatureNotSupportedError):
+        code = "SILENT_FEATURE_FOR_TEST"
+
+        def __init__(self) -> None:
+            pass
+
+    classes = (SilentAccountError, SilentRateError, SilentFeatureError)
+    try:
+        for cls in classes:
+            error = cls()
+            assert str(error)
+            assert repr(error).startswith(f"{cls.__name__}(message=")
+            assert error.to_dict()["code"] == cls.code
+            assert json.loads(error.to_json())["message"] == str(error)
+    finally:  # other tests walk ``Error.__subclasses__()``: leave the tree as it was
+        for cls in classes:
+            ek.Error._by_code.pop(cls.code, None)
+        del SilentAccountError, SilentRateError, SilentFeatureError, classes, cls, error
+        gc.collect()
+
+
 class _Holder:
     """Attributes for template rows: plain, odd, and one whose read fails."""
 

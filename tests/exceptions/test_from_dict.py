@@ -128,6 +128,25 @@ def test_attack8_a_region_probe_with_its_own_code_rebuilds_as_one() -> None:
     assert type(ek.ToolError.from_dict({**payload, "code": "TOOL_NEW"})) is ek.ToolError
 
 
+@pytest.mark.parametrize(
+    ("stored", "listed"),
+    [(None, []), (5, [5]), ("abc", ["abc"]), ([["us", 401, "no"]], [["us", 401, "no"]])],
+    ids=["attack10: None", "attack10: a number", "attack10: a string", "a list of attempts"],
+)
+def test_attack10_region_probe_attempts_not_a_list_serialize(stored: Any, listed: Any) -> None:
+    """Whatever ``details["attempts"]`` holds, ``to_dict()`` lists it and never raises."""
+    error = ek.RegionProbeError("m", attempts=[("us", 0, "x")])
+    error.details["attempts"] = stored
+    out = error.to_dict()
+    assert out["attempts"] == listed
+    assert error.to_json() == json.dumps(out, allow_nan=False)
+    rebuilt = ek.Error.from_dict(
+        {"code": "OAUTH_REGION_PROBE_FAILED", "message": "m", "details": {"attempts": stored}}
+    )
+    assert isinstance(rebuilt, ek.RegionProbeError)
+    assert rebuilt.to_dict()["attempts"] == listed
+
+
 FIELD_KEY_ROWS: list[tuple[str, Callable[[], ek.Error], str, object]] = [
     (
         "attack8: a caller's retryable key is the hint",
