@@ -5,7 +5,8 @@ Subcommands (standard library ``argparse`` only; nothing third-party is imported
 * no arguments: the tree with codes and default statuses, then a sample 429 mapped;
 * ``codes [--json | --markdown]``: every code with its class, status, retryability,
   exit code and a one-line description;
-* ``explain CODE``: what an error means and what to do (from the class docstring);
+* ``explain CODE``: what an error means (from the class docstring) and what to do about it
+  (from ``errorkit._remedies``);
 * ``map STATUS [--header NAME:VALUE ...] [--body TEXT] [--provider P] [--connector] [--json]``:
   the typed error ``http_mapping`` produces, its ``str()`` and ``to_dict()``;
 * ``schema``: the JSON schema of the ``to_dict()`` payload (needs pydantic).
@@ -27,6 +28,7 @@ import sys
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from errorkit import __version__, http_mapping
+from errorkit._remedies import REMEDIES
 from errorkit.exceptions import Error
 from errorkit.redaction import redact_text
 
@@ -106,28 +108,26 @@ def tree_lines(root: type[Error] = Error) -> list[str]:
     ]
 
 
-def _doc_parts(cls: type[Error]) -> tuple[str, str, str]:
-    """Split a class docstring into (summary line, body, what to do), leaving out ``Args:``."""
+def _doc_parts(cls: type[Error]) -> tuple[str, str]:
+    """Split a class docstring into (summary line, body), leaving out ``Args:``."""
     doc = inspect.cleandoc(cls.__doc__ or "").replace("``", "`")
     summary, _, rest = doc.partition("\n")
     paragraphs = [p.strip() for p in rest.strip().split("\n\n") if p.strip()]
-    remedy = ""
-    body = []
-    for paragraph in paragraphs:
-        if paragraph.startswith("Args:"):  # the constructor's arguments, for the reference
-            continue
-        if paragraph.startswith("What to do:"):
-            remedy = " ".join(paragraph.removeprefix("What to do:").split())
-        else:
-            body.append(paragraph)
-    return summary.strip(), "\n\n".join(body), remedy
+    body = [p for p in paragraphs if not p.startswith("Args:")]  # the arguments: the reference's
+    return summary.strip(), "\n\n".join(body)
+
+
+def _remedy_of(cls: type[Error]) -> str:
+    """What to do about an error of ``cls``: its code's entry in the remedies table, if any."""
+    return REMEDIES.get(cls.code, "")
 
 
 def catalog() -> list[dict[str, Any]]:
     """One entry per error code: class, status, retryability, exit code, description."""
     entries = []
     for cls in classes():
-        summary, _, remedy = _doc_parts(cls)
+        summary, _ = _doc_parts(cls)
+        remedy = _remedy_of(cls)
         for code in _codes_of(cls):
             entries.append(
                 {
@@ -361,7 +361,8 @@ def _cmd_explain(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     entries = [e for e in catalog() if e["class"] == cls.__name__]
     wanted = _folded(args.code)
     entry = next((e for e in entries if e["code"].casefold() == wanted), entries[0])
-    summary, body, remedy = _doc_parts(cls)
+    summary, body = _doc_parts(cls)
+    remedy = _remedy_of(cls)
     bases = ", ".join(_public(base).__name__ for base in cls.__bases__)
     status = _status(cls)
     print(f"{entry['code']}: {cls.__name__}({bases})")

@@ -210,8 +210,6 @@ class Error(Exception):
     (``retry_after``, ``retryable``, ``provider``...) stands for that field, as
     ``from_dict`` reads it back.
 
-    What to do: Read ``code`` and ``details``; catch a narrower class when you can act on it.
-
     Args:
         message: Human-readable text; empty or None means the default message.
         code: Machine-readable code; None keeps the class's code.
@@ -424,10 +422,7 @@ Error._by_code[Error.code] = Error
 
 
 class ConfigError(Error):
-    """Configuration files, environment variables or credentials are not usable.
-
-    What to do: Fix the configuration file or environment named in the message, then run again.
-    """
+    """Configuration files, environment variables or credentials are not usable."""
 
     code = "CONFIG_ERROR"
 
@@ -437,8 +432,6 @@ class ConfigError(Error):
 
 class AccountNotFoundError(ConfigError):
     """The named account is not configured; ``available_accounts`` lists those that are.
-
-    What to do: Use one of ``available_accounts``, or add the account first.
 
     Args:
         account_name: The account that was asked for.
@@ -464,8 +457,6 @@ class AccountNotFoundError(ConfigError):
 class AccountExistsError(ConfigError):
     """An account with this name already exists.
 
-    What to do: Pick another name, or remove the existing account first.
-
     Args:
         account_name: The account that already exists.
     """
@@ -481,8 +472,6 @@ class AccountExistsError(ConfigError):
 
 class AccountInUseError(ConfigError):
     """The account is referenced by targets; pass ``force=True`` to remove it anyway.
-
-    What to do: Remove or repoint the targets in ``referenced_by``, or pass ``force=True``.
 
     Args:
         account_name: The account that was to be removed.
@@ -510,9 +499,6 @@ class AccountInUseError(ConfigError):
 class InvalidArgumentError(ConfigError):
     """A call combined arguments that cannot be used together; see ``violation``.
 
-    What to do: Drop one of the conflicting arguments named by ``violation``; retrying the same
-    call fails again.
-
     Args:
         violation: The rule broken: one of the values of ``Violation``.
         detected_auth_type: The kind of credential that was detected, when known.
@@ -535,8 +521,6 @@ class InvalidArgumentError(ConfigError):
 
 class ProjectNotFoundError(ConfigError):
     """The project is not accessible; ``available_projects`` lists those that are.
-
-    What to do: Use one of ``available_projects``, or ask for access to the project.
 
     Args:
         project_id: The project that was asked for.
@@ -564,8 +548,6 @@ class ProjectNotFoundError(ConfigError):
 class MissingAPIKeyError(ConfigError):
     """No API key is available for a provider: set the named environment variable.
 
-    What to do: Export the environment variable named by ``env_var`` and run again.
-
     Args:
         provider_id: The provider that needs the key.
         env_var: The environment variable that should hold it.
@@ -584,8 +566,6 @@ class MissingAPIKeyError(ConfigError):
 
 class NoRegisteredProviderError(ConfigError):
     """No provider is registered for the requested model id.
-
-    What to do: Register a provider for the model's prefix, or correct the model id.
 
     Args:
         model_id: The model id that was asked for.
@@ -616,9 +596,6 @@ class APIError(Error):
 
     ``retryable`` follows the status: 408, 425, 429 and every 5xx but 501 are
     transient. A ``retryable=`` hint (a server's ``x-should-retry`` header) wins.
-
-    What to do: Inspect ``status_code`` and ``response_body``; retry only when ``retryable`` is
-    true, after ``retry_after`` seconds when the server sent one.
 
     Args:
         status_code: The HTTP status of the response.
@@ -706,11 +683,7 @@ class _DefaultStatusError(APIError):
 
 
 class BadRequestError(_DefaultStatusError, statuses=(400, 422)):
-    """The request was malformed or semantically invalid (HTTP 400, also 422).
-
-    What to do: Fix the request using the message and ``response_body``; do not retry it
-    unchanged.
-    """
+    """The request was malformed or semantically invalid (HTTP 400, also 422)."""
 
     code = "BAD_REQUEST"
     exit_code = EXIT_INVALID_ARGUMENTS
@@ -719,10 +692,7 @@ class BadRequestError(_DefaultStatusError, statuses=(400, 422)):
 
 
 class QueryError(BadRequestError):
-    """A query was rejected: invalid parameters or a query-specific failure.
-
-    What to do: Correct the query parameters the message points at, then run the query again.
-    """
+    """A query was rejected: invalid parameters or a query-specific failure."""
 
     code = "QUERY_FAILED"
     default_message = "Query execution failed"
@@ -733,9 +703,6 @@ class JQLSyntaxError(QueryError):
 
     The raw Mixpanel error text is parsed into ``error_type``, ``error_message``,
     ``line_info`` (the code line and its caret line) and ``stack_trace``.
-
-    What to do: Fix the script at ``line_info`` (see ``error_type`` and ``error_message``), then
-    rerun.
 
     Args:
         raw_error: The error text Mixpanel returned.
@@ -778,10 +745,7 @@ class JQLSyntaxError(QueryError):
 
 
 class AuthenticationError(_DefaultStatusError, statuses=(401,)):
-    """The credentials were missing, invalid or expired (HTTP 401).
-
-    What to do: Check or refresh the credentials; retrying with the same ones fails again.
-    """
+    """The credentials were missing, invalid or expired (HTTP 401)."""
 
     code = "AUTH_FAILED"
     exit_code = EXIT_AUTH
@@ -790,10 +754,7 @@ class AuthenticationError(_DefaultStatusError, statuses=(401,)):
 
 
 class PermissionDeniedError(_DefaultStatusError, statuses=(403,)):
-    """The credentials are valid but not allowed to do this (HTTP 403).
-
-    What to do: Ask for the missing permission or use credentials that have it.
-    """
+    """The credentials are valid but not allowed to do this (HTTP 403)."""
 
     code = "PERMISSION_DENIED"
     exit_code = EXIT_AUTH
@@ -802,10 +763,7 @@ class PermissionDeniedError(_DefaultStatusError, statuses=(403,)):
 
 
 class NotFoundError(_DefaultStatusError, statuses=(404,)):
-    """The requested resource does not exist (HTTP 404).
-
-    What to do: Check the identifier in the request URL; the resource may have been deleted.
-    """
+    """The requested resource does not exist (HTTP 404)."""
 
     code = "NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
@@ -814,11 +772,7 @@ class NotFoundError(_DefaultStatusError, statuses=(404,)):
 
 
 class ConflictError(_DefaultStatusError, statuses=(409,)):
-    """The request conflicts with the resource's current state (HTTP 409).
-
-    What to do: Fetch the resource again, reconcile the change (a version, an ETag, a
-    duplicate key), then send it again; repeating it unchanged conflicts again.
-    """
+    """The request conflicts with the resource's current state (HTTP 409)."""
 
     code = "CONFLICT"
     default_message = "Conflict"
@@ -827,9 +781,6 @@ class ConflictError(_DefaultStatusError, statuses=(409,)):
 
 class RateLimitError(_DefaultStatusError, statuses=(429,)):
     """Too many requests (HTTP 429): wait ``retry_after`` seconds when it is known.
-
-    What to do: Wait ``retry_after`` seconds (back off when it is None), then retry;
-    ``rate_limit_form_url`` requests a higher limit.
 
     Args:
         message: What was limited; None means the default. ``Retry after {n} seconds.`` is
@@ -875,10 +826,7 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
 
 
 class ServerError(_DefaultStatusError, statuses=range(500, 600)):
-    """The server failed (any HTTP 5xx); usually transient.
-
-    What to do: Retry with backoff; if it persists, report the ``request_id`` to the provider.
-    """
+    """The server failed (any HTTP 5xx); usually transient."""
 
     code = "SERVER_ERROR"
     default_message = "Server error"
@@ -889,8 +837,6 @@ class SessionReplayError(APIError):
     """A session-replay call failed; catch it to handle any replay failure.
 
     The given ``details`` are merged after the HTTP keys, which win on a clash.
-
-    What to do: Read ``details`` for the replay context; the subclass says what failed.
     """
 
     code = "SESSION_REPLAY_ERROR"
@@ -908,11 +854,7 @@ class SessionReplayError(APIError):
 
 
 class SessionReplayAccessError(SessionReplayError):
-    """The project has SESSION_RECORDING_SENSITIVE_DATA on and the caller lacks access.
-
-    What to do: Ask the project owner for the ``sensitive_data_replay`` permission, or use a
-    service account that has it.
-    """
+    """The project has SESSION_RECORDING_SENSITIVE_DATA on and the caller lacks access."""
 
     code = "SESSION_REPLAY_ACCESS_ERROR"
     exit_code = EXIT_AUTH
@@ -934,11 +876,7 @@ class SessionReplayAccessError(SessionReplayError):
 
 
 class SignedURLExpiredError(SessionReplayError):
-    """A signed CDN URL expired mid-fetch (5-minute TTL); re-sign and retry.
-
-    What to do: Re-sign with ``sign_replay`` and fetch again, or keep
-    ``re_sign_on_expiry=True``.
-    """
+    """A signed CDN URL expired mid-fetch (5-minute TTL); re-sign and retry."""
 
     code = "SIGNED_URL_EXPIRED"
     status_code = 403
@@ -959,11 +897,7 @@ class SignedURLExpiredError(SessionReplayError):
 
 
 class ReplayNotFoundError(SessionReplayError):
-    """The replay's first CDN file is missing: aged out, never recorded, or deleted.
-
-    What to do: Check the replay id and the project's retention window; an aged-out replay
-    cannot be recovered.
-    """
+    """The replay's first CDN file is missing: aged out, never recorded, or deleted."""
 
     code = "REPLAY_NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
@@ -990,8 +924,6 @@ class ReplayNotFoundError(SessionReplayError):
 
 class APIConnectionError(Error, ConnectionError):
     """The request never got a response: DNS, TLS, refused or dropped connection.
-
-    What to do: Check network access to the host, then retry with backoff.
 
     Args:
         request_method: The HTTP method of the request, when known.
@@ -1030,10 +962,7 @@ _read_in_one_step(APIConnectionError, "provider")  # for a class that is also an
 
 
 class APITimeoutError(APIConnectionError, TimeoutError):
-    """The request timed out before a response arrived.
-
-    What to do: Retry with backoff, or raise the client timeout for slow endpoints.
-    """
+    """The request timed out before a response arrived."""
 
     code = "TIMEOUT"
     default_message = "Request timed out"
@@ -1048,9 +977,6 @@ class OAuthError(Error):
     Documented codes: OAUTH_TOKEN_ERROR, OAUTH_REFRESH_ERROR, OAUTH_REFRESH_REVOKED,
     OAUTH_REGISTRATION_ERROR, OAUTH_TIMEOUT, OAUTH_PORT_ERROR, OAUTH_BROWSER_ERROR,
     OAUTH_REGION_PROBE_FAILED, OAUTH_NETWORK_UNREACHABLE; others are accepted.
-
-    What to do: Act on ``code``: log in again for a revoked refresh token, free a port, or open
-    the URL by hand.
     """
 
     code = "OAUTH_TOKEN_ERROR"
@@ -1070,9 +996,6 @@ class RegionProbeError(OAuthError):
 
     Each attempt is ``(region, status_code, error_body)``; status 0 means the request
     never reached the server.
-
-    What to do: Check the credential and the region list in ``attempts``; log in again with a
-    valid credential.
 
     Args:
         attempts: One ``(region, status_code, error_body)`` tuple per probe.
@@ -1106,10 +1029,7 @@ class RegionProbeError(OAuthError):
 
 
 class RegionProbeNetworkError(RegionProbeError):
-    """Every region probe failed at the network layer: the machine looks offline.
-
-    What to do: Check the network connection (DNS, proxy, TLS) and try again.
-    """
+    """Every region probe failed at the network layer: the machine looks offline."""
 
     code = "OAUTH_NETWORK_UNREACHABLE"
     exit_code = EXIT_FAILURE
@@ -1122,8 +1042,6 @@ class WorkspaceScopeError(Error):
     """A workspace or organization could not be resolved; ``code`` says why.
 
     Codes: NO_WORKSPACES, AMBIGUOUS_WORKSPACE, WORKSPACE_NOT_FOUND, ORGANIZATION_AMBIGUOUS.
-
-    What to do: Pass the workspace or organization id explicitly, choosing from ``details``.
     """
 
     code = "NO_WORKSPACES"
@@ -1133,8 +1051,6 @@ class WorkspaceScopeError(Error):
 
 class BusinessContextValidationError(Error):
     """Business-context text failed validation before it was sent (too long).
-
-    What to do: Shorten the text to at most 50,000 characters and send it again.
 
     Args:
         message: What failed; ``for_length`` builds the canonical message.
@@ -1166,8 +1082,6 @@ class ConnectorError(Error):
     Typed subclasses take ``provider`` first and build an agent-facing default
     message; a truthy ``message`` replaces it verbatim.
 
-    What to do: Read ``provider`` and the message; its directive says whether to retry.
-
     Args:
         message: What failed, for an agent or a person.
         provider: The connector's provider.
@@ -1194,9 +1108,6 @@ _read_in_one_step(ConnectorError, "provider")
 
 class UnauthorizedError(ConnectorError, AuthenticationError):
     """The provider rejected or lacks credentials (401/403): set the env var, don't retry.
-
-    What to do: Set the environment variable named by ``env_var`` (and export it); do not retry
-    with other arguments.
 
     Args:
         env_var: The environment variable that should hold the key, named by the message.
@@ -1226,11 +1137,7 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
 
 
 class PaymentRequiredError(ConnectorError, APIError):
-    """The user's plan does not include this endpoint or parameter set (402).
-
-    What to do: Use a different connector or tell the user the plan lacks this data; do not
-    retry.
-    """
+    """The user's plan does not include this endpoint or parameter set (402)."""
 
     code = "PAYMENT_REQUIRED"
     default_message = (
@@ -1254,9 +1161,6 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
 
     ``retry_after`` is a duration in seconds (0 to 86400); ``quota_exhausted`` tells
     a billing-period quota from a burst limit.
-
-    What to do: Do not retry this tool immediately: pick another connector, ask the user, or
-    stop (quota errors clear only next billing cycle).
 
     Args:
         retry_after: Seconds to wait; negative, NaN or None means 0.0, above 86400 is an error.
@@ -1307,9 +1211,6 @@ _read_in_one_step(ConnectorRateLimitError, "retry_after", 0.0)
 class ProviderError(ConnectorError, APIError):
     """Any other HTTP failure from the provider: 5xx, other 4xx, or a timeout (408).
 
-    What to do: Follow the message's directive: pick another connector for timeouts and 5xx,
-    change the parameters for other 4xx.
-
     Args:
         status_code: The HTTP status (required); it picks the default message and ``retryable``.
     """
@@ -1335,8 +1236,6 @@ class ProviderError(ConnectorError, APIError):
 class EmptyDataError(ConnectorError):
     """The call succeeded but returned no rows: adjust the parameters.
 
-    What to do: Adjust the parameters in ``query_params`` or try a different connector.
-
     Args:
         query_params: The parameters of the call; None means ``{}``.
     """
@@ -1361,9 +1260,6 @@ class EmptyDataError(ConnectorError):
 
 class ParseError(ConnectorError):
     """The response (or an LLM's output) could not be parsed into the expected shape.
-
-    What to do: Do not retry; report the schema drift, or send ``retry_message()`` back to the
-    LLM that produced the output.
 
     Args:
         original_exception: The parsing exception; it picks ``retry_message()``'s text.
@@ -1401,8 +1297,6 @@ class ParseError(ConnectorError):
 class InvalidParameterError(ConnectorError, ValueError):
     """A call-time argument is invalid; the message is used verbatim.
 
-    What to do: Fix the argument the message names before calling again.
-
     Args:
         message: What is wrong with the argument, used verbatim.
     """
@@ -1416,8 +1310,6 @@ class InvalidParameterError(ConnectorError, ValueError):
 
 class CatalogNotFoundError(ConnectorError):
     """A catalog bundle is missing or unreachable; the message always says not to retry.
-
-    What to do: Check the catalog location in the message; do not retry the same location.
 
     Args:
         message: What is missing; ``DO NOT retry.`` is appended unless present.
@@ -1438,10 +1330,7 @@ class CatalogNotFoundError(ConnectorError):
 
 
 class ToolError(Error):
-    """A tool an agent called failed.
-
-    What to do: Read the message; the subclass says whether the tool or its lookup failed.
-    """
+    """A tool an agent called failed."""
 
     code = "TOOL_ERROR"
 
@@ -1451,9 +1340,6 @@ class ToolError(Error):
 
 class ToolExecutionError(ToolError):
     """A tool raised while executing; ``tool_exception`` is what it raised.
-
-    What to do: Inspect ``tool_exception`` (and its traceback through ``__cause__``) and fix the
-    tool or its input.
 
     Args:
         tool_exception: What the tool raised; a string becomes a ``ValueError``.
@@ -1483,8 +1369,6 @@ class ToolExecutionError(ToolError):
 class ToolNotFoundError(ToolError):
     """A tool call named a tool that is not registered.
 
-    What to do: Register the tool named by ``tool_name``, or correct the tool call.
-
     Args:
         tool_name: The tool the call named.
     """
@@ -1501,9 +1385,6 @@ class ToolNotFoundError(ToolError):
 
 class FeatureNotSupportedError(Error):
     """The provider (or one of its models) does not support a requested feature.
-
-    What to do: Use a provider or model that supports the feature, or drop the feature from the
-    call.
 
     Args:
         feature: The feature that was asked for.

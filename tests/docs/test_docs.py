@@ -103,7 +103,8 @@ def test_catalog_says_once_what_codes_of_a_class_share() -> None:
     """A class with several codes has its advice once, and one line of its own per code."""
     section = _catalog_section()
     for cls in (errorkit.OAuthError, errorkit.WorkspaceScopeError):
-        _, _, remedy = _cli._doc_parts(cls)
+        remedy = _cli._remedy_of(cls)
+        assert remedy, cls.__name__
         assert section.count(remedy) == 1, cls.__name__
         for code in (cls.code, *vars(cls)["_other_codes"]):
             assert f"#### `{code}` {{#{code}}}\n\n{_cli._CODE_MEANINGS[code]}" in section
