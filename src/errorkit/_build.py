@@ -17,10 +17,34 @@ The machinery behind ``errorkit.exceptions``, which holds only the exception cla
   error's fields (``_filler``); a value that is not a plain str, int or float takes the
   general path (``_Fields``).
 * **Details.** ``_layout_of`` merges the ``_fields`` each class declares along the MRO.
+* **Class declarations.** What a class declares, read by the machinery above:
+
+  - ``_fields``: what the class adds to ``details``, in order; a name ending in ``?`` is left
+    out when its value is None (``_layout_of`` merges them along the MRO).
+  - ``_other_codes``: codes the class is also registered under (``class_for_code``).
+  - ``_exception_attributes``: attributes holding exceptions, pickled as the cause is.
+  - ``_by_code``, ``_by_status``, ``_by_range``: the registries, kept on ``Error``.
+  - ``_message_switch``: the default message's template chosen from the error's own fields:
+    ``(field, attribute)``, the template in ``attribute`` when ``field`` is truthy;
+    ``(field, attribute, otherwise)``, the same, else the template in ``otherwise``. Then
+    ``_status_messages``, ``((statuses, attribute), ...)``: the first whose statuses hold
+    ``status_code``; else ``default_message``. Compiled constructors choose the same inline.
+  - ``_converters``: ``(argument, reader)`` pairs, how a declared constructor reads an
+    argument before storing it.
+  - ``_fast_reads``: the class's own ``provider`` or ``retry_after`` properties, read from
+    ``_request`` in one step where the class keeps it (``_read_in_one_step``).
+  - On ``APIError`` and its subclasses: ``_class_status``, the class's own status, read once
+    per class; ``_status_verdict``, ``retryable`` for a status; ``_status_rule``, False when
+    ``_retryable_by_rule`` reads more than the status; ``_unretryable_when``, a field whose
+    truth says "not retryable"; ``_says_retry_after``, True when the message ends ``Retry
+    after N seconds.``; ``_no_wait``, ``retry_after`` when none is given; ``_wait_ceiling``,
+    below which a float delay is used as it is; ``_read_wait``, which reads any other delay.
 * **Method bodies.** The classes' methods keep their signatures and docstrings and call the
   bodies here: setting up a subclass (``_subclassed``), ``from_dict`` (``_rebuilt``),
-  ``class_for_status``, the template chooser, ``__deepcopy__``, ``APIError``'s verdict and
-  restore, the connector delay reader and ``ParseError.retry_message``.
+  ``class_for_status``, the details snapshot, the fields ``from_dict`` restores, the
+  template chooser, ``__deepcopy__``, ``APIError``'s verdict (``retryable`` by the
+  declarations when the server gave no hint) and restore (the delay and the verdict too),
+  the connector delay reader and ``ParseError.retry_message``.
 """
 
 from __future__ import annotations
@@ -52,6 +76,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from typing import Any, TypeVar
 
+    from errorkit._types import Violation
     from errorkit.exceptions import APIError, Error, ParseError
 
     _Init = TypeVar("_Init", bound=Callable[..., None])
@@ -306,7 +331,9 @@ def _subclassed(cls: type[Error], statuses: Iterable[int]) -> None:
     """Register a new class's codes and HTTP ``statuses``; set up what its status decides.
 
     ``retryable`` follows the class's own status; a class with a declared constructor gets
-    it compiled on first use, and an ``APIError`` gets its field defaults.
+    it compiled on first use; ``APIError`` gets its request context read from ``_request``;
+    the class's ``_fast_reads`` properties read it in one step, and an ``APIError`` gets its
+    field defaults.
     """
     own = vars(cls)
     for code in ((own["code"],) if "code" in own else ()) + own.get("_other_codes", ()):
@@ -320,6 +347,13 @@ def _subclassed(cls: type[Error], statuses: Iterable[int]) -> None:
     if declared is not None:  # compiled on first use; a subclass compiles its own
         declared.__dict__.setdefault("_plain", not http)
         type.__setattr__(cls, "__init__", _lazy(cls, declared))
+    if http and not isinstance(getattr(cls, "_provider", None), property):  # ``APIError``
+        for index, name in enumerate(_KEPT_AS):  # read and written as plain attributes
+            type.__setattr__(cls, name, _request_field(index))
+    for name in own.get("_fast_reads", ()):
+        _read_in_one_step(
+            cls, name, getattr(cls, "_no_wait", None) if name == "retry_after" else None
+        )
     if http:
         type.__setattr__(cls, "_class_status", getattr(cls, "status_code", None))
         _class_defaults(cls)  # type: ignore[arg-type]
@@ -380,6 +414,22 @@ def _restore_http_fields(error: APIError) -> None:
     error._retry_after = wait_seconds(error._retry_after)  # a caller's key may stand there
     hint = error.details.get("retryable")
     error.retryable = hint if isinstance(hint, bool) else error._retryable_by_rule()
+
+
+_VIOLATIONS = ("mutually_exclusive", "no_browser_misuse", "secret_stdin_misuse")
+"""The values of ``Violation``, in order (a test keeps the two in step)."""
+
+
+def _violation(value: Violation) -> Violation:
+    """An ``InvalidArgumentError``'s ``violation``, checked.
+
+    Raises:
+        ValueError: When the value is not one of the values of ``Violation``.
+    """
+    if not isinstance(value, str) or str.__str__(value) not in _VIOLATIONS:
+        shown = safe_text(repr_of(value))
+        raise ValueError(f"Invalid violation {shown}; must be one of {_VIOLATIONS}.")
+    return value
 
 
 def _duration(value: object) -> float:

@@ -1,10 +1,43 @@
-"""Read the parts of a Mixpanel JQL failure text for ``JQLSyntaxError``."""
+"""Read the parts of a Mixpanel JQL failure text for ``JQLSyntaxError``, and build it."""
 
 from __future__ import annotations
 
+from errorkit._coerce import str_of
+from errorkit.exceptions import APIError
 from errorkit.safety import redact_text
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from errorkit.exceptions import JQLSyntaxError
+
 _WRAPPER = "UserVisiblePreconditionFailedError:"
+
+
+def build(
+    error: JQLSyntaxError, raw_error: str, script: str | None, request_path: str | None
+) -> None:
+    """The body of ``JQLSyntaxError.__init__``: the parts of ``raw_error``, then the HTTP error.
+
+    The message is the error's type and message, then its code line and caret line; the
+    response body holds the raw error (and the request path), the request body the script.
+    """
+    error.raw_error = raw_error
+    error.script = script
+    error.request_path = request_path
+    text = str.__str__(raw_error) if isinstance(raw_error, str) else str_of(raw_error)
+    error.error_type, error.error_message, error.line_info, error.stack_trace = parse(text)
+    response_body: dict[str, Any] = {"error": raw_error}
+    if request_path is not None:
+        response_body["request"] = request_path
+    message = f"JQL {error.error_type}: {error.error_message}"
+    if error.line_info:
+        message += f"\n{error.line_info}"
+    body = None if script is None else {"script": script}
+    APIError.__init__(
+        error, message, status_code=412, response_body=response_body, request_body=body
+    )
 
 
 def parse(text: str) -> tuple[str, str, str | None, str | None]:

@@ -69,22 +69,20 @@ The contract, in short:
 from __future__ import annotations
 
 from errorkit._build import (
-    _KEPT_AS,
     _class_for_status,
     _declared,
     _deepcopied,
     _duration,
     _fields_from_details,
     _message_template,
-    _read_in_one_step,
     _rebuilt,
-    _request_field,
     _restore_fields,
     _restore_http_fields,
     _retry_message,
     _retryable_by_rule,
     _snapshot,
     _subclassed,
+    _violation,
     filled,
     typing_names,
 )
@@ -187,10 +185,6 @@ EXIT_NOT_FOUND = 4
 EXIT_RATE_LIMITED = 5
 """Exit status for rate limits."""
 
-_VIOLATIONS = ("mutually_exclusive", "no_browser_misuse", "secret_stdin_misuse")
-"""The values of ``Violation``, in order (a test keeps the two in step)."""
-
-_INF = float("inf")
 __getattr__ = typing_names(__name__)  # ``ErrorDict`` and the other typing-only names
 
 # --- Base class ----------------------------------------------------------------------------------
@@ -223,23 +217,17 @@ class Error(Exception):
     _details: dict[str, Any]
     _extra: dict[Any, Any]
 
-    # What each class adds to ``details``, in order; a name ending in ``?`` is left out
-    # when its value is None (``_layout_of`` merges them along the MRO).
+    # What a class declares for the machinery; ``errorkit._build`` documents each.
     _fields: ClassVar[tuple[str, ...]] = ()
     _other_codes: ClassVar[tuple[str, ...]] = ()
-    _exception_attributes: ClassVar[tuple[str, ...]] = ()  # pickled as exceptions
+    _exception_attributes: ClassVar[tuple[str, ...]] = ()
     _by_code: ClassVar[dict[str, type[Error]]] = {}
     _by_status: ClassVar[dict[int, type[APIError]]] = {}
     _by_range: ClassVar[list[tuple[range, type[APIError]]]] = []
-    # The default message's template, chosen from the error's own fields (in this order):
-    # ``(field, attribute)``: the template in ``attribute`` when ``field`` is truthy;
-    # ``(field, attribute, otherwise)``: the same, else the template in ``otherwise``;
-    # ``((statuses, attribute), ...)``: the first whose statuses hold ``status_code``;
-    # else ``default_message``. Compiled constructors choose the same inline.
     _message_switch: ClassVar[tuple[str, ...] | None] = None
     _status_messages: ClassVar[tuple[tuple[range, str], ...]] = ()
-    # ``(argument, reader)``: how a declared constructor reads an argument before storing it.
     _converters: ClassVar[tuple[tuple[str, Callable[[Any], Any]], ...]] = ()
+    _fast_reads: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, *, statuses: Iterable[int] = (), **kwargs: Any) -> None:
         """Register the class's codes, and its HTTP ``statuses`` (a range last) for an APIError."""
@@ -329,8 +317,7 @@ class Error(Exception):
     def details(self, value: Mapping[Any, Any]) -> None:
         self._details = dict_of(value)
 
-    # Plumbing, in ``errorkit._build``: the details snapshot, the fields ``from_dict`` restores,
-    # the default message's template (subclasses may choose one) and the deep copy.
+    # Plumbing, in ``errorkit._build``.
     _snapshot = _snapshot
     _restore_fields = _restore_fields
     _message_template = _message_template
@@ -506,17 +493,15 @@ class InvalidArgumentError(ConfigError):
 
     code = "INVALID_ARGUMENT"
     exit_code = EXIT_INVALID_ARGUMENTS
+    violation: Violation
+    detected_auth_type: str | None
     _fields = ("violation", "detected_auth_type?")
+    _converters = (("violation", _violation),)
 
+    @_declared
     def __init__(
         self, message: str, *, violation: Violation, detected_auth_type: str | None = None
-    ) -> None:
-        if not isinstance(violation, str) or str.__str__(violation) not in _VIOLATIONS:
-            shown = safe_text(repr_of(violation))
-            raise ValueError(f"Invalid violation {shown}; must be one of {_VIOLATIONS}.")
-        self.violation: Violation = violation
-        self.detected_auth_type = detected_auth_type
-        Error.__init__(self, message)
+    ) -> None: ...
 
 
 class ProjectNotFoundError(ConfigError):
@@ -637,18 +622,16 @@ class APIError(Error):
         **context: Unpack[HTTPContext],
     ) -> None: ...
 
-    # How the compiled constructor (``errorkit._build``) treats each class:
-    _class_status: ClassVar[object] = None  # the class's own status, read once per class
-    _status_rule: ClassVar[bool] = True  # False when ``_retryable_by_rule`` reads more
-    _status_verdict = staticmethod(is_retryable_status)  # ``retryable`` for a status
-    _unretryable_when: ClassVar[str | None] = None  # a field whose truth says "not retryable"
-    _says_retry_after: ClassVar[bool] = False  # True: the message ends "Retry after N seconds."
-    _no_wait: ClassVar[float | None] = None  # ``retry_after`` when none is given
-    _wait_ceiling: ClassVar[float] = _INF  # a float below it is used as it is
-    _read_wait = staticmethod(wait_seconds)  # reads any other ``retry_after``
-
-    # Plumbing, in ``errorkit._build``: ``retryable`` when the server gave no hint, by the
-    # declarations above, and the fields ``from_dict`` restores (the delay and the verdict too).
+    # What an HTTP class declares for the machinery, and its plumbing: see ``errorkit._build``.
+    _class_status: ClassVar[object] = None
+    _status_rule: ClassVar[bool] = True
+    _status_verdict = staticmethod(is_retryable_status)
+    _unretryable_when: ClassVar[str | None] = None
+    _says_retry_after: ClassVar[bool] = False
+    _no_wait: ClassVar[float | None] = None
+    _wait_ceiling: ClassVar[float] = float("inf")
+    _read_wait = staticmethod(wait_seconds)
+    _fast_reads: ClassVar[tuple[str, ...]] = ("provider", "retry_after")
     _retryable_by_rule = _retryable_by_rule
     _restore_fields = _restore_http_fields
 
@@ -661,12 +644,6 @@ class APIError(Error):
     def retry_after(self) -> float | None:
         """Seconds the server asked to wait before retrying, or None when it did not say."""
         return self._retry_after  # type: ignore[no-any-return]
-
-
-for _index, _name in enumerate(_KEPT_AS):  # read and written as plain attributes
-    setattr(APIError, _name, _request_field(_index))
-_read_in_one_step(APIError, "provider")
-_read_in_one_step(APIError, "retry_after")
 
 
 class _DefaultStatusError(APIError):
@@ -721,27 +698,20 @@ class JQLSyntaxError(QueryError):
         "request_path",
         "raw_error",
     )
+    error_type: str
+    error_message: str
+    line_info: str | None
+    stack_trace: str | None
+    script: str | None
+    request_path: str | None
+    raw_error: str
 
     def __init__(
         self, raw_error: str, script: str | None = None, request_path: str | None = None
     ) -> None:
         from errorkit import _jql
 
-        self.raw_error = raw_error
-        self.script = script
-        self.request_path = request_path
-        text = str.__str__(raw_error) if isinstance(raw_error, str) else str_of(raw_error)
-        self.error_type, self.error_message, self.line_info, self.stack_trace = _jql.parse(text)
-        response_body: dict[str, Any] = {"error": raw_error}
-        if request_path is not None:
-            response_body["request"] = request_path
-        message = f"JQL {self.error_type}: {self.error_message}"
-        if self.line_info:
-            message += f"\n{self.line_info}"
-        body = None if script is None else {"script": script}
-        APIError.__init__(
-            self, message, status_code=412, response_body=response_body, request_body=body
-        )
+        _jql.build(self, raw_error, script, request_path)
 
 
 class AuthenticationError(_DefaultStatusError, statuses=(401,)):
@@ -940,6 +910,7 @@ class APIConnectionError(Error, ConnectionError):
     request_url: str | None
     _provider: Any
     _fields = ("request_method?", "request_url?", "provider?")
+    _fast_reads = ("provider",)  # for a class that is also an APIError
 
     @_declared
     def __init__(
@@ -956,9 +927,6 @@ class APIConnectionError(Error, ConnectionError):
     def provider(self) -> str | None:
         """The provider that was called, when known."""
         return self._provider  # type: ignore[no-any-return]
-
-
-_read_in_one_step(APIConnectionError, "provider")  # for a class that is also an APIError
 
 
 class APITimeoutError(APIConnectionError, TimeoutError):
@@ -1091,6 +1059,7 @@ class ConnectorError(Error):
     code = "CONNECTOR_ERROR"
     _provider: Any
     _fields: ClassVar[tuple[str, ...]] = ("provider",)
+    _fast_reads: ClassVar[tuple[str, ...]] = ("provider",)
 
     @_declared
     def __init__(
@@ -1101,9 +1070,6 @@ class ConnectorError(Error):
     def provider(self) -> str:
         """The provider (connector source) that failed."""
         return self._provider  # type: ignore[no-any-return]
-
-
-_read_in_one_step(ConnectorError, "provider")
 
 
 class UnauthorizedError(ConnectorError, AuthenticationError):
@@ -1183,6 +1149,7 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
     _no_wait = 0.0
     _wait_ceiling = 86400.0
     _fields = ("retry_after", "quota_exhausted")
+    _fast_reads = ("retry_after",)
 
     @_declared
     def __init__(
@@ -1203,9 +1170,6 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
         """Seconds to wait before retrying (0.0 when the provider gave none)."""
         seconds = self._retry_after
         return 0.0 if seconds is None else seconds
-
-
-_read_in_one_step(ConnectorRateLimitError, "retry_after", 0.0)
 
 
 class ProviderError(ConnectorError, APIError):

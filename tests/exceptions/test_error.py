@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import errorkit
+from errorkit import _build
 from errorkit import exceptions as ek
 from tests.samples import SECRET
 
@@ -270,7 +271,7 @@ def test_runtime_violations_match_the_typing_declaration() -> None:
     """The violation values checked at run time are those of the typed ``Violation``."""
     from typing import get_args
 
-    assert get_args(errorkit.Violation) == ek._VIOLATIONS
+    assert get_args(errorkit.Violation) == _build._VIOLATIONS
 
 
 def test_typing_names_resolve_lazily() -> None:
