@@ -44,7 +44,7 @@ The machinery behind ``errorkit.exceptions``, which holds only the exception cla
   ``class_for_status``, the details snapshot, the fields ``from_dict`` restores, the
   template chooser, ``__deepcopy__``, ``APIError``'s verdict (``retryable`` by the
   declarations when the server gave no hint) and restore (the delay and the verdict too),
-  the connector delay reader and ``ParseError.retry_message``.
+  the connector delay reader, ``ParseError.retry_message`` and the pickling hooks.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ from errorkit._coerce import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from typing import Any, TypeVar
+    from typing import Any, SupportsIndex, TypeVar
 
     from errorkit._types import Violation
     from errorkit.exceptions import APIError, Error, ParseError
@@ -99,6 +99,8 @@ _HTTP_KEYWORDS = (*_REQUEST_KEYWORDS, "provider", "retry_after", "retryable", "d
 _KEPT = (*_REQUEST_KEYWORDS[:-1], "provider", "retry_after")
 _KEPT_AS = (*_KEPT[:-2], "_provider", "_retry_after")
 _NO_REQUEST = (None,) * len(_KEPT)
+# ``APIError._fields``: the status, then each kept keyword, left out of ``details`` when None.
+_HTTP_FIELDS = ("status_code", *(f"{name}?" for name in _KEPT))
 
 
 class _Text(str):
@@ -432,6 +434,11 @@ def _violation(value: Violation) -> Violation:
     return value
 
 
+def _always(status: object) -> bool:
+    """``RateLimitError._status_verdict``: retryable, whatever status carried the limit."""
+    return True
+
+
 def _duration(value: object) -> float:
     """A ``ConnectorRateLimitError``'s delay: at most a day; 0.0 when not a usable number.
 
@@ -483,6 +490,25 @@ def _deepcopied(error: _E, memo: dict[int, Any]) -> _E:
         if state:  # the state comes after the error is made and kept: it may hold the error
             copied.__setstate__(copy.deepcopy(state[0], memo))
         return copied  # type: ignore[no-any-return]
+
+
+def _reduced(error: Error, protocol: SupportsIndex) -> tuple[Any, ...]:
+    """``Error.__reduce_ex__``: ``errorkit._pickling.reduce``, loaded on first use."""
+    from errorkit._pickling import reduce
+
+    return reduce(error, protocol, sys.modules["errorkit.exceptions"].Error)
+
+
+def _reduced_v2(error: Error) -> tuple[Any, ...]:
+    """``Error.__reduce__``: as ``__reduce_ex__`` with protocol 2."""
+    return error.__reduce_ex__(2)
+
+
+def _state_set(error: Error, state: Any) -> None:
+    """``Error.__setstate__``: ``errorkit._pickling.set_state``, loaded on first use."""
+    from errorkit._pickling import set_state
+
+    set_state(error, state)
 
 
 def _register_statuses(cls: type[Any], statuses: Iterable[int], base: type[APIError]) -> None:

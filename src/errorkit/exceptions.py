@@ -68,24 +68,8 @@ The contract, in short:
 
 from __future__ import annotations
 
-from errorkit._build import (
-    _class_for_status,
-    _declared,
-    _deepcopied,
-    _duration,
-    _fields_from_details,
-    _message_template,
-    _rebuilt,
-    _restore_fields,
-    _restore_http_fields,
-    _retry_message,
-    _retryable_by_rule,
-    _snapshot,
-    _subclassed,
-    _violation,
-    filled,
-    typing_names,
-)
+from errorkit import _build
+from errorkit._build import _declared, filled, typing_names
 from errorkit._coerce import MASKED as _MASKED
 from errorkit._coerce import (
     attempt_of,
@@ -108,7 +92,7 @@ from errorkit._coerce import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
-    from typing import Any, ClassVar, SupportsIndex
+    from typing import Any, ClassVar
 
     from typing_extensions import Self, Unpack
 
@@ -232,7 +216,7 @@ class Error(Exception):
     def __init_subclass__(cls, *, statuses: Iterable[int] = (), **kwargs: Any) -> None:
         """Register the class's codes, and its HTTP ``statuses`` (a range last) for an APIError."""
         super().__init_subclass__(**kwargs)
-        _subclassed(cls, statuses)
+        _build._subclassed(cls, statuses)
 
     def __init__(
         self, message: str | None, code: str | None = None, details: Mapping[Any, Any] | None = None
@@ -244,7 +228,9 @@ class Error(Exception):
             self.code = safe_text(code) if type(code) is str else code
         if details is not None:
             self._extra = dict_of(details)
-            _fields_from_details(self)  # a caller's key naming a field left out stands for it
+            _build._fields_from_details(
+                self
+            )  # a caller's key naming a field left out stands for it
 
     @classmethod
     def from_dict(cls, payload: Mapping[str, Any]) -> Self:
@@ -263,7 +249,7 @@ class Error(Exception):
         Raises:
             ValueError: When the payload is malformed, or its code's class is not a ``cls``.
         """
-        return _rebuilt(cls, payload)  # type: ignore[return-value]
+        return _build._rebuilt(cls, payload)  # type: ignore[return-value]
 
     @staticmethod
     def class_for_code(code: str) -> type[Error] | None:
@@ -280,7 +266,7 @@ class Error(Exception):
         Raises:
             ValueError: When the status is below 400 (not an error) or not a number.
         """
-        return _class_for_status(status_code)
+        return _build._class_for_status(status_code)
 
     def to_problem_details(self) -> dict[str, Any]:
         """Return an RFC 9457 ``application/problem+json`` document for this error.
@@ -318,10 +304,10 @@ class Error(Exception):
         self._details = dict_of(value)
 
     # Plumbing, in ``errorkit._build``.
-    _snapshot = _snapshot
-    _restore_fields = _restore_fields
-    _message_template = _message_template
-    __deepcopy__ = _deepcopied
+    _snapshot = _build._snapshot
+    _restore_fields = _build._restore_fields
+    _message_template = _build._message_template
+    __deepcopy__ = _build._deepcopied
 
     def _default_message(self) -> str:
         template = self._message_template()
@@ -389,18 +375,10 @@ class Error(Exception):
         shown = repr(safe_text(code)) if type(code) is str else safe_text(repr_of(code))
         return f"{type(self).__name__}(message={self.message!r}, code={shown})"
 
-    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
-        from errorkit._pickling import reduce
-
-        return reduce(self, protocol, Error)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return self.__reduce_ex__(2)
-
-    def __setstate__(self, state: Any) -> None:
-        from errorkit._pickling import set_state
-
-        set_state(self, state)
+    # Pickling, in ``errorkit._pickling`` (loaded on first use, through ``errorkit._build``).
+    __reduce_ex__ = _build._reduced
+    __reduce__ = _build._reduced_v2
+    __setstate__ = _build._state_set
 
 
 Error._by_code[Error.code] = Error
@@ -496,7 +474,7 @@ class InvalidArgumentError(ConfigError):
     violation: Violation
     detected_auth_type: str | None
     _fields = ("violation", "detected_auth_type?")
-    _converters = (("violation", _violation),)
+    _converters = (("violation", _build._violation),)
 
     @_declared
     def __init__(
@@ -575,9 +553,8 @@ class APIError(Error):
     """An HTTP request failed with a status; carries the request and response context.
 
     ``status_code`` is required here; the subclasses default it (None means the class
-    status). Every keyword of ``HTTPContext`` becomes an attribute of the same name, and
-    each one that is not None is listed in ``details`` after ``status_code``, then the
-    server's ``retry_after`` and ``retryable`` hints, then the caller's own ``details``.
+    status). ``details`` lists ``status_code``, the context that is not None, the server's
+    ``retry_after`` and ``retryable`` hints, then the caller's own ``details``.
 
     ``retryable`` follows the status: 408, 425, 429 and every 5xx but 501 are
     transient. A ``retryable=`` hint (a server's ``x-should-retry`` header) wins.
@@ -600,17 +577,7 @@ class APIError(Error):
     _provider: Any
     _retry_after: Any
     _request: tuple[Any, ...]
-    _fields: ClassVar[tuple[str, ...]] = (
-        "status_code",
-        "response_body?",
-        "request_method?",
-        "request_url?",
-        "request_params?",
-        "request_body?",
-        "request_id?",
-        "provider?",
-        "retry_after?",
-    )
+    _fields: ClassVar[tuple[str, ...]] = _build._HTTP_FIELDS
 
     @_declared
     def __init__(
@@ -632,8 +599,8 @@ class APIError(Error):
     _wait_ceiling: ClassVar[float] = float("inf")
     _read_wait = staticmethod(wait_seconds)
     _fast_reads: ClassVar[tuple[str, ...]] = ("provider", "retry_after")
-    _retryable_by_rule = _retryable_by_rule
-    _restore_fields = _restore_http_fields
+    _retryable_by_rule = _build._retryable_by_rule
+    _restore_fields = _build._restore_http_fields
 
     @property
     def provider(self) -> str | None:
@@ -766,6 +733,9 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
     project_id: str | None
     _fields: ClassVar[tuple[str, ...]] = ("project_id?",)
     _says_retry_after = True
+    _status_verdict = staticmethod(
+        _build._always
+    )  # a rate limit clears by itself, whatever the status
 
     @_declared
     def __init__(
@@ -776,10 +746,6 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
         status_code: int | None = None,
         **context: Unpack[HTTPContext],
     ) -> None: ...
-
-    @staticmethod
-    def _status_verdict(status_code: object) -> bool:
-        return True  # a rate limit clears by itself, whatever status carried it
 
     @property
     def rate_limit_form_url(self) -> str:
@@ -804,10 +770,7 @@ class ServerError(_DefaultStatusError, statuses=range(500, 600)):
 
 
 class SessionReplayError(APIError):
-    """A session-replay call failed; catch it to handle any replay failure.
-
-    The given ``details`` are merged after the HTTP keys, which win on a clash.
-    """
+    """A session-replay call failed; catch it to handle any replay failure."""
 
     code = "SESSION_REPLAY_ERROR"
     status_code = 500
@@ -962,11 +925,9 @@ class OAuthError(Error):
 class RegionProbeError(OAuthError):
     """No region accepted the credential; ``attempts`` lists each probe's outcome.
 
-    Each attempt is ``(region, status_code, error_body)``; status 0 means the request
-    never reached the server.
-
     Args:
-        attempts: One ``(region, status_code, error_body)`` tuple per probe.
+        attempts: One ``(region, status_code, error_body)`` tuple per probe; status 0 means
+            the request never reached the server.
     """
 
     code = "OAUTH_REGION_PROBE_FAILED"
@@ -1046,9 +1007,6 @@ class BusinessContextValidationError(Error):
 
 class ConnectorError(Error):
     """A data connector failed talking to its provider; ``provider`` names the source.
-
-    Typed subclasses take ``provider`` first and build an agent-facing default
-    message; a truthy ``message`` replaces it verbatim.
 
     Args:
         message: What failed, for an agent or a person.
@@ -1163,7 +1121,7 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
         **context: Unpack[RequestContext],
     ) -> None: ...
 
-    _read_wait = staticmethod(_duration)  # at most a day; 0.0 when not a usable number
+    _read_wait = staticmethod(_build._duration)  # at most a day; 0.0 when not a usable number
 
     @property
     def retry_after(self) -> float:
@@ -1255,7 +1213,7 @@ class ParseError(ConnectorError):
         The text depends on ``original_exception``: a pydantic ``ValidationError`` (its
         corrections quoted), a ``json.JSONDecodeError``, or anything else (its text).
         """
-        return _retry_message(self)
+        return _build._retry_message(self)
 
 
 class InvalidParameterError(ConnectorError, ValueError):
