@@ -68,25 +68,10 @@ The contract, in short:
 
 from __future__ import annotations
 
-from errorkit import _build
+from errorkit import _build, _coerce
 from errorkit._build import _declared, filled, typing_names
 from errorkit._coerce import MASKED as _MASKED
-from errorkit._coerce import (
-    attempt_of,
-    bool_of,
-    dict_of,
-    exception_or_none,
-    is_retryable_status,
-    list_of,
-    real_or_value,
-    repr_of,
-    safe_text,
-    safety,
-    status_or_value,
-    str_of,
-    text_or_none,
-    wait_seconds,
-)
+from errorkit._coerce import bool_of, dict_of, list_of, safe_text, safety, str_of, text_or_none
 
 # ``typing`` costs more than the rest of errorkit: the typing-only names load on first use.
 TYPE_CHECKING = False
@@ -228,9 +213,7 @@ class Error(Exception):
             self.code = safe_text(code) if type(code) is str else code
         if details is not None:
             self._extra = dict_of(details)
-            _build._fields_from_details(
-                self
-            )  # a caller's key naming a field left out stands for it
+            _build._fields_from_details(self)  # a caller's key may stand for a field
 
     @classmethod
     def from_dict(cls, payload: Mapping[str, Any]) -> Self:
@@ -316,7 +299,7 @@ class Error(Exception):
     def _chain(self, cause: object) -> None:
         """Record ``cause`` (when not None) as the original exception and as ``__cause__``."""
         if cause is not None:
-            self.__cause__ = self._original_exception = exception_or_none(cause)
+            self.__cause__ = self._original_exception = _coerce.exception_or_none(cause)
 
     @property
     def original_exception(self) -> BaseException | None:
@@ -372,7 +355,7 @@ class Error(Exception):
 
     def __repr__(self) -> str:
         code = self.code
-        shown = repr(safe_text(code)) if type(code) is str else safe_text(repr_of(code))
+        shown = repr(safe_text(code)) if type(code) is str else safe_text(_coerce.repr_of(code))
         return f"{type(self).__name__}(message={self.message!r}, code={shown})"
 
     # Pickling, in ``errorkit._pickling`` (loaded on first use, through ``errorkit._build``).
@@ -592,12 +575,12 @@ class APIError(Error):
     # What an HTTP class declares for the machinery, and its plumbing: see ``errorkit._build``.
     _class_status: ClassVar[object] = None
     _status_rule: ClassVar[bool] = True
-    _status_verdict = staticmethod(is_retryable_status)
+    _status_verdict = staticmethod(_coerce.is_retryable_status)
     _unretryable_when: ClassVar[str | None] = None
     _says_retry_after: ClassVar[bool] = False
     _no_wait: ClassVar[float | None] = None
     _wait_ceiling: ClassVar[float] = float("inf")
-    _read_wait = staticmethod(wait_seconds)
+    _read_wait = staticmethod(_coerce.wait_seconds)
     _fast_reads: ClassVar[tuple[str, ...]] = ("provider", "retry_after")
     _retryable_by_rule = _build._retryable_by_rule
     _restore_fields = _build._restore_http_fields
@@ -819,12 +802,12 @@ class SignedURLExpiredError(SessionReplayError):
         """Build the canonical error for a replay whose signed URL expired."""
         return cls(
             f"Signed URL for replay {str_of(replay_id)} expired (5-minute TTL). Re-sign with "
-            f"sign_replay({repr_of(replay_id)}) or use the default re_sign_on_expiry=True on "
-            "stream_replay.",
+            f"sign_replay({_coerce.repr_of(replay_id)}) or use the default re_sign_on_expiry=True "
+            "on stream_replay.",
             details={
                 "replay_id": replay_id,
-                "signed_at": real_or_value(signed_at),
-                "expired_at": real_or_value(expired_at),
+                "signed_at": _coerce.real_or_value(signed_at),
+                "expired_at": _coerce.real_or_value(expired_at),
             },
         )
 
@@ -839,7 +822,7 @@ class ReplayNotFoundError(SessionReplayError):
     @classmethod
     def for_replay(cls, replay_id: str, retention_days: int, cdn_url_prefix: str) -> Self:
         """Build the canonical error for a replay that is not on the CDN."""
-        days = status_or_value(retention_days)  # a whole number, however it was written
+        days = _coerce.status_or_value(retention_days)  # a whole number, however it was written
         return cls(
             f"Replay {str_of(replay_id)} not found on CDN. The replay may have aged out of its "
             f"retention window ({str_of(days)} days), never been recorded, or been "
@@ -935,7 +918,7 @@ class RegionProbeError(OAuthError):
     def __init__(
         self, message: str, *, attempts: Iterable[tuple[str, int, str]], code: str | None = None
     ) -> None:
-        self._attempts = [attempt_of(a) for a in list_of(attempts)]
+        self._attempts = [_coerce.attempt_of(a) for a in list_of(attempts)]
         listed = [list(a) if isinstance(a, tuple) else a for a in self._attempts]
         Error.__init__(self, message, code, {"attempts": listed})
 
@@ -994,7 +977,7 @@ class BusinessContextValidationError(Error):
     @classmethod
     def for_length(cls, length: int) -> Self:
         """Build the canonical error for text of ``length`` characters."""
-        length = status_or_value(length)  # a whole number, however it was written
+        length = _coerce.status_or_value(length)  # a whole number, however it was written
         return cls(
             f"content exceeds maximum length of {BUSINESS_CONTEXT_MAX_CHARS} characters "
             f"(got {str_of(length)})",
