@@ -42,9 +42,10 @@ The machinery behind ``errorkit.exceptions``, which holds only the exception cla
 * **Method bodies.** The classes' methods keep their signatures and docstrings and call the
   bodies here: setting up a subclass (``_subclassed``), ``from_dict`` (``_rebuilt``),
   ``class_for_status``, the details snapshot, the fields ``from_dict`` restores, the
-  template chooser, ``__deepcopy__``, ``APIError``'s verdict (``retryable`` by the
-  declarations when the server gave no hint) and restore (the delay and the verdict too),
-  the connector delay reader, ``ParseError.retry_message`` and the pickling hooks.
+  template chooser and the default message, ``_chain``, ``__repr__``, ``__deepcopy__``,
+  ``APIError``'s verdict (``retryable`` by the declarations when the server gave no hint)
+  and restore (the delay and the verdict too), the connector delay reader,
+  ``ParseError.retry_message`` and the pickling hooks.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 from errorkit._coerce import (
     bool_of,
     dict_of,
+    exception_or_none,
     hint_or_none,
     http_status,
     is_retryable_status,
@@ -397,6 +399,25 @@ def _message_template(error: Error) -> str | None:
                 if status in statuses:
                     return getattr(error, name)  # type: ignore[no-any-return]
     return error.default_message
+
+
+def _default_message(error: Error) -> str:
+    """``Error._default_message``: the template chosen, filled; the class name without one."""
+    template = error._message_template()
+    return type(error).__name__ if template is None else filled(template, error)
+
+
+def _chained(error: Error, cause: object) -> None:
+    """``Error._chain``: record ``cause`` (when not None) as the original exception and cause."""
+    if cause is not None:
+        error.__cause__ = error._original_exception = exception_or_none(cause)
+
+
+def _repr(error: Error) -> str:
+    """``Error.__repr__``: the class name, the masked message and the code."""
+    code = error.code
+    shown = repr(safe_text(code)) if type(code) is str else safe_text(repr_of(code))
+    return f"{type(error).__name__}(message={error.message!r}, code={shown})"
 
 
 def _retryable_by_rule(error: APIError) -> bool:

@@ -69,7 +69,7 @@ The contract, in short:
 from __future__ import annotations
 
 from errorkit import _build, _coerce
-from errorkit._build import _declared, filled, typing_names
+from errorkit._build import _declared, typing_names
 from errorkit._coerce import MASKED as _MASKED
 from errorkit._coerce import bool_of, dict_of, list_of, safe_text, safety, str_of, text_or_none
 
@@ -185,6 +185,7 @@ class Error(Exception):
     exit_code: ClassVar[int] = EXIT_FAILURE
     _details: dict[str, Any]
     _extra: dict[Any, Any]
+    _original_exception: BaseException | None
 
     # What a class declares for the machinery; ``errorkit._build`` documents each.
     _fields: ClassVar[tuple[str, ...]] = ()
@@ -291,15 +292,8 @@ class Error(Exception):
     _restore_fields = _build._restore_fields
     _message_template = _build._message_template
     __deepcopy__ = _build._deepcopied
-
-    def _default_message(self) -> str:
-        template = self._message_template()
-        return type(self).__name__ if template is None else filled(template, self)
-
-    def _chain(self, cause: object) -> None:
-        """Record ``cause`` (when not None) as the original exception and as ``__cause__``."""
-        if cause is not None:
-            self.__cause__ = self._original_exception = _coerce.exception_or_none(cause)
+    _default_message = _build._default_message
+    _chain = _build._chained
 
     @property
     def original_exception(self) -> BaseException | None:
@@ -353,10 +347,7 @@ class Error(Exception):
     def __str__(self) -> str:
         return self.message
 
-    def __repr__(self) -> str:
-        code = self.code
-        shown = repr(safe_text(code)) if type(code) is str else safe_text(_coerce.repr_of(code))
-        return f"{type(self).__name__}(message={self.message!r}, code={shown})"
+    __repr__ = _build._repr
 
     # Pickling, in ``errorkit._pickling`` (loaded on first use, through ``errorkit._build``).
     __reduce_ex__ = _build._reduced
@@ -716,9 +707,7 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
     project_id: str | None
     _fields: ClassVar[tuple[str, ...]] = ("project_id?",)
     _says_retry_after = True
-    _status_verdict = staticmethod(
-        _build._always
-    )  # a rate limit clears by itself, whatever the status
+    _status_verdict = staticmethod(_build._always)  # a rate limit clears by itself
 
     @_declared
     def __init__(
