@@ -512,7 +512,10 @@ class _Patterns:
         # whole around its trigger: the stretch of what no value, quote or space ends.
         wide = any(re.fullmatch("[a-z0-9_]+", name) is None for name in self.names.added)
         self.wide_tail: re.Pattern[str] | None = (
-            re.compile(rf"""[^\s"'`=:<>()\[\]{{}},;&]*{_GAP}*(?P<sep>=|:(?!//)|->)""")
+            # (no more than a name's length is read ahead: a glued run of it stays linear)
+            re.compile(
+                rf"""[^\s"'`=:<>()\[\]{{}},;&]{{0,{_NAME_LIMIT}}}{_GAP}*(?P<sep>=|:(?!//)|->)"""
+            )
             if wide
             else None
         )
