@@ -512,7 +512,11 @@ class _Patterns:
         # whole around its trigger: the stretch of what no value, quote or space ends.
         wide = any(re.fullmatch("[a-z0-9_]+", name) is None for name in self.names.added)
         self.wide_tail: re.Pattern[str] | None = (
-            re.compile(rf"""[^\s"'`=:<>()\[\]{{}},;&]*{_GAP}*(?P<sep>=|:(?!//)|->)""")
+            # (no more than a name's length is read ahead: a glued run of it stays linear)
+            re.compile(
+                rf"""[^\s"'`=:<>()\[\]{{}},;&\\]{{0,{_NAME_LIMIT}}}(?:\\?["'`])?"""
+                rf"""{_GAP}*(?P<sep>=|:(?!//)|->)"""
+            )
             if wide
             else None
         )
@@ -567,9 +571,10 @@ class _Patterns:
         # (never a credential: "Bearer token expired").
         self.plain_after: re.Pattern[str] = re.compile(
             r"""\s+[A-Za-z][a-z]{0,14}"""
-            # (a word ending in "-" before ">" ends in the "->" separator)
+            # (a word ending in "-" before ">" ends in the "->" separator; a quote, maybe
+            # escaped, may close a quoted name before it: ``"session id": S``)
             rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}{self.possessive})?"""
-            rf"""(?:{_GAP}*(?:=|:(?!//)|->)|(?<=-)>))"""
+            rf"""(?:\\?["'`])?(?:{_GAP}*(?:=|:(?!//)|->)|(?<=-)>))"""
             r"""(?=[\s"'`,;<>()\[\]{}]|\Z)"""
             # a character no name holds (any can, in a name added beyond the alphabet)
             + (r"""|[^\sA-Za-z0-9_.\-"'`\\=:]""" if self.wide_tail is None else "")
@@ -635,10 +640,12 @@ class _Patterns:
         self.url_start: re.Pattern[str] = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
         self.name_run: re.Pattern[str] = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
         # The rest of a trigger's run of name characters, then the separator after it,
-        # or after one or two more words ("Session ID:", "password hash:").
+        # or after one or two more words ("Session ID:", "password hash:", a quote maybe
+        # closing them: '"session id": ').
         self.word_tail: re.Pattern[str] = re.compile(
             r"""([A-Za-z0-9_.\-]*)(?:"""
-            rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}}){_GAP}*(?P<after>=|:(?!//)|->)"""
+            rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}})(?:\\?["'`])?"""
+            rf"""{_GAP}*(?P<after>=|:(?!//)|->)"""
             r"""|[\s"'`\\]*(?P<sep>=|:(?!//)|->)?)"""
         )
         # Per body: the run of the characters its first part is made of.
@@ -1773,7 +1780,7 @@ class _Reader:
         tail = self.patterns.wide_tail.match(text, at)  # type: ignore[union-attr]
         if tail is None or tail.start("sep") - start > _NAME_LIMIT:
             return None
-        name = text[start : tail.start("sep")].rstrip(_GAP_CHARS)
+        name = text[start : tail.start("sep")].rstrip(_GAP_CHARS)  # a closing quote is no part
         if not _is_listed(name):
             return None
         return self._pair(tail.start("sep"), name, start)
@@ -2292,8 +2299,8 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | Non
     """Return the sensitive name ending at ``sep``, whether it is quoted, and its start.
 
     The name is a quoted string, a bare word, or up to three words ("Invalid API key"). A
-    closing quote with no opening one (a body cut inside a name: ``access_token": "S"``)
-    ends the quoted name's characters.
+    closing quote with no opening one (a body cut inside a name: ``access_token": "S"``,
+    ``api key": "S"``) ends the name, its words read as a bare name's.
     """
     end = sep
     while end > floor and text[end - 1].isspace():
@@ -2304,17 +2311,16 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | Non
         while close > floor and text[close - 1] == "\\":
             close -= 1
         opening = text.rfind(quote, max(floor, close - _NAME_LIMIT), close)
-        if opening < 0:  # no opening quote: the name characters before the closing one
-            opening = close
-            while (
-                opening > floor
-                and close - opening < _NAME_LIMIT
-                and text[opening - 1] in _NAME_CHARS
-            ):
-                opening -= 1
-            opening -= 1  # where the opening quote would stand
+        if opening < 0:  # no opening quote: the name is the words before the closing one
+            found = _words_before(text, close, floor)
+            return None if found is None else (found[0], True, found[2] - 1)
         name = text[opening + 1 : close].rstrip("\\")
         return (name, True, opening) if name and _is_sensitive_name(name) else None
+    return _words_before(text, end, floor)
+
+
+def _words_before(text: str, end: int, floor: int) -> tuple[str, bool, int] | None:
+    """Return the sensitive name of one to three words ending at ``end`` and its start."""
     words: list[str] = []
     while len(words) < _NAME_WORDS:
         start = end

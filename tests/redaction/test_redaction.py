@@ -843,6 +843,30 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "password hash value: S",
         "password hash value: ***",
     ),
+    # a quoted name of words, sensitive in normal form ("session id" is session_id)
+    ("attack9: a JSON name of words", '{"session id": "S"}', '{"session id": "***"}'),
+    ("attack9: a Python name of words", "{'session id': 'S'}", "{'session id': '***'}"),
+    (
+        "attack9: a quoted name of words in capitals",
+        '"Password Hash": "S"',
+        '"Password Hash": "***"',
+    ),
+    ("attack9: a backquoted name of words", "`password hash`: S x", "`password hash`: *** x"),
+    (
+        "attack9: an escaped quoted name of words",
+        '\\"password hash\\": \\"S\\"',
+        '\\"password hash\\": \\"***\\"',
+    ),
+    ("attack9: a half-quoted name of words", 'api key": "S"', 'api key": "***"'),
+    ("attack9: the same before '='", 'API Key"= S x', 'API Key"= *** x'),
+    ("attack9: the same, spaced", 'private key" = "S"', 'private key" = "***"'),
+    ("attack9: the same, single quotes", "session id': 'S'", "session id': '***'"),
+    (
+        "attack9: a quoted word after a trigger stays",
+        'the session "ended": ok',
+        'the session "ended": ok',
+    ),
+    ("attack9: quoted prose stays", 'a "session id" was: fine', 'a "session id" was: fine'),
     (
         "a name of three words, then a glued '->'",
         "secret word other->S x",
@@ -1216,6 +1240,26 @@ ATTACK7_ADDED_ROWS: list[tuple[str, str, str]] = [
         "secret:\nSTRAẞE: ***",
     ),
 ]
+
+
+ATTACK9_ADDED_ROWS: list[tuple[str, str, str]] = [
+    (
+        "attack9: an added name beyond the alphabet, quoted",
+        '{"X-AUTH!": "S"}',
+        '{"X-AUTH!": "***"}',
+    ),
+    ("attack9: an added name with '@', quoted", '"x@y": "S"', '"x@y": "***"'),
+    ("attack9: an added name with '*', single-quoted", "{'x*y': 'S'}", "{'x*y': '***'}"),
+    ("attack9: an added name half-quoted", 'clé": "S"', 'clé": "***"'),
+    ("attack9: an added name with ß half-quoted", "straße': 'S'", "straße': '***'"),
+    ("attack9: an added name escaped-quoted", '{\\"clé\\": \\"S\\"}', '{\\"clé\\": \\"***\\"}'),
+    ("attack9: a glued run of an added name stays", "clé" * 300, "clé" * 300),
+]
+
+
+def test_attack9_added_names_quoted_or_half_quoted_mask() -> None:
+    """Added names beyond the alphabet mask when quoted, half-quoted or escaped-quoted."""
+    _run_rows_with_names_added(("clé", "straße", "X-AUTH!", "x@y", "x*y"), ATTACK9_ADDED_ROWS)
 
 
 def test_attack7_added_names_read_as_they_are_in_normal_form() -> None:
