@@ -416,6 +416,7 @@ class _Patterns:
         "cookie_value",
         "credential",
         "double_quoted",
+        "escaped_break",
         "finders",
         "gap",
         "group_span",
@@ -528,6 +529,11 @@ class _Patterns:
         # key's armour ends "PRIVATE KEY BLOCK-----".
         self.pem_header: re.Pattern[str] = re.compile(r"[ a-z0-9.]*?private key(?: block)?-----")
         self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
+        # An escaped line break or tab (not an escaped backslash and a letter): in escaped
+        # text it stands where whitespace would, so it ends a bare value as a space does.
+        self.escaped_break: re.Pattern[str] = re.compile(
+            rf"(?<!\\)(?:\\\\)*{self.possessive}(\\[nrt])"
+        )
         flat = r"""[^\[\](){}"'\\]*"""  # inside a group: no bracket, quote or escape
         self.value_run: re.Pattern[str] = re.compile(
             rf"""(?:[^\s&;,"'`)\]}}<>(\[{{]+|\[{flat}\]|\({flat}\)|\{{{flat}\}}"""
@@ -1948,6 +1954,11 @@ class _Reader:
         start, end = tail.span("word")
         quote = tail.group("quote")
         word = tail.group("word")
+        if "\\" in word:  # an escaped line break ends the word, as whitespace does
+            cut = self.patterns.escaped_break.search(text, start + 1, end)
+            if cut is not None:
+                end = cut.start(1)
+                word = text[start:end]
         closed = end  # where a pair's separator would follow the word
         if quote and text.startswith(quote, end):
             closed = end + 1
@@ -2174,10 +2185,11 @@ class _Reader:
         """Return where a bare value ends: words and bracketed groups glued together.
 
         ``[a]bsecret``, ``ValueError('S')``, ``a[x]@``, ``p@ss'w0rd`` are each one value; it
-        ends at whitespace, ``&``, ``;``, ``,``, or at a quote, ``<``, ``>`` or a closing bracket it
-        did not open that no letter, digit or ``_`` follows. A
-        value inside a URL ends where a value of the URL ends too: at the URL's end or at
-        its fragment's ``#`` (so the pair rule and the URL rule read the same value).
+        ends at whitespace or an escaped line break or tab (a backslash and ``n``, ``r`` or
+        ``t``), ``&``, ``;``, ``,``, or at a quote, ``<``, ``>`` or a closing bracket it did
+        not open that no letter, digit or ``_`` follows. A value inside a URL ends where a
+        value of the URL ends too: at the URL's end or at its fragment's ``#`` (so the pair
+        rule and the URL rule read the same value).
         """
         text, patterns = self.text, self.patterns
         limit = len(text)
@@ -2195,7 +2207,12 @@ class _Reader:
             if pos >= stop or text[pos] not in "([{":
                 break
             pos = _bracket_end(text, pos, patterns, stop)  # a group holding groups or quotes
-        return min(pos, limit)
+        end = min(pos, limit)
+        if "\\" in text[start:end]:  # an escape that does not start it ends the value
+            cut = patterns.escaped_break.search(text, start + 1, end)
+            if cut is not None:
+                return cut.start(1)
+        return end
 
     def _fragment(self, start: int) -> int:
         """Return the first ``#`` in the URL just read at or after ``start`` (-1 for none).

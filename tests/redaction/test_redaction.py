@@ -843,6 +843,45 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "password hash value: S",
         "password hash value: ***",
     ),
+    # an escaped line break or tab ends a bare value, as whitespace does (escaped text)
+    (
+        "attack9: a value, an escaped line break, a scheme",
+        "token=abc\\nBearer S1234567",
+        "token=***\\nBearer ***",
+    ),
+    (
+        "attack9: a credential, an escaped line break, a scheme",
+        "Basic abc123\\nBearer S1234567",
+        "Basic ***\\nBearer ***",
+    ),
+    (
+        "attack9: a credential, an escaped line break, a pair",
+        "Bearer abc123\\nsecret: S",
+        "Bearer ***\\nsecret: ***",
+    ),
+    (
+        "attack9: a credential, an escaped line break, a header",
+        "Bearer abc123\\nCookie: sid=S",
+        "Bearer ***\\nCookie: ***",
+    ),
+    (
+        "attack9: a value, an escaped line break, a pair",
+        "token=abc\\npassword=S",
+        "token=***\\npassword=***",
+    ),
+    ("attack9: a value, an escaped tab, a word", "token=abc\\tdef", "token=***\\tdef"),
+    (
+        "attack9: a cookie pair, an escaped line break, prose",
+        "Cookie=sid=abc\\nnext line",
+        "Cookie=***\\nnext line",
+    ),
+    (
+        "attack9: a quoted pair's scheme credential, an escaped line break",
+        '"refresh token":Bearer abc\\n"pwd":S',
+        '"refresh token":***\\n"pwd":***',
+    ),
+    ("attack9: an escaped backslash and a letter go on", "password=C:\\\\new x", "password=*** x"),
+    ("attack9: an escaped backslash, then a line break", "password=a\\\\\\nb", "password=***\\nb"),
     # a quoted name of words, sensitive in normal form ("session id" is session_id)
     ("attack9: a JSON name of words", '{"session id": "S"}', '{"session id": "***"}'),
     ("attack9: a Python name of words", "{'session id': 'S'}", "{'session id': '***'}"),
