@@ -456,6 +456,7 @@ class _Patterns:
         "quoted",
         "rules",
         "scheme_tail",
+        "separator_run",
         "shape_bodies",
         "shape_runs",
         "shapes",
@@ -529,6 +530,8 @@ class _Patterns:
         # key's armour ends "PRIVATE KEY BLOCK-----".
         self.pem_header: re.Pattern[str] = re.compile(r"[ a-z0-9.]*?private key(?: block)?-----")
         self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
+        # Separator characters glued after a pair's separator, then spacing ("::= ", ": = ").
+        self.separator_run: re.Pattern[str] = re.compile(r"(?:=>|->|[:=])+\s+")
         # An escaped line break or tab (not an escaped backslash and a letter): in escaped
         # text it stands where whitespace would, so it ends a bare value as a space does.
         self.escaped_break: re.Pattern[str] = re.compile(
@@ -597,7 +600,7 @@ class _Patterns:
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
             rf"""\s+(?:(?P<param>{token}[ \t]*=[ \t]*")"""
-            r"""|(?P<quote>["']?)(?P<word>[^\s"'`,;<>()\[\]{}]+))"""
+            r"""|(?P<quote>["'(<]?)(?P<word>[^\s"'`,;<>()\[\]{}]+))"""  # "(abc)" too
         )
         # After a URL standing as an auth-param list's first part: the comma and the list.
         self.params_after: re.Pattern[str] = re.compile(rf"[ \t]*,\s*(?={token}[ \t]*=)")
@@ -849,7 +852,8 @@ class _Patterns:
             "(?<!{})".format("".join(f"[{c}{c.upper()}]" for c in word)) for word in SCHEME_WORDS
         )
         name_ahead = self.name_ahead.pattern.replace("?P<name>", "?:").replace("?P<sep>", "?:")
-        bare = unmasked(r"""[^\s&;,"'`()\[\]{}<>\\\-]""")
+        # no separator run glued after the separator ("password ::= S"): ``_pair`` skips it
+        bare = r"(?!(?:=>|->|[:=])+\s)" + unmasked(r"""[^\s&;,"'`()\[\]{}<>\\\-]""")
         bare += rf"(?=[\s&;,]|\Z){not_scheme}{not_separator}"
         self.pair_bare: str = bare  # the run of repeats checks the next names itself
         quoted = [
@@ -1959,6 +1963,9 @@ class _Reader:
             if cut is not None:
                 end = cut.start(1)
                 word = text[start:end]
+        if "&" in word and "://" not in word:  # "&" joins no credential: it starts a pair
+            word = word[: word.index("&")]
+            end = start + len(word)
         closed = end  # where a pair's separator would follow the word
         if quote and text.startswith(quote, end):
             closed = end + 1
@@ -2080,11 +2087,21 @@ class _Reader:
             ):
                 return self._header(start)  # "Cookie=a=1; b=2": the header, every pair
         start = _skip(self.patterns.spaces, text, start)
+        glued = self.patterns.separator_run.match(text, start)
+        if glued is not None:  # "password ::= S": what separates is no value
+            start = glued.end()
         if start >= len(text):
             return start
         first = text[start]
         if first == "\\":
             return self._escaped_quoted(start)
+        if text.startswith(('"""', "'''"), start):  # a Python triple-quoted string
+            close = text.find(text[start : start + 3], start + 3)
+            if close < 0:  # not closed: to the end of the line
+                line = self.patterns.line_end.search(text, start + 3)
+                close = len(text) if line is None else line.start()
+            self.mask(start + 3, close)
+            return min(close + 3, len(text))
         if first in _STRING_PREFIXES:  # a Python prefixed string: b'...', f"...", rb'...'
             width = 2 if text[start + 1 : start + 2] in _STRING_PREFIXES else 1
             if text[start + width : start + width + 1] in ("'", '"'):
@@ -2125,7 +2142,10 @@ class _Reader:
             while after < len(text) and text[after] in " \t":
                 after += 1
             credential = self.patterns.bare.match(text, after)
-            if after > end and credential is not None:
+            if after > end and text[after : after + 1] in _QUOTES:  # 'token: Bearer "S"'
+                inner = self.patterns.quoted[text[after]].match(text, after + 1)
+                end = len(text) if inner is None else min(inner.end() + 1, len(text))
+            elif after > end and credential is not None:
                 end = self._value_end(after)
         end = self.mask(start, end)
         if " " in name:  # a name of words: the same pair may follow, again and again

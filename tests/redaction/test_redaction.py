@@ -882,6 +882,24 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     ),
     ("attack9: an escaped backslash and a letter go on", "password=C:\\\\new x", "password=*** x"),
     ("attack9: an escaped backslash, then a line break", "password=a\\\\\\nb", "password=***\\nb"),
+    # a scheme word as a pair's value, its credential quoted or in brackets
+    ("attack9: a scheme word, then a quoted credential", 'token: Bearer "S"', "token: ***"),
+    ("attack9: the same, single quotes", "token: Bearer 'S' x", "token: *** x"),
+    ("attack9: a credential in parentheses", "Bearer (S1234567) x", "Bearer (***) x"),
+    ("attack9: a credential in angle brackets", "Bearer <S1234567>", "Bearer <***>"),
+    ("attack9: prose in parentheses stays", "Bearer (see docs)", "Bearer (see docs)"),
+    ("attack9: a placeholder in angle brackets stays", "Bearer <token>", "Bearer <token>"),
+    ("attack9: '&' ends a credential", "Basic abc123&Digest response=S", "Basic ***&Digest ***"),
+    ("attack9: the same before a pair", "Bearer abc123&token=S", "Bearer ***&token=***"),
+    # separator characters glued after a separator are no value
+    ("attack9: '::=' after a name", "password ::= S x", "password ::= *** x"),
+    ("attack9: '::' after a name of words", "api key:: S", "api key:: ***"),
+    ("attack9: a spaced second separator", "password: = S x", "password: = *** x"),
+    ("attack9: an arrow after a colon", "token: -> S", "token: -> ***"),
+    # a Python triple-quoted value, to its closing quotes (or the line's end)
+    ("attack9: a triple-quoted value", 'token = """S""" x', 'token = """***""" x'),
+    ("attack9: single triple quotes", "token = '''S''' x", "token = '''***''' x"),
+    ("attack9: an unclosed triple-quoted value", 'token = """S\nnext', 'token = """***\nnext'),
     # a quoted name of words, sensitive in normal form ("session id" is session_id)
     ("attack9: a JSON name of words", '{"session id": "S"}', '{"session id": "***"}'),
     ("attack9: a Python name of words", "{'session id': 'S'}", "{'session id': '***'}"),
