@@ -1929,13 +1929,26 @@ class _Reader:
         return after
 
     def _header(self, start: int) -> int:
-        """An ``Authorization``/``Cookie`` header in text: its value, to the end of the line."""
+        """An ``Authorization``/``Cookie`` header in text: its value, to the end of the line.
+
+        When the line ends in a sensitive name and its separator (``Cookie: a=1; token:``),
+        that pair's value, on the next line, is masked too.
+        """
         text = self.text
         while start < len(text) and text[start] in " \t":
             start += 1
         line_end = self.patterns.line_end.search(text, start)
         end = len(text) if line_end is None else line_end.start()
-        return self.mask(start, end)
+        masked = self.mask(start, end)
+        line = text[start:end].rstrip()
+        if line.endswith((":", "=")):
+            separator = start + len(line) - (2 if line.endswith(("=>", "->")) else 1)
+            found = _name_before(text, separator, start)
+            if found is not None and found[0].lower() not in HEADER_NAMES:
+                after = self._pair(separator, found[0], found[2])
+                if after is not None:
+                    return max(masked, after)
+        return masked
 
     def _scheme(self, scheme_end: int) -> int | None:
         """``Bearer`` (``Basic``, ``Token``, ``Digest``) and a credential, or its auth-params.

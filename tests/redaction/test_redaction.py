@@ -900,6 +900,22 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     ("attack9: a triple-quoted value", 'token = """S""" x', 'token = """***""" x'),
     ("attack9: single triple quotes", "token = '''S''' x", "token = '''***''' x"),
     ("attack9: an unclosed triple-quoted value", 'token = """S\nnext', 'token = """***\nnext'),
+    # a header line that ends in a sensitive name and its separator: the value is below
+    (
+        "attack9: a cookie line ending in a name and ':'",
+        "Cookie: a=1; token:\n  S",
+        "Cookie: ***\n  ***",
+    ),
+    (
+        "attack9: an authorization line ending in a name and ':'",
+        "Authorization: Bearer abc123 password:\n S x",
+        "Authorization: ***\n *** x",
+    ),
+    (
+        "attack9: a cookie line ending in a plain name",
+        "Cookie: a=1; max:\nnext",
+        "Cookie: ***\nnext",
+    ),
     # a quoted name of words, sensitive in normal form ("session id" is session_id)
     ("attack9: a JSON name of words", '{"session id": "S"}', '{"session id": "***"}'),
     ("attack9: a Python name of words", "{'session id': 'S'}", "{'session id': '***'}"),
