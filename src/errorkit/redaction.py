@@ -1939,8 +1939,8 @@ class _Reader:
             start += 1
         line_end = self.patterns.line_end.search(text, start)
         end = len(text) if line_end is None else line_end.start()
-        masked = self.mask(start, end)
-        line = text[start:end].rstrip()
+        line = text[start:end].rstrip()  # spacing at the line's end stays
+        masked = self.mask(start, start + len(line))
         if line.endswith((":", "=")):
             separator = start + len(line) - (2 if line.endswith(("=>", "->")) else 1)
             found = _name_before(text, separator, start)
