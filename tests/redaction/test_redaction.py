@@ -916,6 +916,11 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "Cookie: a=1; max:\nnext",
         "Cookie: ***\nnext",
     ),
+    (
+        "attack9: spacing after a header's value stays",
+        "Bearer abc123\xa0Cookie: sid=1 ",
+        "Bearer ***\xa0Cookie: *** ",
+    ),
     # a quoted name of words, sensitive in normal form ("session id" is session_id)
     ("attack9: a JSON name of words", '{"session id": "S"}', '{"session id": "***"}'),
     ("attack9: a Python name of words", "{'session id': 'S'}", "{'session id': '***'}"),
