@@ -476,6 +476,7 @@ class _Patterns:
         "value_end",
         "value_run",
         "whitespace",
+        "wide_stretch",
         "wide_tail",
         "word_tail",
     )
@@ -513,11 +514,14 @@ class _Patterns:
         # A name added beyond the name alphabet (letters outside ASCII, punctuation) is read
         # whole around its trigger: the stretch of what no value, quote or space ends.
         wide = any(re.fullmatch("[a-z0-9_]+", name) is None for name in self.names.added)
+        stretch = r"""[^\s"'`=:<>()\[\]{},;&\\]"""  # what an added name's stretch holds
+        self.wide_stretch: re.Pattern[str] | None = (
+            re.compile(f"{stretch}*{self.possessive}") if wide else None
+        )
         self.wide_tail: re.Pattern[str] | None = (
             # (no more than a name's length is read ahead: a glued run of it stays linear)
             re.compile(
-                rf"""[^\s"'`=:<>()\[\]{{}},;&\\]{{0,{_NAME_LIMIT}}}(?:\\?["'`])?"""
-                rf"""{_GAP}*(?P<sep>=|:(?!//)|->)"""
+                rf"""{stretch}{{0,{_NAME_LIMIT}}}(?:\\?["'`])?{_GAP}*(?P<sep>=|:(?!//)|->)"""
             )
             if wide
             else None
@@ -1286,6 +1290,7 @@ class _Reader:
         "text",
         "url_end",
         "url_start",
+        "wide_quiet",
     )
 
     def __init__(self, text: str, patterns: _Patterns) -> None:
@@ -1303,6 +1308,7 @@ class _Reader:
         self.plain_span = 0  # where the last stretch tested for ``_plain_urls`` ends
         self.checked_end = 0  # where the last run of pairs ``_pair_run`` checked ends
         self.run_end = 0  # where the last run of name characters read ends
+        self.wide_quiet = 0  # before it, no trigger starts an added name beyond the alphabet
         # The URL end, start and result of the last search for a fragment's "#" in a URL.
         self.fragment = (-1, 0, -1)
         # The name and end of the last run of same-name pairs the pair rule (or, in a URL,
@@ -1569,7 +1575,7 @@ class _Reader:
 
     def _word(self, lower: str, at: int, after: int) -> int:
         """A trigger word: its run of name characters (read once) as a name or a scheme."""
-        if at < self.run_end:
+        if at < self.run_end or at < self.wide_quiet:  # no separator or space in reach
             return after
         if self.patterns.wide_tail is not None:
             masked = self._wide_name(at)
@@ -1781,14 +1787,22 @@ class _Reader:
         separator or ``=``/``:`` ends, up to a separator, is read as a name: when it is one
         of the names added, its value is masked. Else (None) the trigger is read as a word.
         """
+        if at < self.wide_quiet:
+            return None
         text = self.text
+        tail = self.patterns.wide_tail.match(text, at)  # type: ignore[union-attr]
+        if tail is None:
+            # No separator within a name's length: none is for a trigger further back in the
+            # same stretch either (one can stand only at its end), so those are not read.
+            stretch = self.patterns.wide_stretch.match(text, at)  # type: ignore[union-attr]
+            self.wide_quiet = stretch.end() - _NAME_LIMIT - 2
+            return None
         start = at
         while (
             start > self.last and at - start < _NAME_LIMIT and text[start - 1] not in _STRETCH_END
         ):
             start -= 1
-        tail = self.patterns.wide_tail.match(text, at)  # type: ignore[union-attr]
-        if tail is None or tail.start("sep") - start > _NAME_LIMIT:
+        if tail.start("sep") - start > _NAME_LIMIT:
             return None
         name = text[start : tail.start("sep")].rstrip(_GAP_CHARS)  # a closing quote is no part
         if not _is_listed(name):
