@@ -95,6 +95,9 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "adversarial: '&tokens=' run, then a secret": lambda size: (
         "https://a/?" + _repeat("&tokens=1")(size) + "&token=x"
     ),
+    "adversarial: JSON pairs, one name": _repeat('"token": "a", '),
+    "adversarial: JSON pairs, two names": _repeat('"token": "a", "secret": "b", '),
+    "adversarial: escaped line breaks": _repeat("token=a\\nBearer b1234567\\n"),
 }
 
 

@@ -672,6 +672,12 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         "if cls is not _owner and cls.__init__ is _me:  # a subclass inheriting this one",
         f"    return _adopted(cls, _declared)(self, {', '.join(forwarded)})",
     ]
+    converters = dict(cls._converters)  # here, readers of flags: a bool is kept as it is
+    lines += [
+        f"if type({name}) is not bool: {name} = _converters[{name!r}]({name})"
+        for name in names
+        if name in converters
+    ]
     lines += [
         f"self.{_stored(cls, name)} = {name}"
         for name in (*names, *context)
@@ -733,6 +739,7 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         "_declared": declared,
         "_adopted": _adopted,
         "_defaults": defaults,
+        "_converters": converters,
         "_judged": _judged,
         "_SUFFIXED": _SUFFIXED,
         "_with_retry_after": _with_retry_after,

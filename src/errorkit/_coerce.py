@@ -172,6 +172,21 @@ def bool_of(value: object) -> bool:
         return True
 
 
+_FALSE_WORDS = frozenset({"false", "no", "off", "0", ""})
+
+
+def truth_of(value: object) -> bool:
+    """``bool_of``, but a text says its truth: ``"false"``, ``"no"``, ``"off"``, ``"0"`` are False.
+
+    A ``str`` subclass is read by its text, past its own methods.
+    """
+    if value is True or value is False:
+        return value
+    if isinstance(value, str):
+        return str.lower(str.strip(value)) not in _FALSE_WORDS
+    return bool_of(value)
+
+
 def number_or_value(value: object) -> object:
     """Convert a numeric string to an int or float; return anything else as given.
 

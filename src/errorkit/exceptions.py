@@ -1074,6 +1074,7 @@ class ConnectorRateLimitError(ConnectorError, RateLimitError):
     project_id = None
     _status_rule = False
     _unretryable_when = "quota_exhausted"  # a quota clears only next billing period
+    _converters = (("quota_exhausted", _coerce.truth_of),)
     _message_switch = ("quota_exhausted", "quota_message")
     _says_retry_after = False
     _no_wait = 0.0

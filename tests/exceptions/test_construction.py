@@ -136,6 +136,22 @@ def test_connector_rate_limit_reads_its_quota_rule() -> None:
     assert ek.ConnectorRateLimitError("acme", 5, quota_exhausted=True).retryable is False
 
 
+@pytest.mark.parametrize(
+    ("given", "exhausted"),
+    [
+        *[("false", False), (" No ", False), ("off", False), ("0", False), ("", False)],
+        *[(None, False), ("true", True), ("yes", True), ("1", True), (1, True), (0, False)],
+    ],
+)
+def test_a_quota_flag_given_as_text_says_what_it_reads(given: Any, exhausted: bool) -> None:
+    """``quota_exhausted="false"`` is False (it counted as true): a bool, message and verdict."""
+    error = ek.ConnectorRateLimitError("acme", 5, quota_exhausted=given)
+    assert error.quota_exhausted is exhausted
+    assert error.retryable is not exhausted
+    assert error.details["quota_exhausted"] is exhausted
+    assert ("quota exhausted" in error.message) is exhausted
+
+
 def test_a_repeated_rate_limit_message_is_the_same_text() -> None:
     """The delay sentence is appended the same way whether or not the text was seen before."""
     first = RateLimitError("Slow down.", retry_after=2.0)
