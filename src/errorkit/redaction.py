@@ -1795,7 +1795,7 @@ class _Reader:
             # No separator within a name's length: none is for a trigger further back in the
             # same stretch either (one can stand only at its end), so those are not read.
             stretch = self.patterns.wide_stretch.match(text, at)  # type: ignore[union-attr]
-            self.wide_quiet = stretch.end() - _NAME_LIMIT - 2
+            self.wide_quiet = (at if stretch is None else stretch.end()) - _NAME_LIMIT - 2
             return None
         start = at
         while (
