@@ -44,6 +44,7 @@ from _collections_abc import Iterable, Mapping
 from _operator import itemgetter
 
 from errorkit import redaction as _redaction
+from errorkit._build import _KEPT, Later
 from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 from errorkit._coerce import http_status
 from errorkit.exceptions import (
@@ -578,23 +579,26 @@ def _httpx_error(response: Any, message: str | None, provider: str | None) -> AP
     body that is empty or an ASCII JSON object, not an errorkit problem document. The error
     is the one the general reading gives (``_read_httpx`` and the rest of
     ``error_from_response``); any other response gets None and is read that way.
+
+    For errorkit's own classes, the URL's text and a body whose bytes were decoded before
+    (their message is in ``_CONTENT_MESSAGES``) are worked out on first read
+    (``_HttpxFields``).
     """
     try:
-        request = response.request
+        request = response._request  # what ``response.request`` reads, or None
         method = request.method
-        url = _httpx_url(request.url)
+        url = request.url
         headers = response.headers
         encoding = headers._encoding  # None until httpx works it out from every header
         raw = headers._list  # httpx's storage: (name, lower-case name, value), as bytes
         names = tuple(map(_LOWER_NAME, raw)) if not raw or len(raw[0]) == 3 else None
-        content = response.content
+        content = response._content  # what ``response.content`` reads: missing until read
         status = response.status_code
-    except Exception:  # no request (httpx raises RuntimeError), a stream not read, another layout
+    except Exception:  # no request, a stream not read, another layout: the general reading
         return None
     if (
         type(method) is not str
         or not method
-        or not url
         or names is None
         or type(content) is not bytes
         or type(status) is not int
@@ -618,37 +622,96 @@ def _httpx_error(response: Any, message: str | None, provider: str | None) -> AP
             request_id = raw[at_other][2].decode(encoding) or None
         if at_wait >= 0:
             wait = raw[at_wait][2].decode(encoding)
-            if wait:
+            retry_after = _WAITS.get(wait)  # ``_retry_after_text``'s memo, without a call
+            if retry_after is None and wait:
                 retry_after = _retry_after_text(wait)
         if at_type >= 0 and "problem" in raw[at_type][2].decode(encoding).lower():
             return None  # maybe a problem document
     except Exception:  # not ASCII (httpx's own choice of encoding decides), or another layout
         return None
+    cls = _BY_STATUS.get(status) or Error.class_for_status(status)
+    kind = type(url)
+    later: Any = None
+    if kind.__name__ == "URL" and kind.__module__ == "httpx" and cls.__module__ == _OWN_CLASSES:
+        later = _HttpxFields()  # an httpx URL, immutable: its text is made on first read
+        later._url = url
+        url = later
+    else:
+        url = _httpx_url(url)
+        if not url:
+            return None
+    text = message
     body: Any = None
     if content:
         if not (content.startswith(b"{") and content.isascii()):
             return None
-        try:
-            body = _json_loads(content.decode("ascii"))
-        except (ValueError, RecursionError):  # not JSON after all: ``json()`` and ``text`` decide
-            return None
-        kind = body.get("type")
-        if isinstance(kind, str) and kind.startswith("urn:errorkit:"):
-            return None  # maybe a problem document
-    cls = _BY_STATUS.get(status) or Error.class_for_status(status)
-    text = message
-    if not text and body is not None:
-        text = _CONTENT_MESSAGES.get(content)
-        if text is None:
-            table = _redaction._names
-            text = _body_message(body)
-            if text is not None and len(content) <= _MEMO_CONTENT:
-                if len(_CONTENT_MESSAGES) >= _MAX_LAYOUTS:
-                    _CONTENT_MESSAGES.clear()
-                _remember(_CONTENT_MESSAGES, content, text, table)
-    return _mapped(
-        cls, status, text, request_id, retry_after, None, body, method, url, None, None, provider
+        known = _CONTENT_MESSAGES.get(content) if len(content) <= _MEMO_CONTENT else None
+        if known is not None and later is not None:  # decoded before: an object, no problem
+            later._content = content
+            body = later
+            text = text or known
+        else:
+            try:
+                body = _json_loads(content.decode("ascii"))
+            except (ValueError, RecursionError):  # not JSON: ``json()`` and ``text`` decide
+                return None
+            kind = body.get("type")
+            if isinstance(kind, str) and kind.startswith("urn:errorkit:"):
+                return None  # maybe a problem document
+            if not text:
+                text = known
+                if text is None:
+                    table = _redaction._names
+                    text = _body_message(body)
+                    if text is not None and len(content) <= _MEMO_CONTENT:
+                        if len(_CONTENT_MESSAGES) >= _MAX_LAYOUTS:
+                            _CONTENT_MESSAGES.clear()
+                        _remember(_CONTENT_MESSAGES, content, text, table)
+    if not text and cls is APIError:
+        text = f"HTTP {status} error"
+    build: Callable[..., APIError] = cls  # see ``_mapped``
+    return build(
+        text or None,
+        status_code=status,
+        response_body=body,
+        request_method=method,
+        request_url=url,
+        request_id=request_id,
+        retry_after=retry_after,
+        provider=provider,
     )
+
+
+# The module of errorkit's own classes, whose constructors keep what they are given in
+# ``_request`` as it is, and whose default messages name neither the URL nor the body: they
+# may be given ``_HttpxFields`` (a class defined elsewhere is given the values).
+_OWN_CLASSES: Final = APIError.__module__
+_URL_AT: Final = _KEPT.index("request_url")
+
+
+class _HttpxFields(Later):
+    """``request_url`` and ``response_body`` read from an httpx response, on first read.
+
+    Each is made (``Later``) as ``_httpx_error`` would have made it at once. ``_url`` is the
+    request's ``httpx.URL`` (immutable), read by ``_httpx_url``; ``_content``, when set, the
+    body's bytes: an ASCII JSON object (not a problem document) whose message
+    ``_CONTENT_MESSAGES`` holds, so decoded before, and decoded again now.
+    """
+
+    __slots__ = ("_content", "_url")
+    _content: bytes
+    _url: Any
+
+    def work(self, index: int) -> object:
+        """The URL's text (None when it has none), or the decoded body."""
+        try:
+            if index == _URL_AT:
+                return _httpx_url(self._url)
+            return _json_loads(self._content.decode("ascii"))
+        except Exception:  # nested too deep for the stack it is read on, say
+            if index == _URL_AT:
+                return None  # what ``_request_info`` gives for a URL without text
+            return self._content.decode("ascii")  # what ``text`` gives for a body ``json()`` fails
 
 
 # For httpx's header storage, by its sequence of lower-case names: the positions of
