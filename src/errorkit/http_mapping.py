@@ -245,6 +245,8 @@ def error_for_status(
     ):  # nothing but what the headers gave: the fewer keywords, the cheaper the call
         build: Callable[..., APIError] = cls
         text = message or (f"HTTP {status_code} error" if cls is APIError else None)
+        if text is None and status_code == cls._class_status:  # what the class says itself
+            return build(request_id=request_id, retry_after=retry_after)  # each keyword costs
         return build(text, status_code=status_code, request_id=request_id, retry_after=retry_after)
     return _mapped(
         cls,
@@ -648,6 +650,15 @@ def error_from_response(
     if not text and cls is APIError:
         text = f"HTTP {status} error"
     build: Callable[..., APIError] = cls  # see ``_mapped``
+    if provider is None and status == cls._class_status:  # what the class says itself
+        return build(
+            text or None,
+            response_body=body,
+            request_method=method,
+            request_url=url,
+            request_id=request_id,
+            retry_after=retry_after,
+        )
     return build(
         text or None,
         status_code=status,
