@@ -54,7 +54,7 @@ def _response(status: int, content: bytes, url: str) -> httpx.Response:
 
 
 def _pair(status: int, content: bytes, url: str) -> tuple[APIError, APIError]:
-    """An error from a fresh response whose body's bytes were decoded before, and the general one."""
+    """An error from a fresh response whose body was decoded before, and the general one."""
     error_from_response(_response(status, content, url))  # the body's message remembered
     return error_from_response(_response(status, content, url)), general_error(
         status, _response(status, content, url)
@@ -111,7 +111,7 @@ def test_any_first_read_gives_the_same_values(first: str) -> None:
 @pytest.mark.parametrize("read_first", [False, True], ids=["unread", "read"])
 @pytest.mark.parametrize("content", _CONTENTS[:3])
 def test_pickles_and_copies_carry_the_values(content: bytes, read_first: bool) -> None:
-    """Pickled or copied before or after the first read, an error carries the values, no stand-in."""
+    """Pickled or copied before or after its first read, an error carries values, no stand-in."""
     lazy, eager = _pair(429, content, _ODD_URLS[1])
     assert _waiting(lazy) == (True, True)
     if read_first:
@@ -188,7 +188,7 @@ def test_a_failure_on_first_read_gives_the_fallback(monkeypatch: pytest.MonkeyPa
 
 
 def test_names_added_before_the_first_read_mask_it() -> None:
-    """A name made sensitive between construction and first read masks the body, as for any other."""
+    """A name made sensitive between construction and first read masks the body as usual."""
     content = b'{"error": {"message": "refused"}, "lazy_probe_ref": "acme789"}'
     lazy, eager = _pair(400, content, _ODD_URLS[0])
     assert _waiting(lazy) == (True, True)
