@@ -291,3 +291,23 @@ def test_headers_in_another_encoding_are_not_read_from_the_remembered_bytes() ->
     fast, general = error_from_response(odd()), general_error(429, odd())
     same_error(fast, general)
     assert fast.retry_after is None
+
+
+def test_a_dated_retry_after_is_read_anew_for_each_response(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A ``Retry-After`` date is never remembered by its bytes: each response waits until it."""
+    clock = [1_767_225_600.0]  # 2026-01-01 00:00:00 UTC
+    monkeypatch.setattr(http_mapping, "_now_timestamp", lambda now: clock[0])
+
+    def waited() -> float | None:
+        """The wait of a fresh 429 asking to retry at 00:01:40."""
+        headers = {"Retry-After": "Thu, 01 Jan 2026 00:01:40 GMT", "X-Request-ID": "req_1"}
+        request = httpx.Request("GET", _ODD_URLS[0])
+        return error_from_response(
+            httpx.Response(429, headers=headers, request=request)
+        ).retry_after
+
+    assert waited() == 100.0
+    clock[0] += 50
+    assert waited() == 50.0
