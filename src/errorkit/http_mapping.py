@@ -245,8 +245,6 @@ def error_for_status(
     ):  # nothing but what the headers gave: the fewer keywords, the cheaper the call
         build: Callable[..., APIError] = cls
         text = message or (f"HTTP {status_code} error" if cls is APIError else None)
-        if text is None and status_code == cls._class_status:  # what the class says itself
-            return build(request_id=request_id, retry_after=retry_after)  # each keyword costs
         return build(text, status_code=status_code, request_id=request_id, retry_after=retry_after)
     return _mapped(
         cls,
@@ -568,7 +566,7 @@ def error_from_response(
         headers = read.headers
         encoding = headers._encoding  # None until httpx works it out from every header
         raw = headers._list  # httpx's storage: (name, lower-case name, value), as bytes
-        names = tuple(map(_LOWER_NAME, raw)) if not raw or len(raw[0]) == 3 else None
+        names = (*map(_LOWER_NAME, raw),) if not raw or len(raw[0]) == 3 else None
         content = read._content  # what ``response.content`` reads: missing until read
         status = read.status_code
     except Exception:  # no request, a stream not read, another layout: the general reading
@@ -612,7 +610,7 @@ def error_from_response(
         return _read_response(response, message, provider)
     cls = _BY_STATUS.get(status) or Error.class_for_status(status)
     later: Any = None
-    if (type(url) is _URL_KIND or _seen_httpx(url, "URL")) and cls.__module__ == _OWN_CLASSES:
+    if (type(url) is _URL_KIND or _seen_httpx(url, "URL")) and cls in _OWN_CLASSES:
         later = _HttpxFields()  # an httpx URL, immutable: its text is made on first read
         later._url = url
         url = later
@@ -650,15 +648,6 @@ def error_from_response(
     if not text and cls is APIError:
         text = f"HTTP {status} error"
     build: Callable[..., APIError] = cls  # see ``_mapped``
-    if provider is None and status == cls._class_status:  # what the class says itself
-        return build(
-            text or None,
-            response_body=body,
-            request_method=method,
-            request_url=url,
-            request_id=request_id,
-            retry_after=retry_after,
-        )
     return build(
         text or None,
         status_code=status,
@@ -750,10 +739,21 @@ def _seen_httpx(value: object, name: str) -> bool:
     return True
 
 
-# The module of errorkit's own classes, whose constructors keep what they are given in
-# ``_request`` as it is, and whose default messages name neither the URL nor the body: they
-# may be given ``_HttpxFields`` (a class defined elsewhere is given the values).
-_OWN_CLASSES: Final = APIError.__module__
+def _own_classes() -> frozenset[type[APIError]]:
+    """``APIError`` and its subclasses defined in ``errorkit.exceptions``."""
+    found, stack = set(), [APIError]
+    while stack:
+        cls = stack.pop()
+        if cls.__module__ == APIError.__module__ and cls not in found:
+            found.add(cls)
+            stack += cls.__subclasses__()
+    return frozenset(found)
+
+
+# errorkit's own HTTP classes, whose constructors keep what they are given in ``_request`` as
+# it is, and whose default messages name neither the URL nor the body: they may be given
+# ``_HttpxFields`` (a class defined elsewhere is given the values).
+_OWN_CLASSES: Final = _own_classes()
 _URL_AT: Final = _KEPT.index("request_url")
 
 
