@@ -782,18 +782,20 @@ class Later:
         except (AttributeError, KeyError):  # not read yet
             pass
         found = self.work(index)
+        made: dict[int, object] = {}  # made outside the lock: nothing in it runs Python code
         with _LATER_LOCK:
             try:
                 values = self._values
             except AttributeError:
-                values = self._values = {}
+                values = self._values = made
             return values.setdefault(index, found)
 
 
 # The fields of ``_request`` a ``Later`` may stand for, by index, and the lock under which
-# the first value of each is kept (held only for that, never while working it out).
+# the first value of each is kept (held only for that, never while working it out; reentrant
+# all the same).
 _LATER_FIELDS = (_KEPT.index("response_body"), _KEPT.index("request_url"))
-_LATER_LOCK = _thread.allocate_lock()
+_LATER_LOCK = _thread.RLock()
 
 
 def request_values(fields: tuple[Any, ...]) -> tuple[Any, ...]:
