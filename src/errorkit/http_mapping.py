@@ -566,7 +566,7 @@ def error_from_response(
         headers = read.headers
         encoding = headers._encoding  # None until httpx works it out from every header
         raw = headers._list  # httpx's storage: (name, lower-case name, value), as bytes
-        names = (*map(_LOWER_NAME, raw),) if not raw or len(raw[0]) == 3 else None
+        names = (*map(_LOWER_NAME, raw),)  # checked to be names by ``_httpx_plan``
         content = read._content  # what ``response.content`` reads: missing until read
         status = read.status_code
     except Exception:  # no request, a stream not read, another layout: the general reading
@@ -574,7 +574,6 @@ def error_from_response(
     if (
         type(method) is not str
         or not method
-        or names is None
         or type(content) is not bytes
         or type(status) is not int
         or status < 400
@@ -583,7 +582,7 @@ def error_from_response(
     try:
         plan = _HTTPX_PLANS[names]
     except KeyError:
-        plan = _httpx_plan(names)
+        plan = _httpx_plan(names, raw)
     if plan is None:
         return _read_response(response, message, provider)
     at_id, at_wait, at_other, at_type = plan
@@ -796,11 +795,18 @@ _HTTPX_PLANNED: Final = (b"x-request-id", b"retry-after", b"request-id", b"conte
 _LOWER_NAME: Final = itemgetter(1)
 
 
-def _httpx_plan(names: tuple[bytes, ...]) -> tuple[int, int, int, int] | None:
-    """Find and remember the plan (see ``_HTTPX_PLANS``) of httpx's lower-case header names."""
+def _httpx_plan(names: tuple[bytes, ...], raw: list[Any]) -> tuple[int, int, int, int] | None:
+    """Find and remember the plan (see ``_HTTPX_PLANS``) of httpx's lower-case header names.
+
+    ``names`` are the second items of the entries of ``raw``, httpx's storage. They are the
+    names only in the layout (name, lower-case name, value); in another (an httpx version
+    that stores otherwise, for every response alike), the plan is None.
+    """
     read = [name for name in names if name in _RAW_HEADER_NAMES]
     plan: tuple[int, int, int, int] | None = None
-    if len(set(read)) == len(read) and all(name in _HTTPX_PLANNED for name in read):
+    if raw and len(raw[0]) != 3:
+        pass
+    elif len(set(read)) == len(read) and all(name in _HTTPX_PLANNED for name in read):
         at_id, at_wait, at_other, at_type = (
             names.index(name) if name in read else -1 for name in _HTTPX_PLANNED
         )

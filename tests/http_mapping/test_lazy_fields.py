@@ -307,3 +307,17 @@ def test_a_dated_retry_after_is_read_anew_for_each_response(
     assert waited() == 100.0
     clock[0] += 50
     assert waited() == 50.0
+
+
+def test_header_storage_of_another_layout_has_no_plan() -> None:
+    """Names read from httpx storage laid out otherwise give no plan: the general reading."""
+    names = (b"x-lazy-probe", b"retry-after", b"x-request-id")
+    stored = [(b"X-Lazy-Probe", b"x-lazy-probe", b"x"), (b"Retry-After", b"retry-after", b"30")]
+    stored.append((b"X-Request-ID", b"x-request-id", b"req_1"))
+    other = [(b"x", b"x-lazy-probe"), (b"30", b"retry-after"), (b"req_1", b"x-request-id")]
+    try:
+        assert http_mapping._httpx_plan(names, stored) == (2, 1, -1, -1)
+        assert http_mapping._httpx_plan(names, other) is None
+        assert http_mapping._HTTPX_PLANS[names] is None
+    finally:  # no plan left behind for these names
+        http_mapping._HTTPX_PLANS.pop(names, None)
