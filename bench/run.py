@@ -15,7 +15,8 @@ peers' own 429 exceptions (openai ``RateLimitError`` on an ``httpx.Response``, g
 informative rows (``not installed`` when missing). ``error_from_response`` is also compared, as
 an informative row, with the same error built **by hand** from the same httpx response (its
 body decoded, its headers read), beside its budget row against values already decoded; the
-rows under that budget row give what decoding the body alone costs. The script checks the
+rows under that budget row give what it costs when each call reads another of 2000 equal
+responses (none reused back to back), and what decoding the body alone costs. The script checks the
 performance budgets and prints PASS or OVER for each; it never fails on a budget (timings are
 not assertions), but it stops with an error if a comparison stops being fair (the mapped error
 no longer equals the one built by hand, say).
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import itertools
 import json
 import math
 import os
@@ -100,6 +102,19 @@ HEADERS = {
 MAPPED_MESSAGE = "Too many requests"
 RESPONSE = (
     httpx.Response(429, headers=HEADERS, json=BODY, request=httpx.Request("POST", URL))
+    if httpx is not None
+    else None
+)
+# The same response received again and again: as many distinct objects (their own URL, headers
+# and body bytes, equal in value), taken in turn, so no figure rests on one object being reused.
+FRESH_RESPONSES = 2000
+RESPONSES = (
+    itertools.cycle(
+        [
+            httpx.Response(429, headers=HEADERS, json=BODY, request=httpx.Request("POST", URL))
+            for _ in range(FRESH_RESPONSES)
+        ]
+    )
     if httpx is not None
     else None
 )
@@ -285,6 +300,7 @@ NAMESPACE: dict[str, Any] = {
     "CONTEXT": CONTEXT,
     "HEADERS": HEADERS,
     "RESPONSE": RESPONSE,
+    "RESPONSES": RESPONSES,
     "BOTO_RESPONSE": BOTO_RESPONSE,
     "openai": openai,
     "google_exceptions": google_exceptions,
@@ -518,6 +534,11 @@ def check_fixtures() -> None:
         by_hand = scope["by_hand"]
         if type(via_response) is not type(by_hand) or via_response.to_dict() != by_hand.to_dict():
             raise SystemExit("error_from_response(429) no longer equals the error built by hand")
+        assert RESPONSES is not None
+        for _ in range(FRESH_RESPONSES + 1):  # each of them, one twice: read as the one reused
+            again = errorkit.error_from_response(next(RESPONSES))
+            if type(again) is not type(direct) or again.to_dict() != direct.to_dict():
+                raise SystemExit("error_from_response(429) differs from one response to another")
     for name in ("small", "big"):
         error = NAMESPACE[name]
         if error.to_json() != json.dumps(error.to_dict(), allow_nan=False):
@@ -620,6 +641,11 @@ def measure() -> tuple[list[Row], list[str], list[tuple[str, int, int]]]:
                 "error_from_response(httpx.Response)",
                 "error_from_response(RESPONSE)" if installed else None,
                 BUDGET_FROM_RESPONSE,
+            ),
+            (
+                f"  error_from_response, {FRESH_RESPONSES} responses in turn",
+                "error_from_response(next(RESPONSES))" if installed else None,
+                None,
             ),
             ("  RESPONSE.json() alone", "RESPONSE.json()" if installed else None, None),
             ("  RESPONSE.text alone (kept by httpx)", "RESPONSE.text" if installed else None, None),

@@ -50,6 +50,7 @@ The machinery behind ``errorkit.exceptions``, which holds only the exception cla
 
 from __future__ import annotations
 
+import _thread
 import sys
 from _collections_abc import Iterable, Mapping
 
@@ -868,6 +869,54 @@ def _stored(cls: type, name: str) -> str:
     return "_" + name if isinstance(found, property) and found.fset is None else name
 
 
+class Later:
+    """A stand-in, in ``APIError._request``, for fields worked out on their first read.
+
+    Only ``response_body`` and ``request_url`` may hold one (``_LATER_FIELDS``); their
+    properties return ``value(index)`` in its place. A subclass says how in ``work(index)``,
+    which must not raise. The first value kept is the one every later read returns, so two
+    threads reading at once get the same object; pickling and copying read the values
+    (``request_values``).
+    """
+
+    __slots__ = ("_values",)
+    _values: dict[int, object]
+
+    def work(self, index: int) -> object:  # pragma: no cover - each subclass has its own
+        """Work out the field at ``index`` of ``_request``; never raises."""
+        raise NotImplementedError
+
+    def value(self, index: int) -> object:
+        """The field at ``index``: worked out on the first call, the same object after."""
+        try:
+            return self._values[index]
+        except (AttributeError, KeyError):  # not read yet
+            pass
+        found = self.work(index)
+        made: dict[int, object] = {}  # made outside the lock: nothing in it runs Python code
+        with _LATER_LOCK:
+            try:
+                values = self._values
+            except AttributeError:
+                values = self._values = made
+            return values.setdefault(index, found)
+
+
+# The fields of ``_request`` a ``Later`` may stand for, by index, and the lock under which
+# the first value of each is kept (held only for that, never while working it out; reentrant
+# all the same).
+_LATER_FIELDS = (_KEPT.index("response_body"), _KEPT.index("request_url"))
+_LATER_LOCK = _thread.RLock()
+
+
+def request_values(fields: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``APIError._request`` with each ``Later`` replaced by the value it stands for."""
+    return tuple(
+        field.value(index) if isinstance(field, Later) else field
+        for index, field in enumerate(fields)
+    )
+
+
 def _request_field(
     index: int, default: object = None, doc: str | None = None, *, writable: bool = True
 ) -> property:
@@ -879,6 +928,18 @@ def _request_field(
         except AttributeError:  # made without its constructor
             return default
         return default if value is None else value
+
+    def get_later(error: APIError) -> Any:
+        try:
+            value = error._request[index]
+        except AttributeError:  # made without its constructor
+            return default
+        if isinstance(value, Later):  # worked out now, on the first read
+            value = value.value(index)
+        return default if value is None else value
+
+    if index in _LATER_FIELDS:
+        get = get_later
 
     get.__dict__["_field"] = (index, default)  # what a compiled constructor reads instead
 

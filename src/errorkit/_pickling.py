@@ -97,7 +97,7 @@ def _portable_state(
     Returns the class, the state, the cause, the state keys that held ``below`` and
     whether the cause was ``below``: ``restore_chain`` puts the rebuilt link back there.
     """
-    from errorkit._build import _slots_of
+    from errorkit._build import _slots_of, request_values
 
     state = {name: getattr(error, name) for name in _slots_of(type(error)) if hasattr(error, name)}
     state.update(error.__dict__, message=error.message)
@@ -115,8 +115,8 @@ def _portable_state(
     for key, value in state.items():
         if key in ("_details", "_extra") and type(value) is dict:
             state[key] = portable_details(value, protocol)
-        elif key == "_request" and type(value) is tuple:
-            state[key] = tuple(portable(field, protocol) for field in value)
+        elif key == "_request" and type(value) is tuple:  # each field as its property reads it
+            state[key] = tuple(portable(field, protocol) for field in request_values(value))
         else:
             state[key] = portable(value, protocol, as_exception=key in exceptions)
     return type(error), state, None if cause_linked else cause, linked, cause_linked

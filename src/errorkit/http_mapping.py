@@ -44,6 +44,7 @@ from _collections_abc import Iterable, Mapping
 from _operator import itemgetter
 
 from errorkit import redaction as _redaction
+from errorkit._build import _KEPT, Later
 from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 from errorkit._coerce import http_status
 from errorkit.exceptions import (
@@ -546,11 +547,121 @@ def error_from_response(
     Raises:
         ValueError: When the response's status is below 400.
     """
-    kind = type(response)
-    if kind.__name__ == "Response" and kind.__module__ == "httpx":
-        error = _httpx_error(response, message, provider)
-        if error is not None:  # the usual response, read in one frame
-            return error
+    # An httpx response of the usual shape is read and built here, in one frame: an error
+    # status, a request with a method and a URL, headers in httpx's own storage naming, of
+    # the headers read here, only the request id (either header), ``Retry-After`` and a
+    # ``Content-Type`` that does not say ``problem``, each once; and a body that is empty or
+    # an ASCII JSON object, not an errorkit problem document. The error is the one the
+    # general reading (``_read_response``) gives, which reads any other response. For
+    # errorkit's own classes, the URL's text and a body whose bytes were decoded before
+    # (their message is in ``_CONTENT_MESSAGES``) are worked out on first read
+    # (``_HttpxFields``).
+    if type(response) is not _RESPONSE_KIND and not _seen_httpx(response, "Response"):
+        return _read_response(response, message, provider)
+    read: Any = response  # an ``httpx.Response``, read through its storage
+    try:
+        request = read._request  # what ``response.request`` reads, or None
+        method = request.method
+        url = request.url
+        headers = read.headers
+        encoding = headers._encoding  # None until httpx works it out from every header
+        raw = headers._list  # httpx's storage: (name, lower-case name, value), as bytes
+        names = (*map(_LOWER_NAME, raw),)  # checked to be names by ``_httpx_plan``
+        content = read._content  # what ``response.content`` reads: missing until read
+        status = read.status_code
+    except Exception:  # no request, a stream not read, another layout: the general reading
+        return _read_response(response, message, provider)
+    if (
+        type(method) is not str
+        or not method
+        or type(content) is not bytes
+        or type(status) is not int
+        or status < 400
+    ):
+        return _read_response(response, message, provider)
+    try:
+        plan = _HTTPX_PLANS[names]
+    except KeyError:
+        plan = _httpx_plan(names, raw)
+    if plan is None:
+        return _read_response(response, message, provider)
+    at_id, at_wait, at_other, at_type = plan
+    request_id = retry_after = None
+    try:
+        if encoding is None:  # ASCII reads alike in every encoding httpx picks on its own
+            encoding = "ascii"
+        if at_id >= 0:
+            request_id = raw[at_id][2].decode(encoding) or None
+        if request_id is None and at_other >= 0:
+            request_id = raw[at_other][2].decode(encoding) or None
+        if at_wait >= 0:
+            value = raw[at_wait][2]
+            retry_after = _RAW_WAITS.get(value)
+            if retry_after is None or encoding != "ascii":
+                retry_after = _httpx_wait(value, encoding)
+        if at_type >= 0:
+            value = raw[at_type][2]
+            if (value not in _PLAIN_TYPES or encoding != "ascii") and _says_problem(
+                value, encoding
+            ):
+                return _read_response(response, message, provider)  # maybe a problem document
+    except Exception:  # not ASCII (httpx's own choice of encoding decides), or another layout
+        return _read_response(response, message, provider)
+    cls = _BY_STATUS.get(status) or Error.class_for_status(status)
+    later: Any = None
+    if (type(url) is _URL_KIND or _seen_httpx(url, "URL")) and cls in _OWN_CLASSES:
+        later = _HttpxFields()  # an httpx URL, immutable: its text is made on first read
+        later._url = url
+        url = later
+    else:
+        url = _httpx_url(url)
+        if not url:
+            return _read_response(response, message, provider)
+    text = message
+    body: Any = None
+    if content:
+        known = _CONTENT_MESSAGES.get(content) if len(content) <= _MEMO_CONTENT else None
+        if known is not None and later is not None:  # decoded before: an ASCII JSON object
+            later._content = content  # and no problem document, decoded again on first read
+            body = later
+            text = text or known
+        elif not (content.startswith(b"{") and content.isascii()):
+            return _read_response(response, message, provider)
+        else:
+            try:
+                body = _json_loads(content.decode("ascii"))
+            except (ValueError, RecursionError):  # not JSON: ``json()`` and ``text`` decide
+                return _read_response(response, message, provider)
+            kind = body.get("type")
+            if isinstance(kind, str) and kind.startswith("urn:errorkit:"):
+                return _read_response(response, message, provider)  # maybe a problem document
+            if not text:
+                text = known
+                if text is None:
+                    table = _redaction._names
+                    text = _body_message(body)
+                    if text is not None and len(content) <= _MEMO_CONTENT:
+                        if len(_CONTENT_MESSAGES) >= _MAX_LAYOUTS:
+                            _CONTENT_MESSAGES.clear()
+                        _remember(_CONTENT_MESSAGES, content, text, table)
+    if not text and cls is APIError:
+        text = f"HTTP {status} error"
+    build: Callable[..., APIError] = cls  # see ``_mapped``
+    return build(
+        text or None,
+        status_code=status,
+        response_body=body,
+        request_method=method,
+        request_url=url,
+        request_id=request_id,
+        retry_after=retry_after,
+        provider=provider,
+    )
+
+
+def _read_response(response: Any, message: str | None, provider: str | None) -> APIError:
+    """``error_from_response`` by the general helpers, for any response."""
+    if _is_httpx(type(response), "Response"):
         method, url, headers, body = _read_httpx(response)
     else:
         method, url = _request_info(response)
@@ -569,86 +680,105 @@ def error_from_response(
     )
 
 
-def _httpx_error(response: Any, message: str | None, provider: str | None) -> APIError | None:
-    """Build the error for an httpx response of the usual shape in one frame; else None.
+# httpx's ``Response`` and ``URL`` classes once ``_seen_httpx`` has seen them, so that they are
+# recognised in one step; until then a class nothing read here is.
+_RESPONSE_KIND: type = Later
+_URL_KIND: type = Later
 
-    The usual shape: an error status, a request with a method and a URL, headers in httpx's
-    own storage naming, of the headers read here, only the request id (either header),
-    ``Retry-After`` and a ``Content-Type`` that does not say ``problem``, each once; and a
-    body that is empty or an ASCII JSON object, not an errorkit problem document. The error
-    is the one the general reading gives (``_read_httpx`` and the rest of
-    ``error_from_response``); any other response gets None and is read that way.
+# httpx's raw header values read before as ASCII: ``Retry-After`` values of plain digits, by
+# their bytes (``_WAITS`` by their text), and ``Content-Type`` values not saying ``problem``.
+_RAW_WAITS: dict[bytes, float] = {}
+_PLAIN_TYPES: set[bytes] = set()
+
+
+def _httpx_wait(value: bytes, encoding: str) -> float | None:
+    """Read a raw ``Retry-After`` value as ``_retry_after_text`` reads its text.
+
+    Plain digits read as ASCII are remembered by their bytes in ``_RAW_WAITS``.
+
+    Raises:
+        UnicodeDecodeError: When ``value`` is not text in ``encoding``.
     """
-    try:
-        request = response.request
-        method = request.method
-        url = _httpx_url(request.url)
-        headers = response.headers
-        encoding = headers._encoding  # None until httpx works it out from every header
-        raw = headers._list  # httpx's storage: (name, lower-case name, value), as bytes
-        names = tuple(map(_LOWER_NAME, raw)) if not raw or len(raw[0]) == 3 else None
-        content = response.content
-        status = response.status_code
-    except Exception:  # no request (httpx raises RuntimeError), a stream not read, another layout
+    wait = value.decode(encoding)
+    if not wait:
         return None
-    if (
-        type(method) is not str
-        or not method
-        or not url
-        or names is None
-        or type(content) is not bytes
-        or type(status) is not int
-        or status < 400
-    ):
-        return None
-    try:
-        plan = _HTTPX_PLANS[names]
-    except KeyError:
-        plan = _httpx_plan(names)
-    if plan is None:
-        return None
-    at_id, at_wait, at_other, at_type = plan
-    request_id = retry_after = None
-    try:
-        if encoding is None:  # ASCII reads alike in every encoding httpx picks on its own
-            encoding = "ascii"
-        if at_id >= 0:
-            request_id = raw[at_id][2].decode(encoding) or None
-        if request_id is None and at_other >= 0:
-            request_id = raw[at_other][2].decode(encoding) or None
-        if at_wait >= 0:
-            wait = raw[at_wait][2].decode(encoding)
-            if wait:
-                retry_after = _retry_after_text(wait)
-        if at_type >= 0 and "problem" in raw[at_type][2].decode(encoding).lower():
-            return None  # maybe a problem document
-    except Exception:  # not ASCII (httpx's own choice of encoding decides), or another layout
-        return None
-    body: Any = None
-    if content:
-        if not (content.startswith(b"{") and content.isascii()):
-            return None
+    seconds = _retry_after_text(wait)
+    if seconds is not None and encoding == "ascii" and _WAITS.get(wait) == seconds:
+        if len(_RAW_WAITS) >= _MAX_LAYOUTS:
+            _RAW_WAITS.clear()
+        _RAW_WAITS[value] = seconds
+    return seconds
+
+
+def _says_problem(value: bytes, encoding: str) -> bool:
+    """Tell whether a raw ``Content-Type`` says ``problem``; remember one read as ASCII not.
+
+    Raises:
+        UnicodeDecodeError: When ``value`` is not text in ``encoding``.
+    """
+    if "problem" in value.decode(encoding).lower():
+        return True
+    if encoding == "ascii":
+        if len(_PLAIN_TYPES) >= _MAX_LAYOUTS:
+            _PLAIN_TYPES.clear()
+        _PLAIN_TYPES.add(value)
+    return False
+
+
+def _seen_httpx(value: object, name: str) -> bool:
+    """``_is_httpx(type(value), name)`` for ``Response`` or ``URL``; remember the class if so."""
+    global _RESPONSE_KIND, _URL_KIND
+    kind = type(value)
+    if not _is_httpx(kind, name):
+        return False
+    if name == "URL":
+        _URL_KIND = kind
+    else:
+        _RESPONSE_KIND = kind
+    return True
+
+
+def _own_classes() -> frozenset[type[APIError]]:
+    """``APIError`` and its subclasses defined in ``errorkit.exceptions``."""
+    found, stack = set(), [APIError]
+    while stack:
+        cls = stack.pop()
+        if cls.__module__ == APIError.__module__ and cls not in found:
+            found.add(cls)
+            stack += cls.__subclasses__()
+    return frozenset(found)
+
+
+# errorkit's own HTTP classes, whose constructors keep what they are given in ``_request`` as
+# it is, and whose default messages name neither the URL nor the body: they may be given
+# ``_HttpxFields`` (a class defined elsewhere is given the values).
+_OWN_CLASSES: Final = _own_classes()
+_URL_AT: Final = _KEPT.index("request_url")
+
+
+class _HttpxFields(Later):
+    """``request_url`` and ``response_body`` read from an httpx response, on first read.
+
+    Each is made (``Later``) as ``error_from_response`` would have made it at once. ``_url`` is the
+    request's ``httpx.URL`` (immutable), read by ``_httpx_url``; ``_content``, when set, the
+    body's bytes: an ASCII JSON object (not a problem document) whose message
+    ``_CONTENT_MESSAGES`` holds, so decoded before, and decoded again now.
+    """
+
+    __slots__ = ("_content", "_url")
+    _content: bytes
+    _url: Any
+
+    def work(self, index: int) -> object:
+        """The URL's text (None when it has none), or the decoded body."""
         try:
-            body = _json_loads(content.decode("ascii"))
-        except (ValueError, RecursionError):  # not JSON after all: ``json()`` and ``text`` decide
-            return None
-        kind = body.get("type")
-        if isinstance(kind, str) and kind.startswith("urn:errorkit:"):
-            return None  # maybe a problem document
-    cls = _BY_STATUS.get(status) or Error.class_for_status(status)
-    text = message
-    if not text and body is not None:
-        text = _CONTENT_MESSAGES.get(content)
-        if text is None:
-            table = _redaction._names
-            text = _body_message(body)
-            if text is not None and len(content) <= _MEMO_CONTENT:
-                if len(_CONTENT_MESSAGES) >= _MAX_LAYOUTS:
-                    _CONTENT_MESSAGES.clear()
-                _remember(_CONTENT_MESSAGES, content, text, table)
-    return _mapped(
-        cls, status, text, request_id, retry_after, None, body, method, url, None, None, provider
-    )
+            if index == _URL_AT:
+                return _httpx_url(self._url)
+            return _json_loads(self._content.decode("ascii"))
+        except Exception:  # nested too deep for the stack it is read on, say
+            if index == _URL_AT:
+                return None  # what ``_request_info`` gives for a URL without text
+            return self._content.decode("ascii")  # what ``text`` gives for a body ``json()`` fails
 
 
 # For httpx's header storage, by its sequence of lower-case names: the positions of
@@ -665,11 +795,18 @@ _HTTPX_PLANNED: Final = (b"x-request-id", b"retry-after", b"request-id", b"conte
 _LOWER_NAME: Final = itemgetter(1)
 
 
-def _httpx_plan(names: tuple[bytes, ...]) -> tuple[int, int, int, int] | None:
-    """Find and remember the plan (see ``_HTTPX_PLANS``) of httpx's lower-case header names."""
+def _httpx_plan(names: tuple[bytes, ...], raw: list[Any]) -> tuple[int, int, int, int] | None:
+    """Find and remember the plan (see ``_HTTPX_PLANS``) of httpx's lower-case header names.
+
+    ``names`` are the second items of the entries of ``raw``, httpx's storage. They are the
+    names only in the layout (name, lower-case name, value); in another (an httpx version
+    that stores otherwise, for every response alike), the plan is None.
+    """
     read = [name for name in names if name in _RAW_HEADER_NAMES]
     plan: tuple[int, int, int, int] | None = None
-    if len(set(read)) == len(read) and all(name in _HTTPX_PLANNED for name in read):
+    if raw and len(raw[0]) != 3:
+        pass
+    elif len(set(read)) == len(read) and all(name in _HTTPX_PLANNED for name in read):
         at_id, at_wait, at_other, at_type = (
             names.index(name) if name in read else -1 for name in _HTTPX_PLANNED
         )
