@@ -30,24 +30,29 @@ pair        ``=``, ``:``, ``:=``, ``=>`` or ``->`` after a sensitive    the valu
             name
 ==========  ==========================================================  ===================
 
-A pair's value is what follows the separator (spacing and line breaks skipped): a quoted
-string, a bracketed group, or a bare run of words glued together. A bare value is never the
-name of the next pair: words that are, all of them, a listed name (``SENSITIVE_NAMES`` or
-added) followed by ``:``, ``->`` or a spaced ``=`` are that pair (a YAML ``password:`` under
-``secret:``, ``sig= API key: S``), and a word that only ends in a sensitive name
-(``token=SToken : S``) is a value glued to it, masked with its separator and followed by
-that pair's masked value. A backslash and a letter before a quote are no string prefix
-(``password=\f"S`` is one bare value). In escaped text an escape's letter (``\n``, ``\r``,
-``\t``) is not part of the next word, so ``line1\npassword=S`` holds the name ``password``;
-an escaped line break ends a header's line too. The words of a name may stand apart by
-any space that is no line break (a tab, a no-break, thin or ideographic space). A header's
-name with ``=``, ``:=``, ``=>`` or ``->`` is read as the header when a cookie's name and
-``=`` follow (``Cookie=a=1; sid=S``), else as a pair. A name added beyond the name
-alphabet (a letter outside ASCII, punctuation: ``clé_api``, ``X-AUTH!``) is read whole
-around its trigger, as far as no space, quote, bracket or separator ends it, and so is a
-word where a value would start (``token: clé: S`` is an empty pair, then ``clé``'s). A URL is
-read flat, each ``scheme://`` and parameter once, so a URL nested at any depth is masked
-in linear time.
+A pair's name is bare, quoted or cut before its closing quote (``api key": S``), of one to
+three words. Its value is what follows the separator (spacing, line breaks and separator
+characters glued on, as in ``::=``, skipped): a quoted string (a Python triple-quoted one to
+its closing quotes), a bracketed group, or a bare run of words glued together, which ends at
+whitespace or an escaped line break or tab. A bare value is never the name of the next pair:
+words that are, all of them, a listed name (``SENSITIVE_NAMES`` or added) followed by ``:``,
+``->`` or a spaced ``=`` are that pair (a YAML ``password:`` under ``secret:``,
+``sig= API key: S``), and a word that only ends in a sensitive name (``token=SToken : S``)
+is a value glued to it, masked with its separator and followed by that pair's masked value.
+A backslash and a letter before a quote are no string prefix (``password=\f"S`` is one bare
+value). In escaped text an escape's letter (``\n``, ``\r``, ``\t``) is not part of the next
+word, so ``line1\npassword=S`` holds the name ``password``; an escaped line break ends a
+header's line too, and a scheme's credential (which may stand in brackets: ``Bearer (S)``).
+A header's line that ends in a sensitive name and its separator (``Cookie: a=1; token:``)
+has that pair's value, on the next line, masked. The words of a name may stand apart by any
+space that is no line break (a tab, a no-break, thin or ideographic space). A header's name
+with ``=``, ``:=``, ``=>`` or ``->`` is read as the header when a cookie's name and ``=``
+follow (``Cookie=a=1; sid=S``), else as a pair. A name added beyond the name alphabet (a
+letter outside ASCII, punctuation: ``clé_api``, ``X-AUTH!``) is read whole around its
+trigger, as far as no space, quote, bracket or separator ends it, and so is a word where a
+value would start (``token: clé: S`` is an empty pair, then ``clé``'s). A URL is read flat,
+each ``scheme://`` and parameter once, so a URL nested at any depth is masked in linear
+time.
 A private key's header ends any other rule's value there, so the key's own rule reads it.
 A URL's secrets hide nothing from the other rules: the scan goes on inside the URL, a value
 read there ends where the URL's values end (its end, its fragment's ``#``), and masks that
