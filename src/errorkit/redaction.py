@@ -814,7 +814,8 @@ class _Patterns:
         header = r"[A-Za-z0-9_.\-]+[ \t]*:[ \t]*"
         line = (  # no URL ("Cookie://x"), not blank, not masked, no "-----", to the line's end
             r"""(?!//)(?![ \t])(?=[*"'`\\]*[^\r\n*"'`\\])"""  # (no escaped \r or \n in it)
-            r"[^\r\n\-\\]*(?:(?:-(?!----)|\\(?![rn]))[^\r\n\-\\]*)*(?=[\r\n]|\Z)"
+            r"[^\r\n\-\\]*(?:(?:-(?!----)|\\(?![rn]))[^\r\n\-\\]*)*"
+            r"(?<![ \t])(?=[\r\n]|\Z)"  # spacing at the line's end is no part of it
         )
         self.header_run: re.Pattern[str] = re.compile(_repeats(header, line, self.possessive))
         # Any trigger but a word's, found in one search in C (a URL, a key, a credential).

@@ -917,6 +917,11 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "Cookie: ***\nnext",
     ),
     (
+        "spacing after header values stays in a run of header lines",
+        "Cookie: a=1\nCookie: b=2 \n" * 3,
+        "Cookie: ***\nCookie: *** \n" * 3,
+    ),
+    (
         "attack9: spacing after a header's value stays",
         "Bearer abc123\xa0Cookie: sid=1 ",
         "Bearer ***\xa0Cookie: *** ",
