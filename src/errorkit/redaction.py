@@ -1650,8 +1650,18 @@ class _Reader:
             # The run itself, unquoted, is the name most often: no need to read back for it.
             plain = tail.end(1) == tail.start(2) or not _QUOTES.intersection(text[end:separator])
             run = text[start:end]
-            known = plain and end - start <= _NAME_LIMIT and _is_sensitive_name(run)
-            masked = self._pair(separator, run if known else None, start)
+            if (  # the run in quotes ('"token": '), as ``_name_before`` would read it
+                not plain
+                and start > self.last
+                and text[start - 1 : start] == text[end : end + 1]
+                and not text[end + 1 : separator].strip()
+                and run.lower() not in HEADER_NAMES
+            ):
+                sensitive = end - start <= _NAME_LIMIT and _is_sensitive_name(run)
+                masked = self._pair(separator, run, start - 1) if sensitive else None
+            else:
+                known = plain and end - start <= _NAME_LIMIT and _is_sensitive_name(run)
+                masked = self._pair(separator, run if known else None, start)
             if masked is not None:
                 return masked
         if scheme:

@@ -926,6 +926,15 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "Bearer abc123\xa0Cookie: sid=1 ",
         "Bearer ***\xa0Cookie: *** ",
     ),
+    # a quoted name read as the run in its quotes
+    (
+        "a quoted header name, then a quoted name spaced from ':'",
+        '{"Cookie": "sid=S", "token" : "S"}',
+        '{"Cookie": "***", "token" : "***"}',
+    ),
+    ("a quoted name not sensitive stays", '"tokens": "S"', '"tokens": "S"'),
+    ("a name between unlike quotes", '\'token": "S"', '\'token": "***"'),
+    ("a quoted name spaced from ':' and a bare value", '"token"  :  S x', '"token"  :  *** x'),
     # a quoted name of words, sensitive in normal form ("session id" is session_id)
     ("attack9: a JSON name of words", '{"session id": "S"}', '{"session id": "***"}'),
     ("attack9: a Python name of words", "{'session id': 'S'}", "{'session id': '***'}"),
