@@ -479,6 +479,7 @@ class _Patterns:
         "url_params",
         "url_start",
         "value_end",
+        "value_gap",
         "value_run",
         "whitespace",
         "wide_stretch",
@@ -539,8 +540,10 @@ class _Patterns:
         # key's armour ends "PRIVATE KEY BLOCK-----".
         self.pem_header: re.Pattern[str] = re.compile(r"[ a-z0-9.]*?private key(?: block)?-----")
         self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
-        # Separator characters glued after a pair's separator, then spacing ("::= ", ": = ").
-        self.separator_run: re.Pattern[str] = re.compile(r"(?:=>|->|[:=])+\s+")
+        # Separator characters after a pair's separator, each run then spacing ("::= ", ": : ").
+        self.separator_run: re.Pattern[str] = re.compile(r"(?:(?:=>|->|[:=])+\s+)+")
+        # Spacing before a value: whitespace, and escaped line breaks and tabs ("\\n ").
+        self.value_gap: re.Pattern[str] = re.compile(r"(?:\s|\\[nrt])*")
         # An escaped line break or tab (not an escaped backslash and a letter): in escaped
         # text it stands where whitespace would, so it ends a bare value as a space does.
         self.escaped_break: re.Pattern[str] = re.compile(
@@ -1285,6 +1288,7 @@ class _Reader:
         "fragment",
         "last",
         "lower",
+        "named_refused",
         "out",
         "patterns",
         "pending",
@@ -1315,6 +1319,7 @@ class _Reader:
         self.checked_end = 0  # where the last run of pairs ``_pair_run`` checked ends
         self.run_end = 0  # where the last run of name characters read ends
         self.wide_quiet = 0  # before it, no trigger starts an added name beyond the alphabet
+        self.named_refused = 0  # where the last run of empty pairs refused for its name ends
         # The URL end, start and result of the last search for a fragment's "#" in a URL.
         self.fragment = (-1, 0, -1)
         # The name and end of the last run of same-name pairs the pair rule (or, in a URL,
@@ -1753,6 +1758,8 @@ class _Reader:
         it may be its value). Found in C, its name checked once.
         """
         text, patterns = self.text, self.patterns
+        if start < self.named_refused:  # inside a run refused: each later unit is refused too
+            return None
         if patterns.wide_tail is not None or patterns.named_tail.match(text, start) is None:
             return None  # no unit repeated from this word on: no run holds it
         found = None
@@ -1772,6 +1779,7 @@ class _Reader:
             or not _is_sensitive_name(name)
             or patterns.other_triggers.search(lowered)
         ):
+            self.named_refused = found.end()  # a later word of the run would find it again
             return None
         last = found.end() - len(unit)  # where the last unit starts
         self.run_end = last - len(unit) + len(name)  # as the reading of the one before sets it
@@ -2129,27 +2137,22 @@ class _Reader:
                 self.url_start <= start < self.url_end
             ):
                 return self._header(start)  # "Cookie=a=1; b=2": the header, every pair
-        start = _skip(self.patterns.spaces, text, start)
+        start = _skip(self.patterns.value_gap, text, start)  # escaped line breaks too
         glued = self.patterns.separator_run.match(text, start)
         if glued is not None:  # "password ::= S": what separates is no value
-            start = glued.end()
+            start = _skip(self.patterns.value_gap, text, glued.end())
         if start >= len(text):
             return start
         first = text[start]
         if first == "\\":
             return self._escaped_quoted(start)
-        if text.startswith(('"""', "'''"), start):  # a Python triple-quoted string
-            close = text.find(text[start : start + 3], start + 3)
-            if close < 0:  # not closed: to the end of the line
-                line = self.patterns.line_end.search(text, start + 3)
-                close = len(text) if line is None else line.start()
-            self.mask(start + 3, close)
-            return min(close + 3, len(text))
         if first in _STRING_PREFIXES:  # a Python prefixed string: b'...', f"...", rb'...'
             width = 2 if text[start + 1 : start + 2] in _STRING_PREFIXES else 1
             if text[start + width : start + width + 1] in ("'", '"'):
                 start += width
                 first = text[start]
+        if text.startswith(('"""', "'''"), start):  # a Python triple-quoted string
+            return self._triple_quoted(start)
         if first in "\"'`":
             inner = self.patterns.quoted[first].match(text, start + 1)
             end = inner.end() if inner is not None else len(text)
@@ -2181,19 +2184,46 @@ class _Reader:
         ):
             # "token=Bearer abc", "api_key=bearer abc": the scheme's credential goes too,
             # read as a bare value is ("token: Bearer abc->S" masks "abc->S").
-            after = end
-            while after < len(text) and text[after] in " \t":
-                after += 1
+            after = _skip(self.patterns.value_gap, text, end)  # line breaks too
+            apart = not text[end:after].strip(" \t")  # else the scheme and it mask apart
             credential = self.patterns.bare.match(text, after)
             if after > end and text[after : after + 1] in _QUOTES:  # 'token: Bearer "S"'
                 inner = self.patterns.quoted[text[after]].match(text, after + 1)
-                end = len(text) if inner is None else min(inner.end() + 1, len(text))
+                inside = len(text) if inner is None else inner.end()  # the closing quote's place
+                if apart:
+                    end = min(inside + 1, len(text))
+                else:
+                    self.mask(start, end)
+                    self.mask(after + 1, inside)
+                    return min(inside + 1, len(text))
             elif after > end and credential is not None:
-                end = self._value_end(after)
+                if apart:
+                    end = self._value_end(after)
+                else:
+                    self.mask(start, end)
+                    return self.mask(after, self._value_end(after))
         end = self.mask(start, end)
         if " " in name:  # a name of words: the same pair may follow, again and again
             return self._repeated(name_start, start, end, self.patterns.lead_run)
         return end
+
+    def _triple_quoted(self, start: int) -> int:
+        """Mask a Python triple-quoted value at ``start``; return where the reading goes on.
+
+        The value ends at its closing quotes (an escaped quote closes nothing); an unclosed
+        one at the end of its line, where the reading goes on.
+        """
+        text = self.text
+        quotes = text[start : start + 3]
+        close = text.find(quotes, start + 3)
+        while close > 0 and (close - len(text[:close].rstrip("\\"))) % 2:  # escaped
+            close = text.find(quotes, close + 1)
+        if close < 0:
+            line = self.patterns.line_end.search(text, start + 3)
+            end = len(text) if line is None else line.start()
+            return self.mask(start + 3, end)
+        self.mask(start + 3, close)
+        return close + 3
 
     def _repeated(self, lead: int, value: int, end: int, run: re.Pattern[str]) -> int:
         """Mask at once the pairs after the one just masked that repeat it (``run``).

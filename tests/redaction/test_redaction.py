@@ -699,10 +699,11 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     ("attack5: a value glued to a name and its colon", "token=SToken: x y", "token=*** *** y"),
     # an escape, a letter and a quote are no string prefix: the bare word is the value
     ("attack5: an escape and a quote before a value", 'password=\\f"S', "password=***"),
-    ("attack5: an escape and a quoted value", "password=\\r'S'", "password=***'"),
+    # (an escaped line break after the separator is spacing: the quoted value follows it)
+    ("attack5: an escape and a quoted value", "password=\\r'S'", "password=\\r'***'"),
     ("attack5: an escaped u before a quoted value", 'password=\\u"S"', 'password=***"'),
     ("attack5: an escape and a quote, then prose", 'password=\\b"S tail', "password=*** tail"),
-    ("attack5: an escape before a prefixed string", "sig=\\rb'x", "sig=***"),
+    ("attack5: an escape before a prefixed string", "sig=\\rb'x", "sig=\\rb'***"),
     # JSON-escaped text: an escape's letter is not part of the next word
     (
         "attack5: an escaped line break before a pair",
@@ -926,6 +927,35 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "Bearer abc123\xa0Cookie: sid=1 ",
         "Bearer ***\xa0Cookie: *** ",
     ),
+    # an escaped line break or tab before a value is spacing, as a real one is
+    ("attack11: an escaped line break before a value", "password: \\n S", "password: \\n ***"),
+    ("attack11: the same in JSON", '{"password": \\n "S"}', '{"password": \\n "***"}'),
+    ("attack11: escaped tabs before a value", "token: \\t\\tS", "token: \\t\\t***"),
+    (
+        "attack11: a header line's last pair, its value escaped below",
+        "Cookie: token:\\nS x",
+        "Cookie: ***\\n*** x",
+    ),
+    # separator runs apart by spacing
+    ("attack11: spaced separator runs", "password : : : S", "password : : : ***"),
+    ("attack11: mixed separator runs", "password :: = S", "password :: = ***"),
+    # triple-quoted values: prefixed, unclosed, escaped quotes inside
+    (
+        "attack11: an unclosed triple quote ends at its line",
+        'token = """S\npassword=T x',
+        'token = """***\npassword=*** x',
+    ),
+    (
+        "attack11: an empty unclosed triple quote",
+        'token = """\npassword=T',
+        'token = """\npassword=***',
+    ),
+    ("attack11: a raw triple-quoted value", 'token = r"""S T"""', 'token = r"""***"""'),
+    ("attack11: a bytes triple-quoted value, unclosed", 'token = b"""S', 'token = b"""***'),
+    ("attack11: an escaped quote inside", 'password = """a\\"""S"""', 'password = """***"""'),
+    # a scheme word as a pair's value, its credential on the next line
+    ("attack11: a scheme word, then a line break", "token: Bearer\nS1234567", "token: ***\n***"),
+    ("attack11: the same, quoted", 'token: bearer  \n "S T"', 'token: ***  \n "***"'),
     # a quoted name read as the run in its quotes
     (
         "a quoted header name, then a quoted name spaced from ':'",
