@@ -98,6 +98,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "adversarial: JSON pairs, one name": _repeat('"token": "a", '),
     "adversarial: JSON pairs, two names": _repeat('"token": "a", "secret": "b", '),
     "adversarial: escaped line breaks": _repeat("token=a\\nBearer b1234567\\n"),
+    "adversarial: empty 'Cookie:' lines": _repeat("Cookie:\n"),
 }
 
 

@@ -1970,7 +1970,9 @@ class _Reader:
         """An ``Authorization``/``Cookie`` header in text: its value, to the end of the line.
 
         When the line ends in a sensitive name and its separator (``Cookie: a=1; token:``),
-        that pair's value, on the next line, is masked too.
+        that pair's value, on the next line, is masked too; so is the credential after a
+        scheme word that ends it (``Authorization: Bearer``), and a value below a line with
+        none (``Authorization:``) that is no name and separator itself.
         """
         text = self.text
         while start < len(text) and text[start] in " \t":
@@ -1979,6 +1981,17 @@ class _Reader:
         end = len(text) if line_end is None else line_end.start()
         line = text[start:end].rstrip()  # spacing at the line's end stays
         masked = self.mask(start, start + len(line))
+        below = _skip(self.patterns.value_gap, text, end)  # the next line's first word
+        if (
+            end < below < len(text)
+            and self.patterns.bare.match(text, below)
+            and self.patterns.name_ahead.match(text, below) is None
+        ):
+            if not line:
+                return self._header(below)
+            lowered = line.lower()
+            if lowered.endswith(SCHEME_WORDS) and not lowered[-7:-6].isalnum():
+                return self.mask(below, self._value_end(below))
         if line.endswith((":", "=")):
             separator = start + len(line) - (2 if line.endswith(("=>", "->")) else 1)
             found = _name_before(text, separator, start)
@@ -2247,6 +2260,9 @@ class _Reader:
         lowered = found.group("lead").lower()
         if patterns.other_triggers.search(lowered):
             return end  # a name holding a credential prefix: that rule reads it too
+        last = text[max(found.start(), found.end() - 8) : found.end()].lower()
+        if run is patterns.header_run and last.endswith(SCHEME_WORDS):
+            return end  # the last line's scheme may take a credential below: read line by line
         gap = found.group("gap")
         unit = gap + found.group("lead")  # what stands before each value
         rest = found.group("rest")

@@ -956,6 +956,24 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     # a scheme word as a pair's value, its credential on the next line
     ("attack11: a scheme word, then a line break", "token: Bearer\nS1234567", "token: ***\n***"),
     ("attack11: the same, quoted", 'token: bearer  \n "S T"', 'token: ***  \n "***"'),
+    # a header with no value on its line, or one ending in a scheme word: the value below
+    (
+        "attack11: a header's scheme, its credential below",
+        "Authorization: Bearer\nS1234567",
+        "Authorization: ***\n***",
+    ),
+    ("attack11: a header with its value below", "Authorization:\nS x", "Authorization:\n***"),
+    ("attack11: a cookie header with its pairs below", "Cookie:\nsid=S; a=T", "Cookie:\n***"),
+    (
+        "attack11: a header line below is no value",
+        "Cookie:\nCookie: a=1\nx",
+        "Cookie:\nCookie: ***\nx",
+    ),
+    (
+        "attack11: header lines ending in a scheme word",
+        "Authorization: Bearer\n" * 3,
+        "Authorization: ***\n" * 3,
+    ),
     # a quoted name read as the run in its quotes
     (
         "a quoted header name, then a quoted name spaced from ':'",
