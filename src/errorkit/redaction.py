@@ -1355,17 +1355,16 @@ class _Reader:
         # The triggers that start alike are looked for together first: one search of
         # their common start skips them all in a text that holds none.
         for common, indices in patterns.trigger_groups:
-            first = lower.find(common)
+            # An added name beyond ASCII: the copy keeps its capitals, so with capitals in the
+            # text it may stand, written in them, before its first place in the copy.
+            first = 0 if capitals and not common.isascii() else lower.find(common)
             if first < 0:
-                if not capitals or common.isascii():
-                    continue
-                first = 0  # an added name beyond ASCII: the copy keeps its capitals
+                continue
             for index in indices:
-                at = lower.find(triggers[index][0], first)
+                trigger = triggers[index][0]
+                at = first if capitals and not trigger.isascii() else lower.find(trigger, first)
                 if at < 0:
-                    if not capitals or triggers[index][0].isascii():
-                        continue
-                    at = first
+                    continue
                 finder, as_written, any_case = finders[index]
                 haystack = text if as_written else lower
                 if capitals and any_case is not None:

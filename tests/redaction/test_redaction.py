@@ -1394,6 +1394,12 @@ ATTACK9_ADDED_ROWS: list[tuple[str, str, str]] = [
     ("attack9: an added name with ß half-quoted", "straße': 'S'", "straße': '***'"),
     ("attack9: an added name escaped-quoted", '{\\"clé\\": \\"S\\"}', '{\\"clé\\": \\"***\\"}'),
     ("attack9: a glued run of an added name stays", "clé" * 300, "clé" * 300),
+    ("attack11: an added name in capitals before its lower case", "CLÉ: S clé", "CLÉ: *** clé"),
+    (
+        "attack11: the same in JSON",
+        '{"CLÉ": "S", "note": "clé"}',
+        '{"CLÉ": "***", "note": "clé"}',
+    ),
 ]
 
 
