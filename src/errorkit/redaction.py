@@ -1825,9 +1825,13 @@ class _Reader:
             start > self.last and at - start < _NAME_LIMIT and text[start - 1] not in _STRETCH_END
         ):
             start -= 1
+        escape = max(text.rfind(mark, start, at) for mark in _ESCAPES)
+        if escape >= 0:  # an escaped line break or tab ends a word: "foo\nX-AUTH!=S"
+            start = escape + 2
         if tail.start("sep") - start > _NAME_LIMIT:
             return None
-        name = text[start : tail.start("sep")].rstrip(_GAP_CHARS)  # a closing quote is no part
+        # a closing quote, maybe escaped (``\"X-AUTH!\": S``), is no part of the name
+        name = text[start : tail.start("sep")].rstrip(_GAP_CHARS).rstrip("\"'`").rstrip("\\")
         if not _is_listed(name):
             return None
         return self._pair(tail.start("sep"), name, start)

@@ -1396,6 +1396,12 @@ ATTACK9_ADDED_ROWS: list[tuple[str, str, str]] = [
     ("attack9: a glued run of an added name stays", "clé" * 300, "clé" * 300),
     ("attack11: an added name in capitals before its lower case", "CLÉ: S clé", "CLÉ: *** clé"),
     (
+        "attack11: an added name in escaped quotes",
+        '{\\"X-AUTH!\\": \\"S x\\"}',
+        '{\\"X-AUTH!\\": \\"***\\"}',
+    ),
+    ("attack11: an added name after an escaped line break", "foo\\nX-AUTH!=S", "foo\\nX-AUTH!=***"),
+    (
         "attack11: the same in JSON",
         '{"CLÉ": "S", "note": "clé"}',
         '{"CLÉ": "***", "note": "clé"}',
