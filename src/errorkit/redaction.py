@@ -1974,8 +1974,7 @@ class _Reader:
 
         When the line ends in a sensitive name and its separator (``Cookie: a=1; token:``),
         that pair's value, on the next line, is masked too; so is the credential after a
-        scheme word that ends it (``Authorization: Bearer``), and a value below a line with
-        none (``Authorization:``) that is no name and separator itself.
+        scheme word that ends it (``Authorization: Bearer``), read by the scheme rule.
         """
         text = self.text
         while start < len(text) and text[start] in " \t":
@@ -1984,17 +1983,11 @@ class _Reader:
         end = len(text) if line_end is None else line_end.start()
         line = text[start:end].rstrip()  # spacing at the line's end stays
         masked = self.mask(start, start + len(line))
-        below = _skip(self.patterns.value_gap, text, end)  # the next line's first word
-        if (
-            end < below < len(text)
-            and self.patterns.bare.match(text, below)
-            and self.patterns.name_ahead.match(text, below) is None
-        ):
-            if not line:
-                return self._header(below)
-            lowered = line.lower()
-            if lowered.endswith(SCHEME_WORDS) and not lowered[-7:-6].isalnum():
-                return self.mask(below, self._value_end(below))
+        lowered = line.lower()
+        if lowered.endswith(SCHEME_WORDS) and not lowered[-7:-6].isalnum():
+            credential = self._scheme(start + len(line))  # on the next line
+            if credential is not None:
+                return max(masked, credential)
         if line.endswith((":", "=")):
             separator = start + len(line) - (2 if line.endswith(("=>", "->")) else 1)
             found = _name_before(text, separator, start)

@@ -956,14 +956,12 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     # a scheme word as a pair's value, its credential on the next line
     ("attack11: a scheme word, then a line break", "token: Bearer\nS1234567", "token: ***\n***"),
     ("attack11: the same, quoted", 'token: bearer  \n "S T"', 'token: ***  \n "***"'),
-    # a header with no value on its line, or one ending in a scheme word: the value below
+    # a header ending in a scheme word: its credential below (a header's value is its line)
     (
         "attack11: a header's scheme, its credential below",
         "Authorization: Bearer\nS1234567",
         "Authorization: ***\n***",
     ),
-    ("attack11: a header with its value below", "Authorization:\nS x", "Authorization:\n***"),
-    ("attack11: a cookie header with its pairs below", "Cookie:\nsid=S; a=T", "Cookie:\n***"),
     (
         "attack11: a header line below is no value",
         "Cookie:\nCookie: a=1\nx",
@@ -973,6 +971,11 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "attack11: header lines ending in a scheme word",
         "Authorization: Bearer\n" * 3,
         "Authorization: ***\n" * 3,
+    ),
+    (
+        "attack11: prose below a header name stays",
+        "The header is Cookie:\nThe next line",
+        "The header is Cookie:\nThe next line",
     ),
     # a quoted name read as the run in its quotes
     (
