@@ -595,7 +595,7 @@ class _Patterns:
             # (a word ending in "-" before ">" ends in the "->" separator; a quote, maybe
             # escaped, may close a quoted name before it: ``"session id": S``)
             rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}{self.possessive})?"""
-            rf"""(?:\\?["'`])?(?:{_GAP}*(?:=|:(?!//)|->)|(?<=-)>))"""
+            rf"""(?:{_GAP}*\\?["'`])?(?:{_GAP}*(?:=|:(?!//)|->)|(?<=-)>))"""
             r"""(?=[\s"'`,;<>()\[\]{}]|\Z)"""
             # a character no name holds (any can, in a name added beyond the alphabet)
             + (r"""|[^\sA-Za-z0-9_.\-"'`\\=:]""" if self.wide_tail is None else "")
@@ -611,8 +611,8 @@ class _Patterns:
         )
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
-            rf"""\s+(?:(?P<param>{token}[ \t]*=[ \t]*")"""
-            r"""|(?P<quote>["'(<]?)(?P<word>[^\s"'`,;<>()\[\]{}]+))"""  # "(abc)" too
+            rf"""(?:\s|\\[nrt])+(?:(?P<param>{token}[ \t]*=[ \t]*")"""  # escaped breaks too
+            r"""|(?P<quote>["'(<\[]?)(?P<word>[^\s"'`,;<>()\[\]{}]+))"""  # "(abc)" too
         )
         # After a URL standing as an auth-param list's first part: the comma and the list.
         self.params_after: re.Pattern[str] = re.compile(rf"[ \t]*,\s*(?={token}[ \t]*=)")
@@ -665,7 +665,7 @@ class _Patterns:
         # closing them: '"session id": ').
         self.word_tail: re.Pattern[str] = re.compile(
             r"""([A-Za-z0-9_.\-]*)(?:"""
-            rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}})(?:\\?["'`])?"""
+            rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}})(?:{_GAP}*\\?["'`])?"""
             rf"""{_GAP}*(?P<after>=|:(?!//)|->)"""
             r"""|[\s"'`\\]*(?P<sep>=|:(?!//)|->)?)"""
         )

@@ -977,6 +977,25 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "The header is Cookie:\nThe next line",
         "The header is Cookie:\nThe next line",
     ),
+    # spacing inside a quoted name of words; a scheme's credential after escaped line
+    # breaks, or in square brackets
+    (
+        "attack11: a quoted name of words with a space inside",
+        '{"session id ": "S x"}',
+        '{"session id ": "***"}',
+    ),
+    (
+        "attack11: a credential after escaped line breaks",
+        "Bearer \\n\\n S1234567",
+        "Bearer \\n\\n ***",
+    ),
+    (
+        "attack11: a header's scheme, its credential after an escaped line break",
+        "Authorization: Bearer \\n S1234567",
+        "Authorization: *** \\n ***",
+    ),
+    ("attack11: a credential in square brackets", "Bearer [S1234567]", "Bearer [***]"),
+    ("attack11: prose in square brackets stays", "Bearer [optional]", "Bearer [optional]"),
     # a quoted name read as the run in its quotes
     (
         "a quoted header name, then a quoted name spaced from ':'",
