@@ -99,6 +99,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "adversarial: JSON pairs, two names": _repeat('"token": "a", "secret": "b", '),
     "adversarial: escaped line breaks": _repeat("token=a\\nBearer b1234567\\n"),
     "adversarial: empty 'Cookie:' lines": _repeat("Cookie:\n"),
+    "adversarial: escaped triple quotes": lambda size: 'password = """' + _repeat('a\\"""')(size),
 }
 
 

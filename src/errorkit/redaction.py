@@ -469,6 +469,7 @@ class _Patterns:
         "spaces",
         "trigger_groups",
         "triggers",
+        "triple_quoted",
         "url_cut",
         "url_end",
         "url_pair",
@@ -542,6 +543,11 @@ class _Patterns:
         self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
         # Separator characters after a pair's separator, each run then spacing ("::= ", ": : ").
         self.separator_run: re.Pattern[str] = re.compile(r"(?:(?:=>|->|[:=])+\s+)+")
+        # The inside of a Python triple-quoted string, escapes read in pairs, up to its close.
+        self.triple_quoted: dict[str, re.Pattern[str]] = {
+            quote: re.compile(rf"(?:[^{quote}\\]+|\\.|{quote}(?!{quote}{quote}))*", re.DOTALL)
+            for quote in "\"'"
+        }
         # Spacing before a value: whitespace, and escaped line breaks and tabs ("\\n ").
         self.value_gap: re.Pattern[str] = re.compile(r"(?:\s|\\[nrt])*")
         # An escaped line break or tab (not an escaped backslash and a letter): in escaped
@@ -2224,10 +2230,8 @@ class _Reader:
         """
         text = self.text
         quotes = text[start : start + 3]
-        close = text.find(quotes, start + 3)
-        while close > 0 and (close - len(text[:close].rstrip("\\"))) % 2:  # escaped
-            close = text.find(quotes, close + 1)
-        if close < 0:
+        close = self.patterns.triple_quoted[quotes[0]].match(text, start + 3).end()  # type: ignore[union-attr]
+        if not text.startswith(quotes, close):
             line = self.patterns.line_end.search(text, start + 3)
             end = len(text) if line is None else line.start()
             return self.mask(start + 3, end)

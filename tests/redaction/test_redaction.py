@@ -953,6 +953,11 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     ("attack11: a raw triple-quoted value", 'token = r"""S T"""', 'token = r"""***"""'),
     ("attack11: a bytes triple-quoted value, unclosed", 'token = b"""S', 'token = b"""***'),
     ("attack11: an escaped quote inside", 'password = """a\\"""S"""', 'password = """***"""'),
+    (
+        "escaped backslashes before triple quotes close them",
+        'password = """a\\\\""" x',
+        'password = """***""" x',
+    ),
     # a scheme word as a pair's value, its credential on the next line
     ("attack11: a scheme word, then a line break", "token: Bearer\nS1234567", "token: ***\n***"),
     ("attack11: the same, quoted", 'token: bearer  \n "S T"', 'token: ***  \n "***"'),
