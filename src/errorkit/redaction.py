@@ -545,7 +545,9 @@ class _Patterns:
         self.separator_run: re.Pattern[str] = re.compile(r"(?:(?:=>|->|[:=])+\s+)+")
         # The inside of a Python triple-quoted string, escapes read in pairs, up to its close.
         self.triple_quoted: dict[str, re.Pattern[str]] = {
-            quote: re.compile(rf"(?:[^{quote}\\]+|\\.|{quote}(?!{quote}{quote}))*", re.DOTALL)
+            quote: re.compile(
+                rf"(?:[^{quote}\\]+|\\.|{quote}(?!{quote}{quote}))*{self.possessive}", re.DOTALL
+            )
             for quote in "\"'"
         }
         # Spacing before a value: whitespace, and escaped line breaks and tabs ("\\n ").
