@@ -68,12 +68,21 @@ from errorkit.exceptions import (
     RateLimitError,
     ServerError,
     UnauthorizedError,
+    _DefaultStatusError,
 )
 from errorkit.redaction import _remember
 from errorkit.safety import redact_text
 
 # The status registry itself (``Error.class_for_status`` reads it first), read without a call.
 _BY_STATUS: Final = Error._by_status
+# errorkit's classes whose status is optional, by their own status: built for that status, they
+# are called without it (the same error, by the cheaper call). A class registered later for a
+# status is not one of these, and gets the status passed.
+_OWN_STATUS: Final = {
+    status: cls
+    for status, cls in _BY_STATUS.items()
+    if issubclass(cls, _DefaultStatusError) and cls.status_code == status
+}
 
 # Not imported from typing: at run time this module imports only what it uses (``json``,
 # ``datetime``, ``email.utils`` and ``functools`` are imported on first use), so
@@ -244,6 +253,8 @@ def error_for_status(
         and provider is None
     ):  # nothing but what the headers gave: the fewer keywords, the cheaper the call
         build: Callable[..., APIError] = cls
+        if cls is _OWN_STATUS.get(status_code):
+            return build(message or None, request_id=request_id, retry_after=retry_after)
         text = message or (f"HTTP {status_code} error" if cls is APIError else None)
         return build(text, status_code=status_code, request_id=request_id, retry_after=retry_after)
     return _mapped(

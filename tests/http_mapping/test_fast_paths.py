@@ -15,6 +15,7 @@ general reading.
 
 from __future__ import annotations
 
+import gc
 import json
 import string
 from collections import OrderedDict
@@ -31,6 +32,7 @@ from requests.structures import CaseInsensitiveDict
 import errorkit
 from errorkit import (
     APIError,
+    Error,
     error_for_status,
     error_from_response,
     http_mapping,
@@ -400,6 +402,51 @@ def test_each_reading_of_a_dict_gives_the_general_error(headers: dict[Any, Any])
         fast = error_for_status(429, headers=headers)
         pairs: Any = list(headers.items())  # a list of pairs: read by the general reading
         same_error(fast, error_for_status(429, headers=pairs))
+
+
+@pytest.mark.parametrize("status", sorted(http_mapping._OWN_STATUS))
+def test_a_class_built_for_its_own_status_is_the_error_given_that_status(status: int) -> None:
+    """An own-status class built without its status equals the one given it, message or not."""
+    cls: Any = http_mapping._OWN_STATUS[status]
+    headers = {"Retry-After": "30", "X-Request-ID": "req_1"}
+    for message in (None, "", "slow down"):
+        fast = error_for_status(status, message, headers=headers)
+        given = cls(message or None, status_code=status, request_id="req_1", retry_after=30.0)
+        same_error(fast, given)
+        assert fast.__dict__ == given.__dict__  # no field stored one way and not the other
+
+
+def test_the_own_status_classes_are_errorkits_default_status_classes() -> None:
+    """Only errorkit's classes whose status is optional are built without it, each at its own."""
+    own = http_mapping._OWN_STATUS
+    assert {own[s].__name__ for s in (400, 401, 403, 404, 409, 429)} == {
+        "BadRequestError",
+        "AuthenticationError",
+        "PermissionDeniedError",
+        "NotFoundError",
+        "ConflictError",
+        "RateLimitError",
+    }
+    assert all(cls.status_code == status for status, cls in own.items())
+    assert 422 not in own  # BadRequestError's other status is passed
+
+
+def test_a_class_registered_later_for_a_status_is_given_the_status() -> None:
+    """A class registered for 429 after errorkit's, whose status is required, gets it passed."""
+    before = Error._by_status[429]
+
+    class StrictLimitError(APIError, statuses=(429,)):
+        code = "STRICT_LIMIT_FOR_TEST"
+
+    try:
+        error = error_for_status(429, headers={"Retry-After": "3", "X-Request-ID": "r"})
+        assert type(error) is StrictLimitError
+        assert (error.status_code, error.retry_after, error.request_id) == (429, 3.0, "r")
+    finally:  # leave the tree as it was: other tests walk APIError.__subclasses__()
+        Error._by_status[429] = before
+        del Error._by_code["STRICT_LIMIT_FOR_TEST"]
+        del StrictLimitError
+        gc.collect()
 
 
 def general_reading(response: httpx.Response) -> tuple[Any, Any, Any, Any]:
