@@ -220,11 +220,22 @@ def _with_retry_after(message: str, seconds: float) -> str:
         mask = safety.safe_text  # loads the engine if it had not
         engine = sys.modules["errorkit.redaction"]
         names = engine._names  # the table of names before masking (see ``_remember``)
-        shown = int(seconds) if seconds.is_integer() else seconds
-        text = mask(f"{message.removesuffix('.')}. Retry after {shown} seconds.")
+        text = mask(f"{message.removesuffix('.')}.{_wait_sentence(seconds)}")
         if len(message) <= 256:
             engine._remember(_SUFFIXED, (message, seconds), text, names)
     return text
+
+
+def _wait_sentence(seconds: float) -> str:
+    """The sentence a rate-limit message ends in: `` Retry after {n} seconds.``."""
+    return f" Retry after {int(seconds) if seconds.is_integer() else seconds} seconds."
+
+
+def _rewaited(message: str, said: float | None, seconds: float) -> str:
+    """A rate-limit message that says ``seconds``, in place of the wait it said (``said``)."""
+    if said is not None:
+        message = message.removesuffix(_wait_sentence(said))
+    return _with_retry_after(message, seconds)
 
 
 _TYPES = frozenset(

@@ -44,7 +44,7 @@ from _collections_abc import Iterable, Mapping
 from _operator import itemgetter
 
 from errorkit import redaction as _redaction
-from errorkit._build import _KEPT, Later
+from errorkit._build import _KEPT, Later, _rewaited
 from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 from errorkit._coerce import http_status
 from errorkit.exceptions import (
@@ -868,12 +868,14 @@ def _problem_error(
         return None
     status = http_status(status_code)
     details: dict[str, Any] = {**error.details, "status_code": status, "response_body": body}
-    context: dict[str, Any] = {"request_method": method, "request_url": url, "provider": provider}
-    context["request_id"] = _request_id(lookup)
-    if isinstance(error, RateLimitError):
-        context["retry_after"] = _retry_after(lookup, None)
+    request_id, retry_after, hint = _header_facts(lookup)  # the headers' word wins
+    context = {"request_method": method, "request_url": url, "provider": provider}
+    context |= {"request_id": request_id, "retry_after": retry_after, "retryable": hint}
     details.update((key, value) for key, value in context.items() if value is not None)
     text = message or redact_text(error.message)
+    said = error.retry_after
+    if not message and error._says_retry_after and retry_after not in (None, said):
+        text = _rewaited(text, said, retry_after)  # the message says the header's wait
     return type(error).from_dict({"code": error.code, "message": text, "details": details})
 
 

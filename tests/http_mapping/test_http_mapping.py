@@ -1556,3 +1556,45 @@ def test_headers_given_as_pairs_or_odd_values(
     error = error_for_status(429, headers=headers)  # type: ignore[arg-type]
     assert error.retry_after == retry_after
     assert error.request_id == request_id
+
+
+def _problem_response(error: APIError, headers: dict[str, str]) -> httpx.Response:
+    """An httpx response carrying ``error``'s problem document, with extra headers."""
+    return httpx.Response(
+        error.status_code,
+        headers={"Content-Type": "application/problem+json", **headers},
+        content=json.dumps(error.to_problem_details()).encode(),
+        request=httpx.Request("GET", "https://api.example.com/v1/x"),
+    )
+
+
+@pytest.mark.parametrize("error", [ServerError(status_code=503), NotFoundError()], ids=repr)
+def test_a_problem_document_response_keeps_the_headers_wait_and_hint(error: APIError) -> None:
+    """A problem document's response keeps its ``Retry-After`` and retry hint, as any other."""
+    headers = {"Retry-After": "30", "X-Should-Retry": "false", "X-Request-ID": "r1"}
+    rebuilt = error_from_response(_problem_response(error, headers))
+    assert type(rebuilt) is type(error)
+    assert (rebuilt.retry_after, rebuilt.retryable, rebuilt.request_id) == (30.0, False, "r1")
+    plain = error_for_status(error.status_code, headers=headers)
+    assert (plain.retry_after, plain.retryable) == (30.0, False)  # as without the document
+
+
+@pytest.mark.parametrize(
+    ("said", "header", "message"),
+    [
+        (12, "30", "Rate limit exceeded. Retry after 30 seconds."),  # the header's wait wins
+        (12, None, "Rate limit exceeded. Retry after 12 seconds."),  # the document's stands
+        (None, "7", "Rate limit exceeded. Retry after 7 seconds."),
+        (1.5, "30", "Rate limit exceeded. Retry after 30 seconds."),
+    ],
+)
+def test_a_problem_document_rate_limit_says_the_wait_it_carries(
+    said: float | None, header: str | None, message: str
+) -> None:
+    """A rate limit rebuilt from a document, with a ``Retry-After`` of its own, says that wait."""
+    headers = {} if header is None else {"Retry-After": header}
+    rebuilt = error_from_response(_problem_response(RateLimitError(retry_after=said), headers))
+    assert type(rebuilt) is RateLimitError
+    assert rebuilt.message == message
+    assert rebuilt.retry_after == float(header or said or 0)
+    assert RateLimitError.from_dict(rebuilt.to_dict()).to_dict() == rebuilt.to_dict()
