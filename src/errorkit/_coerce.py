@@ -258,8 +258,11 @@ def seconds_or_none(value: object) -> float | None:
         return None
     try:
         return float(number)  # type: ignore[arg-type]
-    except OverflowError:
-        return _INF
+    except OverflowError:  # too large for a float: the infinity of its sign
+        try:
+            return -_INF if number < 0 else _INF  # type: ignore[operator]
+        except Exception:
+            return _INF
     except Exception:
         return None
 

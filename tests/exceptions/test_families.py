@@ -11,6 +11,7 @@ import math
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 import pytest
@@ -1368,7 +1369,7 @@ class TestConnectorErrors:
 
     @pytest.mark.parametrize(
         "value",
-        [86400.5, 86401, 1700000000, 1.7e9, math.inf],
+        [86400.5, 86401, 1700000000, 1.7e9, math.inf, 10**400],
     )
     def test_connector_rate_limit_rejects_timestamps(self, value: float) -> None:
         """retry_after above 86400 or infinite is a ValueError naming the value."""
@@ -1380,7 +1381,11 @@ class TestConnectorErrors:
         """retry_after of exactly 86400 seconds is accepted."""
         assert ConnectorRateLimitError("fred", 86400).retry_after == 86400.0
 
-    @pytest.mark.parametrize("value", [-5, -0.5, math.nan, -math.inf, None])
+    @pytest.mark.parametrize(
+        "value",
+        [-5, -0.5, math.nan, -math.inf, None, -(10**400), Decimal("-1e400")],
+        ids=["-5", "-0.5", "nan", "-inf", "None", "attack13: -10**400", "Decimal -1e400"],
+    )
     def test_connector_rate_limit_unknown_is_zero(self, value: float | None) -> None:
         """A negative, NaN, -inf or None retry_after is taken as 0.0."""
         error = ConnectorRateLimitError("fred", cast("float", value))
