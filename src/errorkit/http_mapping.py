@@ -390,6 +390,8 @@ def _plan(headers: dict[object, object]) -> tuple[object, object, object] | None
     if chosen.keys() <= {*_PLANNED, "content-type"}:
         identity, wait, other_id = (chosen.get(name, _ABSENT) for name in _PLANNED)
         plan = identity, wait, other_id
+    if any(type(key) is not str for key in keys):  # a subclass may lower itself its own way:
+        return plan  # its plan is this dict's alone, never one for equal plain keys
     if len(_PLANS) >= _MAX_LAYOUTS:
         _PLANS.clear()
     _PLANS[keys] = plan

@@ -404,6 +404,25 @@ def test_each_reading_of_a_dict_gives_the_general_error(headers: dict[Any, Any])
         same_error(fast, error_for_status(429, headers=pairs))
 
 
+class _LyingKey(str):
+    """A header name whose lower case is another header's."""
+
+    __slots__ = ()
+
+    def lower(self) -> str:
+        """Claim to be ``retry-after``."""
+        return "retry-after"
+
+
+def test_a_str_subclass_key_leaves_no_plan_for_plain_keys() -> None:
+    """attack13: a dict keyed by a str subclass never decides how an equal plain dict is read."""
+    odd = error_for_status(404, headers={_LyingKey("X-Other-Header"): "42"})
+    assert odd.retry_after == 42.0  # read the way its key says, as the general reading does
+    plain = error_for_status(404, headers={"X-Other-Header": "42"})
+    assert plain.retry_after is None
+    same_error(plain, error_for_status(404, headers=MappingProxyType({"X-Other-Header": "42"})))
+
+
 @pytest.mark.parametrize("status", sorted(http_mapping._OWN_STATUS))
 def test_a_class_built_for_its_own_status_is_the_error_given_that_status(status: int) -> None:
     """An own-status class built without its status equals the one given it, message or not."""
