@@ -784,14 +784,38 @@ class _HttpxFields(Later):
 
     def work(self, index: int) -> object:
         """The URL's text (None when it has none), or the decoded body."""
-        try:
-            if index == _URL_AT:
+        if index == _URL_AT:
+            try:
                 return _httpx_url(self._url)
-            return _json_loads(self._content.decode("ascii"))
-        except Exception:  # nested too deep for the stack it is read on, say
-            if index == _URL_AT:
+            except Exception:
                 return None  # what ``_request_info`` gives for a URL without text
-            return self._content.decode("ascii")  # what ``text`` gives for a body ``json()`` fails
+        try:
+            return _json_loads(self._content.decode("ascii"))
+        except RecursionError:  # read deep in a stack: decoded, as it was, on a fresh one
+            return _on_fresh_stack(self._decoded)
+        except Exception:
+            return self._content.decode("ascii")
+
+    def _decoded(self) -> object:
+        """The decoded body, or its text (what ``text`` gives for a body ``json()`` fails)."""
+        try:
+            return _json_loads(self._content.decode("ascii"))
+        except Exception:
+            return self._content.decode("ascii")
+
+
+def _on_fresh_stack(work: Callable[[], object]) -> object:
+    """Return ``work()`` (which never raises) run in a new thread, whose stack starts empty."""
+    import threading
+
+    done: list[object] = []
+    try:
+        thread = threading.Thread(target=lambda: done.append(work()), name="errorkit-decode")
+        thread.start()
+        thread.join()
+    except RuntimeError:  # no thread to be had (or no stack left to start one): read it here
+        return work()
+    return done[0]
 
 
 # For httpx's header storage, by its sequence of lower-case names: the positions of

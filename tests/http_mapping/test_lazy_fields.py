@@ -321,3 +321,28 @@ def test_header_storage_of_another_layout_has_no_plan() -> None:
         assert http_mapping._HTTPX_PLANS[names] is None
     finally:  # no plan left behind for these names
         http_mapping._HTTPX_PLANS.pop(names, None)
+
+
+def _read_at_depth(read: Any, depth: int) -> Any:
+    """Call ``read()`` under ``depth`` frames of this function."""
+    return _read_at_depth(read, depth - 1) if depth else read()
+
+
+def test_a_body_first_read_deep_in_a_stack_is_decoded_all_the_same() -> None:
+    """attack13: a body nested deep, first read with little stack left, is still its JSON."""
+    content = b'{"error": "deep", "x": ' + b"[" * 400 + b"]" * 400 + b"}"
+    url = "https://api.example.com/v1/x"
+    lazy, eager = _pair(404, content, url)
+    assert _waiting(lazy) == (True, True)
+    read = None
+    for depth in range(900, 0, -25):  # as deep as this stack allows, leaving the decode no room
+        try:
+            read = _read_at_depth(lambda: lazy.response_body, depth)
+            break
+        except RecursionError:
+            continue
+    assert read is not None
+    assert type(read) is dict
+    assert read == eager.response_body
+    assert lazy.response_body is read  # kept: the first value is the value
+    same_error(lazy, eager)
