@@ -895,7 +895,7 @@ def _problem_error(
     status = http_status(status_code)
     details: dict[str, Any] = {**error.details, "status_code": status, "response_body": body}
     request_id, retry_after, hint = _header_facts(lookup)  # the headers' word wins
-    context = {"request_method": method, "request_url": url, "provider": provider}
+    context: dict[str, Any] = {"request_method": method, "request_url": url, "provider": provider}
     context |= {"request_id": request_id, "retry_after": retry_after, "retryable": hint}
     details.update((key, value) for key, value in context.items() if value is not None)
     text = message or redact_text(error.message)
