@@ -411,10 +411,12 @@ class _Patterns:
 
     __slots__ = (
         "add",
+        "any_trigger",
         "auth_param",
         "auth_params",
         "authority_end",
         "bare",
+        "blank_headers",
         "bracket_stop",
         "chain",
         "cookie_pair",
@@ -429,6 +431,8 @@ class _Patterns:
         "heap",
         "islice",
         "item_cut",
+        "json_pair",
+        "json_run",
         "lead_run",
         "lengths",
         "line_end",
@@ -834,6 +838,31 @@ class _Patterns:
             "|".join(re.escape(trigger) for trigger, rule in self.triggers if rule != _WORD)
         )
         self.pair_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+        # Any trigger at all, found in one search in C (in the lower-cased copy).
+        self.any_trigger: re.Pattern[str] = re.compile(
+            "|".join(re.escape(trigger) for trigger, _ in self.triggers)
+        )
+        # A run of quoted JSON pairs (``"name": value``), each followed by a comma: the
+        # name of name characters, ``:`` with spacing around it, the value a string in
+        # double quotes (escapes read in pairs) or a bare word of a number's or a word's
+        # characters (see ``_Reader._json_run``). ``json_pair`` is one of them, its parts
+        # in groups: what stands before the value, the name, a string's inside, a bare word.
+        name = r"[A-Za-z0-9_.\-]{1,128}"
+        inside = r'[^"\\]*(?:\\[\s\S][^"\\]*)*'
+        bare = r"(?!->)[A-Za-z0-9_.+*\-]+"
+        before = rf'"{name}"\s*:{not_url}\s*'
+        self.json_run: re.Pattern[str] = re.compile(
+            rf'(?:{before}(?:"{inside}"|{bare})\s*,\s*)+{self.possessive}'
+        )
+        self.json_pair: re.Pattern[str] = re.compile(
+            rf'("({name})"\s*:{not_url}\s*)(?:"({inside})"|({bare}))'
+        )
+        # A run of header lines with no value (``Cookie:`` lines): a header's name (as
+        # ``_is_header_line`` reads it), ``:``, spacing, a line break and any spacing.
+        headers = "|".join(map(re.escape, HEADER_NAMES))
+        self.blank_headers: re.Pattern[str] = re.compile(
+            rf"(?:(?ai:{headers}):[ \t]*[\r\n]\s*)+{self.possessive}"
+        )
 
     def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         """The pair rule's common case, read in C: ``name=value`` pairs in a row.
@@ -1294,6 +1323,7 @@ class _Reader:
     __slots__ = (
         "checked_end",
         "fragment",
+        "json_end",
         "last",
         "lower",
         "named_refused",
@@ -1328,6 +1358,7 @@ class _Reader:
         self.run_end = 0  # where the last run of name characters read ends
         self.wide_quiet = 0  # before it, no trigger starts an added name beyond the alphabet
         self.named_refused = 0  # where the last run of empty pairs refused for its name ends
+        self.json_end = 0  # where the last run of JSON pairs ``_json_run`` matched ends
         # The URL end, start and result of the last search for a fragment's "#" in a URL.
         self.fragment = (-1, 0, -1)
         # The name and end of the last run of same-name pairs the pair rule (or, in a URL,
@@ -1612,6 +1643,16 @@ class _Reader:
             named = self._named_run(start)
             if named is not None:
                 return named
+        if not self.pending and self.last < start and self.url_end <= start:
+            # Runs of like pairs or lines, read in C: JSON pairs, header lines left blank.
+            if text[start - 1] == '"' and start > self.json_end:
+                masked = self._json_run(start - 1)
+                if masked is not None:
+                    return masked
+            elif _is_header_line(lower, start):
+                blank = self._blank_headers(start)
+                if blank is not None:
+                    return blank
         pairs: re.Match[str] | None = None
         quiet: tuple[int, str] | None = None
         if start >= self.last and start >= self.url_end and not self._refused(start):
@@ -1791,6 +1832,74 @@ class _Reader:
         last = found.end() - len(unit)  # where the last unit starts
         self.run_end = last - len(unit) + len(name)  # as the reading of the one before sets it
         return last
+
+    def _json_run(self, start: int) -> int | None:
+        """Mask at once a run of quoted JSON pairs from ``start``; where the reading goes on.
+
+        ``"name": value`` pairs, each followed by a comma (``json_run``), are each read by the
+        pair rule the same way, whatever stands around the run: a name holding a trigger is
+        read from its quotes, and its value is masked to its closing quote (or, bare, to the
+        comma or spacing) when the name is sensitive; else nothing is masked, and a name
+        holding no trigger is not read at all. So each value of a sensitive name is masked
+        here, its name looked up once, unless another rule would read in the run: a name
+        holding another rule's trigger (a credential's prefix), a private key's header in a
+        masked value, a trigger of any rule in a value left as it is. The reading goes on
+        at the first such pair (None when it is the first), and the rest of the run is left
+        to the pair rule, so no run is matched twice.
+        """
+        text, patterns = self.text, self.patterns
+        if patterns.wide_tail is not None:
+            return None  # an added name beyond the alphabet is read by its own stretch
+        found = patterns.json_run.match(text, start)
+        if found is None:
+            return None
+        self.json_end = found.end()
+        parts = patterns.json_pair.split(text[start : found.end()])
+        lower, other, any_trigger = self.lower, patterns.other_triggers, patterns.any_trigger
+        verdicts: dict[str, bool] = {}
+        masks: dict[str, str] = {}
+        out: list[str] = []
+        written = self.last  # text[:written] is in ``out`` (or was before the run)
+        pos = start  # where the pair being read starts
+        for head, name, inside, bare, after in zip(
+            parts[1::5], parts[2::5], parts[3::5], parts[4::5], parts[5::5], strict=True
+        ):
+            value = bare if inside is None else inside
+            value_start = pos + len(head) + (inside is not None)
+            value_end = value_start + len(value)
+            sensitive = verdicts.get(name)
+            if sensitive is None:
+                if other.search(name.lower()):
+                    break
+                sensitive = verdicts[name] = _is_sensitive_name(name)
+            if sensitive:
+                if lower.find("-----begin", value_start, value_end) >= 0:
+                    break
+                mask = masks.get(value)
+                if mask is None:
+                    mask = masks[value] = value if not value or _is_masked(value) else REDACTED
+                if mask is not value:
+                    out += (text[written:value_start], mask)
+                    written = value_end
+            elif any_trigger.search(lower, value_start, value_end):
+                break
+            pos = value_end + (inside is not None) + len(after)
+        if pos == start:
+            return None
+        if out:
+            self.out += out
+            self.last = written
+        return pos
+
+    def _blank_headers(self, start: int) -> int | None:
+        """Skip a run of header lines left blank (``Cookie:`` lines); None for no run.
+
+        The header rule reads each line's value, nothing, masks nothing and goes on at its
+        line break; the next line is read the same way, whatever stood before it. So the
+        reading goes on after the run, found in C (``blank_headers``).
+        """
+        found = self.patterns.blank_headers.match(self.text, start)
+        return None if found is None else found.end()
 
     def _words_before(self, start: int) -> list[int]:
         """Where the word at ``start`` and the one or two before it (one space apart) start.
