@@ -419,6 +419,7 @@ class _Patterns:
         "blank_headers",
         "bracket_stop",
         "chain",
+        "compress",
         "cookie_pair",
         "cookie_value",
         "credential",
@@ -495,7 +496,7 @@ class _Patterns:
     def __init__(self) -> None:
         import heapq
         import re
-        from itertools import chain, islice
+        from itertools import chain, compress, islice
         from operator import add, lt, methodcaller
 
         self.names = _names  # the table these patterns read: taken before they read it
@@ -505,6 +506,7 @@ class _Patterns:
         self.possessive = _possessive(re)
         self.heap = (heapq.heapify, heapq.heapreplace, heapq.heappop)
         self.islice = islice
+        self.compress = compress
         self.chain = chain.from_iterable
         self.lower_than = lt
         self.add = add
@@ -846,7 +848,9 @@ class _Patterns:
         # name of name characters, ``:`` with spacing around it, the value a string in
         # double quotes (escapes read in pairs) or a bare word of a number's or a word's
         # characters (see ``_Reader._json_run``). ``json_pair`` is one of them, its parts
-        # in groups: what stands before the value, the name, a string's inside, a bare word.
+        # in groups: what stands before the value (the quoted name, ``:``, spacing, an
+        # opening quote) and the value (its closing quote starts what stands between it
+        # and the next pair).
         name = r"[A-Za-z0-9_.\-]{1,128}"
         inside = r'[^"\\]*(?:\\[\s\S][^"\\]*)*'
         bare = r"(?!->)[A-Za-z0-9_.+*\-]+"
@@ -855,7 +859,7 @@ class _Patterns:
             rf'(?:{before}(?:"{inside}"|{bare})\s*,\s*)+{self.possessive}'
         )
         self.json_pair: re.Pattern[str] = re.compile(
-            rf'("({name})"\s*:{not_url}\s*)(?:"({inside})"|({bare}))'
+            rf'("{name}"\s*:{not_url}\s*"?)((?<="){inside}|{bare})'
         )
         # A run of header lines with no value (``Cookie:`` lines): a header's name (as
         # ``_is_header_line`` reads it), ``:``, spacing, a line break and any spacing.
@@ -1840,12 +1844,12 @@ class _Reader:
         pair rule the same way, whatever stands around the run: a name holding a trigger is
         read from its quotes, and its value is masked to its closing quote (or, bare, to the
         comma or spacing) when the name is sensitive; else nothing is masked, and a name
-        holding no trigger is not read at all. So each value of a sensitive name is masked
-        here, its name looked up once, unless another rule would read in the run: a name
-        holding another rule's trigger (a credential's prefix), a private key's header in a
-        masked value, a trigger of any rule in a value left as it is. The reading goes on
-        at the first such pair (None when it is the first), and the rest of the run is left
-        to the pair rule, so no run is matched twice.
+        holding no trigger is not read at all. So the values of sensitive names are masked
+        here, in C, each distinct name looked up once, unless another rule would read in
+        the run: a name holding another rule's trigger (a credential's prefix), a private
+        key's header in a masked value, a trigger of any rule in a value left as it is. The
+        reading goes on at the first such pair (None when it is the first), and the rest of
+        the run is left to the pair rule, so no run is matched twice.
         """
         text, patterns = self.text, self.patterns
         if patterns.wide_tail is not None:
@@ -1853,43 +1857,57 @@ class _Reader:
         found = patterns.json_run.match(text, start)
         if found is None:
             return None
-        self.json_end = found.end()
-        parts = patterns.json_pair.split(text[start : found.end()])
-        lower, other, any_trigger = self.lower, patterns.other_triggers, patterns.any_trigger
-        verdicts: dict[str, bool] = {}
-        masks: dict[str, str] = {}
-        out: list[str] = []
-        written = self.last  # text[:written] is in ``out`` (or was before the run)
-        pos = start  # where the pair being read starts
-        for head, name, inside, bare, after in zip(
-            parts[1::5], parts[2::5], parts[3::5], parts[4::5], parts[5::5], strict=True
+        end = self.json_end = found.end()
+        # Between the pairs (nothing, then a closing quote maybe, a comma and spacing), and
+        # each pair's parts, in turns: what stands before the value, and the value.
+        parts = patterns.json_pair.split(text[start:end])
+        heads, values = parts[1::3], parts[2::3]
+        other = patterns.other_triggers.search
+        verdicts: dict[str, bool | None] = {}  # per head, None for a name another rule reads
+        for head in set(heads):
+            name = head[1 : head.index('"', 1)]
+            verdicts[head] = None if other(name.lower()) else _is_sensitive_name(name)
+        sensitive = list(map(verdicts.__getitem__, heads))
+        count = len(heads)  # the pairs read here
+        plain = "\0".join(  # the values left as they are, apart by what no trigger holds
+            value for value, known in zip(values, sensitive, strict=True) if not known
+        )
+        if (
+            None in verdicts.values()
+            or patterns.any_trigger.search(_lower(plain))
+            or self.lower.find("-----begin", start, end) >= 0
         ):
-            value = bare if inside is None else inside
-            value_start = pos + len(head) + (inside is not None)
-            value_end = value_start + len(value)
-            sensitive = verdicts.get(name)
-            if sensitive is None:
-                if other.search(name.lower()):
-                    break
-                sensitive = verdicts[name] = _is_sensitive_name(name)
-            if sensitive:
-                if lower.find("-----begin", value_start, value_end) >= 0:
-                    break
-                mask = masks.get(value)
-                if mask is None:
-                    mask = masks[value] = value if not value or _is_masked(value) else REDACTED
-                if mask is not value:
-                    out += (text[written:value_start], mask)
-                    written = value_end
-            elif any_trigger.search(lower, value_start, value_end):
-                break
-            pos = value_end + (inside is not None) + len(after)
-        if pos == start:
-            return None
-        if out:
-            self.out += out
-            self.last = written
-        return pos
+            count = next(
+                (
+                    index
+                    for index, (value, known) in enumerate(zip(values, sensitive, strict=True))
+                    if known is None
+                    or (known and "-----begin" in _lower(value))
+                    or (not known and patterns.any_trigger.search(_lower(value)))
+                ),
+                count,
+            )
+            if count == 0:
+                return None
+            del parts[3 * count + 1 :], values[count:], sensitive[count:]
+            end = start + sum(map(len, parts))  # where the pair another rule reads starts
+        masks = {  # each distinct value once
+            value: value if not value or _is_masked(value) else REDACTED
+            for value in set(patterns.compress(values, sensitive))
+        }
+        masked = [
+            masks[value] if known else value for value, known in zip(values, sensitive, strict=True)
+        ]
+        last = len(masked) - 1  # the last value masked
+        while last >= 0 and masked[last] == values[last]:
+            last -= 1
+        if last >= 0:
+            # The text is written up to the end of the last mask, as the pair rule writes it.
+            written = sum(map(len, parts[: 3 * last + 3]))
+            parts[2::3] = masked
+            self.out += (text[self.last : start], "".join(parts[: 3 * last + 3]))
+            self.last = start + written
+        return end
 
     def _blank_headers(self, start: int) -> int | None:
         """Skip a run of header lines left blank (``Cookie:`` lines); None for no run.

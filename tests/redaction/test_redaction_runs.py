@@ -941,3 +941,9 @@ def test_a_json_run_stopped_early_is_not_matched_again(monkeypatch: pytest.Monke
     assert redaction._redact_text(text) == expected
     assert counting.calls >= 1
     assert counting.read <= 2 * len(text)
+
+
+def test_a_json_run_with_nothing_to_mask_comes_back_as_the_same_text() -> None:
+    """A run of JSON pairs whose sensitive values are masked or empty is the very same text."""
+    text = '"token": "***", "secret": "", "pwd": *, "id": 1, "tokens": "a", ' * 100
+    assert redaction._redact_text(text) is text
