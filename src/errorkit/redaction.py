@@ -425,6 +425,8 @@ class _Patterns:
         "credential",
         "double_quoted",
         "escaped_break",
+        "escaped_run",
+        "escaped_unit",
         "finders",
         "gap",
         "group_span",
@@ -860,6 +862,23 @@ class _Patterns:
         )
         self.json_pair: re.Pattern[str] = re.compile(
             rf'("{name}"\s*:{not_url}\s*"?)((?<="){inside}|{bare})'
+        )
+        # A run of units each ended by escaped line breaks or tabs (``token=a\nBearer b\n``
+        # in escaped text): a pair (a name of name characters, ``=``, a bare value) or a
+        # scheme word, spacing and a credential, each value of plain characters (no escape,
+        # quote or separator; not ending in ``.``, which a credential drops), then ``\n``,
+        # ``\r`` or ``\t`` escaped, and escapes and spacing (see ``_Reader._escaped_run``).
+        # ``escaped_unit`` is one unit, in groups: what stands before its value, the value;
+        # it starts the text or follows an escape or spacing (an escape's letter is no
+        # part of the next word).
+        head = rf"[A-Za-z0-9_.\-]{{1,128}}=|(?ai:{'|'.join(SCHEME_WORDS)})[ \t]+"
+        plain = r"[A-Za-z0-9_.+/~*\-]*[A-Za-z0-9_+/~*\-]"
+        escaped = r"\\[nrt](?:\\[nrt]|[ \t])*"
+        self.escaped_run: re.Pattern[str] = re.compile(
+            rf"(?:(?:{head}){plain}{escaped})+{self.possessive}"
+        )
+        self.escaped_unit: re.Pattern[str] = re.compile(
+            rf"(?:(?<=\\[nrt])|(?<=[ \t])|\A)({head})({plain})"
         )
         # A run of header lines with no value (``Cookie:`` lines): a header's name (as
         # ``_is_header_line`` reads it), ``:``, spacing, a line break and any spacing.
@@ -1326,8 +1345,8 @@ class _Reader:
 
     __slots__ = (
         "checked_end",
+        "escapes",
         "fragment",
-        "json_end",
         "last",
         "lower",
         "named_refused",
@@ -1337,6 +1356,7 @@ class _Reader:
         "plain_span",
         "refused",
         "run_end",
+        "runs_end",
         "shape_ends",
         "span_end",
         "text",
@@ -1362,7 +1382,8 @@ class _Reader:
         self.run_end = 0  # where the last run of name characters read ends
         self.wide_quiet = 0  # before it, no trigger starts an added name beyond the alphabet
         self.named_refused = 0  # where the last run of empty pairs refused for its name ends
-        self.json_end = 0  # where the last run of JSON pairs ``_json_run`` matched ends
+        self.runs_end = 0  # where the last run ``_json_run`` or ``_escaped_run`` matched ends
+        self.escapes = "\\" in text  # whether the text may hold escaped line breaks
         # The URL end, start and result of the last search for a fragment's "#" in a URL.
         self.fragment = (-1, 0, -1)
         # The name and end of the last run of same-name pairs the pair rule (or, in a URL,
@@ -1649,7 +1670,9 @@ class _Reader:
                 return named
         if not self.pending and self.last < start and self.url_end <= start:
             # Runs of like pairs or lines, read in C: JSON pairs, header lines left blank.
-            if text[start - 1] == '"' and start > self.json_end:
+            if start < self.runs_end:
+                pass  # inside a run matched already: its rest is left to the rules
+            elif text[start - 1] == '"':
                 masked = self._json_run(start - 1)
                 if masked is not None:
                     return masked
@@ -1657,6 +1680,10 @@ class _Reader:
                 blank = self._blank_headers(start)
                 if blank is not None:
                     return blank
+            elif self.escapes:
+                masked = self._escaped_run(start)
+                if masked is not None:
+                    return masked
         pairs: re.Match[str] | None = None
         quiet: tuple[int, str] | None = None
         if start >= self.last and start >= self.url_end and not self._refused(start):
@@ -1857,7 +1884,7 @@ class _Reader:
         found = patterns.json_run.match(text, start)
         if found is None:
             return None
-        end = self.json_end = found.end()
+        end = self.runs_end = found.end()
         # Between the pairs (nothing, then a closing quote maybe, a comma and spacing), and
         # each pair's parts, in turns: what stands before the value, and the value.
         parts = patterns.json_pair.split(text[start:end])
@@ -1903,6 +1930,73 @@ class _Reader:
             last -= 1
         if last >= 0:
             # The text is written up to the end of the last mask, as the pair rule writes it.
+            written = sum(map(len, parts[: 3 * last + 3]))
+            parts[2::3] = masked
+            self.out += (text[self.last : start], "".join(parts[: 3 * last + 3]))
+            self.last = start + written
+        return end
+
+    def _escaped_run(self, start: int) -> int | None:
+        r"""Mask at once a run of units ended by escaped line breaks; where the reading goes on.
+
+        Each unit of ``escaped_run`` (``token=a\n``, ``Bearer b1234567\n``) is read by its
+        rule the same way wherever it stands, as an escaped line break ends a value and
+        a credential, and the escape's letter is no part of the next word: a pair of a
+        sensitive name has its value masked (a header's name too: no cookie follows its
+        ``=``); a scheme word has its credential masked when it looks like one, else
+        nothing is masked. So each distinct unit is worked out once, the run masked in C,
+        unless a unit is read otherwise: a name not sensitive or holding another rule's
+        trigger, a pair's value ending in a scheme word (its credential on the next line
+        goes too), a private key's header, a trigger of any rule in a credential left as it
+        is, or a trigger that an escape's letter starts (``\token``). The reading goes on
+        after the last value read here, where the pair rule would (None when no unit is).
+        """
+        text, patterns = self.text, self.patterns
+        if patterns.wide_tail is not None:
+            return None  # an added name beyond the alphabet is read by its own stretch
+        found = patterns.escaped_run.match(text, start)
+        if found is None:
+            return None
+        self.runs_end = found.end()
+        # What stands between the units (escapes, spacing), and each unit's parts in turns:
+        # what stands before its value, and the value.
+        parts = patterns.escaped_unit.split(text[start : found.end()])
+        heads, values = parts[1::3], parts[2::3]
+        any_trigger, other = patterns.any_trigger, patterns.other_triggers
+        pairs: dict[str, bool | None] = {}  # per head: a pair's?, None for one read otherwise
+        for head in set(heads):
+            lowered = head.lower()
+            if any(any_trigger.match(letter + lowered) for letter in "nrt"):
+                pairs[head] = None  # an escape's letter before it would start a trigger
+            elif head.endswith("="):
+                name = head[:-1]
+                sensitive = not other.search(lowered) and _is_sensitive_name(name)
+                pairs[head] = True if sensitive else None
+            else:
+                pairs[head] = False
+        masks: dict[tuple[str, str], str | None] = {}  # per unit: its value masked, or None
+        for head, value in set(zip(heads, values, strict=True)):
+            pair, lowered = pairs[head], _lower(value)
+            if pair is None or "-----begin" in lowered:
+                mask = None
+            elif pair:
+                scheme = lowered.endswith(SCHEME_WORDS)
+                mask = None if scheme else value if _is_masked(value) else REDACTED
+            elif _looks_like_credential(value):
+                mask = REDACTED
+            else:
+                mask = None if any_trigger.search(lowered) else value
+            masks[head, value] = mask
+        masked = list(map(masks.__getitem__, zip(heads, values, strict=True)))
+        count = masked.index(None) if None in masks.values() else len(masked)
+        if count == 0:
+            return None
+        del parts[3 * count :], values[count:], masked[count:]  # up to the last value read
+        end = start + sum(map(len, parts))
+        last = count - 1  # the last value masked
+        while last >= 0 and masked[last] == values[last]:
+            last -= 1
+        if last >= 0:
             written = sum(map(len, parts[: 3 * last + 3]))
             parts[2::3] = masked
             self.out += (text[self.last : start], "".join(parts[: 3 * last + 3]))

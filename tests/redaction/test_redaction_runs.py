@@ -210,6 +210,29 @@ _HEADER_LINES = ["Cookie:", "cookie:", "Set-Cookie:", "AUTHORIZATION:", "Proxy-A
 _HEADER_ENDS = ["\n", "\r\n", " \n", "\t\r", "\n\n ", "\\n", " a=1\n", " Bearer\n", "//x\n"]
 
 
+_ESCAPED_UNITS = [
+    *["token=a", "Bearer b1234567", "secret=s", "Basic Zm9vOmJhcg", "TOKEN abc-def"],
+    *["bearer abc", "Token Abcdef", "digest x1", "pwd=***", "token=***", "Bearer ***"],
+    *["tokens=1", "cookie=c", "token=xbasic", "token=a.b", "Bearer abc.", "token=sk-" + "a" * 24],
+    *["Bearer tokenx", "Bearer abc=", "id=1", "oken=b", "token=-----BEGIN", "x api_key=k"],
+    *["Bearer https://h", "token=a:b", "my.token=a", "sk-" + "a" * 24 + "=x", "k_live_x=1"],
+    *["Bearer basic", "Basic token", "Token bearer", "nbearer=x"],
+]
+_ESCAPED_BREAKS = ["\\n", "\\r\\n", "\\t", "\\n ", "\\n\\n", " \\n", "\n", "\\\\n", ""]
+
+
+def _escaped_units(rng: random.Random) -> str:
+    """Units each ended by an escaped line break (``token=a`` and one), a few alike, then others."""
+    units = rng.sample(_ESCAPED_UNITS[:8], 2)
+    end = rng.choice(_ESCAPED_BREAKS[:3])
+    parts = [rng.choice(["", "x ", "\\", "\\n", "token=", "a\\"])]
+    for _ in range(rng.randint(1, 8)):
+        other = rng.random() < 0.15
+        unit = rng.choice(_ESCAPED_UNITS) if other else rng.choice(units)
+        parts.append(unit + (rng.choice(_ESCAPED_BREAKS) if rng.random() < 0.1 else end))
+    return "".join(parts) + rng.choice(_CHAIN_ENDS)
+
+
 def _blank_header_lines(rng: random.Random) -> str:
     """Header lines, mostly blank (``Cookie:`` lines), now and then another line."""
     line = rng.choice(_HEADER_LINES) + rng.choice(_HEADER_ENDS[:3])
@@ -246,6 +269,8 @@ def _texts(count: int, seed: int, *, more: bool = False) -> Iterator[str]:
                 parts.append(_json_pairs(rng))
             if more and rng.random() < 0.3:
                 parts.append(_blank_header_lines(rng))
+            if more and rng.random() < 0.4:
+                parts.append(_escaped_units(rng))
         yield "".join(parts)
 
 
@@ -305,6 +330,11 @@ def _json_run_off(self: Any, start: int) -> int | None:
     return None
 
 
+def _escaped_run_off(self: Any, start: int) -> int | None:
+    """``_escaped_run`` turned off: each unit is read by its rule."""
+    return None
+
+
 def _blank_headers_off(self: Any, start: int) -> int | None:
     """``_blank_headers`` turned off: the header rule reads each blank line."""
     return None
@@ -326,6 +356,7 @@ _PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
 _MORE_PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "json_run": (redaction._Reader, "_json_run", _json_run_off),
     "blank_headers": (redaction._Reader, "_blank_headers", _blank_headers_off),
+    "escaped_run": (redaction._Reader, "_escaped_run", _escaped_run_off),
 }
 
 
@@ -404,7 +435,7 @@ def test_the_generated_texts_reach_the_json_and_blank_line_paths(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The texts with JSON pairs and blank header lines take both paths, each many times."""
-    taken = {"_json_run": 0, "_blank_headers": 0}
+    taken = {"_json_run": 0, "_blank_headers": 0, "_escaped_run": 0}
     for name in taken:
         original = getattr(redaction._Reader, name)
 
@@ -424,6 +455,8 @@ RUNS = [
     ('"token": "a", "secret": "b", ', '"token": "***", "secret": "***", '),
     ('"id": 1, "token": "a",\n', '"id": 1, "token": "***",\n'),
     ("Cookie:\n", "Cookie:\n"),
+    ("token=a\\nBearer b1234567\\n", "token=***\\nBearer ***\\n"),
+    ("secret=s\\t", "secret=***\\t"),
     ("Set-Cookie: \r\n", "Set-Cookie: \r\n"),
     ("API key: x\n", "API key: ***\n"),
     ("Session ID: s3 ", "Session ID: *** "),
@@ -855,6 +888,24 @@ JSON_ROWS = [
     ("Cookie:\r\nAuthorization: Bearer\nabc123def", "Cookie:\r\nAuthorization: ***\n***"),
     ("Cookie:\n\n  Cookie:\nCookie://x token=S", "Cookie:\n\n  Cookie:\nCookie://x token=***"),
     ("Cookie:\\nCookie:\\ntoken=S", "Cookie:\\nCookie:\\ntoken=***"),
+    # units ended by escaped line breaks: pairs, and schemes with a credential or a word
+    (
+        "token=a\\nBearer b1234567\\nBearer abc\\r\\nsecret=s\\t Basic Zm9v\\n",
+        "token=***\\nBearer ***\\nBearer abc\\r\\nsecret=***\\t Basic ***\\n",
+    ),
+    # an escape's letter that starts a name ("\\t" + "oken"): the name is read from it
+    ("token=a\\token=b\\n", "token=***\\token=***\\n"),
+    # a value ending in a scheme word takes the credential after the line break
+    ("token=a\\ntoken=x-bearer\\nabc123\\n", "token=***\\ntoken=***\\n***\\n"),
+    # a name not sensitive, a header's name, a word with a trigger after a scheme
+    ("token=a\\ntokens=1\\ntoken=b\\n", "token=***\\ntokens=1\\ntoken=***\\n"),
+    ("token=a\\ncookie=c\\ntoken=b\\n", "token=***\\ncookie=***\\ntoken=***\\n"),
+    ("token=a\\nBearer tokenx\\nx", "token=***\\nBearer tokenx\\nx"),
+    # a word left as it is that starts a rule: a scheme word reads the next line's word
+    ("token=a\\nBearer basic\\nabc123def", "token=***\\nBearer basic\\n***"),
+    # a run cut inside a unit, and text right after the run
+    ("token=a\\nBearer b1234567\\nBea", "token=***\\nBearer ***\\nBea"),
+    ("token=a\\nBearer b1234567\\n: S token: S", "token=***\\nBearer ***\\n: S token: ***"),
 ]
 
 
@@ -884,6 +935,8 @@ _JSON_MIXED = [
     *_JSON_COMMAS,
     *_HEADER_LINES,
     *_HEADER_ENDS,
+    *_ESCAPED_UNITS,
+    *_ESCAPED_BREAKS,
     '"token": "a", ',
     '"id": 1, ',
     "Cookie:\n",
@@ -901,18 +954,20 @@ def test_json_and_blank_line_runs_read_as_the_general_path_on_mixed_text(
 
 
 _ADDED = [
-    ("tenant_ref", "Ref-Code"),  # names of the name alphabet
+    ("tenant_ref", "Ref-Code", "nbearer"),  # names of the name alphabet
     ("tenant_ref", "clé_api", "İd"),  # and names beyond it
 ]
 
 
 @pytest.mark.parametrize("names", _ADDED, ids=["ascii", "beyond ascii"])
-def test_json_runs_read_as_the_general_path_with_names_added(names: tuple[str, ...]) -> None:
-    """With names added, JSON pairs of them and of others read as the general path does."""
+def test_runs_read_as_the_general_path_with_names_added(names: tuple[str, ...]) -> None:
+    """With names added, runs of pairs of them and of others read as the general path does."""
     rows = [
         '"tenant_ref": "a", "tenantRef": "b", "x": "c", "ref-code": 1, "Ref.Code": 2, ',
         '"clé_api": "a", "token": "b", "İd": "c", "id": "d", "tenant_ref": "e", ',
         '"token": "a", "x": "tenant_ref", "y": "clé_api: S", "tenant_ref": "b"',
+        # an escape's letter that starts an added name ("\\n" + "bearer"): its word is read
+        "token=a\\nbearer abc123\\ntoken=b\\n",
     ]
     texts = [*rows, *_texts(300, seed=7, more=True)]
     saved = redaction._names
@@ -947,3 +1002,21 @@ def test_a_json_run_with_nothing_to_mask_comes_back_as_the_same_text() -> None:
     """A run of JSON pairs whose sensitive values are masked or empty is the very same text."""
     text = '"token": "***", "secret": "", "pwd": *, "id": 1, "tokens": "a", ' * 100
     assert redaction._redact_text(text) is text
+
+
+def test_an_escaped_run_stopped_early_is_not_matched_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run of units ended by escaped line breaks stopped early is matched once, not per unit.
+
+    Each stop (a unit read otherwise) leaves the rest of the run to the rules; matching it
+    again from each later unit would read the text over and over (quadratic time).
+    """
+    patterns = redaction._patterns()
+    counting = _CountingRun(patterns.escaped_run)
+    monkeypatch.setattr(patterns, "escaped_run", counting)
+    text = "token=a\\ntokens=1\\n" * 200
+    expected = "token=***\\ntokens=1\\n" * 200
+    assert redaction._redact_text(text) == expected
+    assert counting.calls >= 1
+    assert counting.read <= 2 * len(text)
