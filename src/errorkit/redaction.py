@@ -425,6 +425,7 @@ class _Patterns:
         "credential",
         "double_quoted",
         "escaped_break",
+        "escaped_lead",
         "escaped_run",
         "escaped_unit",
         "finders",
@@ -868,17 +869,18 @@ class _Patterns:
         # scheme word, spacing and a credential, each value of plain characters (no escape,
         # quote or separator; not ending in ``.``, which a credential drops), then ``\n``,
         # ``\r`` or ``\t`` escaped, and escapes and spacing (see ``_Reader._escaped_run``).
-        # ``escaped_unit`` is one unit, in groups: what stands before its value, the value;
-        # it starts the text or follows an escape or spacing (an escape's letter is no
-        # part of the next word).
+        # ``escaped_unit`` is one unit, in groups: what stands before its value (the escapes
+        # and spacing that end the unit before, ``escaped_lead``, then a name and ``=`` or a
+        # scheme word and spacing), and the value.
         head = rf"[A-Za-z0-9_.\-]{{1,128}}=|(?ai:{'|'.join(SCHEME_WORDS)})[ \t]+"
         plain = r"[A-Za-z0-9_.+/~*\-]*[A-Za-z0-9_+/~*\-]"
         escaped = r"\\[nrt](?:\\[nrt]|[ \t])*"
         self.escaped_run: re.Pattern[str] = re.compile(
             rf"(?:(?:{head}){plain}{escaped})+{self.possessive}"
         )
+        self.escaped_lead: re.Pattern[str] = re.compile(f"(?:{escaped})?")
         self.escaped_unit: re.Pattern[str] = re.compile(
-            rf"(?:(?<=\\[nrt])|(?<=[ \t])|\A)({head})({plain})"
+            rf"({self.escaped_lead.pattern}(?:{head}))({plain})"
         )
         # A run of header lines with no value (``Cookie:`` lines): a header's name (as
         # ``_is_header_line`` reads it), ``:``, spacing, a line break and any spacing.
@@ -1958,18 +1960,21 @@ class _Reader:
         if found is None:
             return None
         self.runs_end = found.end()
-        # What stands between the units (escapes, spacing), and each unit's parts in turns:
-        # what stands before its value, and the value.
+        # Each unit's parts in turns: what stands before its value, and the value (between
+        # them nothing, and the escapes and spacing after the last one).
         parts = patterns.escaped_unit.split(text[start : found.end()])
         heads, values = parts[1::3], parts[2::3]
         any_trigger, other = patterns.any_trigger, patterns.other_triggers
         pairs: dict[str, bool | None] = {}  # per head: a pair's?, None for one read otherwise
         for head in set(heads):
-            lowered = head.lower()
-            if any(any_trigger.match(letter + lowered) for letter in "nrt"):
-                pairs[head] = None  # an escape's letter before it would start a trigger
+            lead = patterns.escaped_lead.match(head).end()  # type: ignore[union-attr]
+            lowered = head[lead:].lower()
+            if head[lead - 1 : lead] in ("n", "r", "t") and any_trigger.match(
+                head[lead - 1] + lowered
+            ):
+                pairs[head] = None  # the escape's letter before it starts a trigger
             elif head.endswith("="):
-                name = head[:-1]
+                name = head[lead:-1]
                 sensitive = not other.search(lowered) and _is_sensitive_name(name)
                 pairs[head] = True if sensitive else None
             else:
