@@ -1670,11 +1670,15 @@ class _Reader:
             named = self._named_run(start)
             if named is not None:
                 return named
-        if not self.pending and self.last < start and self.url_end <= start:
-            # Runs of like pairs or lines, read in C: JSON pairs, header lines left blank.
-            if start < self.runs_end:
-                pass  # inside a run matched already: its rest is left to the rules
-            elif text[start - 1] == '"':
+        if (
+            not self.pending
+            and self.last < start
+            and self.url_end <= start
+            and self.runs_end <= start  # else the run's rest is the rules' to read
+        ):
+            # Runs of like units read in C: JSON pairs, header lines left blank, units ended
+            # by escaped line breaks.
+            if text[start - 1] == '"':
                 masked = self._json_run(start - 1)
                 if masked is not None:
                     return masked
