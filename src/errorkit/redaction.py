@@ -411,17 +411,23 @@ class _Patterns:
 
     __slots__ = (
         "add",
+        "any_trigger",
         "auth_param",
         "auth_params",
         "authority_end",
         "bare",
+        "blank_headers",
         "bracket_stop",
         "chain",
+        "compress",
         "cookie_pair",
         "cookie_value",
         "credential",
         "double_quoted",
         "escaped_break",
+        "escaped_lead",
+        "escaped_run",
+        "escaped_unit",
         "finders",
         "gap",
         "group_span",
@@ -429,6 +435,8 @@ class _Patterns:
         "heap",
         "islice",
         "item_cut",
+        "json_pair",
+        "json_run",
         "lead_run",
         "lengths",
         "line_end",
@@ -491,7 +499,7 @@ class _Patterns:
     def __init__(self) -> None:
         import heapq
         import re
-        from itertools import chain, islice
+        from itertools import chain, compress, islice
         from operator import add, lt, methodcaller
 
         self.names = _names  # the table these patterns read: taken before they read it
@@ -501,6 +509,7 @@ class _Patterns:
         self.possessive = _possessive(re)
         self.heap = (heapq.heapify, heapq.heapreplace, heapq.heappop)
         self.islice = islice
+        self.compress = compress
         self.chain = chain.from_iterable
         self.lower_than = lt
         self.add = add
@@ -834,6 +843,51 @@ class _Patterns:
             "|".join(re.escape(trigger) for trigger, rule in self.triggers if rule != _WORD)
         )
         self.pair_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+        # Any trigger at all, found in one search in C (in the lower-cased copy).
+        self.any_trigger: re.Pattern[str] = re.compile(
+            "|".join(re.escape(trigger) for trigger, _ in self.triggers)
+        )
+        # A run of quoted JSON pairs (``"name": value``), each followed by a comma: the
+        # name of name characters, ``:`` with spacing around it, the value a string in
+        # double quotes (escapes read in pairs) or a bare word of a number's or a word's
+        # characters (see ``_Reader._json_run``). ``json_pair`` is one of them, its parts
+        # in groups: what stands before the value (the quoted name, ``:``, spacing, an
+        # opening quote) and the value (its closing quote starts what stands between it
+        # and the next pair).
+        name = r"[A-Za-z0-9_.\-]{1,128}"
+        inside = r'[^"\\]*(?:\\[\s\S][^"\\]*)*'
+        bare = r"(?!->)[A-Za-z0-9_.+*\-]+"
+        before = rf'"{name}"\s*:{not_url}\s*'
+        self.json_run: re.Pattern[str] = re.compile(
+            rf'(?:{before}(?:"{inside}"|{bare})\s*,\s*)+{self.possessive}'
+        )
+        self.json_pair: re.Pattern[str] = re.compile(
+            rf'("{name}"\s*:{not_url}\s*"?)((?<="){inside}|{bare})'
+        )
+        # A run of units each ended by escaped line breaks or tabs (``token=a\nBearer b\n``
+        # in escaped text): a pair (a name of name characters, ``=``, a bare value) or a
+        # scheme word, spacing and a credential, each value of plain characters (no escape,
+        # quote or separator; not ending in ``.``, which a credential drops), then ``\n``,
+        # ``\r`` or ``\t`` escaped, and escapes and spacing (see ``_Reader._escaped_run``).
+        # ``escaped_unit`` is one unit, in groups: what stands before its value (the escapes
+        # and spacing that end the unit before, ``escaped_lead``, then a name and ``=`` or a
+        # scheme word and spacing), and the value.
+        head = rf"[A-Za-z0-9_.\-]{{1,128}}=|(?ai:{'|'.join(SCHEME_WORDS)})[ \t]+"
+        plain = r"[A-Za-z0-9_.+/~*\-]*[A-Za-z0-9_+/~*\-]"
+        escaped = r"\\[nrt](?:\\[nrt]|[ \t])*"
+        self.escaped_run: re.Pattern[str] = re.compile(
+            rf"(?:(?:{head}){plain}{escaped})+{self.possessive}"
+        )
+        self.escaped_lead: re.Pattern[str] = re.compile(f"(?:{escaped})?")
+        self.escaped_unit: re.Pattern[str] = re.compile(
+            rf"({self.escaped_lead.pattern}(?:{head}))({plain})"
+        )
+        # A run of header lines with no value (``Cookie:`` lines): a header's name (as
+        # ``_is_header_line`` reads it), ``:``, spacing, a line break and any spacing.
+        headers = "|".join(map(re.escape, HEADER_NAMES))
+        self.blank_headers: re.Pattern[str] = re.compile(
+            rf"(?:(?ai:{headers}):[ \t]*[\r\n]\s*)+{self.possessive}"
+        )
 
     def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         """The pair rule's common case, read in C: ``name=value`` pairs in a row.
@@ -1293,6 +1347,7 @@ class _Reader:
 
     __slots__ = (
         "checked_end",
+        "escapes",
         "fragment",
         "last",
         "lower",
@@ -1303,6 +1358,7 @@ class _Reader:
         "plain_span",
         "refused",
         "run_end",
+        "runs_end",
         "shape_ends",
         "span_end",
         "text",
@@ -1328,6 +1384,8 @@ class _Reader:
         self.run_end = 0  # where the last run of name characters read ends
         self.wide_quiet = 0  # before it, no trigger starts an added name beyond the alphabet
         self.named_refused = 0  # where the last run of empty pairs refused for its name ends
+        self.runs_end = 0  # where the last run ``_json_run`` or ``_escaped_run`` matched ends
+        self.escapes = "\\" in text  # whether the text may hold escaped line breaks
         # The URL end, start and result of the last search for a fragment's "#" in a URL.
         self.fragment = (-1, 0, -1)
         # The name and end of the last run of same-name pairs the pair rule (or, in a URL,
@@ -1612,6 +1670,26 @@ class _Reader:
             named = self._named_run(start)
             if named is not None:
                 return named
+        if (
+            not self.pending
+            and self.last < start
+            and self.url_end <= start
+            and self.runs_end <= start  # else the run's rest is the rules' to read
+        ):
+            # Runs of like units read in C: JSON pairs, header lines left blank, units ended
+            # by escaped line breaks.
+            if text[start - 1] == '"':
+                masked = self._json_run(start - 1)
+                if masked is not None:
+                    return masked
+            elif _is_header_line(lower, start):
+                blank = self._blank_headers(start)
+                if blank is not None:
+                    return blank
+            elif self.escapes:
+                masked = self._escaped_run(start)
+                if masked is not None:
+                    return masked
         pairs: re.Match[str] | None = None
         quiet: tuple[int, str] | None = None
         if start >= self.last and start >= self.url_end and not self._refused(start):
@@ -1791,6 +1869,158 @@ class _Reader:
         last = found.end() - len(unit)  # where the last unit starts
         self.run_end = last - len(unit) + len(name)  # as the reading of the one before sets it
         return last
+
+    def _json_run(self, start: int) -> int | None:
+        """Mask at once a run of quoted JSON pairs from ``start``; where the reading goes on.
+
+        ``"name": value`` pairs, each followed by a comma (``json_run``), are each read by the
+        pair rule the same way, whatever stands around the run: a name holding a trigger is
+        read from its quotes, and its value is masked to its closing quote (or, bare, to the
+        comma or spacing) when the name is sensitive; else nothing is masked, and a name
+        holding no trigger is not read at all. So the values of sensitive names are masked
+        here, in C, each distinct name looked up once, unless another rule would read in
+        the run: a name holding another rule's trigger (a credential's prefix), a private
+        key's header in a masked value, a trigger of any rule in a value left as it is. The
+        reading goes on at the first such pair (None when it is the first), and the rest of
+        the run is left to the pair rule, so no run is matched twice.
+        """
+        text, patterns = self.text, self.patterns
+        if patterns.wide_tail is not None:
+            return None  # an added name beyond the alphabet is read by its own stretch
+        found = patterns.json_run.match(text, start)
+        if found is None:
+            return None
+        end = self.runs_end = found.end()
+        # Between the pairs (nothing, then a closing quote maybe, a comma and spacing), and
+        # each pair's parts, in turns: what stands before the value, and the value.
+        parts = patterns.json_pair.split(text[start:end])
+        heads, values = parts[1::3], parts[2::3]
+        other = patterns.other_triggers.search
+        verdicts: dict[str, bool | None] = {}  # per head, None for a name another rule reads
+        for head in set(heads):
+            name = head[1 : head.index('"', 1)]
+            verdicts[head] = None if other(name.lower()) else _is_sensitive_name(name)
+        sensitive = list(map(verdicts.__getitem__, heads))
+        count = len(heads)  # the pairs read here
+        plain = "\0".join(  # the values left as they are, apart by what no trigger holds
+            value for value, known in zip(values, sensitive, strict=True) if not known
+        )
+        if (
+            None in verdicts.values()
+            or patterns.any_trigger.search(_lower(plain))
+            or self.lower.find("-----begin", start, end) >= 0
+        ):
+            count = next(
+                (
+                    index
+                    for index, (value, known) in enumerate(zip(values, sensitive, strict=True))
+                    if known is None
+                    or (known and "-----begin" in _lower(value))
+                    or (not known and patterns.any_trigger.search(_lower(value)))
+                ),
+                count,
+            )
+            if count == 0:
+                return None
+            del parts[3 * count + 1 :], values[count:], sensitive[count:]
+            end = start + sum(map(len, parts))  # where the pair another rule reads starts
+        masks = {  # each distinct value once
+            value: value if not value or _is_masked(value) else REDACTED
+            for value in set(patterns.compress(values, sensitive))
+        }
+        masked = [
+            masks[value] if known else value for value, known in zip(values, sensitive, strict=True)
+        ]
+        last = len(masked) - 1  # the last value masked
+        while last >= 0 and masked[last] == values[last]:
+            last -= 1
+        if last >= 0:
+            # The text is written up to the end of the last mask, as the pair rule writes it.
+            written = sum(map(len, parts[: 3 * last + 3]))
+            parts[2::3] = masked
+            self.out += (text[self.last : start], "".join(parts[: 3 * last + 3]))
+            self.last = start + written
+        return end
+
+    def _escaped_run(self, start: int) -> int | None:
+        r"""Mask at once a run of units ended by escaped line breaks; where the reading goes on.
+
+        Each unit of ``escaped_run`` (``token=a\n``, ``Bearer b1234567\n``) is read by its
+        rule the same way wherever it stands, as an escaped line break ends a value and
+        a credential, and the escape's letter is no part of the next word: a pair of a
+        sensitive name has its value masked (a header's name too: no cookie follows its
+        ``=``); a scheme word has its credential masked when it looks like one, else
+        nothing is masked. So each distinct unit is worked out once, the run masked in C,
+        unless a unit is read otherwise: a name not sensitive or holding another rule's
+        trigger, a pair's value ending in a scheme word (its credential on the next line
+        goes too), a private key's header, a trigger of any rule in a credential left as it
+        is, or a trigger that an escape's letter starts (``\token``). The reading goes on
+        after the last value read here, where the pair rule would (None when no unit is).
+        """
+        text, patterns = self.text, self.patterns
+        if patterns.wide_tail is not None:
+            return None  # an added name beyond the alphabet is read by its own stretch
+        found = patterns.escaped_run.match(text, start)
+        if found is None:
+            return None
+        self.runs_end = found.end()
+        # Each unit's parts in turns: what stands before its value, and the value (between
+        # them nothing, and the escapes and spacing after the last one).
+        parts = patterns.escaped_unit.split(text[start : found.end()])
+        heads, values = parts[1::3], parts[2::3]
+        any_trigger, other = patterns.any_trigger, patterns.other_triggers
+        pairs: dict[str, bool | None] = {}  # per head: a pair's?, None for one read otherwise
+        for head in set(heads):
+            lead = patterns.escaped_lead.match(head).end()  # type: ignore[union-attr]
+            lowered = head[lead:].lower()
+            if head[lead - 1 : lead] in ("n", "r", "t") and any_trigger.match(
+                head[lead - 1] + lowered
+            ):
+                pairs[head] = None  # the escape's letter before it starts a trigger
+            elif head.endswith("="):
+                name = head[lead:-1]
+                sensitive = not other.search(lowered) and _is_sensitive_name(name)
+                pairs[head] = True if sensitive else None
+            else:
+                pairs[head] = False
+        masks: dict[tuple[str, str], str | None] = {}  # per unit: its value masked, or None
+        for head, value in set(zip(heads, values, strict=True)):
+            pair, lowered = pairs[head], _lower(value)
+            if pair is None or "-----begin" in lowered:
+                mask = None
+            elif pair:
+                scheme = lowered.endswith(SCHEME_WORDS)
+                mask = None if scheme else value if _is_masked(value) else REDACTED
+            elif _looks_like_credential(value):
+                mask = REDACTED
+            else:
+                mask = None if any_trigger.search(lowered) else value
+            masks[head, value] = mask
+        masked = list(map(masks.__getitem__, zip(heads, values, strict=True)))
+        count = masked.index(None) if None in masks.values() else len(masked)
+        if count == 0:
+            return None
+        del parts[3 * count :], values[count:], masked[count:]  # up to the last value read
+        end = start + sum(map(len, parts))
+        last = count - 1  # the last value masked
+        while last >= 0 and masked[last] == values[last]:
+            last -= 1
+        if last >= 0:
+            written = sum(map(len, parts[: 3 * last + 3]))
+            parts[2::3] = masked
+            self.out += (text[self.last : start], "".join(parts[: 3 * last + 3]))
+            self.last = start + written
+        return end
+
+    def _blank_headers(self, start: int) -> int | None:
+        """Skip a run of header lines left blank (``Cookie:`` lines); None for no run.
+
+        The header rule reads each line's value, nothing, masks nothing and goes on at its
+        line break; the next line is read the same way, whatever stood before it. So the
+        reading goes on after the run, found in C (``blank_headers``).
+        """
+        found = self.patterns.blank_headers.match(self.text, start)
+        return None if found is None else found.end()
 
     def _words_before(self, start: int) -> list[int]:
         """Where the word at ``start`` and the one or two before it (one space apart) start.

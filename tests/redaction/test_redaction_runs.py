@@ -174,8 +174,80 @@ def _chain(rng: random.Random) -> str:
     return lead + unit * rng.randint(1, 6) + rng.choice(_CHAIN_ENDS)
 
 
-def _texts(count: int, seed: int) -> Iterator[str]:
-    """Texts of runs: a name, separator and value repeated (or with other values), mixed."""
+_JSON_NAMES = [
+    *["token", "secret", "id", "tokens", "max_tokens", "api_key", "accessToken", "x", "key"],
+    *["Cookie", "Set-Cookie", "authorization", "basic", "Bearer", "a.token", "session id"],
+    *["sk-" + "a" * 24, "eyJ", "my-secret-", "pwd", "tenant_ref", "x" * 130, "a\\nb"],
+]
+_JSON_VALUES = [
+    *['"a"', '""', '"***"', '"*"', '"a\\"b"', '"a\\\\"', '"token"', '"Bearer abc123"'],
+    *['"https://u:p@h/?token=x"', '"-----BEGIN PRIVATE KEY-----"', '"x y"', '"password: x"'],
+    *['"é"', '"a\\nb"', '"\n"', '"sk-' + "a" * 24 + '"', '"a, \\"token\\": \\"b"'],
+    *["1", "-2.5e+3", "true", "null", "***", "*", "basic", "x-----y", "->", "b'q'", "[1]"],
+    *["token", "api key: S", "{}"],
+]
+_JSON_COLONS = ['": ', '":', '" : ', '":\n  ', '"\t:\t', '": \\n ', '" := ']
+_JSON_COMMAS = [", ", ",", " ,\n", ",\n  ", " ", ""]
+_JSON_ENDS = ["", "}", "]", ": S", "token: S", " password=x", '"tok', '"token"', '"token": ']
+
+
+def _json_pairs(rng: random.Random) -> str:
+    """JSON pairs in a row (a name or two again and again, now and then others), an end."""
+    names = rng.sample(_JSON_NAMES[:8], 2)
+    values = [rng.choice(_JSON_VALUES[:4]), rng.choice(_JSON_VALUES)]
+    colon, comma = rng.choice(_JSON_COLONS[:2]), rng.choice(_JSON_COMMAS[:2])
+    parts = [rng.choice(["", "{", "[{", "x", "\\", '"', "Bearer "])]
+    for _ in range(rng.randint(1, 8)):
+        other = rng.random() < 0.15
+        name = rng.choice(_JSON_NAMES) if other else rng.choice(names)
+        value = rng.choice(_JSON_VALUES) if rng.random() < 0.15 else rng.choice(values)
+        glue = rng.choice(_JSON_COLONS) if rng.random() < 0.1 else colon
+        parts.append('"' + name + glue + value + (rng.choice(_JSON_COMMAS) if other else comma))
+    return "".join(parts) + rng.choice(_JSON_ENDS)
+
+
+_HEADER_LINES = ["Cookie:", "cookie:", "Set-Cookie:", "AUTHORIZATION:", "Proxy-Authorization:"]
+_HEADER_ENDS = ["\n", "\r\n", " \n", "\t\r", "\n\n ", "\\n", " a=1\n", " Bearer\n", "//x\n"]
+
+
+_ESCAPED_UNITS = [
+    *["token=a", "Bearer b1234567", "secret=s", "Basic Zm9vOmJhcg", "TOKEN abc-def"],
+    *["bearer abc", "Token Abcdef", "digest x1", "pwd=***", "token=***", "Bearer ***"],
+    *["tokens=1", "cookie=c", "token=xbasic", "token=a.b", "Bearer abc.", "token=sk-" + "a" * 24],
+    *["Bearer tokenx", "Bearer abc=", "id=1", "oken=b", "token=-----BEGIN", "x api_key=k"],
+    *["Bearer https://h", "token=a:b", "my.token=a", "sk-" + "a" * 24 + "=x", "k_live_x=1"],
+    *["Bearer basic", "Basic token", "Token bearer", "nbearer=x"],
+]
+_ESCAPED_BREAKS = ["\\n", "\\r\\n", "\\t", "\\n ", "\\n\\n", " \\n", "\n", "\\\\n", ""]
+
+
+def _escaped_units(rng: random.Random) -> str:
+    """Units each ended by an escaped line break (``token=a`` and one), a few alike, then others."""
+    units = rng.sample(_ESCAPED_UNITS[:8], 2)
+    end = rng.choice(_ESCAPED_BREAKS[:3])
+    parts = [rng.choice(["", "x ", "\\", "\\n", "token=", "a\\"])]
+    for _ in range(rng.randint(1, 8)):
+        other = rng.random() < 0.15
+        unit = rng.choice(_ESCAPED_UNITS) if other else rng.choice(units)
+        parts.append(unit + (rng.choice(_ESCAPED_BREAKS) if rng.random() < 0.1 else end))
+    return "".join(parts) + rng.choice(_CHAIN_ENDS)
+
+
+def _blank_header_lines(rng: random.Random) -> str:
+    """Header lines, mostly blank (``Cookie:`` lines), now and then another line."""
+    line = rng.choice(_HEADER_LINES) + rng.choice(_HEADER_ENDS[:3])
+    lines = [
+        rng.choice(_HEADER_LINES) + rng.choice(_HEADER_ENDS) if rng.random() < 0.15 else line
+        for _ in range(rng.randint(1, 8))
+    ]
+    return rng.choice(["", "x", "x-", "\n", '"']) + "".join(lines) + rng.choice(_CHAIN_ENDS)
+
+
+def _texts(count: int, seed: int, *, more: bool = False) -> Iterator[str]:
+    """Texts of runs: a name, separator and value repeated (or with other values), mixed.
+
+    With ``more``, runs of JSON pairs and of blank header lines are mixed in too.
+    """
     rng = random.Random(seed)
     for _ in range(count):
         parts = []
@@ -193,6 +265,12 @@ def _texts(count: int, seed: int) -> Iterator[str]:
                 parts.append(_url_run(rng))
             if rng.random() < 0.3:
                 parts.append(_chain(rng))
+            if more and rng.random() < 0.4:
+                parts.append(_json_pairs(rng))
+            if more and rng.random() < 0.3:
+                parts.append(_blank_header_lines(rng))
+            if more and rng.random() < 0.4:
+                parts.append(_escaped_units(rng))
         yield "".join(parts)
 
 
@@ -247,6 +325,21 @@ def _header_line_off(lower: str, start: int) -> bool:
     return False
 
 
+def _json_run_off(self: Any, start: int) -> int | None:
+    """``_json_run`` turned off: the pair rule reads each JSON pair."""
+    return None
+
+
+def _escaped_run_off(self: Any, start: int) -> int | None:
+    """``_escaped_run`` turned off: each unit is read by its rule."""
+    return None
+
+
+def _blank_headers_off(self: Any, start: int) -> int | None:
+    """``_blank_headers`` turned off: the header rule reads each blank line."""
+    return None
+
+
 _PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "repeated": (redaction._Reader, "_repeated", _repeated_off),
     "quiet_run": (redaction._Reader, "_quiet_run", _quiet_off),
@@ -258,6 +351,12 @@ _PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "url_pairs": (redaction._Reader, "_url_pairs", _url_pairs_off),
     "same_params": (redaction, "_same_params", _same_params_off),
     "named_run": (redaction._Reader, "_named_run", _named_run_off),
+}
+# The run paths of JSON pairs and blank header lines, checked on texts that mix those in.
+_MORE_PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
+    "json_run": (redaction._Reader, "_json_run", _json_run_off),
+    "blank_headers": (redaction._Reader, "_blank_headers", _blank_headers_off),
+    "escaped_run": (redaction._Reader, "_escaped_run", _escaped_run_off),
 }
 
 
@@ -310,7 +409,55 @@ def test_the_generated_texts_reach_every_run_path(monkeypatch: pytest.MonkeyPatc
     assert min(calls.values()) > 100
 
 
+@pytest.mark.parametrize("path", sorted(_MORE_PATHS))
+def test_a_run_of_json_pairs_or_blank_lines_reads_as_the_general_path(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run paths of JSON pairs and blank header lines give the reading without them.
+
+    On 3,000 generated texts mixing runs of every rule with those two, each turned off in
+    turn (the other left on, as every older run path).
+    """
+    texts = list(_texts(3000, seed=100 + sorted(_MORE_PATHS).index(path), more=True))
+    fast = [redaction._redact_text(text) for text in texts]
+    owner, attribute, off = _MORE_PATHS[path]
+    monkeypatch.setattr(owner, attribute, off)
+    general = [redaction._redact_text(text) for text in texts]
+    differences = [
+        (text, one, other)
+        for text, one, other in zip(texts, fast, general, strict=True)
+        if one != other
+    ]
+    assert differences == []
+
+
+def test_the_generated_texts_reach_the_json_and_blank_line_paths(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The texts with JSON pairs and blank header lines take both paths, each many times."""
+    taken = {"_json_run": 0, "_blank_headers": 0, "_escaped_run": 0}
+    for name in taken:
+        original = getattr(redaction._Reader, name)
+
+        def counted(self: Any, start: int, _name: str = name, _original: Any = original) -> Any:
+            found = _original(self, start)
+            taken[_name] += found is not None  # the run read, not only tried
+            return found
+
+        monkeypatch.setattr(redaction._Reader, name, counted)
+    for text in _texts(3000, seed=100, more=True):
+        redaction._redact_text(text)
+    assert min(taken.values()) > 300
+
+
 RUNS = [
+    ('"token": "a", ', '"token": "***", '),
+    ('"token": "a", "secret": "b", ', '"token": "***", "secret": "***", '),
+    ('"id": 1, "token": "a",\n', '"id": 1, "token": "***",\n'),
+    ("Cookie:\n", "Cookie:\n"),
+    ("token=a\\nBearer b1234567\\n", "token=***\\nBearer ***\\n"),
+    ("secret=s\\t", "secret=***\\t"),
+    ("Set-Cookie: \r\n", "Set-Cookie: \r\n"),
     ("API key: x\n", "API key: ***\n"),
     ("Session ID: s3 ", "Session ID: *** "),
     ("Cookie: a=1\n", "Cookie: ***\n"),
@@ -686,3 +833,190 @@ def test_possessive_runs_read_as_greedy_ones_on_mixed_text(text: str, repeat: in
     assert redaction._Reader(text, redaction._patterns()).read() == (
         redaction._Reader(text, _GREEDY).read()
     )
+
+
+# Runs of JSON pairs and of blank header lines, and where they end: each row is masked as
+# it says, by the run path and by the general reading alike.
+JSON_ROWS = [
+    # a run cut in the middle of a name: the rest is read by the pair rule
+    ('"token": "a", "token": "b", "tok', '"token": "***", "token": "***", "tok'),
+    ('"token": "a", "token": "b", "token', '"token": "***", "token": "***", "token'),
+    # a value with escaped quotes, and one ending in an escaped backslash
+    ('"token": "a\\"b", "token": "c\\\\", x', '"token": "***", "token": "***", x'),
+    # a name not sensitive between sensitive ones, holding a trigger or not
+    (
+        '"token": "a", "tokens": "b", "id": 3, "secret": "c", "x": 1',
+        '"token": "***", "tokens": "b", "id": 3, "secret": "***", "x": 1',
+    ),
+    # bare values: numbers and words; a masked or empty value stays as it is
+    (
+        '"pwd": -1.5e+3, "pwd": true, "pwd": "***", "pwd": "", "pwd": *, "pwd": null}',
+        '"pwd": ***, "pwd": ***, "pwd": "***", "pwd": "", "pwd": *, "pwd": ***}',
+    ),
+    # camelCase and header names, read from their quotes
+    (
+        '"accessToken": "a", "Set-Cookie": "b", "authorization": "c", ',
+        '"accessToken": "***", "Set-Cookie": "***", "authorization": "***", ',
+    ),
+    # text right after the run: a value that is the next pair's name, a pair, a scheme
+    ('"token": "a", "x": "password": S', '"token": "***", "x": "password": ***'),
+    ('"token": "a", token: S', '"token": "***", token: ***'),
+    ('"token": "a", Bearer abc123def', '"token": "***", Bearer ***'),
+    # a value of a name not sensitive that another rule reads: the run stops before it
+    (
+        '"token": "a", "id": "Bearer abc123def", "token": "b", ',
+        '"token": "***", "id": "Bearer ***", "token": "***", ',
+    ),
+    (
+        '"token": "a", "url": "https://u:p@h/?token=x", "token": "b", ',
+        '"token": "***", "url": "https://u:***@h/?token=***", "token": "***", ',
+    ),
+    # a credential's prefix in a name, a private key in a masked value: their rules read them
+    (
+        '"token": "a", "sk-' + "a" * 24 + '": 1, "token": "b", ',
+        '"token": "***", "***": 1, "token": "***", ',
+    ),
+    (
+        '"token": "a", "token": "-----BEGIN PRIVATE KEY-----K", ',
+        '"token": "***", "token": "-----BEGIN PRIVATE KEY-----***',  # no END: to the end
+    ),
+    # a name of words, or written with an escape, ends the run; its own reading follows
+    ('"token": "a", "session id": "b", ', '"token": "***", "session id": "***", '),
+    ('"token": "a", \\"token\\": \\"b\\", ', '"token": "***", \\"token\\": \\"***\\", '),
+    # blank header lines, then a line with a value, a scheme at a line's end, a URL
+    ("Cookie:\nCookie:\nCookie: a=1\nCookie:\n", "Cookie:\nCookie:\nCookie: ***\nCookie:\n"),
+    ("Cookie:\r\nAuthorization: Bearer\nabc123def", "Cookie:\r\nAuthorization: ***\n***"),
+    ("Cookie:\n\n  Cookie:\nCookie://x token=S", "Cookie:\n\n  Cookie:\nCookie://x token=***"),
+    ("Cookie:\\nCookie:\\ntoken=S", "Cookie:\\nCookie:\\ntoken=***"),
+    # units ended by escaped line breaks: pairs, and schemes with a credential or a word
+    (
+        "token=a\\nBearer b1234567\\nBearer abc\\r\\nsecret=s\\t Basic Zm9v\\n",
+        "token=***\\nBearer ***\\nBearer abc\\r\\nsecret=***\\t Basic ***\\n",
+    ),
+    # an escape's letter that starts a name ("\\t" + "oken"): the name is read from it
+    ("token=a\\token=b\\n", "token=***\\token=***\\n"),
+    # a value ending in a scheme word takes the credential after the line break
+    ("token=a\\ntoken=x-bearer\\nabc123\\n", "token=***\\ntoken=***\\n***\\n"),
+    # a name not sensitive, a header's name, a word with a trigger after a scheme
+    ("token=a\\ntokens=1\\ntoken=b\\n", "token=***\\ntokens=1\\ntoken=***\\n"),
+    ("token=a\\ncookie=c\\ntoken=b\\n", "token=***\\ncookie=***\\ntoken=***\\n"),
+    ("token=a\\nBearer tokenx\\nx", "token=***\\nBearer tokenx\\nx"),
+    # a word left as it is that starts a rule: a scheme word reads the next line's word
+    ("token=a\\nBearer basic\\nabc123def", "token=***\\nBearer basic\\n***"),
+    # a run cut inside a unit, and text right after the run
+    ("token=a\\nBearer b1234567\\nBea", "token=***\\nBearer ***\\nBea"),
+    ("token=a\\nBearer b1234567\\n: S token: S", "token=***\\nBearer ***\\n: S token: ***"),
+]
+
+
+def _read_without_new_runs(text: str) -> str:
+    """``_redact_text`` with the JSON-pair and blank-line run paths turned off."""
+    with pytest.MonkeyPatch.context() as patch:
+        for owner, attribute, off in _MORE_PATHS.values():
+            patch.setattr(owner, attribute, off)
+        return redaction._redact_text(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), JSON_ROWS, ids=[text for text, _ in JSON_ROWS])
+def test_json_and_blank_line_run_rows(text: str, expected: str) -> None:
+    """Runs of JSON pairs or blank header lines, cut or followed by other text, mask so."""
+    assert redaction._redact_text(text) == expected
+    assert _read_without_new_runs(text) == expected
+    assert redaction.redact_text(expected) == expected
+    # repeated, the run reads each copy the same way
+    assert redaction._redact_text(text * 3) == _read_without_new_runs(text * 3)
+
+
+_JSON_MIXED = [
+    *_MIXED,
+    *(f'"{name}' for name in _JSON_NAMES),
+    *_JSON_VALUES,
+    *_JSON_COLONS,
+    *_JSON_COMMAS,
+    *_HEADER_LINES,
+    *_HEADER_ENDS,
+    *_ESCAPED_UNITS,
+    *_ESCAPED_BREAKS,
+    '"token": "a", ',
+    '"id": 1, ',
+    "Cookie:\n",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_JSON_MIXED), max_size=30).map("".join), st.integers(1, 4))
+def test_json_and_blank_line_runs_read_as_the_general_path_on_mixed_text(
+    text: str, repeat: int
+) -> None:
+    """Text mixing every rule with JSON pairs and header lines reads as the general path."""
+    text *= repeat
+    assert redaction._redact_text(text) == _read_without_new_runs(text)
+
+
+_ADDED = [
+    ("tenant_ref", "Ref-Code", "nbearer"),  # names of the name alphabet
+    ("tenant_ref", "clé_api", "İd"),  # and names beyond it
+]
+
+
+@pytest.mark.parametrize("names", _ADDED, ids=["ascii", "beyond ascii"])
+def test_runs_read_as_the_general_path_with_names_added(names: tuple[str, ...]) -> None:
+    """With names added, runs of pairs of them and of others read as the general path does."""
+    rows = [
+        '"tenant_ref": "a", "tenantRef": "b", "x": "c", "ref-code": 1, "Ref.Code": 2, ',
+        '"clé_api": "a", "token": "b", "İd": "c", "id": "d", "tenant_ref": "e", ',
+        '"token": "a", "x": "tenant_ref", "y": "clé_api: S", "tenant_ref": "b"',
+        # an escape's letter that starts an added name ("\\n" + "bearer"): its word is read
+        "token=a\\nbearer abc123\\ntoken=b\\n",
+    ]
+    texts = [*rows, *_texts(300, seed=7, more=True)]
+    saved = redaction._names
+    try:
+        redaction.add_sensitive_keys(*names)
+        masked = [redaction._redact_text(text) for text in texts]
+        # the added name's values, in any form
+        assert masked[0].startswith('"tenant_ref": "***", "tenantRef": "***", "x": "c", ')
+        assert masked == [_read_without_new_runs(text) for text in texts]
+    finally:
+        redaction._names = saved
+        redaction._clear_text_cache()
+
+
+def test_a_json_run_stopped_early_is_not_matched_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run of JSON pairs stopped at a pair another rule reads is matched once, not per pair.
+
+    Each stop leaves the rest of the run to the pair rule; matching the rest again from each
+    later name would read the text over and over (quadratic time).
+    """
+    patterns = redaction._patterns()
+    counting = _CountingRun(patterns.json_run)
+    monkeypatch.setattr(patterns, "json_run", counting)
+    text = '"token": "a", "id": "token", ' * 200
+    expected = '"token": "***", "id": "token", ' * 200
+    assert redaction._redact_text(text) == expected
+    assert counting.calls >= 1
+    assert counting.read <= 2 * len(text)
+
+
+def test_a_json_run_with_nothing_to_mask_comes_back_as_the_same_text() -> None:
+    """A run of JSON pairs whose sensitive values are masked or empty is the very same text."""
+    text = '"token": "***", "secret": "", "pwd": *, "id": 1, "tokens": "a", ' * 100
+    assert redaction._redact_text(text) is text
+
+
+def test_an_escaped_run_stopped_early_is_not_matched_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run of units ended by escaped line breaks stopped early is matched once, not per unit.
+
+    Each stop (a unit read otherwise) leaves the rest of the run to the rules; matching it
+    again from each later unit would read the text over and over (quadratic time).
+    """
+    patterns = redaction._patterns()
+    counting = _CountingRun(patterns.escaped_run)
+    monkeypatch.setattr(patterns, "escaped_run", counting)
+    text = "token=a\\ntokens=1\\n" * 200
+    expected = "token=***\\ntokens=1\\n" * 200
+    assert redaction._redact_text(text) == expected
+    assert counting.calls >= 1
+    assert counting.read <= 2 * len(text)
