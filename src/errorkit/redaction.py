@@ -1931,15 +1931,7 @@ class _Reader:
         masked = [
             masks[value] if known else value for value, known in zip(values, sensitive, strict=True)
         ]
-        last = len(masked) - 1  # the last value masked
-        while last >= 0 and masked[last] == values[last]:
-            last -= 1
-        if last >= 0:
-            # The text is written up to the end of the last mask, as the pair rule writes it.
-            written = sum(map(len, parts[: 3 * last + 3]))
-            parts[2::3] = masked
-            self.out += (text[self.last : start], "".join(parts[: 3 * last + 3]))
-            self.last = start + written
+        self._write_run(start, parts, values, masked)
         return end
 
     def _escaped_run(self, start: int) -> int | None:
@@ -2002,15 +1994,26 @@ class _Reader:
             return None
         del parts[3 * count :], values[count:], masked[count:]  # up to the last value read
         end = start + sum(map(len, parts))
-        last = count - 1  # the last value masked
+        self._write_run(start, parts, values, masked)
+        return end
+
+    def _write_run(
+        self, start: int, parts: list[str], values: list[str], masked: list[Any]
+    ) -> None:
+        """Write a run read at ``start`` up to the end of its last masked value.
+
+        ``parts`` is the run split into what stands before each value and the value, in
+        turns (``values`` those values, ``masked`` each as it is written), as the pair rule
+        writes them: the text after the last mask is left to the reading.
+        """
+        last = len(masked) - 1  # the last value masked
         while last >= 0 and masked[last] == values[last]:
             last -= 1
         if last >= 0:
             written = sum(map(len, parts[: 3 * last + 3]))
             parts[2::3] = masked
-            self.out += (text[self.last : start], "".join(parts[: 3 * last + 3]))
+            self.out += (self.text[self.last : start], "".join(parts[: 3 * last + 3]))
             self.last = start + written
-        return end
 
     def _blank_headers(self, start: int) -> int | None:
         """Skip a run of header lines left blank (``Cookie:`` lines); None for no run.
