@@ -368,19 +368,25 @@ def test_a_run_path_reads_as_the_general_path(path: str, monkeypatch: pytest.Mon
     reading: the same-name runs it reads in C (``_Reader._pairs``) are compared too.
     """
     texts = list(_texts(3000, seed=[*sorted(_PATHS), "pair_run"].index(path)))
-    fast = [redaction._redact_text(text) for text in texts]
     if path == "pair_run":
-        monkeypatch.setattr(redaction._patterns(), "pair_run", re.compile("(?!)"))
+        off: Any = (redaction._patterns(), "pair_run", re.compile("(?!)"))
     else:
-        owner, attribute, off = _PATHS[path]
-        monkeypatch.setattr(owner, attribute, off)
+        off = _PATHS[path]
+    assert _differences(texts, off, monkeypatch) == []
+
+
+def _differences(
+    texts: list[str], off: tuple[Any, str, Any], monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[str, str, str]]:
+    """The texts read otherwise with a path turned off (``setattr(*off)``), and both readings."""
+    fast = [redaction._redact_text(text) for text in texts]
+    monkeypatch.setattr(*off)
     general = [redaction._redact_text(text) for text in texts]
-    differences = [
+    return [
         (text, one, other)
         for text, one, other in zip(texts, fast, general, strict=True)
         if one != other
     ]
-    assert differences == []
 
 
 def test_the_generated_texts_reach_every_run_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -419,16 +425,7 @@ def test_a_run_of_json_pairs_or_blank_lines_reads_as_the_general_path(
     turn (the other left on, as every older run path).
     """
     texts = list(_texts(3000, seed=100 + sorted(_MORE_PATHS).index(path), more=True))
-    fast = [redaction._redact_text(text) for text in texts]
-    owner, attribute, off = _MORE_PATHS[path]
-    monkeypatch.setattr(owner, attribute, off)
-    general = [redaction._redact_text(text) for text in texts]
-    differences = [
-        (text, one, other)
-        for text, one, other in zip(texts, fast, general, strict=True)
-        if one != other
-    ]
-    assert differences == []
+    assert _differences(texts, _MORE_PATHS[path], monkeypatch) == []
 
 
 def test_the_generated_texts_reach_the_json_and_blank_line_paths(
