@@ -2263,16 +2263,21 @@ class _Reader:
         if patterns.other_triggers.search(lowered):
             return end  # a name holding a credential prefix: that rule reads it too
         last = text[max(found.start(), found.end() - 8) : found.end()].lower()
-        if run is patterns.header_run and last.endswith(SCHEME_WORDS):
-            return end  # the last line's scheme may take a credential below: read line by line
         gap = found.group("gap")
         unit = gap + found.group("lead")  # what stands before each value
         rest = found.group("rest")
+        if run is patterns.header_run and last.endswith(SCHEME_WORDS):
+            # The last line's scheme may take a credential below: that line is read on its
+            # own, the lines before it at once (a scheme ending one takes the next line's
+            # header name, a sensitive name: no credential).
+            rest = rest[: rest.rfind(unit)]
+            if not rest:
+                return end
         if run is patterns.lead_run and self._names_ahead(gap, unit, rest, found.end()):
             return end
         self.out.append((unit + REDACTED) * rest.count(unit))
-        self.last = self.run_end = found.end()
-        return found.end()
+        self.last = self.run_end = end + len(rest)
+        return end + len(rest)
 
     def _names_ahead(self, gap: str, unit: str, rest: str, end: int) -> bool:
         """Tell whether a value of a run of repeats would be read as the next pair's name.

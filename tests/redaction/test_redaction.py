@@ -1068,6 +1068,18 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "Bearer https://u:p@h/x",
         "Bearer https://u:***@h/x",
     ),
+    # attack12: header lines ending in a scheme word are read at once, but for the last
+    (
+        "attack12: header lines ending in a scheme word, the last one's credential below",
+        "Authorization: Bearer\n" * 3 + "S1234567 x",
+        "Authorization: ***\n" * 3 + "*** x",
+    ),
+    (
+        "attack12: the same, cookie lines",
+        "Cookie: Bearer\nCookie: Bearer\nabcD123",
+        "Cookie: ***\nCookie: ***\n***",
+    ),
+    # ATTACK12_END
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [
