@@ -572,7 +572,11 @@ class _Patterns:
             "`": backtick_quoted,
         }
         self.bracket_stop: re.Pattern[str] = re.compile(r"""[\[({]+|[\])}]+|["'\\]""")
-        self.line_end: re.Pattern[str] = re.compile(r"[\r\n]|\\[rn]")  # escaped too
+        # A line's end (found where the match ends): a line break, or an escaped one whose
+        # backslash is not itself escaped (``C:\\new`` holds none).
+        self.line_end: re.Pattern[str] = re.compile(
+            rf"(?=[\r\n])|(?<!\\)(?:\\\\)*{self.possessive}(?=\\[rn])"
+        )
         # A cookie's name and "=": a header's name with "=" or "=>" before it is the header.
         cookie = r"[A-Za-z0-9_.\-!#$%*+^|~]+="
         self.cookie_pair: re.Pattern[str] = re.compile(rf"[ \t]*{cookie}(?!>)")
@@ -1988,7 +1992,7 @@ class _Reader:
         while start < len(text) and text[start] in " \t":
             start += 1
         line_end = self.patterns.line_end.search(text, start)
-        end = len(text) if line_end is None else line_end.start()
+        end = len(text) if line_end is None else line_end.end()
         line = text[start:end].rstrip()  # spacing at the line's end stays
         masked = self.mask(start, start + len(line))
         lowered = line.lower()
@@ -2235,7 +2239,7 @@ class _Reader:
         close = self.patterns.triple_quoted[quotes[0]].match(text, start + 3).end()  # type: ignore[union-attr]
         if not text.startswith(quotes, close):
             line = self.patterns.line_end.search(text, start + 3)
-            end = len(text) if line is None else line.start()
+            end = len(text) if line is None else line.end()
             return self.mask(start + 3, end)
         self.mask(start + 3, close)
         return close + 3

@@ -1079,6 +1079,28 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "Cookie: Bearer\nCookie: Bearer\nabcD123",
         "Cookie: ***\nCookie: ***\n***",
     ),
+    # an escaped line break ends a header's line only when its backslash is not escaped
+    (
+        "attack12: a JSON header holding an escaped backslash and 'n'",
+        '{"h": "Cookie: path=C:\\\\new; sid=S1x9"}',
+        '{"h": "Cookie: ***',
+    ),
+    (
+        "attack12: the same, Digest auth-params",
+        '{"h": "Authorization: Digest dir=C:\\\\net, response=S1x9"}',
+        '{"h": "Authorization: ***',
+    ),
+    ("attack12: the same, Set-Cookie", "Set-Cookie: a=C:\\\\repo; sid=S", "Set-Cookie: ***"),
+    (
+        "attack12: an escaped break after an escaped backslash ends the line",
+        "Cookie: a=C:\\\\\\nnext line",
+        "Cookie: ***\\nnext line",
+    ),
+    (
+        "attack12: an unclosed triple quote holding an escaped backslash and 'n'",
+        'token = """S\\\\nT',
+        'token = """***',
+    ),
     # ATTACK12_END
 ]
 
