@@ -2374,7 +2374,11 @@ class _Reader:
         return self._pair(ahead.start("sep"), name, start)
 
     def _escaped_quoted(self, start: int) -> int:
-        r"""A value quoted with escaped quotes (``\"abc\"``, JSON inside a string)."""
+        r"""A value quoted with escaped quotes (``\"abc\"``, JSON inside a string).
+
+        Escaped triple quotes (``\"\"\"abc\"\"\"``, Python source in JSON) close at the
+        same three escaped quotes. An unclosed value runs to the end of the text.
+        """
         text = self.text
         quote = start
         while quote < len(text) and text[quote] == "\\":
@@ -2384,9 +2388,11 @@ class _Reader:
             # it, as in "\f"S", are no string's prefix).
             return self.mask(start, self._value_end(start))
         opener = text[start : quote + 1]
-        close = text.find(opener, quote + 1)
+        if text.startswith(opener * 3, start):  # escaped triple quotes: to the same three
+            opener *= 3
+        close = text.find(opener, start + len(opener))
         end = len(text) if close < 0 else close
-        self.mask(quote + 1, end)
+        self.mask(start + len(opener), end)
         return end + len(opener) if close >= 0 else end
 
 

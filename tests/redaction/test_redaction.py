@@ -1101,6 +1101,24 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         'token = """S\\\\nT',
         'token = """***',
     ),
+    # triple quotes written escaped (Python source inside JSON) close at the same three
+    (
+        "attack12: escaped triple quotes in JSON",
+        '{"source": "API_TOKEN = \\"\\"\\"sk9Xw2Lq7Zp\\"\\"\\"\\nok = 1"}',
+        '{"source": "API_TOKEN = \\"\\"\\"***\\"\\"\\"\\nok = 1"}',
+    ),
+    (
+        "attack12: escaped triple quotes",
+        'token=\\"\\"\\"S1x9\\"\\"\\" ok',
+        'token=\\"\\"\\"***\\"\\"\\" ok',
+    ),
+    (
+        "attack12: escaped single triple quotes",
+        "token=\\'\\'\\'S1x9\\'\\'\\' ok",
+        "token=\\'\\'\\'***\\'\\'\\' ok",
+    ),
+    ("attack12: escaped triple quotes, unclosed", 'token=\\"\\"\\"S1 x', 'token=\\"\\"\\"***'),
+    ("attack12: an empty escaped string stays", 'token=\\"\\" x', 'token=\\"\\" x'),
     # ATTACK12_END
 ]
 
