@@ -101,6 +101,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "adversarial: empty 'Cookie:' lines": _repeat("Cookie:\n"),
     "adversarial: escaped triple quotes": lambda size: 'password = """' + _repeat('a\\"""')(size),
     "adversarial: header lines ending in a scheme word": _repeat("Authorization: Bearer\n"),
+    "adversarial: unclosed triple quotes": _repeat('token = """S\n'),
 }
 
 

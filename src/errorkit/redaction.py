@@ -544,9 +544,14 @@ class _Patterns:
         # Separator characters after a pair's separator, each run then spacing ("::= ", ": : ").
         self.separator_run: re.Pattern[str] = re.compile(r"(?:(?:=>|->|[:=])+\s+)+")
         # The inside of a Python triple-quoted string, escapes read in pairs, up to its close.
+        # Triple quotes after a separator and spacing, escaped line breaks too, and maybe a
+        # string prefix (``token = """``, ``token: r"""``) open a value: they
+        # close none, so an unclosed value is not closed by the next one's opening.
         self.triple_quoted: dict[str, re.Pattern[str]] = {
             quote: re.compile(
-                rf"(?:[^{quote}\\]+|\\.|{quote}(?!{quote}{quote}))*{self.possessive}", re.DOTALL
+                rf"(?:[^{quote}\\=:>]+|\\.|[=:>](?:\s|\\[nrt])*[bBrRuUfF]{{0,2}}{quote}{{3}}|[=:>]"
+                rf"|{quote}(?!{quote}{quote}))*{self.possessive}",
+                re.DOTALL,
             )
             for quote in "\"'"
         }
@@ -1310,6 +1315,7 @@ class _Reader:
         "shape_ends",
         "span_end",
         "text",
+        "unclosed",
         "url_end",
         "url_start",
         "wide_quiet",
@@ -1341,6 +1347,9 @@ class _Reader:
         self.refused: tuple[str, int] = ("", 0)
         # Per body: credential prefixes before this index cannot start a credential.
         self.shape_ends: dict[str, int] = {}
+        # The quotes and end of the last triple-quoted value read to its end unclosed: one
+        # opened inside it, after a separator, reads to the same end.
+        self.unclosed = ("", 0)
 
     def read(self) -> str:
         """Run the scanner over the whole text and return the masked text.
@@ -2231,13 +2240,19 @@ class _Reader:
     def _triple_quoted(self, start: int) -> int:
         """Mask a Python triple-quoted value at ``start``; return where the reading goes on.
 
-        The value ends at its closing quotes (an escaped quote closes nothing); an unclosed
-        one at the end of its line, where the reading goes on.
+        The value ends at its closing quotes (an escaped quote closes nothing, nor do quotes
+        after a separator, which open the next value); an unclosed one at the end of its
+        line, where the reading goes on.
         """
         text = self.text
         quotes = text[start : start + 3]
-        close = self.patterns.triple_quoted[quotes[0]].match(text, start + 3).end()  # type: ignore[union-attr]
+        if quotes == self.unclosed[0] and start < self.unclosed[1]:
+            close = self.unclosed[1]  # opened inside a value read unclosed: unclosed too
+        else:
+            inside = self.patterns.triple_quoted[quotes[0]].match(text, start + 3)
+            close = inside.end()  # type: ignore[union-attr]
         if not text.startswith(quotes, close):
+            self.unclosed = (quotes, close)
             line = self.patterns.line_end.search(text, start + 3)
             end = len(text) if line is None else line.end()
             return self.mask(start + 3, end)

@@ -1119,6 +1119,28 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     ),
     ("attack12: escaped triple quotes, unclosed", 'token=\\"\\"\\"S1 x', 'token=\\"\\"\\"***'),
     ("attack12: an empty escaped string stays", 'token=\\"\\" x', 'token=\\"\\" x'),
+    # triple quotes after a separator open a value, so an unclosed value ends at its line
+    (
+        "attack12: an unclosed triple quote is not closed by the next one's opening",
+        'token = """S1x9\npassword=T1x9\ntoken = """S2x9\npassword=T2x9',
+        'token = """***\npassword=***\ntoken = """***\npassword=***',
+    ),
+    (
+        "attack12: the same, a prefixed opening",
+        'token = """S1x9\nok\ntoken = r"""S2x9"""',
+        'token = """***"""',
+    ),
+    (
+        "attack12: the same after '=>' and single quotes",
+        "token => '''S1\ntoken => '''S2",
+        "token => '''***\ntoken => '''***",
+    ),
+    ("attack12: a value spanning lines", 'token = """S1\nT1"""  ok', 'token = """***"""  ok'),
+    (
+        "attack12: triple quotes after prose close",
+        'x = """doc: """ token=S',
+        'x = """doc: """ token=***',
+    ),
     # ATTACK12_END
 ]
 
