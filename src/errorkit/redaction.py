@@ -2213,7 +2213,13 @@ class _Reader:
             and not text[max(start, end - 7) : max(start, end - 6)].isalnum()
         ):
             # "token=Bearer abc", "api_key=bearer abc": the scheme's credential goes too,
-            # read as a bare value is ("token: Bearer abc->S" masks "abc->S").
+            # read as a bare value is ("token: Bearer abc->S" masks "abc->S"); auth-params
+            # with a quoted value first ('auth = Digest a="b", ...') as the scheme rule reads
+            # them.
+            tail = self.patterns.scheme_tail.match(text, end)
+            if tail is not None and tail.start("param") >= 0:
+                self.mask(start, end)
+                return self._auth_params(tail.start("param"))
             after = _skip(self.patterns.value_gap, text, end)  # line breaks too
             apart = not text[end:after].strip(" \t")  # else the scheme and it mask apart
             credential = self.patterns.bare.match(text, after)

@@ -1141,6 +1141,27 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         'x = """doc: """ token=S',
         'x = """doc: """ token=***',
     ),
+    # a scheme word as a pair's value, auth-params after it: read as the scheme rule reads them
+    (
+        "attack12: Digest auth-params after a pair's scheme value",
+        'auth = Digest username="u", nonce="n", response="S1x9", opaque="S2x9"',
+        'auth = *** username="u", nonce="***", response="***", opaque="***"',
+    ),
+    (
+        "attack12: the same on the next line",
+        'credentials: Digest\nusername="u", response="S1x9"',
+        'credentials: ***\nusername="u", response="***"',
+    ),
+    (
+        "attack12: the same after an escaped line break",
+        'auth: Digest\\nusername="u", response="S1x9" ok',
+        'auth: ***\\nusername="u", response="***" ok',
+    ),
+    (
+        "attack12: a public auth-param after a pair's scheme value",
+        'token: Bearer realm="api"',
+        'token: *** realm="api"',
+    ),
     # ATTACK12_END
 ]
 
