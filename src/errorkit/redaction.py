@@ -624,7 +624,7 @@ class _Patterns:
         self.name_ahead: re.Pattern[str] = re.compile(
             _NAME_AHEAD
             if self.wide_tail is None
-            else _NAME_AHEAD.replace(r"[A-Za-z0-9_.\-]", r"""[^\s"'`=:<>()\[\]{},;&]""")
+            else _NAME_AHEAD.replace(r"[A-Za-z0-9_.\-]", r"""[^\s"'`=:<>()\[\]{},;&\\]""")
         )
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(

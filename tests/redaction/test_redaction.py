@@ -1528,6 +1528,17 @@ ATTACK9_ADDED_ROWS: list[tuple[str, str, str]] = [
         '{"CLÉ": "S", "note": "clé"}',
         '{"CLÉ": "***", "note": "clé"}',
     ),
+    # with a name added beyond the alphabet, an escaped line break still ends a value
+    (
+        "attack12: pairs apart by an escaped line break, a name added beyond the alphabet",
+        "X-Api-Key: abc1\\nX-Api-Key: def2",
+        "X-Api-Key: ***\\nX-Api-Key: ***",
+    ),
+    (
+        "attack12: the same with ':='",
+        "X-Api-Key:=S1x9\\nX-Api-Key:=S2x9",
+        "X-Api-Key:=***\\nX-Api-Key:=***",
+    ),
 ]
 
 
