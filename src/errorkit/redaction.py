@@ -541,12 +541,16 @@ class _Patterns:
         # key's armour ends "PRIVATE KEY BLOCK-----".
         self.pem_header: re.Pattern[str] = re.compile(r"[ a-z0-9.]*?private key(?: block)?-----")
         self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
-        # Separator characters after a pair's separator, each run then spacing ("::= ", ": : ").
-        self.separator_run: re.Pattern[str] = re.compile(r"(?:(?:=>|->|[:=])+\s+)+")
+        # Separator characters after a pair's separator, each run then spacing ("::= ", ": : "),
+        # escaped line breaks and tabs too (":\\n:\\n").
+        possessive = self.possessive
+        self.separator_run: re.Pattern[str] = re.compile(
+            rf"(?:(?:=>|->|[:=])+{possessive}(?:\s|\\[nrt])+{possessive})+{possessive}"
+        )
         # The inside of a Python triple-quoted string, escapes read in pairs, up to its close.
-        # Triple quotes after a separator and spacing, escaped line breaks too, and maybe a
-        # string prefix (``token = """``, ``token: r"""``) open a value: they
-        # close none, so an unclosed value is not closed by the next one's opening.
+        # Triple quotes after a separator and spacing (escaped line breaks too) and maybe a
+        # string prefix (``token = """``, ``token: r"""``) open a value: they close none, so
+        # an unclosed value is not closed by the next one's opening.
         self.triple_quoted: dict[str, re.Pattern[str]] = {
             quote: re.compile(
                 rf"(?:[^{quote}\\=:>]+|\\.|[=:>](?:\s|\\[nrt])*[bBrRuUfF]{{0,2}}{quote}{{3}}|[=:>]"

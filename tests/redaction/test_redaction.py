@@ -1162,6 +1162,18 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         'token: Bearer realm="api"',
         'token: *** realm="api"',
     ),
+    # separator runs apart by escaped line breaks or tabs
+    (
+        "attack12: separators apart by escaped line breaks",
+        "password:\\n:\\nS1x9",
+        "password:\\n:\\n***",
+    ),
+    ("attack12: the same, escaped tabs", "password:\\t:\\tS1x9", "password:\\t:\\t***"),
+    (
+        "attack12: the same in JSON",
+        '{"password":\\n:\\n"S1x9"}',
+        '{"password":\\n:\\n"***"}',
+    ),
     # ATTACK12_END
 ]
 
