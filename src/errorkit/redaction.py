@@ -616,7 +616,7 @@ class _Patterns:
             # (a word ending in "-" before ">" ends in the "->" separator; a quote, maybe
             # escaped, may close a quoted name before it: ``"session id": S``)
             rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}{self.possessive})?"""
-            rf"""(?:{_GAP}*\\?["'`])?(?:{_GAP}*(?:=|:(?!//)|->)|(?<=-)>))"""
+            rf"""(?:{_GAP}*\\?["'`])?(?:(?:{_GAP}|{_ESCAPE})*(?:=|:(?!//)|->)|(?<=-)>))"""
             r"""(?=[\s"'`,;<>()\[\]{}]|\Z)"""
             # a character no name holds (any can, in a name added beyond the alphabet)
             + (r"""|[^\sA-Za-z0-9_.\-"'`\\=:]""" if self.wide_tail is None else "")
@@ -687,8 +687,8 @@ class _Patterns:
         self.word_tail: re.Pattern[str] = re.compile(
             r"""([A-Za-z0-9_.\-]*)(?:"""
             rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}})(?:{_GAP}*\\?["'`])?"""
-            rf"""{_GAP}*(?P<after>=|:(?!//)|->)"""
-            r"""|[\s"'`\\]*(?P<sep>=|:(?!//)|->)?)"""
+            rf"""(?:{_GAP}|{_ESCAPE})*(?P<after>=|:(?!//)|->)"""
+            r"""|(?:[\s"'`]|\\[nrt\\]?)*(?P<sep>=|:(?!//)|->)?)"""  # escaped breaks too
         )
         # Per body: the run of the characters its first part is made of.
         self.shape_runs: dict[str, re.Pattern[str]] = {
@@ -2471,8 +2471,10 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | Non
     ``api key": "S"``) ends the name, its words read as a bare name's.
     """
     end = sep
-    while end > floor and text[end - 1].isspace():
-        end -= 1
+    while end > floor and (
+        text[end - 1].isspace() or (end - 2 >= floor and text[end - 2 : end] in _ESCAPES)
+    ):
+        end -= 1 if text[end - 1].isspace() else 2  # spacing, escaped line breaks too
     if end > floor and text[end - 1] in "\"'`":
         quote = text[end - 1]
         close = end - 1

@@ -1174,6 +1174,28 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         '{"password":\\n:\\n"S1x9"}',
         '{"password":\\n:\\n"***"}',
     ),
+    # an escaped line break or tab between a name and its separator is spacing
+    (
+        "attack12: an escaped line break before the separator",
+        "password\\n: S1x9",
+        "password\\n: ***",
+    ),
+    ("attack12: an escaped tab before '='", "password\\t= S1x9 x", "password\\t= *** x"),
+    (
+        "attack12: the same, a quoted name of words",
+        '"session id "\\n: S1x9',
+        '"session id "\\n: ***',
+    ),
+    (
+        "attack12: an escaped backslash and 'n' is no spacing",
+        "password\\\\n: S",
+        "password\\\\n: S",
+    ),
+    (
+        "attack12: prose after an escaped break stays",
+        "the password\\n is fine",
+        "the password\\n is fine",
+    ),
     # ATTACK12_END
 ]
 
