@@ -2485,6 +2485,8 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | Non
             found = _words_before(text, close, floor)
             return None if found is None else (found[0], True, found[2] - 1)
         name = text[opening + 1 : close].rstrip("\\")
+        while name[:2] in _ESCAPES or name[-2:] in _ESCAPES:  # escaped spacing: '"password\\n"'
+            name = name[2:] if name[:2] in _ESCAPES else name[:-2]
         return (name, True, opening) if name and _is_sensitive_name(name) else None
     return _words_before(text, end, floor)
 

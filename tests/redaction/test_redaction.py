@@ -1196,6 +1196,23 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "the password\\n is fine",
         "the password\\n is fine",
     ),
+    # a quoted name with escaped spacing at its ends, as json.dumps writes a key with a break
+    (
+        "attack12: a quoted name ending in an escaped line break",
+        '{"password\\n": "S1x9"}',
+        '{"password\\n": "***"}',
+    ),
+    (
+        "attack12: a quoted name starting with an escaped tab",
+        '{"\\tpassword": "S1x9"}',
+        '{"\\tpassword": "***"}',
+    ),
+    (
+        "attack12: a quoted name of words, the same",
+        '{"api key\\n": "S1x9", "x": 1}',
+        '{"api key\\n": "***", "x": 1}',
+    ),
+    ("attack12: another name with an escaped break stays", '{"x\\n": "S1x9"}', '{"x\\n": "S1x9"}'),
     # ATTACK12_END
 ]
 
