@@ -569,7 +569,9 @@ class _Patterns:
         flat = r"""[^\[\](){}"'\\]*"""  # inside a group: no bracket, quote or escape
         self.value_run: re.Pattern[str] = re.compile(
             rf"""(?:[^\s&;,"'`)\]}}<>(\[{{]+|\[{flat}\]|\({flat}\)|\{{{flat}\}}"""
-            r"""|[)\]}<>"'`](?=[A-Za-z0-9_]))+""" + self.possessive
+            r"""|[)\]}<>](?=[A-Za-z0-9_])"""
+            # a run of quotes glued to both sides too: 'x"""S'
+            rf"""|["'`]+{self.possessive}(?=[A-Za-z0-9_]))+{self.possessive}"""
         )
         self.credential: re.Pattern[str] = re.compile(r"""[^\s"'`,;<>()\[\]{}]+""")
         self.double_quoted: re.Pattern[str] = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)

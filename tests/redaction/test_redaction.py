@@ -1213,6 +1213,15 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         '{"api key\\n": "***", "x": 1}',
     ),
     ("attack12: another name with an escaped break stays", '{"x\\n": "S1x9"}', '{"x\\n": "S1x9"}'),
+    # a bare value glued to a run of quotes and more of it (no string prefix before them)
+    (
+        "attack12: triple quotes after a letter that is no prefix",
+        'token = x"""S1x9""" ok',
+        'token = ***""" ok',
+    ),
+    ("attack12: the same after 't'", 'token = t"""S1x9""" ok', 'token = ***""" ok'),
+    ("attack12: the same, single quotes", "token = x'''S1x9''' ok", "token = ***''' ok"),
+    ("attack12: quotes ending a bare value stay", 'token=abc"" next', 'token=***"" next'),
     # ATTACK12_END
 ]
 
