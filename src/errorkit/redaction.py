@@ -635,7 +635,9 @@ class _Patterns:
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
             rf"""(?:\s|\\[nrt])+(?:(?P<param>{token}[ \t]*=[ \t]*")"""  # escaped breaks too
-            r"""|(?P<quote>["'(<\[]?)(?P<word>[^\s"'`,;<>()\[\]{}]+))"""  # "(abc)" too
+            # "(abc)", `abc`, \"abc\" too: a backslash before a quote is no part of the word
+            r"""|(?P<quote>\\?["'`]|[(<\[]|)"""
+            rf"""(?P<word>(?:[^\s"'`,;<>()\[\]{{}}\\]+|\\(?!["'`]))+{self.possessive}))"""
         )
         # After a URL standing as an auth-param list's first part: the comma and the list.
         self.params_after: re.Pattern[str] = re.compile(rf"[ \t]*,\s*(?={token}[ \t]*=)")
@@ -2055,7 +2057,7 @@ class _Reader:
             end = start + len(word)
         closed = end  # where a pair's separator would follow the word
         if quote and text.startswith(quote, end):
-            closed = end + 1
+            closed = end + len(quote)
         else:
             word = word.rstrip(".,:;!?")  # prose punctuation after the word is not part of it
             end = closed = start + len(word)

@@ -1222,6 +1222,19 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     ("attack12: the same after 't'", 'token = t"""S1x9""" ok', 'token = ***""" ok'),
     ("attack12: the same, single quotes", "token = x'''S1x9''' ok", "token = ***''' ok"),
     ("attack12: quotes ending a bare value stay", 'token=abc"" next', 'token=***"" next'),
+    # a scheme's credential in backticks or escaped quotes
+    ("attack12: a credential in backticks", "send Bearer `abcD123` in", "send Bearer `***` in"),
+    (
+        "attack12: a credential in escaped quotes",
+        '{"hint": "send Bearer \\"abcD123\\""}',
+        '{"hint": "send Bearer \\"***\\""}',
+    ),
+    ("attack12: the same, single quotes", "Bearer \\'abcD123\\' x", "Bearer \\'***\\' x"),
+    (
+        "attack12: a word of prose in backticks stays",
+        "Bearer `token` expired",
+        "Bearer `token` expired",
+    ),
     # ATTACK12_END
 ]
 
