@@ -618,7 +618,7 @@ class _Patterns:
             # (a word ending in "-" before ">" ends in the "->" separator; a quote, maybe
             # escaped, may close a quoted name before it: ``"session id": S``)
             rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}{self.possessive})?"""
-            rf"""(?:{_GAP}*\\?["'`])?(?:(?:{_GAP}|{_ESCAPE})*(?:=|:(?!//)|->)|(?<=-)>))"""
+            rf"""(?:{_GAP}*\\?["'`])?(?:{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?:=|:(?!//)|->)|(?<=-)>))"""
             r"""(?=[\s"'`,;<>()\[\]{}]|\Z)"""
             # a character no name holds (any can, in a name added beyond the alphabet)
             + (r"""|[^\sA-Za-z0-9_.\-"'`\\=:]""" if self.wide_tail is None else "")
@@ -691,8 +691,8 @@ class _Patterns:
         self.word_tail: re.Pattern[str] = re.compile(
             r"""([A-Za-z0-9_.\-]*)(?:"""
             rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}})(?:{_GAP}*\\?["'`])?"""
-            rf"""(?:{_GAP}|{_ESCAPE})*(?P<after>=|:(?!//)|->)"""
-            r"""|(?:[\s"'`]|\\[nrt\\]?)*(?P<sep>=|:(?!//)|->)?)"""  # escaped breaks too
+            rf"""{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?P<after>=|:(?!//)|->)"""
+            r"""|[\s"'`]*(?:\\[nrt\\]?[\s"'`]*)*(?P<sep>=|:(?!//)|->)?)"""  # escapes too
         )
         # Per body: the run of the characters its first part is made of.
         self.shape_runs: dict[str, re.Pattern[str]] = {
@@ -2486,7 +2486,10 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | Non
             close -= 1
         opening = text.rfind(quote, max(floor, close - _NAME_LIMIT), close)
         if opening < 0:  # no opening quote: the name is the words before the closing one
-            found = _words_before(text, close, floor)
+            words_end, least = close, max(floor, close - _NAME_LIMIT)
+            while words_end > least and text[words_end - 1] in _WORD_GAP:  # 'api key ": S'
+                words_end -= 1
+            found = _words_before(text, words_end, floor)
             return None if found is None else (found[0], True, found[2] - 1)
         name = text[opening + 1 : close].rstrip("\\")
         while name[:2] in _ESCAPES or name[-2:] in _ESCAPES:  # escaped spacing: '"password\\n"'

@@ -1229,12 +1229,20 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         '{"hint": "send Bearer \\"abcD123\\""}',
         '{"hint": "send Bearer \\"***\\""}',
     ),
-    ("attack12: the same, single quotes", "Bearer \\'abcD123\\' x", "Bearer \\'***\\' x"),
+    (
+        "attack12: a credential in escaped single quotes",
+        "Bearer \\'abcD123\\' x",
+        "Bearer \\'***\\' x",
+    ),
     (
         "attack12: a word of prose in backticks stays",
         "Bearer `token` expired",
         "Bearer `token` expired",
     ),
+    # a half-quoted name of words with spacing before its closing quote
+    ("attack12: a half-quoted name, spacing before its quote", 'api key ": S1x9', 'api key ": ***'),
+    ("attack12: the same, one word", 'password ": S x', 'password ": *** x'),
+    ("attack12: the same, no sensitive name, stays", 'the key ": x', 'the key ": x'),
     # ATTACK12_END
 ]
 
