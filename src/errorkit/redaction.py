@@ -559,8 +559,9 @@ class _Patterns:
             )
             for quote in "\"'"
         }
-        # Spacing before a value: whitespace, and escaped line breaks and tabs ("\\n ").
-        self.value_gap: re.Pattern[str] = re.compile(r"(?:\s|\\[nrt])*")
+        # Spacing before a value: whitespace, and escaped line breaks and tabs ("\\n "), escaped
+        # again too ("\\\\n ", JSON holding escaped text).
+        self.value_gap: re.Pattern[str] = re.compile(r"(?:\s|\\+[nrt])*")
         # An escaped line break or tab (not an escaped backslash and a letter): in escaped
         # text it stands where whitespace would, so it ends a bare value as a space does.
         self.escaped_break: re.Pattern[str] = re.compile(

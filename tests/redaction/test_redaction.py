@@ -1243,7 +1243,17 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     ("attack12: a half-quoted name, spacing before its quote", 'api key ": S1x9', 'api key ": ***'),
     ("attack12: the same, one word", 'password ": S x', 'password ": *** x'),
     ("attack12: the same, no sensitive name, stays", 'the key ": x', 'the key ": x'),
-    # ATTACK12_END
+    # a doubly escaped line break or tab before a value (escaped text inside JSON)
+    (
+        "attack12: a doubly escaped line break before a value",
+        '{"a": "password: \\\\n S1x9"}',
+        '{"a": "password: \\\\n ***"}',
+    ),
+    (
+        "attack12: doubly escaped tabs",
+        '{"a": "password: \\\\t\\\\tS1x9 ok"}',
+        '{"a": "password: \\\\t\\\\t*** ok"}',
+    ),
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [
