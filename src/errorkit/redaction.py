@@ -619,7 +619,8 @@ class _Patterns:
             # (a word ending in "-" before ">" ends in the "->" separator; a quote, maybe
             # escaped, may close a quoted name before it: ``"session id": S``)
             rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}{self.possessive})?"""
-            rf"""(?:{_GAP}*\\?["'`])?(?:{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?:=|:(?!//)|->)|(?<=-)>))"""
+            rf"""(?:{_GAP}*(?:{_ESCAPE}{_GAP}*)*\\?["'`])?"""
+            rf"""(?:{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?:=|:(?!//)|->)|(?<=-)>))"""
             r"""(?=[\s"'`,;<>()\[\]{}]|\Z)"""
             # a character no name holds (any can, in a name added beyond the alphabet)
             + (r"""|[^\sA-Za-z0-9_.\-"'`\\=:]""" if self.wide_tail is None else "")
@@ -691,7 +692,8 @@ class _Patterns:
         # closing them: '"session id": ').
         self.word_tail: re.Pattern[str] = re.compile(
             r"""([A-Za-z0-9_.\-]*)(?:"""
-            rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}})(?:{_GAP}*\\?["'`])?"""
+            rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}})"""
+            rf"""(?:{_GAP}*(?:{_ESCAPE}{_GAP}*)*\\?["'`])?"""
             rf"""{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?P<after>=|:(?!//)|->)"""
             r"""|[\s"'`]*(?:\\[nrt\\]?[\s"'`]*)*(?P<sep>=|:(?!//)|->)?)"""  # escapes too
         )

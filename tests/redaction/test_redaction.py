@@ -1212,6 +1212,16 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         '{"api key\\n": "S1x9", "x": 1}',
         '{"api key\\n": "***", "x": 1}',
     ),
+    (
+        "attack12: a quoted name of words ending in an escaped tab",
+        '{"session id\\t": "S1x9"}',
+        '{"session id\\t": "***"}',
+    ),
+    (
+        "attack12: prose with an escaped tab before a separator stays",
+        "the session id\\t is: ok",
+        "the session id\\t is: ok",
+    ),
     ("attack12: another name with an escaped break stays", '{"x\\n": "S1x9"}', '{"x\\n": "S1x9"}'),
     # a bare value glued to a run of quotes and more of it (no string prefix before them)
     (
