@@ -2237,8 +2237,8 @@ class _Reader:
             if after > end and text[after : after + 1] in _QUOTES:  # 'token: Bearer "S"'
                 inner = self.patterns.quoted[text[after]].match(text, after + 1)
                 inside = len(text) if inner is None else inner.end()  # the closing quote's place
-                if apart:
-                    end = min(inside + 1, len(text))
+                if apart:  # and what is glued after the closing quote ('"""S', '""S')
+                    end = self._value_end(min(inside + 1, len(text)))
                 else:
                     self.mask(start, end)
                     self.mask(after + 1, inside)

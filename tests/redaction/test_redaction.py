@@ -1253,6 +1253,17 @@ RULE_ROWS: list[tuple[str, str, str]] = [
     ("attack12: a half-quoted name, spacing before its quote", 'api key ": S1x9', 'api key ": ***'),
     ("attack12: the same, one word", 'password ": S x', 'password ": *** x'),
     ("attack12: the same, no sensitive name, stays", 'the key ": x', 'the key ": x'),
+    # a quoted credential after a pair's scheme value, and what is glued after its quote
+    (
+        "attack12: an empty quoted credential, a word glued after it",
+        'password=Digest ""token = x',
+        "password=*** = x",
+    ),
+    (
+        "attack12: a triple-quoted credential after a pair's scheme value",
+        'password=Digest """S1x9',
+        "password=***",
+    ),
     # a doubly escaped line break or tab before a value (escaped text inside JSON)
     (
         "attack12: a doubly escaped line break before a value",
