@@ -100,6 +100,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "adversarial: escaped line breaks": _repeat("token=a\\nBearer b1234567\\n"),
     "adversarial: empty 'Cookie:' lines": _repeat("Cookie:\n"),
     "adversarial: escaped triple quotes": lambda size: 'password = """' + _repeat('a\\"""')(size),
+    "adversarial: header lines ending in a scheme word": _repeat("Authorization: Bearer\n"),
+    "adversarial: unclosed triple quotes": _repeat('token = """S\n'),
 }
 
 

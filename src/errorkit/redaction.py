@@ -550,17 +550,27 @@ class _Patterns:
         # key's armour ends "PRIVATE KEY BLOCK-----".
         self.pem_header: re.Pattern[str] = re.compile(r"[ a-z0-9.]*?private key(?: block)?-----")
         self.bare: re.Pattern[str] = re.compile(r"""[^\s&;,"'`)\]}>]+""")
-        # Separator characters after a pair's separator, each run then spacing ("::= ", ": : ").
-        self.separator_run: re.Pattern[str] = re.compile(r"(?:(?:=>|->|[:=])+\s+)+")
+        # Separator characters after a pair's separator, each run then spacing ("::= ", ": : "),
+        # escaped line breaks and tabs too (":\\n:\\n").
+        possessive = self.possessive
+        self.separator_run: re.Pattern[str] = re.compile(
+            rf"(?:(?:=>|->|[:=])+{possessive}(?:\s|\\[nrt])+{possessive})+{possessive}"
+        )
         # The inside of a Python triple-quoted string, escapes read in pairs, up to its close.
+        # Triple quotes after a separator and spacing (escaped line breaks too) and maybe a
+        # string prefix (``token = """``, ``token: r"""``) open a value: they close none, so
+        # an unclosed value is not closed by the next one's opening.
         self.triple_quoted: dict[str, re.Pattern[str]] = {
             quote: re.compile(
-                rf"(?:[^{quote}\\]+|\\.|{quote}(?!{quote}{quote}))*{self.possessive}", re.DOTALL
+                rf"(?:[^{quote}\\=:>]+|\\.|[=:>](?:\s|\\[nrt])*[bBrRuUfF]{{0,2}}{quote}{{3}}|[=:>]"
+                rf"|{quote}(?!{quote}{quote}))*{self.possessive}",
+                re.DOTALL,
             )
             for quote in "\"'"
         }
-        # Spacing before a value: whitespace, and escaped line breaks and tabs ("\\n ").
-        self.value_gap: re.Pattern[str] = re.compile(r"(?:\s|\\[nrt])*")
+        # Spacing before a value: whitespace, and escaped line breaks and tabs ("\\n "), escaped
+        # again too ("\\\\n ", JSON holding escaped text).
+        self.value_gap: re.Pattern[str] = re.compile(r"(?:\s|\\+[nrt])*")
         # An escaped line break or tab (not an escaped backslash and a letter): in escaped
         # text it stands where whitespace would, so it ends a bare value as a space does.
         self.escaped_break: re.Pattern[str] = re.compile(
@@ -569,7 +579,9 @@ class _Patterns:
         flat = r"""[^\[\](){}"'\\]*"""  # inside a group: no bracket, quote or escape
         self.value_run: re.Pattern[str] = re.compile(
             rf"""(?:[^\s&;,"'`)\]}}<>(\[{{]+|\[{flat}\]|\({flat}\)|\{{{flat}\}}"""
-            r"""|[)\]}<>"'`](?=[A-Za-z0-9_]))+""" + self.possessive
+            r"""|[)\]}<>](?=[A-Za-z0-9_])"""
+            # a run of quotes glued to both sides too: 'x"""S'
+            rf"""|["'`]+{self.possessive}(?=[A-Za-z0-9_]))+{self.possessive}"""
         )
         self.credential: re.Pattern[str] = re.compile(r"""[^\s"'`,;<>()\[\]{}]+""")
         self.double_quoted: re.Pattern[str] = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
@@ -581,7 +593,11 @@ class _Patterns:
             "`": backtick_quoted,
         }
         self.bracket_stop: re.Pattern[str] = re.compile(r"""[\[({]+|[\])}]+|["'\\]""")
-        self.line_end: re.Pattern[str] = re.compile(r"[\r\n]|\\[rn]")  # escaped too
+        # A line's end (found where the match ends): a line break, or an escaped one whose
+        # backslash is not itself escaped (``C:\\new`` holds none).
+        self.line_end: re.Pattern[str] = re.compile(
+            rf"(?=[\r\n])|(?<!\\)(?:\\\\)*{self.possessive}(?=\\[rn])"
+        )
         # A cookie's name and "=": a header's name with "=" or "=>" before it is the header.
         cookie = r"[A-Za-z0-9_.\-!#$%*+^|~]+="
         self.cookie_pair: re.Pattern[str] = re.compile(rf"[ \t]*{cookie}(?!>)")
@@ -612,7 +628,8 @@ class _Patterns:
             # (a word ending in "-" before ">" ends in the "->" separator; a quote, maybe
             # escaped, may close a quoted name before it: ``"session id": S``)
             rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}{self.possessive})?"""
-            rf"""(?:{_GAP}*\\?["'`])?(?:{_GAP}*(?:=|:(?!//)|->)|(?<=-)>))"""
+            rf"""(?:{_GAP}*(?:{_ESCAPE}{_GAP}*)*\\?["'`])?"""
+            rf"""(?:{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?:=|:(?!//)|->)|(?<=-)>))"""
             r"""(?=[\s"'`,;<>()\[\]{}]|\Z)"""
             # a character no name holds (any can, in a name added beyond the alphabet)
             + (r"""|[^\sA-Za-z0-9_.\-"'`\\=:]""" if self.wide_tail is None else "")
@@ -624,12 +641,14 @@ class _Patterns:
         self.name_ahead: re.Pattern[str] = re.compile(
             _NAME_AHEAD
             if self.wide_tail is None
-            else _NAME_AHEAD.replace(r"[A-Za-z0-9_.\-]", r"""[^\s"'`=:<>()\[\]{},;&]""")
+            else _NAME_AHEAD.replace(r"[A-Za-z0-9_.\-]", r"""[^\s"'`=:<>()\[\]{},;&\\]""")
         )
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
             rf"""(?:\s|\\[nrt])+(?:(?P<param>{token}[ \t]*=[ \t]*")"""  # escaped breaks too
-            r"""|(?P<quote>["'(<\[]?)(?P<word>[^\s"'`,;<>()\[\]{}]+))"""  # "(abc)" too
+            # "(abc)", `abc`, \"abc\" too: a backslash before a quote is no part of the word
+            r"""|(?P<quote>\\?["'`]|[(<\[]|)"""
+            rf"""(?P<word>(?:[^\s"'`,;<>()\[\]{{}}\\]+|\\(?!["'`]))+{self.possessive}))"""
         )
         # After a URL standing as an auth-param list's first part: the comma and the list.
         self.params_after: re.Pattern[str] = re.compile(rf"[ \t]*,\s*(?={token}[ \t]*=)")
@@ -682,9 +701,10 @@ class _Patterns:
         # closing them: '"session id": ').
         self.word_tail: re.Pattern[str] = re.compile(
             r"""([A-Za-z0-9_.\-]*)(?:"""
-            rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}})(?:{_GAP}*\\?["'`])?"""
-            rf"""{_GAP}*(?P<after>=|:(?!//)|->)"""
-            r"""|[\s"'`\\]*(?P<sep>=|:(?!//)|->)?)"""
+            rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}})"""
+            rf"""(?:{_GAP}*(?:{_ESCAPE}{_GAP}*)*\\?["'`])?"""
+            rf"""{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?P<after>=|:(?!//)|->)"""
+            r"""|[\s"'`]*(?:\\[nrt\\]?[\s"'`]*)*(?P<sep>=|:(?!//)|->)?)"""  # escapes too
         )
         # Per body: the run of the characters its first part is made of.
         self.shape_runs: dict[str, re.Pattern[str]] = {
@@ -1362,6 +1382,7 @@ class _Reader:
         "shape_ends",
         "span_end",
         "text",
+        "unclosed",
         "url_end",
         "url_start",
         "wide_quiet",
@@ -1395,6 +1416,9 @@ class _Reader:
         self.refused: tuple[str, int] = ("", 0)
         # Per body: credential prefixes before this index cannot start a credential.
         self.shape_ends: dict[str, int] = {}
+        # The quotes and end of the last triple-quoted value read to its end unclosed: one
+        # opened inside it, after a separator, reads to the same end.
+        self.unclosed = ("", 0)
 
     def read(self) -> str:
         """Run the scanner over the whole text and return the masked text.
@@ -2221,7 +2245,7 @@ class _Reader:
         while start < len(text) and text[start] in " \t":
             start += 1
         line_end = self.patterns.line_end.search(text, start)
-        end = len(text) if line_end is None else line_end.start()
+        end = len(text) if line_end is None else line_end.end()
         line = text[start:end].rstrip()  # spacing at the line's end stays
         masked = self.mask(start, start + len(line))
         lowered = line.lower()
@@ -2269,7 +2293,7 @@ class _Reader:
             end = start + len(word)
         closed = end  # where a pair's separator would follow the word
         if quote and text.startswith(quote, end):
-            closed = end + 1
+            closed = end + len(quote)
         else:
             word = word.rstrip(".,:;!?")  # prose punctuation after the word is not part of it
             end = closed = start + len(word)
@@ -2433,15 +2457,21 @@ class _Reader:
             and not text[max(start, end - 7) : max(start, end - 6)].isalnum()
         ):
             # "token=Bearer abc", "api_key=bearer abc": the scheme's credential goes too,
-            # read as a bare value is ("token: Bearer abc->S" masks "abc->S").
+            # read as a bare value is ("token: Bearer abc->S" masks "abc->S"); auth-params
+            # with a quoted value first ('auth = Digest a="b", ...') as the scheme rule reads
+            # them.
+            tail = self.patterns.scheme_tail.match(text, end)
+            if tail is not None and tail.start("param") >= 0:
+                self.mask(start, end)
+                return self._auth_params(tail.start("param"))
             after = _skip(self.patterns.value_gap, text, end)  # line breaks too
             apart = not text[end:after].strip(" \t")  # else the scheme and it mask apart
             credential = self.patterns.bare.match(text, after)
             if after > end and text[after : after + 1] in _QUOTES:  # 'token: Bearer "S"'
                 inner = self.patterns.quoted[text[after]].match(text, after + 1)
                 inside = len(text) if inner is None else inner.end()  # the closing quote's place
-                if apart:
-                    end = min(inside + 1, len(text))
+                if apart:  # and what is glued after the closing quote ('"""S', '""S')
+                    end = self._value_end(min(inside + 1, len(text)))
                 else:
                     self.mask(start, end)
                     self.mask(after + 1, inside)
@@ -2460,15 +2490,21 @@ class _Reader:
     def _triple_quoted(self, start: int) -> int:
         """Mask a Python triple-quoted value at ``start``; return where the reading goes on.
 
-        The value ends at its closing quotes (an escaped quote closes nothing); an unclosed
-        one at the end of its line, where the reading goes on.
+        The value ends at its closing quotes (an escaped quote closes nothing, nor do quotes
+        after a separator, which open the next value); an unclosed one at the end of its
+        line, where the reading goes on.
         """
         text = self.text
         quotes = text[start : start + 3]
-        close = self.patterns.triple_quoted[quotes[0]].match(text, start + 3).end()  # type: ignore[union-attr]
+        if quotes == self.unclosed[0] and start < self.unclosed[1]:
+            close = self.unclosed[1]  # opened inside a value read unclosed: unclosed too
+        else:
+            inside = self.patterns.triple_quoted[quotes[0]].match(text, start + 3)
+            close = inside.end()  # type: ignore[union-attr]
         if not text.startswith(quotes, close):
+            self.unclosed = (quotes, close)
             line = self.patterns.line_end.search(text, start + 3)
-            end = len(text) if line is None else line.start()
+            end = len(text) if line is None else line.end()
             return self.mask(start + 3, end)
         self.mask(start + 3, close)
         return close + 3
@@ -2496,16 +2532,21 @@ class _Reader:
         if patterns.other_triggers.search(lowered):
             return end  # a name holding a credential prefix: that rule reads it too
         last = text[max(found.start(), found.end() - 8) : found.end()].lower()
-        if run is patterns.header_run and last.endswith(SCHEME_WORDS):
-            return end  # the last line's scheme may take a credential below: read line by line
         gap = found.group("gap")
         unit = gap + found.group("lead")  # what stands before each value
         rest = found.group("rest")
+        if run is patterns.header_run and last.endswith(SCHEME_WORDS):
+            # The last line's scheme may take a credential below: that line is read on its
+            # own, the lines before it at once (a scheme ending one takes the next line's
+            # header name, a sensitive name: no credential).
+            rest = rest[: rest.rfind(unit)]
+            if not rest:
+                return end
         if run is patterns.lead_run and self._names_ahead(gap, unit, rest, found.end()):
             return end
         self.out.append((unit + REDACTED) * rest.count(unit))
-        self.last = self.run_end = found.end()
-        return found.end()
+        self.last = self.run_end = end + len(rest)
+        return end + len(rest)
 
     def _names_ahead(self, gap: str, unit: str, rest: str, end: int) -> bool:
         """Tell whether a value of a run of repeats would be read as the next pair's name.
@@ -2598,7 +2639,11 @@ class _Reader:
         return self._pair(ahead.start("sep"), name, start)
 
     def _escaped_quoted(self, start: int) -> int:
-        r"""A value quoted with escaped quotes (``\"abc\"``, JSON inside a string)."""
+        r"""A value quoted with escaped quotes (``\"abc\"``, JSON inside a string).
+
+        Escaped triple quotes (``\"\"\"abc\"\"\"``, Python source in JSON) close at the
+        same three escaped quotes. An unclosed value runs to the end of the text.
+        """
         text = self.text
         quote = start
         while quote < len(text) and text[quote] == "\\":
@@ -2608,9 +2653,11 @@ class _Reader:
             # it, as in "\f"S", are no string's prefix).
             return self.mask(start, self._value_end(start))
         opener = text[start : quote + 1]
-        close = text.find(opener, quote + 1)
+        if text.startswith(opener * 3, start):  # escaped triple quotes: to the same three
+            opener *= 3
+        close = text.find(opener, start + len(opener))
         end = len(text) if close < 0 else close
-        self.mask(quote + 1, end)
+        self.mask(start + len(opener), end)
         return end + len(opener) if close >= 0 else end
 
 
@@ -2664,8 +2711,10 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | Non
     ``api key": "S"``) ends the name, its words read as a bare name's.
     """
     end = sep
-    while end > floor and text[end - 1].isspace():
-        end -= 1
+    while end > floor and (
+        text[end - 1].isspace() or (end - 2 >= floor and text[end - 2 : end] in _ESCAPES)
+    ):
+        end -= 1 if text[end - 1].isspace() else 2  # spacing, escaped line breaks too
     if end > floor and text[end - 1] in "\"'`":
         quote = text[end - 1]
         close = end - 1
@@ -2673,9 +2722,14 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | Non
             close -= 1
         opening = text.rfind(quote, max(floor, close - _NAME_LIMIT), close)
         if opening < 0:  # no opening quote: the name is the words before the closing one
-            found = _words_before(text, close, floor)
+            words_end, least = close, max(floor, close - _NAME_LIMIT)
+            while words_end > least and text[words_end - 1] in _WORD_GAP:  # 'api key ": S'
+                words_end -= 1
+            found = _words_before(text, words_end, floor)
             return None if found is None else (found[0], True, found[2] - 1)
         name = text[opening + 1 : close].rstrip("\\")
+        while name[:2] in _ESCAPES or name[-2:] in _ESCAPES:  # escaped spacing: '"password\\n"'
+            name = name[2:] if name[:2] in _ESCAPES else name[:-2]
         return (name, True, opening) if name and _is_sensitive_name(name) else None
     return _words_before(text, end, floor)
 

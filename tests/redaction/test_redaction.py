@@ -1068,6 +1068,213 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "Bearer https://u:p@h/x",
         "Bearer https://u:***@h/x",
     ),
+    # attack12: header lines ending in a scheme word are read at once, but for the last
+    (
+        "attack12: header lines ending in a scheme word, the last one's credential below",
+        "Authorization: Bearer\n" * 3 + "S1234567 x",
+        "Authorization: ***\n" * 3 + "*** x",
+    ),
+    (
+        "attack12: the same, cookie lines",
+        "Cookie: Bearer\nCookie: Bearer\nabcD123",
+        "Cookie: ***\nCookie: ***\n***",
+    ),
+    # an escaped line break ends a header's line only when its backslash is not escaped
+    (
+        "attack12: a JSON header holding an escaped backslash and 'n'",
+        '{"h": "Cookie: path=C:\\\\new; sid=S1x9"}',
+        '{"h": "Cookie: ***',
+    ),
+    (
+        "attack12: the same, Digest auth-params",
+        '{"h": "Authorization: Digest dir=C:\\\\net, response=S1x9"}',
+        '{"h": "Authorization: ***',
+    ),
+    ("attack12: the same, Set-Cookie", "Set-Cookie: a=C:\\\\repo; sid=S", "Set-Cookie: ***"),
+    (
+        "attack12: an escaped break after an escaped backslash ends the line",
+        "Cookie: a=C:\\\\\\nnext line",
+        "Cookie: ***\\nnext line",
+    ),
+    (
+        "attack12: an unclosed triple quote holding an escaped backslash and 'n'",
+        'token = """S\\\\nT',
+        'token = """***',
+    ),
+    # triple quotes written escaped (Python source inside JSON) close at the same three
+    (
+        "attack12: escaped triple quotes in JSON",
+        '{"source": "API_TOKEN = \\"\\"\\"sk9Xw2Lq7Zp\\"\\"\\"\\nok = 1"}',
+        '{"source": "API_TOKEN = \\"\\"\\"***\\"\\"\\"\\nok = 1"}',
+    ),
+    (
+        "attack12: escaped triple quotes",
+        'token=\\"\\"\\"S1x9\\"\\"\\" ok',
+        'token=\\"\\"\\"***\\"\\"\\" ok',
+    ),
+    (
+        "attack12: escaped single triple quotes",
+        "token=\\'\\'\\'S1x9\\'\\'\\' ok",
+        "token=\\'\\'\\'***\\'\\'\\' ok",
+    ),
+    ("attack12: escaped triple quotes, unclosed", 'token=\\"\\"\\"S1 x', 'token=\\"\\"\\"***'),
+    ("attack12: an empty escaped string stays", 'token=\\"\\" x', 'token=\\"\\" x'),
+    # triple quotes after a separator open a value, so an unclosed value ends at its line
+    (
+        "attack12: an unclosed triple quote is not closed by the next one's opening",
+        'token = """S1x9\npassword=T1x9\ntoken = """S2x9\npassword=T2x9',
+        'token = """***\npassword=***\ntoken = """***\npassword=***',
+    ),
+    (
+        "attack12: the same, a prefixed opening",
+        'token = """S1x9\nok\ntoken = r"""S2x9"""',
+        'token = """***"""',
+    ),
+    (
+        "attack12: the same after '=>' and single quotes",
+        "token => '''S1\ntoken => '''S2",
+        "token => '''***\ntoken => '''***",
+    ),
+    ("attack12: a value spanning lines", 'token = """S1\nT1"""  ok', 'token = """***"""  ok'),
+    (
+        "attack12: triple quotes after prose close",
+        'x = """doc: """ token=S',
+        'x = """doc: """ token=***',
+    ),
+    # a scheme word as a pair's value, auth-params after it: read as the scheme rule reads them
+    (
+        "attack12: Digest auth-params after a pair's scheme value",
+        'auth = Digest username="u", nonce="n", response="S1x9", opaque="S2x9"',
+        'auth = *** username="u", nonce="***", response="***", opaque="***"',
+    ),
+    (
+        "attack12: the same on the next line",
+        'credentials: Digest\nusername="u", response="S1x9"',
+        'credentials: ***\nusername="u", response="***"',
+    ),
+    (
+        "attack12: the same after an escaped line break",
+        'auth: Digest\\nusername="u", response="S1x9" ok',
+        'auth: ***\\nusername="u", response="***" ok',
+    ),
+    (
+        "attack12: a public auth-param after a pair's scheme value",
+        'token: Bearer realm="api"',
+        'token: *** realm="api"',
+    ),
+    # separator runs apart by escaped line breaks or tabs
+    (
+        "attack12: separators apart by escaped line breaks",
+        "password:\\n:\\nS1x9",
+        "password:\\n:\\n***",
+    ),
+    ("attack12: the same, escaped tabs", "password:\\t:\\tS1x9", "password:\\t:\\t***"),
+    (
+        "attack12: the same in JSON",
+        '{"password":\\n:\\n"S1x9"}',
+        '{"password":\\n:\\n"***"}',
+    ),
+    # an escaped line break or tab between a name and its separator is spacing
+    (
+        "attack12: an escaped line break before the separator",
+        "password\\n: S1x9",
+        "password\\n: ***",
+    ),
+    ("attack12: an escaped tab before '='", "password\\t= S1x9 x", "password\\t= *** x"),
+    (
+        "attack12: the same, a quoted name of words",
+        '"session id "\\n: S1x9',
+        '"session id "\\n: ***',
+    ),
+    (
+        "attack12: an escaped backslash and 'n' is no spacing",
+        "password\\\\n: S",
+        "password\\\\n: S",
+    ),
+    (
+        "attack12: prose after an escaped break stays",
+        "the password\\n is fine",
+        "the password\\n is fine",
+    ),
+    # a quoted name with escaped spacing at its ends, as json.dumps writes a key with a break
+    (
+        "attack12: a quoted name ending in an escaped line break",
+        '{"password\\n": "S1x9"}',
+        '{"password\\n": "***"}',
+    ),
+    (
+        "attack12: a quoted name starting with an escaped tab",
+        '{"\\tpassword": "S1x9"}',
+        '{"\\tpassword": "***"}',
+    ),
+    (
+        "attack12: a quoted name of words, the same",
+        '{"api key\\n": "S1x9", "x": 1}',
+        '{"api key\\n": "***", "x": 1}',
+    ),
+    (
+        "attack12: a quoted name of words ending in an escaped tab",
+        '{"session id\\t": "S1x9"}',
+        '{"session id\\t": "***"}',
+    ),
+    (
+        "attack12: prose with an escaped tab before a separator stays",
+        "the session id\\t is: ok",
+        "the session id\\t is: ok",
+    ),
+    ("attack12: another name with an escaped break stays", '{"x\\n": "S1x9"}', '{"x\\n": "S1x9"}'),
+    # a bare value glued to a run of quotes and more of it (no string prefix before them)
+    (
+        "attack12: triple quotes after a letter that is no prefix",
+        'token = x"""S1x9""" ok',
+        'token = ***""" ok',
+    ),
+    ("attack12: the same after 't'", 'token = t"""S1x9""" ok', 'token = ***""" ok'),
+    ("attack12: the same, single quotes", "token = x'''S1x9''' ok", "token = ***''' ok"),
+    ("attack12: quotes ending a bare value stay", 'token=abc"" next', 'token=***"" next'),
+    # a scheme's credential in backticks or escaped quotes
+    ("attack12: a credential in backticks", "send Bearer `abcD123` in", "send Bearer `***` in"),
+    (
+        "attack12: a credential in escaped quotes",
+        '{"hint": "send Bearer \\"abcD123\\""}',
+        '{"hint": "send Bearer \\"***\\""}',
+    ),
+    (
+        "attack12: a credential in escaped single quotes",
+        "Bearer \\'abcD123\\' x",
+        "Bearer \\'***\\' x",
+    ),
+    (
+        "attack12: a word of prose in backticks stays",
+        "Bearer `token` expired",
+        "Bearer `token` expired",
+    ),
+    # a half-quoted name of words with spacing before its closing quote
+    ("attack12: a half-quoted name, spacing before its quote", 'api key ": S1x9', 'api key ": ***'),
+    ("attack12: the same, one word", 'password ": S x', 'password ": *** x'),
+    ("attack12: the same, no sensitive name, stays", 'the key ": x', 'the key ": x'),
+    # a quoted credential after a pair's scheme value, and what is glued after its quote
+    (
+        "attack12: an empty quoted credential, a word glued after it",
+        'password=Digest ""token = x',
+        "password=*** = x",
+    ),
+    (
+        "attack12: a triple-quoted credential after a pair's scheme value",
+        'password=Digest """S1x9',
+        "password=***",
+    ),
+    # a doubly escaped line break or tab before a value (escaped text inside JSON)
+    (
+        "attack12: a doubly escaped line break before a value",
+        '{"a": "password: \\\\n S1x9"}',
+        '{"a": "password: \\\\n ***"}',
+    ),
+    (
+        "attack12: doubly escaped tabs",
+        '{"a": "password: \\\\t\\\\tS1x9 ok"}',
+        '{"a": "password: \\\\t\\\\t*** ok"}',
+    ),
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [
@@ -1432,6 +1639,17 @@ ATTACK9_ADDED_ROWS: list[tuple[str, str, str]] = [
         "attack11: the same in JSON",
         '{"CLÉ": "S", "note": "clé"}',
         '{"CLÉ": "***", "note": "clé"}',
+    ),
+    # with a name added beyond the alphabet, an escaped line break still ends a value
+    (
+        "attack12: pairs apart by an escaped line break, a name added beyond the alphabet",
+        "X-Api-Key: abc1\\nX-Api-Key: def2",
+        "X-Api-Key: ***\\nX-Api-Key: ***",
+    ),
+    (
+        "attack12: the same with ':='",
+        "X-Api-Key:=S1x9\\nX-Api-Key:=S2x9",
+        "X-Api-Key:=***\\nX-Api-Key:=***",
     ),
 ]
 
