@@ -628,8 +628,8 @@ class _Patterns:
             # (a word ending in "-" before ">" ends in the "->" separator; a quote, maybe
             # escaped, may close a quoted name before it: ``"session id": S``)
             rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}{self.possessive})?"""
-            rf"""(?:{_GAP}*(?:{_ESCAPE}{_GAP}*)*\\?["'`])?"""
-            rf"""(?:{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?:=|:(?!//)|->)|(?<=-)>))"""
+            rf"""(?:{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?:\\?["'`]{_GAP}*(?:{_ESCAPE}{_GAP}*)*)?"""
+            rf"""(?:=|:(?!//)|->)|(?<=-)>))"""
             r"""(?=[\s"'`,;<>()\[\]{}]|\Z)"""
             # a character no name holds (any can, in a name added beyond the alphabet)
             + (r"""|[^\sA-Za-z0-9_.\-"'`\\=:]""" if self.wide_tail is None else "")
@@ -702,8 +702,8 @@ class _Patterns:
         self.word_tail: re.Pattern[str] = re.compile(
             r"""([A-Za-z0-9_.\-]*)(?:"""
             rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}})"""
-            rf"""(?:{_GAP}*(?:{_ESCAPE}{_GAP}*)*\\?["'`])?"""
-            rf"""{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?P<after>=|:(?!//)|->)"""
+            rf"""{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?:\\?["'`]{_GAP}*(?:{_ESCAPE}{_GAP}*)*)?"""
+            rf"""(?P<after>=|:(?!//)|->)"""
             r"""|[\s"'`]*(?:\\[nrt\\]?[\s"'`]*)*(?P<sep>=|:(?!//)|->)?)"""  # escapes too
         )
         # Per body: the run of the characters its first part is made of.
