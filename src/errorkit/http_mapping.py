@@ -789,17 +789,20 @@ class _HttpxFields(Later):
                 return _httpx_url(self._url)
             except Exception:
                 return None  # what ``_request_info`` gives for a URL without text
-        try:
-            return _json_loads(self._content.decode("ascii"))
-        except RecursionError:  # read deep in a stack: decoded, as it was, on a fresh one
-            return _on_fresh_stack(self._decoded)
-        except Exception:
-            return self._content.decode("ascii")
+        return self._decoded(fresh_stack=True)
 
-    def _decoded(self) -> object:
-        """The decoded body, or its text (what ``text`` gives for a body ``json()`` fails)."""
+    def _decoded(self, *, fresh_stack: bool = False) -> object:
+        """The decoded body, or its text (what ``text`` gives for a body ``json()`` fails).
+
+        Read deep in a stack (``RecursionError``), it is decoded, as it was when the error
+        was made, on a fresh stack when ``fresh_stack`` says so.
+        """
         try:
             return _json_loads(self._content.decode("ascii"))
+        except RecursionError:
+            if fresh_stack:
+                return _on_fresh_stack(self._decoded)
+            return self._content.decode("ascii")
         except Exception:
             return self._content.decode("ascii")
 

@@ -1908,16 +1908,14 @@ class _Reader:
         reading goes on at the first such pair (None when it is the first), and the rest of
         the run is left to the pair rule, so no run is matched twice.
         """
-        text, patterns = self.text, self.patterns
-        if patterns.wide_tail is not None:
-            return None  # an added name beyond the alphabet is read by its own stretch
-        found = patterns.json_run.match(text, start)
-        if found is None:
+        patterns = self.patterns
+        run = self._matched_run(patterns.json_run, start)
+        if run is None:
             return None
-        end = self.runs_end = found.end()
+        end = self.runs_end
         # Between the pairs (nothing, then a closing quote maybe, a comma and spacing), and
         # each pair's parts, in turns: what stands before the value, and the value.
-        parts = patterns.json_pair.split(text[start:end])
+        parts = patterns.json_pair.split(run)
         heads, values = parts[1::3], parts[2::3]
         other = patterns.other_triggers.search
         verdicts: dict[str, bool | None] = {}  # per head, None for a name another rule reads
@@ -1973,16 +1971,13 @@ class _Reader:
         is, or a trigger that an escape's letter starts (``\token``). The reading goes on
         after the last value read here, where the pair rule would (None when no unit is).
         """
-        text, patterns = self.text, self.patterns
-        if patterns.wide_tail is not None:
-            return None  # an added name beyond the alphabet is read by its own stretch
-        found = patterns.escaped_run.match(text, start)
-        if found is None:
+        patterns = self.patterns
+        run = self._matched_run(patterns.escaped_run, start)
+        if run is None:
             return None
-        self.runs_end = found.end()
         # Each unit's parts in turns: what stands before its value, and the value (between
         # them nothing, and the escapes and spacing after the last one).
-        parts = patterns.escaped_unit.split(text[start : found.end()])
+        parts = patterns.escaped_unit.split(run)
         heads, values = parts[1::3], parts[2::3]
         any_trigger, other = patterns.any_trigger, patterns.other_triggers
         pairs: dict[str, bool | None] = {}  # per head: a pair's?, None for one read otherwise
@@ -2020,6 +2015,20 @@ class _Reader:
         end = start + sum(map(len, parts))
         self._write_run(start, parts, values, masked)
         return end
+
+    def _matched_run(self, run: re.Pattern[str], start: int) -> str | None:
+        """The text of a run of ``run`` at ``start`` (its end kept in ``runs_end``), or None.
+
+        None too once a name beyond the alphabet was added: such a name is read by its own
+        stretch, which these runs do not know.
+        """
+        if self.patterns.wide_tail is not None:
+            return None
+        found = run.match(self.text, start)
+        if found is None:
+            return None
+        self.runs_end = found.end()
+        return found.group()
 
     def _write_run(
         self, start: int, parts: list[str], values: list[str], masked: list[Any]
