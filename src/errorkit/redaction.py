@@ -1815,21 +1815,19 @@ class _Reader:
         if not sensitive or name.lower() in HEADER_NAMES:
             self.refused = (name, end)
             # A name not sensitive: no value of the run is a secret, and a word in it starts
-            # no rule that masks (no space in a URL, no separator after a value): skipped.
-            if sensitive or patterns.other_triggers.search(self.lower, start, end):
+            # no rule that masks (no space in a URL, no separator after a value) unless the
+            # text after the URL reads on from its last value: skipped.
+            if (
+                sensitive
+                or patterns.other_triggers.search(self.lower, start, end)
+                or self._read_on(start, end)
+            ):
                 return None
             return end
         if patterns.other_triggers.search(self.lower, start, end):  # the run is ASCII
             return None
-        if text[end - 1] not in "&#;":  # the last value runs to the URL's end
-            value = text.rfind("=", start, end) + 1
-            if (
-                text[end : end + 1] in _QUOTES
-                or self.lower.endswith(SCHEME_WORDS, value, end)
-                or _ahead_name(text, value) is not None
-                or self._is_next_name(value, end, end)
-            ):
-                return None
+        if self._read_on(start, end):
+            return None
         pending = self.pending
         while pending and pending[0][1] < start:  # the URL secrets before the pairs
             self._write(*pending.popleft())
@@ -1854,6 +1852,24 @@ class _Reader:
         self.last = end
         self.run_end = spans[-1][0] - 1  # the last name's end, as the pair rule's reading sets it
         return end
+
+    def _read_on(self, start: int, end: int) -> bool:
+        """Whether the text after a URL's run of pairs may read on from the run's last value.
+
+        So it may when that value runs to the URL's end and a quote follows it (``b'x'``), a
+        scheme word ends it (its credential follows: ``?tokens=Bearer abc1``), or a name
+        starts it or is it (``token=api key: S``, ``token=password: S``).
+        """
+        text = self.text
+        if text[end - 1] in "&#;":
+            return False
+        value = text.rfind("=", start, end) + 1
+        return (
+            text[end : end + 1] in _QUOTES
+            or self.lower.endswith(SCHEME_WORDS, value, end)
+            or _ahead_name(text, value) is not None
+            or self._is_next_name(value, end, end)
+        )
 
     def _named_run(self, start: int) -> int | None:
         """Skip a run of pairs each empty, its value the next pair's name; None for no run.

@@ -827,6 +827,17 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "https://h/?&tokens=1&tokens=2&token=x",
         "https://h/?&tokens=1&tokens=2&token=***",
     ),
+    # a URL's run of a name not sensitive, its last value a scheme word ending the URL
+    (
+        "a URL's run of a name not sensitive ending in a scheme word, after a password",
+        "https://u:pw@h/?tokens=Bearer abc123 ok",
+        "https://u:***@h/?tokens=Bearer *** ok",
+    ),
+    (
+        "the same, the name in the URL's path",
+        "s://:p@h/0token=Bearer abc123",
+        "s://:***@h/0token=Bearer ***",
+    ),
     # a scheme word as a pair's value: its credential goes as far as a bare value would
     ("attack7: a scheme credential as a value, then '->'", "token: Bearer abc->S", "token: ***"),
     ("attack7: the same, then '=>'", "password=Bearer abcdef=>S x", "password=*** x"),
