@@ -487,6 +487,7 @@ class _Patterns:
         "url_param_runs",
         "url_params",
         "url_start",
+        "url_words_after",
         "value_end",
         "value_gap",
         "value_run",
@@ -684,6 +685,11 @@ class _Patterns:
         )
         self.url_pair_value: re.Pattern[str] = re.compile(
             rf"{url_pair}({url_value})(?:&amp;|[&#]|\Z)"
+        )
+        # After a URL's last value: up to two words and a separator, whose name, read back
+        # from the separator, may take in words of that value (``?key=vAPI key: S``).
+        self.url_words_after: re.Pattern[str] = re.compile(
+            rf"(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}){{0,2}}{_GAP}*(?:=|:(?!//)|->)"
         )
         # Per name, the patterns of ``_same_params``.
         self.url_param_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
@@ -1858,7 +1864,8 @@ class _Reader:
 
         So it may when that value runs to the URL's end and a quote follows it (``b'x'``), a
         scheme word ends it (its credential follows: ``?tokens=Bearer abc1``), or a name
-        starts it or is it (``token=api key: S``, ``token=password: S``).
+        starts it or is it (``token=api key: S``, ``token=password: S``), or a name of words
+        may take it in (``?key=vAPI key: S``, ``?key=password a=1``).
         """
         text = self.text
         if text[end - 1] in "&#;":
@@ -1869,6 +1876,7 @@ class _Reader:
             or self.lower.endswith(SCHEME_WORDS, value, end)
             or _ahead_name(text, value) is not None
             or self._is_next_name(value, end, end)
+            or self.patterns.url_words_after.match(text, end) is not None
         )
 
     def _named_run(self, start: int) -> int | None:

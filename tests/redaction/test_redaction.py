@@ -838,6 +838,19 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "s://:p@h/0token=Bearer abc123",
         "s://:***@h/0token=Bearer ***",
     ),
+    # the same run, its last value the first word of a name of words after the URL
+    (
+        "a URL's run ending in the first word of a name read after it, then '->'",
+        "https://h/?key=vAPI key->S1 ok",
+        "https://h/?key=*** key->*** ok",
+    ),
+    ("the same, then '='", "https://h/?key=password a=S1", "https://h/?key=*** a=***"),
+    (
+        "the same, a name not sensitive in the URL",
+        "https://u:pw@h/?tokens=secret d: S1",
+        "https://u:***@h/?tokens=secret d: ***",
+    ),
+    ("the same, a header's name", "https://h/#key=~Cookie:\tS1", "https://h/#key=***:\t***"),
     # a scheme word as a pair's value: its credential goes as far as a bare value would
     ("attack7: a scheme credential as a value, then '->'", "token: Bearer abc->S", "token: ***"),
     ("attack7: the same, then '=>'", "password=Bearer abcdef=>S x", "password=*** x"),
