@@ -432,6 +432,23 @@ def _repr(error: Error) -> str:
     return f"{type(error).__name__}(message={error.message!r}, code={shown})"
 
 
+def _noted(error: BaseException, note: str, /) -> None:
+    """``Error.add_note``: ``BaseException.add_note``, the note masked as a message is.
+
+    A traceback prints an error's notes under its message. As Python's own, a note that
+    is not a str is refused, and so is a ``__notes__`` that is not a list.
+    """
+    if not isinstance(note, str):
+        raise TypeError(f"note must be a str, not '{type(note).__name__}'")
+    try:
+        notes = error.__notes__
+    except AttributeError:
+        notes = error.__notes__ = []
+    if not isinstance(notes, list):
+        raise TypeError("Cannot add notes if __notes__ is not a list")
+    notes.append(safe_text(note))
+
+
 def _retryable_by_rule(error: APIError) -> bool:
     """``APIError._retryable_by_rule``: whether the error is transient, with no server hint.
 

@@ -3,8 +3,8 @@
 ``Error.__reduce_ex__`` hands ``rebuild`` the class, and ``Error.__setstate__`` the state and
 the cause, so errors that hold each other in their details pickle as any cycle does. Each
 value travels as it is when it survives pickling faithfully, else as its JSON-safe form (an
-exception where an exception is expected becomes ``Exception("{Type}: {message}")``), so
-pickling never raises and the rebuilt error has the same ``to_dict()``.
+exception where an exception is expected becomes ``Exception("{Type}: {message}")``, its
+secrets masked), so pickling never raises and the rebuilt error has the same ``to_dict()``.
 
 A cause that is an errorkit error is pickled inside its error, one level deeper each link.
 A chain of more than ``CHAIN_DEPTH`` such causes travels flat instead: the outermost error
@@ -17,7 +17,7 @@ by name (one defined in a function) ends the chain: it travels as a cause's stan
 from __future__ import annotations
 
 from errorkit._coerce import str_of
-from errorkit.safety import json_safe
+from errorkit.safety import json_safe, redact_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def _unlooped(cause: object, error: Error, base: type[Error]) -> object:
     link = cause
     while isinstance(link, base) and id(link) not in seen:
         if link is error:
-            return Exception(f"{type(cause).__name__}: {cause}")
+            return Exception(redact_text(f"{type(cause).__name__}: {cause}"))
         seen.add(id(link))
         link = link.__dict__.get("_original_exception", link.__cause__)
     return cause
@@ -223,7 +223,7 @@ def portable(value: Any, protocol: SupportsIndex, *, as_exception: bool = False)
     if travels(value, protocol, strict=not exception):
         return value
     if exception:
-        return Exception(f"{type(value).__name__}: {str_of(value)}")
+        return Exception(redact_text(f"{type(value).__name__}: {str_of(value)}"))
     return json_safe(value, redact=False)
 
 

@@ -348,6 +348,7 @@ class Error(Exception):
         return self.message
 
     __repr__ = _build._repr
+    add_note = _build._noted  # a traceback prints notes: each is masked as a message is
 
     # Pickling, in ``errorkit._pickling`` (loaded on first use, through ``errorkit._build``).
     __reduce_ex__ = _build._reduced
@@ -726,7 +727,7 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
             return "https://forms.gle/7Y9UcUHe69bh8EgC7"
         from urllib.parse import urlencode
 
-        query = urlencode({"usp": "pp_url", "entry.1636741534": self.project_id})
+        query = urlencode({"usp": "pp_url", "entry.1636741534": safe_text(self.project_id)})
         return (
             "https://docs.google.com/forms/d/e/"
             "1FAIpQLSe8h0ZpB-V3zoK9qeUnUeh7vCs2lvP1IJ6IYMAiayHJ4g5LQA/viewform?" + query

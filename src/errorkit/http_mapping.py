@@ -1206,8 +1206,7 @@ def _body_message(body: object) -> str | None:
         if message is not None:
             return message
     names = _redaction._names
-    collapsed = " ".join(found[:_SCAN_LIMIT].split())
-    message = redact_text(collapsed)[:_MESSAGE_LIMIT].rstrip() or None
+    message = _excerpt(found)
     if plain and message is not None:
         _remember(_MESSAGES, found, message, names)
     return message
@@ -1815,9 +1814,16 @@ def _exception_text(exc: BaseException) -> str:
 
 
 def _excerpt(text: str) -> str | None:
-    """Return ``text`` with whitespace collapsed, secrets masked, at most 200 characters."""
-    collapsed = " ".join(text[:_SCAN_LIMIT].split())
-    return redact_text(collapsed)[:_MESSAGE_LIMIT].rstrip() or None
+    """Return ``text`` with whitespace collapsed, secrets masked, at most 200 characters.
+
+    Only its first 4,000 characters are read; a word cut there is left out, as a secret cut
+    short may no longer read as one.
+    """
+    words = text[:_SCAN_LIMIT].split()
+    cut = text[_SCAN_LIMIT - 1 : _SCAN_LIMIT + 1]
+    if words and len(cut) == 2 and not cut[0].isspace() and not cut[1].isspace():
+        words.pop()  # the last word goes on past the cut
+    return redact_text(" ".join(words))[:_MESSAGE_LIMIT].rstrip() or None
 
 
 # ---------------------------------------------------------------------------

@@ -471,7 +471,7 @@ def _convert_list(
                     append(_convert_items(item, item.items(), child, redact, path))
                 elif cls is list or cls is tuple:
                     append(
-                        [_text(item[0]), REDACTED]
+                        [_convert(item[0], child, redact, path), REDACTED]
                         if redact and _is_secret_pair(item)
                         else _convert_list(item, item, child, redact, path)
                     )
@@ -500,9 +500,15 @@ def _convert_list(
 def _is_secret_pair(item: list[Any] | tuple[Any, ...]) -> bool:
     """Tell whether a list item is a ``(name, value)`` pair under a sensitive name.
 
-    httpx and requests take query parameters and form bodies as such pairs.
+    httpx and requests take query parameters and form bodies as such pairs, and raw
+    headers as pairs of bytes (``(b"x-api-key", b"...")``).
     """
-    return len(item) == 2 and type(item[0]) is str and _is_sensitive_name(item[0])
+    if len(item) != 2:
+        return False
+    name = item[0]
+    if type(name) is bytes:
+        name = name.decode("utf-8", "backslashreplace")
+    return type(name) is str and _is_sensitive_name(name)
 
 
 def _convert_enum(value: Any, depth: int, redact: bool, path: set[int]) -> Any:
@@ -599,14 +605,21 @@ def _convert_sequence(value: Any, depth: int, redact: bool, path: set[int]) -> A
     Such a sequence may compute its items rather than hold them (``range(10**18)``), so
     one longer than ``_MAX_SEQUENCE_ITEMS + 1`` (or whose length overflows) keeps its first
     ``_MAX_SEQUENCE_ITEMS`` items and ends with ``"<{n} more items>"``: the work is bounded,
-    nothing is dropped silently, and converting the result again changes nothing.
+    nothing is dropped silently, and converting the result again changes nothing. A named
+    tuple's item whose field name is sensitive is masked, as it would be in a dict.
     """
     try:
         size = len(value)
     except Exception:  # OverflowError for range(10**30), or a broken __len__
         size = -1
     if 0 <= size <= _MAX_SEQUENCE_ITEMS + 1:
-        return _convert_list(value, value, depth, redact, path)
+        out = _convert_list(value, value, depth, redact, path)
+        fields = getattr(type(value), "_fields", None)  # a named tuple's item names
+        if redact and type(fields) is tuple and type(out) is list:
+            for index, name in enumerate(fields[: len(out)]):
+                if type(name) is str and _is_sensitive_name(name):
+                    out[index] = REDACTED
+        return out
     out = _convert_list(value, _first_items(value, _MAX_SEQUENCE_ITEMS), depth, redact, path)
     if type(out) is list and len(out) == _MAX_SEQUENCE_ITEMS:
         out.append(f"<{size - _MAX_SEQUENCE_ITEMS} more items>" if size > 0 else "<more items>")

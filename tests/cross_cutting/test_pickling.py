@@ -123,7 +123,7 @@ def _pickler(protocol: int) -> Transport:
 def _assert_same_cause(
     clone: BaseException | None, cause: BaseException | None, transport: Transport
 ) -> None:
-    """A cause travels as itself, with its text, or as ``Exception("{Type}: {text}")``.
+    """A cause travels as itself, with its text, or as ``Exception("{Type}: {text}")`` masked.
 
     Travelling as itself, its type is kept, except that protocols 0-2 map builtin OSError
     subclasses to ``OSError`` (Python 2 compatibility).
@@ -135,7 +135,7 @@ def _assert_same_cause(
     assert clone is not None
     text = _safe_str(cause)
     if type(clone) is Exception and type(cause) is not Exception:
-        assert str(clone) == f"{type(cause).__name__}: {text}"
+        assert str(clone) == errorkit.redact_text(f"{type(cause).__name__}: {text}")
         return
     assert _safe_str(clone) == text
     assert type(clone) is type(cause) or (isinstance(cause, OSError) and type(clone) is OSError)

@@ -136,3 +136,75 @@ def test_structlog_payload_is_masked() -> None:
     event: dict[str, Any] = {"event": "failed", "exc_info": ek.Error(f"token={PASSWORD}")}
     out = structlog_integration.add_error_dict(None, "error", event)
     assert PASSWORD not in json.dumps(out, default=str)
+
+
+# attack15: surfaces an independent attack found unmasked
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="tracebacks print notes from 3.11")
+def test_attack15_a_note_added_to_an_error_is_masked_in_its_traceback() -> None:
+    """``add_note`` masks the note as a message is, so the traceback's note line is safe."""
+    error = ek.Error("m")
+    error.add_note(f"token={PASSWORD}")
+    text = "".join(traceback.format_exception(error))
+    assert PASSWORD not in text
+    assert "token=***" in text
+
+
+def test_attack15_add_note_refuses_what_python_refuses() -> None:
+    """A note that is not a str, or notes that are not a list, raise as Python's own do."""
+    error = ek.Error("m")
+    with pytest.raises(TypeError, match="note must be a str"):
+        error.add_note(3)  # type: ignore[arg-type]
+    error.__notes__ = ("x",)  # type: ignore[assignment]
+    with pytest.raises(TypeError, match="not a list"):
+        error.add_note("y")
+    clean = ek.Error("m")
+    clean.add_note("see the runbook")
+    clean.add_note("then retry")
+    assert clean.__notes__ == ["see the runbook", "then retry"]
+
+
+def test_attack15_an_unpicklable_cause_travels_masked() -> None:
+    """The stand-in of a cause that cannot be pickled carries its text masked."""
+    import pickle
+    import threading
+
+    class Unpicklable(Exception):
+        def __init__(self, text: str) -> None:
+            super().__init__(text)
+            self.lock = threading.Lock()
+
+    error = ek.APIError("m", status_code=500, original_exception=Unpicklable(f"api_key={KEY}"))
+    cause = pickle.loads(pickle.dumps(error)).original_exception
+    assert type(cause) is Exception
+    assert str(cause) == "Unpicklable: api_key=***"
+
+
+@pytest.mark.parametrize("spaces", [3950, 3970, 3987, 3999, 4000])
+def test_attack15_a_body_cut_where_it_is_read_keeps_no_part_of_a_secret(spaces: int) -> None:
+    """A secret that a 4,000-character body read cuts short is left out, not shown in part."""
+    for secret in (GITHUB, f"https://user:{PASSWORD}@db.example.com/x"):
+        for body in (" " * spaces + secret, {"error": " " * spaces + secret}):
+            message = str(errorkit.error_for_status(500, response_body=body))
+            assert GITHUB[4:12] not in message, (spaces, message)
+            assert PASSWORD[:4] not in message, (spaces, message)
+
+
+def test_attack15_a_body_cut_between_words_keeps_its_last_word() -> None:
+    """A body cut at a space loses no word; one cut inside a word loses only that word."""
+    assert str(errorkit.error_for_status(500, response_body="a" * 4005 + " tail")) == "Server error"
+    kept = str(errorkit.error_for_status(500, response_body="a" * 3999 + " tail"))
+    assert kept == "a" * 200
+    message = str(errorkit.error_for_status(500, response_body="word " * 799 + "last more"))
+    assert message == ("word " * 40).strip()
+    text = "x " * 1999 + "ab"  # the cut falls between "a" and "b": "ab" is left out
+    assert errorkit.http_mapping._excerpt(text) == ("x " * 100)[:200].rstrip()
+    assert errorkit.http_mapping._excerpt("x " * 1999 + " ab") == ("x " * 100)[:200].rstrip()
+
+
+def test_attack15_the_rate_limit_form_url_carries_the_project_id_masked() -> None:
+    """A project id holding a secret is masked in the form URL built from it."""
+    url = ek.RateLimitError(project_id=f"api_key={KEY}").rate_limit_form_url
+    assert KEY not in url
+    assert url.endswith("entry.1636741534=api_key%3D%2A%2A%2A")

@@ -43,6 +43,20 @@ def raise_builtin() -> None:
     raise KeyError("not an errorkit error")
 
 
+LEAKY = "sk-proj-Q2w3E4r5T6y7U8i9O0pA"
+"""A credential planted in a failing task's error, its cause and its ``args``."""
+
+
+def raise_leaky() -> None:
+    """Raise an error whose ``args`` were reassigned raw, from a cause holding a secret."""
+    try:
+        raise ValueError(f"request failed: api_key={LEAKY}")
+    except ValueError as exc:
+        error = ek.ServerError("upstream failed")
+        error.args = (f"token={LEAKY}",)
+        raise error from exc
+
+
 def make_app(folder: Path, serializer: str, *, installed: bool) -> celery.Celery:
     """Return a Celery app whose broker and result backend live in ``folder``."""
     broker = folder / "broker"
@@ -65,6 +79,7 @@ def make_app(folder: Path, serializer: str, *, installed: bool) -> celery.Celery
     )
     app.task(name="raise_case")(raise_case)
     app.task(name="raise_builtin")(raise_builtin)
+    app.task(name="raise_leaky")(raise_leaky)
     if installed:
         install(app)
     return app
@@ -318,3 +333,17 @@ def test_install_wraps_a_backend_made_before_it(tmp_path: Path) -> None:
     rebuilt = backend.exception_to_python(json.loads(json.dumps(stored)))
     assert type(rebuilt) is ek.RateLimitError
     assert rebuilt.retry_after == 5.0
+
+
+def test_attack15_a_stored_failure_holds_no_secret(workers: dict[str, Worker]) -> None:
+    """With ``install``, the stored ``exc_message`` and traceback text are masked."""
+    app = workers["json"].client(installed=True)
+    result = app.send_task("raise_leaky")
+    caught = workers["json"].get(result)
+    assert type(caught) is ek.ServerError
+    raw = app.backend.get(app.backend.get_key_for_task(result.id))
+    assert LEAKY not in raw.decode("utf-8")
+    stored = json.loads(raw)
+    assert stored["result"]["exc_message"] == ["token=***"]
+    assert "ValueError: request failed: api_key=***" in stored["traceback"]
+    assert LEAKY not in str(result.traceback)

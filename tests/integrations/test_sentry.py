@@ -177,3 +177,59 @@ def test_scrubber_masks_errorkit_names_sentry_does_not_know() -> None:
         event: Any = {"extra": {"access_token": SECRET, "x-api-key": SECRET}}
         scrubber.scrub_event(event)
         assert (SECRET not in json.dumps(event, default=str)) is masked
+
+
+def test_attack15_breadcrumbs_extra_and_contexts_are_masked() -> None:
+    """A secret in a breadcrumb, ``extra`` or a context never reaches the bytes sent."""
+    transport = CapturingTransport()
+    client = sentry_sdk.Client(
+        dsn="https://public@127.0.0.1/1",
+        transport=transport,
+        before_send=before_send,
+        default_integrations=False,
+        auto_enabling_integrations=False,
+    )
+    try:
+        with sentry_sdk.isolation_scope() as scope:
+            scope.set_client(client)
+            scope.add_breadcrumb(message=f"calling with api_key={SECRET}", category="log")
+            scope.add_breadcrumb(data={"token": SECRET, "step": "fetch"}, category="http")
+            scope.set_extra("request_line", f"GET /v1?token={SECRET}")
+            scope.set_context("upstream", {"authorization": f"Bearer {SECRET}", "region": "eu"})
+            try:
+                raise ek.ServerError("upstream failed")
+            except ek.ServerError as caught:
+                scope.capture_exception(caught)
+            client.flush(timeout=5)
+    finally:
+        client.close(timeout=5)
+    (event,) = _events(transport.sent)
+    assert SECRET not in b"".join(transport.sent).decode("utf-8")
+    crumbs = event["breadcrumbs"]["values"]
+    assert crumbs[0]["message"] == "calling with api_key=***"
+    assert crumbs[1]["data"] == {"token": "***", "step": "fetch"}
+    assert event["extra"]["request_line"] == "GET /v1?token=***"
+    assert event["contexts"]["upstream"] == {"authorization": "***", "region": "eu"}
+
+
+def test_attack15_the_request_part_is_masked() -> None:
+    """The request a web integration attaches is masked: query string, URL, headers, data."""
+    event = cast(
+        "Event",
+        {
+            "request": {
+                "url": f"https://api.test/v1?api_key={SECRET}",
+                "query_string": f"token={SECRET}&page=2",
+                "headers": {"Authorization": f"Bearer {SECRET}", "Accept": "*/*"},
+                "data": {"password": SECRET, "name": "ada"},
+            },
+            "logentry": {"message": "failed: %s", "params": [f"password={SECRET}"]},
+        },
+    )
+    out = before_send(event, {"exc_info": (ek.Error, ek.Error("m"), None)})
+    assert out is not None
+    assert SECRET not in json.dumps(out)
+    assert out["request"]["query_string"] == "token=***&page=2"
+    assert out["request"]["headers"] == {"Authorization": "***", "Accept": "*/*"}
+    assert out["request"]["data"] == {"password": "***", "name": "ada"}
+    assert out["logentry"]["params"] == ["password=***"]

@@ -1331,6 +1331,28 @@ def test_a_secret_pair_in_a_tuple_subclass_is_masked() -> None:
     assert json_safe({"a": [_Pair("size", 3)]}) == {"a": [["size", 3]]}
 
 
+class _Login(NamedTuple):
+    """Credentials as a named tuple: a field named as a secret."""
+
+    user: str
+    password: str
+
+
+def test_attack15_a_named_tuple_field_named_as_a_secret_is_masked() -> None:
+    """A named tuple stays a list, its items under sensitive field names masked."""
+    error = Error("m", details={"login": _Login("ada", "hunter2secret"), "n": [_Login("b", "c")]})
+    expected = {"login": ["ada", "***"], "n": [["b", "***"]]}
+    assert error.to_dict()["details"] == expected
+    assert json.loads(error.to_json())["details"] == expected
+    assert json_safe(_Pair("size", 3)) == ["size", 3]
+
+
+def test_attack15_a_raw_header_pair_of_bytes_is_masked() -> None:
+    """Raw headers as ``(bytes, bytes)`` pairs mask the value of a sensitive name."""
+    headers = [(b"x-api-key", b"zebraSECRETvalue"), (b"accept", b"*/*")]
+    assert json_safe({"headers": headers}) == {"headers": [["x-api-key", "***"], ["accept", "*/*"]]}
+
+
 # --------------------------------------------------------------------------- error_dict
 
 

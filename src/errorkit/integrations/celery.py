@@ -17,7 +17,11 @@ Celery's own three::
      "errorkit": {"code": "RATE_LIMITED", "message": "...", "details": {...},
                   "original_exception": {"type": "ReadTimeout", "message": "..."}}}
 
-and reads that key back with ``Error.from_dict``. The cause cannot travel as JSON; it
+and reads that key back with ``Error.from_dict``. Celery's ``exc_message`` holds the
+error's masked message, even when ``args`` was reassigned after construction, and the
+traceback text stored beside the result of a task that failed with an errorkit error
+(or one with an errorkit error in its chain) is masked with errorkit's redactor: it prints
+every cause's text and every note. The cause cannot travel as JSON; it
 comes back as ``Exception("{Type}: {message}")``, the stand-in errorkit uses wherever a
 cause cannot travel. Everything else is left to Celery: other exceptions are stored and
 rebuilt exactly as before, a result stored before ``install`` (or by a worker without it)
@@ -39,7 +43,8 @@ from typing import Any
 import celery
 
 from errorkit.exceptions import Error
-from errorkit.safety import json_safe
+from errorkit.http_mapping import find_error
+from errorkit.safety import json_safe, redact_text
 
 __all__ = ["install"]
 
@@ -75,14 +80,24 @@ def install(app: celery.Celery) -> None:
 
 
 def _wrap(backend: Any) -> Any:
-    """Wrap the exception encoding and decoding of one backend instance."""
+    """Wrap the exception encoding and decoding, and the failure's traceback, of one backend."""
     prepare, to_python = backend.prepare_exception, backend.exception_to_python
+    mark = backend.mark_as_failure
 
     def prepare_exception(exc: BaseException, serializer: str | None = None) -> Any:
         stored = prepare(exc, serializer)
         if isinstance(exc, Error) and isinstance(stored, dict):
             stored[KEY] = _payload(exc)
+            if "exc_message" in stored:  # ``args``, which a caller may have reassigned raw
+                stored["exc_message"] = [exc.message]
         return stored
+
+    def mark_as_failure(
+        task_id: str, exc: BaseException, traceback: Any = None, *args: Any, **kwargs: Any
+    ) -> Any:
+        if isinstance(traceback, str) and find_error(exc) is not None:
+            traceback = redact_text(traceback)
+        return mark(task_id, exc, traceback, *args, **kwargs)
 
     def exception_to_python(exc: Any) -> Any:
         if isinstance(exc, Mapping):
@@ -93,6 +108,7 @@ def _wrap(backend: Any) -> Any:
 
     backend.prepare_exception = prepare_exception
     backend.exception_to_python = exception_to_python
+    backend.mark_as_failure = mark_as_failure
     return backend
 
 

@@ -10,7 +10,12 @@ exception is, or holds, an errorkit error (``errorkit.find_error``: groups and t
 * puts the error's safe ``to_dict()`` in the ``errorkit`` context (request id,
   status, provider and every other detail, secrets masked);
 * masks the exception values and the local variables of the event's frames with
-  errorkit's redactor, since Sentry reads ``str()`` of every exception in the chain.
+  errorkit's redactor, since Sentry reads ``str()`` of every exception in the chain;
+* masks the event's other text a secret can ride in on: the breadcrumbs (a log line
+  written before the failure), ``extra``, the log entry, the other contexts and the
+  request (its query string, URL, headers, cookies and data): each string through the
+  redactor, each value under a sensitive name replaced by ``***``. Values that are not
+  plain strings, dicts or lists (Sentry's own markers) are left as they are.
 
 Other events pass through unchanged. ``denylist()`` extends Sentry's default denylist
 with errorkit's sensitive names, for ``EventScrubber``::
@@ -31,12 +36,15 @@ from typing import TYPE_CHECKING, Any
 from sentry_sdk.scrubber import DEFAULT_DENYLIST
 
 from errorkit.http_mapping import find_error
-from errorkit.safety import json_safe, redact_text, sensitive_names
+from errorkit.safety import REDACTED, is_sensitive_key, json_safe, redact_text, sensitive_names
 
 if TYPE_CHECKING:
     from sentry_sdk.types import Event, Hint
 
 __all__ = ["before_send", "denylist"]
+
+# The parts of an event, besides its exceptions, that carry text from the application.
+_TEXT_PARTS = ("breadcrumbs", "extra", "logentry", "contexts", "request", "message")
 
 
 def denylist() -> list[str]:
@@ -77,6 +85,22 @@ def _mask_exceptions(event: Event) -> None:
                 frame["vars"] = json_safe(frame["vars"])
 
 
+def _masked(value: Any, depth: int = 0) -> Any:
+    """Return ``value`` with its strings redacted and the values under sensitive names masked."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if depth > 32:  # deeper than an event goes: masked whole rather than walked
+        return REDACTED
+    if isinstance(value, dict):
+        return {
+            key: REDACTED if is_sensitive_key(key) and item else _masked(item, depth + 1)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_masked(item, depth + 1) for item in value]
+    return value
+
+
 def before_send(event: Event, hint: Hint) -> Event | None:
     """Fingerprint, tag and describe an event captured for an errorkit error; pass others.
 
@@ -102,6 +126,9 @@ def before_send(event: Event, hint: Hint) -> Event | None:
         tags = event["tags"] = {}
     tags["errorkit.code"] = code
     tags["errorkit.retryable"] = "true" if error.retryable else "false"
+    for part in _TEXT_PARTS:
+        if part in event:
+            event[part] = _masked(event[part])  # type: ignore[literal-required]
     contexts = event.get("contexts")
     if not isinstance(contexts, dict):
         contexts = event["contexts"] = {}
