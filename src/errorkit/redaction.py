@@ -609,7 +609,17 @@ class _Patterns:
         token = r"[A-Za-z0-9!#$%&*+.^_|~\-]+"  # an HTTP token (RFC 9110), quotes left out
         # One auth-param: its name, what stands between name and value, its value.
         equals = r"[ \t]*=[ \t]*"
-        value = rf"""(?:"[^"\\]*(?:\\.[^"\\]*)*"?|{token})"""
+        # A quoted value: in quotes, single quotes, or either escaped (``\"u\"``, in JSON).
+        quoted = "".join(
+            rf"{quote}[^{quote[-1]}\\]*(?:{escape}[^{quote[-1]}\\]*)*(?:{quote})?|"
+            for quote, escape in (
+                ('"', r"\\."),
+                ("'", r"\\."),
+                (r'\\"', r'\\[^"]'),
+                (r"\\'", r"\\[^']"),
+            )
+        )
+        value = rf"""(?:{quoted}{token})"""
         self.auth_param: re.Pattern[str] = re.compile(f"({token})({equals})({value})")
         # A list of them, apart by commas (a comma after the last one too); no group, as
         # groups in a repeat cost time.
@@ -645,7 +655,7 @@ class _Patterns:
         )
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
-            rf"""(?:\s|\\[nrt])+(?:(?P<param>{token}[ \t]*=[ \t]*")"""  # escaped breaks too
+            rf"""(?:\s|\\[nrt])+(?:(?P<param>{token}[ \t]*=[ \t]*\\?["'])"""  # escaped breaks too
             # "(abc)", `abc`, \"abc\" too: a backslash before a quote is no part of the word
             r"""|(?P<quote>\\?["'`]|[(<\[]|)"""
             rf"""(?P<word>(?:[^\s"'`,;<>()\[\]{{}}\\]+|\\(?!["'`]))+{self.possessive}))"""
@@ -2376,7 +2386,7 @@ class _Reader:
         last = 4 * last + 3  # its index in ``parts``
         # The text is written up to the end of the last mask (a closing quote stays after
         # it); what follows is as it was.
-        quote = parts[last] == '"***"'
+        quote = len(parts[last]) - len(parts[last].rstrip("\"'\\"))  # the closing quote
         written = "".join(parts[: last + 1])
         self.out += (text[self.last : start], written[: len(written) - quote])
         self.last = end - len("".join(parts[last + 1 :])) - quote
@@ -2390,8 +2400,10 @@ class _Reader:
             name, value = param.group(1, 3)
             end = param.end()
             if not _is_public_param(name):
-                quoted = value[:1] == '"'
-                self.mask(param.start(3) + quoted, end - (quoted and value.endswith('"')))
+                quote = value[: len(value) - len(value.lstrip("\\")) + 1]
+                quoted = len(quote) if quote[-1:] in ('"', "'") else 0
+                closed = quoted and len(value) > quoted and value.endswith(quote)
+                self.mask(param.start(3) + quoted, end - (quoted if closed else 0))
             comma = patterns.param_comma.match(text, end)
             if comma is None:
                 return end
@@ -2883,11 +2895,13 @@ def _is_public_param(name: str) -> bool:
 
 def _masked_param(value: str) -> str:
     """An auth-param's value masked, its quotes kept; the value itself if nothing is left."""
-    if value[:1] != '"':
+    quote = value[: len(value) - len(value.lstrip("\\")) + 1]  # maybe escaped: '\\"'
+    if quote[-1:] not in ('"', "'"):
         return REDACTED if value.strip("*") else value
-    if len(value) > 1 and value.endswith('"'):
-        return '"***"' if value[1:-1].strip("*") else value
-    return '"***' if value[1:].strip("*") else value
+    if len(value) > len(quote) and value.endswith(quote):
+        inside = value[len(quote) : -len(quote)]
+        return quote + REDACTED + quote if inside.strip("*") else value
+    return quote + REDACTED if value[len(quote) :].strip("*") else value
 
 
 def _looks_like_credential(word: str) -> bool:

@@ -1275,6 +1275,38 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         '{"a": "password: \\\\t\\\\tS1x9 ok"}',
         '{"a": "password: \\\\t\\\\t*** ok"}',
     ),
+    # auth-params whose values stand in escaped or single quotes, as the quoted ones are read
+    (
+        "attack14: Digest auth-params in escaped quotes after a pair's scheme value",
+        'auth = Digest username=\\"u\\", response=\\"S1x9\\"',
+        'auth = *** username=\\"u\\", response=\\"***\\"',
+    ),
+    (
+        "attack14: the same inside a JSON string",
+        '{"msg": "auth = Digest username=\\"u\\", response=\\"S1x9\\""}',
+        '{"msg": "auth = *** username=\\"u\\", response=\\"***\\""}',
+    ),
+    (
+        "attack14: Digest auth-params in escaped quotes after the scheme word",
+        'x Digest username=\\"u\\", response=\\"S1x9\\", nc=00000001',
+        'x Digest username=\\"u\\", response=\\"***\\", nc=00000001',
+    ),
+    (
+        "attack14: Digest auth-params in single quotes after a pair's scheme value",
+        "auth = Digest username='u', response='S1x9'",
+        "auth = *** username='u', response='***'",
+    ),
+    (
+        "attack14: the same after the scheme word",
+        "x Digest username='u', response='S1x9' ok",
+        "x Digest username='u', response='***' ok",
+    ),
+    ("attack14: an empty escaped auth-param stays", 'Digest a=\\"\\"', 'Digest a=\\"\\"'),
+    (
+        "attack14: prose after Digest stays",
+        "Digest authentication failed",
+        "Digest authentication failed",
+    ),
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [
