@@ -2454,7 +2454,12 @@ class _Reader:
             if self._is_next_name(start + 1, end, end + 1):
                 return start + 1
             self.mask(start + 1, end)
-            return min(end + 1, len(text))
+            closed = min(end + 1, len(text))
+            if end - start - 1 in _SCHEME_LENGTHS and self.lower[start + 1 : end] in SCHEME_WORDS:
+                # a quoted scheme word ('auth = "Digest" a="b", ...'): its credential goes too
+                credential = self._scheme(closed)
+                return closed if credential is None else credential
+            return closed
         if first in "[{(":
             return self.mask(start, self._value_end(start))
         if (named := self._next_pair(start)) is not None:

@@ -1301,6 +1301,21 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "x Digest username='u', response='S1x9' ok",
         "x Digest username='u', response='***' ok",
     ),
+    (
+        "attack14: a quoted scheme word as a pair's value, auth-params after it",
+        'auth = "Digest" username="u", response="S1x9"',
+        'auth = "***" username="u", response="***"',
+    ),
+    (
+        "attack14: the same, a credential after it",
+        "auth = 'Bearer' abcD123 x",
+        "auth = '***' *** x",
+    ),
+    (
+        "attack14: the same, prose after it stays",
+        'auth = "Digest" authentication failed',
+        'auth = "***" authentication failed',
+    ),
     ("attack14: an empty escaped auth-param stays", 'Digest a=\\"\\"', 'Digest a=\\"\\"'),
     (
         "attack14: prose after Digest stays",
