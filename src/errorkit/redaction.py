@@ -656,9 +656,10 @@ class _Patterns:
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
             rf"""(?:\s|\\[nrt])+(?:(?P<param>{token}[ \t]*=[ \t]*\\?["'])"""  # escaped breaks too
-            # "(abc)", `abc`, \"abc\" too: a backslash before a quote is no part of the word
-            r"""|(?P<quote>\\?["'`]|[(<\[]|)"""
-            rf"""(?P<word>(?:[^\s"'`,;<>()\[\]{{}}\\]+|\\(?!["'`]))+{self.possessive}))"""
+            # "(abc)", `abc`, ``abc``, \"abc\", \\\"abc\\\" too: backslashes before a quote are no
+            # part of the word
+            rf"""|(?P<quote>`{{2,}}|\\*{self.possessive}["'`]|[(<\[]|)"""
+            rf"""(?P<word>(?:[^\s"'`,;<>()\[\]{{}}\\]+|\\+(?![\\"'`]))+{self.possessive}))"""
         )
         # After a URL standing as an auth-param list's first part: the comma and the list.
         self.params_after: re.Pattern[str] = re.compile(rf"[ \t]*,\s*(?={token}[ \t]*=)")

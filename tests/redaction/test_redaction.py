@@ -1316,6 +1316,28 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         'auth = "Digest" authentication failed',
         'auth = "***" authentication failed',
     ),
+    # a scheme's credential in doubly escaped quotes (JSON inside JSON) or a run of backticks
+    (
+        "attack14: a credential in doubly escaped quotes",
+        'Bearer \\\\"abcD123\\\\" x',
+        'Bearer \\\\"***\\\\" x',
+    ),
+    (
+        "attack14: a credential in doubly escaped quotes inside a JSON string",
+        '{"h": "Bearer \\\\\\"abcD123\\\\\\""}',
+        '{"h": "Bearer \\\\\\"***\\\\\\""}',
+    ),
+    ("attack14: a credential in double backticks", "Bearer ``abcD123`` x", "Bearer ``***`` x"),
+    (
+        "attack14: a word of prose in double backticks stays",
+        "Bearer ``token`` expired",
+        "Bearer ``token`` expired",
+    ),
+    (
+        "attack14: code spans in prose stay",
+        "use ``code`` spans, the token field",
+        "use ``code`` spans, the token field",
+    ),
     ("attack14: an empty escaped auth-param stays", 'Digest a=\\"\\"', 'Digest a=\\"\\"'),
     (
         "attack14: prose after Digest stays",
