@@ -2449,6 +2449,8 @@ class _Reader:
                 first = text[start]
         if text.startswith(('"""', "'''"), start):  # a Python triple-quoted string
             return self._triple_quoted(start)
+        if text.startswith("``", start):  # a Markdown code span or fence
+            return self._backticked(start)
         if first in "\"'`":
             inner = self.patterns.quoted[first].match(text, start + 1)
             end = inner.end() if inner is not None else len(text)
@@ -2530,11 +2532,53 @@ class _Reader:
             close = inside.end()  # type: ignore[union-attr]
         if not text.startswith(quotes, close):
             self.unclosed = (quotes, close)
-            line = self.patterns.line_end.search(text, start + 3)
-            end = len(text) if line is None else line.end()
-            return self.mask(start + 3, end)
+            return self._unclosed(start + 3)
         self.mask(start + 3, close)
         return close + 3
+
+    def _backticked(self, start: int) -> int:
+        """Mask a value in a run of backticks at ``start`` (a Markdown code span or fence).
+
+        The value ends at the same run of backticks; an unclosed one is read as an unclosed
+        triple-quoted value is (``_unclosed``).
+        """
+        text = self.text
+        after = start
+        while after < len(text) and text[after] == "`":
+            after += 1
+        opener = text[start:after]
+        if opener == self.unclosed[0] and start < self.unclosed[1]:
+            close = -1  # none after an opening of the same run read unclosed: none here
+        else:
+            close = text.find(opener, after)
+        if close < 0:
+            self.unclosed = (opener, len(text))
+            return self._unclosed(after, below=len(opener) >= 3)
+        self.mask(after, close)
+        return close + len(opener)
+
+    def _unclosed(self, start: int, *, below: bool = False) -> int:
+        """Mask an unclosed value opened before ``start``; return where the reading goes on.
+
+        The value is the rest of its line or, when only spacing follows the opening there,
+        the next line (``token = '''`` and a line break: the value stands below) unless a
+        pair starts it (``password=S``, read as its own); after a fence's opening (``below``),
+        the next line as well (the rest is its info string).
+        """
+        text, line_end = self.text, self.patterns.line_end
+        line = line_end.search(text, start)
+        end = len(text) if line is None else line.end()
+        blank = not text[start:end].strip()
+        if blank or below:
+            if not blank:
+                self.mask(start, end)  # "```json": the code stands below
+            start = _skip(self.patterns.value_gap, text, end)  # escaped line breaks too
+            word = self.patterns.name_run.match(text, start)
+            if word is not None and self._is_next_name(start, word.end(), word.end()):
+                return start
+            line = line_end.search(text, start)
+            end = len(text) if line is None else line.end()
+        return self.mask(start, end)
 
     def _repeated(self, lead: int, value: int, end: int, run: re.Pattern[str]) -> int:
         """Mask at once the pairs after the one just masked that repeat it (``run``).

@@ -1338,6 +1338,46 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "use ``code`` spans, the token field",
         "use ``code`` spans, the token field",
     ),
+    # a pair's value in a run of backticks (a Markdown code span or fence), to the same run
+    ("attack14: a value in triple backticks", "token=```S1x9``` ok", "token=```***``` ok"),
+    ("attack14: a value in double backticks", "token=``S1x9`` ok", "token=``***`` ok"),
+    (
+        "attack14: a value in a fenced block",
+        "password: ```\nS1x9\n``` ok",
+        "password: ```***``` ok",
+    ),
+    (
+        "attack14: an unclosed code span, to the end of its line",
+        "token=``S1 x\nok",
+        "token=``***\nok",
+    ),
+    (
+        "attack14: an unclosed fence, the next line",
+        "password: ```\nS1x9\nok",
+        "password: ```\n***\nok",
+    ),
+    (
+        "attack14: an unclosed fence with an info string, the next line too",
+        "password: ```json\nS1x9\nok",
+        "password: ```***\n***\nok",
+    ),
+    (
+        "attack14: a pair on the line after an unclosed fence is read as its own",
+        "password: ```\ntoken: S1x9 ok",
+        "password: ```\ntoken: *** ok",
+    ),
+    ("attack14: a run of backticks alone opens an unclosed span", "token=```` ok", "token=````***"),
+    # an unclosed triple-quoted value with nothing after its opening on its line
+    (
+        "attack14: an unclosed triple quote, then a line break",
+        'token = """\nS1x9\nok',
+        'token = """\n***\nok',
+    ),
+    (
+        "attack14: the same, escaped line breaks",
+        'token = """\\n\\nS1x9\\nok',
+        'token = """\\n\\n***\\nok',
+    ),
     ("attack14: an empty escaped auth-param stays", 'Digest a=\\"\\"', 'Digest a=\\"\\"'),
     (
         "attack14: prose after Digest stays",
