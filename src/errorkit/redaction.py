@@ -2794,8 +2794,13 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | Non
         opening = text.rfind(quote, max(floor, close - _NAME_LIMIT), close)
         if opening < 0:  # no opening quote: the name is the words before the closing one
             words_end, least = close, max(floor, close - _NAME_LIMIT)
-            while words_end > least and text[words_end - 1] in _WORD_GAP:  # 'api key ": S'
-                words_end -= 1
+            while words_end > least:  # spacing, escaped too: 'api key ": S', 'api key\\t": S'
+                if text[words_end - 1] in _WORD_GAP:
+                    words_end -= 1
+                elif words_end - 2 >= least and text[words_end - 2 : words_end] in _ESCAPES:
+                    words_end -= 2
+                else:
+                    break
             found = _words_before(text, words_end, floor)
             return None if found is None else (found[0], True, found[2] - 1)
         name = text[opening + 1 : close].rstrip("\\")

@@ -1378,6 +1378,19 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         'token = """\\n\\nS1x9\\nok',
         'token = """\\n\\n***\\nok',
     ),
+    # a half-quoted name with escaped spacing before its closing quote
+    (
+        "attack14: a half-quoted name, an escaped tab before its quote",
+        'api key\\t": S1x9 x',
+        'api key\\t": *** x',
+    ),
+    ("attack14: the same, an escaped line break", 'api key\\n": S1x9 x', 'api key\\n": *** x'),
+    (
+        "attack14: the same, escaped tabs all around",
+        'x api key\\t"\\t:\\tS1x9 x',
+        'x api key\\t"\\t:\\t*** x',
+    ),
+    ("attack14: the same, no sensitive name, stays", 'the key\\t": x', 'the key\\t": x'),
     ("attack14: an empty escaped auth-param stays", 'Digest a=\\"\\"', 'Digest a=\\"\\"'),
     (
         "attack14: prose after Digest stays",
