@@ -2460,8 +2460,8 @@ class _Reader:
             closed = min(end + 1, len(text))
             if end - start - 1 in _SCHEME_LENGTHS and self.lower[start + 1 : end] in SCHEME_WORDS:
                 # a quoted scheme word ('auth = "Digest" a="b", ...'): its credential goes too
-                credential = self._scheme(closed)
-                return closed if credential is None else credential
+                read = self._scheme(closed)
+                return closed if read is None else read
             return closed
         if first in "[{(":
             return self.mask(start, self._value_end(start))
