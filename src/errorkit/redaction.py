@@ -621,13 +621,14 @@ class _Patterns:
         )
         value = rf"""(?:{quoted}{token})"""
         self.auth_param: re.Pattern[str] = re.compile(f"({token})({equals})({value})")
-        # A list of them, apart by commas (a comma after the last one too); no group, as
-        # groups in a repeat cost time.
+        # A list of them, apart by commas, semicolons or spaces (a comma after the last one
+        # too); no group, as groups in a repeat cost time.
         param = f"{token}{equals}{value}"
+        between = r"(?:\s*[,;]\s*|[ \t]+)"
         self.auth_params: re.Pattern[str] = re.compile(
-            rf"""{param}(?:\s*,\s*{param})*{self.possessive}(?:\s*,\s*)?"""
+            rf"""{param}(?:{between}{param})*{self.possessive}(?:\s*,\s*)?"""
         )
-        self.param_comma: re.Pattern[str] = re.compile(r"\s*,\s*")
+        self.param_comma: re.Pattern[str] = re.compile(between)
         # What after a trigger word makes it prose, read by no rule: a character that can
         # neither go on a name nor lead to a separator, or whitespace and a plain word
         # shorter than 16 letters, lower case but maybe its first, not an auth-param's name

@@ -1391,6 +1391,29 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         'x api key\\t"\\t:\\t*** x',
     ),
     ("attack14: the same, no sensitive name, stays", 'the key\\t": x', 'the key\\t": x'),
+    # auth-params apart by semicolons or spaces
+    (
+        "attack14: Digest auth-params apart by semicolons",
+        'auth = Digest username="u"; response="S1x9"',
+        'auth = *** username="u"; response="***"',
+    ),
+    (
+        "attack14: Digest auth-params apart by a space",
+        'x Digest username="u" response="S1x9" and more',
+        'x Digest username="u" response="***" and more',
+    ),
+    (
+        "attack14: a pair on the next line is no auth-param",
+        'x Digest realm="u"\nnonce=abc',
+        'x Digest realm="u"\nnonce=abc',
+    ),
+    # in plain text a backslash and "n" in a header's line reads as an escaped line break
+    # (JSON text is the common case), which ends the line; a JSON-escaped one does not
+    (
+        "attack14: a single backslash and 'n' in a header ends its line",
+        "Cookie: path=C:\\new; sid=S1x9",
+        "Cookie: ***\\new; sid=S1x9",
+    ),
     ("attack14: an empty escaped auth-param stays", 'Digest a=\\"\\"', 'Digest a=\\"\\"'),
     (
         "attack14: prose after Digest stays",
