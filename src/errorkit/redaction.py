@@ -33,8 +33,9 @@ pair        ``=``, ``:``, ``:=``, ``=>`` or ``->`` after a sensitive    the valu
 A pair's name is bare, quoted or cut before its closing quote (``api key": S``), of one to
 three words. Its value is what follows the separator (spacing, line breaks and separator
 characters glued on, as in ``::=``, skipped): a quoted string (a Python triple-quoted one to
-its closing quotes), a bracketed group, or a bare run of words glued together, which ends at
-whitespace or an escaped line break or tab. A bare value is never the name of the next pair:
+its closing quotes, a run of backticks to the same run), a bracketed group, or a bare run of
+words glued together (an empty string too: ``""S``), which ends at whitespace or an escaped
+line break or tab. A bare value is never the name of the next pair:
 words that are, all of them, a listed name (``SENSITIVE_NAMES`` or added) followed by ``:``,
 ``->`` or a spaced ``=`` are that pair (a YAML ``password:`` under ``secret:``,
 ``sig= API key: S``), and a word that only ends in a sensitive name (``token=SToken : S``)
@@ -2448,6 +2449,11 @@ class _Reader:
             if text[start + width : start + width + 1] in ("'", '"'):
                 start += width
                 first = text[start]
+        if first in "\"'":  # an empty string glued to a word ('""S', '""""""S') opens none:
+            empty = 6 if text.startswith(first * 6, start) else 2  # a bare value, quotes too
+            glued = text[start + empty : start + empty + 1]  # (none at the end: no word)
+            if text.startswith(first * empty, start) and glued in _WORD_CHARS:
+                return self.mask(start, self._value_end(start))
         if text.startswith(('"""', "'''"), start):  # a Python triple-quoted string
             return self._triple_quoted(start)
         if text.startswith("``", start):  # a Markdown code span or fence

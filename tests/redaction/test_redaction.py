@@ -1414,6 +1414,14 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "Cookie: path=C:\\new; sid=S1x9",
         "Cookie: ***\\new; sid=S1x9",
     ),
+    # an empty string glued to a word opens no string: it is part of a bare value
+    ("attack14: an empty string glued to a value", 'token=""S1x9 ok', "token=*** ok"),
+    (
+        "attack14: an empty triple-quoted string glued to a value",
+        'token = """"""S1x9 ok',
+        "token = *** ok",
+    ),
+    ("attack14: an empty string alone stays", 'token = """""" ok', 'token = """""" ok'),
     ("attack14: an empty escaped auth-param stays", 'Digest a=\\"\\"', 'Digest a=\\"\\"'),
     (
         "attack14: prose after Digest stays",
