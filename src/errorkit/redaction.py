@@ -2451,8 +2451,8 @@ class _Reader:
                 first = text[start]
         if first in "\"'":  # an empty string glued to a word ('""S', '""""""S') opens none:
             empty = 6 if text.startswith(first * 6, start) else 2  # a bare value, quotes too
-            glued = text[start + empty : start + empty + 1]  # (none at the end: no word)
-            if text.startswith(first * empty, start) and glued in _WORD_CHARS:
+            beyond = text[start + empty : start + empty + 1]  # (none at the end: no word)
+            if text.startswith(first * empty, start) and beyond in _WORD_CHARS:
                 return self.mask(start, self._value_end(start))
         if text.startswith(('"""', "'''"), start):  # a Python triple-quoted string
             return self._triple_quoted(start)
