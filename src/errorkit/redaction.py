@@ -46,9 +46,9 @@ word, so ``line1\npassword=S`` holds the name ``password``; an escaped line brea
 header's line too, and a scheme's credential (which may stand in brackets: ``Bearer (S)``).
 A header's line that ends in a sensitive name and its separator (``Cookie: a=1; token:``)
 has that pair's value, on the next line, masked. The words of a name may stand apart by any
-space that is no line break (a tab, a no-break, thin or ideographic space). A header's name
-with ``=``, ``:=``, ``=>`` or ``->`` is read as the header when a cookie's name and ``=``
-follow (``Cookie=a=1; sid=S``), else as a pair. A name added beyond the name alphabet (a
+space that is no line break (a tab, escaped too, a no-break, thin or ideographic space). A
+header's name with ``=``, ``:=``, ``=>`` or ``->`` is read as the header when a cookie's name
+and ``=`` follow (``Cookie=a=1; sid=S``), else as a pair. A name added beyond the name alphabet (a
 letter outside ASCII, punctuation: ``clé_api``, ``X-AUTH!``) is read whole around its
 trigger, as far as no space, quote, bracket or separator ends it, and so is a word where a
 value would start (``token: clé: S`` is an empty pair, then ``clé``'s). A URL is read flat,
@@ -714,7 +714,7 @@ class _Patterns:
         # closing them: '"session id": ').
         self.word_tail: re.Pattern[str] = re.compile(
             r"""([A-Za-z0-9_.\-]*)(?:"""
-            rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}})"""
+            rf"""(?P<words>(?:(?:{_GAP}|\\t)+[A-Za-z0-9_.\-]+){{1,2}})"""  # escaped tabs too
             rf"""{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?:\\?["'`]{_GAP}*(?:{_ESCAPE}{_GAP}*)*)?"""
             rf"""(?P<after>=|:(?!//)|->)"""
             r"""|[\s"'`]*(?:\\[nrt\\]?[\s"'`]*)*(?P<sep>=|:(?!//)|->)?)"""  # escapes too
@@ -2832,8 +2832,13 @@ def _words_before(text: str, end: int, floor: int) -> tuple[str, bool, int] | No
         if _is_sensitive_name(name):
             return name, False, start
         end = start
-        while end > floor and text[end - 1] in _WORD_GAP:  # spaces, tabs, Unicode spaces
-            end -= 1
+        while end > floor:  # spaces, tabs, Unicode spaces, escaped tabs ("api\\tkey")
+            if text[end - 1] in _WORD_GAP:
+                end -= 1
+            elif end - 2 >= floor and text[end - 2 : end] == "\\t":
+                end -= 2
+            else:
+                break
         if end == start or end <= floor:
             break
     return None

@@ -1422,6 +1422,19 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "token = *** ok",
     ),
     ("attack14: an empty string alone stays", 'token = """""" ok', 'token = """""" ok'),
+    # the words of a name apart by an escaped tab, as by a tab
+    (
+        "attack14: a half-quoted name of words apart by an escaped tab",
+        'api\\tkey ": S1x9 x',
+        'api\\tkey ": *** x',
+    ),
+    ("attack14: the same, bare", "session\\tid: S1x9 x", "session\\tid: *** x"),
+    (
+        "attack14: the same, apart by an escaped line break, stays",
+        "password\\nkey: x",
+        "password\\nkey: x",
+    ),
+    ("attack14: prose with an escaped tab stays", "the api\\tkey is: x", "the api\\tkey is: x"),
     ("attack14: an empty escaped auth-param stays", 'Digest a=\\"\\"', 'Digest a=\\"\\"'),
     (
         "attack14: prose after Digest stays",
