@@ -33,8 +33,9 @@ pair        ``=``, ``:``, ``:=``, ``=>`` or ``->`` after a sensitive    the valu
 A pair's name is bare, quoted or cut before its closing quote (``api key": S``), of one to
 three words. Its value is what follows the separator (spacing, line breaks and separator
 characters glued on, as in ``::=``, skipped): a quoted string (a Python triple-quoted one to
-its closing quotes), a bracketed group, or a bare run of words glued together, which ends at
-whitespace or an escaped line break or tab. A bare value is never the name of the next pair:
+its closing quotes, a run of backticks to the same run), a bracketed group, or a bare run of
+words glued together (an empty string too: ``""S``), which ends at whitespace or an escaped
+line break or tab. A bare value is never the name of the next pair:
 words that are, all of them, a listed name (``SENSITIVE_NAMES`` or added) followed by ``:``,
 ``->`` or a spaced ``=`` are that pair (a YAML ``password:`` under ``secret:``,
 ``sig= API key: S``), and a word that only ends in a sensitive name (``token=SToken : S``)
@@ -45,9 +46,9 @@ word, so ``line1\npassword=S`` holds the name ``password``; an escaped line brea
 header's line too, and a scheme's credential (which may stand in brackets: ``Bearer (S)``).
 A header's line that ends in a sensitive name and its separator (``Cookie: a=1; token:``)
 has that pair's value, on the next line, masked. The words of a name may stand apart by any
-space that is no line break (a tab, a no-break, thin or ideographic space). A header's name
-with ``=``, ``:=``, ``=>`` or ``->`` is read as the header when a cookie's name and ``=``
-follow (``Cookie=a=1; sid=S``), else as a pair. A name added beyond the name alphabet (a
+space that is no line break (a tab, escaped too, a no-break, thin or ideographic space). A
+header's name with ``=``, ``:=``, ``=>`` or ``->`` is read as the header when a cookie's name
+and ``=`` follow (``Cookie=a=1; sid=S``), else as a pair. A name added beyond the name alphabet (a
 letter outside ASCII, punctuation: ``clé_api``, ``X-AUTH!``) is read whole around its
 trigger, as far as no space, quote, bracket or separator ends it, and so is a word where a
 value would start (``token: clé: S`` is an empty pair, then ``clé``'s). A URL is read flat,
@@ -610,15 +611,26 @@ class _Patterns:
         token = r"[A-Za-z0-9!#$%&*+.^_|~\-]+"  # an HTTP token (RFC 9110), quotes left out
         # One auth-param: its name, what stands between name and value, its value.
         equals = r"[ \t]*=[ \t]*"
-        value = rf"""(?:"[^"\\]*(?:\\.[^"\\]*)*"?|{token})"""
-        self.auth_param: re.Pattern[str] = re.compile(f"({token})({equals})({value})")
-        # A list of them, apart by commas (a comma after the last one too); no group, as
-        # groups in a repeat cost time.
-        param = f"{token}{equals}{value}"
-        self.auth_params: re.Pattern[str] = re.compile(
-            rf"""{param}(?:\s*,\s*{param})*{self.possessive}(?:\s*,\s*)?"""
+        # A quoted value: in quotes, single quotes, or either escaped (``\"u\"``, in JSON).
+        quoted = "".join(
+            rf"{quote}[^{quote[-1]}\\]*(?:{escape}[^{quote[-1]}\\]*)*(?:{quote})?|"
+            for quote, escape in (
+                ('"', r"\\."),
+                ("'", r"\\."),
+                (r'\\"', r'\\[^"]'),
+                (r"\\'", r"\\[^']"),
+            )
         )
-        self.param_comma: re.Pattern[str] = re.compile(r"\s*,\s*")
+        value = rf"""(?:{quoted}{token})"""
+        self.auth_param: re.Pattern[str] = re.compile(f"({token})({equals})({value})")
+        # A list of them, apart by commas, semicolons or spaces (a comma after the last one
+        # too); no group, as groups in a repeat cost time.
+        param = f"{token}{equals}{value}"
+        between = r"(?:\s*[,;]\s*|[ \t]+)"
+        self.auth_params: re.Pattern[str] = re.compile(
+            rf"""{param}(?:{between}{param})*{self.possessive}(?:\s*,\s*)?"""
+        )
+        self.param_comma: re.Pattern[str] = re.compile(between)
         # What after a trigger word makes it prose, read by no rule: a character that can
         # neither go on a name nor lead to a separator, or whitespace and a plain word
         # shorter than 16 letters, lower case but maybe its first, not an auth-param's name
@@ -646,10 +658,11 @@ class _Patterns:
         )
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
-            rf"""(?:\s|\\[nrt])+(?:(?P<param>{token}[ \t]*=[ \t]*")"""  # escaped breaks too
-            # "(abc)", `abc`, \"abc\" too: a backslash before a quote is no part of the word
-            r"""|(?P<quote>\\?["'`]|[(<\[]|)"""
-            rf"""(?P<word>(?:[^\s"'`,;<>()\[\]{{}}\\]+|\\(?!["'`]))+{self.possessive}))"""
+            rf"""(?:\s|\\[nrt])+(?:(?P<param>{token}[ \t]*=[ \t]*\\?["'])"""  # escaped breaks too
+            # "(abc)", `abc`, ``abc``, \"abc\", \\\"abc\\\" too: backslashes before a quote are no
+            # part of the word
+            rf"""|(?P<quote>`{{2,}}|\\*{self.possessive}["'`]|[(<\[]|)"""
+            rf"""(?P<word>(?:[^\s"'`,;<>()\[\]{{}}\\]+|\\+(?![\\"'`]))+{self.possessive}))"""
         )
         # After a URL standing as an auth-param list's first part: the comma and the list.
         self.params_after: re.Pattern[str] = re.compile(rf"[ \t]*,\s*(?={token}[ \t]*=)")
@@ -707,7 +720,7 @@ class _Patterns:
         # closing them: '"session id": ').
         self.word_tail: re.Pattern[str] = re.compile(
             r"""([A-Za-z0-9_.\-]*)(?:"""
-            rf"""(?P<words>(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}})"""
+            rf"""(?P<words>(?:(?:{_GAP}|\\t)+[A-Za-z0-9_.\-]+){{1,2}})"""  # escaped tabs too
             rf"""{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?:\\?["'`]{_GAP}*(?:{_ESCAPE}{_GAP}*)*)?"""
             rf"""(?P<after>=|:(?!//)|->)"""
             r"""|[\s"'`]*(?:\\[nrt\\]?[\s"'`]*)*(?P<sep>=|:(?!//)|->)?)"""  # escapes too
@@ -2400,7 +2413,7 @@ class _Reader:
         last = 4 * last + 3  # its index in ``parts``
         # The text is written up to the end of the last mask (a closing quote stays after
         # it); what follows is as it was.
-        quote = parts[last] == '"***"'
+        quote = len(parts[last]) - len(parts[last].rstrip("\"'\\"))  # the closing quote
         written = "".join(parts[: last + 1])
         self.out += (text[self.last : start], written[: len(written) - quote])
         self.last = end - len("".join(parts[last + 1 :])) - quote
@@ -2414,8 +2427,10 @@ class _Reader:
             name, value = param.group(1, 3)
             end = param.end()
             if not _is_public_param(name):
-                quoted = value[:1] == '"'
-                self.mask(param.start(3) + quoted, end - (quoted and value.endswith('"')))
+                quote = value[: len(value) - len(value.lstrip("\\")) + 1]
+                quoted = len(quote) if quote[-1:] in ('"', "'") else 0
+                closed = quoted and len(value) > quoted and value.endswith(quote)
+                self.mask(param.start(3) + quoted, end - (quoted if closed else 0))
             comma = patterns.param_comma.match(text, end)
             if comma is None:
                 return end
@@ -2458,15 +2473,27 @@ class _Reader:
             if text[start + width : start + width + 1] in ("'", '"'):
                 start += width
                 first = text[start]
+        if first in "\"'":  # an empty string glued to a word ('""S', '""""""S') opens none:
+            empty = 6 if text.startswith(first * 6, start) else 2  # a bare value, quotes too
+            beyond = text[start + empty : start + empty + 1]  # (none at the end: no word)
+            if text.startswith(first * empty, start) and beyond in _WORD_CHARS:
+                return self.mask(start, self._value_end(start))
         if text.startswith(('"""', "'''"), start):  # a Python triple-quoted string
             return self._triple_quoted(start)
+        if text.startswith("``", start):  # a Markdown code span or fence
+            return self._backticked(start)
         if first in "\"'`":
             inner = self.patterns.quoted[first].match(text, start + 1)
             end = inner.end() if inner is not None else len(text)
             if self._is_next_name(start + 1, end, end + 1):
                 return start + 1
             self.mask(start + 1, end)
-            return min(end + 1, len(text))
+            closed = min(end + 1, len(text))
+            if end - start - 1 in _SCHEME_LENGTHS and self.lower[start + 1 : end] in SCHEME_WORDS:
+                # a quoted scheme word ('auth = "Digest" a="b", ...'): its credential goes too
+                read = self._scheme(closed)
+                return closed if read is None else read
+            return closed
         if first in "[{(":
             return self.mask(start, self._value_end(start))
         if (named := self._next_pair(start)) is not None:
@@ -2536,11 +2563,53 @@ class _Reader:
             close = inside.end()  # type: ignore[union-attr]
         if not text.startswith(quotes, close):
             self.unclosed = (quotes, close)
-            line = self.patterns.line_end.search(text, start + 3)
-            end = len(text) if line is None else line.end()
-            return self.mask(start + 3, end)
+            return self._unclosed(start + 3)
         self.mask(start + 3, close)
         return close + 3
+
+    def _backticked(self, start: int) -> int:
+        """Mask a value in a run of backticks at ``start`` (a Markdown code span or fence).
+
+        The value ends at the same run of backticks; an unclosed one is read as an unclosed
+        triple-quoted value is (``_unclosed``).
+        """
+        text = self.text
+        after = start
+        while after < len(text) and text[after] == "`":
+            after += 1
+        opener = text[start:after]
+        if opener == self.unclosed[0] and start < self.unclosed[1]:
+            close = -1  # none after an opening of the same run read unclosed: none here
+        else:
+            close = text.find(opener, after)
+        if close < 0:
+            self.unclosed = (opener, len(text))
+            return self._unclosed(after, below=len(opener) >= 3)
+        self.mask(after, close)
+        return close + len(opener)
+
+    def _unclosed(self, start: int, *, below: bool = False) -> int:
+        """Mask an unclosed value opened before ``start``; return where the reading goes on.
+
+        The value is the rest of its line or, when only spacing follows the opening there,
+        the next line (``token = '''`` and a line break: the value stands below) unless a
+        pair starts it (``password=S``, read as its own); after a fence's opening (``below``),
+        the next line as well (the rest is its info string).
+        """
+        text, line_end = self.text, self.patterns.line_end
+        line = line_end.search(text, start)
+        end = len(text) if line is None else line.end()
+        blank = not text[start:end].strip()
+        if blank or below:
+            if not blank:
+                self.mask(start, end)  # "```json": the code stands below
+            start = _skip(self.patterns.value_gap, text, end)  # escaped line breaks too
+            word = self.patterns.name_run.match(text, start)
+            if word is not None and self._is_next_name(start, word.end(), word.end()):
+                return start
+            line = line_end.search(text, start)
+            end = len(text) if line is None else line.end()
+        return self.mask(start, end)
 
     def _repeated(self, lead: int, value: int, end: int, run: re.Pattern[str]) -> int:
         """Mask at once the pairs after the one just masked that repeat it (``run``).
@@ -2756,8 +2825,13 @@ def _name_before(text: str, sep: int, floor: int) -> tuple[str, bool, int] | Non
         opening = text.rfind(quote, max(floor, close - _NAME_LIMIT), close)
         if opening < 0:  # no opening quote: the name is the words before the closing one
             words_end, least = close, max(floor, close - _NAME_LIMIT)
-            while words_end > least and text[words_end - 1] in _WORD_GAP:  # 'api key ": S'
-                words_end -= 1
+            while words_end > least:  # spacing, escaped too: 'api key ": S', 'api key\\t": S'
+                if text[words_end - 1] in _WORD_GAP:
+                    words_end -= 1
+                elif words_end - 2 >= least and text[words_end - 2 : words_end] in _ESCAPES:
+                    words_end -= 2
+                else:
+                    break
             found = _words_before(text, words_end, floor)
             return None if found is None else (found[0], True, found[2] - 1)
         name = text[opening + 1 : close].rstrip("\\")
@@ -2782,8 +2856,13 @@ def _words_before(text: str, end: int, floor: int) -> tuple[str, bool, int] | No
         if _is_sensitive_name(name):
             return name, False, start
         end = start
-        while end > floor and text[end - 1] in _WORD_GAP:  # spaces, tabs, Unicode spaces
-            end -= 1
+        while end > floor:  # spaces, tabs, Unicode spaces, escaped tabs ("api\\tkey")
+            if text[end - 1] in _WORD_GAP:
+                end -= 1
+            elif end - 2 >= floor and text[end - 2 : end] == "\\t":
+                end -= 2
+            else:
+                break
         if end == start or end <= floor:
             break
     return None
@@ -2907,11 +2986,13 @@ def _is_public_param(name: str) -> bool:
 
 def _masked_param(value: str) -> str:
     """An auth-param's value masked, its quotes kept; the value itself if nothing is left."""
-    if value[:1] != '"':
+    quote = value[: len(value) - len(value.lstrip("\\")) + 1]  # maybe escaped: '\\"'
+    if quote[-1:] not in ('"', "'"):
         return REDACTED if value.strip("*") else value
-    if len(value) > 1 and value.endswith('"'):
-        return '"***"' if value[1:-1].strip("*") else value
-    return '"***' if value[1:].strip("*") else value
+    if len(value) > len(quote) and value.endswith(quote):
+        inside = value[len(quote) : -len(quote)]
+        return quote + REDACTED + quote if inside.strip("*") else value
+    return quote + REDACTED if value[len(quote) :].strip("*") else value
 
 
 def _looks_like_credential(word: str) -> bool:

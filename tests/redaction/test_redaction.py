@@ -1299,6 +1299,172 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         '{"a": "password: \\\\t\\\\tS1x9 ok"}',
         '{"a": "password: \\\\t\\\\t*** ok"}',
     ),
+    # auth-params whose values stand in escaped or single quotes, as the quoted ones are read
+    (
+        "attack14: Digest auth-params in escaped quotes after a pair's scheme value",
+        'auth = Digest username=\\"u\\", response=\\"S1x9\\"',
+        'auth = *** username=\\"u\\", response=\\"***\\"',
+    ),
+    (
+        "attack14: the same inside a JSON string",
+        '{"msg": "auth = Digest username=\\"u\\", response=\\"S1x9\\""}',
+        '{"msg": "auth = *** username=\\"u\\", response=\\"***\\""}',
+    ),
+    (
+        "attack14: Digest auth-params in escaped quotes after the scheme word",
+        'x Digest username=\\"u\\", response=\\"S1x9\\", nc=00000001',
+        'x Digest username=\\"u\\", response=\\"***\\", nc=00000001',
+    ),
+    (
+        "attack14: Digest auth-params in single quotes after a pair's scheme value",
+        "auth = Digest username='u', response='S1x9'",
+        "auth = *** username='u', response='***'",
+    ),
+    (
+        "attack14: the same after the scheme word",
+        "x Digest username='u', response='S1x9' ok",
+        "x Digest username='u', response='***' ok",
+    ),
+    (
+        "attack14: a quoted scheme word as a pair's value, auth-params after it",
+        'auth = "Digest" username="u", response="S1x9"',
+        'auth = "***" username="u", response="***"',
+    ),
+    (
+        "attack14: the same, a credential after it",
+        "auth = 'Bearer' abcD123 x",
+        "auth = '***' *** x",
+    ),
+    (
+        "attack14: the same, prose after it stays",
+        'auth = "Digest" authentication failed',
+        'auth = "***" authentication failed',
+    ),
+    # a scheme's credential in doubly escaped quotes (JSON inside JSON) or a run of backticks
+    (
+        "attack14: a credential in doubly escaped quotes",
+        'Bearer \\\\"abcD123\\\\" x',
+        'Bearer \\\\"***\\\\" x',
+    ),
+    (
+        "attack14: a credential in doubly escaped quotes inside a JSON string",
+        '{"h": "Bearer \\\\\\"abcD123\\\\\\""}',
+        '{"h": "Bearer \\\\\\"***\\\\\\""}',
+    ),
+    ("attack14: a credential in double backticks", "Bearer ``abcD123`` x", "Bearer ``***`` x"),
+    (
+        "attack14: a word of prose in double backticks stays",
+        "Bearer ``token`` expired",
+        "Bearer ``token`` expired",
+    ),
+    (
+        "attack14: code spans in prose stay",
+        "use ``code`` spans, the token field",
+        "use ``code`` spans, the token field",
+    ),
+    # a pair's value in a run of backticks (a Markdown code span or fence), to the same run
+    ("attack14: a value in triple backticks", "token=```S1x9``` ok", "token=```***``` ok"),
+    ("attack14: a value in double backticks", "token=``S1x9`` ok", "token=``***`` ok"),
+    (
+        "attack14: a value in a fenced block",
+        "password: ```\nS1x9\n``` ok",
+        "password: ```***``` ok",
+    ),
+    (
+        "attack14: an unclosed code span, to the end of its line",
+        "token=``S1 x\nok",
+        "token=``***\nok",
+    ),
+    (
+        "attack14: an unclosed fence, the next line",
+        "password: ```\nS1x9\nok",
+        "password: ```\n***\nok",
+    ),
+    (
+        "attack14: an unclosed fence with an info string, the next line too",
+        "password: ```json\nS1x9\nok",
+        "password: ```***\n***\nok",
+    ),
+    (
+        "attack14: a pair on the line after an unclosed fence is read as its own",
+        "password: ```\ntoken: S1x9 ok",
+        "password: ```\ntoken: *** ok",
+    ),
+    ("attack14: a run of backticks alone opens an unclosed span", "token=```` ok", "token=````***"),
+    # an unclosed triple-quoted value with nothing after its opening on its line
+    (
+        "attack14: an unclosed triple quote, then a line break",
+        'token = """\nS1x9\nok',
+        'token = """\n***\nok',
+    ),
+    (
+        "attack14: the same, escaped line breaks",
+        'token = """\\n\\nS1x9\\nok',
+        'token = """\\n\\n***\\nok',
+    ),
+    # a half-quoted name with escaped spacing before its closing quote
+    (
+        "attack14: a half-quoted name, an escaped tab before its quote",
+        'api key\\t": S1x9 x',
+        'api key\\t": *** x',
+    ),
+    ("attack14: the same, an escaped line break", 'api key\\n": S1x9 x', 'api key\\n": *** x'),
+    (
+        "attack14: the same, escaped tabs all around",
+        'x api key\\t"\\t:\\tS1x9 x',
+        'x api key\\t"\\t:\\t*** x',
+    ),
+    ("attack14: the same, no sensitive name, stays", 'the key\\t": x', 'the key\\t": x'),
+    # auth-params apart by semicolons or spaces
+    (
+        "attack14: Digest auth-params apart by semicolons",
+        'auth = Digest username="u"; response="S1x9"',
+        'auth = *** username="u"; response="***"',
+    ),
+    (
+        "attack14: Digest auth-params apart by a space",
+        'x Digest username="u" response="S1x9" and more',
+        'x Digest username="u" response="***" and more',
+    ),
+    (
+        "attack14: a pair on the next line is no auth-param",
+        'x Digest realm="u"\nnonce=abc',
+        'x Digest realm="u"\nnonce=abc',
+    ),
+    # in plain text a backslash and "n" in a header's line reads as an escaped line break
+    # (JSON text is the common case), which ends the line; a JSON-escaped one does not
+    (
+        "attack14: a single backslash and 'n' in a header ends its line",
+        "Cookie: path=C:\\new; sid=S1x9",
+        "Cookie: ***\\new; sid=S1x9",
+    ),
+    # an empty string glued to a word opens no string: it is part of a bare value
+    ("attack14: an empty string glued to a value", 'token=""S1x9 ok', "token=*** ok"),
+    (
+        "attack14: an empty triple-quoted string glued to a value",
+        'token = """"""S1x9 ok',
+        "token = *** ok",
+    ),
+    ("attack14: an empty string alone stays", 'token = """""" ok', 'token = """""" ok'),
+    # the words of a name apart by an escaped tab, as by a tab
+    (
+        "attack14: a half-quoted name of words apart by an escaped tab",
+        'api\\tkey ": S1x9 x',
+        'api\\tkey ": *** x',
+    ),
+    ("attack14: the same, bare", "session\\tid: S1x9 x", "session\\tid: *** x"),
+    (
+        "attack14: the same, apart by an escaped line break, stays",
+        "password\\nkey: x",
+        "password\\nkey: x",
+    ),
+    ("attack14: prose with an escaped tab stays", "the api\\tkey is: x", "the api\\tkey is: x"),
+    ("attack14: an empty escaped auth-param stays", 'Digest a=\\"\\"', 'Digest a=\\"\\"'),
+    (
+        "attack14: prose after Digest stays",
+        "Digest authentication failed",
+        "Digest authentication failed",
+    ),
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [
