@@ -208,6 +208,19 @@ def _filled(template: str, error: Error) -> str:
     return template
 
 
+# ``BaseException.args``, which every constructor sets to the masked message.
+_ARGS: Any = BaseException.__dict__["args"]
+_store_args = _ARGS.__set__
+
+
+def _args_set(error: BaseException, value: Iterable[object]) -> None:
+    """``Error.args``, set: each text in it masked as a message is (a traceback shows it)."""
+    _store_args(error, tuple(safe_text(item) if isinstance(item, str) else item for item in value))
+
+
+_args: Any = property(_ARGS.__get__, _args_set, doc="The message, masked, in a 1-tuple.")
+
+
 # (message, seconds) -> the masked message with ``Retry after {n} seconds.`` appended.
 _SUFFIXED: dict[Any, str] = {}
 _NAME_MEMOS.append(_SUFFIXED)  # emptied when sensitive names are added
@@ -758,9 +771,9 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         "elif type(message) is not str or not message:",
         "    message = _text_or_none(message) or self._default_message()",
         "if retry_after is not None and cls._says_retry_after:",
-        "    self.args = (_SUFFIXED.get((message, retry_after)) or"
-        " _with_retry_after(message, retry_after),)",
-        "else: self.args = (_MASKED.get(message) or _safe_text(message),)",
+        "    _store_args(self, (_SUFFIXED.get((message, retry_after)) or"
+        " _with_retry_after(message, retry_after),))",
+        "else: _store_args(self, (_MASKED.get(message) or _safe_text(message),))",
     ]
     source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(lines)
     namespace |= {
@@ -771,6 +784,7 @@ def _compiled(cls: type[APIError], declared: Callable[..., None]) -> Callable[..
         "_converters": converters,
         "_judged": _judged,
         "_SUFFIXED": _SUFFIXED,
+        "_store_args": _store_args,
         "_with_retry_after": _with_retry_after,
         "_MASKED": _MASKED,
         "_safe_text": safety.safe_text,  # itself, not through the loader

@@ -69,7 +69,7 @@ The contract, in short:
 from __future__ import annotations
 
 from errorkit import _build, _coerce
-from errorkit._build import _declared, typing_names
+from errorkit._build import _declared, _store_args, typing_names
 from errorkit._coerce import MASKED as _MASKED
 from errorkit._coerce import bool_of, dict_of, list_of, safe_text, safety, str_of, text_or_none
 
@@ -209,7 +209,7 @@ class Error(Exception):
     ) -> None:
         if type(message) is not str or not message:
             message = text_or_none(message) or self._default_message()
-        self.args = (_MASKED.get(message) or safe_text(message),)  # memo: a message seen before
+        _store_args(self, (_MASKED.get(message) or safe_text(message),))  # memo: seen before
         if code is not None and bool_of(code):
             self.code = safe_text(code) if type(code) is str else code
         if details is not None:
@@ -342,12 +342,13 @@ class Error(Exception):
     def message(self, text: str) -> None:
         if type(text) is not str or not text:  # as the constructor reads it
             text = text_or_none(text) or self._default_message()
-        self.args = (safe_text(text),)
+        _store_args(self, (safe_text(text),))
 
     def __str__(self) -> str:
         return self.message
 
     __repr__ = _build._repr
+    args: tuple[Any, ...] = _build._args  # written after construction, masked too
     add_note = _build._noted  # a traceback prints notes: each is masked as a message is
 
     # Pickling, in ``errorkit._pickling`` (loaded on first use, through ``errorkit._build``).

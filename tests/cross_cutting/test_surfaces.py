@@ -208,3 +208,17 @@ def test_attack15_the_rate_limit_form_url_carries_the_project_id_masked() -> Non
     url = ek.RateLimitError(project_id=f"api_key={KEY}").rate_limit_form_url
     assert KEY not in url
     assert url.endswith("entry.1636741534=api_key%3D%2A%2A%2A")
+
+
+def test_attack15_args_written_after_construction_are_masked() -> None:
+    """``args`` assigned later holds its texts masked, so ``args == (message,)`` still holds."""
+    error = ek.Error("m")
+    error.args = (f"api_key={KEY}",)
+    assert error.args == ("api_key=***",)
+    assert error.args == (error.message,)
+    error.args = [f"token={PASSWORD}", 3]  # type: ignore[assignment]  # any iterable
+    assert error.args == ("token=***", 3)
+    with pytest.raises(TypeError, match="not iterable"):
+        error.args = 5  # type: ignore[assignment]
+    clean = ek.RateLimitError(retry_after=3)
+    assert clean.args == ("Rate limit exceeded. Retry after 3 seconds.",)
