@@ -377,6 +377,10 @@ _GAP_CHARS: Final = (
 _GAP: Final = f"[{_GAP_CHARS}]"
 _WORD_GAP: Final = frozenset(_GAP_CHARS)
 _STRETCH_END: Final = frozenset("\"'`=:<>()[]{},;&") | frozenset(map(chr, range(33)))
+# Spacing before a plain word after a trigger (see ``_Patterns.plain_after``): whitespace,
+# escaped line breaks and tabs, which the scheme rule reads as spacing, then maybe an opening
+# bracket, which it reads as the credential's.
+_PLAIN_SPACING: Final = r"(?:\s|\\[nrt])+[(<\[]?"
 _NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
 _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
 _NAME_AHEAD: Final = (  # up to three words and a separator: the next pair's name
@@ -622,9 +626,11 @@ class _Patterns:
         # neither go on a name nor lead to a separator, or whitespace and a plain word
         # shorter than 16 letters, lower case but maybe its first, not an auth-param's name
         # nor a word of a name before its separator, however spaced ("session id -> S")
-        # (never a credential: "Bearer token expired").
+        # (never a credential: "Bearer token expired"). The spacing may hold escaped line
+        # breaks and tabs, and the word an opening bracket, as a scheme's credential may
+        # (``_PLAIN_SPACING``): "Bearer \\nhello", "Bearer [hello" are prose too.
         self.plain_after: re.Pattern[str] = re.compile(
-            r"""\s+[A-Za-z][a-z]{0,14}"""
+            rf"""{_PLAIN_SPACING}[A-Za-z][a-z]{{0,14}}"""
             # (a word ending in "-" before ">" ends in the "->" separator; a quote, maybe
             # escaped, may close a quoted name before it: ``"session id": S``)
             rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}{self.possessive})?"""
@@ -660,15 +666,17 @@ class _Patterns:
         self.url_param: re.Pattern[str] = re.compile(r"([^=?#&]*)=")
         self.url_params: re.Pattern[str] = re.compile(r"(?:[?#]|&(?:amp;)?)([^=?#&]*)=")
         self.value_end: re.Pattern[str] = re.compile(r"[&#]")
-        # The same pair, empty, again and again: a name, ":" and spacing (``_named_run``).
+        # The same pair, empty, again and again: a name, ":" (spaces or tabs before it) and
+        # spacing, escaped line breaks and tabs too (``_named_run``).
+        named_gap = r"[ \t]*:(?:[ \t\r\n]|\\[nrt])+"
         self.named_run: re.Pattern[str] = re.compile(
             r"(?P<unit>(?P<name>[A-Za-z0-9_]{1,128}(?: [A-Za-z0-9_]{1,128}){0,2})"
-            r":(?P<gap>[ \t\r\n]+))(?P=unit)+" + self.possessive
+            rf"{named_gap})(?P=unit)+" + self.possessive
         )
         # What such a run holds from any word of its first name on: the rest of the unit,
         # the words before that word again, and the rest again (one test in C, no loop).
         self.named_tail: re.Pattern[str] = re.compile(
-            r"(?P<tail>[A-Za-z0-9_]{1,128}(?: [A-Za-z0-9_]{1,128}){0,2}:[ \t\r\n]+)"
+            rf"(?P<tail>[A-Za-z0-9_]{{1,128}}(?: [A-Za-z0-9_]{{1,128}}){{0,2}}{named_gap})"
             r"(?:[A-Za-z0-9_]{1,128} ){0,2}(?P=tail)"
         )
         # A run of a URL's parameters of one name, each value plain and ended by "&",
@@ -1856,11 +1864,12 @@ class _Reader:
         return end
 
     def _named_run(self, start: int) -> int | None:
-        """Skip a run of pairs each empty, its value the next pair's name; None for no run.
+        r"""Skip a run of pairs each empty, its value the next pair's name; None for no run.
 
         ``token: token: token: x``, ``secret:`` lines or ``x api key: x api key: ``: the
         same unit again and again, a name listed (one to three words one space apart, no
-        header's, no scheme word before its last), ``:`` and spacing. The pair rule reads each
+        header's, no scheme word before its last), ``:`` (maybe spaced: ``password : ``) and
+        spacing (escaped line breaks and tabs too: ``token: \n``). The pair rule reads each
         unit's value as the next unit's name (``_next_pair``), so it masks nothing and goes
         on at the next unit, each time the same way, whatever stood before the first. The
         reading goes on at the last unit, read as the general path reads it (what follows

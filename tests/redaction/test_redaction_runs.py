@@ -163,13 +163,14 @@ _CHAIN_NAMES = [
     *["x api key", "API key", "Session ID", "my secret", "x API", "key", "api token"],
     *["basic auth", "x cookie", "a b c d", "Invalid API key"],
 ]
-_CHAIN_GAPS = [" ", "\n", "\r\n", "  ", "\t", " \n"]
+_CHAIN_GAPS = [" ", "\n", "\r\n", "  ", "\t", " \n", " \\n", "\\t", "\\\\n", "\\n\n"]
+_CHAIN_COLONS = [":", ":", " :", "\t:", " \xa0:"]
 _CHAIN_ENDS = ["", "S", " ", "//x", "token: S", "=x", "'q'", "\\n", "sk-" + "a" * 24]
 
 
 def _chain(rng: random.Random) -> str:
     """A pair again and again with an empty value (``token: token: ``), then an ending."""
-    unit = rng.choice(_CHAIN_NAMES) + ":" + rng.choice(_CHAIN_GAPS)
+    unit = rng.choice(_CHAIN_NAMES) + rng.choice(_CHAIN_COLONS) + rng.choice(_CHAIN_GAPS)
     lead = rng.choice(["", "a", "\\", " ", "https://h/?token=x "])
     return lead + unit * rng.randint(1, 6) + rng.choice(_CHAIN_ENDS)
 
@@ -703,7 +704,9 @@ def test_url_run_rows(text: str, expected: str) -> None:
     assert redaction.redact_text(expected) == expected
 
 
-@pytest.mark.parametrize("unit", ["token: ", "secret:\n", "pwd:\r\n", "x api key: "])
+@pytest.mark.parametrize(
+    "unit", ["token: ", "secret:\n", "pwd:\r\n", "x api key: ", "token: \\n", "password : "]
+)
 def test_a_chain_of_empty_pairs_is_skipped_at_once(
     unit: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1017,3 +1020,56 @@ def test_an_escaped_run_stopped_early_is_not_matched_again(
     assert redaction._redact_text(text) == expected
     assert counting.calls >= 1
     assert counting.read <= 2 * len(text)
+
+
+def _prose_after_spaces_only() -> Any:
+    """The engine's patterns with a trigger's plain word read as prose after whitespace only."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(redaction, "_PLAIN_SPACING", r"\s+")
+        return redaction._Patterns()
+
+
+# Words after which a trigger word's plain word stands behind an escape or a bracket, and
+# words that make such a word no prose (a separator after it, a capital inside it).
+_PROSE = [
+    *["Bearer [", "Bearer \\n", "Bearer \\n [", "token (", "Basic <", "Digest \\t", "\\\\n"],
+    *["password \\n", "secret [", "api key \\r", "hello", "Hello", "aBc", "abc123XYZ"],
+    *[": S", "= S", "->S", "]", ")", "(", "\\", "\\n", " ", "\n", "realm=", '"', "x"],
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*_MIXED, *_PROSE]), max_size=24).map("".join))
+def test_prose_after_an_escape_or_a_bracket_reads_as_the_rules_do(text: str) -> None:
+    r"""A trigger skipped as prose after ``\n`` or ``[`` would have been read to mask nothing."""
+    spaced = _prose_after_spaces_only()
+    assert redaction._Reader(text, redaction._patterns()).read() == (
+        redaction._Reader(text, spaced).read()
+    )
+
+
+@pytest.mark.parametrize("names", [(), *_ADDED], ids=["none", "ascii", "beyond ascii"])
+def test_prose_after_an_escape_or_a_bracket_on_generated_text(names: tuple[str, ...]) -> None:
+    """On generated run texts (names added or not), the wider prose test changes no output."""
+    texts = [*_texts(400, seed=11, more=True), *("".join(_PROSE[i::5]) * 3 for i in range(5))]
+    saved = redaction._names
+    try:
+        redaction.add_sensitive_keys(*names)
+        spaced = _prose_after_spaces_only()
+        assert [redaction._Reader(text, redaction._patterns()).read() for text in texts] == [
+            redaction._Reader(text, spaced).read() for text in texts
+        ]
+    finally:
+        redaction._names = saved
+        redaction._clear_text_cache()
+
+
+@pytest.mark.parametrize("unit", ["Bearer [", "Bearer \\n", "token (", "Basic \\t<"])
+def test_a_scheme_word_before_an_escaped_or_bracketed_word_is_skipped_as_prose(
+    unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    r"""400 scheme words each before a plain word behind ``\n`` or ``[``: no rule is entered."""
+    calls = _count_calls(monkeypatch, redaction._Reader, "_word")
+    assert redaction._redact_text(unit * 400) == unit * 400
+    assert redaction._redact_text(unit * 400 + "abc123XYZ") == unit * 400 + "***"
+    assert len(calls) <= 2
