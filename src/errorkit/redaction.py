@@ -379,8 +379,9 @@ _WORD_GAP: Final = frozenset(_GAP_CHARS)
 _STRETCH_END: Final = frozenset("\"'`=:<>()[]{},;&") | frozenset(map(chr, range(33)))
 # Spacing before a plain word after a trigger (see ``_Patterns.plain_after``): whitespace,
 # escaped line breaks and tabs, which the scheme rule reads as spacing, then maybe an opening
-# bracket, which it reads as the credential's.
-_PLAIN_SPACING: Final = r"(?:\s|\\[nrt])+[(<\[]?"
+# bracket, which it reads as the credential's. (Whitespace alone is tried first: the common
+# case pays one branch, not a repeat of a group.)
+_PLAIN_SPACING: Final = r"(?:\s+|\s*(?:\\[nrt]\s*)+[(<\[]?|\s+[(<\[])"
 _NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
 _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
 _NAME_AHEAD: Final = (  # up to three words and a separator: the next pair's name
