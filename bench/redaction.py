@@ -102,6 +102,14 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "adversarial: escaped triple quotes": lambda size: 'password = """' + _repeat('a\\"""')(size),
     "adversarial: header lines ending in a scheme word": _repeat("Authorization: Bearer\n"),
     "adversarial: unclosed triple quotes": _repeat('token = """S\n'),
+    "adversarial: pair lines ending in a scheme word": _repeat("token: Bearer\r\n"),
+    "adversarial: 'password: Basic' lines": _repeat("password: Basic\n"),
+    "adversarial: scheme word pairs, credential below": _repeat("token: Bearer\nabcD123\n"),
+    "adversarial: 'Bearer [' run": _repeat("Bearer ["),
+    "adversarial: 'Bearer \\n' run": _repeat("Bearer \\n"),
+    "adversarial: 'token: \\n' chain": _repeat("token: \\n"),
+    "adversarial: 'password : ' chain": _repeat("password : "),
+    "adversarial: 'auth = Digest ' run": _repeat("auth = Digest "),
 }
 
 

@@ -378,6 +378,11 @@ _GAP_CHARS: Final = (
 _GAP: Final = f"[{_GAP_CHARS}]"
 _WORD_GAP: Final = frozenset(_GAP_CHARS)
 _STRETCH_END: Final = frozenset("\"'`=:<>()[]{},;&") | frozenset(map(chr, range(33)))
+# Spacing before a plain word after a trigger (see ``_Patterns.plain_after``): whitespace,
+# escaped line breaks and tabs, which the scheme rule reads as spacing, then maybe an opening
+# bracket, which it reads as the credential's. (Whitespace alone is tried first: the common
+# case pays one branch, not a repeat of a group.)
+_PLAIN_SPACING: Final = r"(?:\s+|\s*(?:\\[nrt]\s*)+[(<\[]?|\s+[(<\[])"
 _NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
 _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
 _NAME_AHEAD: Final = (  # up to three words and a separator: the next pair's name
@@ -469,6 +474,9 @@ class _Patterns:
         "query_start",
         "quoted",
         "rules",
+        "scheme_line",
+        "scheme_lines",
+        "scheme_pairs",
         "scheme_tail",
         "separator_run",
         "shape_bodies",
@@ -479,6 +487,7 @@ class _Patterns:
         "trigger_groups",
         "triggers",
         "triple_quoted",
+        "triple_run",
         "url_cut",
         "url_end",
         "url_pair",
@@ -635,9 +644,11 @@ class _Patterns:
         # neither go on a name nor lead to a separator, or whitespace and a plain word
         # shorter than 16 letters, lower case but maybe its first, not an auth-param's name
         # nor a word of a name before its separator, however spaced ("session id -> S")
-        # (never a credential: "Bearer token expired").
+        # (never a credential: "Bearer token expired"). The spacing may hold escaped line
+        # breaks and tabs, and the word an opening bracket, as a scheme's credential may
+        # (``_PLAIN_SPACING``): "Bearer \\nhello", "Bearer [hello" are prose too.
         self.plain_after: re.Pattern[str] = re.compile(
-            r"""\s+[A-Za-z][a-z]{0,14}"""
+            rf"""{_PLAIN_SPACING}[A-Za-z][a-z]{{0,14}}"""
             # (a word ending in "-" before ">" ends in the "->" separator; a quote, maybe
             # escaped, may close a quoted name before it: ``"session id": S``)
             rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}{self.possessive})?"""
@@ -674,15 +685,17 @@ class _Patterns:
         self.url_param: re.Pattern[str] = re.compile(r"([^=?#&]*)=")
         self.url_params: re.Pattern[str] = re.compile(r"(?:[?#]|&(?:amp;)?)([^=?#&]*)=")
         self.value_end: re.Pattern[str] = re.compile(r"[&#]")
-        # The same pair, empty, again and again: a name, ":" and spacing (``_named_run``).
+        # The same pair, empty, again and again: a name, ":" (spaces or tabs before it) and
+        # spacing, escaped line breaks and tabs too (``_named_run``).
+        named_gap = r"[ \t]*:(?:[ \t\r\n]|\\[nrt])+"
         self.named_run: re.Pattern[str] = re.compile(
             r"(?P<unit>(?P<name>[A-Za-z0-9_]{1,128}(?: [A-Za-z0-9_]{1,128}){0,2})"
-            r":(?P<gap>[ \t\r\n]+))(?P=unit)+" + self.possessive
+            rf"{named_gap})(?P=unit)+" + self.possessive
         )
         # What such a run holds from any word of its first name on: the rest of the unit,
         # the words before that word again, and the rest again (one test in C, no loop).
         self.named_tail: re.Pattern[str] = re.compile(
-            r"(?P<tail>[A-Za-z0-9_]{1,128}(?: [A-Za-z0-9_]{1,128}){0,2}:[ \t\r\n]+)"
+            rf"(?P<tail>[A-Za-z0-9_]{{1,128}}(?: [A-Za-z0-9_]{{1,128}}){{0,2}}{named_gap})"
             r"(?:[A-Za-z0-9_]{1,128} ){0,2}(?P=tail)"
         )
         # A run of a URL's parameters of one name, each value plain and ended by "&",
@@ -877,6 +890,50 @@ class _Patterns:
             r"(?<![ \t])(?=[\r\n]|\Z)"  # spacing at the line's end is no part of it
         )
         self.header_run: re.Pattern[str] = re.compile(_repeats(header, line, self.possessive))
+        # The same for pairs whose value opens triple quotes left unclosed (``token = """S``
+        # lines): a name, ``:`` or ``=`` (spaced maybe), the quotes; each value, masked to its
+        # line's end, not blank nor masked, with no quote, backslash or ``-----`` in it.
+        quotes = "(?:\"{3}|'{3})"
+        inside = r"""(?=\**[^*\r\n])[^\r\n"'`\\\-]*(?:-(?!----)[^\r\n"'`\\\-]*)*"""
+        self.triple_run: re.Pattern[str] = re.compile(
+            _repeats(
+                rf"[A-Za-z0-9_.\-]+[ \t]*[:=][ \t]*{quotes}",
+                rf"{inside}(?=[\r\n]|\Z)",
+                self.possessive,
+            )
+        )
+        # The same for pairs whose value is a scheme word ending its line, the credential on
+        # the next (``token: Bearer`` then ``abc123``, see ``_Reader._scheme_lines``): a name
+        # of name characters, ``:`` or ``=`` glued to it, spacing; the scheme word, a line
+        # break, the credential: plain characters (no ``-----``, no separator: none is read
+        # as a next name or an auth-param) ending at whitespace. ``scheme_line`` is one unit
+        # in groups: what stands before the scheme word, and between it and the credential.
+        scheme = f"(?ai:{'|'.join(SCHEME_WORDS)})"
+        below = r"[ \t]*[\r\n][ \t\r\n]*"
+        credential = rf"(?:[A-Za-z0-9_.+/~]|-(?!----))+{self.possessive}(?=\s|\Z)(?![ \t]*=)"
+        self.scheme_lines: re.Pattern[str] = re.compile(
+            _repeats(
+                r"(?P<name>[A-Za-z0-9_.\-]+)[:=][ \t]*",
+                f"{scheme}{below}{credential}",
+                self.possessive,
+            )
+        )
+        self.scheme_line: re.Pattern[str] = re.compile(
+            rf"([\s&;,]*[A-Za-z0-9_.\-]+[:=][ \t]*){scheme}({below}){credential}"
+        )
+        # The same pair again and again, where what the pair rule takes for its credential
+        # is the next pair's name (``token: Bearer`` lines, ``auth = Digest auth = Digest``;
+        # see ``_Reader._scheme_pairs``): a name, then ``:`` or ``=`` glued to it, spacing,
+        # the scheme word and a line break (the name and separator are the credential), or
+        # ``=`` spaced, the scheme word and spacing (the name is the credential, masked with
+        # the scheme word). Units in twos: one pair masks, the next one's scheme word reads
+        # nothing; the count of twos is that of ``(?P=unit)`` in the run, halved.
+        self.scheme_pairs: re.Pattern[str] = re.compile(
+            r"(?P<unit>(?P<name>[A-Za-z0-9_.\-]+)"
+            rf"(?:(?P<glued>[:=])[ \t]+(?P<scheme>{scheme})(?P<below>{below})"
+            rf"|[ \t]+=[ \t]+{scheme}[ \t]+))"
+            rf"(?P=unit)(?:(?P=unit)(?P=unit))+{self.possessive}"
+        )
         # Any trigger but a word's, found in one search in C (a URL, a key, a credential).
         self.other_triggers: re.Pattern[str] = re.compile(
             "|".join(re.escape(trigger) for trigger, rule in self.triggers if rule != _WORD)
@@ -1893,11 +1950,12 @@ class _Reader:
         )
 
     def _named_run(self, start: int) -> int | None:
-        """Skip a run of pairs each empty, its value the next pair's name; None for no run.
+        r"""Skip a run of pairs each empty, its value the next pair's name; None for no run.
 
         ``token: token: token: x``, ``secret:`` lines or ``x api key: x api key: ``: the
         same unit again and again, a name listed (one to three words one space apart, no
-        header's, no scheme word before its last), ``:`` and spacing. The pair rule reads each
+        header's, no scheme word before its last), ``:`` (maybe spaced: ``password : ``) and
+        spacing (escaped line breaks and tabs too: ``token: \n``). The pair rule reads each
         unit's value as the next unit's name (``_next_pair``), so it masks nothing and goes
         on at the next unit, each time the same way, whatever stood before the first. The
         reading goes on at the last unit, read as the general path reads it (what follows
@@ -2479,7 +2537,10 @@ class _Reader:
             if text.startswith(first * empty, start) and beyond in _WORD_CHARS:
                 return self.mask(start, self._value_end(start))
         if text.startswith(('"""', "'''"), start):  # a Python triple-quoted string
-            return self._triple_quoted(start)
+            end = self._triple_quoted(start)
+            if self.patterns.wide_tail is not None:  # a name beyond the alphabet: read alone
+                return end
+            return self._repeated(name_start, start + 3, end, self.patterns.triple_run)
         if text.startswith("``", start):  # a Markdown code span or fence
             return self._backticked(start)
         if first in "\"'`":
@@ -2539,9 +2600,12 @@ class _Reader:
             elif after > end and credential is not None:
                 if apart:
                     end = self._value_end(after)
+                    if " " not in name:  # a name of words reads a run of its own below
+                        return self._scheme_pairs(name_start, self.mask(start, end))
                 else:
                     self.mask(start, end)
-                    return self.mask(after, self._value_end(after))
+                    masked = self.mask(after, self._value_end(after))
+                    return self._scheme_lines(name_start, masked)
         end = self.mask(start, end)
         if " " in name:  # a name of words: the same pair may follow, again and again
             return self._repeated(name_start, start, end, self.patterns.lead_run)
@@ -2649,6 +2713,91 @@ class _Reader:
         self.out.append((unit + REDACTED) * rest.count(unit))
         self.last = self.run_end = end + len(rest)
         return end + len(rest)
+
+    def _scheme_lines(self, lead: int, end: int) -> int:
+        """Mask at once the pairs after the one just masked whose value is a scheme word too.
+
+        The pair rule has masked a value that is a scheme word ending its line and the
+        credential on the next line, up to ``end``; its name, separator and spacing stand at
+        ``lead``. Each pair after it of the very same name, separator and spacing, apart by
+        the same spacing (``scheme_lines``), is read the same way wherever it stands: its
+        name is read as a pair's (no run of pairs takes a value that is a scheme word), its
+        value is no name (a line break follows it), and its credential is read as a bare
+        value that no separator follows. So both are masked here, in C, when the name is
+        sensitive, no header's, and holds no other rule's trigger. Returns where the reading
+        goes on.
+        """
+        patterns = self.patterns
+        if (
+            self.last != end
+            or self.pending
+            or lead < self.url_end
+            or patterns.wide_tail is not None
+        ):
+            return end  # not a plain mask, or a name beyond the alphabet may be read
+        found = patterns.scheme_lines.match(self.text, lead)
+        if found is None or found.start("rest") != end:
+            return self._scheme_pairs(lead, end)
+        name = found.group("name")
+        if (
+            "-----" in name
+            or name.lower() in HEADER_NAMES
+            or not _is_sensitive_name(name)
+            or patterns.other_triggers.search(found.group("lead").lower())
+        ):
+            return end
+        # What stands before each scheme word, and between it and its credential, in turns.
+        parts = patterns.scheme_line.split(found.group("rest"))
+        heads = map(patterns.add, parts[0:-1:3], parts[1::3])
+        lines = REDACTED.join(patterns.chain(zip(heads, parts[2::3], strict=True)))
+        self.out.append(lines + REDACTED + parts[-1])
+        self.last = found.end()
+        return found.end()
+
+    def _scheme_pairs(self, lead: int, end: int) -> int:
+        """Skip over a run of pairs whose scheme word takes the next pair's name; ``end`` else.
+
+        The pair rule has masked, up to ``end``, a value that is a scheme word and what it
+        took for its credential: the name that starts the next pair, the same unit again
+        (``scheme_pairs``). Every other pair of the run is read so: its scheme word and the
+        next name (with a glued separator; apart by spacing only, that is one mask, else
+        two), and the scheme word of the pair in between reads that next name (sensitive, as
+        the pair rule read it, and followed by its separator) as no credential. So each two
+        units are masked alike, written here at once; the reading goes on in the last two,
+        where the first one's masks end, as the general path reads it (what follows the run
+        may be a credential).
+        """
+        patterns = self.patterns
+        if (
+            self.last != end
+            or self.pending
+            or lead < self.url_end
+            or patterns.wide_tail is not None
+        ):
+            return end  # not a plain mask, or a name beyond the alphabet may be read
+        found = patterns.scheme_pairs.match(self.text, lead)
+        if found is None:
+            return end
+        name, unit, glued = found.group("name", "unit", "glued")
+        taken = len(unit) + len(name) + (glued is not None)  # to the first one's last mask
+        if (
+            lead + taken != end
+            or "-----" in name
+            or name.lower() in HEADER_NAMES
+            or patterns.other_triggers.search(unit.lower())
+        ):
+            return end
+        if glued is not None:  # the scheme word, the line break, the next name and separator
+            below = found.group("below")
+            head = unit[: len(unit) - len(found.group("scheme")) - len(below)]
+            masked = unit[len(name) + 1 :] + head + REDACTED + below + REDACTED
+        else:  # the scheme word, spacing and the next name: one mask
+            spaced = unit[unit.index("=", len(name)) + 1 :].lstrip(" \t")  # the scheme word on
+            masked = unit[len(name) :] + unit[: len(unit) - len(spaced)] + REDACTED
+        twos = (found.end() - lead) // (2 * len(unit)) - 1  # the twos after the first
+        self.out.append(masked * twos)
+        self.last = end + 2 * len(unit) * twos
+        return self.last
 
     def _names_ahead(self, gap: str, unit: str, rest: str, end: int) -> bool:
         """Tell whether a value of a run of repeats would be read as the next pair's name.

@@ -163,13 +163,14 @@ _CHAIN_NAMES = [
     *["x api key", "API key", "Session ID", "my secret", "x API", "key", "api token"],
     *["basic auth", "x cookie", "a b c d", "Invalid API key"],
 ]
-_CHAIN_GAPS = [" ", "\n", "\r\n", "  ", "\t", " \n"]
+_CHAIN_GAPS = [" ", "\n", "\r\n", "  ", "\t", " \n", " \\n", "\\t", "\\\\n", "\\n\n"]
+_CHAIN_COLONS = [":", ":", " :", "\t:", " \xa0:"]
 _CHAIN_ENDS = ["", "S", " ", "//x", "token: S", "=x", "'q'", "\\n", "sk-" + "a" * 24]
 
 
 def _chain(rng: random.Random) -> str:
     """A pair again and again with an empty value (``token: token: ``), then an ending."""
-    unit = rng.choice(_CHAIN_NAMES) + ":" + rng.choice(_CHAIN_GAPS)
+    unit = rng.choice(_CHAIN_NAMES) + rng.choice(_CHAIN_COLONS) + rng.choice(_CHAIN_GAPS)
     lead = rng.choice(["", "a", "\\", " ", "https://h/?token=x "])
     return lead + unit * rng.randint(1, 6) + rng.choice(_CHAIN_ENDS)
 
@@ -243,6 +244,69 @@ def _blank_header_lines(rng: random.Random) -> str:
     return rng.choice(["", "x", "x-", "\n", '"']) + "".join(lines) + rng.choice(_CHAIN_ENDS)
 
 
+_SCHEME_NAMES = ["token", "password", "Token", "api_key", "tokens", "Cookie", "x", "sk-x_token"]
+_SCHEME_SEPARATORS = [": ", ":", "=", " = ", ":\t", ":  ", "=>", ":="]
+_SCHEME_WORDS = ["Bearer", "Basic", "bearer", "DIGEST", "Token", "xBearer", "x-bearer"]
+_SCHEME_BREAKS = ["\n", "\r\n", " \n ", "\n\n", "\\n", " ", "\t\n"]
+_SCHEME_CREDENTIALS = [
+    *["abcD123", "a/b+c", "***", "a-----b", "token:", "x=y", "sk-" + "a" * 24, "a.b-c~"],
+    *["é", "abc(", '"q"', "a.", "https://h/", "-----BEGIN PRIVATE KEY-----", "a----b", "b*"],
+]
+_SCHEME_ENDS = ["", "\n", ' ="x"', '&x="y"', ": S", " token: S", "\\n", " = S", "x"]
+
+
+def _scheme_pair_lines(rng: random.Random) -> str:
+    """Pairs whose value is a scheme word ending its line, its credential below, and others."""
+    lead = rng.choice(_SCHEME_NAMES[:3]) + rng.choice(_SCHEME_SEPARATORS[:3])
+    word, below = rng.choice(_SCHEME_WORDS[:3]), rng.choice(_SCHEME_BREAKS[:2])
+    gap = rng.choice(["\n", "\r\n", " ", "\n\n", "&", "\t"])
+    parts = [rng.choice(["", "x", '"', "\n", "https://h/?token=x ", "Bearer ", "token: "])]
+    for _ in range(rng.randint(1, 8)):
+        other = rng.random() < 0.15
+        unit_lead = rng.choice(_SCHEME_NAMES) + rng.choice(_SCHEME_SEPARATORS) if other else lead
+        unit_word = rng.choice(_SCHEME_WORDS) if rng.random() < 0.1 else word
+        unit_below = rng.choice(_SCHEME_BREAKS) if rng.random() < 0.1 else below
+        credential = rng.choice(_SCHEME_CREDENTIALS if rng.random() < 0.2 else ["abcD123", "a1"])
+        parts.append(unit_lead + unit_word + unit_below + credential + gap)
+    return "".join(parts) + rng.choice(_SCHEME_ENDS)
+
+
+def _scheme_pair_chain(rng: random.Random) -> str:
+    """A pair whose value is a scheme word, again and again (the next name its credential)."""
+    name, word = rng.choice(_SCHEME_NAMES), rng.choice(_SCHEME_WORDS[:5])
+    separator = rng.choice([": ", "=", ":\t", " = ", "= ", " =\t", "=  ", ": ", " : "])
+    unit = name + separator + word + rng.choice(["\n", "\r\n", " ", " \n", "\n\n", "\t"])
+    units = [
+        rng.choice(_SCHEME_NAMES) + rng.choice(_SCHEME_SEPARATORS) + word + " "
+        if rng.random() < 0.05
+        else unit
+        for _ in range(rng.randint(1, 9))
+    ]
+    return rng.choice(["", "x ", '"', "token: "]) + "".join(units) + rng.choice(_SCHEME_ENDS)
+
+
+_TRIPLE_NAMES = ["token", "password", "x", "Cookie", "api_key", "tokens", "sk-x_token"]
+_TRIPLE_LEADS = [' = """', ': """', '="""', " = '''", ' = r"""', ':\t"""', " := '''", ' => """']
+_TRIPLE_VALUES = [
+    *["S", "a b ", "***", "", " x", "a-----b", 'a"""', "a\\nb", 'x = """y', "é", "*a"],
+    *["-----BEGIN PRIVATE KEY-----", "'", "a`b", "a----b", "token: S"],
+]
+_TRIPLE_ENDS = ["", '"""', "\n", '\n"""', "x", "\\n", "'''", " token = '''S"]
+
+
+def _triple_lines(rng: random.Random) -> str:
+    """Pairs whose value opens triple quotes, mostly alike, their lines masked to the end."""
+    name, lead = rng.choice(_TRIPLE_NAMES[:3]), rng.choice(_TRIPLE_LEADS[:4])
+    value, gap = rng.choice(["S", "abc def"]), rng.choice(["\n", "\r\n", "\n\n", "\n  "])
+    units = []
+    for _ in range(rng.randint(1, 8)):
+        other = rng.random() < 0.15
+        unit = rng.choice(_TRIPLE_NAMES) + rng.choice(_TRIPLE_LEADS) if other else name + lead
+        unit += rng.choice(_TRIPLE_VALUES) if rng.random() < 0.15 else value
+        units.append(unit + (rng.choice(["\n", "\r\n", " ", "\\n", ""]) if other else gap))
+    return rng.choice(["", "x ", '"', "token: "]) + "".join(units) + rng.choice(_TRIPLE_ENDS)
+
+
 def _texts(count: int, seed: int, *, more: bool = False) -> Iterator[str]:
     """Texts of runs: a name, separator and value repeated (or with other values), mixed.
 
@@ -271,6 +335,12 @@ def _texts(count: int, seed: int, *, more: bool = False) -> Iterator[str]:
                 parts.append(_blank_header_lines(rng))
             if more and rng.random() < 0.4:
                 parts.append(_escaped_units(rng))
+            if more and rng.random() < 0.4:
+                parts.append(_scheme_pair_lines(rng))
+            if more and rng.random() < 0.3:
+                parts.append(_scheme_pair_chain(rng))
+            if more and rng.random() < 0.3:
+                parts.append(_triple_lines(rng))
         yield "".join(parts)
 
 
@@ -352,11 +422,37 @@ _PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "same_params": (redaction, "_same_params", _same_params_off),
     "named_run": (redaction._Reader, "_named_run", _named_run_off),
 }
+
+
 # The run paths of JSON pairs and blank header lines, checked on texts that mix those in.
+def _scheme_lines_off(self: Any, lead: int, end: int) -> int:
+    """``_scheme_lines`` turned off: the pair rule reads each pair whose value is a scheme word."""
+    return end
+
+
+def _scheme_pairs_off(self: Any, lead: int, end: int) -> int:
+    """``_scheme_pairs`` turned off: the pair rule reads each pair whose credential is a name."""
+    return end
+
+
+_repeated = redaction._Reader._repeated
+
+
+def _triple_run_off(self: Any, lead: int, value: int, end: int, run: Any) -> int:
+    """``_repeated`` turned off for triple-quoted values: the pair rule reads each line."""
+    if run is self.patterns.triple_run:
+        return end
+    found: int = _repeated(self, lead, value, end, run)
+    return found
+
+
 _MORE_PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "json_run": (redaction._Reader, "_json_run", _json_run_off),
     "blank_headers": (redaction._Reader, "_blank_headers", _blank_headers_off),
     "escaped_run": (redaction._Reader, "_escaped_run", _escaped_run_off),
+    "scheme_lines": (redaction._Reader, "_scheme_lines", _scheme_lines_off),
+    "scheme_pairs": (redaction._Reader, "_scheme_pairs", _scheme_pairs_off),
+    "triple_run": (redaction._Reader, "_repeated", _triple_run_off),
 }
 
 
@@ -703,7 +799,9 @@ def test_url_run_rows(text: str, expected: str) -> None:
     assert redaction.redact_text(expected) == expected
 
 
-@pytest.mark.parametrize("unit", ["token: ", "secret:\n", "pwd:\r\n", "x api key: "])
+@pytest.mark.parametrize(
+    "unit", ["token: ", "secret:\n", "pwd:\r\n", "x api key: ", "token: \\n", "password : "]
+)
 def test_a_chain_of_empty_pairs_is_skipped_at_once(
     unit: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -754,6 +852,12 @@ _MIXED = [
     "\\",
     "(",
     ")",
+    "token: Bearer\n",
+    "abcD123\n",
+    "auth = Digest ",
+    'token = """S\n',
+    "password : ",
+    "token: \\n",
 ]
 
 
@@ -765,6 +869,7 @@ def test_the_run_patterns_repeat_possessively_where_re_can() -> None:
         return
     assert patterns.possessive == "+"
     runs = ["pair_run", "pair_run_checked", "lead_run", "header_run", "named_run", "url_pair_run"]
+    runs += ["scheme_lines", "scheme_pairs", "triple_run"]
     for name in [*runs, "auth_params", "value_run"]:
         assert (
             ")*+" in getattr(patterns, name).pattern or ")++" in getattr(patterns, name).pattern
@@ -816,6 +921,17 @@ def test_possessive_runs_read_as_greedy_ones() -> None:
     differences = [
         text
         for text in _texts(3000, seed=99)
+        if redaction._Reader(text, redaction._patterns()).read()
+        != redaction._Reader(text, _GREEDY).read()
+    ]
+    assert differences == []
+
+
+def test_possessive_runs_read_as_greedy_ones_on_more_runs() -> None:
+    """On 1,000 texts mixing in every run path's shapes, possessive and greedy readings agree."""
+    differences = [
+        text
+        for text in _texts(1000, seed=98, more=True)
         if redaction._Reader(text, redaction._patterns()).read()
         != redaction._Reader(text, _GREEDY).read()
     ]
@@ -903,6 +1019,50 @@ JSON_ROWS = [
     # a run cut inside a unit, and text right after the run
     ("token=a\\nBearer b1234567\\nBea", "token=***\\nBearer ***\\nBea"),
     ("token=a\\nBearer b1234567\\n: S token: S", "token=***\\nBearer ***\\n: S token: ***"),
+    # pairs whose value is a scheme word ending its line, the credential on the next: a run
+    # cut inside a unit, a credential of a known shape, a name not sensitive between
+    (
+        "token: Bearer\na1\ntoken: Bearer\na2\ntoken: Bea",
+        "token: ***\n***\ntoken: ***\n***\ntoken: ***",
+    ),
+    (
+        "token: Bearer\na1\ntoken: Bearer\nsk-" + "a" * 24 + "\ntoken: Bearer\na3\n",
+        "token: ***\n***\ntoken: ***\n***\ntoken: ***\n***\n",
+    ),
+    (
+        "token: Bearer\na1\ntokens: Bearer\na2\ntoken: Bearer\na3\ntoken: Bearer\na4\n",
+        "token: ***\n***\ntokens: Bearer\n***\ntoken: ***\n***\ntoken: ***\n***\n",
+    ),
+    # text right after the run: an auth-param's "=" and quote, a separator, a private key
+    ('token: Bearer\na1\ntoken: Bearer\na2 ="x"', 'token: ***\n***\ntoken: ***\na2 ="***"'),
+    ("token: Bearer\na1\ntoken: Bearer\na2\n: S", "token: ***\n***\ntoken: ***\n***\n: S"),
+    (
+        "token: Bearer\na1\ntoken: Bearer\na-----BEGIN PRIVATE KEY-----\nK\n",
+        "token: ***\n***\ntoken: ***\n***-----BEGIN PRIVATE KEY-----***",
+    ),
+    # "=" and a line break of two characters; a credential already masked stays as it is
+    (
+        "password=basic\r\nZm9v\r\npassword=basic\r\nYmFy\r\npassword=basic\r\n***\r\n",
+        "password=***\r\n***\r\npassword=***\r\n***\r\npassword=***\r\n***\r\n",
+    ),  # pairs whose value opens triple quotes left unclosed, each line masked to its end: a run
+    # cut inside a unit, closed after it, a name not sensitive between, a credential inside
+    ('token = """a\ntoken = """b\ntoken = """c', 'token = """***\ntoken = """***\ntoken = """***'),
+    ('token = """a\ntoken = """b\ntoken = "', 'token = """***\ntoken = """***\ntoken = "'),
+    ('token = """a\ntoken = """b\n"""\nx', 'token = """***"""\nx'),
+    (
+        'token = """a\nx = """b\ntoken = """c\ntoken = """d\n',
+        'token = """***\nx = """b\ntoken = """***\ntoken = """***\n',
+    ),
+    (
+        'token = """sk-' + "a" * 24 + '\ntoken = """b\ntoken = """c\n',
+        'token = """***\ntoken = """***\ntoken = """***\n',
+    ),
+    # text right after the run, a value already masked, single quotes and "\r\n"
+    ('token = """a\ntoken = """b\n token: S', 'token = """***\ntoken = """***\n token: ***'),
+    (
+        "pwd: '''a b\r\npwd: '''***\r\npwd: '''c\r\n",
+        "pwd: '''***\r\npwd: '''***\r\npwd: '''***\r\n",
+    ),
 ]
 
 
@@ -965,6 +1125,8 @@ def test_runs_read_as_the_general_path_with_names_added(names: tuple[str, ...]) 
         '"token": "a", "x": "tenant_ref", "y": "clé_api: S", "tenant_ref": "b"',
         # an escape's letter that starts an added name ("\\n" + "bearer"): its word is read
         "token=a\\nbearer abc123\\ntoken=b\\n",
+        # pairs whose value is a scheme word ending its line, of added names
+        "tenant_ref: Bearer\na1\ntenant_ref: Bearer\na2\nclé_api: Bearer\na3\nclé_api: Basic\na4\n",
     ]
     texts = [*rows, *_texts(300, seed=7, more=True)]
     saved = redaction._names
@@ -1017,3 +1179,125 @@ def test_an_escaped_run_stopped_early_is_not_matched_again(
     assert redaction._redact_text(text) == expected
     assert counting.calls >= 1
     assert counting.read <= 2 * len(text)
+
+
+def _prose_after_spaces_only() -> Any:
+    """The engine's patterns with a trigger's plain word read as prose after whitespace only."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(redaction, "_PLAIN_SPACING", r"\s+")
+        return redaction._Patterns()
+
+
+# Words after which a trigger word's plain word stands behind an escape or a bracket, and
+# words that make such a word no prose (a separator after it, a capital inside it).
+_PROSE = [
+    *["Bearer [", "Bearer \\n", "Bearer \\n [", "token (", "Basic <", "Digest \\t", "\\\\n"],
+    *["password \\n", "secret [", "api key \\r", "hello", "Hello", "aBc", "abc123XYZ"],
+    *[": S", "= S", "->S", "]", ")", "(", "\\", "\\n", " ", "\n", "realm=", '"', "x"],
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*_MIXED, *_PROSE]), max_size=24).map("".join))
+def test_prose_after_an_escape_or_a_bracket_reads_as_the_rules_do(text: str) -> None:
+    r"""A trigger skipped as prose after ``\n`` or ``[`` would have been read to mask nothing."""
+    spaced = _prose_after_spaces_only()
+    assert redaction._Reader(text, redaction._patterns()).read() == (
+        redaction._Reader(text, spaced).read()
+    )
+
+
+@pytest.mark.parametrize("names", [(), *_ADDED], ids=["none", "ascii", "beyond ascii"])
+def test_prose_after_an_escape_or_a_bracket_on_generated_text(names: tuple[str, ...]) -> None:
+    """On generated run texts (names added or not), the wider prose test changes no output."""
+    texts = [*_texts(400, seed=11, more=True), *("".join(_PROSE[i::5]) * 3 for i in range(5))]
+    saved = redaction._names
+    try:
+        redaction.add_sensitive_keys(*names)
+        spaced = _prose_after_spaces_only()
+        assert [redaction._Reader(text, redaction._patterns()).read() for text in texts] == [
+            redaction._Reader(text, spaced).read() for text in texts
+        ]
+    finally:
+        redaction._names = saved
+        redaction._clear_text_cache()
+
+
+@pytest.mark.parametrize("unit", ["Bearer [", "Bearer \\n", "token (", "Basic \\t<"])
+def test_a_scheme_word_before_an_escaped_or_bracketed_word_is_skipped_as_prose(
+    unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    r"""400 scheme words each before a plain word behind ``\n`` or ``[``: no rule is entered."""
+    calls = _count_calls(monkeypatch, redaction._Reader, "_word")
+    assert redaction._redact_text(unit * 400) == unit * 400
+    assert redaction._redact_text(unit * 400 + "abc123XYZ") == unit * 400 + "***"
+    assert len(calls) <= 2
+
+
+@pytest.mark.parametrize("path", ["_scheme_lines", "_scheme_pairs"])
+def test_the_generated_texts_reach_the_scheme_word_paths(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The texts with pairs whose value is a scheme word take both paths, reading runs, often."""
+    taken: list[None] = []
+    original = getattr(redaction._Reader, path)
+
+    def counted(self: Any, lead: int, end: int) -> int:
+        found: int = original(self, lead, end)
+        if found > end:  # a run read, not only tried
+            taken.append(None)
+        return found
+
+    monkeypatch.setattr(redaction._Reader, path, counted)
+    for text in _texts(3000, seed=100, more=True):
+        redaction._redact_text(text)
+    assert len(taken) > 200
+
+
+@pytest.mark.parametrize(
+    ("unit", "masked"),
+    [
+        ("token: Bearer\nabcD123\n", "token: ***\n***\n"),
+        ("pwd=basic\r\nZm9v\r\n", "pwd=***\r\n***\r\n"),
+        # the next pair's name and separator are the credential; its scheme word reads nothing
+        ("token: Bearer\r\n" * 2, "token: ***\r\n*** Bearer\r\n"),
+        ("password: Basic\n" * 2, "password: ***\n*** Basic\n"),
+        ("auth = Digest " * 2, "auth = *** = Digest "),
+    ],
+)
+def test_pairs_whose_value_is_a_scheme_word_are_read_at_once(
+    unit: str, masked: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 pairs, each value a scheme word and a credential below: the pair rule reads one."""
+    calls = _count_calls(monkeypatch, redaction._Reader, "_pair")
+    assert redaction._redact_text(unit * 400 + "end") == masked * 400 + "end"
+    assert len(calls) <= 2
+
+
+def test_the_generated_texts_reach_the_triple_quoted_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The texts with triple-quoted values left unclosed read runs of them at once, often."""
+    taken: list[None] = []
+
+    def counted(self: Any, lead: int, value: int, end: int, run: Any) -> int:
+        found: int = _repeated(self, lead, value, end, run)
+        if run is self.patterns.triple_run and found > end:  # a run read, not only tried
+            taken.append(None)
+        return found
+
+    monkeypatch.setattr(redaction._Reader, "_repeated", counted)
+    for text in _texts(3000, seed=100, more=True):
+        redaction._redact_text(text)
+    assert len(taken) > 200
+
+
+@pytest.mark.parametrize(
+    ("unit", "masked"),
+    [('token = """S\n', 'token = """***\n'), ("pwd: '''a b\r\n", "pwd: '''***\r\n")],
+)
+def test_lines_of_unclosed_triple_quotes_are_read_at_once(
+    unit: str, masked: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 pairs, each value opening triple quotes left unclosed: the pair rule reads one."""
+    calls = _count_calls(monkeypatch, redaction._Reader, "_pair")
+    assert redaction._redact_text(unit * 400) == masked * 400
+    assert len(calls) <= 2
