@@ -2,9 +2,10 @@
 
 ``Error.__reduce_ex__`` hands ``rebuild`` the class, and ``Error.__setstate__`` the state and
 the cause, so errors that hold each other in their details pickle as any cycle does. Each
-value travels as it is when it survives pickling faithfully, else as its JSON-safe form (an
-exception where an exception is expected becomes ``Exception("{Type}: {message}")``, its
-secrets masked), so pickling never raises and the rebuilt error has the same ``to_dict()``.
+value travels as it is when it survives pickling faithfully, else as its JSON-safe form
+(masked where the faithful one would lose a secret's name; an exception where an exception
+is expected becomes ``Exception("{Type}: {message}")``, its secrets masked), so pickling
+never raises and the rebuilt error has the same ``to_dict()``.
 
 A cause that is an errorkit error is pickled inside its error, one level deeper each link.
 A chain of more than ``CHAIN_DEPTH`` such causes travels flat instead: the outermost error
@@ -224,12 +225,24 @@ def portable(value: Any, protocol: SupportsIndex, *, as_exception: bool = False)
         return value
     if exception:
         return Exception(redact_text(f"{type(value).__name__}: {str_of(value)}"))
-    return json_safe(value, redact=False)
+    return _json_form(value)
+
+
+def _json_form(value: Any) -> Any:
+    """The JSON form ``value`` travels as: faithful, or masked where that would lose a secret.
+
+    The faithful form keeps every text whole; it is used unless ``to_dict()`` would read it
+    otherwise than ``value`` itself (a named tuple's items lose their names in it), in which
+    case the masked form travels, so ``to_dict()`` is the same on both sides.
+    """
+    faithful = json_safe(value, redact=False)
+    masked = json_safe(value)
+    return faithful if json_safe(faithful) == masked else masked
 
 
 def portable_details(details: dict[Any, Any], protocol: SupportsIndex) -> dict[Any, Any]:
     """Make a details dict picklable: each value, and its keys as a whole, faithfully or as JSON."""
     details = dict(details)  # one atomic copy: another thread may be changing them
     if not all(travels(key, protocol) for key in details):
-        return json_safe(details, redact=False)  # type: ignore[no-any-return]
+        return _json_form(details)  # type: ignore[no-any-return]
     return {key: portable(value, protocol) for key, value in details.items()}

@@ -1182,7 +1182,11 @@ def _find_message(value: object, keys: tuple[str, ...], depth: int = 0) -> str |
                     return found
         return None
     if isinstance(value, (bytes, bytearray)):
-        value = bytes(value[:_SCAN_LIMIT]).decode("utf-8", "replace")
+        head = bytes(value[:_SCAN_LIMIT])
+        if value[_SCAN_LIMIT : _SCAN_LIMIT + 1].strip() and head[-1:].strip():
+            words = head.rsplit(None, 1)  # a word cut there is left out, as in ``_excerpt``
+            head = words[0] if len(words) == 2 else b""
+        value = head.decode("utf-8", "replace")
     if isinstance(value, str):
         parsed = _json_object(value) if value.lstrip().startswith("{") else None
         if parsed is not None:

@@ -12,7 +12,7 @@ import logging
 import subprocess
 import sys
 import traceback
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 
@@ -185,7 +185,8 @@ def test_attack15_an_unpicklable_cause_travels_masked() -> None:
 def test_attack15_a_body_cut_where_it_is_read_keeps_no_part_of_a_secret(spaces: int) -> None:
     """A secret that a 4,000-character body read cuts short is left out, not shown in part."""
     for secret in (GITHUB, f"https://user:{PASSWORD}@db.example.com/x"):
-        for body in (" " * spaces + secret, {"error": " " * spaces + secret}):
+        text = " " * spaces + secret
+        for body in (text, {"error": text}, text.encode(), bytearray(text.encode())):
             message = str(errorkit.error_for_status(500, response_body=body))
             assert GITHUB[4:12] not in message, (spaces, message)
             assert PASSWORD[:4] not in message, (spaces, message)
@@ -222,3 +223,25 @@ def test_attack15_args_written_after_construction_are_masked() -> None:
         error.args = 5  # type: ignore[assignment]
     clean = ek.RateLimitError(retry_after=3)
     assert clean.args == ("Rate limit exceeded. Retry after 3 seconds.",)
+
+
+def _login_class() -> type:
+    """A named tuple class defined in a function: pickle cannot find it by name."""
+
+    class Login(NamedTuple):
+        user: str
+        password: str
+
+    return Login
+
+
+def test_attack15_a_value_that_cannot_be_pickled_travels_masked() -> None:
+    """A value pickled as its JSON form is masked there, so ``to_dict()`` stays the same."""
+    import copy
+    import pickle
+
+    error = ek.Error("m", details={"login": _login_class()("ada", PASSWORD)})
+    assert error.to_dict()["details"] == {"login": ["ada", "***"]}
+    for clone in (pickle.loads(pickle.dumps(error)), copy.deepcopy(error)):
+        assert clone.to_dict() == error.to_dict()
+        assert PASSWORD not in repr(clone.details)
