@@ -53,16 +53,24 @@ def _events(sent: list[bytes]) -> list[dict[str, Any]]:
     return events
 
 
-def _capture(*errors: BaseException) -> tuple[list[dict[str, Any]], bytes]:
-    """Capture each error with a fresh client (raised, so frames and locals are included)."""
-    transport = CapturingTransport()
-    client = sentry_sdk.Client(
+def _client(transport: CapturingTransport, **options: Any) -> sentry_sdk.Client:
+    """A client sending to ``transport`` through ``before_send``, with no integration."""
+    return sentry_sdk.Client(
         dsn="https://public@127.0.0.1/1",
         transport=transport,
         before_send=before_send,
-        event_scrubber=EventScrubber(denylist=denylist(), recursive=True),
         default_integrations=False,
         auto_enabling_integrations=False,
+        **options,
+    )
+
+
+def _capture(*errors: BaseException) -> tuple[list[dict[str, Any]], bytes]:
+    """Capture each error with a fresh client (raised, so frames and locals are included)."""
+    transport = CapturingTransport()
+    client = _client(
+        transport,
+        event_scrubber=EventScrubber(denylist=denylist(), recursive=True),
         include_local_variables=True,
     )
     try:
@@ -182,13 +190,7 @@ def test_scrubber_masks_errorkit_names_sentry_does_not_know() -> None:
 def test_attack15_breadcrumbs_extra_and_contexts_are_masked() -> None:
     """A secret in a breadcrumb, ``extra`` or a context never reaches the bytes sent."""
     transport = CapturingTransport()
-    client = sentry_sdk.Client(
-        dsn="https://public@127.0.0.1/1",
-        transport=transport,
-        before_send=before_send,
-        default_integrations=False,
-        auto_enabling_integrations=False,
-    )
+    client = _client(transport)
     try:
         with sentry_sdk.isolation_scope() as scope:
             scope.set_client(client)
