@@ -214,8 +214,19 @@ _store_args = _ARGS.__set__
 
 
 def _args_set(error: BaseException, value: Iterable[object]) -> None:
-    """``Error.args``, set: each text in it masked as a message is (a traceback shows it)."""
-    _store_args(error, tuple(safe_text(item) if isinstance(item, str) else item for item in value))
+    """``Error.args``, set: each text in it masked as a message is (a traceback shows it).
+
+    A ``str`` subclass is read through its ``str()``, as ``message`` reads it.
+    """
+    _store_args(
+        error,
+        tuple(
+            safe_text(item if type(item) is str else str_of(item))
+            if isinstance(item, str)
+            else item
+            for item in value
+        ),
+    )
 
 
 _args: Any = property(_ARGS.__get__, _args_set, doc="The message, masked, in a 1-tuple.")
