@@ -431,6 +431,8 @@ class _Patterns:
         "credential",
         "double_quoted",
         "escaped_break",
+        "escaped_gap",
+        "escaped_header_run",
         "escaped_lead",
         "escaped_run",
         "escaped_unit",
@@ -890,6 +892,20 @@ class _Patterns:
             r"(?<![ \t])(?=[\r\n]|\Z)"  # spacing at the line's end is no part of it
         )
         self.header_run: re.Pattern[str] = re.compile(_repeats(header, line, self.possessive))
+        # The same in escaped text, each line ended by an escaped line break (``\\n``, spacing
+        # maybe before it: the gap): no backslash in it (so the break's is not escaped), no
+        # spacing at its end (the header rule strips any), nor a separator (the pair after it
+        # would read on below). ``_Reader._repeated`` reads it from ``escaped_gap``.
+        escaped_gap = r"(?:[ \t]*\\[rn])+"
+        escaped_line = (  # (masked: asterisks, quotes and maybe "<>" only, see ``_is_masked``)
+            r"""(?!//)(?![ \t])(?=[*"'`<>]*[^\s*"'`\\<>])"""
+            + r"[^\r\n\-\\]*(?:-(?!----)[^\r\n\-\\]*)*"
+            + r"(?<![\s:=])(?=[ \t]*\\[rn]|\Z)"
+        )
+        self.escaped_header_run: re.Pattern[str] = re.compile(
+            _repeats(header, escaped_line, self.possessive, escaped_gap)
+        )
+        self.escaped_gap: re.Pattern[str] = re.compile(escaped_gap)
         # The same for pairs whose value opens triple quotes left unclosed (``token = """S``
         # lines): a name, ``:`` or ``=`` (spaced maybe), the quotes; each value, masked to its
         # line's end, not blank nor masked, with no quote, backslash or ``-----`` in it.
@@ -979,10 +995,21 @@ class _Patterns:
             rf"({self.escaped_lead.pattern}(?:{head}))({plain})"
         )
         # A run of header lines with no value (``Cookie:`` lines): a header's name (as
-        # ``_is_header_line`` reads it), ``:``, spacing, a line break and any spacing.
+        # ``_is_header_line`` reads it), ``:``, spacing, a line break and any spacing; or,
+        # in escaped text, an escaped line break (``Cookie:\\n``) right before the next such
+        # line (the reading goes on at the last line: what follows its escape may be read).
+        # The escape's letter must start no trigger with the name after it (``\\nCookie``):
+        # the general reading reads such a trigger; with a name beyond the alphabet added,
+        # the escaped lines are left to it.
         headers = "|".join(map(re.escape, HEADER_NAMES))
+        blank = rf"(?ai:{headers}):[ \t]*"
+        escaped = rf"|(?:\\[rn])+{self.possessive}(?={blank}(?:[\r\n]|\\[rn]))"
+        if self.wide_tail is not None or any(
+            self.any_trigger.match(f"{letter}{name}:") for letter in "nr" for name in HEADER_NAMES
+        ):
+            escaped = ""
         self.blank_headers: re.Pattern[str] = re.compile(
-            rf"(?:(?ai:{headers}):[ \t]*[\r\n]\s*)+{self.possessive}"
+            rf"(?:{blank}(?:[\r\n]\s*{escaped}))+{self.possessive}"
         )
 
     def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
@@ -1050,17 +1077,18 @@ class _Patterns:
         return pair_run, pair_run_checked, pair
 
 
-def _repeats(lead: str, value: str, possessive: str) -> str:
+def _repeats(lead: str, value: str, possessive: str, gap: str = r"[\s&;,]+") -> str:
     r"""A pattern for a unit (``lead``, then ``value``) repeated, apart by the same ``gap``.
 
     ``rest`` is the units after the first: ``gap``, the first unit's very lead, a value,
     again and again. Each value holds none of ``[\s&;,]`` (a pair's bare value) or ends
-    at a line's end, where a gap starts with ``\r`` or ``\n`` (a header line), so
+    at a line's end, where a gap starts with ``\r`` or ``\n`` (a header line), or with an
+    escaped one (a header line in escaped text, whose value holds no backslash), so
     ``gap`` + ``lead`` stands in ``rest`` where the units start and nowhere else: their
     number is its count. ``possessive`` follows the repeat (see ``_possessive``).
     """
     unit = rf"(?P=gap)(?P=lead){value}"
-    rest = rf"(?P<gap>[\s&;,]+)(?P=lead){value}(?:{unit})*{possessive}"
+    rest = rf"(?P<gap>{gap})(?P=lead){value}(?:{unit})*{possessive}"
     return rf"(?P<lead>{lead}){value}(?P<rest>{rest})"
 
 
@@ -2512,7 +2540,11 @@ class _Reader:
         if not quoted and name.lower() in HEADER_NAMES:
             if text[separator] == ":":
                 end = self._header(start)
-                return self._repeated(name_start, start, end, self.patterns.header_run)
+                run = self.patterns.header_run
+                escaped = self.escapes and self.patterns.wide_tail is None
+                if escaped and self.patterns.escaped_gap.match(text, end):
+                    run = self.patterns.escaped_header_run  # a line ended by an escaped break
+                return self._repeated(name_start, start, end, run)
             if self.patterns.cookie_pair.match(text, start) and not (
                 self.url_start <= start < self.url_end
             ):
@@ -2689,19 +2721,23 @@ class _Reader:
         if self.last != end or self.pending or lead < self.url_end:
             return end  # not a plain mask (a private key cut it, a URL secret joined it)
         text, patterns = self.text, self.patterns
-        if not text.startswith(text[lead:value], _skip(patterns.gap, text, end)):
+        escaped = run is patterns.escaped_header_run
+        gap_run = patterns.escaped_gap if escaped else patterns.gap
+        if not text.startswith(text[lead:value], _skip(gap_run, text, end)):
             return end  # no repeat right after it: not worth the run's match
         found = run.match(text, lead)
         if found is None or found.start("rest") != end:
             return end
         lowered = found.group("lead").lower()
-        if patterns.other_triggers.search(lowered):
-            return end  # a name holding a credential prefix: that rule reads it too
-        last = text[max(found.start(), found.end() - 8) : found.end()].lower()
         gap = found.group("gap")
+        if patterns.other_triggers.search(lowered) or (
+            escaped and patterns.any_trigger.match(gap[-1] + lowered)
+        ):
+            return end  # a name holding a credential prefix, or a trigger an escape starts
+        last = text[max(found.start(), found.end() - 8) : found.end()].lower()
         unit = gap + found.group("lead")  # what stands before each value
         rest = found.group("rest")
-        if run is patterns.header_run and last.endswith(SCHEME_WORDS):
+        if (escaped or run is patterns.header_run) and last.endswith(SCHEME_WORDS):
             # The last line's scheme may take a credential below: that line is read on its
             # own, the lines before it at once (a scheme ending one takes the next line's
             # header name, a sensitive name: no credential).
