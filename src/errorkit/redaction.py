@@ -479,6 +479,7 @@ class _Patterns:
         "scheme_line",
         "scheme_lines",
         "scheme_pairs",
+        "scheme_quotes",
         "scheme_tail",
         "separator_run",
         "shape_bodies",
@@ -949,6 +950,12 @@ class _Patterns:
             rf"(?:(?P<glued>[:=])[ \t]+(?P<scheme>{scheme})(?P<below>{below})"
             rf"|[ \t]+=[ \t]+{scheme}[ \t]+))"
             rf"(?P=unit)(?:(?P=unit)(?P=unit))+{self.possessive}"
+        )
+        # A scheme word, spacing and a quote (backticks, or a quote maybe escaped: ``Bearer \"``),
+        # the same unit again and again: the scheme rule reads each unit's credential as the
+        # next unit's scheme word (see ``_Reader._scheme_quotes``).
+        self.scheme_quotes: re.Pattern[str] = re.compile(
+            rf"""(?P<unit>(?P<scheme>{scheme})[ \t]+(?:`+|\\*["'`]))(?P=unit)+{self.possessive}"""
         )
         # Any trigger but a word's, found in one search in C (a URL, a key, a credential).
         self.other_triggers: re.Pattern[str] = re.compile(
@@ -1884,6 +1891,8 @@ class _Reader:
                 return masked
         if scheme:
             masked = self._scheme(end)
+            if masked is None:
+                masked = self._scheme_quotes(start, end)
             if masked is not None:
                 return masked
         if quiet is not None:
@@ -2015,6 +2024,36 @@ class _Reader:
             return None
         last = found.end() - len(unit)  # where the last unit starts
         self.run_end = last - len(unit) + len(name)  # as the reading of the one before sets it
+        return last
+
+    def _scheme_quotes(self, start: int, end: int) -> int | None:
+        r"""Skip a run of scheme words each before a quote, reading nothing; None for no run.
+
+        ``Bearer `Bearer `…`` or ``Bearer \"Bearer \"…``: the same unit again and again, a
+        scheme word (``text[start:end]``, just read by the scheme rule, which masked nothing),
+        spacing and a quote (``scheme_quotes``). The scheme rule reads each unit's credential
+        as the word after its quote, the next unit's scheme word: not a credential unless
+        the scheme word looks like one (``BeArer``), which is checked here once. The pair
+        rule finds no separator in a unit, nor a run of pairs, and nothing before a unit's
+        scheme word (a quote) joins it, so each unit is read the same way, masking nothing.
+        The reading goes on at the last unit, read as the general path reads it (what
+        follows its quote may be a credential).
+        """
+        patterns = self.patterns
+        if self.pending or patterns.wide_tail is not None:
+            return None  # a URL secret waiting, or a name beyond the alphabet: read as it is
+        found = patterns.scheme_quotes.match(self.text, start)
+        if found is None:
+            return None
+        scheme, unit = found.group("scheme", "unit")
+        if (
+            start + len(scheme) != end
+            or _looks_like_credential(scheme)
+            or patterns.other_triggers.search((unit + unit).lower())
+        ):
+            return None
+        last = found.end() - len(unit)  # where the last unit starts
+        self.run_end = last - len(unit) + len(scheme)  # as the reading of the one before sets it
         return last
 
     def _json_run(self, start: int) -> int | None:
