@@ -1892,7 +1892,7 @@ class _Reader:
         if scheme:
             masked = self._scheme(end)
             if masked is None:
-                masked = self._scheme_quotes(start, end)
+                masked = self._scheme_quotes(start)
             if masked is not None:
                 return masked
         if quiet is not None:
@@ -2026,18 +2026,18 @@ class _Reader:
         self.run_end = last - len(unit) + len(name)  # as the reading of the one before sets it
         return last
 
-    def _scheme_quotes(self, start: int, end: int) -> int | None:
+    def _scheme_quotes(self, start: int) -> int | None:
         r"""Skip a run of scheme words each before a quote, reading nothing; None for no run.
 
         ``Bearer `Bearer `…`` or ``Bearer \"Bearer \"…``: the same unit again and again, a
-        scheme word (``text[start:end]``, just read by the scheme rule, which masked nothing),
-        spacing and a quote (``scheme_quotes``). The scheme rule reads each unit's credential
-        as the word after its quote, the next unit's scheme word: not a credential unless
-        the scheme word looks like one (``BeArer``), which is checked here once. The pair
-        rule finds no separator in a unit, nor a run of pairs, and nothing before a unit's
-        scheme word (a quote) joins it, so each unit is read the same way, masking nothing.
-        The reading goes on at the last unit, read as the general path reads it (what
-        follows its quote may be a credential).
+        scheme word (at ``start``, just read), spacing and a quote (``scheme_quotes``). The scheme
+        rule reads each unit's credential as the word after its quote, the next unit's
+        scheme word: the very word it has just read after the first unit and found to be no
+        credential (else it masked it, as in ``BeArer `BeArer `…``, and this is not asked).
+        The pair rule finds no separator in a unit, nor a run of pairs, and nothing before a
+        unit's scheme word (a quote) joins it, so each unit is read the same way, masking
+        nothing. The reading goes on at the last unit, read as the general path reads it
+        (what follows its quote may be a credential).
         """
         patterns = self.patterns
         if self.pending or patterns.wide_tail is not None:
@@ -2045,13 +2045,8 @@ class _Reader:
         found = patterns.scheme_quotes.match(self.text, start)
         if found is None:
             return None
+        # (a unit holds no other rule's trigger: no URL, key or credential prefix)
         scheme, unit = found.group("scheme", "unit")
-        if (
-            start + len(scheme) != end
-            or _looks_like_credential(scheme)
-            or patterns.other_triggers.search((unit + unit).lower())
-        ):
-            return None
         last = found.end() - len(unit)  # where the last unit starts
         self.run_end = last - len(unit) + len(scheme)  # as the reading of the one before sets it
         return last
