@@ -110,6 +110,11 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "adversarial: 'token: \\n' chain": _repeat("token: \\n"),
     "adversarial: 'password : ' chain": _repeat("password : "),
     "adversarial: 'auth = Digest ' run": _repeat("auth = Digest "),
+    "adversarial: 'Bearer `' run": _repeat("Bearer `"),
+    "adversarial: 'Bearer \\\"' run": _repeat('Bearer \\"'),
+    'adversarial: \'token = x"""\' run': _repeat('token = x"""'),
+    "adversarial: 'Cookie:\\n' lines": _repeat("Cookie:\\n"),
+    "adversarial: 'Authorization: Bearer\\n' lines": _repeat("Authorization: Bearer\\n"),
 }
 
 

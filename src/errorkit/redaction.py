@@ -431,6 +431,8 @@ class _Patterns:
         "credential",
         "double_quoted",
         "escaped_break",
+        "escaped_gap",
+        "escaped_header_run",
         "escaped_lead",
         "escaped_run",
         "escaped_unit",
@@ -477,6 +479,7 @@ class _Patterns:
         "scheme_line",
         "scheme_lines",
         "scheme_pairs",
+        "scheme_quotes",
         "scheme_tail",
         "separator_run",
         "shape_bodies",
@@ -890,6 +893,20 @@ class _Patterns:
             r"(?<![ \t])(?=[\r\n]|\Z)"  # spacing at the line's end is no part of it
         )
         self.header_run: re.Pattern[str] = re.compile(_repeats(header, line, self.possessive))
+        # The same in escaped text, each line ended by an escaped line break (``\\n``, spacing
+        # maybe before it: the gap): no backslash in it (so the break's is not escaped), no
+        # spacing at its end (the header rule strips any), nor a separator (the pair after it
+        # would read on below). ``_Reader._repeated`` reads it from ``escaped_gap``.
+        escaped_gap = r"(?:[ \t]*\\[rn])+"
+        escaped_line = (  # (masked: asterisks, quotes and maybe "<>" only, see ``_is_masked``)
+            r"""(?!//)(?![ \t])(?=[*"'`<>]*[^\s*"'`\\<>])"""
+            + r"[^\r\n\-\\]*(?:-(?!----)[^\r\n\-\\]*)*"
+            + r"(?<![\s:=])(?=[ \t]*\\[rn]|\Z)"
+        )
+        self.escaped_header_run: re.Pattern[str] = re.compile(
+            _repeats(header, escaped_line, self.possessive, escaped_gap)
+        )
+        self.escaped_gap: re.Pattern[str] = re.compile(escaped_gap)
         # The same for pairs whose value opens triple quotes left unclosed (``token = """S``
         # lines): a name, ``:`` or ``=`` (spaced maybe), the quotes; each value, masked to its
         # line's end, not blank nor masked, with no quote, backslash or ``-----`` in it.
@@ -933,6 +950,12 @@ class _Patterns:
             rf"(?:(?P<glued>[:=])[ \t]+(?P<scheme>{scheme})(?P<below>{below})"
             rf"|[ \t]+=[ \t]+{scheme}[ \t]+))"
             rf"(?P=unit)(?:(?P=unit)(?P=unit))+{self.possessive}"
+        )
+        # A scheme word, spacing and a quote (backticks, or a quote maybe escaped: ``Bearer \"``),
+        # the same unit again and again: the scheme rule reads each unit's credential as the
+        # next unit's scheme word (see ``_Reader._scheme_quotes``).
+        self.scheme_quotes: re.Pattern[str] = re.compile(
+            rf"""(?P<unit>(?P<scheme>{scheme})[ \t]+(?:`+|\\*["'`]))(?P=unit)+{self.possessive}"""
         )
         # Any trigger but a word's, found in one search in C (a URL, a key, a credential).
         self.other_triggers: re.Pattern[str] = re.compile(
@@ -979,10 +1002,21 @@ class _Patterns:
             rf"({self.escaped_lead.pattern}(?:{head}))({plain})"
         )
         # A run of header lines with no value (``Cookie:`` lines): a header's name (as
-        # ``_is_header_line`` reads it), ``:``, spacing, a line break and any spacing.
+        # ``_is_header_line`` reads it), ``:``, spacing, a line break and any spacing; or,
+        # in escaped text, an escaped line break (``Cookie:\\n``) right before the next such
+        # line (the reading goes on at the last line: what follows its escape may be read).
+        # The escape's letter must start no trigger with the name after it (``\\nCookie``):
+        # the general reading reads such a trigger; with a name beyond the alphabet added,
+        # the escaped lines are left to it.
         headers = "|".join(map(re.escape, HEADER_NAMES))
+        blank = rf"(?ai:{headers}):[ \t]*"
+        escaped = rf"|(?:\\[rn])+{self.possessive}(?={blank}(?:[\r\n]|\\[rn]))"
+        if self.wide_tail is not None or any(
+            self.any_trigger.match(f"{letter}{name}:") for letter in "nr" for name in HEADER_NAMES
+        ):
+            escaped = ""
         self.blank_headers: re.Pattern[str] = re.compile(
-            rf"(?:(?ai:{headers}):[ \t]*[\r\n]\s*)+{self.possessive}"
+            rf"(?:{blank}(?:[\r\n]\s*{escaped}))+{self.possessive}"
         )
 
     def _pair_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
@@ -1050,17 +1084,18 @@ class _Patterns:
         return pair_run, pair_run_checked, pair
 
 
-def _repeats(lead: str, value: str, possessive: str) -> str:
+def _repeats(lead: str, value: str, possessive: str, gap: str = r"[\s&;,]+") -> str:
     r"""A pattern for a unit (``lead``, then ``value``) repeated, apart by the same ``gap``.
 
     ``rest`` is the units after the first: ``gap``, the first unit's very lead, a value,
     again and again. Each value holds none of ``[\s&;,]`` (a pair's bare value) or ends
-    at a line's end, where a gap starts with ``\r`` or ``\n`` (a header line), so
+    at a line's end, where a gap starts with ``\r`` or ``\n`` (a header line), or with an
+    escaped one (a header line in escaped text, whose value holds no backslash), so
     ``gap`` + ``lead`` stands in ``rest`` where the units start and nowhere else: their
     number is its count. ``possessive`` follows the repeat (see ``_possessive``).
     """
     unit = rf"(?P=gap)(?P=lead){value}"
-    rest = rf"(?P<gap>[\s&;,]+)(?P=lead){value}(?:{unit})*{possessive}"
+    rest = rf"(?P<gap>{gap})(?P=lead){value}(?:{unit})*{possessive}"
     return rf"(?P<lead>{lead}){value}(?P<rest>{rest})"
 
 
@@ -1856,6 +1891,8 @@ class _Reader:
                 return masked
         if scheme:
             masked = self._scheme(end)
+            if masked is None:
+                masked = self._scheme_quotes(start)
             if masked is not None:
                 return masked
         if quiet is not None:
@@ -1987,6 +2024,31 @@ class _Reader:
             return None
         last = found.end() - len(unit)  # where the last unit starts
         self.run_end = last - len(unit) + len(name)  # as the reading of the one before sets it
+        return last
+
+    def _scheme_quotes(self, start: int) -> int | None:
+        r"""Skip a run of scheme words each before a quote, reading nothing; None for no run.
+
+        ``Bearer `Bearer `…`` or ``Bearer \"Bearer \"…``: the same unit again and again, a
+        scheme word (at ``start``, just read), spacing and a quote (``scheme_quotes``). The scheme
+        rule reads each unit's credential as the word after its quote, the next unit's
+        scheme word: the very word it has just read after the first unit and found to be no
+        credential (else it masked it, as in ``BeArer `BeArer `…``, and this is not asked).
+        The pair rule finds no separator in a unit, nor a run of pairs, and nothing before a
+        unit's scheme word (a quote) joins it, so each unit is read the same way, masking
+        nothing. The reading goes on at the last unit, read as the general path reads it
+        (what follows its quote may be a credential).
+        """
+        patterns = self.patterns
+        if self.pending or patterns.wide_tail is not None:
+            return None  # a URL secret waiting, or a name beyond the alphabet: read as it is
+        found = patterns.scheme_quotes.match(self.text, start)
+        if found is None:
+            return None
+        # (a unit holds no other rule's trigger: no URL, key or credential prefix)
+        scheme, unit = found.group("scheme", "unit")
+        last = found.end() - len(unit)  # where the last unit starts
+        self.run_end = last - len(unit) + len(scheme)  # as the reading of the one before sets it
         return last
 
     def _json_run(self, start: int) -> int | None:
@@ -2512,7 +2574,11 @@ class _Reader:
         if not quoted and name.lower() in HEADER_NAMES:
             if text[separator] == ":":
                 end = self._header(start)
-                return self._repeated(name_start, start, end, self.patterns.header_run)
+                run = self.patterns.header_run
+                escaped = self.escapes and self.patterns.wide_tail is None
+                if escaped and self.patterns.escaped_gap.match(text, end):
+                    run = self.patterns.escaped_header_run  # a line ended by an escaped break
+                return self._repeated(name_start, start, end, run)
             if self.patterns.cookie_pair.match(text, start) and not (
                 self.url_start <= start < self.url_end
             ):
@@ -2689,19 +2755,23 @@ class _Reader:
         if self.last != end or self.pending or lead < self.url_end:
             return end  # not a plain mask (a private key cut it, a URL secret joined it)
         text, patterns = self.text, self.patterns
-        if not text.startswith(text[lead:value], _skip(patterns.gap, text, end)):
+        escaped = run is patterns.escaped_header_run
+        gap_run = patterns.escaped_gap if escaped else patterns.gap
+        if not text.startswith(text[lead:value], _skip(gap_run, text, end)):
             return end  # no repeat right after it: not worth the run's match
         found = run.match(text, lead)
         if found is None or found.start("rest") != end:
             return end
         lowered = found.group("lead").lower()
-        if patterns.other_triggers.search(lowered):
-            return end  # a name holding a credential prefix: that rule reads it too
-        last = text[max(found.start(), found.end() - 8) : found.end()].lower()
         gap = found.group("gap")
+        if patterns.other_triggers.search(lowered) or (
+            escaped and patterns.any_trigger.match(gap[-1] + lowered)
+        ):
+            return end  # a name holding a credential prefix, or a trigger an escape starts
+        last = text[max(found.start(), found.end() - 8) : found.end()].lower()
         unit = gap + found.group("lead")  # what stands before each value
         rest = found.group("rest")
-        if run is patterns.header_run and last.endswith(SCHEME_WORDS):
+        if (escaped or run is patterns.header_run) and last.endswith(SCHEME_WORDS):
             # The last line's scheme may take a credential below: that line is read on its
             # own, the lines before it at once (a scheme ending one takes the next line's
             # header name, a sensitive name: no credential).

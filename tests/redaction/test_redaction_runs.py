@@ -307,6 +307,50 @@ def _triple_lines(rng: random.Random) -> str:
     return rng.choice(["", "x ", '"', "token: "]) + "".join(units) + rng.choice(_TRIPLE_ENDS)
 
 
+_ESCAPED_HEADERS = ["Cookie:", "cookie: ", "Set-Cookie:\t", "AUTHORIZATION: ", "Authorization:"]
+_ESCAPED_HEADER_VALUES = [
+    *["", "Bearer", "a=1", "Bearer abc123", "x y", "BASIC", "token", "*", "*>", '"q"', "<a>"],
+    *["a-----b", "token:", "x=", "sk-" + "a" * 24, "é", "a\\b", "b ", "http://h/?token=x"],
+    *["password=p", "xBearer", "a->", "-----BEGIN PRIVATE KEY-----"],
+]
+_ESCAPED_HEADER_BREAKS = ["\\n", "\\r\\n", " \\n", "\\n\\n", "\\t", "\n", "\\\\n", ""]
+_ESCAPED_HEADER_ENDS = ["", "abc123XYZ", "x", "token: S", "\\n", "npassword=S", "\\token=S"]
+
+
+def _escaped_header_lines(rng: random.Random) -> str:
+    """Header lines ended by escaped line breaks, blank or not, mostly alike, then an end."""
+    header, value = rng.choice(_ESCAPED_HEADERS[:3]), rng.choice(_ESCAPED_HEADER_VALUES[:4])
+    end = rng.choice(_ESCAPED_HEADER_BREAKS[:3])
+    lines = []
+    for _ in range(rng.randint(1, 8)):
+        other = rng.random() < 0.15
+        line = rng.choice(_ESCAPED_HEADERS) if other else header
+        line += rng.choice(_ESCAPED_HEADER_VALUES) if rng.random() < 0.15 else value
+        lines.append(line + (rng.choice(_ESCAPED_HEADER_BREAKS) if other else end))
+    start = rng.choice(["", "x", "\\n", '"', "token: "])
+    return start + "".join(lines) + rng.choice(_ESCAPED_HEADER_ENDS)
+
+
+_QUOTE_SCHEMES = ["Bearer", "token", "BASIC", "Digest", "BeArer", "xBearer", "bearerx"]
+_QUOTE_MARKS = ["`", '\\"', "'", '"', "```", '\\\\\\"', "\\'", "(", "\\"]
+_QUOTE_ENDS = ["", "abc123XYZ", "Bearer", "token: S", "x`", 'S\\"', "sk-" + "a" * 24, "\\n"]
+
+
+def _scheme_quote_units(rng: random.Random) -> str:
+    """A scheme word, spacing and a quote, again and again (now and then another), an end."""
+    scheme, mark = rng.choice(_QUOTE_SCHEMES[:4]), rng.choice(_QUOTE_MARKS[:4])
+    spacing = rng.choice([" ", " ", "\t", "  "])
+    units = []
+    for _ in range(rng.randint(1, 8)):
+        if rng.random() < 0.15:
+            units.append(rng.choice(_QUOTE_SCHEMES) + rng.choice([" ", ""]))
+            units[-1] += rng.choice(_QUOTE_MARKS)
+        else:
+            units.append(scheme + spacing + mark)
+    start = rng.choice(["", "x", "\\n", '"', "token: ", "Authorization: "])
+    return start + "".join(units) + rng.choice(_QUOTE_ENDS)
+
+
 def _texts(count: int, seed: int, *, more: bool = False) -> Iterator[str]:
     """Texts of runs: a name, separator and value repeated (or with other values), mixed.
 
@@ -341,6 +385,10 @@ def _texts(count: int, seed: int, *, more: bool = False) -> Iterator[str]:
                 parts.append(_scheme_pair_chain(rng))
             if more and rng.random() < 0.3:
                 parts.append(_triple_lines(rng))
+            if more and rng.random() < 0.3:
+                parts.append(_escaped_header_lines(rng))
+            if more and rng.random() < 0.3:
+                parts.append(_scheme_quote_units(rng))
         yield "".join(parts)
 
 
@@ -446,6 +494,19 @@ def _triple_run_off(self: Any, lead: int, value: int, end: int, run: Any) -> int
     return found
 
 
+def _escaped_header_run_off(self: Any, lead: int, value: int, end: int, run: Any) -> int:
+    """``_repeated`` turned off for header lines ended by escaped breaks: each line is read."""
+    if run is self.patterns.escaped_header_run:
+        return end
+    found: int = _repeated(self, lead, value, end, run)
+    return found
+
+
+def _scheme_quotes_off(self: Any, start: int) -> int | None:
+    """``_scheme_quotes`` turned off: the scheme rule reads each scheme word before a quote."""
+    return None
+
+
 _MORE_PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "json_run": (redaction._Reader, "_json_run", _json_run_off),
     "blank_headers": (redaction._Reader, "_blank_headers", _blank_headers_off),
@@ -453,6 +514,8 @@ _MORE_PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "scheme_lines": (redaction._Reader, "_scheme_lines", _scheme_lines_off),
     "scheme_pairs": (redaction._Reader, "_scheme_pairs", _scheme_pairs_off),
     "triple_run": (redaction._Reader, "_repeated", _triple_run_off),
+    "escaped_header_run": (redaction._Reader, "_repeated", _escaped_header_run_off),
+    "scheme_quotes": (redaction._Reader, "_scheme_quotes", _scheme_quotes_off),
 }
 
 
@@ -1094,6 +1157,15 @@ _JSON_MIXED = [
     *_HEADER_ENDS,
     *_ESCAPED_UNITS,
     *_ESCAPED_BREAKS,
+    *_ESCAPED_HEADERS,
+    *_ESCAPED_HEADER_VALUES,
+    *_ESCAPED_HEADER_BREAKS,
+    *_QUOTE_SCHEMES,
+    *_QUOTE_MARKS,
+    "Cookie:\\n",
+    "Authorization: Bearer\\n",
+    "Bearer `",
+    'Bearer \\"',
     '"token": "a", ',
     '"id": 1, ',
     "Cookie:\n",
@@ -1301,3 +1373,118 @@ def test_lines_of_unclosed_triple_quotes_are_read_at_once(
     calls = _count_calls(monkeypatch, redaction._Reader, "_pair")
     assert redaction._redact_text(unit * 400) == masked * 400
     assert len(calls) <= 2
+
+
+def test_the_generated_texts_reach_the_escaped_header_and_scheme_quote_paths(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The texts take each new path often: escaped header lines, blank or not, and quotes."""
+    taken = {"escaped_header_run": 0, "escaped_blank": 0, "scheme_quotes": 0}
+
+    def repeated(self: Any, lead: int, value: int, end: int, run: Any) -> int:
+        found: int = _repeated(self, lead, value, end, run)
+        taken["escaped_header_run"] += run is self.patterns.escaped_header_run and found > end
+        return found
+
+    blank_headers = redaction._Reader._blank_headers
+
+    def blank(self: Any, start: int) -> int | None:
+        found: int | None = blank_headers(self, start)
+        # a run that went over an escaped line break, not only real ones
+        taken["escaped_blank"] += found is not None and "\\" in self.text[start:found]
+        return found
+
+    scheme_quotes = redaction._Reader._scheme_quotes
+
+    def quotes(self: Any, start: int) -> int | None:
+        found: int | None = scheme_quotes(self, start)
+        taken["scheme_quotes"] += found is not None
+        return found
+
+    monkeypatch.setattr(redaction._Reader, "_repeated", repeated)
+    monkeypatch.setattr(redaction._Reader, "_blank_headers", blank)
+    monkeypatch.setattr(redaction._Reader, "_scheme_quotes", quotes)
+    for text in _texts(3000, seed=100, more=True):
+        redaction._redact_text(text)
+    assert min(taken.values()) > 100, taken
+
+
+@pytest.mark.parametrize(
+    ("unit", "masked"),
+    [
+        ("Cookie:\\n", "Cookie:\\n"),
+        ("Set-Cookie: \\r\\n", "Set-Cookie: \\r\\n"),
+        ("Authorization: Bearer\\n", "Authorization: ***\\n"),
+        ("Cookie: a=1 \\n", "Cookie: *** \\n"),
+        ("Bearer `", "Bearer `"),
+        ('Bearer \\"', 'Bearer \\"'),
+        ("token '", "token '"),
+        ("Digest ```", "Digest ```"),
+    ],
+)
+def test_escaped_header_lines_and_scheme_words_before_quotes_are_read_at_once(
+    unit: str, masked: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 like units: the word rule is entered a few times, each unit read as the first."""
+    calls = _count_calls(monkeypatch, redaction._Reader, "_word")
+    assert redaction._redact_text(unit * 400 + "end") == masked * 400 + "end"
+    assert len(calls) <= 4
+
+
+ESCAPED_ROWS = [
+    # a credential after the last scheme word is read by the scheme rule
+    ("Bearer `Bearer `Bearer `abc123XYZ", "Bearer `Bearer `Bearer `***"),
+    ('Bearer \\"Bearer \\"Bearer \\"abc123XYZ\\"', 'Bearer \\"Bearer \\"Bearer \\"***\\"'),
+    # a scheme word that looks like a credential is masked as the next unit's credential
+    ("BeArer `BeArer `BeArer `x", "BeArer `*** `BeArer `x"),
+    # a run cut in the middle of a unit, text right after it
+    ("Bearer `Bearer `Bear", "Bearer `Bearer `Bear"),
+    ("Cookie:\\nCookie:\\nCookie:\\ntoken=S", "Cookie:\\nCookie:\\nCookie:\\ntoken=***"),
+    ("Cookie:\\nCookie:\\nCook", "Cookie:\\nCookie:\\nCook"),
+    # the last header line's scheme word takes the credential after the run
+    (
+        "Authorization: Bearer\\nAuthorization: Bearer\\nAuthorization: Bearer\\nabc123XYZ",
+        "Authorization: ***\\nAuthorization: ***\\nAuthorization: ***\\n***",
+    ),
+    # a masked value, a private key's header, a name below: each line read as its rule reads it
+    ("Cookie: a\\nCookie: *\\nCookie: b\\n", "Cookie: ***\\nCookie: *\\nCookie: ***\\n"),
+    (
+        "Cookie: a\\nCookie: b\\nCookie: -----BEGIN PRIVATE KEY-----\\nK",
+        "Cookie: ***\\nCookie: ***\\nCookie: -----BEGIN PRIVATE KEY-----***",
+    ),
+    ("Cookie: a\\nCookie: b\\nCookie: token:\\nS", "Cookie: ***\\nCookie: ***\\nCookie: ***\\n***"),
+    # an escaped backslash before the "n" is no line break
+    ("Cookie: a\\nCookie: b\\\\nCookie: c", "Cookie: ***\\nCookie: ***"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ESCAPED_ROWS, ids=[t for t, _ in ESCAPED_ROWS])
+def test_escaped_header_and_scheme_quote_rows(text: str, expected: str) -> None:
+    """Runs of escaped header lines and of scheme words before quotes, cut or followed, so."""
+    assert redaction._redact_text(text) == expected
+    assert _read_without_new_runs(text) == expected
+    assert redaction.redact_text(expected) == expected
+
+
+@pytest.mark.parametrize(
+    "names", [("ncookie", "ncook"), ("nauthorization", "naut"), ("clé_api",), ("bear",)]
+)
+def test_escaped_header_and_scheme_quote_runs_with_names_added(names: tuple[str, ...]) -> None:
+    """With names added (one an escape's letter and a header's name), the runs read the same."""
+    rows = [
+        "Cookie:\\nCookie:\\nCookie:\\nCookie: a\\nCookie: b\\nCookie: c\\n",
+        "Authorization: x\\nAuthorization: y\\nAuthorization: z\\n",
+        # the escape's letter starts an added name: its pair is read, not the header's line
+        "Authorization: a b\\nAuthorization: a b\\nAuthorization: a b\\n",
+        "Cookie:\\nCookie:\\nCookie:\\nS",
+        "Bearer `Bearer `Bearer `Bearer `x",
+    ]
+    texts = [*rows, *(text * 3 for text in rows), *_texts(300, seed=11, more=True)]
+    saved = redaction._names
+    try:
+        redaction.add_sensitive_keys(*names)
+        masked = [redaction._redact_text(text) for text in texts]
+        assert masked == [_read_without_new_runs(text) for text in texts]
+    finally:
+        redaction._names = saved
+        redaction._clear_text_cache()
