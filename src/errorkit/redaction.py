@@ -2798,13 +2798,8 @@ class _Reader:
         goes on.
         """
         patterns = self.patterns
-        if (
-            self.last != end
-            or self.pending
-            or lead < self.url_end
-            or patterns.wide_tail is not None
-        ):
-            return end  # not a plain mask, or a name beyond the alphabet may be read
+        if not self._plain_mask(lead, end):
+            return end
         found = patterns.scheme_lines.match(self.text, lead)
         if found is None or found.start("rest") != end:
             return self._scheme_pairs(lead, end)
@@ -2824,6 +2819,19 @@ class _Reader:
         self.last = found.end()
         return found.end()
 
+    def _plain_mask(self, lead: int, end: int) -> bool:
+        """Whether the pair read from ``lead`` ended in a plain mask at ``end`` a run may follow.
+
+        Not when something else was written or waits (a URL's secrets), the pair stands in
+        a URL, or a name beyond the name alphabet was added (its reading may differ).
+        """
+        return (
+            self.last == end
+            and not self.pending
+            and lead >= self.url_end
+            and self.patterns.wide_tail is None
+        )
+
     def _scheme_pairs(self, lead: int, end: int) -> int:
         """Skip over a run of pairs whose scheme word takes the next pair's name; ``end`` else.
 
@@ -2838,13 +2846,8 @@ class _Reader:
         may be a credential).
         """
         patterns = self.patterns
-        if (
-            self.last != end
-            or self.pending
-            or lead < self.url_end
-            or patterns.wide_tail is not None
-        ):
-            return end  # not a plain mask, or a name beyond the alphabet may be read
+        if not self._plain_mask(lead, end):
+            return end
         found = patterns.scheme_pairs.match(self.text, lead)
         if found is None:
             return end
