@@ -206,7 +206,11 @@ def number_or_value(value: object) -> object:
 
 
 def status_or_value(value: object) -> Any:
-    """Convert a numeric status (``"429"``, ``429.0``, ``Decimal(429)``) to an int; else keep it."""
+    """Convert a numeric status (``"429"``, ``429.0``, ``Decimal(429)``) to an int; else keep it.
+
+    Text that reads as a number but not as an integral one (``"nan"``, ``"429.5"``, digits
+    past the float range) is kept as given, not turned into a float that loses it.
+    """
     number = number_or_value(value)
     if type(number) is int or isinstance(number, bool | str | bytes):
         return number
@@ -215,7 +219,7 @@ def status_or_value(value: object) -> Any:
             return int(number)  # type: ignore[call-overload]
     except Exception:
         pass
-    return number
+    return value
 
 
 def real_or_value(value: object) -> Any:

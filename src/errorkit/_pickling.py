@@ -13,6 +13,12 @@ as any error does, with one list holding each link below it (its class, state an
 rebuilt from the innermost link out (``restore_chain``), so a chain of any length pickles,
 every link kept, within a fixed depth of recursion. A link whose class pickle cannot find
 by name (one defined in a function) ends the chain: it travels as a cause's stand-in.
+
+A subclass may take part as it would for any object. Its own ``__getstate__``, when it
+returns a dict, is the instance dict that travels (an attribute it leaves out stays out). Its
+own ``__setstate__`` is handed that dict (a ``HandedState``), the message and ``args`` having
+been put back before it runs; ``super().__setstate__(state)`` puts back the rest, the cause
+included. ``args`` travels whole when it is not just the message.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ def reduce(error: Error, protocol: SupportsIndex, base: type[Error]) -> tuple[An
     of more than ``CHAIN_DEPTH`` errorkit causes travels flat (``restore_chain``).
     """
     chain = _chain(error, base, protocol)
+    own_setter = type(error).__setstate__ is not base.__setstate__
     if len(chain) > CHAIN_DEPTH + 1:
         below = [*chain[1:], None]
         links = [
@@ -48,9 +55,15 @@ def reduce(error: Error, protocol: SupportsIndex, base: type[Error]) -> tuple[An
         # The outermost error is made before its state is read, as any error is, so the
         # links below that hold it (in their details) hold this very object.
         cls, state, cause, keys, cause_linked = links[0]
-        return (rebuild, (cls,), (state, cause, keys, cause_linked, links[1:]))
-    cls, state, cause, _, _ = _portable_state(error, protocol, base, None)
-    return (rebuild, (cls,), (state, cause))
+        rest: tuple[Any, ...] = (cause, keys, cause_linked, links[1:])
+    else:
+        cls, state, cause, _, _ = _portable_state(error, protocol, base, None)
+        rest = (cause,)
+    if own_setter:  # the subclass's ``__setstate__`` gets a dict, as for any other object
+        args = state.pop("args", None)
+        message = state.pop("message")
+        return (rebuild, (cls, (message,) if args is None else args), HandedState(state, rest))
+    return (rebuild, (cls,), (state, *rest))
 
 
 def _chain(error: Error, base: type[Error], protocol: SupportsIndex) -> list[Error]:
@@ -101,7 +114,11 @@ def _portable_state(
     from errorkit._build import _slots_of, request_values
 
     state = {name: getattr(error, name) for name in _slots_of(type(error)) if hasattr(error, name)}
-    state.update(error.__dict__, message=error.message)
+    message = error.message
+    state.update(_instance_dict(error), message=message)
+    args = error.args
+    if not (len(args) == 1 and type(args[0]) is str and args[0] == message):
+        state["args"] = args  # written by hand, or by a subclass: it travels as it is
     state.setdefault("_original_exception", error.__cause__)
     cause: Any = error.__cause__
     linked = () if below is None else tuple(key for key, value in state.items() if value is below)
@@ -123,6 +140,33 @@ def _portable_state(
     return type(error), state, None if cause_linked else cause, linked, cause_linked
 
 
+def _instance_dict(error: Error) -> dict[str, Any]:
+    """The instance dict that travels: the one a subclass's own ``__getstate__`` returns."""
+    if type(error).__getstate__ is not _DEFAULT_GETSTATE:
+        try:
+            state = error.__getstate__()
+        except Exception:  # pickling never raises: the instance dict, as before it had one
+            return error.__dict__
+        if isinstance(state, dict):
+            return state
+    return error.__dict__
+
+
+_DEFAULT_GETSTATE = getattr(BaseException, "__getstate__", None)  # object's, from 3.11
+
+
+class HandedState(dict):  # type: ignore[type-arg]
+    """The state a subclass's own ``__setstate__`` is handed: a dict of its attributes.
+
+    ``rest`` holds what ``Error.__setstate__`` needs besides the dict (the cause, and a flat
+    chain's links); ``super().__setstate__(state)`` reads it.
+    """
+
+    def __init__(self, values: dict[str, Any], rest: tuple[Any, ...]) -> None:
+        super().__init__(values)
+        self.rest = rest
+
+
 def _unlooped(cause: object, error: Error, base: type[Error]) -> object:
     """``cause``, or its stand-in when ``error`` stands in its chain of causes."""
     seen: set[int] = set()
@@ -135,25 +179,34 @@ def _unlooped(cause: object, error: Error, base: type[Error]) -> object:
     return cause
 
 
-def rebuild(cls: type[Error]) -> Error:
+def rebuild(cls: type[Error], args: tuple[Any, ...] | None = None) -> Error:
     """Make an empty error of ``cls``, without calling its constructor, for ``set_state``.
 
     Pickle keeps it before it reads the state, so an error met again inside its own state
-    (``a.details["peer"] = b`` and ``b.details["peer"] = a``) is this very object.
+    (``a.details["peer"] = b`` and ``b.details["peer"] = a``) is this very object. ``args``
+    is given when a subclass's own ``__setstate__`` will read the state.
     """
-    return cls.__new__(cls)
+    error = cls.__new__(cls)
+    if args is not None:
+        error.args = args
+    return error
 
 
-def set_state(error: Error, state: tuple[Any, ...]) -> None:
+def set_state(error: Error, state: tuple[Any, ...] | dict[str, Any]) -> None:
     """``Error.__setstate__``: put back the state and the cause ``reduce`` made portable.
 
     ``state`` is ``(values, cause)``, or for the outermost error of a flat chain
     ``(values, cause, keys, cause_linked, links)``: the chain below is rebuilt from
-    ``links``, then goes under ``keys``, and is the cause when ``cause_linked``. A value
+    ``links``, then goes under ``keys``, and is the cause when ``cause_linked``. A
+    ``HandedState`` (from a subclass's own ``__setstate__``) holds the values and the rest. A value
     under the name of a field now read through a property (pickled before the field was)
     goes where the property reads it.
     """
-    values, cause, *flat = state
+    if isinstance(state, dict):  # handed on by a subclass's own ``__setstate__``
+        values: dict[str, Any] = state
+        cause, *flat = getattr(state, "rest", (None,))
+    else:
+        values, cause, *flat = state
     if flat:
         keys, cause_linked, links = flat
         below = restore_chain(links)

@@ -120,6 +120,15 @@ def _pickler(protocol: int) -> Transport:
     return lambda value: pickle.loads(pickle.dumps(value, protocol))
 
 
+# Every way a clone is made: each pickle protocol, then ``copy`` and ``deepcopy``.
+TRANSPORTS: list[Transport] = [
+    *(_pickler(p) for p in range(pickle.HIGHEST_PROTOCOL + 1)),
+    copy.copy,
+    copy.deepcopy,
+]
+TRANSPORT_IDS = [f"pickle{p}" for p in range(pickle.HIGHEST_PROTOCOL + 1)] + ["copy", "deepcopy"]
+
+
 def _assert_same_cause(
     clone: BaseException | None, cause: BaseException | None, transport: Transport
 ) -> None:
@@ -151,9 +160,7 @@ def test_pickle_and_copy_keep_type_and_to_dict(cls: type[ek.Error], data: st.Dat
         error = _raise_from(error, data.draw(st.none() | exceptions))
     expected = error.to_dict()
     state = _state(error)
-    transports = [_pickler(protocol) for protocol in range(pickle.HIGHEST_PROTOCOL + 1)]
-    transports += [copy.copy, copy.deepcopy]
-    for transport in transports:
+    for transport in TRANSPORTS:
         clone = transport(error)
         assert type(clone) is cls
         assert clone.to_dict() == expected
@@ -528,3 +535,97 @@ def test_a_later_cause_does_not_replace_the_stored_one() -> None:
     error.__cause__ = RuntimeError("remote traceback")
     assert error.original_exception is cause
     assert pickle.loads(pickle.dumps(error)).original_exception.args == ("disk",)
+
+
+class _HandsOn(ek.APIError):
+    """A subclass whose own ``__setstate__`` reads the state as a dict."""
+
+    handed: type
+
+    def __setstate__(self, state: dict[str, Any] | None) -> None:
+        assert state is not None
+        self.__dict__.update(state)
+        self.handed = type(state)
+
+
+class _PassesOn(ek.APIError):
+    """A subclass whose own ``__setstate__`` passes the state on to errorkit's."""
+
+    handed: type
+
+    def __setstate__(self, state: dict[str, Any] | None) -> None:
+        super().__setstate__(state)
+        self.handed = type(state)
+
+
+class _Hides(ek.Error):
+    """A subclass whose own ``__getstate__`` leaves a session token out."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self._session_token = "tok-session-123"
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        del state["_session_token"]
+        return state
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS, ids=TRANSPORT_IDS)
+@pytest.mark.parametrize("cls", [_HandsOn, _PassesOn])
+def test_a_subclass_setstate_is_handed_a_dict(
+    cls: type[_HandsOn | _PassesOn], transport: Transport
+) -> None:
+    """attack17: a subclass's own ``__setstate__`` gets a dict, and the error comes back whole."""
+    error = cls("upstream api_key=sk-live-0123456789abcdefghijABCD", status_code=503)
+    error.__cause__ = ValueError("boom")
+    clone = transport(error)
+    assert type(clone) is cls
+    assert issubclass(clone.handed, dict)
+    assert clone.to_dict() == error.to_dict()
+    assert clone.args == error.args
+    assert clone.original_exception is not None
+    assert str(clone.original_exception) == "boom"
+    if cls is _PassesOn:  # errorkit's own ``__setstate__`` puts the cause back too
+        assert str(clone.__cause__) == "boom"
+
+
+def test_a_long_chain_under_a_subclass_setstate_pickles_whole() -> None:
+    """attack17: a flat chain's links reach errorkit's ``__setstate__`` through the subclass's."""
+    error = _PassesOn("top", status_code=500, original_exception=_chain(40))
+    _assert_same_chain(pickle.loads(pickle.dumps(error)), error)
+
+
+def raise_handed() -> None:
+    """Raise an error of a subclass with its own ``__setstate__`` (run in a worker)."""
+    raise _HandsOn("upstream failed", status_code=503)
+
+
+def test_a_subclass_setstate_error_crosses_a_process_pool() -> None:
+    """attack17: the parent gets the subclass's error and the pool stays usable (spawn)."""
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+        for _ in range(2):
+            with pytest.raises(_HandsOn) as raised:
+                pool.submit(raise_handed).result(timeout=60)
+            assert raised.value.message == "upstream failed"
+            assert raised.value.status_code == 503
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS, ids=TRANSPORT_IDS)
+def test_an_attribute_a_subclass_getstate_leaves_out_stays_out(transport: Transport) -> None:
+    """attack17: a subclass's own ``__getstate__`` decides which attributes travel."""
+    clone = transport(_Hides("m"))
+    assert "_session_token" not in vars(clone)
+    assert clone.to_dict() == _Hides("m").to_dict()
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS, ids=TRANSPORT_IDS)
+@pytest.mark.parametrize("args", [("a", "b"), (), (None,), (5,), (2, "No such file")], ids=repr)
+def test_args_written_by_hand_travel_whole(args: tuple[Any, ...], transport: Transport) -> None:
+    """attack17: ``args`` that are not just the message come back as they were."""
+    error = ek.APIConnectionError("m")
+    error.args = args
+    clone = transport(error)
+    assert clone.args == error.args
+    assert clone.to_dict() == error.to_dict()

@@ -105,6 +105,16 @@ def test_an_int_subclass_status_is_judged_by_its_int_value() -> None:
     assert "server error (HTTP 503)" in provider.message
 
 
+@pytest.mark.parametrize("status", ["nan", "inf", "9" * 5000, "429.5"])
+def test_a_number_that_is_no_status_is_kept_as_given(status: str) -> None:
+    """attack17: text that reads as a number but not a whole one is kept, not made a float."""
+    error = ek.APIError("m", status_code=status)  # type: ignore[arg-type]
+    kept: object = error.status_code
+    assert kept == status
+    assert error.retryable is False
+    _json(error)
+
+
 def test_numeric_string_status_drives_provider_error() -> None:
     """A converted status still picks ProviderError's message and retryability."""
     error = ek.ProviderError("p", "503")  # type: ignore[arg-type]
