@@ -57,12 +57,14 @@ from _collections_abc import Iterable, Mapping
 from errorkit._coerce import MASKED as _MASKED
 from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 from errorkit._coerce import (
+    attempt_of,
     bool_of,
     dict_of,
     exception_or_none,
     hint_or_none,
     http_status,
     is_retryable_status,
+    list_of,
     quoted,
     repr_of,
     safe_text,
@@ -79,8 +81,14 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from typing import Any, SupportsIndex, TypeVar
 
-    from errorkit._types import Violation
-    from errorkit.exceptions import APIError, Error, ParseError
+    from errorkit._types import ErrorDict, RegionProbeErrorDict, Violation
+    from errorkit.exceptions import (
+        APIError,
+        Error,
+        ParseError,
+        RegionProbeError,
+        ToolExecutionError,
+    )
 
     _Init = TypeVar("_Init", bound=Callable[..., None])
     _E = TypeVar("_E", bound=Error)
@@ -230,6 +238,46 @@ def _args_set(error: BaseException, value: Iterable[object]) -> None:
 
 
 _args: Any = property(_ARGS.__get__, _args_set, doc="The message, masked, in a 1-tuple.")
+
+
+def _error_init(
+    error: Error, message: object, code: object = None, details: Mapping[Any, Any] | None = None
+) -> None:
+    """The body of ``Error.__init__``: the message masked into ``args``, the code, the details."""
+    if type(message) is not str or not message:
+        message = text_or_none(message) or error._default_message()
+    _store_args(error, (_MASKED.get(message) or safe_text(message),))  # memo: seen before
+    if code is not None and bool_of(code):
+        error.code = safe_text(code) if type(code) is str else code  # type: ignore[assignment]
+    if details is not None:
+        error._extra = dict_of(details)
+        _fields_from_details(error)  # a caller's key may stand for a field
+
+
+def _message_of(error: Error) -> str:
+    """``Error.message``, read (and ``str(error)``): ``args[0]`` masked, else the default."""
+    args = error.args
+    text = args[0] if args else None
+    if type(text) is not str:
+        text = text_or_none(text)
+    if not text:
+        return error._default_message()
+    return _MASKED.get(text) or safe_text(text)
+
+
+def _message_set(error: Error, text: str) -> None:
+    """``Error.message``, set: the text masked into ``args``, read as the constructor reads it."""
+    if type(text) is not str or not text:
+        text = text_or_none(text) or error._default_message()
+    _store_args(error, (safe_text(text),))
+
+
+_message: Any = property(_message_of, _message_set)
+
+
+def _str(error: Error) -> str:
+    """``Error.__str__``: the message, as the class reads it (a subclass may read its own)."""
+    return error.message
 
 
 # (message, seconds) -> the masked message with ``Retry after {n} seconds.`` appended.
@@ -550,6 +598,68 @@ def _retry_message(error: ParseError) -> str:
     )
 
 
+def _form_url(project_id: str | None) -> str:
+    """``RateLimitError.rate_limit_form_url``: the form, prefilled when the project is known."""
+    if not project_id:
+        return "https://forms.gle/7Y9UcUHe69bh8EgC7"
+    from urllib.parse import urlencode
+
+    query = urlencode({"usp": "pp_url", "entry.1636741534": safe_text(project_id)})
+    return (
+        "https://docs.google.com/forms/d/e/"
+        "1FAIpQLSe8h0ZpB-V3zoK9qeUnUeh7vCs2lvP1IJ6IYMAiayHJ4g5LQA/viewform?" + query
+    )
+
+
+def _probes_kept(error: RegionProbeError, attempts: object) -> list[Any]:
+    """Keep ``RegionProbeError``'s attempts as tuples; return them as lists, for ``details``."""
+    error._attempts = [attempt_of(a) for a in list_of(attempts)]
+    return [list(a) if isinstance(a, tuple) else a for a in error._attempts]
+
+
+def _restore_probes(error: RegionProbeError) -> None:
+    """``RegionProbeError._restore_fields``: the attempts, as tuples, from ``details``."""
+    attempts = error.details.get("attempts")
+    error._attempts = [tuple(a) if isinstance(a, list) else a for a in list_of(attempts)]
+
+
+def _with_probes(base: ErrorDict) -> RegionProbeErrorDict:
+    """``RegionProbeError.to_dict``: ``base`` plus the attempts of its ``details``, as lists."""
+    attempts = base["details"].get("attempts")  # JSON-safe, whatever was stored there
+    if type(attempts) is not list:
+        attempts = [] if attempts is None else [attempts]
+    return {**base, "attempts": [list(a) if type(a) is list else a for a in attempts]}
+
+
+def _tool_failed(error: ToolExecutionError, tool_exception: object) -> str:
+    """Keep what a tool raised (a string becomes a ``ValueError``); return its text.
+
+    The body of ``ToolExecutionError.__init__`` up to ``Error.__init__``: the exception, its
+    type's name and the cause; the text it returns is the message.
+    """
+    message = str_of(tool_exception)
+    error.tool_exception = (
+        tool_exception
+        if isinstance(tool_exception, BaseException)
+        else ValueError(safe_text(message))  # its text shows in tracebacks: masked too
+    )
+    error.tool_exception_type = type(error.tool_exception).__name__
+    error._chain(error.tool_exception)
+    return message
+
+
+def _restore_tool(error: ToolExecutionError) -> None:
+    """``ToolExecutionError._restore_fields``: the fields, and a stand-in for the exception."""
+    _restore_fields(error)
+    error.tool_exception = Exception(f"{error.tool_exception_type}: {error.message}")
+
+
+def _directed(error: Error, message: object, directive: str) -> str:
+    """``CatalogNotFoundError``'s message: ``directive`` appended unless it says not to retry."""
+    text = text_or_none(message) or error._default_message()
+    return text if "DO NOT retry" in text else f"{text.removesuffix('.')}. {directive}"
+
+
 def _deepcopied(error: _E, memo: dict[int, Any]) -> _E:
     """``Error.__deepcopy__``: a pickle round trip, else a deep copy of the pickled state."""
     import pickle
@@ -843,8 +953,6 @@ def _plain(cls: type[Error], declared: Callable[..., None]) -> Callable[..., Non
     class's ``_converters`` entry for it when there is one; the cause chained; then
     ``Error.__init__`` with the message (None without one), the code and the details.
     """
-    from errorkit.exceptions import Error
-
     names, positional, defaults = _signature(declared)
     params = [f"{name}=_defaults[{name!r}]" if name in defaults else name for name in names]
     if len(positional) < len(names):
@@ -873,7 +981,7 @@ def _plain(cls: type[Error], declared: Callable[..., None]) -> Callable[..., Non
         "_adopted": _adopted,
         "_defaults": defaults,
         "_converters": converters,
-        "_init": Error.__init__,
+        "_init": _error_init,
     }
     return _defined(source, namespace, cls, declared)
 
