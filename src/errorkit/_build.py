@@ -40,12 +40,16 @@ The machinery behind ``errorkit.exceptions``, which holds only the exception cla
     after N seconds.``; ``_no_wait``, ``retry_after`` when none is given; ``_wait_ceiling``,
     below which a float delay is used as it is; ``_read_wait``, which reads any other delay.
 * **Method bodies.** The classes' methods keep their signatures and docstrings and call the
-  bodies here: setting up a subclass (``_subclassed``), ``from_dict`` (``_rebuilt``),
-  ``class_for_status``, the details snapshot, the fields ``from_dict`` restores, the
-  template chooser and the default message, ``_chain``, ``__repr__``, ``__deepcopy__``,
-  ``APIError``'s verdict (``retryable`` by the declarations when the server gave no hint)
-  and restore (the delay and the verdict too), the connector delay reader,
-  ``ParseError.retry_message`` and the pickling hooks.
+  bodies here: setting up a subclass (``_subclassed``), ``Error.__init__`` (``_error_init``),
+  ``from_dict`` (``_rebuilt``), ``class_for_status``, the details snapshot, the fields
+  ``from_dict`` restores, the template choosers and the default message, ``_chain``,
+  ``original_exception``, ``__repr__``, ``__deepcopy__``, ``APIError``'s verdict
+  (``retryable`` by the declarations when the server gave no hint) and restore (the delay
+  and the verdict too), the connector delay reader, ``ParseError.retry_message``, the
+  canonical errors of the ``for_...`` class methods, the hand-written constructors' work
+  (``RegionProbeError``, ``ToolExecutionError``, ``CatalogNotFoundError``) and the pickling
+  hooks. ``Error.message`` and ``Error.args`` are properties here (each text masked on the
+  way in and out), which the class binds by name.
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ from errorkit._coerce import (
     is_retryable_status,
     list_of,
     quoted,
+    real_or_value,
     repr_of,
     safe_text,
     safety,
@@ -84,14 +89,18 @@ if TYPE_CHECKING:
     from errorkit._types import ErrorDict, RegionProbeErrorDict, Violation
     from errorkit.exceptions import (
         APIError,
+        BusinessContextValidationError,
         Error,
         ParseError,
         RegionProbeError,
+        SessionReplayError,
         ToolExecutionError,
     )
 
     _Init = TypeVar("_Init", bound=Callable[..., None])
     _E = TypeVar("_E", bound=Error)
+    _R = TypeVar("_R", bound=SessionReplayError)
+    _B = TypeVar("_B", bound=BusinessContextValidationError)
 
 
 # The keywords of ``RequestContext`` and ``HTTPContext``, in order (a test keeps them in step).
@@ -485,6 +494,13 @@ def _message_template(error: Error) -> str | None:
     return error.default_message
 
 
+def _for_model(error: Error) -> str | None:
+    """``FeatureNotSupportedError._message_template``: the model named when there is one."""
+    if getattr(error, "model_id", None) is None:  # unset: a subclass skipped the constructor
+        return error.default_message
+    return f"{error.default_message} for model '{{model_id}}'"
+
+
 def _default_message(error: Error) -> str:
     """``Error._default_message``: the template chosen, filled; the class name without one."""
     template = error._message_template()
@@ -495,6 +511,14 @@ def _chained(error: Error, cause: object) -> None:
     """``Error._chain``: record ``cause`` (when not None) as the original exception and cause."""
     if cause is not None:
         error.__cause__ = error._original_exception = exception_or_none(cause)
+
+
+def _cause_of(error: Error) -> BaseException | None:
+    """``Error.original_exception``: the cause recorded by ``_chain``, else ``__cause__``."""
+    try:
+        return error._original_exception
+    except AttributeError:
+        return error.__cause__
 
 
 def _repr(error: Error) -> str:
@@ -608,6 +632,54 @@ def _form_url(project_id: str | None) -> str:
     return (
         "https://docs.google.com/forms/d/e/"
         "1FAIpQLSe8h0ZpB-V3zoK9qeUnUeh7vCs2lvP1IJ6IYMAiayHJ4g5LQA/viewform?" + query
+    )
+
+
+def _replays_guarded(cls: type[_R], project_id: object) -> _R:
+    """``SessionReplayAccessError.for_project``: the project's replays need sensitive access."""
+    return cls(
+        f"Project {str_of(project_id)} has SESSION_RECORDING_SENSITIVE_DATA enabled. "
+        "Your account lacks sensitive-data access. Contact the project owner to grant "
+        "the 'sensitive_data_replay' permission, or use a service account that has it.",
+        details={
+            "project_id": project_id,
+            "flag": "SESSION_RECORDING_SENSITIVE_DATA",
+            "permission_required": "sensitive_data_replay",
+        },
+    )
+
+
+def _url_expired(cls: type[_R], replay_id: object, signed_at: object, expired_at: object) -> _R:
+    """``SignedURLExpiredError.for_replay``: how to re-sign, and when the URL was signed."""
+    return cls(
+        f"Signed URL for replay {str_of(replay_id)} expired (5-minute TTL). Re-sign with "
+        f"sign_replay({repr_of(replay_id)}) or use the default re_sign_on_expiry=True "
+        "on stream_replay.",
+        details={
+            "replay_id": replay_id,
+            "signed_at": real_or_value(signed_at),
+            "expired_at": real_or_value(expired_at),
+        },
+    )
+
+
+def _replay_missing(cls: type[_R], replay_id: object, retention: object, prefix: object) -> _R:
+    """``ReplayNotFoundError.for_replay``: the retention window, and where the replay was."""
+    days = status_or_value(retention)  # a whole number, however it was written
+    return cls(
+        f"Replay {str_of(replay_id)} not found on CDN. The replay may have aged out of its "
+        f"retention window ({str_of(days)} days), never been recorded, or been "
+        "deleted.",
+        details={"replay_id": replay_id, "retention_days": days, "cdn_url_prefix": prefix},
+    )
+
+
+def _too_long(cls: type[_B], length: object, most: int) -> _B:
+    """``BusinessContextValidationError.for_length``: the length against the largest."""
+    length = status_or_value(length)  # a whole number, however it was written
+    return cls(
+        f"content exceeds maximum length of {most} characters (got {str_of(length)})",
+        {"length": length, "max": most},
     )
 
 

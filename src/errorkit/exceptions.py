@@ -70,7 +70,7 @@ from __future__ import annotations
 
 from errorkit import _build, _coerce
 from errorkit._build import _declared, typing_names
-from errorkit._coerce import dict_of, list_of, safety, str_of
+from errorkit._coerce import dict_of, list_of, safety
 
 # ``typing`` costs more than the rest of errorkit: the typing-only names load on first use.
 TYPE_CHECKING = False
@@ -245,10 +245,7 @@ class Error(Exception):
         return _build._class_for_status(status_code)
 
     def to_problem_details(self) -> dict[str, Any]:
-        """Return an RFC 9457 ``application/problem+json`` document for this error.
-
-        Its members are listed in ``errorkit.problem``.
-        """
+        """Return this error as an RFC 9457 ``application/problem+json`` document."""
         from errorkit.problem import to_problem_details
 
         return to_problem_details(self)
@@ -292,10 +289,7 @@ class Error(Exception):
         Kept apart from ``__cause__``, which a process pool replaces with the worker's
         traceback text; an error unpickled or copied keeps the cause it had then.
         """
-        try:
-            return self._original_exception
-        except AttributeError:
-            return self.__cause__
+        return _build._cause_of(self)
 
     def to_dict(self) -> ErrorDict:
         """Return a new JSON-safe dict with the keys ``code``, ``message``, ``details``.
@@ -669,8 +663,7 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
     """Too many requests (HTTP 429): wait ``retry_after`` seconds when it is known.
 
     Args:
-        message: What was limited; None means the default. ``Retry after {n} seconds.`` is
-            appended when ``retry_after`` is known.
+        message: What was limited; ``Retry after {n} seconds.`` is appended when the delay is known.
         project_id: The project whose limit was hit; it prefills ``rate_limit_form_url``.
     """
 
@@ -735,16 +728,7 @@ class SessionReplayAccessError(SessionReplayError):
     @classmethod
     def for_project(cls, project_id: int | str) -> Self:
         """Build the canonical error for a project whose replays need sensitive-data access."""
-        return cls(
-            f"Project {str_of(project_id)} has SESSION_RECORDING_SENSITIVE_DATA enabled. "
-            "Your account lacks sensitive-data access. Contact the project owner to grant "
-            "the 'sensitive_data_replay' permission, or use a service account that has it.",
-            details={
-                "project_id": project_id,
-                "flag": "SESSION_RECORDING_SENSITIVE_DATA",
-                "permission_required": "sensitive_data_replay",
-            },
-        )
+        return _build._replays_guarded(cls, project_id)
 
 
 class SignedURLExpiredError(SessionReplayError):
@@ -756,16 +740,7 @@ class SignedURLExpiredError(SessionReplayError):
     @classmethod
     def for_replay(cls, replay_id: str, signed_at: float, expired_at: float) -> Self:
         """Build the canonical error for a replay whose signed URL expired."""
-        return cls(
-            f"Signed URL for replay {str_of(replay_id)} expired (5-minute TTL). Re-sign with "
-            f"sign_replay({_coerce.repr_of(replay_id)}) or use the default re_sign_on_expiry=True "
-            "on stream_replay.",
-            details={
-                "replay_id": replay_id,
-                "signed_at": _coerce.real_or_value(signed_at),
-                "expired_at": _coerce.real_or_value(expired_at),
-            },
-        )
+        return _build._url_expired(cls, replay_id, signed_at, expired_at)
 
 
 class ReplayNotFoundError(SessionReplayError):
@@ -778,17 +753,7 @@ class ReplayNotFoundError(SessionReplayError):
     @classmethod
     def for_replay(cls, replay_id: str, retention_days: int, cdn_url_prefix: str) -> Self:
         """Build the canonical error for a replay that is not on the CDN."""
-        days = _coerce.status_or_value(retention_days)  # a whole number, however it was written
-        return cls(
-            f"Replay {str_of(replay_id)} not found on CDN. The replay may have aged out of its "
-            f"retention window ({str_of(days)} days), never been recorded, or been "
-            "deleted.",
-            details={
-                "replay_id": replay_id,
-                "retention_days": days,
-                "cdn_url_prefix": cdn_url_prefix,
-            },
-        )
+        return _build._replay_missing(cls, replay_id, retention_days, cdn_url_prefix)
 
 
 # --- Transport errors: no response came back -----------------------------------------------------
@@ -922,12 +887,7 @@ class BusinessContextValidationError(Error):
     @classmethod
     def for_length(cls, length: int) -> Self:
         """Build the canonical error for text of ``length`` characters."""
-        length = _coerce.status_or_value(length)  # a whole number, however it was written
-        return cls(
-            f"content exceeds maximum length of {BUSINESS_CONTEXT_MAX_CHARS} characters "
-            f"(got {str_of(length)})",
-            {"length": length, "max": BUSINESS_CONTEXT_MAX_CHARS},
-        )
+        return _build._too_long(cls, length, BUSINESS_CONTEXT_MAX_CHARS)
 
 
 # --- Connector errors: agent-facing messages ending in a directive -------------------------------
@@ -1234,7 +1194,4 @@ class FeatureNotSupportedError(Error):
         message: str | None = None,
     ) -> None: ...
 
-    def _message_template(self) -> str | None:
-        if getattr(self, "model_id", None) is None:  # unset: a subclass skipped the constructor
-            return self.default_message
-        return f"{self.default_message} for model '{{model_id}}'"
+    _message_template = _build._for_model
