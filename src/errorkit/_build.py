@@ -40,12 +40,16 @@ The machinery behind ``errorkit.exceptions``, which holds only the exception cla
     after N seconds.``; ``_no_wait``, ``retry_after`` when none is given; ``_wait_ceiling``,
     below which a float delay is used as it is; ``_read_wait``, which reads any other delay.
 * **Method bodies.** The classes' methods keep their signatures and docstrings and call the
-  bodies here: setting up a subclass (``_subclassed``), ``from_dict`` (``_rebuilt``),
-  ``class_for_status``, the details snapshot, the fields ``from_dict`` restores, the
-  template chooser and the default message, ``_chain``, ``__repr__``, ``__deepcopy__``,
-  ``APIError``'s verdict (``retryable`` by the declarations when the server gave no hint)
-  and restore (the delay and the verdict too), the connector delay reader,
-  ``ParseError.retry_message`` and the pickling hooks.
+  bodies here: setting up a subclass (``_subclassed``), ``Error.__init__`` (``_error_init``),
+  ``from_dict`` (``_rebuilt``), ``class_for_status``, the details snapshot, the fields
+  ``from_dict`` restores, the template choosers and the default message, ``_chain``,
+  ``original_exception``, ``__repr__``, ``__deepcopy__``, ``APIError``'s verdict
+  (``retryable`` by the declarations when the server gave no hint) and restore (the delay
+  and the verdict too), the connector delay reader, ``ParseError.retry_message``, the
+  canonical errors of the ``for_...`` class methods, the hand-written constructors' work
+  (``RegionProbeError``, ``ToolExecutionError``, ``CatalogNotFoundError``) and the pickling
+  hooks. ``Error.message`` and ``Error.args`` are properties here (each text masked on the
+  way in and out), which the class binds by name.
 """
 
 from __future__ import annotations
@@ -57,13 +61,16 @@ from _collections_abc import Iterable, Mapping
 from errorkit._coerce import MASKED as _MASKED
 from errorkit._coerce import NAME_MEMOS as _NAME_MEMOS
 from errorkit._coerce import (
+    attempt_of,
     bool_of,
     dict_of,
     exception_or_none,
     hint_or_none,
     http_status,
     is_retryable_status,
+    list_of,
     quoted,
+    real_or_value,
     repr_of,
     safe_text,
     safety,
@@ -79,11 +86,21 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from typing import Any, SupportsIndex, TypeVar
 
-    from errorkit._types import Violation
-    from errorkit.exceptions import APIError, Error, ParseError
+    from errorkit._types import ErrorDict, RegionProbeErrorDict, Violation
+    from errorkit.exceptions import (
+        APIError,
+        BusinessContextValidationError,
+        Error,
+        ParseError,
+        RegionProbeError,
+        SessionReplayError,
+        ToolExecutionError,
+    )
 
     _Init = TypeVar("_Init", bound=Callable[..., None])
     _E = TypeVar("_E", bound=Error)
+    _R = TypeVar("_R", bound=SessionReplayError)
+    _B = TypeVar("_B", bound=BusinessContextValidationError)
 
 
 # The keywords of ``RequestContext`` and ``HTTPContext``, in order (a test keeps them in step).
@@ -230,6 +247,46 @@ def _args_set(error: BaseException, value: Iterable[object]) -> None:
 
 
 _args: Any = property(_ARGS.__get__, _args_set, doc="The message, masked, in a 1-tuple.")
+
+
+def _error_init(
+    error: Error, message: object, code: object = None, details: Mapping[Any, Any] | None = None
+) -> None:
+    """The body of ``Error.__init__``: the message masked into ``args``, the code, the details."""
+    if type(message) is not str or not message:
+        message = text_or_none(message) or error._default_message()
+    _store_args(error, (_MASKED.get(message) or safe_text(message),))  # memo: seen before
+    if code is not None and bool_of(code):
+        error.code = safe_text(code) if type(code) is str else code  # type: ignore[assignment]
+    if details is not None:
+        error._extra = dict_of(details)
+        _fields_from_details(error)  # a caller's key may stand for a field
+
+
+def _message_of(error: Error) -> str:
+    """``Error.message``, read (and ``str(error)``): ``args[0]`` masked, else the default."""
+    args = error.args
+    text = args[0] if args else None
+    if type(text) is not str:
+        text = text_or_none(text)
+    if not text:
+        return error._default_message()
+    return _MASKED.get(text) or safe_text(text)
+
+
+def _message_set(error: Error, text: str) -> None:
+    """``Error.message``, set: the text masked into ``args``, read as the constructor reads it."""
+    if type(text) is not str or not text:
+        text = text_or_none(text) or error._default_message()
+    _store_args(error, (safe_text(text),))
+
+
+_message: Any = property(_message_of, _message_set)
+
+
+def _str(error: Error) -> str:
+    """``Error.__str__``: the message, as the class reads it (a subclass may read its own)."""
+    return error.message
 
 
 # (message, seconds) -> the masked message with ``Retry after {n} seconds.`` appended.
@@ -437,6 +494,13 @@ def _message_template(error: Error) -> str | None:
     return error.default_message
 
 
+def _for_model(error: Error) -> str | None:
+    """``FeatureNotSupportedError._message_template``: the model named when there is one."""
+    if getattr(error, "model_id", None) is None:  # unset: a subclass skipped the constructor
+        return error.default_message
+    return f"{error.default_message} for model '{{model_id}}'"
+
+
 def _default_message(error: Error) -> str:
     """``Error._default_message``: the template chosen, filled; the class name without one."""
     template = error._message_template()
@@ -447,6 +511,14 @@ def _chained(error: Error, cause: object) -> None:
     """``Error._chain``: record ``cause`` (when not None) as the original exception and cause."""
     if cause is not None:
         error.__cause__ = error._original_exception = exception_or_none(cause)
+
+
+def _cause_of(error: Error) -> BaseException | None:
+    """``Error.original_exception``: the cause recorded by ``_chain``, else ``__cause__``."""
+    try:
+        return error._original_exception
+    except AttributeError:
+        return error.__cause__
 
 
 def _repr(error: Error) -> str:
@@ -548,6 +620,116 @@ def _retry_message(error: ParseError) -> str:
         f"Your response could not be parsed: {reason}\n\n"
         "Please ensure your response matches the expected format."
     )
+
+
+def _form_url(project_id: str | None) -> str:
+    """``RateLimitError.rate_limit_form_url``: the form, prefilled when the project is known."""
+    if not project_id:
+        return "https://forms.gle/7Y9UcUHe69bh8EgC7"
+    from urllib.parse import urlencode
+
+    query = urlencode({"usp": "pp_url", "entry.1636741534": safe_text(project_id)})
+    return (
+        "https://docs.google.com/forms/d/e/"
+        "1FAIpQLSe8h0ZpB-V3zoK9qeUnUeh7vCs2lvP1IJ6IYMAiayHJ4g5LQA/viewform?" + query
+    )
+
+
+def _replays_guarded(cls: type[_R], project_id: object) -> _R:
+    """``SessionReplayAccessError.for_project``: the project's replays need sensitive access."""
+    return cls(
+        f"Project {str_of(project_id)} has SESSION_RECORDING_SENSITIVE_DATA enabled. "
+        "Your account lacks sensitive-data access. Contact the project owner to grant "
+        "the 'sensitive_data_replay' permission, or use a service account that has it.",
+        details={
+            "project_id": project_id,
+            "flag": "SESSION_RECORDING_SENSITIVE_DATA",
+            "permission_required": "sensitive_data_replay",
+        },
+    )
+
+
+def _url_expired(cls: type[_R], replay_id: object, signed_at: object, expired_at: object) -> _R:
+    """``SignedURLExpiredError.for_replay``: how to re-sign, and when the URL was signed."""
+    return cls(
+        f"Signed URL for replay {str_of(replay_id)} expired (5-minute TTL). Re-sign with "
+        f"sign_replay({repr_of(replay_id)}) or use the default re_sign_on_expiry=True "
+        "on stream_replay.",
+        details={
+            "replay_id": replay_id,
+            "signed_at": real_or_value(signed_at),
+            "expired_at": real_or_value(expired_at),
+        },
+    )
+
+
+def _replay_missing(cls: type[_R], replay_id: object, retention: object, prefix: object) -> _R:
+    """``ReplayNotFoundError.for_replay``: the retention window, and where the replay was."""
+    days = status_or_value(retention)  # a whole number, however it was written
+    return cls(
+        f"Replay {str_of(replay_id)} not found on CDN. The replay may have aged out of its "
+        f"retention window ({str_of(days)} days), never been recorded, or been "
+        "deleted.",
+        details={"replay_id": replay_id, "retention_days": days, "cdn_url_prefix": prefix},
+    )
+
+
+def _too_long(cls: type[_B], length: object, most: int) -> _B:
+    """``BusinessContextValidationError.for_length``: the length against the largest."""
+    length = status_or_value(length)  # a whole number, however it was written
+    return cls(
+        f"content exceeds maximum length of {most} characters (got {str_of(length)})",
+        {"length": length, "max": most},
+    )
+
+
+def _probes_kept(error: RegionProbeError, attempts: object) -> list[Any]:
+    """Keep ``RegionProbeError``'s attempts as tuples; return them as lists, for ``details``."""
+    error._attempts = [attempt_of(a) for a in list_of(attempts)]
+    return [list(a) if isinstance(a, tuple) else a for a in error._attempts]
+
+
+def _restore_probes(error: RegionProbeError) -> None:
+    """``RegionProbeError._restore_fields``: the attempts, as tuples, from ``details``."""
+    attempts = error.details.get("attempts")
+    error._attempts = [tuple(a) if isinstance(a, list) else a for a in list_of(attempts)]
+
+
+def _with_probes(base: ErrorDict) -> RegionProbeErrorDict:
+    """``RegionProbeError.to_dict``: ``base`` plus the attempts of its ``details``, as lists."""
+    attempts = base["details"].get("attempts")  # JSON-safe, whatever was stored there
+    if type(attempts) is not list:
+        attempts = [] if attempts is None else [attempts]
+    return {**base, "attempts": [list(a) if type(a) is list else a for a in attempts]}
+
+
+def _tool_failed(error: ToolExecutionError, tool_exception: object) -> str:
+    """Keep what a tool raised (a string becomes a ``ValueError``); return its text.
+
+    The body of ``ToolExecutionError.__init__`` up to ``Error.__init__``: the exception, its
+    type's name and the cause; the text it returns is the message.
+    """
+    message = str_of(tool_exception)
+    error.tool_exception = (
+        tool_exception
+        if isinstance(tool_exception, BaseException)
+        else ValueError(safe_text(message))  # its text shows in tracebacks: masked too
+    )
+    error.tool_exception_type = type(error.tool_exception).__name__
+    error._chain(error.tool_exception)
+    return message
+
+
+def _restore_tool(error: ToolExecutionError) -> None:
+    """``ToolExecutionError._restore_fields``: the fields, and a stand-in for the exception."""
+    _restore_fields(error)
+    error.tool_exception = Exception(f"{error.tool_exception_type}: {error.message}")
+
+
+def _directed(error: Error, message: object, directive: str) -> str:
+    """``CatalogNotFoundError``'s message: ``directive`` appended unless it says not to retry."""
+    text = text_or_none(message) or error._default_message()
+    return text if "DO NOT retry" in text else f"{text.removesuffix('.')}. {directive}"
 
 
 def _deepcopied(error: _E, memo: dict[int, Any]) -> _E:
@@ -843,8 +1025,6 @@ def _plain(cls: type[Error], declared: Callable[..., None]) -> Callable[..., Non
     class's ``_converters`` entry for it when there is one; the cause chained; then
     ``Error.__init__`` with the message (None without one), the code and the details.
     """
-    from errorkit.exceptions import Error
-
     names, positional, defaults = _signature(declared)
     params = [f"{name}=_defaults[{name!r}]" if name in defaults else name for name in names]
     if len(positional) < len(names):
@@ -873,7 +1053,7 @@ def _plain(cls: type[Error], declared: Callable[..., None]) -> Callable[..., Non
         "_adopted": _adopted,
         "_defaults": defaults,
         "_converters": converters,
-        "_init": Error.__init__,
+        "_init": _error_init,
     }
     return _defined(source, namespace, cls, declared)
 

@@ -69,9 +69,8 @@ The contract, in short:
 from __future__ import annotations
 
 from errorkit import _build, _coerce
-from errorkit._build import _declared, _store_args, typing_names
-from errorkit._coerce import MASKED as _MASKED
-from errorkit._coerce import bool_of, dict_of, list_of, safe_text, safety, str_of, text_or_none
+from errorkit._build import _declared, typing_names
+from errorkit._coerce import dict_of, list_of, safety
 
 # ``typing`` costs more than the rest of errorkit: the typing-only names load on first use.
 TYPE_CHECKING = False
@@ -207,14 +206,7 @@ class Error(Exception):
     def __init__(
         self, message: str | None, code: str | None = None, details: Mapping[Any, Any] | None = None
     ) -> None:
-        if type(message) is not str or not message:
-            message = text_or_none(message) or self._default_message()
-        _store_args(self, (_MASKED.get(message) or safe_text(message),))  # memo: seen before
-        if code is not None and bool_of(code):
-            self.code = safe_text(code) if type(code) is str else code
-        if details is not None:
-            self._extra = dict_of(details)
-            _build._fields_from_details(self)  # a caller's key may stand for a field
+        _build._error_init(self, message, code, details)
 
     @classmethod
     def from_dict(cls, payload: Mapping[str, Any]) -> Self:
@@ -253,12 +245,7 @@ class Error(Exception):
         return _build._class_for_status(status_code)
 
     def to_problem_details(self) -> dict[str, Any]:
-        """Return an RFC 9457 ``application/problem+json`` document for this error.
-
-        ``type`` comes from the code, ``title`` names the kind of error, ``status`` is the
-        HTTP status if any, ``detail`` the masked message; ``code`` and the safe ``details``
-        travel as extension members.
-        """
+        """Return this error as an RFC 9457 ``application/problem+json`` document."""
         from errorkit.problem import to_problem_details
 
         return to_problem_details(self)
@@ -302,10 +289,7 @@ class Error(Exception):
         Kept apart from ``__cause__``, which a process pool replaces with the worker's
         traceback text; an error unpickled or copied keeps the cause it had then.
         """
-        try:
-            return self._original_exception
-        except AttributeError:
-            return self.__cause__
+        return _build._cause_of(self)
 
     def to_dict(self) -> ErrorDict:
         """Return a new JSON-safe dict with the keys ``code``, ``message``, ``details``.
@@ -323,30 +307,13 @@ class Error(Exception):
         """
         return safety.error_json(self, Error.to_dict)
 
-    @property
-    def message(self) -> str:
-        """The message, its secrets masked: also ``str(error)`` and ``error.args[0]``.
+    message: str = _build._message
+    """The message, its secrets masked: also ``str(error)`` and ``error.args[0]``.
 
-        Read from ``args`` and masked on the way out, so text written into ``args`` never
-        shows raw; empty or missing text reads as the default message.
-        """
-        args = self.args
-        text = args[0] if args else None
-        if type(text) is not str:
-            text = text_or_none(text)
-        if not text:
-            return self._default_message()
-        return _MASKED.get(text) or safe_text(text)
-
-    @message.setter
-    def message(self, text: str) -> None:
-        if type(text) is not str or not text:  # as the constructor reads it
-            text = text_or_none(text) or self._default_message()
-        _store_args(self, (safe_text(text),))
-
-    def __str__(self) -> str:
-        return self.message
-
+    Read from ``args`` and masked on the way out, so text written into ``args`` never
+    shows raw; empty or missing text reads as the default message.
+    """
+    __str__ = _build._str
     __repr__ = _build._repr
     args: tuple[Any, ...] = _build._args  # written after construction, masked too
     add_note = _build._noted  # a traceback prints notes: each is masked as a message is
@@ -696,8 +663,7 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
     """Too many requests (HTTP 429): wait ``retry_after`` seconds when it is known.
 
     Args:
-        message: What was limited; None means the default. ``Retry after {n} seconds.`` is
-            appended when ``retry_after`` is known.
+        message: What was limited; ``Retry after {n} seconds.`` is appended when the delay is known.
         project_id: The project whose limit was hit; it prefills ``rate_limit_form_url``.
     """
 
@@ -724,15 +690,7 @@ class RateLimitError(_DefaultStatusError, statuses=(429,)):
     @property
     def rate_limit_form_url(self) -> str:
         """The form for requesting a higher rate limit, prefilled with the project id."""
-        if not self.project_id:
-            return "https://forms.gle/7Y9UcUHe69bh8EgC7"
-        from urllib.parse import urlencode
-
-        query = urlencode({"usp": "pp_url", "entry.1636741534": safe_text(self.project_id)})
-        return (
-            "https://docs.google.com/forms/d/e/"
-            "1FAIpQLSe8h0ZpB-V3zoK9qeUnUeh7vCs2lvP1IJ6IYMAiayHJ4g5LQA/viewform?" + query
-        )
+        return _build._form_url(self.project_id)
 
 
 class ServerError(_DefaultStatusError, statuses=range(500, 600)):
@@ -770,16 +728,7 @@ class SessionReplayAccessError(SessionReplayError):
     @classmethod
     def for_project(cls, project_id: int | str) -> Self:
         """Build the canonical error for a project whose replays need sensitive-data access."""
-        return cls(
-            f"Project {str_of(project_id)} has SESSION_RECORDING_SENSITIVE_DATA enabled. "
-            "Your account lacks sensitive-data access. Contact the project owner to grant "
-            "the 'sensitive_data_replay' permission, or use a service account that has it.",
-            details={
-                "project_id": project_id,
-                "flag": "SESSION_RECORDING_SENSITIVE_DATA",
-                "permission_required": "sensitive_data_replay",
-            },
-        )
+        return _build._replays_guarded(cls, project_id)
 
 
 class SignedURLExpiredError(SessionReplayError):
@@ -791,16 +740,7 @@ class SignedURLExpiredError(SessionReplayError):
     @classmethod
     def for_replay(cls, replay_id: str, signed_at: float, expired_at: float) -> Self:
         """Build the canonical error for a replay whose signed URL expired."""
-        return cls(
-            f"Signed URL for replay {str_of(replay_id)} expired (5-minute TTL). Re-sign with "
-            f"sign_replay({_coerce.repr_of(replay_id)}) or use the default re_sign_on_expiry=True "
-            "on stream_replay.",
-            details={
-                "replay_id": replay_id,
-                "signed_at": _coerce.real_or_value(signed_at),
-                "expired_at": _coerce.real_or_value(expired_at),
-            },
-        )
+        return _build._url_expired(cls, replay_id, signed_at, expired_at)
 
 
 class ReplayNotFoundError(SessionReplayError):
@@ -813,17 +753,7 @@ class ReplayNotFoundError(SessionReplayError):
     @classmethod
     def for_replay(cls, replay_id: str, retention_days: int, cdn_url_prefix: str) -> Self:
         """Build the canonical error for a replay that is not on the CDN."""
-        days = _coerce.status_or_value(retention_days)  # a whole number, however it was written
-        return cls(
-            f"Replay {str_of(replay_id)} not found on CDN. The replay may have aged out of its "
-            f"retention window ({str_of(days)} days), never been recorded, or been "
-            "deleted.",
-            details={
-                "replay_id": replay_id,
-                "retention_days": days,
-                "cdn_url_prefix": cdn_url_prefix,
-            },
-        )
+        return _build._replay_missing(cls, replay_id, retention_days, cdn_url_prefix)
 
 
 # --- Transport errors: no response came back -----------------------------------------------------
@@ -905,17 +835,14 @@ class RegionProbeError(OAuthError):
     """
 
     code = "OAUTH_REGION_PROBE_FAILED"
+    _attempts: list[Any]
 
     def __init__(
         self, message: str, *, attempts: Iterable[tuple[str, int, str]], code: str | None = None
     ) -> None:
-        self._attempts = [_coerce.attempt_of(a) for a in list_of(attempts)]
-        listed = [list(a) if isinstance(a, tuple) else a for a in self._attempts]
-        Error.__init__(self, message, code, {"attempts": listed})
+        Error.__init__(self, message, code, {"attempts": _build._probes_kept(self, attempts)})
 
-    def _restore_fields(self) -> None:
-        attempts = self.details.get("attempts")
-        self._attempts = [tuple(a) if isinstance(a, list) else a for a in list_of(attempts)]
+    _restore_fields = _build._restore_probes
 
     @property
     def attempts(self) -> list[tuple[str, int, str]]:
@@ -924,11 +851,7 @@ class RegionProbeError(OAuthError):
 
     def to_dict(self) -> RegionProbeErrorDict:
         """Return the base dict plus ``attempts`` at the top level."""
-        base = super().to_dict()
-        attempts = base["details"].get("attempts")  # JSON-safe, whatever was stored there
-        if type(attempts) is not list:
-            attempts = [] if attempts is None else [attempts]
-        return {**base, "attempts": [list(a) if type(a) is list else a for a in attempts]}
+        return _build._with_probes(super().to_dict())
 
 
 class RegionProbeNetworkError(RegionProbeError):
@@ -953,11 +876,7 @@ class WorkspaceScopeError(Error):
 
 
 class BusinessContextValidationError(Error):
-    """Business-context text failed validation before it was sent (too long).
-
-    Args:
-        message: What failed; ``for_length`` builds the canonical message.
-    """
+    """Business-context text failed validation before it was sent (too long)."""
 
     code = "BUSINESS_CONTEXT_TOO_LONG"
     exit_code = EXIT_INVALID_ARGUMENTS
@@ -968,12 +887,7 @@ class BusinessContextValidationError(Error):
     @classmethod
     def for_length(cls, length: int) -> Self:
         """Build the canonical error for text of ``length`` characters."""
-        length = _coerce.status_or_value(length)  # a whole number, however it was written
-        return cls(
-            f"content exceeds maximum length of {BUSINESS_CONTEXT_MAX_CHARS} characters "
-            f"(got {str_of(length)})",
-            {"length": length, "max": BUSINESS_CONTEXT_MAX_CHARS},
-        )
+        return _build._too_long(cls, length, BUSINESS_CONTEXT_MAX_CHARS)
 
 
 # --- Connector errors: agent-facing messages ending in a directive -------------------------------
@@ -983,7 +897,6 @@ class ConnectorError(Error):
     """A data connector failed talking to its provider; ``provider`` names the source.
 
     Args:
-        message: What failed, for an agent or a person.
         provider: The connector's provider.
         original_exception: The exception that caused this one.
     """
@@ -1009,7 +922,6 @@ class UnauthorizedError(ConnectorError, AuthenticationError):
 
     Args:
         env_var: The environment variable that should hold the key, named by the message.
-        status_code: The HTTP status (401, or 403).
     """
 
     code = "PROVIDER_UNAUTHORIZED"
@@ -1156,11 +1068,7 @@ class EmptyDataError(ConnectorError):
 
 
 class ParseError(ConnectorError):
-    """The response (or an LLM's output) could not be parsed into the expected shape.
-
-    Args:
-        original_exception: The parsing exception; it picks ``retry_message()``'s text.
-    """
+    """The response (or an LLM's output) could not be parsed into the expected shape."""
 
     code = "PARSE_ERROR"
     default_message = (
@@ -1192,11 +1100,7 @@ class ParseError(ConnectorError):
 
 
 class InvalidParameterError(ConnectorError, ValueError):
-    """A call-time argument is invalid; the message is used verbatim.
-
-    Args:
-        message: What is wrong with the argument, used verbatim.
-    """
+    """A call-time argument is invalid; the message is used verbatim."""
 
     code = "INVALID_PARAMETER"
     exit_code = EXIT_INVALID_ARGUMENTS
@@ -1206,21 +1110,14 @@ class InvalidParameterError(ConnectorError, ValueError):
 
 
 class CatalogNotFoundError(ConnectorError):
-    """A catalog bundle is missing or unreachable; the message always says not to retry.
-
-    Args:
-        message: What is missing; ``DO NOT retry.`` is appended unless present.
-    """
+    """A catalog bundle is missing or unreachable; the message always says not to retry."""
 
     code = "CATALOG_NOT_FOUND"
     exit_code = EXIT_NOT_FOUND
     default_message = "Catalog bundle not found"
 
     def __init__(self, message: str, *, provider: str = "catalog") -> None:
-        text = text_or_none(message) or self._default_message()
-        if "DO NOT retry" not in text:
-            text = f"{text.removesuffix('.')}. {DIRECTIVE_CATALOG}"
-        ConnectorError.__init__(self, text, provider=provider)
+        super().__init__(_build._directed(self, message, DIRECTIVE_CATALOG), provider=provider)
 
 
 # --- Tool and feature errors ---------------------------------------------------------------------
@@ -1244,23 +1141,15 @@ class ToolExecutionError(ToolError):
 
     code = "TOOL_EXECUTION_ERROR"
     default_message = "Tool raised {tool_exception_type}"
+    tool_exception: BaseException
+    tool_exception_type: str
     _exception_attributes = ("tool_exception",)
     _fields = ("tool_exception_type",)
 
     def __init__(self, tool_exception: BaseException | str) -> None:
-        message = str_of(tool_exception)
-        self.tool_exception: BaseException = (
-            tool_exception
-            if isinstance(tool_exception, BaseException)
-            else ValueError(safe_text(message))  # its text shows in tracebacks: masked too
-        )
-        self.tool_exception_type = type(self.tool_exception).__name__
-        self._chain(self.tool_exception)
-        Error.__init__(self, message)
+        Error.__init__(self, _build._tool_failed(self, tool_exception))
 
-    def _restore_fields(self) -> None:
-        super()._restore_fields()
-        self.tool_exception = Exception(f"{self.tool_exception_type}: {self.message}")
+    _restore_fields = _build._restore_tool
 
 
 class ToolNotFoundError(ToolError):
@@ -1305,7 +1194,4 @@ class FeatureNotSupportedError(Error):
         message: str | None = None,
     ) -> None: ...
 
-    def _message_template(self) -> str | None:
-        if getattr(self, "model_id", None) is None:  # unset: a subclass skipped the constructor
-            return self.default_message
-        return f"{self.default_message} for model '{{model_id}}'"
+    _message_template = _build._for_model

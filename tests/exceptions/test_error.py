@@ -155,8 +155,8 @@ def test_attack8_a_subclass_reading_its_message_its_own_way_serializes_it() -> N
     """
 
     class Tagged(ek.ToolError):
-        @property  # type: ignore[misc]  # read-only here: the test only reads it
-        def message(self) -> str:
+        @property
+        def message(self) -> str:  # type: ignore[override]  # read-only: the test only reads it
             return f"[tool] {self.args[0]}"
 
     try:
