@@ -69,8 +69,9 @@ The contract, in short:
 from __future__ import annotations
 
 from errorkit import _build, _coerce
-from errorkit._build import _declared, typing_names
-from errorkit._coerce import dict_of, list_of, safety
+from errorkit._build import _declared, _store_args, typing_names
+from errorkit._coerce import MASKED as _MASKED
+from errorkit._coerce import bool_of, dict_of, list_of, safe_text, safety, text_or_none
 
 # ``typing`` costs more than the rest of errorkit: the typing-only names load on first use.
 TYPE_CHECKING = False
@@ -161,16 +162,14 @@ __getattr__ = typing_names(__name__)  # ``ErrorDict`` and the other typing-only 
 class Error(Exception):
     """Base class of every errorkit error: catch it to handle them all.
 
-    Subclasses declare their defaults as class attributes: ``code``,
-    ``default_message`` (a template filled from the error's own attributes),
-    ``status_code`` where HTTP applies, and ``retryable``.
+    Subclasses declare their defaults as class attributes: ``code``, ``default_message`` (a
+    template filled from the error's own attributes), ``status_code`` for HTTP, ``retryable``.
 
-    ``details`` is built on first read, as a snapshot of the error's fields (each class
-    puts its own keys in a fixed order, before the caller's; an optional key is left out
-    when its value is None); it is then kept, so later changes to the attributes do not
-    show in it. A key of the caller's details that names an optional field left out
-    (``retry_after``, ``retryable``, ``provider``...) stands for that field, as
-    ``from_dict`` reads it back.
+    ``details`` is built on first read, as a snapshot of the error's fields (each class puts its
+    own keys in a fixed order, before the caller's; an optional key is left out when its value
+    is None); it is then kept, so later changes to the attributes do not show in it. A key of
+    the caller's details that names an optional field left out (``retry_after``, ``retryable``,
+    ``provider``...) stands for that field, as ``from_dict`` reads it back.
 
     Args:
         message: Human-readable text; empty or None means the default message.
@@ -206,16 +205,22 @@ class Error(Exception):
     def __init__(
         self, message: str | None, code: str | None = None, details: Mapping[Any, Any] | None = None
     ) -> None:
-        _build._error_init(self, message, code, details)
+        if type(message) is not str or not message:
+            message = text_or_none(message) or self._default_message()
+        _store_args(self, (_MASKED.get(message) or safe_text(message),))  # memo: seen before
+        if code is not None and bool_of(code):
+            self.code = safe_text(code) if type(code) is str else code
+        if details is not None:
+            self._extra = dict_of(details)
+            _build._fields_from_details(self)  # a caller's key may stand for a field
 
     @classmethod
     def from_dict(cls, payload: Mapping[str, Any]) -> Self:
         """Rebuild an error from a ``to_dict()`` payload, e.g. one received as JSON.
 
-        The class is the one ``class_for_code`` gives for ``payload["code"]``, else
-        (``RegionProbeError`` for a payload with ``attempts``, or) ``cls`` keeping that code;
-        ``cls`` itself when it is a subclass of that class (one that shares its code).
-        Message, details and the fields held in them are restored, so
+        The class is ``class_for_code(payload["code"])`` (``cls`` itself when it subclasses it),
+        else ``RegionProbeError`` for a payload with ``attempts``, else ``cls`` keeping that
+        code. Message, details and the fields held in them are restored, so
         ``Error.from_dict(e.to_dict()).to_dict() == e.to_dict()``.
 
         Args:
@@ -287,7 +292,7 @@ class Error(Exception):
         """The exception that caused this one (``raise error from exc`` too), or None.
 
         Kept apart from ``__cause__``, which a process pool replaces with the worker's
-        traceback text; an error unpickled or copied keeps the cause it had then.
+        traceback text: an unpickled or copied error keeps the cause it had.
         """
         return _build._cause_of(self)
 
@@ -302,8 +307,7 @@ class Error(Exception):
     def to_json(self) -> str:
         """Return ``json.dumps(self.to_dict(), allow_nan=False)``, byte for byte, but faster.
 
-        Plain values with nothing to mask or cut are encoded as they are, in C; anything else
-        takes ``to_dict()`` (a subclass's own ``to_dict`` too).
+        Plain values with nothing to mask or cut are encoded in C; the rest takes ``to_dict()``.
         """
         return safety.error_json(self, Error.to_dict)
 
@@ -969,8 +973,7 @@ class PaymentRequiredError(ConnectorError, APIError):
 class ConnectorRateLimitError(ConnectorError, RateLimitError):
     """The provider rate-limited the call (429): a short burst, or an exhausted quota.
 
-    ``retry_after`` is a duration in seconds (0 to 86400); ``quota_exhausted`` tells
-    a billing-period quota from a burst limit.
+    ``retry_after`` is a duration in seconds (0 to 86400), never None as the base's may be.
 
     Args:
         retry_after: Seconds to wait; negative, NaN or None means 0.0, above 86400 is an error.
