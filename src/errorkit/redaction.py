@@ -881,7 +881,8 @@ class _Patterns:
         import re
 
         not_url = r"(?!//)"  # "key://x" is a URL, not a pair
-        words = rf"[A-Za-z0-9_.\-]+(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}}"
+        # (the words apart as the pair rule reads a name's words back: ``_words_before``)
+        words = rf"[A-Za-z0-9_.\-]+(?:(?:{_GAP}|\\t)+[A-Za-z0-9_.\-]+){{1,2}}"
         lead = rf"{words}\s*(?:=>|->|:=|=|:{not_url})\s*"
         value = rf"{not_url}(?:{self.pair_bare})"
         self.lead_run: re.Pattern[str] = re.compile(_repeats(lead, value, self.possessive))

@@ -49,6 +49,9 @@ _NAMES = [
     "-----BEGIN key",
     "api_key",
     "x API",
+    "api\\tkey",
+    "x api\\tkey",
+    "Session\\t ID",
 ]
 _SEPARATORS = ["=", ": ", ":", " = ", "=>", "->", ":  ", ": \t", ":\t"]
 _VALUES = [
@@ -616,6 +619,9 @@ RUNS = [
     ("Set-Cookie: \r\n", "Set-Cookie: \r\n"),
     ("API key: x\n", "API key: ***\n"),
     ("Session ID: s3 ", "Session ID: *** "),
+    # a name of words apart by an escaped tab, as the pair rule reads them back
+    ("api\\tkey: x ", "api\\tkey: *** "),
+    ("Session\\t\\tID=s3\n", "Session\\t\\tID=***\n"),
     ("Cookie: a=1\n", "Cookie: ***\n"),
     ("Set-Cookie: sid=1; Path=/\r\n", "Set-Cookie: ***\r\n"),
     ("Authorization: Bearer abc\n", "Authorization: ***\n"),
