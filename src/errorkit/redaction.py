@@ -438,6 +438,7 @@ class _Patterns:
         "escaped_unit",
         "finders",
         "gap",
+        "glued_pairs",
         "group_span",
         "header_run",
         "heap",
@@ -957,6 +958,17 @@ class _Patterns:
         # next unit's scheme word (see ``_Reader._scheme_quotes``).
         self.scheme_quotes: re.Pattern[str] = re.compile(
             rf"""(?P<unit>(?P<scheme>{scheme})[ \t]+(?:`+|\\*["'`]))(?P=unit)+{self.possessive}"""
+        )
+        # A pair whose name ends in a scheme word, ``=`` spaced, and a word with quotes glued
+        # after it, the same unit again and again (``token = x"""token = x"""``): the bare
+        # value runs on into the next unit's name, so it ends in a scheme word, whose
+        # credential is that unit's ``=`` (see ``_Reader._glued_pairs``). Units in twos, as
+        # ``scheme_pairs``; no string's prefix before the quotes (``b"""`` opens a string).
+        self.glued_pairs: re.Pattern[str] = re.compile(
+            rf"""(?P<unit>(?P<name>(?:[A-Za-z0-9_.\-]*[_.\-])?{scheme})"""
+            rf"""(?P<spacing>[ \t]+)=[ \t]+(?P<value>(?![bBrRuUfF]{{1,2}}["'`])\w+["'`]+))"""
+            rf"(?P=unit)(?:(?P=unit)(?P=unit))+{self.possessive}",
+            re.ASCII,
         )
         # Any trigger but a word's, found in one search in C (a URL, a key, a credential).
         self.other_triggers: re.Pattern[str] = re.compile(
@@ -2851,7 +2863,7 @@ class _Reader:
             return end
         found = patterns.scheme_pairs.match(self.text, lead)
         if found is None:
-            return end
+            return self._glued_pairs(lead, end)
         name, unit, glued = found.group("name", "unit", "glued")
         taken = len(unit) + len(name) + (glued is not None)  # to the first one's last mask
         if (
@@ -2870,6 +2882,40 @@ class _Reader:
             masked = unit[len(name) :] + unit[: len(unit) - len(spaced)] + REDACTED
         twos = (found.end() - lead) // (2 * len(unit)) - 1  # the twos after the first
         self.out.append(masked * twos)
+        self.last = end + 2 * len(unit) * twos
+        return self.last
+
+    def _glued_pairs(self, lead: int, end: int) -> int:
+        """Mask at once a run of pairs whose value runs on into the next pair's name; ``end`` else.
+
+        The pair rule has masked, up to ``end``, a bare value that is a word, quotes glued to
+        it and the next pair's name, a scheme word (``token = x\"\"\"token``), with what it took for
+        that scheme's credential: the next pair's ``=`` (``glued_pairs``). The reading goes
+        on after that ``=``: spacing, then the word with its quotes, where a word trigger
+        finds no separator nor spacing after it (quotes and a name follow), and the pair after
+        them is read the same way, wherever it stands, when what stands before its name is the
+        same: the quote that ends each unit. So, when the units hold no other rule's trigger
+        (a credential's prefix, a private key's header), from a pair so read
+        after a unit, each two units after it are written at once (the first one's name, its
+        separator, then one mask); the reading goes on in the last two, where their mask ends
+        (what follows them may be read otherwise).
+        """
+        text, patterns = self.text, self.patterns
+        found = patterns.glued_pairs.match(text, lead)
+        if found is None:
+            return end
+        name, unit, value = found.group("name", "unit", "value")
+        after = len(name) + len(found.group("spacing")) + 1  # the unit up to its "=" and past
+        if (
+            lead + len(unit) + after != end
+            or text[lead - 1 : lead] != unit[-1]  # the first pair stands as the others do
+            or "-----" in name
+            or patterns.other_triggers.search((unit + unit).lower())
+        ):
+            return end
+        kept = 2 * len(unit) - after - len(value)  # to the mask of each two units
+        twos = (found.end() - lead) // (2 * len(unit)) - 1  # the twos after the first
+        self.out.append((text[end : end + kept] + REDACTED) * twos)
         self.last = end + 2 * len(unit) * twos
         return self.last
 
