@@ -599,9 +599,16 @@ class _Patterns:
             rf"""|["'`]+{self.possessive}(?=[A-Za-z0-9_]))+{self.possessive}"""
         )
         self.credential: re.Pattern[str] = re.compile(r"""[^\s"'`,;<>()\[\]{}]+""")
-        self.double_quoted: re.Pattern[str] = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
-        self.single_quoted: re.Pattern[str] = re.compile(r"[^'\\]*(?:\\.[^'\\]*)*", re.DOTALL)
-        backtick_quoted = re.compile(r"[^`\\]*(?:\\.[^`\\]*)*", re.DOTALL)
+        # (each repeat possessive: nothing after it could take back what it read)
+        self.double_quoted: re.Pattern[str] = re.compile(
+            rf'[^"\\]*{possessive}(?:\\.[^"\\]*{possessive})*{possessive}', re.DOTALL
+        )
+        self.single_quoted: re.Pattern[str] = re.compile(
+            rf"[^'\\]*{possessive}(?:\\.[^'\\]*{possessive})*{possessive}", re.DOTALL
+        )
+        backtick_quoted = re.compile(
+            rf"[^`\\]*{possessive}(?:\\.[^`\\]*{possessive})*{possessive}", re.DOTALL
+        )
         self.quoted: dict[str, re.Pattern[str]] = {
             '"': self.double_quoted,
             "'": self.single_quoted,
@@ -652,11 +659,14 @@ class _Patterns:
         # breaks and tabs, and the word an opening bracket, as a scheme's credential may
         # (``_PLAIN_SPACING``): "Bearer \\nhello", "Bearer [hello" are prose too.
         self.plain_after: re.Pattern[str] = re.compile(
-            rf"""{_PLAIN_SPACING}[A-Za-z][a-z]{{0,14}}"""
+            rf"""{_PLAIN_SPACING}[A-Za-z][a-z]{{0,14}}{self.possessive}"""
             # (a word ending in "-" before ">" ends in the "->" separator; a quote, maybe
-            # escaped, may close a quoted name before it: ``"session id": S``)
-            rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}{self.possessive})?"""
-            rf"""(?:{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?:\\?["'`]{_GAP}*(?:{_ESCAPE}{_GAP}*)*)?"""
+            # escaped, may close a quoted name before it: ``"session id": S``. Each repeat
+            # is possessive, as what it would give back starts nothing that follows: a
+            # letter, a space or escape; a name's "-" before ">" the group reads itself.)
+            rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}{self.possessive})?{self.possessive}"""
+            rf"""(?:(?:{_GAP}|{_ESCAPE})*{self.possessive}"""
+            rf"""(?:\\?["'`](?:{_GAP}|{_ESCAPE})*{self.possessive})?"""
             rf"""(?:=|:(?!//)|->)|(?<=-)>))"""
             r"""(?=[\s"'`,;<>()\[\]{}]|\Z)"""
             # a character no name holds (any can, in a name added beyond the alphabet)
