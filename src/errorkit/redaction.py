@@ -976,9 +976,9 @@ class _Patterns:
         # ``scheme_pairs``; no string's prefix before the quotes (``b"""`` opens a string).
         self.glued_pairs: re.Pattern[str] = re.compile(
             rf"""(?P<unit>(?P<name>(?:[A-Za-z0-9_.\-]*[_.\-])?{scheme})"""
-            rf"""(?P<spacing>[ \t]+)=[ \t]+(?P<value>(?![bBrRuUfF]{{1,2}}["'`])\w+["'`]+))"""
-            rf"(?P=unit)(?:(?P=unit)(?P=unit))+{self.possessive}",
-            re.ASCII,
+            rf"""(?P<spacing>[ \t]+)=[ \t]+"""
+            rf"""(?P<value>(?![bBrRuUfF]{{1,2}}["'`])[A-Za-z0-9_]+["'`]+))"""
+            rf"(?P=unit)(?:(?P=unit)(?P=unit))+{self.possessive}"
         )
         # Any trigger but a word's, found in one search in C (a URL, a key, a credential).
         self.other_triggers: re.Pattern[str] = re.compile(
@@ -2899,16 +2899,16 @@ class _Reader:
         """Mask at once a run of pairs whose value runs on into the next pair's name; ``end`` else.
 
         The pair rule has masked, up to ``end``, a bare value that is a word, quotes glued to
-        it and the next pair's name, a scheme word (``token = x\"\"\"token``), with what it took for
-        that scheme's credential: the next pair's ``=`` (``glued_pairs``). The reading goes
-        on after that ``=``: spacing, then the word with its quotes, where a word trigger
-        finds no separator nor spacing after it (quotes and a name follow), and the pair after
-        them is read the same way, wherever it stands, when what stands before its name is the
-        same: the quote that ends each unit. So, when the units hold no other rule's trigger
-        (a credential's prefix, a private key's header), from a pair so read
-        after a unit, each two units after it are written at once (the first one's name, its
-        separator, then one mask); the reading goes on in the last two, where their mask ends
-        (what follows them may be read otherwise).
+        it and the next pair's name, a scheme word (``token = x'''token``), with what it
+        took for that scheme's credential: the next pair's ``=`` (``glued_pairs``). The
+        reading goes on after that ``=``: spacing, then the word with its quotes, where a word
+        trigger finds no separator nor spacing after it (quotes and a name follow); the pair
+        after them is read the same way wherever it stands, when what stands before its name
+        is the same: the quote that ends each unit. So, when the units hold no other rule's
+        trigger (a credential's prefix, a private key's header), from a pair so read after a
+        unit on, each two units are written at once (the first one's name and separator, then
+        one mask); the reading goes on in the last two, where their mask ends (what follows
+        them may be read otherwise).
         """
         text, patterns = self.text, self.patterns
         found = patterns.glued_pairs.match(text, lead)
