@@ -90,6 +90,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "adversarial: 'token: ' chain": _repeat("token: "),
     "adversarial: 'secret:' lines": _repeat("secret:\n"),
     "adversarial: 'x api key: ' run": _repeat("x api key: "),
+    "adversarial: 'x api\\tkey: ' run": _repeat("x api\\tkey: "),
+    "adversarial: 'api\\tkey: x ' run": _repeat("api\\tkey: x "),
     "adversarial: unclosed '[' in URL": lambda size: "https://a/?" + _repeat("token=[#")(size),
     "adversarial: '&key=' run": lambda size: "https://a/?" + _repeat("&key=a")(size),
     "adversarial: '&tokens=' run, then a secret": lambda size: (

@@ -438,6 +438,7 @@ class _Patterns:
         "escaped_unit",
         "finders",
         "gap",
+        "glued_pairs",
         "group_span",
         "header_run",
         "heap",
@@ -598,9 +599,16 @@ class _Patterns:
             rf"""|["'`]+{self.possessive}(?=[A-Za-z0-9_]))+{self.possessive}"""
         )
         self.credential: re.Pattern[str] = re.compile(r"""[^\s"'`,;<>()\[\]{}]+""")
-        self.double_quoted: re.Pattern[str] = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
-        self.single_quoted: re.Pattern[str] = re.compile(r"[^'\\]*(?:\\.[^'\\]*)*", re.DOTALL)
-        backtick_quoted = re.compile(r"[^`\\]*(?:\\.[^`\\]*)*", re.DOTALL)
+        # (each repeat possessive: nothing after it could take back what it read)
+        self.double_quoted: re.Pattern[str] = re.compile(
+            rf'[^"\\]*{possessive}(?:\\.[^"\\]*{possessive})*{possessive}', re.DOTALL
+        )
+        self.single_quoted: re.Pattern[str] = re.compile(
+            rf"[^'\\]*{possessive}(?:\\.[^'\\]*{possessive})*{possessive}", re.DOTALL
+        )
+        backtick_quoted = re.compile(
+            rf"[^`\\]*{possessive}(?:\\.[^`\\]*{possessive})*{possessive}", re.DOTALL
+        )
         self.quoted: dict[str, re.Pattern[str]] = {
             '"': self.double_quoted,
             "'": self.single_quoted,
@@ -651,11 +659,14 @@ class _Patterns:
         # breaks and tabs, and the word an opening bracket, as a scheme's credential may
         # (``_PLAIN_SPACING``): "Bearer \\nhello", "Bearer [hello" are prose too.
         self.plain_after: re.Pattern[str] = re.compile(
-            rf"""{_PLAIN_SPACING}[A-Za-z][a-z]{{0,14}}"""
+            rf"""{_PLAIN_SPACING}[A-Za-z][a-z]{{0,14}}{self.possessive}"""
             # (a word ending in "-" before ">" ends in the "->" separator; a quote, maybe
-            # escaped, may close a quoted name before it: ``"session id": S``)
-            rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}{self.possessive})?"""
-            rf"""(?:{_GAP}*(?:{_ESCAPE}{_GAP}*)*(?:\\?["'`]{_GAP}*(?:{_ESCAPE}{_GAP}*)*)?"""
+            # escaped, may close a quoted name before it: ``"session id": S``. Each repeat
+            # is possessive, as what it would give back starts nothing that follows: a
+            # letter, a space or escape; a name's "-" before ">" the group reads itself.)
+            rf"""(?!(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}{self.possessive})?{self.possessive}"""
+            rf"""(?:(?:{_GAP}|{_ESCAPE})*{self.possessive}"""
+            rf"""(?:\\?["'`](?:{_GAP}|{_ESCAPE})*{self.possessive})?"""
             rf"""(?:=|:(?!//)|->)|(?<=-)>))"""
             r"""(?=[\s"'`,;<>()\[\]{}]|\Z)"""
             # a character no name holds (any can, in a name added beyond the alphabet)
@@ -881,7 +892,8 @@ class _Patterns:
         import re
 
         not_url = r"(?!//)"  # "key://x" is a URL, not a pair
-        words = rf"[A-Za-z0-9_.\-]+(?:{_GAP}+[A-Za-z0-9_.\-]+){{1,2}}"
+        # (the words apart as the pair rule reads a name's words back: ``_words_before``)
+        words = rf"[A-Za-z0-9_.\-]+(?:(?:{_GAP}|\\t)+[A-Za-z0-9_.\-]+){{1,2}}"
         lead = rf"{words}\s*(?:=>|->|:=|=|:{not_url})\s*"
         value = rf"{not_url}(?:{self.pair_bare})"
         self.lead_run: re.Pattern[str] = re.compile(_repeats(lead, value, self.possessive))
@@ -956,6 +968,17 @@ class _Patterns:
         # next unit's scheme word (see ``_Reader._scheme_quotes``).
         self.scheme_quotes: re.Pattern[str] = re.compile(
             rf"""(?P<unit>(?P<scheme>{scheme})[ \t]+(?:`+|\\*["'`]))(?P=unit)+{self.possessive}"""
+        )
+        # A pair whose name ends in a scheme word, ``=`` spaced, and a word with quotes glued
+        # after it, the same unit again and again (``token = x"""token = x"""``): the bare
+        # value runs on into the next unit's name, so it ends in a scheme word, whose
+        # credential is that unit's ``=`` (see ``_Reader._glued_pairs``). Units in twos, as
+        # ``scheme_pairs``; no string's prefix before the quotes (``b"""`` opens a string).
+        self.glued_pairs: re.Pattern[str] = re.compile(
+            rf"""(?P<unit>(?P<name>(?:[A-Za-z0-9_.\-]*[_.\-])?{scheme})"""
+            rf"""(?P<spacing>[ \t]+)=[ \t]+"""
+            rf"""(?P<value>(?![bBrRuUfF]{{1,2}}["'`])[A-Za-z0-9_]+["'`]+))"""
+            rf"(?P=unit)(?:(?P=unit)(?P=unit))+{self.possessive}"
         )
         # Any trigger but a word's, found in one search in C (a URL, a key, a credential).
         self.other_triggers: re.Pattern[str] = re.compile(
@@ -2850,7 +2873,7 @@ class _Reader:
             return end
         found = patterns.scheme_pairs.match(self.text, lead)
         if found is None:
-            return end
+            return self._glued_pairs(lead, end)
         name, unit, glued = found.group("name", "unit", "glued")
         taken = len(unit) + len(name) + (glued is not None)  # to the first one's last mask
         if (
@@ -2869,6 +2892,40 @@ class _Reader:
             masked = unit[len(name) :] + unit[: len(unit) - len(spaced)] + REDACTED
         twos = (found.end() - lead) // (2 * len(unit)) - 1  # the twos after the first
         self.out.append(masked * twos)
+        self.last = end + 2 * len(unit) * twos
+        return self.last
+
+    def _glued_pairs(self, lead: int, end: int) -> int:
+        """Mask at once a run of pairs whose value runs on into the next pair's name; ``end`` else.
+
+        The pair rule has masked, up to ``end``, a bare value that is a word, quotes glued to
+        it and the next pair's name, a scheme word (``token = x'''token``), with what it
+        took for that scheme's credential: the next pair's ``=`` (``glued_pairs``). The
+        reading goes on after that ``=``: spacing, then the word with its quotes, where a word
+        trigger finds no separator nor spacing after it (quotes and a name follow); the pair
+        after them is read the same way wherever it stands, when what stands before its name
+        is the same: the quote that ends each unit. So, when the units hold no other rule's
+        trigger (a credential's prefix, a private key's header), from a pair so read after a
+        unit on, each two units are written at once (the first one's name and separator, then
+        one mask); the reading goes on in the last two, where their mask ends (what follows
+        them may be read otherwise).
+        """
+        text, patterns = self.text, self.patterns
+        found = patterns.glued_pairs.match(text, lead)
+        if found is None:
+            return end
+        name, unit, value = found.group("name", "unit", "value")
+        after = len(name) + len(found.group("spacing")) + 1  # the unit up to its "=" and past
+        if (
+            lead + len(unit) + after != end
+            or text[lead - 1 : lead] != unit[-1]  # the first pair stands as the others do
+            or "-----" in name
+            or patterns.other_triggers.search((unit + unit).lower())
+        ):
+            return end
+        kept = 2 * len(unit) - after - len(value)  # to the mask of each two units
+        twos = (found.end() - lead) // (2 * len(unit)) - 1  # the twos after the first
+        self.out.append((text[end : end + kept] + REDACTED) * twos)
         self.last = end + 2 * len(unit) * twos
         return self.last
 

@@ -49,6 +49,9 @@ _NAMES = [
     "-----BEGIN key",
     "api_key",
     "x API",
+    "api\\tkey",
+    "x api\\tkey",
+    "Session\\t ID",
 ]
 _SEPARATORS = ["=", ": ", ":", " = ", "=>", "->", ":  ", ": \t", ":\t"]
 _VALUES = [
@@ -351,6 +354,30 @@ def _scheme_quote_units(rng: random.Random) -> str:
     return start + "".join(units) + rng.choice(_QUOTE_ENDS)
 
 
+_GLUED_NAMES = ["token", "Token", "my_token", "x.BEARER", "tokens", "api_token", "bearer", "pwd"]
+_GLUED_SEPARATORS = [" = ", "\t=\t", "  = ", " =", "= ", "=", " := ", " : "]
+_GLUED_VALUES = [
+    *['x"""', "ab''", "Q`", 'x"', 'b"""', "rb'", "x", "sk-aaaa'", 'token"', '*"""', "x\\n'"],
+    *['-----BEGIN"', 'é"""', 'x"""token', "a.b'", "1``", 'token""', "Bearer''"],
+    *['-----BEGIN PRIVATE KEY-----""', "sk-" + "a" * 24 + "''"],
+]
+_GLUED_ENDS = ["", "S", " = S", "=x", "token = S", '"""', "\n", " ", "x = "]
+
+
+def _glued_pair_units(rng: random.Random) -> str:
+    """A pair whose value, quotes glued after a word, runs on into the next name, again."""
+    name, separator = rng.choice(_GLUED_NAMES[:3]), rng.choice(_GLUED_SEPARATORS[:3])
+    unit = name + separator + rng.choice(_GLUED_VALUES[:4])
+    units = [
+        rng.choice(_GLUED_NAMES) + rng.choice(_GLUED_SEPARATORS) + rng.choice(_GLUED_VALUES)
+        if rng.random() < 0.1
+        else unit
+        for _ in range(rng.randint(1, 10))
+    ]
+    start = rng.choice(["", "x ", '"', "'", "token: ", "\\", "a"])
+    return start + "".join(units) + rng.choice(_GLUED_ENDS)
+
+
 def _texts(count: int, seed: int, *, more: bool = False) -> Iterator[str]:
     """Texts of runs: a name, separator and value repeated (or with other values), mixed.
 
@@ -389,6 +416,8 @@ def _texts(count: int, seed: int, *, more: bool = False) -> Iterator[str]:
                 parts.append(_escaped_header_lines(rng))
             if more and rng.random() < 0.3:
                 parts.append(_scheme_quote_units(rng))
+            if more and rng.random() < 0.3:
+                parts.append(_glued_pair_units(rng))
         yield "".join(parts)
 
 
@@ -507,6 +536,11 @@ def _scheme_quotes_off(self: Any, start: int) -> int | None:
     return None
 
 
+def _glued_pairs_off(self: Any, lead: int, end: int) -> int:
+    """``_glued_pairs`` turned off: the pair rule reads each pair whose value runs on."""
+    return end
+
+
 _MORE_PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "json_run": (redaction._Reader, "_json_run", _json_run_off),
     "blank_headers": (redaction._Reader, "_blank_headers", _blank_headers_off),
@@ -516,6 +550,7 @@ _MORE_PATHS: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "triple_run": (redaction._Reader, "_repeated", _triple_run_off),
     "escaped_header_run": (redaction._Reader, "_repeated", _escaped_header_run_off),
     "scheme_quotes": (redaction._Reader, "_scheme_quotes", _scheme_quotes_off),
+    "glued_pairs": (redaction._Reader, "_glued_pairs", _glued_pairs_off),
 }
 
 
@@ -616,6 +651,9 @@ RUNS = [
     ("Set-Cookie: \r\n", "Set-Cookie: \r\n"),
     ("API key: x\n", "API key: ***\n"),
     ("Session ID: s3 ", "Session ID: *** "),
+    # a name of words apart by an escaped tab, as the pair rule reads them back
+    ("api\\tkey: x ", "api\\tkey: *** "),
+    ("Session\\t\\tID=s3\n", "Session\\t\\tID=***\n"),
     ("Cookie: a=1\n", "Cookie: ***\n"),
     ("Set-Cookie: sid=1; Path=/\r\n", "Set-Cookie: ***\r\n"),
     ("Authorization: Bearer abc\n", "Authorization: ***\n"),
@@ -956,6 +994,7 @@ _MIXED = [
     'token = """S\n',
     "password : ",
     "token: \\n",
+    'token = x"""',
 ]
 
 
@@ -967,8 +1006,8 @@ def test_the_run_patterns_repeat_possessively_where_re_can() -> None:
         return
     assert patterns.possessive == "+"
     runs = ["pair_run", "pair_run_checked", "lead_run", "header_run", "named_run", "url_pair_run"]
-    runs += ["scheme_lines", "scheme_pairs", "triple_run"]
-    for name in [*runs, "auth_params", "value_run"]:
+    runs += ["scheme_lines", "scheme_pairs", "triple_run", "glued_pairs"]
+    for name in [*runs, "auth_params", "value_run", "double_quoted", "single_quoted"]:
         assert (
             ")*+" in getattr(patterns, name).pattern or ")++" in getattr(patterns, name).pattern
         ), name
@@ -1314,6 +1353,25 @@ def test_prose_after_an_escape_or_a_bracket_reads_as_the_rules_do(text: str) -> 
     )
 
 
+def test_the_prose_test_reads_as_its_greedy_form_at_every_place() -> None:
+    """The prose test after a trigger, its repeats possessive, matches as the greedy one does.
+
+    At every place of 2,000 texts of pieces of every rule and of prose (spacing before a
+    ``->``, a long word, escapes, quotes), the same span or none.
+    """
+    rng = random.Random(5)
+    pieces = [*_MIXED, *_PROSE, " ->S", " a->", " hello -> ", "abcdefghijklmnopqrs ", "\\t->"]
+    possessive, greedy = redaction._patterns().plain_after, _GREEDY.plain_after
+    differences = []
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        for at in range(len(text)):
+            one, other = possessive.match(text, at), greedy.match(text, at)
+            if (one and one.span()) != (other and other.span()):
+                differences.append((text, at))
+    assert differences == []
+
+
 @pytest.mark.parametrize("names", [(), *_ADDED], ids=["none", "ascii", "beyond ascii"])
 def test_prose_after_an_escape_or_a_bracket_on_generated_text(names: tuple[str, ...]) -> None:
     """On generated run texts (names added or not), the wider prose test changes no output."""
@@ -1342,7 +1400,7 @@ def test_a_scheme_word_before_an_escaped_or_bracketed_word_is_skipped_as_prose(
     assert len(calls) <= 2
 
 
-@pytest.mark.parametrize("path", ["_scheme_lines", "_scheme_pairs"])
+@pytest.mark.parametrize("path", ["_scheme_lines", "_scheme_pairs", "_glued_pairs"])
 def test_the_generated_texts_reach_the_scheme_word_paths(
     path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1371,6 +1429,9 @@ def test_the_generated_texts_reach_the_scheme_word_paths(
         ("token: Bearer\r\n" * 2, "token: ***\r\n*** Bearer\r\n"),
         ("password: Basic\n" * 2, "password: ***\n*** Basic\n"),
         ("auth = Digest " * 2, "auth = *** = Digest "),
+        # a value glued to the next pair's name, a scheme word, which takes the next "="
+        ('token = x"""' * 2, 'token = *** x"""'),
+        ("Token =\tab''" * 2, "Token =\t***\tab''"),
     ],
 )
 @pytest.mark.usefixtures("default_names")
