@@ -386,8 +386,11 @@ _PLAIN_SPACING: Final = r"(?:\s+|\s*(?:\\[nrt]\s*)+[(<\[]?|\s+[(<\[])"
 _NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
 _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
 _NAME_AHEAD: Final = (  # up to three words and a separator: the next pair's name
-    rf"(?P<name>[A-Za-z0-9_.\-]{{1,128}}(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}){{0,2}})"
-    rf"{_GAP}*(?P<sep>(?<={_GAP})=|:(?!//)|->)"  # a glued "=" goes on the value
+    # (words apart by spacing or escaped tabs, "api\\tkey", as ``_words_before`` reads them;
+    # a closing quote, maybe escaped, may end it: 'api key": S', 'api key\\t": S')
+    rf"(?P<name>[A-Za-z0-9_.\-]{{1,128}}(?:(?:{_GAP}|\\t)+[A-Za-z0-9_.\-]{{1,128}}){{0,2}})"
+    rf"(?:{_GAP}|\\t)*(?:\\?[\"'`]{_GAP}*)?"
+    rf"(?P<sep>(?<={_GAP})=|:(?!//)|->)"  # a glued "=" goes on the value
 )
 
 # --------------------------------------------------------------------------- compiled patterns
@@ -718,7 +721,7 @@ class _Patterns:
         # After a URL's last value: up to two words and a separator, whose name, read back
         # from the separator, may take in words of that value (``?key=vAPI key: S``).
         self.url_words_after: re.Pattern[str] = re.compile(
-            rf"(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}){{0,2}}{_GAP}*(?:=|:(?!//)|->)"
+            rf"(?:(?:{_GAP}|\\t)+[A-Za-z0-9_.\-]{{1,128}}){{0,2}}(?:{_GAP}|\\t)*(?:=|:(?!//)|->)"
         )
         # Per name, the patterns of ``_same_params``.
         self.url_param_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
@@ -938,18 +941,14 @@ class _Patterns:
         self.scheme_line: re.Pattern[str] = re.compile(
             rf"([\s&;,]*[A-Za-z0-9_.\-]+[:=][ \t]*){scheme}({below}){credential}"
         )
-        # The same pair again and again, where what the pair rule takes for its credential
-        # is the next pair's name (``token: Bearer`` lines, ``auth = Digest auth = Digest``;
-        # see ``_Reader._scheme_pairs``): a name, then ``:`` or ``=`` glued to it, spacing,
-        # the scheme word and a line break (the name and separator are the credential), or
-        # ``=`` spaced, the scheme word and spacing (the name is the credential, masked with
-        # the scheme word). Units in twos: one pair masks, the next one's scheme word reads
-        # nothing; the count of twos is that of ``(?P=unit)`` in the run, halved.
+        # The same pair again and again, its value a scheme word that the next pair's name
+        # follows, which is no credential (``token: Bearer`` lines, ``auth = Digest auth =
+        # Digest``; see ``_Reader._scheme_pairs``): a name, then ``:`` glued to it or ``=``
+        # spaced, spacing, the scheme word, then a line break or spacing (after a glued
+        # ``=`` the next pair is the credential). Each scheme word is masked alone.
         self.scheme_pairs: re.Pattern[str] = re.compile(
-            r"(?P<unit>(?P<name>[A-Za-z0-9_.\-]+)"
-            rf"(?:(?P<glued>[:=])[ \t]+(?P<scheme>{scheme})(?P<below>{below})"
-            rf"|[ \t]+=[ \t]+{scheme}[ \t]+))"
-            rf"(?P=unit)(?:(?P=unit)(?P=unit))+{self.possessive}"
+            r"(?P<unit>[A-Za-z0-9_.\-]+(?::[ \t]+|[ \t]+=[ \t]+)"
+            rf"(?P<scheme>{scheme})(?P<after>{below}|[ \t]+))(?P=unit)+{self.possessive}"
         )
         # A scheme word, spacing and a quote (backticks, or a quote maybe escaped: ``Bearer \"``),
         # the same unit again and again: the scheme rule reads each unit's credential as the
@@ -1839,15 +1838,9 @@ class _Reader:
                     pairs = self._pair_run(start)
                 else:
                     quiet = (start, first.group())
-        if pairs is not None and self.pending:
-            pending = self.pending
-            while pending and pending[0][1] < start:  # the URL secrets before the pairs
-                self._write(*pending.popleft())
-            if pending and pending[0][0] <= pairs.end():
-                pairs = None  # a URL secret among the pairs: the pair rule joins the masks
         if pairs is not None:
             name = pairs.group("name")
-            if (
+            if not (
                 len(name) <= _NAME_LIMIT
                 and "-----" not in name
                 and (
@@ -1856,8 +1849,18 @@ class _Reader:
                 )
                 and _is_sensitive_name(name)
             ):
-                return self._pairs(start, pairs.end())
-            self.refused = (name, pairs.end())
+                # Refused, the URL secrets before it still wait: a name read back from the
+                # separator may take in words of a value they mask (``?key=api key: S``).
+                self.refused = (name, pairs.end())
+                pairs = None
+        if pairs is not None and self.pending:
+            pending = self.pending
+            while pending and pending[0][1] < start:  # the URL secrets before the pairs
+                self._write(*pending.popleft())
+            if pending and pending[0][0] <= pairs.end():
+                pairs = None  # a URL secret among the pairs: the pair rule joins the masks
+        if pairs is not None:
+            return self._pairs(start, pairs.end())
         # The rest of the run, what may stand before a separator, and the separator.
         tail = self.patterns.word_tail.match(text, after)
         if tail is None:  # pragma: no cover - the pattern matches the empty string
@@ -2166,6 +2169,11 @@ class _Reader:
             masks[head, value] = mask
         masked = list(map(masks.__getitem__, zip(heads, values, strict=True)))
         count = masked.index(None) if None in masks.values() else len(masked)
+        if count == len(masked) and pairs[heads[-1]]:
+            # The last pair's value and the words after the run may be the next pair's
+            # name ("token=api\\tkey: S"), which the pair rule reads as no value: left to it.
+            value_at = start + sum(map(len, parts[: 3 * count - 1]))
+            count -= _ahead_name(self.text, value_at) is not None
         if count == 0:
             return None
         del parts[3 * count :], values[count:], masked[count:]  # up to the last value read
@@ -2654,7 +2662,13 @@ class _Reader:
             after = _skip(self.patterns.value_gap, text, end)  # line breaks too
             apart = not text[end:after].strip(" \t")  # else the scheme and it mask apart
             credential = self.patterns.bare.match(text, after)
-            if after > end and text[after : after + 1] in _QUOTES:  # 'token: Bearer "S"'
+            quoted = text[after : after + 1] in _QUOTES
+            if after > end and _ahead_name(text, after + quoted) is not None:
+                # The next pair's name, maybe quoted ("token: Bearer\npassword: S"), is no
+                # credential: that pair is read as its own.
+                if " " not in name:  # a name of words reads a run of its own below
+                    return self._scheme_pairs(name_start, self.mask(start, end))
+            elif after > end and quoted:  # 'token: Bearer "S"'
                 inner = self.patterns.quoted[text[after]].match(text, after + 1)
                 inside = len(text) if inner is None else inner.end()  # the closing quote's place
                 if apart:  # and what is glued after the closing quote ('"""S', '""S')
@@ -2802,10 +2816,13 @@ class _Reader:
             return end
         found = patterns.scheme_lines.match(self.text, lead)
         if found is None or found.start("rest") != end:
-            return self._scheme_pairs(lead, end)
+            return end
         name = found.group("name")
+        # (apart by spacing only, a credential and the name after it may be the next pair's
+        # name, "api token:", which the pair rule reads as no credential: left to it)
         if (
-            "-----" in name
+            not found.group("gap").strip(_GAP_CHARS)
+            or "-----" in name
             or name.lower() in HEADER_NAMES
             or not _is_sensitive_name(name)
             or patterns.other_triggers.search(found.group("lead").lower())
@@ -2833,17 +2850,14 @@ class _Reader:
         )
 
     def _scheme_pairs(self, lead: int, end: int) -> int:
-        """Skip over a run of pairs whose scheme word takes the next pair's name; ``end`` else.
+        """Mask at once a run of pairs whose scheme word the next pair's name follows.
 
-        The pair rule has masked, up to ``end``, a value that is a scheme word and what it
-        took for its credential: the name that starts the next pair, the same unit again
-        (``scheme_pairs``). Every other pair of the run is read so: its scheme word and the
-        next name (with a glued separator; apart by spacing only, that is one mask, else
-        two), and the scheme word of the pair in between reads that next name (sensitive, as
-        the pair rule read it, and followed by its separator) as no credential. So each two
-        units are masked alike, written here at once; the reading goes on in the last two,
-        where the first one's masks end, as the general path reads it (what follows the run
-        may be a credential).
+        The pair rule has masked, up to ``end``, a value that is a scheme word the name of
+        the next pair follows, the same unit again (``scheme_pairs``): that name is no
+        credential. Every pair of the run but the last is read so: its scheme word masked
+        alone, the next pair read as its own (its name sensitive, as the pair rule read it).
+        So they are written here at once; the reading goes on at the last one's name, as
+        the general path reads it (what follows the run may be a credential).
         """
         patterns = self.patterns
         if not self._plain_mask(lead, end):
@@ -2851,25 +2865,22 @@ class _Reader:
         found = patterns.scheme_pairs.match(self.text, lead)
         if found is None:
             return end
-        name, unit, glued = found.group("name", "unit", "glued")
-        taken = len(unit) + len(name) + (glued is not None)  # to the first one's last mask
+        unit = found.group("unit")
+        head = unit[: found.start("scheme") - lead]  # the name, separator and spacing
+        name = head.rstrip(" \t=:")
         if (
-            lead + taken != end
+            found.end("scheme") != end
             or "-----" in name
             or name.lower() in HEADER_NAMES
             or patterns.other_triggers.search(unit.lower())
         ):
             return end
-        if glued is not None:  # the scheme word, the line break, the next name and separator
-            below = found.group("below")
-            head = unit[: len(unit) - len(found.group("scheme")) - len(below)]
-            masked = unit[len(name) + 1 :] + head + REDACTED + below + REDACTED
-        else:  # the scheme word, spacing and the next name: one mask
-            spaced = unit[unit.index("=", len(name)) + 1 :].lstrip(" \t")  # the scheme word on
-            masked = unit[len(name) :] + unit[: len(unit) - len(spaced)] + REDACTED
-        twos = (found.end() - lead) // (2 * len(unit)) - 1  # the twos after the first
-        self.out.append(masked * twos)
-        self.last = end + 2 * len(unit) * twos
+        after = found.group("after")  # what follows each scheme word
+        units = (found.end() - lead) // len(unit) - 2  # the pairs between the first and last
+        if units <= 0:
+            return end
+        self.out.append((after + head + REDACTED) * units)
+        self.last = end + len(unit) * units
         return self.last
 
     def _names_ahead(self, gap: str, unit: str, rest: str, end: int) -> bool:
@@ -3012,7 +3023,7 @@ def _ahead_name(text: str, start: int) -> tuple[re.Match[str] | None, str] | Non
     ahead = _patterns().name_ahead.match(text, start)
     if ahead is None:
         return None
-    words = ahead.group("name").split()
+    words = ahead.group("name").replace("\\t", " ").split()
     name = " ".join(words)
     if _is_listed(name):
         return None, name

@@ -1465,6 +1465,104 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "Digest authentication failed",
         "Digest authentication failed",
     ),
+    # a URL's value then a name of words: the name is read back across the URL's secret
+    (
+        "attack16: a URL value then a name of words",
+        "https://h/?key=api key: S1x9",
+        "https://h/?key=*** key: ***",
+    ),
+    (
+        "attack16: the same, two URL values",
+        "https://h/?key=a&key=api key: S1x9",
+        "https://h/?key=***&key=*** key: ***",
+    ),
+    (
+        "attack16: the same, a hyphenated word",
+        "https://h/?token=x-api key: S1x9",
+        "https://h/?token=*** key: ***",
+    ),
+    (
+        "attack16: the same, apart by an escaped tab",
+        "https://h/?key=password \\tkey: S1x9",
+        "https://h/?key=*** \\tkey: ***",
+    ),
+    (
+        "attack16: the same, a quoted value after",
+        'https://h/?sig=api key: "S1x9"',
+        'https://h/?sig=*** key: "***"',
+    ),
+    (
+        "attack16: a URL value then prose stays",
+        "https://h/?q=api key docs",
+        "https://h/?q=api key docs",
+    ),
+    # a name apart by an escaped tab is the next pair's name, not the value before it
+    (
+        "attack16: a name apart by an escaped tab after a pair",
+        "token: api\\tkey: S1x9",
+        "token: api\\tkey: ***",
+    ),
+    ("attack16: the same, glued =", "token=api\\tkey: S1x9 x", "token=api\\tkey: *** x"),
+    ("attack16: the same, hyphenated", "token: x-api\\tkey: S1x9", "token: x-api\\tkey: ***"),
+    ("attack16: the same, repeated", "api\\tkey: api\\tkey: S1x9", "api\\tkey: api\\tkey: ***"),
+    (
+        "attack16: the same, half-quoted",
+        'token: api key\\t": S1x9',
+        'token: api key\\t": ***',
+    ),
+    ("attack16: the same, half-quoted, spaced", 'token: api key": S1x9', 'token: api key": ***'),
+    (
+        "attack16: a value before an escaped tab and prose stays masked",
+        "token: abc\\tkey is x",
+        "token: ***\\tkey is x",
+    ),
+    # a scheme word as a pair's value: the next pair's name after it is no credential
+    (
+        "attack16: a scheme word then the next pair's name",
+        "token: Bearer\npassword: S1x9",
+        "token: ***\npassword: ***",
+    ),
+    ("attack16: the same, one line", "token: Bearer password: S1x9", "token: *** password: ***"),
+    (
+        "attack16: the same, spaced =",
+        "token: Bearer\npassword = S1x9",
+        "token: ***\npassword = ***",
+    ),
+    (
+        "attack16: the same, a name of words",
+        "token: Bearer\napi key: S1x9",
+        "token: ***\napi key: ***",
+    ),
+    (
+        "attack16: the same, a quoted name",
+        'token: Bearer\n"password": S1x9',
+        'token: ***\n"password": ***',
+    ),
+    (
+        "attack16: the same, pair lines in a run",
+        "auth: Digest\n" * 7 + "password: S1x9 ok",
+        "auth: ***\n" * 7 + "password: *** ok",
+    ),
+    (
+        "attack16: the same, spaced = in a run",
+        "auth = Digest " * 7 + "password: S1x9 ok",
+        "auth = *** " * 7 + "password: *** ok",
+    ),
+    (
+        "attack16: a credential below a scheme word is still masked",
+        "token: Bearer\nabcD123\n",
+        "token: ***\n***\n",
+    ),
+    (
+        "attack16: a credential below, then a name of words",
+        "token: Bearer\nabc token: Bearer\napi token: Bearer\nS1x9",
+        "token: ***\n*** token: ***\napi token: ***\n***",
+    ),
+    (
+        "attack16: a glued pair below is the credential",
+        "token: Bearer\npassword=S1x9",
+        "token: ***\n***",
+    ),
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [

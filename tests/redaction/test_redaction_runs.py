@@ -1504,3 +1504,43 @@ def test_escaped_header_and_scheme_quote_runs_with_names_added(names: tuple[str,
     finally:
         redaction._names = saved
         redaction._clear_text_cache()
+
+
+def _read_generally(text: str) -> str:
+    """``_redact_text`` with every run path turned off: each unit read by its rule."""
+    with pytest.MonkeyPatch.context() as patch:
+        for owner, attribute, off in [*_MORE_PATHS.values(), *_PATHS.values()]:
+            patch.setattr(owner, attribute, off)
+        patch.setattr(redaction._patterns(), "pair_run", re.compile("(?!)"))
+        return redaction._redact_text(text)
+
+
+# Shapes where a run path read otherwise than the rules (attack16): a URL's value then a
+# name of words, a name apart by an escaped tab, a scheme word before the next pair's name.
+ATTACK16_SHAPES = [
+    "https://h/?key=api key: S1x9",
+    "https://h/?key=api  key: S1x9",
+    "https://h/?key=a&key=api key: S1x9",
+    "https://h/?token=api key: S1x9",
+    "https://h/?key=x-api key: S1x9",
+    "https://h/?key=password \\tkey: S1x9",
+    'https://h/?sig=api key: "S1x9"',
+    "https://h/?key=api\\tkey: S1x9 https://h/?token=a&token=api key\\t: S1x9",
+    "token: api\\tkey: S1x9 token=api\\tkey: S1x9 api\\tkey: api\\tkey: S1x9",
+    "x token=api\\tkey: S1x9 x token=a\\ntoken=api\\tkey: S1x9",
+    "auth: Digest\n" * 7 + "password: S1x9 ok",
+    "token: Bearer\r\n" * 6 + "api key: S1x9",
+    "auth = Digest " * 7 + "password = S1x9",
+    "token: Bearer token: Bearer token: Bearer token: Bearer\nabcS1x9",
+    "token: Bearer\nabc token: Bearer\napi token: Bearer\nxyz token: Bearer\nS1x9",
+    "token=Bearer\n" * 5 + "password: S1x9",
+]
+
+
+@pytest.mark.parametrize("text", ATTACK16_SHAPES)
+def test_attack16_shapes_read_as_the_general_path(text: str) -> None:
+    """Each shape reads with the run paths as without them, and its secret is masked."""
+    once = redaction._redact_text(text)
+    assert once == _read_generally(text)
+    assert "S1x9" not in once
+    assert redaction._redact_text(text * 3) == _read_generally(text * 3)
