@@ -579,7 +579,9 @@ class _Patterns:
         # an unclosed value is not closed by the next one's opening.
         self.triple_quoted: dict[str, re.Pattern[str]] = {
             quote: re.compile(
-                rf"(?:[^{quote}\\=:>]+|\\.|[=:>](?:\s|\\[nrt])*[bBrRuUfF]{{0,2}}{quote}{{3}}|[=:>]"
+                rf"(?:[^{quote}\\=:>]+|\\.|[=:>](?:\s|\\[nrt])*[bBrRuUfF]{{0,2}}"
+                # (an empty one glued to a word opens none: it is a bare value's, '""""""S')
+                rf"(?:{quote}{{6,}}{self.possessive}(?=[A-Za-z0-9_])|{quote}{{3}})|[=:>]"
                 rf"|{quote}(?!{quote}{quote}))*{self.possessive}",
                 re.DOTALL,
             )
@@ -636,7 +638,18 @@ class _Patterns:
                 (r"\\'", r"\\[^']"),
             )
         )
-        value = rf"""(?:{quoted}{token})"""
+        # Values a pair's are read as too (``_Reader._pair``): an empty string glued to a
+        # word, a triple-quoted string (an unclosed one to its line's end), backticks,
+        # brackets. (No group: ``_Reader._auth_params`` splits by the groups.)
+        shapes = (
+            rf"""(?:(?:"")+|(?:'')+){token}|"""
+            + "".join(
+                rf"{q * 3}(?:[^{q}\\]|\\.|{q}(?!{q}{q}))*{possessive}{q * 3}|{q * 3}[^\r\n]*|"
+                for q in "\"'"
+            )
+            + rf"``[^`]*(?:`(?!`)[^`]*)*{possessive}``|`[^`]*`|\[[^\[\]]*\]|"
+        )
+        value = rf"""(?:{shapes}{quoted}{token})"""
         self.auth_param: re.Pattern[str] = re.compile(f"({token})({equals})({value})")
         # A list of them, apart by commas, semicolons or spaces (a comma after the last one
         # too); no group, as groups in a repeat cost time.
@@ -675,7 +688,9 @@ class _Patterns:
         )
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
-            rf"""(?:\s|\\[nrt])+(?:(?P<param>{token}[ \t]*=[ \t]*\\?["'])"""  # escaped breaks too
+            # (all "*" then spacing and "=" is a mask, no param's name: "Basic *** =" masks
+            # nothing the first reading left)
+            rf"""(?:\s|\\[nrt])+(?:(?P<param>(?!\*+[ \t]+=){token}[ \t]*=[ \t]*\\?["'])"""
             # "(abc)", `abc`, ``abc``, \"abc\", \\\"abc\\\" too: backslashes before a quote are no
             # part of the word
             rf"""|(?P<quote>`{{2,}}|\\*{self.possessive}["'`]|[(<\[]|)"""
@@ -2555,10 +2570,8 @@ class _Reader:
             name, value = param.group(1, 3)
             end = param.end()
             if not _is_public_param(name):
-                quote = value[: len(value) - len(value.lstrip("\\")) + 1]
-                quoted = len(quote) if quote[-1:] in ('"', "'") else 0
-                closed = quoted and len(value) > quoted and value.endswith(quote)
-                self.mask(param.start(3) + quoted, end - (quoted if closed else 0))
+                inside, outside = _param_inside(value)
+                self.mask(param.start(3) + inside, param.start(3) + outside)
             comma = patterns.param_comma.match(text, end)
             if comma is None:
                 return end
@@ -2607,6 +2620,8 @@ class _Reader:
                 first = text[start]
         if first in "\"'":  # an empty string glued to a word ('""S', '""""""S') opens none:
             empty = 6 if text.startswith(first * 6, start) else 2  # a bare value, quotes too
+            while empty >= 6 and text.startswith(first, start + empty):
+                empty += 1  # and a quote after an empty triple-quoted one ('"""""""S')
             beyond = text[start + empty : start + empty + 1]  # (none at the end: no word)
             if text.startswith(first * empty, start) and beyond in _WORD_CHARS:
                 return self.mask(start, self._value_end(start))
@@ -2616,6 +2631,20 @@ class _Reader:
                 return end
             return self._repeated(name_start, start + 3, end, self.patterns.triple_run)
         if text.startswith("``", start):  # a Markdown code span or fence
+            after = start
+            while after < len(text) and text[after] == "`":
+                after += 1
+            opener = text[start:after]
+            # The same run before the name, no word glued after it: a span round the name
+            # and separator ("``password=``; see"), closed here: no value.
+            before = name_start - len(opener)
+            if (
+                before >= 0
+                and text.startswith(opener, before)
+                and text[before - 1 : before] != "`"
+                and text[after : after + 1] not in _WORD_CHARS
+            ):
+                return after
             return self._backticked(start)
         if first in "\"'`":
             inner = self.patterns.quoted[first].match(text, start + 1)
@@ -2626,8 +2655,7 @@ class _Reader:
             closed = min(end + 1, len(text))
             if end - start - 1 in _SCHEME_LENGTHS and self.lower[start + 1 : end] in SCHEME_WORDS:
                 # a quoted scheme word ('auth = "Digest" a="b", ...'): its credential goes too
-                read = self._scheme(closed)
-                return closed if read is None else read
+                return self._quoted_scheme(closed)
             return closed
         if first in "[{(":
             return self.mask(start, self._value_end(start))
@@ -2668,6 +2696,9 @@ class _Reader:
                 # credential: that pair is read as its own.
                 if " " not in name:  # a name of words reads a run of its own below
                     return self._scheme_pairs(name_start, self.mask(start, end))
+            elif after > end and text.startswith("``", after):  # a code span or fence
+                self.mask(start, end)
+                return self._backticked(after)
             elif after > end and quoted:  # 'token: Bearer "S"'
                 inner = self.patterns.quoted[text[after]].match(text, after + 1)
                 inside = len(text) if inner is None else inner.end()  # the closing quote's place
@@ -2993,7 +3024,23 @@ class _Reader:
         close = text.find(opener, start + len(opener))
         end = len(text) if close < 0 else close
         self.mask(start + len(opener), end)
-        return end + len(opener) if close >= 0 else end
+        if close < 0:
+            return end
+        inside = start + len(opener)
+        if close - inside in _SCHEME_LENGTHS and self.lower[inside:close] in SCHEME_WORDS:
+            return self._quoted_scheme(close + len(opener))  # 'auth = \\"Digest\\" a=\\"b\\"'
+        return close + len(opener)
+
+    def _quoted_scheme(self, closed: int) -> int:
+        """Read on after a quoted scheme word, a pair's value, whose quote closes at ``closed``.
+
+        Its credential is read as the scheme rule reads it, and so are auth-params after it,
+        glued to the quote too (``"Digest"a="b"``).
+        """
+        if self.patterns.auth_param.match(self.text, closed):
+            return self._auth_params(closed)
+        read = self._scheme(closed)
+        return closed if read is None else read
 
 
 def _no_header(text: str, start: int, end: int, patterns: _Patterns) -> bool:
@@ -3219,13 +3266,29 @@ def _is_public_param(name: str) -> bool:
 
 def _masked_param(value: str) -> str:
     """An auth-param's value masked, its quotes kept; the value itself if nothing is left."""
-    quote = value[: len(value) - len(value.lstrip("\\")) + 1]  # maybe escaped: '\\"'
-    if quote[-1:] not in ('"', "'"):
-        return REDACTED if value.strip("*") else value
+    start, end = _param_inside(value)
+    return value[:start] + REDACTED + value[end:] if value[start:end].strip("*") else value
+
+
+def _param_inside(value: str) -> tuple[int, int]:
+    """Where an auth-param's value is masked: inside its quotes (maybe escaped, or triple).
+
+    An empty string glued to a word (``""S``) is no string: the value is masked whole, as
+    a value without quotes is.
+    """
+    first = value[:1]
+    if first in ('"', "'"):
+        run = len(value) - len(value.lstrip(first))
+        if run % 2 == 0 and run < len(value):  # an empty string glued to a word
+            return 0, len(value)
+        quote = first * 3 if run >= 3 else first
+    else:
+        quote = value[: len(value) - len(value.lstrip("\\")) + 1]  # maybe escaped: '\\"'
+        if quote[-1:] not in ('"', "'"):
+            return 0, len(value)
     if len(value) > len(quote) and value.endswith(quote):
-        inside = value[len(quote) : -len(quote)]
-        return quote + REDACTED + quote if inside.strip("*") else value
-    return quote + REDACTED if value[len(quote) :].strip("*") else value
+        return len(quote), len(value) - len(quote)
+    return len(quote), len(value)
 
 
 def _looks_like_credential(word: str) -> bool:

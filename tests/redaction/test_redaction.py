@@ -1563,6 +1563,124 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "token: Bearer\npassword=S1x9",
         "token: ***\n***",
     ),
+    # a pair after a scheme word, and auth-param values read as a pair's values are
+    (
+        "attack16: a triple-quoted pair after a scheme word",
+        'Bearer token = """S1x9"""',
+        'Bearer token = """***"""',
+    ),
+    ("attack16: the same, glued =", 'Bearer token="""S1x9"""', 'Bearer token="""***"""'),
+    (
+        "attack16: the same, an empty string glued",
+        'Bearer token = ""S1x9 ok',
+        "Bearer token = *** ok",
+    ),
+    ("attack16: the same, unclosed, below", 'Basic\ntoken = """S1x9 ok', 'Basic\ntoken = """***'),
+    (
+        "attack16: the same after a pair",
+        'password=Basic\ntoken = """S1x9\n',
+        'password=***\ntoken = """***\n',
+    ),
+    (
+        "attack16: a backticked pair below a scheme value",
+        "password=Basic\ntoken = ``S1x9`` ok",
+        "password=***\ntoken = ``***`` ok",
+    ),
+    (
+        "attack16: a bracketed pair below a scheme value",
+        "password=Basic\ntoken = [S1x9] ok",
+        "password=***\ntoken = *** ok",
+    ),
+    (
+        "attack16: a triple-quoted auth-param value",
+        'Digest username="u", response="""S1x9"""',
+        'Digest username="u", response="""***"""',
+    ),
+    (
+        "attack16: the same, single quotes",
+        "Digest username='u', response='''S1x9''' ok",
+        "Digest username='u', response='''***''' ok",
+    ),
+    (
+        "attack16: a backticked auth-param value",
+        'Digest username="u", response=``S1x9`` ok',
+        'Digest username="u", response=*** ok',
+    ),
+    (
+        "attack16: an auth-param value glued to an empty string",
+        'Digest username="u", response=""S1x9 ok',
+        'Digest username="u", response=*** ok',
+    ),
+    (
+        "attack16: a bracketed auth-param value",
+        'Digest username="u", response=[S1x9] ok',
+        'Digest username="u", response=*** ok',
+    ),
+    (
+        "attack16: empty auth-param values stay",
+        'Digest realm="", a="""""" ok',
+        'Digest realm="", a="""""" ok',
+    ),
+    # a masked token68 then a spaced "=" is read the same the second time
+    ("attack16: a token68 then a spaced = and a quote", 'Basic a=1 ="x" ok', 'Basic *** ="x" ok'),
+    ("attack16: the same, masked, stays", 'Digest *** ="x" ok', 'Digest *** ="x" ok'),
+    # a scheme word's credential in backticks below it
+    (
+        "attack16: a code span below a scheme value",
+        "password: Basic\n``S1x9``",
+        "password: ***\n``***``",
+    ),
+    (
+        "attack16: a fence below a scheme value",
+        "password: Basic\n```\nS1x9\n```",
+        "password: ***\n```***```",
+    ),
+    (
+        "attack16: the same after a run of scheme values",
+        "token: Bearer\n" * 7 + "``S1x9abc`` ok",
+        "token: ***\n" * 7 + "``***`` ok",
+    ),
+    # a quoted scheme word as a pair's value: auth-params after it, however they follow
+    (
+        "attack16: an escaped-quoted scheme word, auth-params after it",
+        'auth = \\"Digest\\" username=\\"u\\", response=\\"S1x9\\"',
+        'auth = \\"***\\" username=\\"u\\", response=\\"***\\"',
+    ),
+    (
+        "attack16: auth-params glued to a quoted scheme word",
+        'auth = "Digest"username="u", response="S1x9"',
+        'auth = "***"username="u", response="***"',
+    ),
+    (
+        "attack16: a quoted scheme word then prose",
+        'token = "Bearer", see the docs',
+        'token = "***", see the docs',
+    ),
+    # quotes: 7 or more glued to a word, an empty triple-quoted string glued after a line
+    ("attack16: seven quotes glued to a value", 'token = """""""S1x9 ok', "token = *** ok"),
+    ("attack16: the same, single quotes", "token = '''''''S1x9 ok", "token = *** ok"),
+    (
+        "attack16: an empty triple-quoted string glued below an unclosed one",
+        'token = """x\ntoken = """"""S1x9 ok',
+        'token = """***\ntoken = *** ok',
+    ),
+    ("attack16: twelve quotes alone stay", 'token = """""""""""" ok', 'token = """""""""""" ok'),
+    # a name and separator inside a code span hold no value
+    (
+        "attack16: a name and separator in a code span stay",
+        "Missing argument ``password=``; see the docs.",
+        "Missing argument ``password=``; see the docs.",
+    ),
+    (
+        "attack16: the same, prose after",
+        "Pass ``token=`` or set ``API_TOKEN`` in the environment.",
+        "Pass ``token=`` or set ``API_TOKEN`` in the environment.",
+    ),
+    (
+        "attack16: a value glued after such a span is masked",
+        "x ``token=``S1x9`` ok",
+        "x ``token=``***`` ok",
+    ),
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [

@@ -875,7 +875,7 @@ URL_RUNS = [
     ("https://h/?token=a&token=b x", "https://h/?token=***&token=*** x"),
     # a last value the text after the URL reads on: a string's prefix, a name, a scheme
     ("https://h/?token=b'x' y", "https://h/?token=***'***' y"),
-    ("https://h/?token=api key: S", "https://h/?token=*** key: S"),
+    ("https://h/?token=api key: S", "https://h/?token=*** key: ***"),
     ("https://h/?token=password: S", "https://h/?token=***: ***"),
     ("https://h/?token=password\n: S", "https://h/?token=***\n: ***"),
     ("https://h/?token=Session ID: S", "https://h/?token=*** ID: ***"),
@@ -1534,6 +1534,9 @@ ATTACK16_SHAPES = [
     "token: Bearer token: Bearer token: Bearer token: Bearer\nabcS1x9",
     "token: Bearer\nabc token: Bearer\napi token: Bearer\nxyz token: Bearer\nS1x9",
     "token=Bearer\n" * 5 + "password: S1x9",
+    "token: Bearer\n" * 7 + "``S1x9abc`` ok",
+    "token: Bearer\n" * 6 + 'token = """S1x9""" token = """"""""S1x9 ok',
+    'Digest username="u", response="""S1x9""", a=[S1x9]\nauth = "Digest"b="S1x9"',
 ]
 
 
