@@ -629,13 +629,14 @@ class _Patterns:
         # One auth-param: its name, what stands between name and value, its value.
         equals = r"[ \t]*=[ \t]*"
         # A quoted value: in quotes, single quotes, or either escaped (``\"u\"``, in JSON).
+        # (An empty string glued to a word or a triple quote is none: read as ``shapes``.)
         quoted = "".join(
-            rf"{quote}[^{quote[-1]}\\]*(?:{escape}[^{quote[-1]}\\]*)*(?:{quote})?|"
-            for quote, escape in (
-                ('"', r"\\."),
-                ("'", r"\\."),
-                (r'\\"', r'\\[^"]'),
-                (r"\\'", r"\\[^']"),
+            rf"{quote}{glued}[^{quote[-1]}\\]*(?:{escape}[^{quote[-1]}\\]*)*(?:{quote})?|"
+            for quote, escape, glued in (
+                ('"', r"\\.", r'(?!"["A-Za-z0-9!#$%&*+.^_|~\-])'),
+                ("'", r"\\.", r"(?!'['A-Za-z0-9!#$%&*+.^_|~\-])"),
+                (r'\\"', r'\\[^"]', ""),
+                (r"\\'", r"\\[^']", ""),
             )
         )
         # Values a pair's are read as too (``_Reader._pair``): an empty string glued to a
@@ -649,7 +650,7 @@ class _Patterns:
             )
             + rf"``[^`]*(?:`(?!`)[^`]*)*{possessive}``|`[^`]*`|\[[^\[\]]*\]|"
         )
-        value = rf"""(?:{shapes}{quoted}{token})"""
+        value = rf"""(?:{quoted}{shapes}{token})"""
         self.auth_param: re.Pattern[str] = re.compile(f"({token})({equals})({value})")
         # A list of them, apart by commas, semicolons or spaces (a comma after the last one
         # too); no group, as groups in a repeat cost time.
@@ -951,6 +952,9 @@ class _Patterns:
                 r"(?P<name>[A-Za-z0-9_.\-]+)[:=][ \t]*",
                 f"{scheme}{below}{credential}",
                 self.possessive,
+                # not spacing alone: a credential and the name after it may be the next
+                # pair's name ("api token:"), which the pair rule reads as no credential
+                r"[ \t]*[\r\n\f\v&;,][\s&;,]*",
             )
         )
         self.scheme_line: re.Pattern[str] = re.compile(
@@ -2849,11 +2853,8 @@ class _Reader:
         if found is None or found.start("rest") != end:
             return end
         name = found.group("name")
-        # (apart by spacing only, a credential and the name after it may be the next pair's
-        # name, "api token:", which the pair rule reads as no credential: left to it)
         if (
-            not found.group("gap").strip(_GAP_CHARS)
-            or "-----" in name
+            "-----" in name
             or name.lower() in HEADER_NAMES
             or not _is_sensitive_name(name)
             or patterns.other_triggers.search(found.group("lead").lower())
