@@ -386,8 +386,11 @@ _PLAIN_SPACING: Final = r"(?:\s+|\s*(?:\\[nrt]\s*)+[(<\[]?|\s+[(<\[])"
 _NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
 _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
 _NAME_AHEAD: Final = (  # up to three words and a separator: the next pair's name
-    rf"(?P<name>[A-Za-z0-9_.\-]{{1,128}}(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}){{0,2}})"
-    rf"{_GAP}*(?P<sep>(?<={_GAP})=|:(?!//)|->)"  # a glued "=" goes on the value
+    # (words apart by spacing or escaped tabs, "api\\tkey", as ``_words_before`` reads them;
+    # a closing quote, maybe escaped, may end it: 'api key": S', 'api key\\t": S')
+    rf"(?P<name>[A-Za-z0-9_.\-]{{1,128}}(?:(?:{_GAP}|\\t)+[A-Za-z0-9_.\-]{{1,128}}){{0,2}})"
+    rf"(?:{_GAP}|\\t)*(?:\\?[\"'`]{_GAP}*)?"
+    rf"(?P<sep>(?<={_GAP})=|:(?!//)|->)"  # a glued "=" goes on the value
 )
 
 # --------------------------------------------------------------------------- compiled patterns
@@ -577,7 +580,9 @@ class _Patterns:
         # an unclosed value is not closed by the next one's opening.
         self.triple_quoted: dict[str, re.Pattern[str]] = {
             quote: re.compile(
-                rf"(?:[^{quote}\\=:>]+|\\.|[=:>](?:\s|\\[nrt])*[bBrRuUfF]{{0,2}}{quote}{{3}}|[=:>]"
+                rf"(?:[^{quote}\\=:>]+|\\.|[=:>](?:\s|\\[nrt])*[bBrRuUfF]{{0,2}}"
+                # (an empty one glued to a word opens none: it is a bare value's, '""""""S')
+                rf"(?:{quote}{{6,}}{self.possessive}(?=[A-Za-z0-9_])|{quote}{{3}})|[=:>]"
                 rf"|{quote}(?!{quote}{quote}))*{self.possessive}",
                 re.DOTALL,
             )
@@ -632,16 +637,28 @@ class _Patterns:
         # One auth-param: its name, what stands between name and value, its value.
         equals = r"[ \t]*=[ \t]*"
         # A quoted value: in quotes, single quotes, or either escaped (``\"u\"``, in JSON).
+        # (An empty string glued to a word or a triple quote is none: read as ``shapes``.)
         quoted = "".join(
-            rf"{quote}[^{quote[-1]}\\]*(?:{escape}[^{quote[-1]}\\]*)*(?:{quote})?|"
-            for quote, escape in (
-                ('"', r"\\."),
-                ("'", r"\\."),
-                (r'\\"', r'\\[^"]'),
-                (r"\\'", r"\\[^']"),
+            rf"{quote}{glued}[^{quote[-1]}\\]*(?:{escape}[^{quote[-1]}\\]*)*(?:{quote})?|"
+            for quote, escape, glued in (
+                ('"', r"\\.", r'(?!"["A-Za-z0-9!#$%&*+.^_|~\-])'),
+                ("'", r"\\.", r"(?!'['A-Za-z0-9!#$%&*+.^_|~\-])"),
+                (r'\\"', r'\\[^"]', ""),
+                (r"\\'", r"\\[^']", ""),
             )
         )
-        value = rf"""(?:{quoted}{token})"""
+        # Values a pair's are read as too (``_Reader._pair``): an empty string glued to a
+        # word, a triple-quoted string (an unclosed one to its line's end), backticks,
+        # brackets. (No group: ``_Reader._auth_params`` splits by the groups.)
+        shapes = (
+            rf"""(?:(?:"")+|(?:'')+){token}|"""
+            + "".join(
+                rf"{q * 3}(?:[^{q}\\]|\\.|{q}(?!{q}{q}))*{possessive}{q * 3}|{q * 3}[^\r\n]*|"
+                for q in "\"'"
+            )
+            + rf"``[^`]*(?:`(?!`)[^`]*)*{possessive}``|`[^`]*`|\[[^\[\]]*\]|"
+        )
+        value = rf"""(?:{quoted}{shapes}{token})"""
         self.auth_param: re.Pattern[str] = re.compile(f"({token})({equals})({value})")
         # A list of them, apart by commas, semicolons or spaces (a comma after the last one
         # too); no group, as groups in a repeat cost time.
@@ -683,7 +700,9 @@ class _Patterns:
         )
         # After a scheme word: whitespace, then auth-params (a quoted value first) or a word.
         self.scheme_tail: re.Pattern[str] = re.compile(
-            rf"""(?:\s|\\[nrt])+(?:(?P<param>{token}[ \t]*=[ \t]*\\?["'])"""  # escaped breaks too
+            # (all "*" then spacing and "=" is a mask, no param's name: "Basic *** =" masks
+            # nothing the first reading left)
+            rf"""(?:\s|\\[nrt])+(?:(?P<param>(?!\*+[ \t]+=){token}[ \t]*=[ \t]*\\?["'])"""
             # "(abc)", `abc`, ``abc``, \"abc\", \\\"abc\\\" too: backslashes before a quote are no
             # part of the word
             rf"""|(?P<quote>`{{2,}}|\\*{self.possessive}["'`]|[(<\[]|)"""
@@ -729,7 +748,7 @@ class _Patterns:
         # After a URL's last value: up to two words and a separator, whose name, read back
         # from the separator, may take in words of that value (``?key=vAPI key: S``).
         self.url_words_after: re.Pattern[str] = re.compile(
-            rf"(?:{_GAP}+[A-Za-z0-9_.\-]{{1,128}}){{0,2}}{_GAP}*(?:=|:(?!//)|->)"
+            rf"(?:(?:{_GAP}|\\t)+[A-Za-z0-9_.\-]{{1,128}}){{0,2}}(?:{_GAP}|\\t)*(?:=|:(?!//)|->)"
         )
         # Per name, the patterns of ``_same_params``.
         self.url_param_runs: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
@@ -945,23 +964,22 @@ class _Patterns:
                 r"(?P<name>[A-Za-z0-9_.\-]+)[:=][ \t]*",
                 f"{scheme}{below}{credential}",
                 self.possessive,
+                # not spacing alone: a credential and the name after it may be the next
+                # pair's name ("api token:"), which the pair rule reads as no credential
+                r"[ \t]*[\r\n\f\v&;,][\s&;,]*",
             )
         )
         self.scheme_line: re.Pattern[str] = re.compile(
             rf"([\s&;,]*[A-Za-z0-9_.\-]+[:=][ \t]*){scheme}({below}){credential}"
         )
-        # The same pair again and again, where what the pair rule takes for its credential
-        # is the next pair's name (``token: Bearer`` lines, ``auth = Digest auth = Digest``;
-        # see ``_Reader._scheme_pairs``): a name, then ``:`` or ``=`` glued to it, spacing,
-        # the scheme word and a line break (the name and separator are the credential), or
-        # ``=`` spaced, the scheme word and spacing (the name is the credential, masked with
-        # the scheme word). Units in twos: one pair masks, the next one's scheme word reads
-        # nothing; the count of twos is that of ``(?P=unit)`` in the run, halved.
+        # The same pair again and again, its value a scheme word that the next pair's name
+        # follows, which is no credential (``token: Bearer`` lines, ``auth = Digest auth =
+        # Digest``; see ``_Reader._scheme_pairs``): a name, then ``:`` glued to it or ``=``
+        # spaced, spacing, the scheme word, then a line break or spacing (after a glued
+        # ``=`` the next pair is the credential). Each scheme word is masked alone.
         self.scheme_pairs: re.Pattern[str] = re.compile(
-            r"(?P<unit>(?P<name>[A-Za-z0-9_.\-]+)"
-            rf"(?:(?P<glued>[:=])[ \t]+(?P<scheme>{scheme})(?P<below>{below})"
-            rf"|[ \t]+=[ \t]+{scheme}[ \t]+))"
-            rf"(?P=unit)(?:(?P=unit)(?P=unit))+{self.possessive}"
+            r"(?P<unit>[A-Za-z0-9_.\-]+(?::[ \t]+|[ \t]+=[ \t]+)"
+            rf"(?P<scheme>{scheme})(?P<after>{below}|[ \t]+))(?P=unit)+{self.possessive}"
         )
         # A scheme word, spacing and a quote (backticks, or a quote maybe escaped: ``Bearer \"``),
         # the same unit again and again: the scheme rule reads each unit's credential as the
@@ -1862,15 +1880,9 @@ class _Reader:
                     pairs = self._pair_run(start)
                 else:
                     quiet = (start, first.group())
-        if pairs is not None and self.pending:
-            pending = self.pending
-            while pending and pending[0][1] < start:  # the URL secrets before the pairs
-                self._write(*pending.popleft())
-            if pending and pending[0][0] <= pairs.end():
-                pairs = None  # a URL secret among the pairs: the pair rule joins the masks
         if pairs is not None:
             name = pairs.group("name")
-            if (
+            if not (
                 len(name) <= _NAME_LIMIT
                 and "-----" not in name
                 and (
@@ -1879,8 +1891,18 @@ class _Reader:
                 )
                 and _is_sensitive_name(name)
             ):
-                return self._pairs(start, pairs.end())
-            self.refused = (name, pairs.end())
+                # Refused, the URL secrets before it still wait: a name read back from the
+                # separator may take in words of a value they mask (``?key=api key: S``).
+                self.refused = (name, pairs.end())
+                pairs = None
+        if pairs is not None and self.pending:
+            pending = self.pending
+            while pending and pending[0][1] < start:  # the URL secrets before the pairs
+                self._write(*pending.popleft())
+            if pending and pending[0][0] <= pairs.end():
+                pairs = None  # a URL secret among the pairs: the pair rule joins the masks
+        if pairs is not None:
+            return self._pairs(start, pairs.end())
         # The rest of the run, what may stand before a separator, and the separator.
         tail = self.patterns.word_tail.match(text, after)
         if tail is None:  # pragma: no cover - the pattern matches the empty string
@@ -2189,6 +2211,11 @@ class _Reader:
             masks[head, value] = mask
         masked = list(map(masks.__getitem__, zip(heads, values, strict=True)))
         count = masked.index(None) if None in masks.values() else len(masked)
+        if count == len(masked) and pairs[heads[-1]]:
+            # The last pair's value and the words after the run may be the next pair's
+            # name ("token=api\\tkey: S"), which the pair rule reads as no value: left to it.
+            value_at = start + sum(map(len, parts[: 3 * count - 1]))
+            count -= _ahead_name(self.text, value_at) is not None
         if count == 0:
             return None
         del parts[3 * count :], values[count:], masked[count:]  # up to the last value read
@@ -2570,10 +2597,8 @@ class _Reader:
             name, value = param.group(1, 3)
             end = param.end()
             if not _is_public_param(name):
-                quote = value[: len(value) - len(value.lstrip("\\")) + 1]
-                quoted = len(quote) if quote[-1:] in ('"', "'") else 0
-                closed = quoted and len(value) > quoted and value.endswith(quote)
-                self.mask(param.start(3) + quoted, end - (quoted if closed else 0))
+                inside, outside = _param_inside(value)
+                self.mask(param.start(3) + inside, param.start(3) + outside)
             comma = patterns.param_comma.match(text, end)
             if comma is None:
                 return end
@@ -2622,6 +2647,8 @@ class _Reader:
                 first = text[start]
         if first in "\"'":  # an empty string glued to a word ('""S', '""""""S') opens none:
             empty = 6 if text.startswith(first * 6, start) else 2  # a bare value, quotes too
+            while empty >= 6 and text.startswith(first, start + empty):
+                empty += 1  # and a quote after an empty triple-quoted one ('"""""""S')
             beyond = text[start + empty : start + empty + 1]  # (none at the end: no word)
             if text.startswith(first * empty, start) and beyond in _WORD_CHARS:
                 return self.mask(start, self._value_end(start))
@@ -2631,6 +2658,20 @@ class _Reader:
                 return end
             return self._repeated(name_start, start + 3, end, self.patterns.triple_run)
         if text.startswith("``", start):  # a Markdown code span or fence
+            after = start
+            while after < len(text) and text[after] == "`":
+                after += 1
+            opener = text[start:after]
+            # The same run before the name, no word glued after it: a span round the name
+            # and separator ("``password=``; see"), closed here: no value.
+            before = name_start - len(opener)
+            if (
+                before >= 0
+                and text.startswith(opener, before)
+                and text[before - 1 : before] != "`"
+                and text[after : after + 1] not in _WORD_CHARS
+            ):
+                return after
             return self._backticked(start)
         if first in "\"'`":
             inner = self.patterns.quoted[first].match(text, start + 1)
@@ -2641,8 +2682,7 @@ class _Reader:
             closed = min(end + 1, len(text))
             if end - start - 1 in _SCHEME_LENGTHS and self.lower[start + 1 : end] in SCHEME_WORDS:
                 # a quoted scheme word ('auth = "Digest" a="b", ...'): its credential goes too
-                read = self._scheme(closed)
-                return closed if read is None else read
+                return self._quoted_scheme(closed)
             return closed
         if first in "[{(":
             return self.mask(start, self._value_end(start))
@@ -2677,7 +2717,16 @@ class _Reader:
             after = _skip(self.patterns.value_gap, text, end)  # line breaks too
             apart = not text[end:after].strip(" \t")  # else the scheme and it mask apart
             credential = self.patterns.bare.match(text, after)
-            if after > end and text[after : after + 1] in _QUOTES:  # 'token: Bearer "S"'
+            quoted = text[after : after + 1] in _QUOTES
+            if after > end and _ahead_name(text, after + quoted) is not None:
+                # The next pair's name, maybe quoted ("token: Bearer\npassword: S"), is no
+                # credential: that pair is read as its own.
+                if " " not in name:  # a name of words reads a run of its own below
+                    return self._scheme_pairs(name_start, self.mask(start, end))
+            elif after > end and text.startswith("``", after):  # a code span or fence
+                self.mask(start, end)
+                return self._backticked(after)
+            elif after > end and quoted:  # 'token: Bearer "S"'
                 inner = self.patterns.quoted[text[after]].match(text, after + 1)
                 inside = len(text) if inner is None else inner.end()  # the closing quote's place
                 if apart:  # and what is glued after the closing quote ('"""S', '""S')
@@ -2825,7 +2874,7 @@ class _Reader:
             return end
         found = patterns.scheme_lines.match(self.text, lead)
         if found is None or found.start("rest") != end:
-            return self._scheme_pairs(lead, end)
+            return end
         name = found.group("name")
         if (
             "-----" in name
@@ -2856,17 +2905,14 @@ class _Reader:
         )
 
     def _scheme_pairs(self, lead: int, end: int) -> int:
-        """Skip over a run of pairs whose scheme word takes the next pair's name; ``end`` else.
+        """Mask at once a run of pairs whose scheme word the next pair's name follows.
 
-        The pair rule has masked, up to ``end``, a value that is a scheme word and what it
-        took for its credential: the name that starts the next pair, the same unit again
-        (``scheme_pairs``). Every other pair of the run is read so: its scheme word and the
-        next name (with a glued separator; apart by spacing only, that is one mask, else
-        two), and the scheme word of the pair in between reads that next name (sensitive, as
-        the pair rule read it, and followed by its separator) as no credential. So each two
-        units are masked alike, written here at once; the reading goes on in the last two,
-        where the first one's masks end, as the general path reads it (what follows the run
-        may be a credential).
+        The pair rule has masked, up to ``end``, a value that is a scheme word the name of
+        the next pair follows, the same unit again (``scheme_pairs``): that name is no
+        credential. Every pair of the run but the last is read so: its scheme word masked
+        alone, the next pair read as its own (its name sensitive, as the pair rule read it).
+        So they are written here at once; the reading goes on at the last one's name, as
+        the general path reads it (what follows the run may be a credential).
         """
         patterns = self.patterns
         if not self._plain_mask(lead, end):
@@ -2874,25 +2920,22 @@ class _Reader:
         found = patterns.scheme_pairs.match(self.text, lead)
         if found is None:
             return self._glued_pairs(lead, end)
-        name, unit, glued = found.group("name", "unit", "glued")
-        taken = len(unit) + len(name) + (glued is not None)  # to the first one's last mask
+        unit = found.group("unit")
+        head = unit[: found.start("scheme") - lead]  # the name, separator and spacing
+        name = head.rstrip(" \t=:")
         if (
-            lead + taken != end
+            found.end("scheme") != end
             or "-----" in name
             or name.lower() in HEADER_NAMES
             or patterns.other_triggers.search(unit.lower())
         ):
             return end
-        if glued is not None:  # the scheme word, the line break, the next name and separator
-            below = found.group("below")
-            head = unit[: len(unit) - len(found.group("scheme")) - len(below)]
-            masked = unit[len(name) + 1 :] + head + REDACTED + below + REDACTED
-        else:  # the scheme word, spacing and the next name: one mask
-            spaced = unit[unit.index("=", len(name)) + 1 :].lstrip(" \t")  # the scheme word on
-            masked = unit[len(name) :] + unit[: len(unit) - len(spaced)] + REDACTED
-        twos = (found.end() - lead) // (2 * len(unit)) - 1  # the twos after the first
-        self.out.append(masked * twos)
-        self.last = end + 2 * len(unit) * twos
+        after = found.group("after")  # what follows each scheme word
+        units = (found.end() - lead) // len(unit) - 2  # the pairs between the first and last
+        if units <= 0:
+            return end
+        self.out.append((after + head + REDACTED) * units)
+        self.last = end + len(unit) * units
         return self.last
 
     def _glued_pairs(self, lead: int, end: int) -> int:
@@ -3039,7 +3082,23 @@ class _Reader:
         close = text.find(opener, start + len(opener))
         end = len(text) if close < 0 else close
         self.mask(start + len(opener), end)
-        return end + len(opener) if close >= 0 else end
+        if close < 0:
+            return end
+        inside = start + len(opener)
+        if close - inside in _SCHEME_LENGTHS and self.lower[inside:close] in SCHEME_WORDS:
+            return self._quoted_scheme(close + len(opener))  # 'auth = \\"Digest\\" a=\\"b\\"'
+        return close + len(opener)
+
+    def _quoted_scheme(self, closed: int) -> int:
+        """Read on after a quoted scheme word, a pair's value, whose quote closes at ``closed``.
+
+        Its credential is read as the scheme rule reads it, and so are auth-params after it,
+        glued to the quote too (``"Digest"a="b"``).
+        """
+        if self.patterns.auth_param.match(self.text, closed):
+            return self._auth_params(closed)
+        read = self._scheme(closed)
+        return closed if read is None else read
 
 
 def _no_header(text: str, start: int, end: int, patterns: _Patterns) -> bool:
@@ -3069,7 +3128,7 @@ def _ahead_name(text: str, start: int) -> tuple[re.Match[str] | None, str] | Non
     ahead = _patterns().name_ahead.match(text, start)
     if ahead is None:
         return None
-    words = ahead.group("name").split()
+    words = ahead.group("name").replace("\\t", " ").split()
     name = " ".join(words)
     if _is_listed(name):
         return None, name
@@ -3265,13 +3324,29 @@ def _is_public_param(name: str) -> bool:
 
 def _masked_param(value: str) -> str:
     """An auth-param's value masked, its quotes kept; the value itself if nothing is left."""
-    quote = value[: len(value) - len(value.lstrip("\\")) + 1]  # maybe escaped: '\\"'
-    if quote[-1:] not in ('"', "'"):
-        return REDACTED if value.strip("*") else value
+    start, end = _param_inside(value)
+    return value[:start] + REDACTED + value[end:] if value[start:end].strip("*") else value
+
+
+def _param_inside(value: str) -> tuple[int, int]:
+    """Where an auth-param's value is masked: inside its quotes (maybe escaped, or triple).
+
+    An empty string glued to a word (``""S``) is no string: the value is masked whole, as
+    a value without quotes is.
+    """
+    first = value[:1]
+    if first in ('"', "'"):
+        run = len(value) - len(value.lstrip(first))
+        if run % 2 == 0 and run < len(value):  # an empty string glued to a word
+            return 0, len(value)
+        quote = first * 3 if run >= 3 else first
+    else:
+        quote = value[: len(value) - len(value.lstrip("\\")) + 1]  # maybe escaped: '\\"'
+        if quote[-1:] not in ('"', "'"):
+            return 0, len(value)
     if len(value) > len(quote) and value.endswith(quote):
-        inside = value[len(quote) : -len(quote)]
-        return quote + REDACTED + quote if inside.strip("*") else value
-    return quote + REDACTED if value[len(quote) :].strip("*") else value
+        return len(quote), len(value) - len(quote)
+    return len(quote), len(value)
 
 
 def _looks_like_credential(word: str) -> bool:

@@ -1465,6 +1465,222 @@ RULE_ROWS: list[tuple[str, str, str]] = [
         "Digest authentication failed",
         "Digest authentication failed",
     ),
+    # a URL's value then a name of words: the name is read back across the URL's secret
+    (
+        "attack16: a URL value then a name of words",
+        "https://h/?key=api key: S1x9",
+        "https://h/?key=*** key: ***",
+    ),
+    (
+        "attack16: the same, two URL values",
+        "https://h/?key=a&key=api key: S1x9",
+        "https://h/?key=***&key=*** key: ***",
+    ),
+    (
+        "attack16: the same, a hyphenated word",
+        "https://h/?token=x-api key: S1x9",
+        "https://h/?token=*** key: ***",
+    ),
+    (
+        "attack16: the same, apart by an escaped tab",
+        "https://h/?key=password \\tkey: S1x9",
+        "https://h/?key=*** \\tkey: ***",
+    ),
+    (
+        "attack16: the same, a quoted value after",
+        'https://h/?sig=api key: "S1x9"',
+        'https://h/?sig=*** key: "***"',
+    ),
+    (
+        "attack16: a URL value then prose stays",
+        "https://h/?q=api key docs",
+        "https://h/?q=api key docs",
+    ),
+    # a name apart by an escaped tab is the next pair's name, not the value before it
+    (
+        "attack16: a name apart by an escaped tab after a pair",
+        "token: api\\tkey: S1x9",
+        "token: api\\tkey: ***",
+    ),
+    ("attack16: the same, glued =", "token=api\\tkey: S1x9 x", "token=api\\tkey: *** x"),
+    ("attack16: the same, hyphenated", "token: x-api\\tkey: S1x9", "token: x-api\\tkey: ***"),
+    ("attack16: the same, repeated", "api\\tkey: api\\tkey: S1x9", "api\\tkey: api\\tkey: ***"),
+    (
+        "attack16: the same, half-quoted",
+        'token: api key\\t": S1x9',
+        'token: api key\\t": ***',
+    ),
+    ("attack16: the same, half-quoted, spaced", 'token: api key": S1x9', 'token: api key": ***'),
+    (
+        "attack16: a value before an escaped tab and prose stays masked",
+        "token: abc\\tkey is x",
+        "token: ***\\tkey is x",
+    ),
+    # a scheme word as a pair's value: the next pair's name after it is no credential
+    (
+        "attack16: a scheme word then the next pair's name",
+        "token: Bearer\npassword: S1x9",
+        "token: ***\npassword: ***",
+    ),
+    ("attack16: the same, one line", "token: Bearer password: S1x9", "token: *** password: ***"),
+    (
+        "attack16: the same, spaced =",
+        "token: Bearer\npassword = S1x9",
+        "token: ***\npassword = ***",
+    ),
+    (
+        "attack16: the same, a name of words",
+        "token: Bearer\napi key: S1x9",
+        "token: ***\napi key: ***",
+    ),
+    (
+        "attack16: the same, a quoted name",
+        'token: Bearer\n"password": S1x9',
+        'token: ***\n"password": ***',
+    ),
+    (
+        "attack16: the same, pair lines in a run",
+        "auth: Digest\n" * 7 + "password: S1x9 ok",
+        "auth: ***\n" * 7 + "password: *** ok",
+    ),
+    (
+        "attack16: the same, spaced = in a run",
+        "auth = Digest " * 7 + "password: S1x9 ok",
+        "auth = *** " * 7 + "password: *** ok",
+    ),
+    (
+        "attack16: a credential below a scheme word is still masked",
+        "token: Bearer\nabcD123\n",
+        "token: ***\n***\n",
+    ),
+    (
+        "attack16: a credential below, then a name of words",
+        "token: Bearer\nabc token: Bearer\napi token: Bearer\nS1x9",
+        "token: ***\n*** token: ***\napi token: ***\n***",
+    ),
+    (
+        "attack16: a glued pair below is the credential",
+        "token: Bearer\npassword=S1x9",
+        "token: ***\n***",
+    ),
+    # a pair after a scheme word, and auth-param values read as a pair's values are
+    (
+        "attack16: a triple-quoted pair after a scheme word",
+        'Bearer token = """S1x9"""',
+        'Bearer token = """***"""',
+    ),
+    ("attack16: the same, glued =", 'Bearer token="""S1x9"""', 'Bearer token="""***"""'),
+    (
+        "attack16: the same, an empty string glued",
+        'Bearer token = ""S1x9 ok',
+        "Bearer token = *** ok",
+    ),
+    ("attack16: the same, unclosed, below", 'Basic\ntoken = """S1x9 ok', 'Basic\ntoken = """***'),
+    (
+        "attack16: the same after a pair",
+        'password=Basic\ntoken = """S1x9\n',
+        'password=***\ntoken = """***\n',
+    ),
+    (
+        "attack16: a backticked pair below a scheme value",
+        "password=Basic\ntoken = ``S1x9`` ok",
+        "password=***\ntoken = ``***`` ok",
+    ),
+    (
+        "attack16: a bracketed pair below a scheme value",
+        "password=Basic\ntoken = [S1x9] ok",
+        "password=***\ntoken = *** ok",
+    ),
+    (
+        "attack16: a triple-quoted auth-param value",
+        'Digest username="u", response="""S1x9"""',
+        'Digest username="u", response="""***"""',
+    ),
+    (
+        "attack16: the same, single quotes",
+        "Digest username='u', response='''S1x9''' ok",
+        "Digest username='u', response='''***''' ok",
+    ),
+    (
+        "attack16: a backticked auth-param value",
+        'Digest username="u", response=``S1x9`` ok',
+        'Digest username="u", response=*** ok',
+    ),
+    (
+        "attack16: an auth-param value glued to an empty string",
+        'Digest username="u", response=""S1x9 ok',
+        'Digest username="u", response=*** ok',
+    ),
+    (
+        "attack16: a bracketed auth-param value",
+        'Digest username="u", response=[S1x9] ok',
+        'Digest username="u", response=*** ok',
+    ),
+    (
+        "attack16: empty auth-param values stay",
+        'Digest realm="", a="""""" ok',
+        'Digest realm="", a="""""" ok',
+    ),
+    # a masked token68 then a spaced "=" is read the same the second time
+    ("attack16: a token68 then a spaced = and a quote", 'Basic a=1 ="x" ok', 'Basic *** ="x" ok'),
+    ("attack16: the same, masked, stays", 'Digest *** ="x" ok', 'Digest *** ="x" ok'),
+    # a scheme word's credential in backticks below it
+    (
+        "attack16: a code span below a scheme value",
+        "password: Basic\n``S1x9``",
+        "password: ***\n``***``",
+    ),
+    (
+        "attack16: a fence below a scheme value",
+        "password: Basic\n```\nS1x9\n```",
+        "password: ***\n```***```",
+    ),
+    (
+        "attack16: the same after a run of scheme values",
+        "token: Bearer\n" * 7 + "``S1x9abc`` ok",
+        "token: ***\n" * 7 + "``***`` ok",
+    ),
+    # a quoted scheme word as a pair's value: auth-params after it, however they follow
+    (
+        "attack16: an escaped-quoted scheme word, auth-params after it",
+        'auth = \\"Digest\\" username=\\"u\\", response=\\"S1x9\\"',
+        'auth = \\"***\\" username=\\"u\\", response=\\"***\\"',
+    ),
+    (
+        "attack16: auth-params glued to a quoted scheme word",
+        'auth = "Digest"username="u", response="S1x9"',
+        'auth = "***"username="u", response="***"',
+    ),
+    (
+        "attack16: a quoted scheme word then prose",
+        'token = "Bearer", see the docs',
+        'token = "***", see the docs',
+    ),
+    # quotes: 7 or more glued to a word, an empty triple-quoted string glued after a line
+    ("attack16: seven quotes glued to a value", 'token = """""""S1x9 ok', "token = *** ok"),
+    ("attack16: the same, single quotes", "token = '''''''S1x9 ok", "token = *** ok"),
+    (
+        "attack16: an empty triple-quoted string glued below an unclosed one",
+        'token = """x\ntoken = """"""S1x9 ok',
+        'token = """***\ntoken = *** ok',
+    ),
+    ("attack16: twelve quotes alone stay", 'token = """""""""""" ok', 'token = """""""""""" ok'),
+    # a name and separator inside a code span hold no value
+    (
+        "attack16: a name and separator in a code span stay",
+        "Missing argument ``password=``; see the docs.",
+        "Missing argument ``password=``; see the docs.",
+    ),
+    (
+        "attack16: the same, prose after",
+        "Pass ``token=`` or set ``API_TOKEN`` in the environment.",
+        "Pass ``token=`` or set ``API_TOKEN`` in the environment.",
+    ),
+    (
+        "attack16: a value glued after such a span is masked",
+        "x ``token=``S1x9`` ok",
+        "x ``token=``***`` ok",
+    ),
 ]
 
 URL_ROWS: list[tuple[str, str, str]] = [

@@ -652,7 +652,7 @@ RUNS = [
     ("API key: x\n", "API key: ***\n"),
     ("Session ID: s3 ", "Session ID: *** "),
     # a name of words apart by an escaped tab, as the pair rule reads them back
-    ("api\\tkey: x ", "api\\tkey: *** "),
+    ("api\\tkey: x\n", "api\\tkey: ***\n"),
     ("Session\\t\\tID=s3\n", "Session\\t\\tID=***\n"),
     ("Cookie: a=1\n", "Cookie: ***\n"),
     ("Set-Cookie: sid=1; Path=/\r\n", "Set-Cookie: ***\r\n"),
@@ -913,7 +913,7 @@ URL_RUNS = [
     ("https://h/?token=a&token=b x", "https://h/?token=***&token=*** x"),
     # a last value the text after the URL reads on: a string's prefix, a name, a scheme
     ("https://h/?token=b'x' y", "https://h/?token=***'***' y"),
-    ("https://h/?token=api key: S", "https://h/?token=*** key: S"),
+    ("https://h/?token=api key: S", "https://h/?token=*** key: ***"),
     ("https://h/?token=password: S", "https://h/?token=***: ***"),
     ("https://h/?token=password\n: S", "https://h/?token=***\n: ***"),
     ("https://h/?token=Session ID: S", "https://h/?token=*** ID: ***"),
@@ -1425,10 +1425,10 @@ def test_the_generated_texts_reach_the_scheme_word_paths(
     [
         ("token: Bearer\nabcD123\n", "token: ***\n***\n"),
         ("pwd=basic\r\nZm9v\r\n", "pwd=***\r\n***\r\n"),
-        # the next pair's name and separator are the credential; its scheme word reads nothing
-        ("token: Bearer\r\n" * 2, "token: ***\r\n*** Bearer\r\n"),
-        ("password: Basic\n" * 2, "password: ***\n*** Basic\n"),
-        ("auth = Digest " * 2, "auth = *** = Digest "),
+        # the next pair's name is no credential: each scheme word is masked alone
+        ("token: Bearer\r\n", "token: ***\r\n"),
+        ("password: Basic\n", "password: ***\n"),
+        ("auth = Digest ", "auth = *** "),
         # a value glued to the next pair's name, a scheme word, which takes the next "="
         ('token = x"""' * 2, 'token = *** x"""'),
         ("Token =\tab''" * 2, "Token =\t***\tab''"),
@@ -1438,9 +1438,12 @@ def test_the_generated_texts_reach_the_scheme_word_paths(
 def test_pairs_whose_value_is_a_scheme_word_are_read_at_once(
     unit: str, masked: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """400 pairs, each value a scheme word and a credential below: the pair rule reads one."""
+    """400 pairs, each value a scheme word and a credential below: the pair rule reads one.
+
+    The pair after them (its name no credential) is read as its own.
+    """
     calls = _count_calls(monkeypatch, redaction._Reader, "_pair")
-    assert redaction._redact_text(unit * 400 + "end") == masked * 400 + "end"
+    assert redaction._redact_text(unit * 400 + "token: end") == masked * 400 + "token: ***"
     assert len(calls) <= 2
 
 
@@ -1565,3 +1568,46 @@ def test_escaped_header_and_scheme_quote_runs_with_names_added(names: tuple[str,
     finally:
         redaction._names = saved
         redaction._clear_text_cache()
+
+
+def _read_generally(text: str) -> str:
+    """``_redact_text`` with every run path turned off: each unit read by its rule."""
+    with pytest.MonkeyPatch.context() as patch:
+        for owner, attribute, off in [*_MORE_PATHS.values(), *_PATHS.values()]:
+            patch.setattr(owner, attribute, off)
+        patch.setattr(redaction._patterns(), "pair_run", re.compile("(?!)"))
+        return redaction._redact_text(text)
+
+
+# Shapes where a run path read otherwise than the rules (attack16): a URL's value then a
+# name of words, a name apart by an escaped tab, a scheme word before the next pair's name.
+ATTACK16_SHAPES = [
+    "https://h/?key=api key: S1x9",
+    "https://h/?key=api  key: S1x9",
+    "https://h/?key=a&key=api key: S1x9",
+    "https://h/?token=api key: S1x9",
+    "https://h/?key=x-api key: S1x9",
+    "https://h/?key=password \\tkey: S1x9",
+    'https://h/?sig=api key: "S1x9"',
+    "https://h/?key=api\\tkey: S1x9 https://h/?token=a&token=api key\\t: S1x9",
+    "token: api\\tkey: S1x9 token=api\\tkey: S1x9 api\\tkey: api\\tkey: S1x9",
+    "x token=api\\tkey: S1x9 x token=a\\ntoken=api\\tkey: S1x9",
+    "auth: Digest\n" * 7 + "password: S1x9 ok",
+    "token: Bearer\r\n" * 6 + "api key: S1x9",
+    "auth = Digest " * 7 + "password = S1x9",
+    "token: Bearer token: Bearer token: Bearer token: Bearer\nabcS1x9",
+    "token: Bearer\nabc token: Bearer\napi token: Bearer\nxyz token: Bearer\nS1x9",
+    "token=Bearer\n" * 5 + "password: S1x9",
+    "token: Bearer\n" * 7 + "``S1x9abc`` ok",
+    "token: Bearer\n" * 6 + 'token = """S1x9""" token = """"""""S1x9 ok',
+    'Digest username="u", response="""S1x9""", a=[S1x9]\nauth = "Digest"b="S1x9"',
+]
+
+
+@pytest.mark.parametrize("text", ATTACK16_SHAPES)
+def test_attack16_shapes_read_as_the_general_path(text: str) -> None:
+    """Each shape reads with the run paths as without them, and its secret is masked."""
+    once = redaction._redact_text(text)
+    assert once == _read_generally(text)
+    assert "S1x9" not in once
+    assert redaction._redact_text(text * 3) == _read_generally(text * 3)
