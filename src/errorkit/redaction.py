@@ -385,6 +385,7 @@ _STRETCH_END: Final = frozenset("\"'`=:<>()[]{},;&") | frozenset(map(chr, range(
 _PLAIN_SPACING: Final = r"(?:\s+|\s*(?:\\[nrt]\s*)+[(<\[]?|\s+[(<\[])"
 _NAME_LIMIT: Final = 128  # longest name a pair's look-back reads
 _NAME_WORDS: Final = 3  # "Invalid API key:" is read as up to three words before the separator
+_WORD_APART: Final = r"(?: |\\t)"  # between a run's name words: a space or an escaped tab
 _NAME_AHEAD: Final = (  # up to three words and a separator: the next pair's name
     # (words apart by spacing or escaped tabs, "api\\tkey", as ``_words_before`` reads them;
     # a closing quote, maybe escaped, may end it: 'api key": S', 'api key\\t": S')
@@ -718,18 +719,19 @@ class _Patterns:
         self.url_param: re.Pattern[str] = re.compile(r"([^=?#&]*)=")
         self.url_params: re.Pattern[str] = re.compile(r"(?:[?#]|&(?:amp;)?)([^=?#&]*)=")
         self.value_end: re.Pattern[str] = re.compile(r"[&#]")
-        # The same pair, empty, again and again: a name, ":" (spaces or tabs before it) and
-        # spacing, escaped line breaks and tabs too (``_named_run``).
+        # The same pair, empty, again and again: a name (its words a space or an escaped tab
+        # apart), ":" (spaces or tabs before it) and spacing, escaped line breaks and tabs
+        # too (``_named_run``).
         named_gap = r"[ \t]*:(?:[ \t\r\n]|\\[nrt])+"
         self.named_run: re.Pattern[str] = re.compile(
-            r"(?P<unit>(?P<name>[A-Za-z0-9_]{1,128}(?: [A-Za-z0-9_]{1,128}){0,2})"
+            rf"(?P<unit>(?P<name>[A-Za-z0-9_]{{1,128}}(?:{_WORD_APART}[A-Za-z0-9_]{{1,128}}){{0,2}})"
             rf"{named_gap})(?P=unit)+" + self.possessive
         )
         # What such a run holds from any word of its first name on: the rest of the unit,
         # the words before that word again, and the rest again (one test in C, no loop).
         self.named_tail: re.Pattern[str] = re.compile(
-            rf"(?P<tail>[A-Za-z0-9_]{{1,128}}(?: [A-Za-z0-9_]{{1,128}}){{0,2}}{named_gap})"
-            r"(?:[A-Za-z0-9_]{1,128} ){0,2}(?P=tail)"
+            rf"(?P<tail>[A-Za-z0-9_]{{1,128}}(?:{_WORD_APART}[A-Za-z0-9_]{{1,128}}){{0,2}}"
+            rf"{named_gap})(?:[A-Za-z0-9_]{{1,128}}{_WORD_APART}){{0,2}}(?P=tail)"
         )
         # A run of a URL's parameters of one name, each value plain and ended by "&",
         # "&amp;", "#" or the URL's end, or brackets opened and never closed, then "#" (see
@@ -2055,7 +2057,8 @@ class _Reader:
                 break
         else:
             return None
-        name, unit = found.group("name", "unit")
+        unit = found.group("unit")
+        name = found.group("name").replace("\\t", " ")  # the name as its words, a space apart
         lowered = (unit + unit).lower()
         words = name.lower().split()
         if (
@@ -2266,15 +2269,18 @@ class _Reader:
         return None if found is None else found.end()
 
     def _words_before(self, start: int) -> list[int]:
-        """Where the word at ``start`` and the one or two before it (one space apart) start.
+        """Where the word at ``start`` and the one or two before it start.
 
-        The earliest first; none reaches before the text read.
+        The words are one space or one escaped tab apart; the earliest first; none reaches
+        before the text read.
         """
         text = self.text
         starts = [start]
         for _ in range(_NAME_WORDS - 1):
             end = starts[0] - 1
-            if end <= self.last or text[end] != " ":
+            if end > self.last + 1 and text[end - 1 : end + 1] == "\\t":
+                end -= 1
+            elif end <= self.last or text[end] != " ":
                 break
             first = end
             while first > self.last and text[first - 1] in _WORD_CHARS:

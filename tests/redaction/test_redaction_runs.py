@@ -934,7 +934,16 @@ def test_url_run_rows(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "unit", ["token: ", "secret:\n", "pwd:\r\n", "x api key: ", "token: \\n", "password : "]
+    "unit",
+    [
+        "token: ",
+        "secret:\n",
+        "pwd:\r\n",
+        "x api key: ",
+        "x api\\tkey: ",
+        "token: \\n",
+        "password : ",
+    ],
 )
 @pytest.mark.usefixtures("default_names")
 def test_a_chain_of_empty_pairs_is_skipped_at_once(
@@ -982,6 +991,7 @@ _MIXED = [
     "token: ",
     "secret:\n",
     "x api key: ",
+    "x api\\tkey: ",
     "eyJabcdefgh.ijklmnopq.rstuvwxyz",
     "AKIA" + "A" * 16,
     "-----END PRIVATE KEY-----",
