@@ -107,6 +107,9 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "adversarial: pair lines ending in a scheme word": _repeat("token: Bearer\r\n"),
     "adversarial: 'password: Basic' lines": _repeat("password: Basic\n"),
     "adversarial: scheme word pairs, credential below": _repeat("token: Bearer\nabcD123\n"),
+    "adversarial: scheme word pairs, a name of words below": _repeat(
+        "token: Bearer\nabc token: Bearer\napi "
+    ),
     "adversarial: 'Bearer [' run": _repeat("Bearer ["),
     "adversarial: 'Bearer \\n' run": _repeat("Bearer \\n"),
     "adversarial: 'token: \\n' chain": _repeat("token: \\n"),
