@@ -558,8 +558,11 @@ class _PassesOn(ek.APIError):
         self.handed = type(state)
 
 
-class _Hides(ek.Error):
-    """A subclass whose own ``__getstate__`` leaves a session token out."""
+class _Hides(ek.ConfigError):
+    """A subclass whose own ``__getstate__`` leaves a session token out.
+
+    Not a direct subclass of ``Error``: the code catalog lists those as its families.
+    """
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
