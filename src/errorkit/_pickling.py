@@ -142,7 +142,7 @@ def _portable_state(
 
 def _instance_dict(error: Error) -> dict[str, Any]:
     """The instance dict that travels: the one a subclass's own ``__getstate__`` returns."""
-    if type(error).__getstate__ is not _DEFAULT_GETSTATE:
+    if getattr(type(error), "__getstate__", None) is not _DEFAULT_GETSTATE:
         try:
             state = error.__getstate__()
         except Exception:  # pickling never raises: the instance dict, as before it had one
@@ -152,7 +152,7 @@ def _instance_dict(error: Error) -> dict[str, Any]:
     return error.__dict__
 
 
-_DEFAULT_GETSTATE = getattr(BaseException, "__getstate__", None)  # object's, from 3.11
+_DEFAULT_GETSTATE = getattr(BaseException, "__getstate__", None)  # object's from 3.11, else none
 
 
 class HandedState(dict):  # type: ignore[type-arg]
