@@ -40,16 +40,15 @@ The machinery behind ``errorkit.exceptions``, which holds only the exception cla
     after N seconds.``; ``_no_wait``, ``retry_after`` when none is given; ``_wait_ceiling``,
     below which a float delay is used as it is; ``_read_wait``, which reads any other delay.
 * **Method bodies.** The classes' methods keep their signatures and docstrings and call the
-  bodies here: setting up a subclass (``_subclassed``), ``Error.__init__`` (``_error_init``),
-  ``from_dict`` (``_rebuilt``), ``class_for_status``, the details snapshot, the fields
-  ``from_dict`` restores, the template choosers and the default message, ``_chain``,
-  ``original_exception``, ``__repr__``, ``__deepcopy__``, ``APIError``'s verdict
-  (``retryable`` by the declarations when the server gave no hint) and restore (the delay
-  and the verdict too), the connector delay reader, ``ParseError.retry_message``, the
-  canonical errors of the ``for_...`` class methods, the hand-written constructors' work
-  (``RegionProbeError``, ``ToolExecutionError``, ``CatalogNotFoundError``) and the pickling
-  hooks. ``Error.message`` and ``Error.args`` are properties here (each text masked on the
-  way in and out), which the class binds by name.
+  bodies here: setting up a subclass (``_subclassed``), ``from_dict`` (``_rebuilt``),
+  ``class_for_status``, the details snapshot, the fields ``from_dict`` restores, the template
+  choosers and the default message, ``_chain``, ``original_exception``, ``__repr__``,
+  ``__deepcopy__``, ``APIError``'s verdict (``retryable`` by the declarations when the server
+  gave no hint) and restore (the delay and the verdict too), the connector delay reader,
+  ``ParseError.retry_message``, the canonical errors of the ``for_...`` class methods, the
+  hand-written constructors' work (``RegionProbeError``, ``ToolExecutionError``,
+  ``CatalogNotFoundError``) and the pickling hooks. ``Error.message`` and ``Error.args`` are
+  properties here (each text masked on the way in and out), which the class binds by name.
 """
 
 from __future__ import annotations
@@ -247,20 +246,6 @@ def _args_set(error: BaseException, value: Iterable[object]) -> None:
 
 
 _args: Any = property(_ARGS.__get__, _args_set, doc="The message, masked, in a 1-tuple.")
-
-
-def _error_init(
-    error: Error, message: object, code: object = None, details: Mapping[Any, Any] | None = None
-) -> None:
-    """The body of ``Error.__init__``: the message masked into ``args``, the code, the details."""
-    if type(message) is not str or not message:
-        message = text_or_none(message) or error._default_message()
-    _store_args(error, (_MASKED.get(message) or safe_text(message),))  # memo: seen before
-    if code is not None and bool_of(code):
-        error.code = safe_text(code) if type(code) is str else code  # type: ignore[assignment]
-    if details is not None:
-        error._extra = dict_of(details)
-        _fields_from_details(error)  # a caller's key may stand for a field
 
 
 def _message_of(error: Error) -> str:
@@ -1053,7 +1038,7 @@ def _plain(cls: type[Error], declared: Callable[..., None]) -> Callable[..., Non
         "_adopted": _adopted,
         "_defaults": defaults,
         "_converters": converters,
-        "_init": _error_init,
+        "_init": sys.modules["errorkit.exceptions"].Error.__init__,
     }
     return _defined(source, namespace, cls, declared)
 
